@@ -1,0 +1,118 @@
+package io.sipflow.autodiff;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Records ops for reverse mode and shows the recorded graph.
+ *
+ * <p>{@link #record} is the one place where nodes are made: every op in {@code io.sipflow.autodiff.ops} computes
+ * its value, then hands the value, its inputs and its VJP here. A node is kept only when some input
+ * {@link Tensor#requiresGrad() requires a gradient} and recording is on (see {@link Autodiff#noGrad()}).
+ */
+public final class Graph {
+    private static final ThreadLocal<Boolean> RECORDING_OFF = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    private Graph() {
+    }
+
+    /**
+     * Attaches a node to {@code value} if any input requires a gradient; otherwise returns {@code value}.
+     *
+     * @param op     the op's name, shown in errors and in {@link #toDot}
+     * @param value  the op's result, computed without the graph
+     * @param inputs the tensors the op read
+     * @param vjp    gradients for {@code inputs} given the gradient of the result
+     */
+    public static Tensor record(String op, Tensor value, Tensor[] inputs, Vjp vjp) {
+        if (RECORDING_OFF.get() || !anyRequiresGrad(inputs)) {
+            return value;
+        }
+        return value.withNode(new Node(op, inputs.clone(), vjp));
+    }
+
+    /** Single-input form of {@link #record(String, Tensor, Tensor[], Vjp)}. */
+    public static Tensor record(String op, Tensor value, Tensor input, Vjp vjp) {
+        return record(op, value, new Tensor[] {input}, vjp);
+    }
+
+    private static boolean anyRequiresGrad(Tensor[] inputs) {
+        for (Tensor t : inputs) {
+            if (t != null && t.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isRecording() {
+        return !RECORDING_OFF.get();
+    }
+
+    static void setRecording(boolean on) {
+        RECORDING_OFF.set(!on);
+    }
+
+    /**
+     * Every tensor that {@code root} depends on through recorded nodes, in topological order (inputs before the
+     * tensors computed from them; {@code root} last). Iterative, so a 100,000-op chain does not overflow the stack.
+     */
+    public static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Object[]> stack = new ArrayDeque<>(); // {tensor, next input index}
+        stack.push(new Object[] {root, 0});
+        visited.add(root);
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Tensor t = (Tensor) frame[0];
+            int next = (Integer) frame[1];
+            Tensor[] inputs = t.node() == null ? new Tensor[0] : t.node().inputArray();
+            if (next < inputs.length) {
+                frame[1] = next + 1;
+                Tensor in = inputs[next];
+                if (in != null && in.requiresGrad() && visited.add(in)) {
+                    stack.push(new Object[] {in, 0});
+                }
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+
+    /**
+     * Graphviz text of the graph that produced {@code root}: one box per tensor (op, shape, dtype), arrows from
+     * inputs to outputs. Render with {@code dot -Tpng}.
+     */
+    public static String toDot(Tensor root) {
+        Map<Tensor, Integer> ids = new IdentityHashMap<>();
+        StringBuilder sb = new StringBuilder("digraph sipflow {\n  rankdir=LR;\n  node [shape=box, fontname=monospace];\n");
+        for (Tensor t : topologicalOrder(root)) {
+            int id = ids.size();
+            ids.put(t, id);
+            String label = (t.node() != null ? t.node().op() : t.isVariable() ? "variable" : "constant")
+                    + "\\n" + t.shape() + " " + t.dtype();
+            sb.append("  t").append(id).append(" [label=\"").append(label).append("\"");
+            if (t == root) {
+                sb.append(", style=bold");
+            }
+            sb.append("];\n");
+            if (t.node() != null) {
+                for (Tensor in : t.node().inputArray()) {
+                    if (in != null && ids.containsKey(in)) {
+                        sb.append("  t").append(ids.get(in)).append(" -> t").append(id).append(";\n");
+                    }
+                }
+            }
+        }
+        return sb.append("}\n").toString();
+    }
+}

@@ -1,0 +1,131 @@
+package io.sipflow.autodiff.backend;
+
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+
+/**
+ * Plain-Java elementwise kernels. Same-shape and scalar-operand cases of the arithmetic ops get dedicated loops
+ * (the JIT vectorises those); everything else walks rows of the broadcast output.
+ */
+final class ElementwiseKernels {
+    private static final int GRAIN = 1 << 15;
+
+    private ElementwiseKernels() {
+    }
+
+    static Tensor binary(BinaryOp op, Tensor a, Tensor b, Shape out) {
+        return a.dtype() == io.sipflow.autodiff.DType.FLOAT32
+                ? Tensor.wrap(out, binaryF(op, a.floatData(), a.shape(), b.floatData(), b.shape(), out))
+                : Tensor.wrap(out, binaryD(op, a.doubleData(), a.shape(), b.doubleData(), b.shape(), out));
+    }
+
+    private static float[] binaryF(BinaryOp op, float[] a, Shape as, float[] b, Shape bs, Shape out) {
+        float[] y = new float[out.size()];
+        if (as.equals(out) && bs.equals(out) && fastF(op, a, b, y)) {
+            return y;
+        }
+        int[] dims = out.dims();
+        int inner = dims.length == 0 ? 1 : dims[dims.length - 1];
+        int rows = inner == 0 ? 0 : out.size() / inner;
+        int[] sa = Broadcasting.stridesFor(as, out);
+        int[] sb = Broadcasting.stridesFor(bs, out);
+        int ia = dims.length == 0 ? 0 : sa[dims.length - 1];
+        int ib = dims.length == 0 ? 0 : sb[dims.length - 1];
+        Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, inner)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int pa = Broadcasting.rowOffset(r, dims, sa);
+                int pb = Broadcasting.rowOffset(r, dims, sb);
+                int o = r * inner;
+                for (int j = 0; j < inner; j++, pa += ia, pb += ib) {
+                    y[o + j] = (float) op.apply(a[pa], b[pb]);
+                }
+            }
+        });
+        return y;
+    }
+
+    private static double[] binaryD(BinaryOp op, double[] a, Shape as, double[] b, Shape bs, Shape out) {
+        double[] y = new double[out.size()];
+        if (as.equals(out) && bs.equals(out) && fastD(op, a, b, y)) {
+            return y;
+        }
+        int[] dims = out.dims();
+        int inner = dims.length == 0 ? 1 : dims[dims.length - 1];
+        int rows = inner == 0 ? 0 : out.size() / inner;
+        int[] sa = Broadcasting.stridesFor(as, out);
+        int[] sb = Broadcasting.stridesFor(bs, out);
+        int ia = dims.length == 0 ? 0 : sa[dims.length - 1];
+        int ib = dims.length == 0 ? 0 : sb[dims.length - 1];
+        Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, inner)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int pa = Broadcasting.rowOffset(r, dims, sa);
+                int pb = Broadcasting.rowOffset(r, dims, sb);
+                int o = r * inner;
+                for (int j = 0; j < inner; j++, pa += ia, pb += ib) {
+                    y[o + j] = op.apply(a[pa], b[pb]);
+                }
+            }
+        });
+        return y;
+    }
+
+    /** Dedicated same-shape loops for the arithmetic ops; false if {@code op} has none. */
+    private static boolean fastF(BinaryOp op, float[] a, float[] b, float[] y) {
+        switch (op) {
+            case ADD -> Parallel.forRange(y.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = a[i] + b[i]; });
+            case SUB -> Parallel.forRange(y.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = a[i] - b[i]; });
+            case MUL -> Parallel.forRange(y.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = a[i] * b[i]; });
+            case DIV -> Parallel.forRange(y.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = a[i] / b[i]; });
+            default -> { return false; }
+        }
+        return true;
+    }
+
+    private static boolean fastD(BinaryOp op, double[] a, double[] b, double[] y) {
+        switch (op) {
+            case ADD -> Parallel.forRange(y.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = a[i] + b[i]; });
+            case SUB -> Parallel.forRange(y.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = a[i] - b[i]; });
+            case MUL -> Parallel.forRange(y.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = a[i] * b[i]; });
+            case DIV -> Parallel.forRange(y.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = a[i] / b[i]; });
+            default -> { return false; }
+        }
+        return true;
+    }
+
+    static Tensor unary(UnaryOp op, Tensor a, double p) {
+        if (a.dtype() == io.sipflow.autodiff.DType.FLOAT32) {
+            float[] x = a.floatData();
+            float[] y = new float[x.length];
+            if (op == UnaryOp.RELU) {
+                Parallel.forRange(x.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = x[i] > 0f ? x[i] : 0f; });
+            } else {
+                Parallel.forRange(x.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = (float) op.apply(x[i], p); });
+            }
+            return Tensor.wrap(a.shape(), y);
+        }
+        double[] x = a.doubleData();
+        double[] y = new double[x.length];
+        Parallel.forRange(x.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = op.apply(x[i], p); });
+        return Tensor.wrap(a.shape(), y);
+    }
+
+    static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        int n = cond.size();
+        if (a.dtype() == io.sipflow.autodiff.DType.FLOAT32) {
+            float[] x = a.floatData();
+            float[] z = b.floatData();
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = cond.getFlat(i) != 0 ? x[i] : z[i];
+            }
+            return Tensor.wrap(cond.shape(), y);
+        }
+        double[] x = a.doubleData();
+        double[] z = b.doubleData();
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = cond.getFlat(i) != 0 ? x[i] : z[i];
+        }
+        return Tensor.wrap(cond.shape(), y);
+    }
+}

@@ -1,0 +1,109 @@
+package io.sipflow.autodiff.backend;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * Splits index ranges over a fixed pool of worker threads. Work is divided into chunks whose boundaries depend
+ * only on the problem size and grain, never on the thread count, so kernels that combine per-chunk partial results
+ * in chunk order are bit-identical at any thread count.
+ */
+public final class Parallel {
+    private static volatile ForkJoinPool pool = newPool(Runtime.getRuntime().availableProcessors());
+
+    private Parallel() {
+    }
+
+    /** A loop body over [lo, hi). */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int lo, int hi);
+    }
+
+    /** Number of worker threads kernels use. */
+    public static int threads() {
+        return pool.getParallelism();
+    }
+
+    /** Sets the number of worker threads (1 runs everything on the calling thread). */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("thread count must be at least 1, got " + n);
+        }
+        if (n != threads()) {
+            ForkJoinPool old = pool;
+            pool = newPool(n);
+            old.shutdown();
+        }
+    }
+
+    private static ForkJoinPool newPool(int n) {
+        return new ForkJoinPool(Math.max(1, n));
+    }
+
+    /**
+     * Runs {@code body} over [0, n) in chunks of at least {@code grain} indices, in parallel when there is more
+     * than one chunk and more than one thread.
+     */
+    public static void forRange(int n, int grain, RangeBody body) {
+        int chunks = chunkCount(n, grain);
+        if (chunks <= 1 || threads() == 1) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        pool.invoke(new RangeTask(n, chunks, 0, chunks, body));
+    }
+
+    /** Number of chunks {@link #forChunks} makes of n indices with the given grain. */
+    public static int chunkCount(int n, int grain) {
+        return n <= 0 ? 0 : (int) Math.min(Math.max(1, (long) n / Math.max(1, grain)), 4096);
+    }
+
+    /** Runs {@code body(chunk, lo, hi)} for every chunk; chunk boundaries depend only on n and grain. */
+    public static void forChunks(int n, int grain, ChunkBody body) {
+        int chunks = chunkCount(n, grain);
+        forRange(chunks, 1, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                body.run(c, chunkStart(n, chunks, c), chunkStart(n, chunks, c + 1));
+            }
+        });
+    }
+
+    /** A loop body over one chunk. */
+    @FunctionalInterface
+    public interface ChunkBody {
+        void run(int chunk, int lo, int hi);
+    }
+
+    private static int chunkStart(int n, int chunks, int c) {
+        return (int) ((long) n * c / chunks);
+    }
+
+    private static final class RangeTask extends RecursiveAction {
+        private final int n;
+        private final int chunks;
+        private final int c0;
+        private final int c1;
+        private final RangeBody body;
+
+        RangeTask(int n, int chunks, int c0, int c1, RangeBody body) {
+            this.n = n;
+            this.chunks = chunks;
+            this.c0 = c0;
+            this.c1 = c1;
+            this.body = body;
+        }
+
+        @Override
+        protected void compute() {
+            if (c1 - c0 == 1) {
+                body.run(chunkStart(n, chunks, c0), chunkStart(n, chunks, c1));
+                return;
+            }
+            int mid = (c0 + c1) >>> 1;
+            invokeAll(new RangeTask(n, chunks, c0, mid, body), new RangeTask(n, chunks, mid, c1, body));
+        }
+    }
+}

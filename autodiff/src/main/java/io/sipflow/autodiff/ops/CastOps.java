@@ -1,0 +1,31 @@
+package io.sipflow.autodiff.ops;
+
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Graph;
+import io.sipflow.autodiff.Tensor;
+
+/** Type casts and the gradient cut. */
+public final class CastOps {
+    private CastOps() {
+    }
+
+    /** {@code a} in type {@code d}. VJP: the gradient cast back to {@code a}'s type. */
+    public static Tensor to(Tensor a, DType d) {
+        if (a.dtype() == d) {
+            return a;
+        }
+        Tensor value = d == DType.FLOAT64
+                ? Tensor.wrap(a.shape(), a.toDoubleArray())
+                : Tensor.wrap(a.shape(), a.toFloatArray());
+        DType back = a.dtype();
+        return Graph.record("to_" + d, value, a, g -> new Tensor[] {to(g, back)});
+    }
+
+    /**
+     * Same values, and no gradient flows back through it (JAX's {@code lax.stop_gradient}). It is recorded as a
+     * node with no VJP, so {@link Graph#toDot} shows where the flow is cut.
+     */
+    public static Tensor stopGradient(Tensor a) {
+        return Graph.record("stopGradient", a.constant(), a, null);
+    }
+}

@@ -1,0 +1,191 @@
+package io.sipflow.autodiff.ops;
+
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Graph;
+import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.Precision;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.Layout;
+
+import java.util.Arrays;
+
+/** Ops that move values without computing new ones. Their VJPs move the gradient back the same way. */
+public final class ShapeOps {
+    private ShapeOps() {
+    }
+
+    /** Same values, new shape with the same element count; one axis may be −1 (inferred). VJP: reshape back. */
+    public static Tensor reshape(Tensor a, Shape shape) {
+        Shape target = inferMinusOne(a, shape);
+        if (target.equals(a.shape())) {
+            return a;
+        }
+        Tensor value = BlockCopy.wrap(target, BlockCopy.data(a)); // shares the (immutable) storage
+        Shape original = a.shape();
+        return Graph.record("reshape", value, a, g -> new Tensor[] {reshape(g, original)});
+    }
+
+    private static Shape inferMinusOne(Tensor a, Shape shape) {
+        int[] d = shape.dims();
+        int unknown = -1;
+        int known = 1;
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] == -1 && unknown < 0) {
+                unknown = i;
+            } else {
+                known *= d[i];
+            }
+        }
+        if (unknown >= 0 && known > 0 && a.size() % known == 0) {
+            d[unknown] = a.size() / known;
+        }
+        Shape target = unknown >= 0 ? Shape.of(d) : shape;
+        if (target.size() != a.size()) {
+            throw new IllegalArgumentException("reshape: cannot view " + a.shape() + " (" + a.size()
+                    + " elements) as " + shape);
+        }
+        return target;
+    }
+
+    /** Reorders axes: result axis i is input axis {@code axes[i]}. VJP: the inverse permutation. */
+    public static Tensor permute(Tensor a, int... axes) {
+        if (axes.length != a.rank()) {
+            throw new IllegalArgumentException("permute: " + Arrays.toString(axes) + " does not list the "
+                    + a.rank() + " axes of " + a.shape());
+        }
+        int[] inverse = new int[axes.length];
+        boolean[] seen = new boolean[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            int ax = a.shape().normalizeAxis(axes[i]);
+            if (seen[ax]) {
+                throw new IllegalArgumentException("permute: axis " + ax + " repeated in " + Arrays.toString(axes));
+            }
+            seen[ax] = true;
+            inverse[ax] = i;
+        }
+        int[] norm = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            norm[inverse[i]] = i;
+        }
+        Tensor value = Layout.permute(a, norm);
+        return Graph.record("permute", value, a, g -> new Tensor[] {permute(g, inverse)});
+    }
+
+    /** Swaps the last two axes (rank ≥ 2). */
+    public static Tensor transpose(Tensor a) {
+        if (a.rank() < 2) {
+            throw new IllegalArgumentException("transpose: needs rank >= 2, got " + a.shape());
+        }
+        int[] axes = new int[a.rank()];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
+        }
+        axes[axes.length - 1] = axes.length - 2;
+        axes[axes.length - 2] = axes.length - 1;
+        return permute(a, axes);
+    }
+
+    /** Positions [start, end) of {@code axis}. VJP: the gradient placed back, zeros elsewhere. */
+    public static Tensor slice(Tensor a, int axis, int start, int end) {
+        int ax = a.shape().normalizeAxis(axis);
+        int d = a.dim(ax);
+        if (start < 0 || end > d || start > end) {
+            throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") is outside axis " + ax
+                    + " of " + a.shape());
+        }
+        Tensor value = BlockCopy.slice(a, ax, start, end);
+        return Graph.record("slice", value, a, g -> new Tensor[] {
+            BlockCopy.pad(g, ax, start, d - end, Padding.ZERO)});
+    }
+
+    /** Joins tensors along {@code axis}; other axes must match. VJP: each part's slice of the gradient. */
+    public static Tensor concat(int axis, Tensor... parts) {
+        if (parts.length == 0) {
+            throw new IllegalArgumentException("concat: no tensors given");
+        }
+        OpSupport.requireNonNull("concat", parts);
+        int ax = parts[0].shape().normalizeAxis(axis);
+        DType d = parts[0].dtype();
+        for (Tensor p : parts) {
+            d = Precision.current() != null ? Precision.current() : DType.promote(d, p.dtype());
+        }
+        Tensor[] in = new Tensor[parts.length];
+        int total = 0;
+        for (int i = 0; i < parts.length; i++) {
+            in[i] = OpSupport.as(parts[i], d);
+            checkConcatShape(parts[0].shape(), in[i].shape(), ax, i);
+            total += in[i].dim(ax);
+        }
+        Shape out = parts[0].shape().withDim(ax, total);
+        Tensor value = BlockCopy.concat(in, ax, out);
+        return Graph.record("concat", value, in, g -> {
+            Tensor[] grads = new Tensor[in.length];
+            int offset = 0;
+            for (int i = 0; i < in.length; i++) {
+                grads[i] = BlockCopy.slice(g, ax, offset, offset + in[i].dim(ax));
+                offset += in[i].dim(ax);
+            }
+            return grads;
+        });
+    }
+
+    private static void checkConcatShape(Shape first, Shape s, int axis, int index) {
+        boolean ok = first.rank() == s.rank();
+        for (int i = 0; ok && i < s.rank(); i++) {
+            ok = i == axis || first.dim(i) == s.dim(i);
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("concat: tensor " + index + " has shape " + s
+                    + ", which does not match " + first + " outside axis " + axis);
+        }
+    }
+
+    /**
+     * Pads every axis: {@code before[i]} and {@code after[i]} positions, with zeros or by wrapping around
+     * (CIRCULAR: the tensor repeats periodically). VJP: ZERO slices the gradient back; CIRCULAR also adds the
+     * wrapped positions' gradients onto the positions they copied.
+     */
+    public static Tensor pad(Tensor a, int[] before, int[] after, Padding mode) {
+        if (before.length != a.rank() || after.length != a.rank()) {
+            throw new IllegalArgumentException("pad: need " + a.rank() + " before/after widths for " + a.shape()
+                    + ", got " + before.length + " and " + after.length);
+        }
+        Tensor out = a;
+        for (int axis = 0; axis < a.rank(); axis++) {
+            if (before[axis] < 0 || after[axis] < 0) {
+                throw new IllegalArgumentException("pad: negative width on axis " + axis);
+            }
+            if (before[axis] != 0 || after[axis] != 0) {
+                out = padAxis(out, axis, before[axis], after[axis], mode);
+            }
+        }
+        return out;
+    }
+
+    /** One axis of {@link #pad}. */
+    public static Tensor padAxis(Tensor a, int axis, int before, int after, Padding mode) {
+        int ax = a.shape().normalizeAxis(axis);
+        int d = a.dim(ax);
+        if (mode == Padding.CIRCULAR && d == 0) {
+            throw new IllegalArgumentException("pad: cannot wrap an empty axis " + ax + " of " + a.shape());
+        }
+        Tensor value = BlockCopy.pad(a, ax, before, after, mode);
+        return Graph.record("pad_" + mode.name().toLowerCase(), value, a, g -> new Tensor[] {
+            BlockCopy.padAdjoint(g, ax, before, d, mode)});
+    }
+
+    /** Copies {@code a} to a larger shape by NumPy broadcasting. VJP: {@link Broadcast#sumTo}. */
+    public static Tensor broadcastTo(Tensor a, Shape shape) {
+        Shape out = Shape.broadcast("broadcastTo", a.shape(), shape);
+        if (!out.equals(shape)) {
+            throw new IllegalArgumentException("broadcastTo: " + a.shape() + " cannot be broadcast to " + shape);
+        }
+        if (out.equals(a.shape())) {
+            return a;
+        }
+        Tensor value = Layout.broadcastTo(a, out);
+        Shape original = a.shape();
+        return Graph.record("broadcastTo", value, a, g -> new Tensor[] {Broadcast.sumTo(g, original)});
+    }
+}
