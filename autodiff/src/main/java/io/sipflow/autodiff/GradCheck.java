@@ -1,0 +1,213 @@
+package io.sipflow.autodiff;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * Checks an op's VJP against central finite differences, so users can test their own ops exactly as the library
+ * tests its own.
+ * <pre>
+ * GradCheck.Report r = GradCheck.check("mul", in -> in[0].mul(in[1]), a, b);
+ * r.assertPassed();                                  // AssertionError naming op, worst element and seed
+ * </pre>
+ * The function may return any shape: it is reduced to a scalar with a random cotangent v, L(x) = Σ v·f(x).
+ * Analytic gradients come from {@link Autodiff#vjp} at the inputs' own types; numeric ones from
+ * (L(x + εd) − L(x − εd)) / 2ε evaluated in FLOAT64 (inputs widened), both
+ * <ul>
+ *   <li>along {@link Options#directions} random directions d (JAX {@code check_grads}, PyTorch fast gradcheck), and</li>
+ *   <li>per element (d = unit vector) for inputs of at most {@link Options#maxElementwise} elements.</li>
+ * </ul>
+ * The pass criterion is |analytic − numeric| ≤ atol + rtol·max(|analytic|, |numeric|) with tolerances named by
+ * the inputs' widest-error type ({@link Tolerance#FLOAT64}, {@link Tolerance#FLOAT32}).
+ */
+public final class GradCheck {
+    private GradCheck() {
+    }
+
+    /** Allowed difference between analytic and numeric derivatives. */
+    public record Tolerance(double rtol, double atol) {
+        /** Analytic in 64-bit against 64-bit differences with ε = 1e-6: agreement to about 1e-7 relative. */
+        public static final Tolerance FLOAT64 = new Tolerance(1e-5, 1e-7);
+        /** Analytic in 32-bit (≈ 7 digits) against 64-bit differences. */
+        public static final Tolerance FLOAT32 = new Tolerance(2e-2, 2e-3);
+
+        /** The tolerance for analytic gradients computed in {@code d}. */
+        public static Tolerance of(DType d) {
+            return d == DType.FLOAT64 ? FLOAT64 : FLOAT32;
+        }
+
+        boolean accepts(double analytic, double numeric) {
+            return Math.abs(analytic - numeric) <= atol + rtol * Math.max(Math.abs(analytic), Math.abs(numeric));
+        }
+    }
+
+    /** How thoroughly to check. */
+    public record Options(long seed, double epsilon, int directions, int maxElementwise, Tolerance tolerance) {
+        /** Seed 0, ε = 1e-6, 3 directions, elementwise up to 64 elements, tolerance from the input types. */
+        public static Options defaults() {
+            return new Options(0L, 1e-6, 3, 64, null);
+        }
+
+        public Options withSeed(long s) {
+            return new Options(s, epsilon, directions, maxElementwise, tolerance);
+        }
+
+        public Options withEpsilon(double e) {
+            return new Options(seed, e, directions, maxElementwise, tolerance);
+        }
+
+        public Options withTolerance(Tolerance t) {
+            return new Options(seed, epsilon, directions, maxElementwise, t);
+        }
+
+        public Options withDirections(int n) {
+            return new Options(seed, epsilon, n, maxElementwise, tolerance);
+        }
+
+        public Options withMaxElementwise(int n) {
+            return new Options(seed, epsilon, directions, n, tolerance);
+        }
+    }
+
+    /** One compared derivative. {@code element} is −1 for a random direction. */
+    public record Comparison(int input, int element, double analytic, double numeric, boolean passed) {
+    }
+
+    /** The outcome of a check: every comparison, the worst one, and what to print when it fails. */
+    public record Report(String op, long seed, Tolerance tolerance, List<Comparison> comparisons) {
+        public boolean passed() {
+            return comparisons.stream().allMatch(Comparison::passed);
+        }
+
+        /** The comparison with the largest error relative to its tolerance. */
+        public Comparison worst() {
+            Comparison worst = null;
+            double worstScore = -1;
+            for (Comparison c : comparisons) {
+                double allowed = tolerance.atol() + tolerance.rtol() * Math.max(Math.abs(c.analytic()), Math.abs(c.numeric()));
+                double score = Math.abs(c.analytic() - c.numeric()) / allowed;
+                if (!(score <= worstScore)) { // NaN counts as worst
+                    worstScore = score;
+                    worst = c;
+                }
+            }
+            return worst;
+        }
+
+        /** Throws an AssertionError describing the worst comparison unless every comparison passed. */
+        public void assertPassed() {
+            if (!passed()) {
+                throw new AssertionError(toString());
+            }
+        }
+
+        @Override
+        public String toString() {
+            Comparison w = worst();
+            long failed = comparisons.stream().filter(c -> !c.passed()).count();
+            String where = w == null ? "nothing compared"
+                    : (w.element() < 0 ? "random direction" : "element " + w.element()) + " of input " + w.input();
+            return String.format(Locale.ROOT, "GradCheck %s: %s (%d of %d comparisons failed, seed %d, rtol %.1e atol %.1e); "
+                            + "worst: %s analytic %.9g numeric %.9g",
+                    op, failed == 0 ? "passed" : "FAILED", failed, comparisons.size(), seed, tolerance.rtol(),
+                    tolerance.atol(), where, w == null ? Double.NaN : w.analytic(), w == null ? Double.NaN : w.numeric());
+        }
+    }
+
+    /** Checks {@code fn}'s gradients at {@code inputs} with default options. */
+    public static Report check(String op, Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        return check(op, fn, Options.defaults(), inputs);
+    }
+
+    /** Checks {@code fn}'s gradients at {@code inputs}. */
+    public static Report check(String op, Function<Tensor[], Tensor> fn, Options options, Tensor... inputs) {
+        SplittableRandom rng = new SplittableRandom(options.seed());
+        Tensor[] vars = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            vars[i] = inputs[i].constant().variable();
+        }
+        Tensor out = fn.apply(vars.clone());
+        Tensor cotangent = Tensor.randn(rng, out.shape().dims()).to(out.dtype());
+        List<Tensor> analytic = Autodiff.vjp(out, cotangent, List.of(vars), Autodiff.Disconnected.ZERO).asList();
+
+        double[] v = cotangent.toDoubleArray();
+        double[][] x64 = new double[inputs.length][];
+        for (int i = 0; i < inputs.length; i++) {
+            x64[i] = inputs[i].toDoubleArray();
+        }
+        Tolerance tol = options.tolerance() != null ? options.tolerance() : Tolerance.of(narrowest(inputs, out));
+        List<Comparison> comparisons = new ArrayList<>();
+        for (int k = 0; k < options.directions(); k++) {
+            double[][] dir = new double[inputs.length][];
+            double expected = 0;
+            for (int i = 0; i < inputs.length; i++) {
+                dir[i] = Tensor.randn(rng, inputs[i].size()).toDoubleArray();
+                double[] g = analytic.get(i).toDoubleArray();
+                for (int e = 0; e < g.length; e++) {
+                    expected += g[e] * dir[i][e];
+                }
+            }
+            double numeric = directional(fn, inputs, x64, dir, v, options.epsilon());
+            comparisons.add(new Comparison(-1, -1, expected, numeric, tol.accepts(expected, numeric)));
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].size() > options.maxElementwise()) {
+                continue;
+            }
+            double[] g = analytic.get(i).toDoubleArray();
+            for (int e = 0; e < g.length; e++) {
+                double[][] dir = new double[inputs.length][];
+                for (int j = 0; j < inputs.length; j++) {
+                    dir[j] = new double[inputs[j].size()];
+                }
+                dir[i][e] = 1;
+                double numeric = directional(fn, inputs, x64, dir, v, options.epsilon());
+                comparisons.add(new Comparison(i, e, g[e], numeric, tol.accepts(g[e], numeric)));
+            }
+        }
+        return new Report(op, options.seed(), tol, comparisons);
+    }
+
+    private static DType narrowest(Tensor[] inputs, Tensor out) {
+        DType d = out.dtype();
+        for (Tensor t : inputs) {
+            if (t.dtype() == DType.FLOAT32) {
+                d = DType.FLOAT32;
+            }
+        }
+        return d;
+    }
+
+    /** (L(x + εd) − L(x − εd)) / 2ε with L = Σ v·f, evaluated in FLOAT64 without recording a graph. */
+    private static double directional(Function<Tensor[], Tensor> fn, Tensor[] inputs, double[][] x, double[][] d,
+                                      double[] v, double eps) {
+        double plus = scalarLoss(fn, inputs, x, d, v, eps);
+        double minus = scalarLoss(fn, inputs, x, d, v, -eps);
+        return (plus - minus) / (2 * eps);
+    }
+
+    private static double scalarLoss(Function<Tensor[], Tensor> fn, Tensor[] inputs, double[][] x, double[][] d,
+                                     double[] v, double step) {
+        Tensor[] shifted = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            double[] s = new double[x[i].length];
+            for (int e = 0; e < s.length; e++) {
+                s[e] = x[i][e] + step * d[i][e];
+            }
+            shifted[i] = Tensor.wrap(inputs[i].shape(), s);
+        }
+        Tensor out = Autodiff.noGrad(() -> {
+            try (Precision ignored = Precision.use(DType.FLOAT64)) {
+                return fn.apply(shifted);
+            }
+        });
+        double sum = 0;
+        for (int e = 0; e < v.length; e++) {
+            sum += v[e] * out.getFlat(e);
+        }
+        return sum;
+    }
+}
