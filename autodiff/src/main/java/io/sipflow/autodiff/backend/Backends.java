@@ -1,6 +1,9 @@
 package io.sipflow.autodiff.backend;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.ServiceLoader;
 
 /**
  * Which backend computes ops. The default is the pure-Java {@link CpuBackend}; another is chosen explicitly with
@@ -21,5 +24,24 @@ public final class Backends {
         Backend previous = current;
         current = Objects.requireNonNull(backend, "backend");
         return previous;
+    }
+
+    /**
+     * The backend called {@code name}: "cpu", or one contributed through {@link BackendProvider}. Unknown names
+     * throw an exception listing the available ones.
+     */
+    public static Backend named(String name) {
+        if ("cpu".equals(name)) {
+            return CpuBackend.instance();
+        }
+        List<String> known = new ArrayList<>(List.of("cpu"));
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+            if (p.name().equals(name)) {
+                return p.create();
+            }
+            known.add(p.name());
+        }
+        throw new IllegalArgumentException("unknown backend '" + name + "'; available: " + String.join(", ", known)
+                + (name.equals("opencl") ? " (the opencl backend lives in module sipflow-gpu: put it on the class path)" : ""));
     }
 }
