@@ -343,7 +343,8 @@ public final class Tensor {
     public Tensor max() { return ReduceOps.max(this); }
     public Tensor max(int[] axes, boolean keepDims) { return ReduceOps.max(this, axes, keepDims); }
 
-    public Tensor reshape(int... dims) { return ShapeOps.reshape(this, Shape.of(dims)); }
+    /** New dims, same values; one dim may be −1. */
+    public Tensor reshape(int... dims) { return ShapeOps.reshape(this, dims); }
     public Tensor reshape(Shape s) { return ShapeOps.reshape(this, s); }
     public Tensor permute(int... axes) { return ShapeOps.permute(this, axes); }
     /** Swaps the last two axes. */
