@@ -73,8 +73,11 @@ public final class Tensor {
         return wrap(shape, f);
     }
 
-    /** A FLOAT32 tensor holding a copy of {@code values}. */
-    public static Tensor of(Shape shape, float... values) {
+    /**
+     * A FLOAT32 tensor holding a copy of {@code values}. (Not an overload of {@code of}: with int literals Java
+     * would pick the float version and silently make FLOAT32 tensors.)
+     */
+    public static Tensor ofFloats(Shape shape, float... values) {
         checkLength(shape, values.length);
         return wrap(shape, values.clone());
     }
