@@ -58,8 +58,8 @@ final class PhysicsCommand implements Runnable {
 
     /** dx = the seed's damped inverse of a residual r, with uncertainty |r|·scale. */
     @Command(name = "inverse", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"dx = the seed's damped inverse diffusion (inv_diffuse + apply_damping) of residual r,",
-                    "with per-cell uncertainty |r| * scale."})
+            description = {"dx = the seed's damped inverse diffusion of residual r (inv_diffuse + apply_damping).",
+                    "Per-cell uncertainty is |r| * scale."})
     static final class InverseCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 /** {@code sipflow train}: one training run. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the U-Net to invert heat diffusion with SIP or GD updates.",
-                "Writes DIR/metrics.csv, test.csv, model.npz, examples.png, curves.png and run.json."})
+                "Writes metrics.csv, test.csv, model.npz, examples.png, curves.png, run.json to DIR."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

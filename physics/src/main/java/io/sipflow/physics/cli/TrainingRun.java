@@ -28,7 +28,7 @@ final class TrainingRun {
 
     static Summary execute(TrainConfig config, Path dir, CommonOptions common, PrintWriter out) throws IOException {
         String name = config.method().id();
-        out.printf(Locale.ROOT, "%s: %d steps, batch %d, %dx%d, seed %d, lr %g, backend %s, %d threads -> %s%n",
+        out.printf(Locale.ROOT, "%s: %d steps, batch %d, %dx%d, seed %d, lr %s, backend %s, %d threads -> %s%n",
                 name, config.steps(), config.batch(), config.resolution(), config.resolution(), config.seed(),
                 config.learningRate(), common.backend, common.effectiveThreads(), dir);
         out.flush();
