@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
  * fails half-way therefore leaves the previous results whole.
  */
 public final class AtomicFiles {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private AtomicFiles() {
     }
 
@@ -29,7 +31,9 @@ public final class AtomicFiles {
         String name = target.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String suffix = dot > 0 ? name.substring(dot) : ".tmp"; // keep the extension: some writers insist on it
-        Path tmp = Files.createTempFile(dir, "." + (dot > 0 ? name.substring(0, dot) : name) + "-", suffix);
+        // createFile (not createTempFile, which makes owner-only files) so the result gets the usual permissions.
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        Path tmp = Files.createFile(dir.resolve("." + base + "-" + Long.toUnsignedString(RANDOM.nextLong(), 36) + suffix));
         try {
             writer.writeTo(tmp);
             try {
