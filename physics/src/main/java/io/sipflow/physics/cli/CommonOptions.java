@@ -2,10 +2,16 @@ package io.sipflow.physics.cli;
 
 import io.sipflow.autodiff.backend.Backends;
 import io.sipflow.autodiff.backend.Parallel;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every subcommand takes: which backend computes, and on how many threads. */
 public final class CommonOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "cpu",
             description = "compute backend: cpu (default) or opencl (from module sipflow-gpu)")
     String backend;
@@ -13,9 +19,19 @@ public final class CommonOptions {
     @Option(names = "--threads", paramLabel = "N", description = "worker threads for the CPU kernels (default: all cores)")
     Integer threads;
 
-    /** Selects the backend and thread count; an unknown backend name fails with the list of known ones. */
+    /**
+     * Selects the backend and thread count. An unknown backend name or a thread count below 1 is a usage error
+     * (exit 2) whose message lists the known backends.
+     */
     void apply() {
-        Backends.use(Backends.named(backend));
+        if (threads != null && threads < 1) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--threads must be at least 1, got " + threads);
+        }
+        try {
+            Backends.use(Backends.named(backend));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--backend: " + e.getMessage());
+        }
         if (threads != null) {
             Parallel.setThreads(threads);
         }

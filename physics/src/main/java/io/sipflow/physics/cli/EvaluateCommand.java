@@ -63,9 +63,9 @@ final class EvaluateCommand implements Callable<Integer> {
         UNet net = new UNet(Trainer.UNET, 0);
         try {
             Checkpoint.load(model, net);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot load --model " + model + " into " + Trainer.UNET + ": "
-                    + e.getMessage(), e);
+        } catch (RuntimeException | java.io.IOException e) {
+            throw new IllegalArgumentException("cannot load --model " + model + " as a U-Net checkpoint (.npz from"
+                    + " sipflow train): " + e.getMessage(), e);
         }
         Tensor xGt = HeatExamples.generate(batch, r, r, new SplittableRandom(seed));
         TestMetrics t = Trainer.evaluate(net, xGt, 0);

@@ -114,10 +114,22 @@ class CliErrorPathTest {
     }
 
     @Test
-    void unknownBackendListsTheKnownOnes() {
+    void unknownBackendAndBadThreadCountAreUsageErrors() {
         Run r = run("generate", "--out", tmp.resolve("x.npy").toString(), "--backend", "quantum");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--backend: unknown backend 'quantum'; available: cpu"), r.err());
+        Run t = run("generate", "--out", tmp.resolve("x.npy").toString(), "--threads", "0");
+        assertEquals(2, t.code());
+        assertTrue(t.err().contains("--threads must be at least 1, got 0"), t.err());
+    }
+
+    @Test
+    void modelThatIsNotACheckpointIsNamed() throws IOException {
+        Path notNpz = tmp.resolve("model.npz");
+        Files.writeString(notNpz, "not a zip");
+        Run r = run("evaluate", "--model", notNpz.toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("unknown backend 'quantum'; available: cpu"), r.err());
+        assertTrue(r.err().contains("cannot load --model " + notNpz + " as a U-Net checkpoint"), r.err());
     }
 
     @Test
