@@ -55,10 +55,15 @@ final class PaddedImage {
 
     /** Writes image {@code src[srcOff ..]} (c×h×w) padded into {@code dst[0 .. length)}. */
     void pad(float[] src, int srcOff, Padding padding, float[] dst) {
+        pad(src, srcOff, padding, dst, 0);
+    }
+
+    /** Writes image {@code src[srcOff ..]} (c×h×w) padded into {@code dst[at .. at + length)}. */
+    void pad(float[] src, int srcOff, Padding padding, float[] dst, int at) {
         boolean circular = padding == Padding.CIRCULAR;
         for (int ci = 0; ci < c; ci++) {
             for (int r = 0; r < hp; r++) {
-                int row = dst(ci, r);
+                int row = at + dst(ci, r);
                 int sr = r - p;
                 if (sr < 0 || sr >= h) {
                     if (!circular) {
@@ -75,7 +80,7 @@ final class PaddedImage {
                 }
             }
         }
-        Arrays.fill(dst, c * plane, length, 0f);
+        Arrays.fill(dst, at + c * plane, at + length, 0f);
     }
 
     private int dst(int ci, int r) {

@@ -115,16 +115,26 @@ final class VectorConv {
             a32 = x2.fma(w3, a32);
             a33 = x3.fma(w3, a33);
         }
-        store(yq, o0 * qLen + q, a00, a01, a02, a03);
-        store(yq, (o0 + 1) * qLen + q, a10, a11, a12, a13);
-        store(yq, (o0 + 2) * qLen + q, a20, a21, a22, a23);
-        store(yq, (o0 + 3) * qLen + q, a30, a31, a32, a33);
-    }
-
-    private static void store(float[] y, int at, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-        v0.intoArray(y, at);
-        v1.intoArray(y, at + VL);
-        v2.intoArray(y, at + 2 * VL);
-        v3.intoArray(y, at + 3 * VL);
+        // Stored in place, not through a helper: a vector passed to a method C2 does not inline gets boxed.
+        int y0 = o0 * qLen + q;
+        a00.intoArray(yq, y0);
+        a01.intoArray(yq, y0 + VL);
+        a02.intoArray(yq, y0 + 2 * VL);
+        a03.intoArray(yq, y0 + 3 * VL);
+        int y1 = y0 + qLen;
+        a10.intoArray(yq, y1);
+        a11.intoArray(yq, y1 + VL);
+        a12.intoArray(yq, y1 + 2 * VL);
+        a13.intoArray(yq, y1 + 3 * VL);
+        int y2 = y1 + qLen;
+        a20.intoArray(yq, y2);
+        a21.intoArray(yq, y2 + VL);
+        a22.intoArray(yq, y2 + 2 * VL);
+        a23.intoArray(yq, y2 + 3 * VL);
+        int y3 = y2 + qLen;
+        a30.intoArray(yq, y3);
+        a31.intoArray(yq, y3 + VL);
+        a32.intoArray(yq, y3 + 2 * VL);
+        a33.intoArray(yq, y3 + 3 * VL);
     }
 }
