@@ -53,7 +53,7 @@ public class CpuBackend implements Backend {
 
     @Override
     public Tensor unary(UnaryOp op, Tensor a, double param) {
-        return ElementwiseKernels.unary(op, a, param);
+        return ElementwiseKernels.unary(op, a, param, fast);
     }
 
     @Override

@@ -19,6 +19,9 @@ public interface FastKernels {
     /** FLOAT32 gradient of conv2d w.r.t. its weights; arguments as {@link ReferenceConv#backwardWeight}. */
     float[] convBackwardWeight(float[] gy, float[] x, int n, int c, int h, int wd, int o, int k, Padding padding);
 
+    /** y[lo..hi) = op(x[lo..hi)) for the ops it has a kernel for (RELU, STEP); false, writing nothing, otherwise. */
+    boolean unary(io.sipflow.autodiff.backend.UnaryOp op, float[] x, float[] y, int lo, int hi);
+
     /** Batched row-major product (batch, m, k) × (batch, k, n) → (batch, m, n). */
     float[] matmul(float[] a, float[] b, int batch, int m, int k, int n);
 

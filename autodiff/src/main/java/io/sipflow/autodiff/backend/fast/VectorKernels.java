@@ -27,6 +27,11 @@ public final class VectorKernels implements FastKernels {
     }
 
     @Override
+    public boolean unary(io.sipflow.autodiff.backend.UnaryOp op, float[] x, float[] y, int lo, int hi) {
+        return VectorElementwise.unary(op, x, y, lo, hi);
+    }
+
+    @Override
     public float[] matmul(float[] a, float[] b, int batch, int m, int k, int n) {
         return VectorGemm.multiply(a, b, batch, m, k, n);
     }
