@@ -6,7 +6,9 @@
  * {@link io.sipflow.autodiff.ops.ReduceOps} (sum mean max),
  * {@link io.sipflow.autodiff.ops.ShapeOps} (reshape permute transpose slice concat pad broadcastTo),
  * {@link io.sipflow.autodiff.ops.LinalgOps} (matmul),
- * {@link io.sipflow.autodiff.ops.CastOps} (to, stopGradient).
+ * {@link io.sipflow.autodiff.ops.CastOps} (to, stopGradient),
+ * {@link io.sipflow.autodiff.ops.ConvOps} (conv2d with zero or circular padding),
+ * {@link io.sipflow.autodiff.ops.ImageOps} (maxPool2d, bilinear upsampling ×2).
  * Broadcasting is undone in exactly one place, {@link io.sipflow.autodiff.ops.Broadcast#sumTo}.
  */
 package io.sipflow.autodiff.ops;
