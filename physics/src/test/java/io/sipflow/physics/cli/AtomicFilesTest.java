@@ -1,0 +1,30 @@
+package io.sipflow.physics.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class AtomicFilesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFailedWriteLeavesThePreviousFileWholeAndNoTemporaryBehind() throws IOException {
+        Path target = tmp.resolve("metrics.csv");
+        AtomicFiles.writeString(target, "step,loss\n0,1\n");
+        assertThrows(IOException.class, () -> AtomicFiles.write(target, t -> {
+            Files.writeString(t, "step,lo");
+            throw new IOException("disk full");
+        }));
+        assertEquals("step,loss\n0,1\n", Files.readString(target));
+        try (var files = Files.list(tmp)) {
+            assertEquals(1, files.count(), "only the target remains");
+        }
+    }
+}
