@@ -1,6 +1,5 @@
 package io.sipflow.gpu;
 
-import com.aparapi.Kernel;
 import com.aparapi.device.OpenCLDevice;
 
 /**
@@ -11,7 +10,7 @@ import com.aparapi.device.OpenCLDevice;
  * with respect to x through this kernel, with flipped, transposed weights. {@link ConvF64Kernel} is the same code
  * for doubles (Aparapi kernels cannot be generic).
  */
-final class ConvF32Kernel extends Kernel {
+final class ConvF32Kernel extends DeviceKernel {
     float[] x = new float[1];
     float[] w = new float[1];
     float[] bias = new float[1];
@@ -28,6 +27,7 @@ final class ConvF32Kernel extends Kernel {
     @Override
     public void run() {
         int gid = getGlobalId();
+        markRan(gid);
         if (gid < total) {
             int j = gid % wd;
             int i = (gid / wd) % h;

@@ -1,6 +1,5 @@
 package io.sipflow.gpu;
 
-import com.aparapi.Kernel;
 import com.aparapi.device.OpenCLDevice;
 
 /**
@@ -11,7 +10,7 @@ import com.aparapi.device.OpenCLDevice;
  * with respect to x through this kernel, with flipped, transposed weights. {@link ConvF32Kernel} is the same code
  * for floats (see there).
  */
-final class ConvF64Kernel extends Kernel {
+final class ConvF64Kernel extends DeviceKernel {
     double[] x = new double[1];
     double[] w = new double[1];
     double[] bias = new double[1];
@@ -28,6 +27,7 @@ final class ConvF64Kernel extends Kernel {
     @Override
     public void run() {
         int gid = getGlobalId();
+        markRan(gid);
         if (gid < total) {
             int j = gid % wd;
             int i = (gid / wd) % h;

@@ -1,6 +1,5 @@
 package io.sipflow.gpu;
 
-import com.aparapi.Kernel;
 import com.aparapi.device.OpenCLDevice;
 
 /**
@@ -10,7 +9,7 @@ import com.aparapi.device.OpenCLDevice;
  * summed in float over i, j in order; the caller adds the partials over n. Indices as in {@link ConvF32Kernel}.
  * {@link ConvWeightGradF64Kernel} is the same code for doubles.
  */
-final class ConvWeightGradF32Kernel extends Kernel {
+final class ConvWeightGradF32Kernel extends DeviceKernel {
     float[] gy = new float[1];
     float[] x = new float[1];
     float[] part = new float[1];
@@ -25,6 +24,7 @@ final class ConvWeightGradF32Kernel extends Kernel {
     @Override
     public void run() {
         int gid = getGlobalId();
+        markRan(gid);
         if (gid < total) {
             int b = gid % n;
             int e = gid / n;             // ((oc * c + ci) * k + u) * k + v

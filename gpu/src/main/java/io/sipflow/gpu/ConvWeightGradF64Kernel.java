@@ -1,6 +1,5 @@
 package io.sipflow.gpu;
 
-import com.aparapi.Kernel;
 import com.aparapi.device.OpenCLDevice;
 
 /**
@@ -10,7 +9,7 @@ import com.aparapi.device.OpenCLDevice;
  * summed in double over i, j in order; the caller adds the partials over n. Indices as in {@link ConvF64Kernel}.
  * {@link ConvWeightGradF32Kernel} is the same code for floats.
  */
-final class ConvWeightGradF64Kernel extends Kernel {
+final class ConvWeightGradF64Kernel extends DeviceKernel {
     double[] gy = new double[1];
     double[] x = new double[1];
     double[] part = new double[1];
@@ -25,6 +24,7 @@ final class ConvWeightGradF64Kernel extends Kernel {
     @Override
     public void run() {
         int gid = getGlobalId();
+        markRan(gid);
         if (gid < total) {
             int b = gid % n;
             int e = gid / n;             // ((oc * c + ci) * k + u) * k + v

@@ -1,6 +1,5 @@
 package io.sipflow.gpu;
 
-import com.aparapi.Kernel;
 import com.aparapi.device.OpenCLDevice;
 
 /**
@@ -8,7 +7,7 @@ import com.aparapi.device.OpenCLDevice;
  * <pre>  z[b,i,j] = Σ_p a[b,i,p] · y[b,p,j]  </pre>
  * {@link MatmulF64Kernel} is the same code for doubles (Aparapi kernels cannot be generic).
  */
-final class MatmulF32Kernel extends Kernel {
+final class MatmulF32Kernel extends DeviceKernel {
     float[] a = new float[1];
     float[] y = new float[1];
     float[] z = new float[1];
@@ -20,6 +19,7 @@ final class MatmulF32Kernel extends Kernel {
     @Override
     public void run() {
         int gid = getGlobalId();
+        markRan(gid);
         if (gid < total) {
             int j = gid % n;
             int row = gid / n;           // b * m + i

@@ -1,6 +1,5 @@
 package io.sipflow.gpu;
 
-import com.aparapi.Kernel;
 import com.aparapi.device.OpenCLDevice;
 
 /**
@@ -8,7 +7,7 @@ import com.aparapi.device.OpenCLDevice;
  * <pre>  z[b,i,j] = Σ_p a[b,i,p] · y[b,p,j]  </pre>
  * {@link MatmulF32Kernel} is the same code for floats (Aparapi kernels cannot be generic).
  */
-final class MatmulF64Kernel extends Kernel {
+final class MatmulF64Kernel extends DeviceKernel {
     double[] a = new double[1];
     double[] y = new double[1];
     double[] z = new double[1];
@@ -20,6 +19,7 @@ final class MatmulF64Kernel extends Kernel {
     @Override
     public void run() {
         int gid = getGlobalId();
+        markRan(gid);
         if (gid < total) {
             int j = gid % n;
             int row = gid / n;           // b * m + i
