@@ -1,0 +1,53 @@
+package io.sipflow.nn;
+
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+
+/**
+ * A named, non-trainable tensor a module keeps between calls (batch norm's running statistics). Saved in
+ * checkpoints with the parameters, never handed to an optimizer; its value is a constant.
+ */
+public final class Buffer {
+    private String name;
+    private Tensor value;
+
+    Buffer(String name, Tensor initial) {
+        this.name = name;
+        this.value = initial.constant();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Tensor value() {
+        return value;
+    }
+
+    public Shape shape() {
+        return value.shape();
+    }
+
+    public DType dtype() {
+        return value.dtype();
+    }
+
+    /** Replaces the value by {@code next} (same shape and type). */
+    public void set(Tensor next) {
+        if (!next.shape().equals(value.shape()) || next.dtype() != value.dtype()) {
+            throw new IllegalArgumentException("buffer " + name + " is " + value.shape() + " " + value.dtype()
+                    + "; cannot set it to " + next.shape() + " " + next.dtype());
+        }
+        value = next.constant();
+    }
+
+    void prefix(String parent) {
+        name = parent + "." + name;
+    }
+
+    @Override
+    public String toString() {
+        return "Buffer " + name + " " + value.shape() + " " + value.dtype();
+    }
+}

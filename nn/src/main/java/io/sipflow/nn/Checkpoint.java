@@ -1,0 +1,114 @@
+package io.sipflow.nn;
+
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.nn.io.Npz;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Saves and restores a module's parameters and buffers (optionally an optimizer's state and the training step)
+ * as a {@code .npz} file that {@code numpy.load} reads:
+ * <pre>
+ * inc.conv1.weight, …, inc.norm1.running_mean, …     parameters and buffers by name
+ * optimizer.adam.t, optimizer.adam.m.inc.conv1.weight, …   optional optimizer state
+ * step                                                 optional training step (float64 scalar)
+ * </pre>
+ * Writing goes to a temporary file renamed into place. Loading checks every name, shape and type before changing
+ * anything, and names the first mismatch and the file.
+ */
+public final class Checkpoint {
+    static final String OPTIMIZER = "optimizer.";
+    static final String STEP = "step";
+
+    private Checkpoint() {
+    }
+
+    /** Saves the module's parameters and buffers. */
+    public static void save(Path path, Module module) throws IOException {
+        Npz.write(path, moduleEntries(module));
+    }
+
+    /** Saves the module, the optimizer's state and the training step. */
+    public static void save(Path path, Module module, Optimizer optimizer, long step) throws IOException {
+        Map<String, Tensor> entries = moduleEntries(module);
+        for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) {
+            entries.put(OPTIMIZER + e.getKey(), e.getValue());
+        }
+        entries.put(STEP, Tensor.of(DType.FLOAT64, Shape.scalar(), step));
+        Npz.write(path, entries);
+    }
+
+    /** Loads parameters and buffers into {@code module}; returns the saved step, or 0 if none was saved. */
+    public static long load(Path path, Module module) throws IOException {
+        Map<String, Tensor> file = Npz.read(path);
+        apply(path, file, module);
+        return step(file);
+    }
+
+    /** Loads the module and the optimizer's state; returns the saved step, or 0 if none was saved. */
+    public static long load(Path path, Module module, Optimizer optimizer) throws IOException {
+        Map<String, Tensor> file = Npz.read(path);
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : file.entrySet()) {
+            if (e.getKey().startsWith(OPTIMIZER)) {
+                state.put(e.getKey().substring(OPTIMIZER.length()), e.getValue());
+            }
+        }
+        if (state.isEmpty()) {
+            throw new IllegalArgumentException(path + ": holds no optimizer state (saved without an optimizer)");
+        }
+        apply(path, file, module);
+        try {
+            optimizer.loadState(state);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+        }
+        return step(file);
+    }
+
+    private static Map<String, Tensor> moduleEntries(Module module) {
+        Map<String, Tensor> entries = new LinkedHashMap<>();
+        module.namedParameters().forEach((name, p) -> entries.put(name, p.value()));
+        module.namedBuffers().forEach((name, b) -> entries.put(name, b.value()));
+        return entries;
+    }
+
+    /** Checks everything first, then sets: a mismatch leaves the module untouched. */
+    private static void apply(Path path, Map<String, Tensor> file, Module module) {
+        Map<String, Parameter> params = module.namedParameters();
+        Map<String, Buffer> buffers = module.namedBuffers();
+        params.forEach((name, p) -> check(path, file, name, p.shape(), p.dtype()));
+        buffers.forEach((name, b) -> check(path, file, name, b.shape(), b.dtype()));
+        for (String name : file.keySet()) {
+            if (!params.containsKey(name) && !buffers.containsKey(name) && !name.startsWith(OPTIMIZER)
+                    && !name.equals(STEP)) {
+                throw new IllegalArgumentException(path + ": entry '" + name + "' matches no parameter or buffer of "
+                        + module.getClass().getSimpleName());
+            }
+        }
+        params.forEach((name, p) -> p.set(file.get(name)));
+        buffers.forEach((name, b) -> b.set(file.get(name)));
+    }
+
+    private static void check(Path path, Map<String, Tensor> file, String name, Shape shape, DType dtype) {
+        Tensor t = file.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException(path + ": has no entry '" + name + "' (expected " + shape + " "
+                    + dtype + ")");
+        }
+        if (!t.shape().equals(shape) || t.dtype() != dtype) {
+            throw new IllegalArgumentException(path + ": entry '" + name + "' is " + t.shape() + " " + t.dtype()
+                    + ", expected " + shape + " " + dtype);
+        }
+    }
+
+    private static long step(Map<String, Tensor> file) {
+        Tensor s = file.get(STEP);
+        return s == null ? 0 : (long) s.item();
+    }
+}

@@ -1,0 +1,45 @@
+package io.sipflow.nn;
+
+import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.Precision;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.ops.ConvOps;
+
+import java.util.SplittableRandom;
+
+/**
+ * 2-D convolution with bias, stride 1, "same" output size: {@code weight} (out, in, k, k), {@code bias} (out).
+ * Initialised as PyTorch's {@code nn.Conv2d}: both U(±1/√fan_in), fan_in = in·k·k, in the current default type.
+ */
+public final class Conv2d extends Module {
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Padding padding;
+
+    public Conv2d(int in, int out, int kernel, Padding padding, SplittableRandom rng) {
+        if (in < 1 || out < 1 || kernel < 1 || kernel % 2 == 0) {
+            throw new IllegalArgumentException("Conv2d: need in, out >= 1 and an odd kernel, got in=" + in
+                    + " out=" + out + " kernel=" + kernel);
+        }
+        int fanIn = in * kernel * kernel;
+        this.weight = addParameter("weight",
+                Init.kaimingUniformA5(rng, Precision.defaultType(), Shape.of(out, in, kernel, kernel), fanIn));
+        this.bias = addParameter("bias",
+                Init.uniform(rng, Precision.defaultType(), Shape.of(out), 1.0 / Math.sqrt(fanIn)));
+        this.padding = padding;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return ConvOps.conv2d(x, weight.value(), bias.value(), padding);
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+}

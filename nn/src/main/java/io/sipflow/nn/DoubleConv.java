@@ -1,0 +1,38 @@
+package io.sipflow.nn;
+
+import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.Tensor;
+
+import java.util.SplittableRandom;
+
+/**
+ * [conv 3×3 → norm → activation] × 2, the U-Net's building block (PyTorch's {@code double_conv}):
+ * <pre>
+ * x ─ conv1 (in→mid) ─ norm1 ─ act ─ conv2 (mid→out) ─ norm2 ─ act ─▶
+ * </pre>
+ * Children: {@code conv1}, {@code norm1}, {@code conv2}, {@code norm2} (no norms for {@link Norm#NONE}).
+ */
+public final class DoubleConv extends Module {
+    private final Conv2d conv1;
+    private final Module norm1;
+    private final Conv2d conv2;
+    private final Module norm2;
+    private final Activation activation;
+
+    public DoubleConv(int in, int out, int mid, Norm norm, Activation activation, Padding padding,
+                      SplittableRandom rng) {
+        this.activation = activation;
+        this.conv1 = addModule("conv1", new Conv2d(in, mid, 3, padding, rng));
+        this.norm1 = norm == Norm.BATCH ? addModule("norm1", new BatchNorm2d(mid)) : null;
+        this.conv2 = addModule("conv2", new Conv2d(mid, out, 3, padding, rng));
+        this.norm2 = norm == Norm.BATCH ? addModule("norm2", new BatchNorm2d(out)) : null;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor h = conv1.forward(x);
+        h = activation.apply(norm1 == null ? h : norm1.forward(h));
+        h = conv2.forward(h);
+        return activation.apply(norm2 == null ? h : norm2.forward(h));
+    }
+}

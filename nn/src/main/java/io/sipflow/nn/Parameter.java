@@ -1,0 +1,57 @@
+package io.sipflow.nn;
+
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+
+/**
+ * A named, trainable tensor: the one mutable holder in a network. {@link #value()} is a variable, so
+ * {@code Autodiff.grad(loss, net.parameterValues())} differentiates with respect to it; an optimizer computes the
+ * next value and {@link #set swaps it in}. Gradients are looked up by the value tensor's identity, so take them
+ * after the last update.
+ */
+public final class Parameter {
+    private String name;
+    private Tensor value;
+
+    Parameter(String name, Tensor initial) {
+        this.name = name;
+        this.value = initial.constant().variable();
+    }
+
+    /** Dotted path from the root module, e.g. {@code inc.conv1.weight}. */
+    public String name() {
+        return name;
+    }
+
+    /** The current value, a variable (a leaf gradients can be taken with respect to). */
+    public Tensor value() {
+        return value;
+    }
+
+    public Shape shape() {
+        return value.shape();
+    }
+
+    public DType dtype() {
+        return value.dtype();
+    }
+
+    /** Replaces the value by {@code next} (same shape and type), cutting any history it had. */
+    public void set(Tensor next) {
+        if (!next.shape().equals(value.shape()) || next.dtype() != value.dtype()) {
+            throw new IllegalArgumentException("parameter " + name + " is " + value.shape() + " " + value.dtype()
+                    + "; cannot set it to " + next.shape() + " " + next.dtype());
+        }
+        value = next.constant().variable();
+    }
+
+    void prefix(String parent) {
+        name = parent + "." + name;
+    }
+
+    @Override
+    public String toString() {
+        return "Parameter " + name + " " + value.shape() + " " + value.dtype();
+    }
+}

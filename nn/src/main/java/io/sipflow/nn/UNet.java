@@ -1,0 +1,113 @@
+package io.sipflow.nn;
+
+import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.ops.ShapeOps;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The U-Net of PhiFlow's {@code u_net} and of the seed notebook (see also {@code shared/bench/torch_sip_step.py}):
+ * <pre>
+ * x ─ inc ──────────────────────────────────────────────── concat ─ up3 ─ outc ─▶
+ *      └ pool ─ down1 ───────────────────────── concat ─ up2 ─ upsample ┘
+ *                └ pool ─ down2 ─────── concat ─ up1 ─ upsample ┘
+ *                          └ pool ─ down3 ─ upsample ┘
+ * </pre>
+ * {@code inc} = DoubleConv(in→f); {@code down_i} = 2×2 max pool then DoubleConv(f→f); {@code up_i} = bilinear ×2
+ * upsample, concat [skip, upsampled] on channels, DoubleConv(2f→f, mid f); {@code outc} = 1×1 conv (f→out) with
+ * bias and no activation. For Config(1, 1, 4, 16, BATCH, RELU, CIRCULAR): 37,697 parameters
+ * (inc 2,544; each down 4,704; each up 7,008; outc 17).
+ */
+public final class UNet extends Module {
+    /**
+     * @param in         input channels
+     * @param out        output channels
+     * @param levels     resolution levels (levels − 1 poolings); spatial sizes must be divisible by 2^(levels−1)
+     * @param filters    channels of every hidden layer
+     * @param norm       normalisation after each 3×3 convolution
+     * @param activation nonlinearity after each normalisation
+     * @param padding    padding of the 3×3 convolutions (the seed uses CIRCULAR: periodic boundaries)
+     */
+    public record Config(int in, int out, int levels, int filters, Norm norm, Activation activation,
+                         Padding padding) {
+        public Config {
+            if (in < 1 || out < 1 || levels < 1 || filters < 1 || norm == null || activation == null
+                    || padding == null) {
+                throw new IllegalArgumentException("UNet.Config: need in, out, levels, filters >= 1 and non-null"
+                        + " norm, activation, padding; got " + this);
+            }
+        }
+    }
+
+    private final Config config;
+    private final DoubleConv inc;
+    private final List<DoubleConv> down = new ArrayList<>();
+    private final List<DoubleConv> up = new ArrayList<>();
+    private final Conv2d outc;
+    private final MaxPool2d pool = new MaxPool2d();
+    private final Upsample2d upsample = new Upsample2d();
+
+    /**
+     * A freshly initialised network (PyTorch's default initialisation, drawn in construction order from
+     * {@code seed}); parameters have the current default type, so construct it inside
+     * {@code Precision.use(FLOAT32)} for 32-bit weights.
+     */
+    public UNet(Config config, long seed) {
+        this.config = config;
+        SplittableRandom rng = new SplittableRandom(seed);
+        int f = config.filters();
+        this.inc = addModule("inc", block(config.in(), f, f, rng));
+        for (int i = 1; i < config.levels(); i++) {
+            down.add(addModule("down" + i, block(f, f, f, rng)));
+        }
+        for (int i = 1; i < config.levels(); i++) {
+            up.add(addModule("up" + i, block(2 * f, f, f, rng)));
+        }
+        this.outc = addModule("outc", new Conv2d(f, config.out(), 1, config.padding(), rng));
+    }
+
+    private DoubleConv block(int in, int out, int mid, SplittableRandom rng) {
+        return new DoubleConv(in, out, mid, config.norm(), config.activation(), config.padding(), rng);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** x (N, in, H, W) → (N, out, H, W). */
+    @Override
+    public Tensor forward(Tensor x) {
+        checkInput(x);
+        Tensor h = inc.forward(x);
+        List<Tensor> skips = new ArrayList<>();
+        skips.add(h);
+        for (DoubleConv d : down) {
+            h = d.forward(pool.forward(h));
+            skips.add(h);
+        }
+        // up1 joins the second-deepest skip (down2 for 4 levels), ..., the last up joins inc.
+        for (int i = 0; i < up.size(); i++) {
+            Tensor skip = skips.get(skips.size() - 2 - i);
+            h = up.get(i).forward(ShapeOps.concat(1, skip, upsample.forward(h)));
+        }
+        return outc.forward(h);
+    }
+
+    private void checkInput(Tensor x) {
+        if (x.rank() != 4 || x.dim(1) != config.in()) {
+            throw new IllegalArgumentException("UNet: expects input (N, " + config.in() + ", H, W), got "
+                    + x.shape());
+        }
+        int factor = 1 << (config.levels() - 1);
+        for (int axis = 2; axis < 4; axis++) {
+            if (x.dim(axis) % factor != 0) {
+                throw new IllegalArgumentException("UNet: spatial size " + x.dim(axis) + " (input " + x.shape()
+                        + ") is not divisible by 2^" + (config.levels() - 1) + " = " + factor + " for a "
+                        + config.levels() + "-level U-Net; pad or crop the input to a multiple of " + factor);
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.sipflow.nn.io;
+
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * NumPy's {@code .npy} format (version 1.0 written; 1.0–3.0 read), the file {@code numpy.save} writes:
+ * <pre>
+ * \x93NUMPY  major minor  header_len (uint16 LE; uint32 from v2)  header  data
+ * header = "{'descr': '&lt;f8', 'fortran_order': False, 'shape': (2, 3), }" padded with spaces and '\n'
+ *          so that the data starts at a multiple of 64 bytes
+ * </pre>
+ * Written: {@code <f4} (FLOAT32) or {@code <f8} (FLOAT64), C order. Read: little- or big-endian f4/f8 as
+ * themselves; i1/i2/i4/i8, u1/u2/u4 and b1 as FLOAT64; C or Fortran order.
+ */
+public final class Npy {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([fiub])(\\d+)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private Npy() {
+    }
+
+    /** Writes {@code t} to {@code path} (replacing it). */
+    public static void write(Path path, Tensor t) throws IOException {
+        Files.write(path, toBytes(t));
+    }
+
+    /** Reads the array in {@code path}. */
+    public static Tensor read(Path path) throws IOException {
+        return fromBytes(Files.readAllBytes(path), path.toString());
+    }
+
+    /** The bytes of a {@code .npy} file holding {@code t}. */
+    public static byte[] toBytes(Tensor t) {
+        StringBuilder shape = new StringBuilder("(");
+        for (int d : t.shape().dims()) {
+            shape.append(d).append(", ");
+        }
+        if (t.rank() == 1) {
+            shape.setLength(shape.length() - 1); // "(3,)"
+        } else if (t.rank() > 1) {
+            shape.setLength(shape.length() - 2);
+        }
+        shape.append(')');
+        String descr = t.dtype() == DType.FLOAT32 ? "<f4" : "<f8";
+        StringBuilder header = new StringBuilder("{'descr': '" + descr + "', 'fortran_order': False, 'shape': "
+                + shape + ", }");
+        int preamble = MAGIC.length + 2 + 2;
+        while ((preamble + header.length() + 1) % 64 != 0) {
+            header.append(' ');
+        }
+        header.append('\n');
+        byte[] h = header.toString().getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer buf = ByteBuffer.allocate(preamble + h.length + t.size() * t.dtype().bytes())
+                .order(ByteOrder.LITTLE_ENDIAN);
+        buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) h.length).put(h);
+        if (t.dtype() == DType.FLOAT32) {
+            buf.asFloatBuffer().put(t.toFloatArray());
+        } else {
+            buf.asDoubleBuffer().put(t.toDoubleArray());
+        }
+        return buf.array();
+    }
+
+    /** Parses a {@code .npy} file's bytes; {@code source} names the file in errors. */
+    public static Tensor fromBytes(byte[] bytes, String source) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (byte b : MAGIC) {
+            if (!buf.hasRemaining() || buf.get() != b) {
+                throw new IllegalArgumentException(source + ": not a .npy file (bad magic bytes)");
+            }
+        }
+        int major = buf.get();
+        buf.get(); // minor
+        int headerLength = major == 1 ? Short.toUnsignedInt(buf.getShort()) : buf.getInt();
+        String header = new String(bytes, buf.position(), headerLength,
+                major >= 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        buf.position(buf.position() + headerLength);
+        Matcher descr = DESCR.matcher(header);
+        Matcher fortran = FORTRAN.matcher(header);
+        Matcher shapeM = SHAPE.matcher(header);
+        if (!descr.find() || !fortran.find() || !shapeM.find()) {
+            throw new IllegalArgumentException(source + ": unsupported .npy header " + header.trim()
+                    + " (need a float, integer or bool descr, fortran_order and shape)");
+        }
+        Shape shape = parseShape(shapeM.group(1));
+        buf.order(descr.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        char kind = descr.group(2).charAt(0);
+        int width = Integer.parseInt(descr.group(3));
+        if (buf.remaining() < (long) shape.size() * width) {
+            throw new IllegalArgumentException(source + ": header promises " + shape + " of " + descr.group()
+                    + " but only " + buf.remaining() + " data bytes follow");
+        }
+        boolean fortranOrder = fortran.group(1).equals("True");
+        Shape stored = fortranOrder ? reversed(shape) : shape;
+        Tensor t = readData(buf, kind, width, stored, source);
+        return fortranOrder ? t.permute(reverseAxes(shape.rank())).constant() : t;
+    }
+
+    private static Tensor readData(ByteBuffer buf, char kind, int width, Shape shape, String source) {
+        int n = shape.size();
+        if (kind == 'f' && width == 4) {
+            float[] f = new float[n];
+            buf.asFloatBuffer().get(f);
+            return Tensor.wrap(shape, f);
+        }
+        double[] d = new double[n];
+        if (kind == 'f' && width == 8) {
+            buf.asDoubleBuffer().get(d);
+            return Tensor.wrap(shape, d);
+        }
+        for (int i = 0; i < n; i++) {
+            d[i] = switch (kind + "" + width) {
+                case "i1" -> buf.get();
+                case "i2" -> buf.getShort();
+                case "i4" -> buf.getInt();
+                case "i8" -> buf.getLong();
+                case "u1", "b1" -> Byte.toUnsignedInt(buf.get());
+                case "u2" -> Short.toUnsignedInt(buf.getShort());
+                case "u4" -> Integer.toUnsignedLong(buf.getInt());
+                default -> throw new IllegalArgumentException(source + ": unsupported dtype " + kind + width);
+            };
+        }
+        return Tensor.wrap(shape, d);
+    }
+
+    private static Shape parseShape(String s) {
+        String[] parts = s.split(",");
+        int count = 0;
+        int[] dims = new int[parts.length];
+        for (String p : parts) {
+            if (!p.isBlank()) {
+                dims[count++] = Integer.parseInt(p.trim().replace("L", ""));
+            }
+        }
+        return Shape.of(java.util.Arrays.copyOf(dims, count));
+    }
+
+    private static Shape reversed(Shape s) {
+        int[] d = s.dims();
+        int[] r = new int[d.length];
+        for (int i = 0; i < d.length; i++) {
+            r[i] = d[d.length - 1 - i];
+        }
+        return Shape.of(r);
+    }
+
+    private static int[] reverseAxes(int rank) {
+        int[] axes = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            axes[i] = rank - 1 - i;
+        }
+        return axes;
+    }
+}

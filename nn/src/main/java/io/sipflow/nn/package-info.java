@@ -1,0 +1,13 @@
+/**
+ * Neural networks on top of the autodiff core: modules with named parameters, the layers of the seed's U-Net,
+ * optimizers and checkpoints.
+ * <pre>
+ * UNet ─ DoubleConv ─ Conv2d ──▶ ConvOps.conv2d          (autodiff)
+ *      │            └ BatchNorm2d ─▶ BatchNormOps          (hand-written VJP)
+ *      ├ MaxPool2d, Upsample2d ───▶ ImageOps              (autodiff)
+ *      └ parameters() ─▶ Autodiff.grad ─▶ Gradients ─▶ Adam.step / SGD.step ─▶ Parameter.set
+ * </pre>
+ * A {@link io.sipflow.nn.Parameter} is the only mutable holder: the optimizer swaps its value; gradients are
+ * returned by {@code Autodiff.grad}, never stored on the network.
+ */
+package io.sipflow.nn;

@@ -1,0 +1,85 @@
+package io.sipflow.physics;
+
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.Parallel;
+import org.jtransforms.fft.DoubleFFT_2D;
+import pl.edu.icm.jlargearrays.ConcurrencyUtils;
+
+/**
+ * Batched 2-D FFTs over the last two axes of a field, through JTransforms' {@link DoubleFFT_2D}.
+ *
+ * <p>Spectra are interleaved complex arrays (re, im) per example, row-major over (ky, kx), with the unnormalised
+ * forward transform X[k] = Σ x[n]·e^{−2πi k·n/N} of NumPy's {@code fft2}; {@link #inverseReal} divides by ny·nx.
+ * Examples are spread over {@link io.sipflow.autodiff.backend.Parallel}'s threads; JTransforms' own threading is
+ * switched off so the two do not compete for the same cores.
+ */
+public final class Fft2 {
+    static {
+        ConcurrencyUtils.setNumberOfThreads(1);
+    }
+
+    private final int ny;
+    private final int nx;
+    private final DoubleFFT_2D fft;
+
+    /** A transform for (ny, nx) grids; not thread-safe, make one per thread. */
+    public Fft2(int ny, int nx) {
+        this.ny = ny;
+        this.nx = nx;
+        this.fft = new DoubleFFT_2D(ny, nx);
+    }
+
+    /** Spectrum of the real field {@code real[offset … offset + ny·nx)} as a new interleaved complex array. */
+    public double[] forward(double[] real, int offset) {
+        int n = ny * nx;
+        double[] c = new double[2 * n];
+        for (int i = 0; i < n; i++) {
+            c[2 * i] = real[offset + i];
+        }
+        fft.complexForward(c);
+        return c;
+    }
+
+    /** Re(ifft2(spectrum)) written into {@code out[offset …]}; {@code spectrum} is overwritten. */
+    public void inverseReal(double[] spectrum, double[] out, int offset) {
+        fft.complexInverse(spectrum, true);
+        int n = ny * nx;
+        for (int i = 0; i < n; i++) {
+            out[offset + i] = spectrum[2 * i];
+        }
+    }
+
+    /**
+     * Re(ifft2(fft2(u)·kernel)) for every (ny, nx) field of {@code u} (FLOAT64), with a real kernel over (ky, kx).
+     * Returns a new untracked FLOAT64 tensor of u's shape.
+     */
+    static Tensor filter(Tensor u, double[] kernel) {
+        int ny = u.dim(-2);
+        int nx = u.dim(-1);
+        int n = ny * nx;
+        double[] in = u.doubleData();
+        double[] out = new double[u.size()];
+        Parallel.forChunks(u.size() / n, 4, (chunk, lo, hi) -> {
+            Fft2 f = new Fft2(ny, nx);
+            for (int b = lo; b < hi; b++) {
+                double[] c = f.forward(in, b * n);
+                for (int i = 0; i < n; i++) {
+                    c[2 * i] *= kernel[i];
+                    c[2 * i + 1] *= kernel[i];
+                }
+                f.inverseReal(c, out, b * n);
+            }
+        });
+        return Tensor.wrap(u.shape(), out);
+    }
+
+    /** Number of (ny, nx) fields in a tensor whose last two axes are (ny, nx). */
+    static int fieldCount(String op, Tensor t) {
+        Shape s = t.shape();
+        if (s.rank() < 2) {
+            throw new IllegalArgumentException(op + ": expected a field with axes (…, y, x), got shape " + s);
+        }
+        return s.size() / (s.dim(-2) * s.dim(-1));
+    }
+}

@@ -1,0 +1,87 @@
+package io.sipflow.physics.cli;
+
+import io.sipflow.physics.plot.Charts;
+import io.sipflow.physics.train.Method;
+import io.sipflow.physics.train.TestMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code sipflow compare}: the README's main job, SIP against GD from identical weights and data. */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train every method from the same initial weights on the same batches and compare them.",
+                "Writes DIR/<method>/ for each run, DIR/comparison.csv and DIR/comparison.png."})
+final class CompareCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--methods", paramLabel = "LIST", split = ",", defaultValue = "sip,gd",
+            converter = TrainCommand.MethodConverter.class, description = "comma-separated methods (default sip,gd)")
+    List<Method> methods;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default runs/compare)")
+    Path out;
+
+    @Mixin
+    TrainOptions train;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        List<TrainingRun.Summary> runs = new ArrayList<>();
+        for (Method m : methods) {
+            train.resolve(m, spec.commandLine()); // validate every config before the first long run
+        }
+        common.apply();
+        Path dir = out != null ? out : Path.of("runs", "compare");
+        PrintWriter log = spec.commandLine().getOut();
+        for (Method m : methods) {
+            runs.add(TrainingRun.execute(train.resolve(m, spec.commandLine()), dir.resolve(m.id()), common, log));
+        }
+        AtomicFiles.writeString(dir.resolve("comparison.csv"), comparisonCsv(runs));
+        AtomicFiles.writeBytes(dir.resolve("comparison.png"), comparisonPng(runs));
+        log.println();
+        log.print(comparisonCsv(runs));
+        log.println("wrote " + dir.resolve("comparison.csv") + " and " + dir.resolve("comparison.png"));
+        log.flush();
+        return 0;
+    }
+
+    static String comparisonCsv(List<TrainingRun.Summary> runs) {
+        StringBuilder sb = new StringBuilder("method,final_test_x_l2,final_test_x_l1,median_step_ms\n");
+        for (TrainingRun.Summary r : runs) {
+            TestMetrics t = r.finalTest();
+            sb.append(String.format(Locale.ROOT, "%s,%.6g,%.6g,%.1f%n", r.config().method().id(), t.xL2Mean(),
+                    t.xL1Mean(), r.medianStepMs()));
+        }
+        return sb.toString();
+    }
+
+    /** Test x_l2 over steps for every method, as the paper's figure. */
+    static byte[] comparisonPng(List<TrainingRun.Summary> runs) {
+        List<Charts.Series> series = new ArrayList<>();
+        for (TrainingRun.Summary r : runs) {
+            List<Integer> steps = new ArrayList<>();
+            List<Double> l2 = new ArrayList<>();
+            for (TestMetrics t : r.tests()) {
+                steps.add(t.step());
+                l2.add(t.xL2Mean());
+            }
+            series.add(new Charts.Series(r.config().method().name(), steps, l2, true));
+        }
+        var c = runs.get(0).config();
+        return Charts.logChart("Test x_l2 (held-out batch of " + c.testBatch() + ", " + c.resolution() + "x"
+                + c.resolution() + ", train batch " + c.batch() + ")", "training step", "x_l2 = ½Σ(x_gt − x)², mean", series);
+    }
+}

@@ -1,0 +1,93 @@
+package io.sipflow.physics.cli;
+
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.physics.Diffuse;
+import io.sipflow.physics.InverseDiffuse;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code sipflow physics diffuse|inverse}: the operators on .npy arrays, so anyone can check them with NumPy. */
+@Command(name = "physics", mixinStandardHelpOptions = true,
+        description = "Apply the heat operators to .npy arrays of shape (R, R) or (B, R, R).",
+        subcommands = {PhysicsCommand.DiffuseCommand.class, PhysicsCommand.InverseCommand.class})
+final class PhysicsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: diffuse or inverse");
+    }
+
+    /** v = Re(ifft2(fft2(u)·exp(−4π²|k|²·amount))). */
+    @Command(name = "diffuse", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "v = Re(ifft2(fft2(u) * exp(-4 pi^2 |k|^2 amount))), k = fftfreq(R) per axis.")
+    static final class DiffuseCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--in", paramLabel = "FILE", required = true, description = "input field u (.npy)")
+        Path in;
+
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "output field v (.npy, float64)")
+        Path out;
+
+        @Option(names = "--amount", paramLabel = "A", defaultValue = "8", description = "diffusivity x time (default 8)")
+        double amount;
+
+        @Mixin
+        CommonOptions common;
+
+        @Override
+        public Integer call() throws Exception {
+            common.apply();
+            Tensor u = NpyFields.read(in, "--in");
+            Tensor v = Diffuse.fourier(u, amount, 1);
+            NpyFields.write(out, v);
+            spec.commandLine().getOut().println("wrote " + out + " " + v.shape() + " float64");
+            return 0;
+        }
+    }
+
+    /** dx = the seed's damped inverse of a residual r, with uncertainty |r|·scale. */
+    @Command(name = "inverse", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"dx = the seed's damped inverse diffusion of residual r (inv_diffuse + apply_damping).",
+                    "Per-cell uncertainty is |r| * scale."})
+    static final class InverseCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--in", paramLabel = "FILE", required = true, description = "residual r (.npy)")
+        Path in;
+
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "correction dx (.npy, float64)")
+        Path out;
+
+        @Option(names = "--amount", paramLabel = "A", defaultValue = "8", description = "diffusivity x time (default 8)")
+        double amount;
+
+        @Option(names = "--uncertainty-scale", paramLabel = "S", defaultValue = "1e-6",
+                description = "uncertainty = |r| * S (default 1e-6, as in SIP training)")
+        double uncertaintyScale;
+
+        @Mixin
+        CommonOptions common;
+
+        @Override
+        public Integer call() throws Exception {
+            common.apply();
+            Tensor r = NpyFields.read(in, "--in");
+            Tensor dx = InverseDiffuse.fourier(r, amount, r.abs().mul(uncertaintyScale)).correction();
+            NpyFields.write(out, dx);
+            spec.commandLine().getOut().println("wrote " + out + " " + dx.shape() + " float64");
+            return 0;
+        }
+    }
+}

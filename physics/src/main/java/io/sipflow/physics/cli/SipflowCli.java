@@ -1,0 +1,64 @@
+package io.sipflow.physics.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** {@code sipflow}: learn to invert heat conduction with scale-invariant physics updates. */
+@Command(name = "sipflow", mixinStandardHelpOptions = true, version = "sipflow 0.1.0",
+        description = {"Learning to invert heat conduction with scale-invariant physics (SIP) updates.",
+                "Start with:  sipflow compare   (SIP vs gradient descent, a few minutes on 2 cores)"},
+        subcommands = {TrainCommand.class, CompareCommand.class, EvaluateCommand.class, GenerateCommand.class,
+                PhysicsCommand.class, CommandLine.HelpCommand.class})
+// TODO(lead): add BenchCommand.class to the subcommands once branch `fast` provides io.sipflow.physics.cli.BenchCommand.
+public final class SipflowCli implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing subcommand: train, compare, evaluate, generate or physics");
+    }
+
+    /** The configured command line; tests call {@code commandLine().execute(args)} in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SipflowCli());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(SipflowCli::reportFailure);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Expected failures (bad input files, wrong shapes, bad settings) get one line naming the command; exit 1. */
+    private static int reportFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        String who = cl.getCommandSpec().qualifiedName();
+        if (e instanceof IllegalArgumentException || e instanceof IOException || e instanceof UncheckedIOException
+                || e instanceof IllegalStateException) {
+            cl.getErr().println(who + ": error: " + describe(e));
+        } else {
+            cl.getErr().println(who + ": unexpected error: " + e);
+            e.printStackTrace(cl.getErr());
+        }
+        cl.getErr().flush();
+        return 1;
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException n) {
+            return "file not found: " + n.getFile();
+        }
+        if (e instanceof UncheckedIOException u && u.getCause() != null) {
+            return u.getMessage() + ": " + u.getCause().getMessage();
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+}

@@ -1,0 +1,124 @@
+package io.sipflow.physics.plot;
+
+import io.sipflow.autodiff.Tensor;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A grid of field images, one row per example and one column per quantity (the notebook's "Ground Truth",
+ * "Observation", "NN Prediction"), in viridis. Columns with the same scale group share one colour range per row,
+ * so a prediction is drawn on its ground truth's scale. y points up, as in PhiFlow's plots.
+ */
+public final class FieldGrid {
+    private static final int PANEL = 200;
+    private static final int GAP = 12;
+    private static final int HEADER = 28;
+    private static final int FOOTER = 18;
+    private static final int LEFT = 74;
+
+    private FieldGrid() {
+    }
+
+    /** One column: a title, (B, ny, nx) fields, and a scale group. */
+    public record Column(String title, Tensor fields, int scaleGroup) {
+    }
+
+    /** PNG bytes of the first {@code rows} examples of every column. */
+    public static byte[] png(List<Column> columns, int rows) {
+        int ny = columns.get(0).fields().dim(-2);
+        int nx = columns.get(0).fields().dim(-1);
+        int scale = Math.max(1, PANEL / Math.max(ny, nx));
+        int pw = nx * scale;
+        int ph = ny * scale;
+        int width = LEFT + columns.size() * (pw + GAP);
+        int height = HEADER + rows * (ph + FOOTER + GAP);
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        for (int c = 0; c < columns.size(); c++) {
+            drawCentred(g, columns.get(c).title(), LEFT + c * (pw + GAP) + pw / 2, HEADER - 9);
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        for (int r = 0; r < rows; r++) {
+            int y0 = HEADER + r * (ph + FOOTER + GAP);
+            g.setColor(Color.BLACK);
+            g.drawString("example " + r, 6, y0 + ph / 2);
+            for (int c = 0; c < columns.size(); c++) {
+                double[] range = range(columns, columns.get(c).scaleGroup(), r);
+                int x0 = LEFT + c * (pw + GAP);
+                paint(img, columns.get(c).fields(), r, x0, y0, scale, range);
+                g.setColor(Color.DARK_GRAY);
+                drawCentred(g, String.format(Locale.ROOT, "%.3g … %.3g", range[0], range[1]), x0 + pw / 2,
+                        y0 + ph + 13);
+            }
+        }
+        g.dispose();
+        return encode(img);
+    }
+
+    private static void paint(BufferedImage img, Tensor fields, int example, int x0, int y0, int scale,
+                              double[] range) {
+        int ny = fields.dim(-2);
+        int nx = fields.dim(-1);
+        int offset = example * ny * nx;
+        double span = range[1] > range[0] ? range[1] - range[0] : 1;
+        for (int i = 0; i < ny; i++) {
+            for (int j = 0; j < nx; j++) {
+                int rgb = Viridis.rgb((fields.getFlat(offset + i * nx + j) - range[0]) / span);
+                int py = y0 + (ny - 1 - i) * scale; // row 0 is y = 0.5, drawn at the bottom
+                for (int dy = 0; dy < scale; dy++) {
+                    for (int dx = 0; dx < scale; dx++) {
+                        img.setRGB(x0 + j * scale + dx, py + dy, rgb);
+                    }
+                }
+            }
+        }
+    }
+
+    /** [min, max] over the columns of {@code group} in example {@code example}. */
+    private static double[] range(List<Column> columns, int group, int example) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Column col : columns) {
+            if (col.scaleGroup() != group) {
+                continue;
+            }
+            int n = col.fields().dim(-2) * col.fields().dim(-1);
+            for (int i = example * n; i < (example + 1) * n; i++) {
+                lo = Math.min(lo, col.fields().getFlat(i));
+                hi = Math.max(hi, col.fields().getFlat(i));
+            }
+        }
+        return new double[] {lo, hi};
+    }
+
+    private static void drawCentred(Graphics2D g, String s, int cx, int baseline) {
+        FontMetrics fm = g.getFontMetrics();
+        g.drawString(s, cx - fm.stringWidth(s) / 2, baseline);
+    }
+
+    static byte[] encode(BufferedImage img) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding PNG", e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.sipflow.physics;
+
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The damped inverse diffusion: it undoes D on clean low frequencies and never amplifies noise beyond reason. */
+class InverseDiffuseProperties {
+
+    /** x = a few low modes (|k index| ≤ 2) of amplitude ≤ 1; y = D(x, 8); P⁻¹(y) with the SIP's uncertainty gives x. */
+    @Property(tries = 30)
+    void recoversANoiselessDiffusedLowFrequencyField(@ForAll long seed, @ForAll @IntRange(min = 16, max = 40) int n) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] x = new double[n * n];
+        for (int m = 0; m < 3; m++) {
+            int my = rng.nextInt(-2, 3);
+            int mx = rng.nextInt(-2, 3);
+            double a = rng.nextDouble(-1, 1);
+            double phase = rng.nextDouble(0, 2 * Math.PI);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    x[i * n + j] += a * Math.cos(2 * Math.PI * (my * i + mx * j) / (double) n + phase);
+                }
+            }
+        }
+        Tensor field = Tensor.of(Shape.of(1, n, n), x);
+        Tensor y = Diffuse.fourier(field, 8, 1);
+        InverseDiffuse.Result r = InverseDiffuse.fourier(y, 8, y.abs().mul(1e-6));
+        DiffuseProperties.assertClose(field, r.correction(), 1e-6, "seed " + seed + ", n " + n);
+    }
+
+    @Property(tries = 20)
+    void diagnosticsHaveTheDocumentedShapesAndRanges(@ForAll long seed,
+                                                     @ForAll @DoubleRange(min = 0.1, max = 20) double amount) {
+        Tensor r = Tensor.randn(new SplittableRandom(seed), 3, 8, 12);
+        InverseDiffuse.Result res = InverseDiffuse.fourier(r, amount, r.abs().mul(1e-3));
+        assertEquals(Shape.of(3, 8, 12), res.correction().shape());
+        assertEquals(Shape.of(3), res.uncertainty().shape());
+        assertEquals(Shape.of(8, 12), res.rawKernel().shape());
+        for (int i = 0; i < res.kernel().size(); i++) {
+            double p = res.signalProbability().getFlat(i);
+            assertTrue(p >= 0 && p <= 1, "probability " + p);
+            assertTrue(res.kernel().getFlat(i) > 0);
+            double raw = res.rawKernel().getFlat(i % 96);
+            if (raw < Math.exp(88)) { // below the clamp, action ≤ 1 keeps the damped kernel under the raw one
+                assertTrue(res.kernel().getFlat(i) <= raw * (1 + 1e-12), "kernel above raw kernel at " + i);
+            }
+        }
+        assertEquals(1.0, res.rawKernel().getFlat(0), 0, "k = 0 is never amplified");
+    }
+
+    @Test
+    void rawKernelIsClampedAtLogFloat32Max() {
+        assertEquals(88.0, InverseDiffuse.LOG_FLOAT32_MAX, 0);
+        Tensor r = Tensor.randn(new SplittableRandom(1), 16, 16);
+        InverseDiffuse.Result res = InverseDiffuse.fourier(r, 1000, r.abs());
+        double maxRaw = 0;
+        for (int i = 0; i < res.rawKernel().size(); i++) {
+            maxRaw = Math.max(maxRaw, res.rawKernel().getFlat(i));
+        }
+        assertEquals(Math.exp(88), maxRaw, Math.exp(88) * 1e-12);
+    }
+
+    @Test
+    void signalProbabilityGoldens() {
+        // equal likelihoods → 0.5; tiny amplitude vs tiny noise → noise wins (p < 0.5); NaN signal counts as 0.
+        assertEquals(0.5, InverseDiffuse.signalProbability(0, 1, 1), 1e-15);
+        double p = InverseDiffuse.signalProbability(1, 1, 0.5);
+        double s = Math.exp(-0.5), q = Math.exp(-2);
+        assertEquals(s / (s + q), p, 1e-15);
+        assertEquals(0, InverseDiffuse.signalProbability(0, 0, 1), 0, "0/0 signal is NaN → 0");
+        assertEquals(0, InverseDiffuse.signalProbability(1e300, 1e-300, 1e-300), 0, "both underflow → divide_no_nan");
+    }
+
+    @Test
+    void actionBandLeavesTheMiddleAlone() {
+        assertEquals(-1, InverseDiffuse.action(0), 0);
+        assertEquals(0, InverseDiffuse.action(0.5), 0);
+        assertEquals(0, InverseDiffuse.action(0.6), 0);
+        assertEquals(0.36, InverseDiffuse.action(0.68), 1e-12);
+        assertEquals(1, InverseDiffuse.action(1), 0);
+    }
+
+    @Test
+    void mismatchedUncertaintyShapeIsNamed() {
+        Tensor r = Tensor.zeros(2, 4, 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> InverseDiffuse.fourier(r, 8, Tensor.zeros(4, 4)));
+        assertTrue(e.getMessage().contains("(4, 4)") && e.getMessage().contains("(2, 4, 4)"), e.getMessage());
+    }
+}
