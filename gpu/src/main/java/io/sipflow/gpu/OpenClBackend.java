@@ -35,9 +35,12 @@ import io.sipflow.autodiff.backend.UnaryOp;
  * Keeping a whole step on the device would need tensors that own device buffers shared between kernels, which
  * Aparapi (buffers belong to one kernel object) does not offer.
  *
- * <p><b>Numerics.</b> FLOAT32 kernels sum in float (the CPU backend sums in double and rounds once), so they
- * agree with it to a few ulp times the sum of |terms|; FLOAT64 kernels sum in the CPU's order (up to FMA
- * contraction by the OpenCL compiler).
+ * <p><b>Numerics.</b> FLOAT32 kernels sum in float (the CPU backend sums in double and rounds once); FLOAT64
+ * kernels sum in double, matmul and forward convolution in the CPU's order, the two gradients in another
+ * grouping. Either way a result differs from the CPU's by rounding only, bounded by about K·u·Σ|terms| for K
+ * terms (u = 2^−24 or 2^−53; the OpenCL compiler may also contract to FMA). The kernels call no transcendental
+ * functions; the elementwise ops that do (exp, log, ...) run on the host, so Aparapi's float math functions are
+ * not needed here.
  */
 public final class OpenClBackend implements Backend {
     private final OpenCLDevice device;
