@@ -52,8 +52,12 @@ public final class OpenClDevices {
      * @throws IllegalStateException naming the filter, what was looked for and the devices that were found
      */
     public static OpenCLDevice select(String filter) {
+        return select(filter, all());
+    }
+
+    /** {@link #select(String)} among {@code devices}. */
+    static OpenCLDevice select(String filter, List<OpenCLDevice> devices) {
         String f = filter.toLowerCase(Locale.ROOT);
-        List<OpenCLDevice> devices = all();
         OpenCLDevice best = null;
         for (OpenCLDevice d : devices) {
             if (matches(d, f) && (best == null || rank(d.getType()) < rank(best.getType()))) {
