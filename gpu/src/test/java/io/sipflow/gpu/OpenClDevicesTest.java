@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * descriptions only: nothing here touches OpenCL, so it runs everywhere.
  */
 class OpenClDevicesTest {
-    private final OpenCLDevice pocl = device("Portable Computing Language", "pthread-skylake-avx512", Device.TYPE.CPU, 1);
+    private final OpenCLDevice pocl =
+            device("Portable Computing Language", "pthread-skylake-avx512", Device.TYPE.CPU, 1);
     private final OpenCLDevice h200 = device("NVIDIA CUDA", "NVIDIA H200", Device.TYPE.GPU, 2);
     private final List<OpenCLDevice> both = List.of(pocl, h200);
 
