@@ -1,0 +1,100 @@
+package io.sipflow.gpu;
+
+import com.aparapi.device.OpenCLDevice;
+
+/**
+ * 2-D convolution in FLOAT64 (NCHW, weights OIkk, odd k, stride 1, "same" padding p = k/2), one work item per
+ * output element, summing in double in the order of {@code ReferenceConv.forward} (bias, then c, u, v):
+ * <pre>  y[n,o,i,j] = b[o] + Σ_c Σ_{u,v} w[o,c,u,v] · x[n,c, i+u−p, j+v−p]  </pre>
+ * with indices wrapped (CIRCULAR) or terms outside the image dropped (ZERO). The backend also runs the gradient
+ * with respect to x through this kernel, with flipped, transposed weights. {@link ConvF32Kernel} is the same code
+ * for floats (see there).
+ */
+final class ConvF64Kernel extends DeviceKernel {
+    double[] x = new double[1];
+    double[] w = new double[1];
+    double[] bias = new double[1];
+    double[] y = new double[1];
+    int c;
+    int h;
+    int wd;
+    int o;
+    int k;
+    int hasBias;
+    int circular;
+    int total;
+
+    @Override
+    public void run() {
+        int gid = getGlobalId();
+        markRan(gid);
+        if (gid < total) {
+            int j = gid % wd;
+            int i = (gid / wd) % h;
+            int oc = (gid / (wd * h)) % o;
+            int b = gid / (wd * h * o);
+            int p = k / 2;
+            double s = 0;
+            if (hasBias != 0) {
+                s = bias[oc];
+            }
+            for (int ci = 0; ci < c; ci++) {
+                int xBase = (b * c + ci) * h * wd;
+                int wBase = (oc * c + ci) * k * k;
+                for (int u = 0; u < k; u++) {
+                    int si = source(i + u - p, h);
+                    if (si >= 0) {
+                        for (int v = 0; v < k; v++) {
+                            int sj = source(j + v - p, wd);
+                            if (sj >= 0) {
+                                s += w[wBase + u * k + v] * x[xBase + si * wd + sj];
+                            }
+                        }
+                    }
+                }
+            }
+            y[gid] = s;
+        }
+    }
+
+    /** Row/column {@code s} inside [0, size): wrapped for CIRCULAR, −1 (a padding zero) for ZERO. */
+    int source(int s, int size) {
+        int r = s;
+        if (s < 0 || s >= size) {
+            r = -1;
+            if (circular != 0) {
+                r = ((s % size) + size) % size;
+            }
+        }
+        return r;
+    }
+
+    /** x (n, c, h, wd) ⊛ w (o, c, k, k) + bias (o, or null) → (n, o, h, wd). */
+    synchronized double[] convolve(OpenCLDevice device, double[] x, double[] w, double[] bias, int n, int c, int h,
+                                  int wd, int o, int k, boolean circular, String what) {
+        if (x != this.x) {
+            this.x = x;
+            put(x);
+        }
+        if (w != this.w) {
+            this.w = w;
+            put(w);
+        }
+        if (bias != null && bias != this.bias) {
+            this.bias = bias;
+            put(bias);
+        }
+        this.hasBias = bias == null ? 0 : 1;
+        this.c = c;
+        this.h = h;
+        this.wd = wd;
+        this.o = o;
+        this.k = k;
+        this.circular = circular ? 1 : 0;
+        this.total = n * o * h * wd;
+        this.y = new double[total];
+        Launch.run(this, device, total, what);
+        get(y);
+        return y;
+    }
+}

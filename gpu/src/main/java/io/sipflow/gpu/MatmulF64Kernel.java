@@ -1,0 +1,56 @@
+package io.sipflow.gpu;
+
+import com.aparapi.device.OpenCLDevice;
+
+/**
+ * Batched matrix product in FLOAT64, one work item per output element, summing in double over p in order:
+ * <pre>  z[b,i,j] = Σ_p a[b,i,p] · y[b,p,j]  </pre>
+ * {@link MatmulF32Kernel} is the same code for floats (Aparapi kernels cannot be generic).
+ */
+final class MatmulF64Kernel extends DeviceKernel {
+    double[] a = new double[1];
+    double[] y = new double[1];
+    double[] z = new double[1];
+    int m;
+    int k;
+    int n;
+    int total;
+
+    @Override
+    public void run() {
+        int gid = getGlobalId();
+        markRan(gid);
+        if (gid < total) {
+            int j = gid % n;
+            int row = gid / n;           // b * m + i
+            int b = row / m;
+            int aBase = row * k;
+            int yBase = b * k * n + j;
+            double s = 0;
+            for (int p = 0; p < k; p++) {
+                s += a[aBase + p] * y[yBase + p * n];
+            }
+            z[gid] = s;
+        }
+    }
+
+    /** a (batch, m, k) × y (batch, k, n) → (batch, m, n). Inputs already on the device are not sent again. */
+    synchronized double[] multiply(OpenCLDevice device, double[] a, double[] y, int batch, int m, int k, int n) {
+        if (a != this.a) {
+            this.a = a;
+            put(a);
+        }
+        if (y != this.y) {
+            this.y = y;
+            put(y);
+        }
+        this.m = m;
+        this.k = k;
+        this.n = n;
+        this.total = batch * m * n;
+        this.z = new double[total];
+        Launch.run(this, device, total, "matmul float64");
+        get(z);
+        return z;
+    }
+}
