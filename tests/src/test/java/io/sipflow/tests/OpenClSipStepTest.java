@@ -50,7 +50,12 @@ class OpenClSipStepTest {
         OpenClBackend opencl = openClOrSkip();
         Tensor xGt = HeatExamples.generate(2, 8, 8, new SplittableRandom(3));
         Step cpu = step(CpuBackend.instance(), xGt, false);
-        Step gpu = step(opencl, xGt, false);
+        Step gpu;
+        try {
+            gpu = step(opencl, xGt, false);
+        } finally {
+            opencl.dispose();
+        }
         assertAgree(cpu, gpu, 1e-4, 5e-4, 2e-3);
     }
 
@@ -59,7 +64,12 @@ class OpenClSipStepTest {
         OpenClBackend opencl = openClOrSkip();
         Tensor xGt = HeatExamples.generate(2, 8, 8, new SplittableRandom(4));
         Step cpu = step(CpuBackend.instance(), xGt, true);
-        Step gpu = step(opencl, xGt, true);
+        Step gpu;
+        try {
+            gpu = step(opencl, xGt, true);
+        } finally {
+            opencl.dispose();
+        }
         assertAgree(cpu, gpu, 1e-9, 1e-9, 1e-9);
     }
 
