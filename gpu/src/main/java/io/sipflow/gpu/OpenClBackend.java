@@ -80,6 +80,17 @@ public final class OpenClBackend implements Backend {
         return backend;
     }
 
+    /**
+     * Releases the device buffers and compiled programs of this backend's kernels; it must not be used afterwards.
+     * Optional: a backend that lives as long as the program can simply be dropped.
+     */
+    public void dispose() {
+        for (var kernel : new com.aparapi.Kernel[] {matmulF32, matmulF64, convF32, convF64, weightGradF32,
+                weightGradF64}) {
+            kernel.dispose();
+        }
+    }
+
     /** The OpenCL device every kernel runs on. */
     public OpenCLDevice device() {
         return device;

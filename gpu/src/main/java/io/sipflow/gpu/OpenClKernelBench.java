@@ -42,8 +42,8 @@ public final class OpenClKernelBench {
                 (System.nanoTime() - t0) / 1e6);
         System.out.printf(Locale.ROOT, "conv: batch %d, %d→%d filters, 3×3 circular, %d×%d; matmul %d³; %d reps%n",
                 batch, filters, filters, size, size, mm, reps);
-        System.out.printf(Locale.ROOT, "%-26s %-8s %12s %12s %10s%s%n", "kernel", "dtype", "median ms", "min ms",
-                "GFLOP/s", withCpu ? "       cpu ms   speed-up" : "");
+        System.out.printf(Locale.ROOT, "%-22s %-8s %11s %10s %9s %9s%s%n", "kernel", "dtype", "median ms", "min ms",
+                "GFLOP/s", "MB moved", withCpu ? "       cpu ms   speed-up" : "");
         for (DType dtype : DType.values()) {
             SplittableRandom rng = new SplittableRandom(1);
             Tensor x = random(rng, dtype, batch, filters, size, size);
@@ -53,21 +53,25 @@ public final class OpenClKernelBench {
             Tensor a = random(rng, dtype, 1, mm, mm);
             Tensor b = random(rng, dtype, 1, mm, mm);
             double convFlops = 2.0 * batch * filters * filters * 9 * size * size;
+            // host↔device traffic per call: inputs in, result out (MB)
+            double mb = dtype.bytes() / 1e6;
+            double act = (double) batch * filters * size * size;
+            double weights = filters * filters * 9.0;
             Shape wShape = w.shape();
             // fresh(t): a new array per call, as in training, so no input is already resident on the device
-            row("conv2d", dtype, convFlops, reps, withCpu, be -> () -> {
+            row("conv2d", dtype, convFlops, (2 * act + weights + filters) * mb, reps, withCpu, be -> () -> {
                 Tensor xi = fresh(x), wi = fresh(w), bi = fresh(bias);
                 return () -> be.conv2d(xi, wi, bi, Padding.CIRCULAR);
             }, gpu);
-            row("conv2dBackwardData", dtype, convFlops, reps, withCpu, be -> () -> {
+            row("conv2dBackwardData", dtype, convFlops, (2 * act + weights) * mb, reps, withCpu, be -> () -> {
                 Tensor gi = fresh(gy), wi = fresh(w);
                 return () -> be.conv2dBackwardData(gi, wi, Padding.CIRCULAR, x.shape());
             }, gpu);
-            row("conv2dBackwardWeight", dtype, convFlops, reps, withCpu, be -> () -> {
+            row("conv2dBackwardWeight", dtype, convFlops, (2 * act + weights * batch) * mb, reps, withCpu, be -> () -> {
                 Tensor gi = fresh(gy), xi = fresh(x);
                 return () -> be.conv2dBackwardWeight(gi, xi, Padding.CIRCULAR, wShape);
             }, gpu);
-            row("matmul", dtype, 2.0 * mm * mm * mm, reps, withCpu, be -> () -> {
+            row("matmul", dtype, 2.0 * mm * mm * mm, 3.0 * mm * mm * mb, reps, withCpu, be -> () -> {
                 Tensor ai = fresh(a), bi = fresh(b);
                 return () -> be.matmul(ai, bi);
             }, gpu);
@@ -79,8 +83,8 @@ public final class OpenClKernelBench {
         Supplier<Supplier<Tensor>> on(Backend backend);
     }
 
-    private static void row(String name, DType dtype, double flops, int reps, boolean withCpu, Call call,
-                            OpenClBackend gpu) {
+    private static void row(String name, DType dtype, double flops, double moved, int reps, boolean withCpu,
+                            Call call, OpenClBackend gpu) {
         double[] ms = time(call.on(gpu), reps);
         double median = ms[ms.length / 2];
         String cpuPart = "";
@@ -89,8 +93,8 @@ public final class OpenClKernelBench {
             double cpuMedian = cpu[cpu.length / 2];
             cpuPart = String.format(Locale.ROOT, " %12.1f %9.1fx", cpuMedian, cpuMedian / median);
         }
-        System.out.printf(Locale.ROOT, "%-26s %-8s %12.2f %12.2f %10.2f%s%n", name, dtype, median, ms[0],
-                flops / (median * 1e6), cpuPart);
+        System.out.printf(Locale.ROOT, "%-22s %-8s %11.2f %10.2f %9.2f %9.1f%s%n", name, dtype, median, ms[0],
+                flops / (median * 1e6), moved, cpuPart);
     }
 
     /** Two warm-up calls (compile, buffer allocation), then {@code reps} timed calls, sorted, in ms. */
