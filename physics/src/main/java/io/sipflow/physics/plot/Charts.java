@@ -27,6 +27,7 @@ public final class Charts {
         XYChart chart = new XYChartBuilder().width(900).height(600).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
         chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false); // label 20, 50 … too: curves often span one decade
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (Series s : series) {
