@@ -2,7 +2,9 @@ package io.sipflow.autodiff;
 
 import io.sipflow.autodiff.ops.BinaryOps;
 
+import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -62,12 +64,17 @@ public final class Autodiff {
         Graph.setRecording(false); // backward is not itself differentiated
         // Gradients are computed in the types the forward pass used, not in the caller's precision scope.
         try (Precision ignored = Precision.none()) {
+            Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
+            wanted.addAll(inputs);
             List<Tensor> order = Graph.topologicalOrder(output);
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.get(t);
                 if (g != null && t.node() != null) {
                     propagate(t, g, grads);
+                    if (!wanted.contains(t)) {
+                        grads.remove(t); // all its consumers are done: free the memory early
+                    }
                 }
             }
         } finally {

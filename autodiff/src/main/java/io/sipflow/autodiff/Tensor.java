@@ -73,8 +73,11 @@ public final class Tensor {
         return wrap(shape, f);
     }
 
-    /** A FLOAT32 tensor holding a copy of {@code values}. */
-    public static Tensor of(Shape shape, float... values) {
+    /**
+     * A FLOAT32 tensor holding a copy of {@code values}. (Not an overload of {@code of}: with int literals Java
+     * would pick the float version and silently make FLOAT32 tensors.)
+     */
+    public static Tensor ofFloats(Shape shape, float... values) {
         checkLength(shape, values.length);
         return wrap(shape, values.clone());
     }
@@ -343,7 +346,8 @@ public final class Tensor {
     public Tensor max() { return ReduceOps.max(this); }
     public Tensor max(int[] axes, boolean keepDims) { return ReduceOps.max(this, axes, keepDims); }
 
-    public Tensor reshape(int... dims) { return ShapeOps.reshape(this, Shape.of(dims)); }
+    /** New dims, same values; one dim may be −1. */
+    public Tensor reshape(int... dims) { return ShapeOps.reshape(this, dims); }
     public Tensor reshape(Shape s) { return ShapeOps.reshape(this, s); }
     public Tensor permute(int... axes) { return ShapeOps.permute(this, axes); }
     /** Swaps the last two axes. */

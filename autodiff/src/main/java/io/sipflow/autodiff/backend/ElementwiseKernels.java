@@ -35,10 +35,7 @@ final class ElementwiseKernels {
             for (int r = r0; r < r1; r++) {
                 int pa = Broadcasting.rowOffset(r, dims, sa);
                 int pb = Broadcasting.rowOffset(r, dims, sb);
-                int o = r * inner;
-                for (int j = 0; j < inner; j++, pa += ia, pb += ib) {
-                    y[o + j] = (float) op.apply(a[pa], b[pb]);
-                }
+                BroadcastRows.rowF(op, a, pa, ia, b, pb, ib, y, r * inner, inner);
             }
         });
         return y;
@@ -60,10 +57,7 @@ final class ElementwiseKernels {
             for (int r = r0; r < r1; r++) {
                 int pa = Broadcasting.rowOffset(r, dims, sa);
                 int pb = Broadcasting.rowOffset(r, dims, sb);
-                int o = r * inner;
-                for (int j = 0; j < inner; j++, pa += ia, pb += ib) {
-                    y[o + j] = op.apply(a[pa], b[pb]);
-                }
+                BroadcastRows.rowD(op, a, pa, ia, b, pb, ib, y, r * inner, inner);
             }
         });
         return y;
@@ -92,31 +86,66 @@ final class ElementwiseKernels {
         return true;
     }
 
-    static Tensor unary(UnaryOp op, Tensor a, double p) {
+    /** Elementwise op(a); {@code fast} (or null) supplies Vector API loops for the ops it has. */
+    static Tensor unary(UnaryOp op, Tensor a, double p, FastKernels fast) {
         if (a.dtype() == io.sipflow.autodiff.DType.FLOAT32) {
             float[] x = a.floatData();
             float[] y = new float[x.length];
-            if (op == UnaryOp.RELU) {
-                Parallel.forRange(x.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = x[i] > 0f ? x[i] : 0f; });
-            } else {
-                Parallel.forRange(x.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = (float) op.apply(x[i], p); });
-            }
+            Parallel.forRange(x.length, GRAIN, (lo, hi) -> {
+                if (fast == null || !fast.unary(op, x, y, lo, hi)) {
+                    unaryF(op, x, y, lo, hi, p);
+                }
+            });
             return Tensor.wrap(a.shape(), y);
         }
         double[] x = a.doubleData();
         double[] y = new double[x.length];
-        Parallel.forRange(x.length, GRAIN, (lo, hi) -> { for (int i = lo; i < hi; i++) y[i] = op.apply(x[i], p); });
+        Parallel.forRange(x.length, GRAIN, (lo, hi) -> unaryD(op, x, y, lo, hi, p));
         return Tensor.wrap(a.shape(), y);
+    }
+
+    /** One loop per common op, chosen outside the loop (a shared loop calling {@link UnaryOp#apply} is megamorphic). */
+    private static void unaryF(UnaryOp op, float[] x, float[] y, int lo, int hi, double p) {
+        switch (op) {
+            case RELU -> { for (int i = lo; i < hi; i++) y[i] = x[i] > 0f ? x[i] : 0f; }
+            case STEP -> { for (int i = lo; i < hi; i++) y[i] = x[i] > 0f ? 1f : 0f; }
+            case NEG -> { for (int i = lo; i < hi; i++) y[i] = -x[i]; }
+            case ABS -> { for (int i = lo; i < hi; i++) y[i] = Math.abs(x[i]); }
+            case SQUARE -> { for (int i = lo; i < hi; i++) y[i] = x[i] * x[i]; }
+            default -> { for (int i = lo; i < hi; i++) y[i] = (float) op.apply(x[i], p); }
+        }
+    }
+
+    private static void unaryD(UnaryOp op, double[] x, double[] y, int lo, int hi, double p) {
+        switch (op) {
+            case NEG -> { for (int i = lo; i < hi; i++) y[i] = -x[i]; }
+            case ABS -> { for (int i = lo; i < hi; i++) y[i] = Math.abs(x[i]); }
+            case SQUARE -> { for (int i = lo; i < hi; i++) y[i] = x[i] * x[i]; }
+            case SQRT -> { for (int i = lo; i < hi; i++) y[i] = Math.sqrt(x[i]); }
+            default -> { for (int i = lo; i < hi; i++) y[i] = op.apply(x[i], p); }
+        }
     }
 
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
         int n = cond.size();
+        boolean[] take = new boolean[n];
+        if (cond.dtype() == io.sipflow.autodiff.DType.FLOAT32) {
+            float[] c = cond.floatData();
+            for (int i = 0; i < n; i++) {
+                take[i] = c[i] != 0;
+            }
+        } else {
+            double[] c = cond.doubleData();
+            for (int i = 0; i < n; i++) {
+                take[i] = c[i] != 0;
+            }
+        }
         if (a.dtype() == io.sipflow.autodiff.DType.FLOAT32) {
             float[] x = a.floatData();
             float[] z = b.floatData();
             float[] y = new float[n];
             for (int i = 0; i < n; i++) {
-                y[i] = cond.getFlat(i) != 0 ? x[i] : z[i];
+                y[i] = take[i] ? x[i] : z[i];
             }
             return Tensor.wrap(cond.shape(), y);
         }
@@ -124,7 +153,7 @@ final class ElementwiseKernels {
         double[] z = b.doubleData();
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
-            y[i] = cond.getFlat(i) != 0 ? x[i] : z[i];
+            y[i] = take[i] ? x[i] : z[i];
         }
         return Tensor.wrap(cond.shape(), y);
     }

@@ -5,8 +5,9 @@ import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
 
 /**
- * Sum and max over axes. The input is first permuted so the reduced axes are last (no copy when they already
- * are); then each output element reduces one contiguous block. Summation order depends only on the shape, never
+ * Sum and max over axes. When the last axis is reduced (sums over N, H, W for batch norm and conv biases),
+ * {@link StridedSum} reads the input in place; otherwise the input is first permuted so the reduced axes are last
+ * (no copy when they already are) and each output element reduces one contiguous block. Summation order depends only on the shape, never
  * on the thread count: long blocks are cut into fixed 8192-element chunks whose partial sums are added in chunk
  * order. FLOAT32 sums accumulate in double.
  */
@@ -40,8 +41,11 @@ final class ReduceKernels {
         for (int i = 0; i < r; i++) {
             identity &= order[i] == i;
         }
-        Tensor src = identity ? a : Layout.permute(a, order);
         Shape outShape = Shape.of(outDims);
+        if (!identity && reduced[r - 1]) {
+            return finish(a.dtype(), outShape, StridedSum.reduce(op, a, reduced));
+        }
+        Tensor src = identity ? a : Layout.permute(a, order);
         int outer = outShape.size();
         int block = outer == 0 ? 0 : a.size() / outer;
         double[] result = new double[outer];
@@ -56,11 +60,16 @@ final class ReduceKernels {
                 }
             });
         }
-        if (a.dtype() == DType.FLOAT64) {
+        return finish(a.dtype(), outShape, result);
+    }
+
+    /** Double results as {@code dtype}, rounded once for FLOAT32. */
+    private static Tensor finish(DType dtype, Shape outShape, double[] result) {
+        if (dtype == DType.FLOAT64) {
             return Tensor.wrap(outShape, result);
         }
-        float[] f = new float[outer];
-        for (int i = 0; i < outer; i++) {
+        float[] f = new float[result.length];
+        for (int i = 0; i < f.length; i++) {
             f[i] = (float) result[i];
         }
         return Tensor.wrap(outShape, f);
@@ -81,24 +90,7 @@ final class ReduceKernels {
         return acc;
     }
 
-    private static double reduceBlock(ReduceOp op, double[] x, float[] xf, int lo, int hi) {
-        if (op == ReduceOp.SUM) {
-            double s = 0;
-            if (x != null) {
-                for (int i = lo; i < hi; i++) {
-                    s += x[i];
-                }
-            } else {
-                for (int i = lo; i < hi; i++) {
-                    s += xf[i];
-                }
-            }
-            return s;
-        }
-        double m = Double.NEGATIVE_INFINITY;
-        for (int i = lo; i < hi; i++) {
-            m = Math.max(m, x != null ? x[i] : xf[i]);
-        }
-        return m;
+    static double reduceBlock(ReduceOp op, double[] x, float[] xf, int lo, int hi) {
+        return op == ReduceOp.SUM ? StridedSum.sum(x, xf, lo, hi) : StridedSum.max(x, xf, lo, hi);
     }
 }

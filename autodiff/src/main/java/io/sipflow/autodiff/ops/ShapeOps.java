@@ -15,9 +15,18 @@ public final class ShapeOps {
     private ShapeOps() {
     }
 
-    /** Same values, new shape with the same element count; one axis may be −1 (inferred). VJP: reshape back. */
+    /** Same values, new dims with the same element count; one dim may be −1 (inferred from the others). */
+    public static Tensor reshape(Tensor a, int... dims) {
+        return reshape(a, inferMinusOne(a, dims));
+    }
+
+    /** Same values, new shape with the same element count. VJP: reshape back. */
     public static Tensor reshape(Tensor a, Shape shape) {
-        Shape target = inferMinusOne(a, shape);
+        if (shape.size() != a.size()) {
+            throw new IllegalArgumentException("reshape: cannot view " + a.shape() + " (" + a.size()
+                    + " elements) as " + shape);
+        }
+        Shape target = shape;
         if (target.equals(a.shape())) {
             return a;
         }
@@ -26,26 +35,28 @@ public final class ShapeOps {
         return Graph.record("reshape", value, a, g -> new Tensor[] {reshape(g, original)});
     }
 
-    private static Shape inferMinusOne(Tensor a, Shape shape) {
-        int[] d = shape.dims();
+    private static Shape inferMinusOne(Tensor a, int[] dims) {
+        int[] d = dims.clone();
         int unknown = -1;
         int known = 1;
         for (int i = 0; i < d.length; i++) {
             if (d[i] == -1 && unknown < 0) {
                 unknown = i;
+            } else if (d[i] < 0) {
+                throw new IllegalArgumentException("reshape: bad dimension " + d[i] + " in "
+                        + java.util.Arrays.toString(dims) + " (only one -1 is allowed)");
             } else {
                 known *= d[i];
             }
         }
-        if (unknown >= 0 && known > 0 && a.size() % known == 0) {
+        if (unknown >= 0) {
+            if (known == 0 || a.size() % known != 0) {
+                throw new IllegalArgumentException("reshape: cannot view " + a.shape() + " (" + a.size()
+                        + " elements) as " + java.util.Arrays.toString(dims));
+            }
             d[unknown] = a.size() / known;
         }
-        Shape target = unknown >= 0 ? Shape.of(d) : shape;
-        if (target.size() != a.size()) {
-            throw new IllegalArgumentException("reshape: cannot view " + a.shape() + " (" + a.size()
-                    + " elements) as " + shape);
-        }
-        return target;
+        return Shape.of(d);
     }
 
     /** Reorders axes: result axis i is input axis {@code axes[i]}. VJP: the inverse permutation. */

@@ -1,0 +1,30 @@
+package io.sipflow.autodiff.backend;
+
+import io.sipflow.autodiff.Padding;
+
+/**
+ * The kernels {@link CpuBackend} runs through the JDK Vector API when module {@code jdk.incubator.vector} is
+ * present (see {@link FastPath}). Same contracts as {@link ReferenceConv} and the scalar matmul loop, which stay
+ * the executable spec; results agree within floating-point accumulation error, and each output is summed in a
+ * fixed order, so results do not depend on the thread count.
+ */
+public interface FastKernels {
+    /** FLOAT32 conv2d forward; arguments as {@link ReferenceConv#forward}. */
+    float[] convForward(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int o, int k,
+                        Padding padding);
+
+    /** FLOAT32 gradient of conv2d w.r.t. its input; arguments as {@link ReferenceConv#backwardData}. */
+    float[] convBackwardData(float[] gy, float[] w, int n, int c, int h, int wd, int o, int k, Padding padding);
+
+    /** FLOAT32 gradient of conv2d w.r.t. its weights; arguments as {@link ReferenceConv#backwardWeight}. */
+    float[] convBackwardWeight(float[] gy, float[] x, int n, int c, int h, int wd, int o, int k, Padding padding);
+
+    /** y[lo..hi) = op(x[lo..hi)) for the ops it has a kernel for (RELU, STEP); false, writing nothing, otherwise. */
+    boolean unary(io.sipflow.autodiff.backend.UnaryOp op, float[] x, float[] y, int lo, int hi);
+
+    /** Batched row-major product (batch, m, k) × (batch, k, n) → (batch, m, n). */
+    float[] matmul(float[] a, float[] b, int batch, int m, int k, int n);
+
+    /** Batched row-major product (batch, m, k) × (batch, k, n) → (batch, m, n). */
+    double[] matmul(double[] a, double[] b, int batch, int m, int k, int n);
+}

@@ -1,0 +1,89 @@
+package io.sipflow.autodiff.backend.fast;
+
+import io.sipflow.autodiff.Padding;
+
+import java.util.Arrays;
+
+/**
+ * The layout the fast convolutions compute in: each channel padded by p = k/2 on every side (wrapped for
+ * CIRCULAR, zeros for ZERO) into an (h+2p)×(w+2p) plane, planes stored one after another. Output position (i, j)
+ * is numbered q = i·wp + j with wp = w + 2p, so kernel tap (c, u, v) reads the input at q + c·plane + u·wp + v:
+ * <b>one constant offset per tap</b>, which turns the convolution into a 1-D implicit GEMM over q.
+ * The columns j ≥ w of each row (and q past h·wp, up to {@link #qLen}) are computed too and thrown away.
+ */
+final class PaddedImage {
+    final int c;
+    final int h;
+    final int w;
+    final int k;
+    final int p;
+    final int hp;
+    final int wp;
+    final int plane;
+    /** Output positions computed per image: h·wp rounded up to a whole number of {@code quantum}s. */
+    final int qLen;
+    /** Taps c·k·k, each one input offset. */
+    final int taps;
+    /** Array length of one padded image, with zeroed slack for the reads of the thrown-away positions. */
+    final int length;
+
+    PaddedImage(int c, int h, int w, int k, int quantum) {
+        this.c = c;
+        this.h = h;
+        this.w = w;
+        this.k = k;
+        this.p = k / 2;
+        this.hp = h + 2 * p;
+        this.wp = w + 2 * p;
+        this.plane = hp * wp;
+        this.qLen = (h * wp + quantum - 1) / quantum * quantum;
+        this.taps = c * k * k;
+        this.length = c * plane + (qLen - h * wp) + 2 * p + quantum;
+    }
+
+    /** Offset of tap t = (ci·k + u)·k + v; taps past {@link #taps} (tile padding) read offset 0. */
+    int[] tapOffsets(int paddedTaps) {
+        int[] off = new int[paddedTaps];
+        for (int t = 0; t < taps; t++) {
+            int v = t % k;
+            int u = (t / k) % k;
+            int ci = t / (k * k);
+            off[t] = ci * plane + u * wp + v;
+        }
+        return off;
+    }
+
+    /** Writes image {@code src[srcOff ..]} (c×h×w) padded into {@code dst[0 .. length)}. */
+    void pad(float[] src, int srcOff, Padding padding, float[] dst) {
+        pad(src, srcOff, padding, dst, 0);
+    }
+
+    /** Writes image {@code src[srcOff ..]} (c×h×w) padded into {@code dst[at .. at + length)}. */
+    void pad(float[] src, int srcOff, Padding padding, float[] dst, int at) {
+        boolean circular = padding == Padding.CIRCULAR;
+        for (int ci = 0; ci < c; ci++) {
+            for (int r = 0; r < hp; r++) {
+                int row = at + dst(ci, r);
+                int sr = r - p;
+                if (sr < 0 || sr >= h) {
+                    if (!circular) {
+                        Arrays.fill(dst, row, row + wp, 0f);
+                        continue;
+                    }
+                    sr = Math.floorMod(sr, h);
+                }
+                int s = srcOff + (ci * h + sr) * w;
+                System.arraycopy(src, s, dst, row + p, w);
+                for (int e = 0; e < p; e++) {
+                    dst[row + e] = circular ? src[s + Math.floorMod(e - p, w)] : 0f;
+                    dst[row + p + w + e] = circular ? src[s + Math.floorMod(w + e, w)] : 0f;
+                }
+            }
+        }
+        Arrays.fill(dst, at + c * plane, at + length, 0f);
+    }
+
+    private int dst(int ci, int r) {
+        return ci * plane + r * wp;
+    }
+}

@@ -1,0 +1,140 @@
+package io.sipflow.autodiff.backend.fast;
+
+import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.backend.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * FLOAT32 conv2d forward and backward-data as an implicit GEMM on {@link PaddedImage}s:
+ * <pre>
+ * yq[o, q] = b[o] + Σ_t W[t, o] · xpad[q + off[t]]        t = (c, u, v), off[t] = c·plane + u·wp + v
+ * </pre>
+ * computed per image in register tiles of 4 outputs × 4 vectors of q (16 accumulators, one FMA each per tap),
+ * taps in the fixed order of the weight layout. Backward-data is the same kernel on the weights transposed and
+ * flipped: gx = conv(gy, w'), w'[c, o, u, v] = w[o, c, k−1−u, k−1−v] (the adjoint of a circular convolution is the
+ * circular correlation, that of a zero-padded one the zero-padded correlation). Images run in parallel and each
+ * output is summed by one thread in tap order, so results do not depend on the thread count.
+ */
+final class VectorConv {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int VL = S.length();
+    private static final int MR = 4;
+    private static final int NR = 4;
+
+    private VectorConv() {
+    }
+
+    static float[] forward(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int o, int k,
+                           Padding padding) {
+        PaddedImage g = new PaddedImage(c, h, wd, k, NR * VL);
+        int oPad = (o + MR - 1) / MR * MR;
+        float[] packed = packWeights(w, o, g.taps, oPad);
+        float[] b = new float[oPad];
+        if (bias != null) {
+            System.arraycopy(bias, 0, b, 0, o);
+        }
+        int[] off = g.tapOffsets(g.taps);
+        float[] y = new float[n * o * h * wd];
+        Parallel.forRange(n, 1, (lo, hi) -> {
+            float[] xp = Scratch.floats(Scratch.PADDED_INPUT, g.length);
+            float[] yq = Scratch.floats(Scratch.OUTPUT_ROWS, oPad * g.qLen);
+            for (int img = lo; img < hi; img++) {
+                g.pad(x, img * c * h * wd, padding, xp);
+                for (int q = 0; q < g.qLen; q += NR * VL) {
+                    for (int o0 = 0; o0 < oPad; o0 += MR) {
+                        tile(xp, q, off, packed, oPad, o0, b, yq, g.qLen);
+                    }
+                }
+                for (int oc = 0; oc < o; oc++) {
+                    for (int i = 0; i < h; i++) {
+                        System.arraycopy(yq, oc * g.qLen + i * g.wp, y, ((img * o + oc) * h + i) * wd, wd);
+                    }
+                }
+            }
+        });
+        return y;
+    }
+
+    static float[] backwardData(float[] gy, float[] w, int n, int c, int h, int wd, int o, int k, Padding padding) {
+        int kk = k * k;
+        float[] flipped = new float[w.length];
+        for (int oc = 0; oc < o; oc++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int t = 0; t < kk; t++) {
+                    flipped[(ci * o + oc) * kk + t] = w[(oc * c + ci) * kk + (kk - 1 - t)];
+                }
+            }
+        }
+        return forward(gy, flipped, null, n, o, h, wd, c, k, padding);
+    }
+
+    /** W[t, o] = w[o, t], outputs padded with zeros to a multiple of the tile height. */
+    private static float[] packWeights(float[] w, int o, int taps, int oPad) {
+        float[] p = new float[taps * oPad];
+        for (int oc = 0; oc < o; oc++) {
+            for (int t = 0; t < taps; t++) {
+                p[t * oPad + oc] = w[oc * taps + t];
+            }
+        }
+        return p;
+    }
+
+    /** yq[o0..o0+3, q..q+4·VL) = b + Σ_t W[t, o] · xp[q + off[t] ..]: 16 accumulators in registers. */
+    private static void tile(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] b, float[] yq,
+                             int qLen) {
+        FloatVector a00 = FloatVector.broadcast(S, b[o0]), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = FloatVector.broadcast(S, b[o0 + 1]), a11 = a10, a12 = a10, a13 = a10;
+        FloatVector a20 = FloatVector.broadcast(S, b[o0 + 2]), a21 = a20, a22 = a20, a23 = a20;
+        FloatVector a30 = FloatVector.broadcast(S, b[o0 + 3]), a31 = a30, a32 = a30, a33 = a30;
+        for (int t = 0; t < off.length; t++) {
+            int xi = q + off[t];
+            FloatVector x0 = FloatVector.fromArray(S, xp, xi);
+            FloatVector x1 = FloatVector.fromArray(S, xp, xi + VL);
+            FloatVector x2 = FloatVector.fromArray(S, xp, xi + 2 * VL);
+            FloatVector x3 = FloatVector.fromArray(S, xp, xi + 3 * VL);
+            int wi = t * oPad + o0;
+            FloatVector w0 = FloatVector.broadcast(S, wt[wi]);
+            a00 = x0.fma(w0, a00);
+            a01 = x1.fma(w0, a01);
+            a02 = x2.fma(w0, a02);
+            a03 = x3.fma(w0, a03);
+            FloatVector w1 = FloatVector.broadcast(S, wt[wi + 1]);
+            a10 = x0.fma(w1, a10);
+            a11 = x1.fma(w1, a11);
+            a12 = x2.fma(w1, a12);
+            a13 = x3.fma(w1, a13);
+            FloatVector w2 = FloatVector.broadcast(S, wt[wi + 2]);
+            a20 = x0.fma(w2, a20);
+            a21 = x1.fma(w2, a21);
+            a22 = x2.fma(w2, a22);
+            a23 = x3.fma(w2, a23);
+            FloatVector w3 = FloatVector.broadcast(S, wt[wi + 3]);
+            a30 = x0.fma(w3, a30);
+            a31 = x1.fma(w3, a31);
+            a32 = x2.fma(w3, a32);
+            a33 = x3.fma(w3, a33);
+        }
+        // Stored in place, not through a helper: a vector passed to a method C2 does not inline gets boxed.
+        int y0 = o0 * qLen + q;
+        a00.intoArray(yq, y0);
+        a01.intoArray(yq, y0 + VL);
+        a02.intoArray(yq, y0 + 2 * VL);
+        a03.intoArray(yq, y0 + 3 * VL);
+        int y1 = y0 + qLen;
+        a10.intoArray(yq, y1);
+        a11.intoArray(yq, y1 + VL);
+        a12.intoArray(yq, y1 + 2 * VL);
+        a13.intoArray(yq, y1 + 3 * VL);
+        int y2 = y1 + qLen;
+        a20.intoArray(yq, y2);
+        a21.intoArray(yq, y2 + VL);
+        a22.intoArray(yq, y2 + 2 * VL);
+        a23.intoArray(yq, y2 + 3 * VL);
+        int y3 = y2 + qLen;
+        a30.intoArray(yq, y3);
+        a31.intoArray(yq, y3 + VL);
+        a32.intoArray(yq, y3 + 2 * VL);
+        a33.intoArray(yq, y3 + 3 * VL);
+    }
+}

@@ -1,0 +1,154 @@
+package io.sipflow.autodiff.backend.fast;
+
+import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.backend.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * FLOAT32 gradient of conv2d with respect to its weights, on {@link PaddedImage}s:
+ * <pre>
+ * gw[o, t] = Σ_n Σ_q gyq[n, o, q] · xpad[n, q + off[t]]        gyq = gy laid out at q = i·wp + j, 0 for j ≥ w
+ * </pre>
+ * Images are grouped into chunks of about {@value #Q_PER_CHUNK} output positions (one 64×64 image, many 8×8
+ * ones). Per chunk, register tiles of 4 outputs × 4 taps hold one vector of partial sums each, lane l summing
+ * the q ≡ l (mod VL) in image and q order; at the end of the chunk the lanes are added in lane order into double.
+ * Chunk boundaries depend only on the shapes ({@link Parallel#forChunks}) and chunk sums are added in chunk
+ * order, so the result is bit-identical at any thread count.
+ */
+final class VectorConvWeight {
+    private static final VectorSpecies<Float> S = VectorConv.S;
+    private static final int VL = VectorConv.VL;
+    /** Output positions per chunk of images: about 4096, so each lane sums a few hundred terms in float. */
+    private static final int Q_PER_CHUNK = 4096;
+
+    private VectorConvWeight() {
+    }
+
+    static float[] backwardWeight(float[] gy, float[] x, int n, int c, int h, int wd, int o, int k,
+                                  Padding padding) {
+        PaddedImage g = new PaddedImage(c, h, wd, k, VL);
+        int oPad = (o + 3) / 4 * 4;
+        int tPad = (g.taps + 3) / 4 * 4;
+        int[] off = g.tapOffsets(tPad);
+        int grain = Math.max(1, Q_PER_CHUNK / g.qLen);
+        int chunks = Parallel.chunkCount(n, grain);
+        double[][] partial = new double[chunks][];
+        Parallel.forChunks(n, grain, (chunk, lo, hi) -> {
+            int images = hi - lo;
+            float[] xp = Scratch.floats(Scratch.PADDED_INPUT, images * g.length);
+            float[] gq = Scratch.floats(Scratch.PADDED_GRADIENT, images * oPad * g.qLen);
+            for (int img = lo; img < hi; img++) {
+                g.pad(x, img * c * h * wd, padding, xp, (img - lo) * g.length);
+                layOutGradient(gy, img, o, oPad, h, wd, g, gq, (img - lo) * oPad * g.qLen);
+            }
+            double[] acc = new double[oPad * tPad];
+            float[] tmp = new float[16 * VL];
+            for (int o0 = 0; o0 < oPad; o0 += 4) {
+                for (int t0 = 0; t0 < tPad; t0 += 4) {
+                    java.util.Arrays.fill(tmp, 0f);
+                    for (int m = 0; m < images; m++) {
+                        tile(gq, m * oPad * g.qLen + o0 * g.qLen, xp, m * g.length, g.qLen, off, t0, tmp);
+                    }
+                    addLanes(tmp, acc, o0, t0, tPad);
+                }
+            }
+            partial[chunk] = acc;
+        });
+        float[] gw = new float[o * g.taps];
+        for (int oc = 0; oc < o; oc++) {
+            for (int t = 0; t < g.taps; t++) {
+                double s = 0;
+                for (double[] p : partial) {
+                    s += p[oc * tPad + t];
+                }
+                gw[oc * g.taps + t] = (float) s;
+            }
+        }
+        return gw;
+    }
+
+    /** acc[o0 + i, t0 + j] += the VL lanes of tile accumulator (i, j), added in lane order. */
+    private static void addLanes(float[] tmp, double[] acc, int o0, int t0, int tPad) {
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                double s = 0;
+                int from = (4 * i + j) * VL;
+                for (int l = 0; l < VL; l++) {
+                    s += tmp[from + l];
+                }
+                acc[(o0 + i) * tPad + t0 + j] += s;
+            }
+        }
+    }
+
+    /** gq[o, i·wp + j] = gy[img, o, i, j] for j &lt; w, at {@code at}; zero in the thrown-away columns and rows. */
+    private static void layOutGradient(float[] gy, int img, int o, int oPad, int h, int wd, PaddedImage g,
+                                       float[] gq, int at) {
+        java.util.Arrays.fill(gq, at, at + oPad * g.qLen, 0f);
+        for (int oc = 0; oc < o; oc++) {
+            for (int i = 0; i < h; i++) {
+                System.arraycopy(gy, ((img * o + oc) * h + i) * wd, gq, at + oc * g.qLen + i * g.wp, wd);
+            }
+        }
+    }
+
+    /**
+     * tmp[(4i + j)·VL + l] += Σ_{q ≡ l} gq[g0 + i·qLen + q] · xp[x0 + q + off[t0 + j]]: one image's share of a 4×4
+     * tile, in 16 vector accumulators loaded from and stored back to {@code tmp} (one flat loop: C2 keeps the
+     * vectors in registers).
+     */
+    private static void tile(float[] gq, int g0, float[] xp, int x0, int qLen, int[] off, int t0, float[] tmp) {
+        FloatVector a00 = FloatVector.fromArray(S, tmp, 0), a01 = FloatVector.fromArray(S, tmp, VL);
+        FloatVector a02 = FloatVector.fromArray(S, tmp, 2 * VL), a03 = FloatVector.fromArray(S, tmp, 3 * VL);
+        FloatVector a10 = FloatVector.fromArray(S, tmp, 4 * VL), a11 = FloatVector.fromArray(S, tmp, 5 * VL);
+        FloatVector a12 = FloatVector.fromArray(S, tmp, 6 * VL), a13 = FloatVector.fromArray(S, tmp, 7 * VL);
+        FloatVector a20 = FloatVector.fromArray(S, tmp, 8 * VL), a21 = FloatVector.fromArray(S, tmp, 9 * VL);
+        FloatVector a22 = FloatVector.fromArray(S, tmp, 10 * VL), a23 = FloatVector.fromArray(S, tmp, 11 * VL);
+        FloatVector a30 = FloatVector.fromArray(S, tmp, 12 * VL), a31 = FloatVector.fromArray(S, tmp, 13 * VL);
+        FloatVector a32 = FloatVector.fromArray(S, tmp, 14 * VL), a33 = FloatVector.fromArray(S, tmp, 15 * VL);
+        int f0 = x0 + off[t0], f1 = x0 + off[t0 + 1], f2 = x0 + off[t0 + 2], f3 = x0 + off[t0 + 3];
+        for (int q = 0; q < qLen; q += VL) {
+            FloatVector x0v = FloatVector.fromArray(S, xp, q + f0);
+            FloatVector x1v = FloatVector.fromArray(S, xp, q + f1);
+            FloatVector x2v = FloatVector.fromArray(S, xp, q + f2);
+            FloatVector x3v = FloatVector.fromArray(S, xp, q + f3);
+            FloatVector y0 = FloatVector.fromArray(S, gq, g0 + q);
+            a00 = y0.fma(x0v, a00);
+            a01 = y0.fma(x1v, a01);
+            a02 = y0.fma(x2v, a02);
+            a03 = y0.fma(x3v, a03);
+            FloatVector y1 = FloatVector.fromArray(S, gq, g0 + qLen + q);
+            a10 = y1.fma(x0v, a10);
+            a11 = y1.fma(x1v, a11);
+            a12 = y1.fma(x2v, a12);
+            a13 = y1.fma(x3v, a13);
+            FloatVector y2 = FloatVector.fromArray(S, gq, g0 + 2 * qLen + q);
+            a20 = y2.fma(x0v, a20);
+            a21 = y2.fma(x1v, a21);
+            a22 = y2.fma(x2v, a22);
+            a23 = y2.fma(x3v, a23);
+            FloatVector y3 = FloatVector.fromArray(S, gq, g0 + 3 * qLen + q);
+            a30 = y3.fma(x0v, a30);
+            a31 = y3.fma(x1v, a31);
+            a32 = y3.fma(x2v, a32);
+            a33 = y3.fma(x3v, a33);
+        }
+        a00.intoArray(tmp, 0);
+        a01.intoArray(tmp, VL);
+        a02.intoArray(tmp, 2 * VL);
+        a03.intoArray(tmp, 3 * VL);
+        a10.intoArray(tmp, 4 * VL);
+        a11.intoArray(tmp, 5 * VL);
+        a12.intoArray(tmp, 6 * VL);
+        a13.intoArray(tmp, 7 * VL);
+        a20.intoArray(tmp, 8 * VL);
+        a21.intoArray(tmp, 9 * VL);
+        a22.intoArray(tmp, 10 * VL);
+        a23.intoArray(tmp, 11 * VL);
+        a30.intoArray(tmp, 12 * VL);
+        a31.intoArray(tmp, 13 * VL);
+        a32.intoArray(tmp, 14 * VL);
+        a33.intoArray(tmp, 15 * VL);
+    }
+}

@@ -1,0 +1,38 @@
+package io.sipflow.autodiff.backend;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The choice between Vector API and scalar kernels, made once from whether the JVM has the module. */
+class FastPathTest {
+    @Test
+    void moduleCheckAsksTheBootLayer() {
+        assertEquals(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), FastPath.vectorModulePresent());
+        assertTrue(FastPath.vectorModulePresent(), "Surefire runs with --add-modules jdk.incubator.vector");
+    }
+
+    @Test
+    void missingModuleFallsBackToScalarKernels() {
+        assertNull(FastPath.load(false, false));
+    }
+
+    @Test
+    void forcedScalarWinsOverThePresentModule() {
+        assertNull(FastPath.load(true, true));
+    }
+
+    @Test
+    void presentModuleLoadsTheVectorKernels() {
+        FastKernels k = FastPath.load(true, false);
+        assertNotNull(k);
+        assertEquals("io.sipflow.autodiff.backend.fast.VectorKernels", k.getClass().getName());
+        assertTrue(CpuBackend.instance().usesVectorKernels(), "the default backend runs the Vector API kernels");
+        assertFalse(CpuBackend.scalar().usesVectorKernels(), "CpuBackend.scalar() runs the reference loops");
+        assertTrue(FastPath.describe().startsWith("vector("), FastPath.describe());
+    }
+}

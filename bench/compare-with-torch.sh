@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs the PyTorch reference (../shared/bench/torch_sip_step.py, relative to the repository root) and
+# `sipflow bench` on the same workload, alternating, and prints sipflow/torch per measurement.
+#
+# Usage: bench/compare-with-torch.sh [--batch 128] [--resolution 64] [--steps 20] [--warmup 3] [--threads 2] [--rounds 1]
+# Each round runs torch, then sipflow; the ratio uses the median over rounds of each side's median_ms.
+# Needs /usr/bin/python3 with torch (Debian: apt-get install -y python3-torch); without it only sipflow runs.
+# Extra JVM options for sipflow: SIPFLOW_JAVA_OPTS (as for ./sipflow).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TORCH_SCRIPT="$ROOT/../shared/bench/torch_sip_step.py"
+PYTHON=/usr/bin/python3
+
+BATCH=128 RES=64 STEPS=20 WARMUP=3 THREADS=2 ROUNDS=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --batch) BATCH="$2"; shift 2 ;;
+        --resolution) RES="$2"; shift 2 ;;
+        --steps) STEPS="$2"; shift 2 ;;
+        --warmup) WARMUP="$2"; shift 2 ;;
+        --threads) THREADS="$2"; shift 2 ;;
+        --rounds) ROUNDS="$2"; shift 2 ;;
+        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        *) echo "compare-with-torch: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+HAVE_TORCH=1
+if [ ! -f "$TORCH_SCRIPT" ]; then
+    echo "compare-with-torch: $TORCH_SCRIPT not found; skipping torch, running sipflow only" >&2
+    HAVE_TORCH=0
+elif ! "$PYTHON" -c 'import torch' >/dev/null 2>&1; then
+    echo "compare-with-torch: $PYTHON cannot import torch (apt-get install -y python3-torch); skipping torch, running sipflow only" >&2
+    HAVE_TORCH=0
+fi
+
+# `sipflow bench` once the CLI lists it; until then the command's own main in the same jar.
+sipflow_bench() {
+    if "$ROOT/sipflow" --help 2>/dev/null | grep -qE '^ +bench( |$)'; then
+        "$ROOT/sipflow" bench "$@"
+    else
+        "$ROOT/sipflow" --help >/dev/null # builds the jar if needed
+        java --add-modules jdk.incubator.vector ${SIPFLOW_JAVA_OPTS:-} -cp "$ROOT/physics/target/sipflow.jar" \
+            io.sipflow.physics.cli.BenchCommand "$@"
+    fi
+}
+
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for round in $(seq 1 "$ROUNDS"); do
+    if [ "$HAVE_TORCH" = 1 ]; then
+        echo "round $round: torch" >&2
+        "$PYTHON" "$TORCH_SCRIPT" --threads "$THREADS" --batch "$BATCH" --res "$RES" --steps "$STEPS" \
+            --warmup "$WARMUP" | tee -a "$OUT/torch.txt"
+    fi
+    echo "round $round: sipflow" >&2
+    sipflow_bench --threads "$THREADS" --batch "$BATCH" --resolution "$RES" --steps "$STEPS" --warmup "$WARMUP" \
+        2> >(grep -v 'Using incubator modules' >&2) | tee -a "$OUT/sipflow.txt"
+done
+
+# name -> median over rounds of median_ms, for lines "<tool> <name> median_ms=<m> ..."
+medians() {
+    awk -v tool="$1" '$1 == tool && $3 ~ /^median_ms=/ { sub("median_ms=", "", $3); v[$2] = v[$2] " " $3 }
+        END { for (k in v) { n = split(substr(v[k], 2), a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+              if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+              print k, (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2) } }' "$2"
+}
+
+echo
+echo "measurement sipflow_ms torch_ms sipflow/torch"
+medians sipflow "$OUT/sipflow.txt" | sort > "$OUT/s.txt"
+if [ "$HAVE_TORCH" = 1 ]; then
+    medians torch "$OUT/torch.txt" | sort > "$OUT/t.txt"
+    join -a 1 "$OUT/s.txt" "$OUT/t.txt" | awk '{ if (NF == 3) printf "%s %.1f %.1f %.2f\n", $1, $2, $3, $2 / $3;
+        else printf "%s %.1f - -\n", $1, $2 }'
+else
+    awk '{ printf "%s %.1f - -\n", $1, $2 }' "$OUT/s.txt"
+fi

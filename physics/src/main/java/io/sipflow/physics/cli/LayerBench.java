@@ -1,0 +1,125 @@
+package io.sipflow.physics.cli;
+
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.Backend;
+import io.sipflow.autodiff.backend.Backends;
+import io.sipflow.autodiff.ops.ImageOps;
+import io.sipflow.nn.BatchNormOps;
+import io.sipflow.physics.Diffuse;
+import io.sipflow.physics.InverseDiffuse;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Per-layer-kind timings of {@code sipflow bench}: every layer of one kind that a U-Net pass runs (the seed's
+ * network: 4 levels, 16 filters), summed, timed together, on random inputs of the layer's shape. GFLOP/s where
+ * the count is defined (convolutions: 2·N·O·C·k²·H·W per layer and pass, the same for each adjoint).
+ */
+final class LayerBench {
+    /** One convolution of the U-Net: channels in/out, spatial size, kernel size. */
+    record Conv(int c, int o, int size, int k) {
+    }
+
+    private final int batch;
+    private final int warmup;
+    private final int steps;
+    private final List<Conv> convs = new ArrayList<>();
+    private final List<Integer> normSizes = new ArrayList<>();
+    private final SplittableRandom rng = new SplittableRandom(7);
+
+    LayerBench(int batch, int resolution, int warmup, int steps) {
+        this.batch = batch;
+        this.warmup = warmup;
+        this.steps = steps;
+        int f = 16;
+        addDouble(1, resolution);
+        for (int level = 1; level < 4; level++) {
+            addDouble(f, resolution >> level);
+        }
+        for (int level = 2; level >= 0; level--) {
+            addDouble(2 * f, resolution >> level);
+        }
+        convs.add(new Conv(f, 1, resolution, 1));
+    }
+
+    /** A DoubleConv block: conv in→16, conv 16→16, each followed by batch norm and ReLU. */
+    private void addDouble(int in, int size) {
+        convs.add(new Conv(in, 16, size, 3));
+        convs.add(new Conv(16, 16, size, 3));
+        normSizes.add(size);
+        normSizes.add(size);
+    }
+
+    void run(PrintWriter out) {
+        Backend backend = Backends.current();
+        double gflop = 0;
+        List<Tensor[]> conv = new ArrayList<>();
+        for (Conv c : convs) {
+            gflop += 2.0 * batch * c.o() * c.c() * c.k() * c.k() * c.size() * c.size() / 1e9;
+            conv.add(new Tensor[] {random(batch, c.c(), c.size(), c.size()), random(c.o(), c.c(), c.k(), c.k()),
+                random(c.o()), random(batch, c.o(), c.size(), c.size())});
+        }
+        Padding pad = Padding.CIRCULAR;
+        line(out, "conv_forward", gflop, () -> {
+            for (Tensor[] t : conv) {
+                backend.conv2d(t[0], t[1], t[2], pad);
+            }
+        });
+        line(out, "conv_backward_data", gflop, () -> {
+            for (Tensor[] t : conv) {
+                backend.conv2dBackwardData(t[3], t[1], pad, t[0].shape());
+            }
+        });
+        line(out, "conv_backward_weight", gflop, () -> {
+            for (Tensor[] t : conv) {
+                backend.conv2dBackwardWeight(t[3], t[0], pad, t[1].shape());
+            }
+        });
+        List<Tensor> norms = new ArrayList<>();
+        for (int s : normSizes) {
+            norms.add(random(batch, 16, s, s));
+        }
+        Tensor gamma = random(16).abs().add(0.5);
+        Tensor beta = random(16);
+        line(out, "batch_norm", 0, () -> norms.forEach(x -> BatchNormOps.batchNorm2d(x, gamma, beta, 1e-5)));
+        line(out, "relu", 0, () -> norms.forEach(Tensor::relu));
+        line(out, "max_pool", 0, () -> {
+            for (int i = 0; i < 3; i++) {
+                ImageOps.maxPool2d(norms.get(2 * i + 1), 2);
+            }
+        });
+        line(out, "upsample", 0, () -> {
+            for (int i = 3; i < 6; i++) {
+                ImageOps.upsampleBilinear2x(norms.get(2 * i + 1));
+            }
+        });
+        int r = convs.get(0).size();
+        Tensor field = Tensor.rand(rng, batch, r, r);
+        line(out, "fft_physics", 0, () -> {
+            Tensor y = Diffuse.fourier(field, 8, 1);
+            InverseDiffuse.fourier(y, 8, y.abs().mul(1e-6));
+        });
+    }
+
+    private void line(PrintWriter out, String name, double gflop, BenchTiming.Body body) {
+        BenchTiming.Stats s = BenchTiming.measure(body, warmup, steps);
+        out.println("sipflow " + name + " " + s.format()
+                + (gflop > 0 ? String.format(" gflops=%.1f", gflop / (s.medianMs() / 1e3)) : ""));
+        out.flush();
+    }
+
+    private Tensor random(int... dims) {
+        Shape s = Shape.of(dims);
+        double[] v = new double[s.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rng.nextDouble() * 2 - 1;
+        }
+        return Tensor.of(DType.FLOAT32, s, v);
+    }
+}
