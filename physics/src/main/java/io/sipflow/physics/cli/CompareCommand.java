@@ -24,8 +24,8 @@ final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--methods", paramLabel = "LIST", split = ",", defaultValue = "sip,gd",
-            converter = TrainCommand.MethodConverter.class, description = "comma-separated methods (default sip,gd)")
+    @Option(names = "--methods", paramLabel = "METHOD", split = ",", defaultValue = "sip,gd",
+            converter = TrainCommand.MethodConverter.class, description = "methods to train, comma-separated: sip,gd (default)")
     List<Method> methods;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default runs/compare)")
