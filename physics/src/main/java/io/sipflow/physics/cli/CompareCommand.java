@@ -24,8 +24,8 @@ final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--methods", paramLabel = "LIST", split = ",", defaultValue = "sip,gd",
-            converter = TrainCommand.MethodConverter.class, description = "comma-separated methods (default sip,gd)")
+    @Option(names = "--methods", paramLabel = "METHOD", split = ",", defaultValue = "sip,gd",
+            converter = TrainCommand.MethodConverter.class, description = "methods to train, comma-separated: sip,gd (default)")
     List<Method> methods;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default runs/compare)")
@@ -53,6 +53,7 @@ final class CompareCommand implements Callable<Integer> {
         AtomicFiles.writeBytes(dir.resolve("comparison.png"), comparisonPng(runs));
         log.println();
         log.print(comparisonCsv(runs));
+        log.print(verdict(runs));
         log.println("wrote " + dir.resolve("comparison.csv") + " and " + dir.resolve("comparison.png"));
         log.flush();
         return 0;
@@ -66,6 +67,27 @@ final class CompareCommand implements Callable<Integer> {
                     t.xL1Mean(), r.medianStepMs()));
         }
         return sb.toString();
+    }
+
+    /** "SIP final test x_l2 12.1 vs GD 20.3 (1.67x lower)" when both methods ran, else nothing. */
+    static String verdict(List<TrainingRun.Summary> runs) {
+        TrainingRun.Summary sip = null;
+        TrainingRun.Summary gd = null;
+        for (TrainingRun.Summary r : runs) {
+            if (r.config().method() == Method.SIP) {
+                sip = r;
+            } else if (r.config().method() == Method.GD) {
+                gd = r;
+            }
+        }
+        if (sip == null || gd == null) {
+            return "";
+        }
+        double a = sip.finalTest().xL2Mean();
+        double b = gd.finalTest().xL2Mean();
+        return String.format(Locale.ROOT, "SIP final test x_l2 %.3f vs GD %.3f: %s%n", a, b,
+                a < b ? String.format(Locale.ROOT, "SIP is %.2fx lower", b / a)
+                        : String.format(Locale.ROOT, "GD is %.2fx lower", a / b));
     }
 
     /** Test x_l2 over steps for every method, as the paper's figure. */

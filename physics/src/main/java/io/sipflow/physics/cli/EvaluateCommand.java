@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 
 /** {@code sipflow evaluate}: test metrics and example pictures of a saved model. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Test a saved model on a fresh held-out batch: x_l2 and x_l1, and DIR/examples.png."})
+        description = {"Test a saved model on a fresh batch: prints x_l2 and x_l1, writes examples.png."})
 final class EvaluateCommand implements Callable<Integer> {
     private static final Pattern RESOLUTION = Pattern.compile("\"resolution\"\\s*:\\s*(\\d+)");
 

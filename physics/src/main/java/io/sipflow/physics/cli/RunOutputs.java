@@ -68,15 +68,33 @@ final class RunOutputs {
                 new FieldGrid.Column("Observation", y, 1), new FieldGrid.Column("NN Prediction", pred, 0)), rows);
     }
 
-    /** Training x_l2 and y_l2 (batch means) and test x_l2 over steps, log scale. */
+    /** Steps averaged in each point of the training curves: single batches are noisy (fresh data every step). */
+    static final int SMOOTHING = 10;
+
+    /**
+     * Training x_l2 and y_l2 (batch means, running mean over {@value #SMOOTHING} steps, drawn at the window's
+     * centre) and test x_l2 over steps, log scale. The raw per-step values are in metrics.csv.
+     */
     static byte[] curvesPng(Trainer trainer) {
-        List<Integer> steps = new ArrayList<>();
+        List<StepMetrics> history = trainer.stepHistory();
+        int w = Math.max(1, Math.min(SMOOTHING, history.size()));
+        List<Double> steps = new ArrayList<>();
         List<Double> xl2 = new ArrayList<>();
         List<Double> yl2 = new ArrayList<>();
-        for (StepMetrics m : trainer.stepHistory()) {
-            steps.add(m.step());
-            xl2.add(m.xL2().mean());
-            yl2.add(m.yL2Mean());
+        double sx = 0;
+        double sy = 0;
+        for (int i = 0; i < history.size(); i++) {
+            sx += history.get(i).xL2().mean();
+            sy += history.get(i).yL2Mean();
+            if (i >= w) {
+                sx -= history.get(i - w).xL2().mean();
+                sy -= history.get(i - w).yL2Mean();
+            }
+            if (i >= w - 1) {
+                steps.add(i - (w - 1) / 2.0);
+                xl2.add(sx / w);
+                yl2.add(sy / w);
+            }
         }
         List<Integer> testSteps = new ArrayList<>();
         List<Double> testL2 = new ArrayList<>();
@@ -88,8 +106,8 @@ final class RunOutputs {
         return Charts.logChart(method + " training (batch " + trainer.config().batch() + ", "
                         + trainer.config().resolution() + "x" + trainer.config().resolution() + ")", "step",
                 "l2 per example (batch mean)", List.of(
-                        new Charts.Series("x_l2 (train batch)", steps, xl2, false),
-                        new Charts.Series("y_l2 (train batch)", steps, yl2, false),
+                        new Charts.Series("x_l2 (train batches, " + w + "-step mean)", steps, xl2, false),
+                        new Charts.Series("y_l2 (train batches, " + w + "-step mean)", steps, yl2, false),
                         new Charts.Series("x_l2 (test batch)", testSteps, testL2, true)));
     }
 }

@@ -13,8 +13,7 @@ import java.io.UncheckedIOException;
         description = {"Learning to invert heat conduction with scale-invariant physics (SIP) updates.",
                 "Start with:  sipflow compare   (SIP vs gradient descent, a few minutes on 2 cores)"},
         subcommands = {TrainCommand.class, CompareCommand.class, EvaluateCommand.class, GenerateCommand.class,
-                PhysicsCommand.class, CommandLine.HelpCommand.class})
-// TODO(lead): add BenchCommand.class to the subcommands once branch `fast` provides io.sipflow.physics.cli.BenchCommand.
+                PhysicsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SipflowCli implements Runnable {
     @Spec
     CommandSpec spec;

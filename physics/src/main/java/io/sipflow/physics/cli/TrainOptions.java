@@ -12,8 +12,9 @@ public final class TrainOptions {
     /**
      * Default run: small enough that {@code sipflow compare} (SIP then GD) finishes well under 10 minutes on a
      * 2-core machine, large enough that SIP's advantage over GD shows. Measured with the Vector API conv kernels
-     * on a shared 2-core machine (load ~8): 32×32, batch 32, 300 steps took 82 s (SIP, 179 ms/step) + 63 s (GD,
-     * 146 ms/step); final test x_l2 SIP 12.1 vs GD 20.4. (The scalar reference conv is ~10× slower.)
+     * on the shared 2-core machine: 32×32, batch 32, 300 steps took 32 s (SIP, 86 ms/step) + 26 s (GD, 78 ms/step)
+     * at load ~2, and 98 s + 54 s at load ~9; final test x_l2 SIP 12.1 vs GD 20.3 (1.67× lower).
+     * (With the scalar reference conv a step is ~10× slower.)
      */
     static final int DEFAULT_STEPS = 300;
     static final int DEFAULT_BATCH = 32;

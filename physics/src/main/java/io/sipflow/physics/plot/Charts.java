@@ -24,10 +24,11 @@ public final class Charts {
 
     /** A log-y chart of every series. Non-positive y values are left out (a log axis cannot show them). */
     public static byte[] logChart(String title, String xLabel, String yLabel, List<Series> series) {
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xLabel)
+        XYChart chart = new XYChartBuilder().width(900).height(600).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false); // label 20, 50 … too: curves often span one decade
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (Series s : series) {
             Map<Double, Double> pts = positive(s);

@@ -36,6 +36,7 @@ public final class HeatTraining {
      * The network's estimate of x from y*: run in FLOAT32 on (B, 1, ny, nx), shifted per example so that its mean
      * equals the observation's (diffusion keeps the mean), returned as (B, ny, nx) FLOAT64.
      */
+    @SuppressWarnings("try") // the scope is used for its effect, not referenced
     public static Tensor predict(UnaryOperator<Tensor> network, Tensor yTarget) {
         int b = yTarget.dim(0);
         int ny = yTarget.dim(1);

@@ -72,7 +72,7 @@ class CliErrorPathTest {
     void helpWorksForEverySubcommand() {
         for (String[] args : new String[][] {{"--help"}, {"train", "--help"}, {"compare", "--help"},
                 {"evaluate", "--help"}, {"generate", "--help"}, {"physics", "--help"}, {"physics", "diffuse", "--help"},
-                {"physics", "inverse", "--help"}}) {
+                {"physics", "inverse", "--help"}, {"bench", "--help"}}) {
             Run r = run(args);
             assertEquals(0, r.code(), String.join(" ", args));
             assertTrue(r.out().contains("Usage: sipflow"), r.out());

@@ -44,4 +44,18 @@ class TrainCommandTest {
         assertTrue(e.out().contains("(16x16, seed 1): x_l2 "), e.out());
         assertTrue(Files.size(evalDir.resolve("examples.png")) > 0);
     }
+
+    @Test
+    void compareWritesOneFolderPerMethodAndTheComparison() throws IOException {
+        Path dir = tmp.resolve("cmp");
+        CliErrorPathTest.Run r = CliErrorPathTest.run("compare", "--steps", "3", "--batch", "2", "--resolution", "16",
+                "--test-batch", "2", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> csv = Files.readAllLines(dir.resolve("comparison.csv"));
+        assertEquals("method,final_test_x_l2,final_test_x_l1,median_step_ms", csv.get(0));
+        assertEquals(List.of("sip", "gd"), csv.subList(1, 3).stream().map(l -> l.split(",")[0]).toList());
+        assertTrue(Files.size(dir.resolve("comparison.png")) > 0);
+        assertTrue(Files.exists(dir.resolve("sip/model.npz")) && Files.exists(dir.resolve("gd/model.npz")));
+        assertTrue(r.out().contains("SIP final test x_l2 "), r.out());
+    }
 }
