@@ -71,7 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         common.apply();
         PrintWriter out = spec.commandLine().getOut();
-        UNet net = new UNet(Trainer.UNET, 0);
+        UNet net = Trainer.newNetwork(0);
         Adam adam = new Adam(net.parameters(), 1e-3);
         Tensor xGt = Tensor.rand(new SplittableRandom(0), batch, resolution, resolution);
         Tensor yTarget = HeatTraining.observe(xGt);

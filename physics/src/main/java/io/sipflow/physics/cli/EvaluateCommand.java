@@ -60,7 +60,7 @@ final class EvaluateCommand implements Callable<Integer> {
         common.apply();
         Path folder = model.toAbsolutePath().getParent();
         int r = resolution != null ? resolution : resolutionFromRunJson(folder.resolve("run.json"));
-        UNet net = new UNet(Trainer.UNET, 0);
+        UNet net = Trainer.newNetwork(0);
         try {
             Checkpoint.load(model, net);
         } catch (RuntimeException | java.io.IOException e) {

@@ -1,8 +1,10 @@
 package io.sipflow.physics.train;
 
 import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Gradients;
 import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.Precision;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.nn.Activation;
 import io.sipflow.nn.Adam;
@@ -25,6 +27,16 @@ public final class Trainer {
     /** PhiFlow's {@code u_net(1, 1)}: 4 levels, 16 filters, batch norm, ReLU, circular padding (37,697 weights). */
     public static final UNet.Config UNET = new UNet.Config(1, 1, 4, 16, Norm.BATCH, Activation.RELU, Padding.CIRCULAR);
 
+    /**
+     * A freshly initialised {@link #UNET} with FLOAT32 weights, as the seed's network (PhiFlow runs it under
+     * {@code math.precision(32)}); the optimizer's moments stay in double and each update is rounded once.
+     */
+    public static UNet newNetwork(long seed) {
+        try (Precision p = Precision.use(DType.FLOAT32)) {
+            return new UNet(UNET, seed);
+        }
+    }
+
     /** Told about every step and every test evaluation. */
     public interface Listener {
         void onStep(StepMetrics m);
@@ -43,7 +55,7 @@ public final class Trainer {
 
     public Trainer(TrainConfig config) {
         this.config = config;
-        this.net = new UNet(UNET, config.seed());
+        this.net = newNetwork(config.seed());
         this.adam = new Adam(net.parameters(), config.learningRate());
         this.data = new SplittableRandom(config.seed()).split();
         int r = config.resolution();

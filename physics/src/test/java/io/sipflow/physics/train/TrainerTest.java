@@ -10,6 +10,13 @@ class TrainerTest {
     private static final TrainConfig TINY = new TrainConfig(Method.SIP, 25, 8, 16, 3, 1e-3, 16, 11, 25);
 
     @Test
+    void theNetworkKeepsFloat32WeightsAsTheSeedDoes() {
+        Trainer t = new Trainer(TINY);
+        t.step();
+        t.network().parameters().forEach(p -> assertEquals(io.sipflow.autodiff.DType.FLOAT32, p.value().dtype(), p.name()));
+    }
+
+    @Test
     void sipReducesHeldOutError() {
         assertLearns(TINY.withMethod(Method.SIP));
     }
