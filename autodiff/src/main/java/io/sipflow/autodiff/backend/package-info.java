@@ -4,5 +4,12 @@
  * Java and splits work with {@link io.sipflow.autodiff.backend.Parallel} in chunks that do not depend on the
  * thread count, so results are the same at any thread count. {@link io.sipflow.autodiff.backend.ReferenceConv} is
  * the executable specification of convolution that faster kernels are tested against.
+ * <pre>
+ *   CpuBackend ──FLOAT32 conv, matmul, relu/step──▶ FastKernels (package fast: Vector API)   if FastPath found
+ *       │                                                                                    jdk.incubator.vector
+ *       └──────otherwise, and CpuBackend.scalar()──▶ ReferenceConv, plain loops (the spec)
+ * </pre>
+ * {@link io.sipflow.autodiff.backend.FastPath} makes that choice once, logging one line when it falls back;
+ * {@link io.sipflow.autodiff.backend.KernelBench} times fast against reference kernels.
  */
 package io.sipflow.autodiff.backend;

@@ -2,7 +2,6 @@ package io.sipflow.autodiff.backend.fast;
 
 import io.sipflow.autodiff.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -22,17 +21,26 @@ final class VectorElementwise {
         if (op != UnaryOp.RELU && op != UnaryOp.STEP) {
             return false;
         }
-        boolean relu = op == UnaryOp.RELU;
+        // Two loops rather than one with a choice of vector inside: C2 boxes a vector that is a phi of two.
         FloatVector zero = FloatVector.zero(S);
-        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = lo;
-        for (int end = hi - S.length(); i <= end; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            VectorMask<Float> positive = v.compare(VectorOperators.GT, 0f);
-            zero.blend(relu ? v : one, positive).intoArray(y, i);
-        }
-        for (; i < hi; i++) {
-            y[i] = x[i] > 0f ? (relu ? x[i] : 1f) : 0f;
+        if (op == UnaryOp.RELU) {
+            for (int end = hi - S.length(); i <= end; i += S.length()) {
+                FloatVector v = FloatVector.fromArray(S, x, i);
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+            }
+            for (; i < hi; i++) {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        } else {
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            for (int end = hi - S.length(); i <= end; i += S.length()) {
+                FloatVector v = FloatVector.fromArray(S, x, i);
+                zero.blend(one, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+            }
+            for (; i < hi; i++) {
+                y[i] = x[i] > 0f ? 1f : 0f;
+            }
         }
         return true;
     }

@@ -1,0 +1,129 @@
+package io.sipflow.autodiff.backend;
+
+/**
+ * FLOAT32 batch normalisation with batch statistics on raw NCHW arrays, for a batch-norm op that wants to skip the
+ * float→double copies of the whole tensor (the formulas of {@code nn.BatchNormOps}, whose double loops are the
+ * spec). Per channel c over M = N·H·W values:
+ * <pre>
+ * μ = mean(x),  σ² = mean((x − μ)²),  y = (x − μ)·γ/√(σ² + ε) + β
+ * gβ = Σ g,  gγ = Σ g·x̂,  gx = γ/√(σ² + ε) · (g − gβ/M − x̂·gγ/M),   x̂ = (x − μ)/√(σ² + ε)
+ * </pre>
+ * Statistics and sums accumulate in double ({@link StridedSum}'s fixed order: per image block, four interleaved
+ * partial sums); each element is computed in double and rounded once. Channels run in parallel, each summed by
+ * one thread, so results do not depend on the thread count.
+ */
+public final class BatchNormKernels {
+    private BatchNormKernels() {
+    }
+
+    /** The normalised output and the per-channel statistics it used (biased variance, 1/√(σ² + ε)). */
+    public record Forward(float[] y, double[] mean, double[] variance, double[] invStd) {
+    }
+
+    /** The three gradients of {@link #forward}. */
+    public record Backward(float[] gx, double[] gGamma, double[] gBeta) {
+    }
+
+    public static Forward forward(float[] x, int n, int c, int hw, double[] gamma, double[] beta, double eps) {
+        int count = n * hw;
+        float[] y = new float[x.length];
+        double[] mean = new double[c];
+        double[] var = new double[c];
+        double[] invStd = new double[c];
+        Parallel.forRange(c, 1, (lo, hi) -> {
+            for (int ch = lo; ch < hi; ch++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    int base = (i * c + ch) * hw;
+                    s += StridedSum.sum(null, x, base, base + hw);
+                }
+                double mu = s / count;
+                double ss = 0;
+                for (int i = 0; i < n; i++) {
+                    ss += squaredDeviations(x, (i * c + ch) * hw, hw, mu);
+                }
+                mean[ch] = mu;
+                var[ch] = ss / count;
+                invStd[ch] = 1.0 / Math.sqrt(var[ch] + eps);
+                double scale = gamma[ch] * invStd[ch];
+                double shift = beta[ch];
+                for (int i = 0; i < n; i++) {
+                    int base = (i * c + ch) * hw;
+                    for (int j = base; j < base + hw; j++) {
+                        y[j] = (float) ((x[j] - mu) * scale + shift);
+                    }
+                }
+            }
+        });
+        return new Forward(y, mean, var, invStd);
+    }
+
+    public static Backward backward(float[] g, float[] x, int n, int c, int hw, double[] mean, double[] invStd,
+                                    double[] gamma) {
+        int count = n * hw;
+        float[] gx = new float[x.length];
+        double[] gGamma = new double[c];
+        double[] gBeta = new double[c];
+        Parallel.forRange(c, 1, (lo, hi) -> {
+            for (int ch = lo; ch < hi; ch++) {
+                double mu = mean[ch];
+                double sumG = 0;
+                double sumGX = 0;
+                for (int i = 0; i < n; i++) {
+                    int base = (i * c + ch) * hw;
+                    sumG += StridedSum.sum(null, g, base, base + hw);
+                    sumGX += centredDot(g, x, base, hw, mu);
+                }
+                sumGX *= invStd[ch];
+                gBeta[ch] = sumG;
+                gGamma[ch] = sumGX;
+                double scale = gamma[ch] * invStd[ch];
+                double meanG = sumG / count;
+                double meanGX = sumGX / count * invStd[ch];
+                for (int i = 0; i < n; i++) {
+                    int base = (i * c + ch) * hw;
+                    for (int j = base; j < base + hw; j++) {
+                        gx[j] = (float) (scale * (g[j] - meanG - (x[j] - mu) * meanGX));
+                    }
+                }
+            }
+        });
+        return new Backward(gx, gGamma, gBeta);
+    }
+
+    /** Σ (x[j] − μ)² over one block, four interleaved double sums. */
+    private static double squaredDeviations(float[] x, int base, int len, double mu) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = base;
+        int end = base + len;
+        for (; j + 3 < end; j += 4) {
+            double d0 = x[j] - mu, d1 = x[j + 1] - mu, d2 = x[j + 2] - mu, d3 = x[j + 3] - mu;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; j < end; j++) {
+            double d = x[j] - mu;
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Σ g[j]·(x[j] − μ) over one block, four interleaved double sums. */
+    private static double centredDot(float[] g, float[] x, int base, int len, double mu) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = base;
+        int end = base + len;
+        for (; j + 3 < end; j += 4) {
+            s0 += g[j] * (x[j] - mu);
+            s1 += g[j + 1] * (x[j + 1] - mu);
+            s2 += g[j + 2] * (x[j + 2] - mu);
+            s3 += g[j + 3] * (x[j + 3] - mu);
+        }
+        for (; j < end; j++) {
+            s0 += g[j] * (x[j] - mu);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+}

@@ -1,0 +1,57 @@
+package io.sipflow.autodiff.backend;
+
+import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.ops.ImageOps;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/** {@link ImageKernels} equal {@link ImageOps} bit for bit on FLOAT32 inputs, values and gradients. */
+class ImageKernelsProperties {
+    @Property(tries = 80)
+    void maxPoolEqualsImageOps(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 4) int c,
+                               @ForAll @IntRange(min = 1, max = 9) int oh, @ForAll @IntRange(min = 1, max = 9) int ow,
+                               @ForAll boolean ties, @ForAll @LongRange long seed) {
+        int h = 2 * oh;
+        int w = 2 * ow;
+        Tensor x = random(new SplittableRandom(seed), ties, n, c, h, w).variable();
+        Tensor g = random(new SplittableRandom(seed + 1), false, n, c, oh, ow);
+        Tensor want = ImageOps.maxPool2d(x, 2);
+        Tensor wantGx = Autodiff.grad(want.mul(g).sum(), x).get(x);
+        ImageKernels.MaxPool got = ImageKernels.maxPool(x.floatData(), n * c, h, w, 2);
+        assertArrayEquals(want.toFloatArray(), got.y(), "maxPool values (seed " + seed + ")");
+        assertArrayEquals(wantGx.toFloatArray(), ImageKernels.maxPoolBackward(g.floatData(), got.argmax(), x.size()),
+                "maxPool gradient (seed " + seed + ")");
+    }
+
+    @Property(tries = 80)
+    void upsampleEqualsImageOps(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 4) int c,
+                                @ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 9) int w,
+                                @ForAll @LongRange long seed) {
+        Tensor x = random(new SplittableRandom(seed), false, n, c, h, w).variable();
+        Tensor g = random(new SplittableRandom(seed + 1), false, n, c, 2 * h, 2 * w);
+        Tensor want = ImageOps.upsampleBilinear2x(x);
+        Tensor wantGx = Autodiff.grad(want.mul(g).sum(), x).get(x);
+        assertArrayEquals(want.toFloatArray(), ImageKernels.upsampleBilinear2x(x.floatData(), n * c, h, w),
+                "upsample values (seed " + seed + ")");
+        assertArrayEquals(wantGx.toFloatArray(), ImageKernels.upsampleBilinear2xAdjoint(g.floatData(), n * c, h, w),
+                "upsample gradient (seed " + seed + ")");
+    }
+
+    private static Tensor random(SplittableRandom rng, boolean ties, int... dims) {
+        Shape s = Shape.of(dims);
+        double[] v = new double[s.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = ties ? rng.nextInt(3) : rng.nextDouble() * 2 - 1;
+        }
+        return Tensor.of(DType.FLOAT32, s, v);
+    }
+}
