@@ -14,7 +14,9 @@ import io.sipflow.autodiff.backend.Parallel;
  * μ = mean(x),  σ² = mean((x − μ)²)  (biased),  x̂ = (x − μ)/√(σ² + ε),  y = γ·x̂ + β
  * VJP:  gβ = Σ g,  gγ = Σ g·x̂,  gx = γ/√(σ² + ε) · (g − gβ/M − x̂·gγ/M)
  * </pre>
- * Computed in double; the result has the op's type (the scope's, else the promotion of x, γ, β).
+ * The result has the op's type (the scope's, else the promotion of x, γ, β). FLOAT64 runs the double loops below
+ * (the spec, checked against PyTorch and by gradient properties); FLOAT32 runs {@link BatchNormFloat32}, the same
+ * formulas on the raw float arrays without whole-tensor copies to double (equal up to float rounding).
  */
 public final class BatchNormOps {
     private BatchNormOps() {
@@ -43,6 +45,9 @@ public final class BatchNormOps {
         Tensor xs = x.dtype() == type ? x : x.to(type);
         Tensor gs = gamma.dtype() == type ? gamma : gamma.to(type);
         Tensor bs = beta.dtype() == type ? beta : beta.to(type);
+        if (type == DType.FLOAT32) {
+            return BatchNormFloat32.batchNorm2d(xs, gs, bs, eps);
+        }
         double[] xv = xs.toDoubleArray();
         double[] g = gs.toDoubleArray();
         double[] b = bs.toDoubleArray();

@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.ops;
 
+import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
@@ -8,7 +9,8 @@ import io.sipflow.autodiff.backend.Parallel;
 /**
  * Resampling of NCHW images: 2×2 max pooling down, bilinear ×2 up. Both are primitives with hand-written VJPs:
  * composing them from slices would copy the image a dozen times per call.
- * Loops run in double over independent (n, c) planes, so results do not depend on the thread count.
+ * Loops run in double over independent (n, c) planes, so results do not depend on the thread count. FLOAT32
+ * inputs go to {@link ImageOpsFloat32}: the same arithmetic on raw float arrays, bit-identical, without copies.
  */
 public final class ImageOps {
     private ImageOps() {
@@ -27,6 +29,9 @@ public final class ImageOps {
         if (size < 1 || d[2] % size != 0 || d[3] % size != 0) {
             throw new IllegalArgumentException("maxPool2d: window " + size + " must divide the spatial size of "
                     + xs.shape() + " (H = " + d[2] + ", W = " + d[3] + ")");
+        }
+        if (xs.dtype() == DType.FLOAT32) {
+            return ImageOpsFloat32.maxPool2d(xs, size);
         }
         int planes = d[0] * d[1];
         int h = d[2];
@@ -78,6 +83,9 @@ public final class ImageOps {
         OpSupport.requireNonNull("upsampleBilinear2x", x);
         Tensor xs = OpSupport.asResult(x);
         checkImage("upsampleBilinear2x", xs.shape());
+        if (xs.dtype() == DType.FLOAT32) {
+            return ImageOpsFloat32.upsampleBilinear2x(xs);
+        }
         int[] d = xs.shape().dims();
         Axis rows = Axis.of(d[2]);
         Axis cols = Axis.of(d[3]);

@@ -14,7 +14,11 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-/** {@link ImageKernels} equal {@link ImageOps} bit for bit on FLOAT32 inputs, values and gradients. */
+/**
+ * {@link ImageKernels}, called directly and through {@link ImageOps} on FLOAT32 inputs (which now use them), equal
+ * ImageOps' double loops bit for bit, values and gradients. The reference runs on the FLOAT64 cast of the inputs
+ * and is rounded to float once at the end: exactly what ImageOps' double path did for FLOAT32 inputs.
+ */
 class ImageKernelsProperties {
     @Property(tries = 80)
     void maxPoolEqualsImageOps(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 4) int c,
@@ -24,12 +28,17 @@ class ImageKernelsProperties {
         int w = 2 * ow;
         Tensor x = random(new SplittableRandom(seed), ties, n, c, h, w).variable();
         Tensor g = random(new SplittableRandom(seed + 1), false, n, c, oh, ow);
-        Tensor want = ImageOps.maxPool2d(x, 2);
-        Tensor wantGx = Autodiff.grad(want.mul(g).sum(), x).get(x);
+        Tensor x64 = x.to(DType.FLOAT64).constant().variable();
+        Tensor want = ImageOps.maxPool2d(x64, 2);
+        Tensor wantGx = Autodiff.grad(want.mul(g.to(DType.FLOAT64)).sum(), x64).get(x64);
         ImageKernels.MaxPool got = ImageKernels.maxPool(x.floatData(), n * c, h, w, 2);
         assertArrayEquals(want.toFloatArray(), got.y(), "maxPool values (seed " + seed + ")");
         assertArrayEquals(wantGx.toFloatArray(), ImageKernels.maxPoolBackward(g.floatData(), got.argmax(), x.size()),
                 "maxPool gradient (seed " + seed + ")");
+        Tensor op = ImageOps.maxPool2d(x, 2);
+        assertArrayEquals(want.toFloatArray(), op.floatData(), "ImageOps.maxPool2d FLOAT32 values (seed " + seed + ")");
+        assertArrayEquals(wantGx.toFloatArray(), Autodiff.grad(op.mul(g).sum(), x).get(x).floatData(),
+                "ImageOps.maxPool2d FLOAT32 gradient (seed " + seed + ")");
     }
 
     @Property(tries = 80)
@@ -38,12 +47,18 @@ class ImageKernelsProperties {
                                 @ForAll @LongRange long seed) {
         Tensor x = random(new SplittableRandom(seed), false, n, c, h, w).variable();
         Tensor g = random(new SplittableRandom(seed + 1), false, n, c, 2 * h, 2 * w);
-        Tensor want = ImageOps.upsampleBilinear2x(x);
-        Tensor wantGx = Autodiff.grad(want.mul(g).sum(), x).get(x);
+        Tensor x64 = x.to(DType.FLOAT64).constant().variable();
+        Tensor want = ImageOps.upsampleBilinear2x(x64);
+        Tensor wantGx = Autodiff.grad(want.mul(g.to(DType.FLOAT64)).sum(), x64).get(x64);
         assertArrayEquals(want.toFloatArray(), ImageKernels.upsampleBilinear2x(x.floatData(), n * c, h, w),
                 "upsample values (seed " + seed + ")");
         assertArrayEquals(wantGx.toFloatArray(), ImageKernels.upsampleBilinear2xAdjoint(g.floatData(), n * c, h, w),
                 "upsample gradient (seed " + seed + ")");
+        Tensor op = ImageOps.upsampleBilinear2x(x);
+        assertArrayEquals(want.toFloatArray(), op.floatData(), "ImageOps.upsampleBilinear2x FLOAT32 values (seed "
+                + seed + ")");
+        assertArrayEquals(wantGx.toFloatArray(), Autodiff.grad(op.mul(g).sum(), x).get(x).floatData(),
+                "ImageOps.upsampleBilinear2x FLOAT32 gradient (seed " + seed + ")");
     }
 
     private static Tensor random(SplittableRandom rng, boolean ties, int... dims) {

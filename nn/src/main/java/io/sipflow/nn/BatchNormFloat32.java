@@ -1,0 +1,39 @@
+package io.sipflow.nn;
+
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Graph;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.BatchNormKernels;
+
+/**
+ * The FLOAT32 path of {@link BatchNormOps}: the same formulas, run by {@link BatchNormKernels} on the raw float
+ * arrays. It skips the whole-tensor float→double copies of the double path (x, y, g and gx: about a third of the
+ * batch-norm time in the profile of BENCHMARKS.md). Statistics and sums still accumulate in double; each element
+ * is rounded to float once. The kernels are plain Java (no Vector API), so this path needs no fallback.
+ */
+final class BatchNormFloat32 {
+    private BatchNormFloat32() {
+    }
+
+    /** x (N, C, H, W), γ and β (C), all FLOAT32 and already checked by {@link BatchNormOps#batchNorm2d}. */
+    static BatchNormOps.Result batchNorm2d(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        int[] d = x.shape().dims();
+        int n = d[0];
+        int c = d[1];
+        int hw = d[2] * d[3];
+        float[] xv = x.floatData();
+        double[] g = gamma.toDoubleArray();
+        BatchNormKernels.Forward f = BatchNormKernels.forward(xv, n, c, hw, g, beta.toDoubleArray(), eps);
+        double[] mean = f.mean();
+        double[] invStd = f.invStd();
+        Tensor value = Tensor.wrap(x.shape(), f.y());
+        // VJP: gβ = Σ g, gγ = Σ g·x̂, gx = γ/√(σ² + ε)·(g − gβ/M − x̂·gγ/M), with the forward's μ, 1/√(σ² + ε)
+        Tensor out = Graph.record("batchNorm2d", value, new Tensor[] {x, gamma, beta}, gy -> {
+            float[] gv = gy.dtype() == DType.FLOAT32 ? gy.floatData() : gy.toFloatArray();
+            BatchNormKernels.Backward b = BatchNormKernels.backward(gv, xv, n, c, hw, mean, invStd, g);
+            return new Tensor[] {Tensor.wrap(x.shape(), b.gx()), Tensor.of(DType.FLOAT32, gamma.shape(), b.gGamma()),
+                Tensor.of(DType.FLOAT32, beta.shape(), b.gBeta())};
+        });
+        return new BatchNormOps.Result(out, mean, f.variance());
+    }
+}
