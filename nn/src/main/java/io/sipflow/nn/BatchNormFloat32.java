@@ -3,6 +3,7 @@ package io.sipflow.nn;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.Parallel;
 import io.sipflow.autodiff.backend.BatchNormKernels;
 
 /**
@@ -15,8 +16,11 @@ final class BatchNormFloat32 {
     private BatchNormFloat32() {
     }
 
-    /** x (N, C, H, W), γ and β (C), all FLOAT32 and already checked by {@link BatchNormOps#batchNorm2d}. */
-    static BatchNormOps.Result batchNorm2d(Tensor x, Tensor gamma, Tensor beta, double eps) {
+    /**
+     * x (N, C, H, W), γ and β (C), all FLOAT32 and already checked by {@link BatchNormOps#batchNorm2d}; with
+     * {@code fused} = RELU the output is max(y, 0), clamped in place in the fresh output array.
+     */
+    static BatchNormOps.Result batchNorm2d(Tensor x, Tensor gamma, Tensor beta, double eps, BatchNormOps.Fused fused) {
         int[] d = x.shape().dims();
         int n = d[0];
         int c = d[1];
@@ -26,14 +30,38 @@ final class BatchNormFloat32 {
         BatchNormKernels.Forward f = BatchNormKernels.forward(xv, n, c, hw, g, beta.toDoubleArray(), eps);
         double[] mean = f.mean();
         double[] invStd = f.invStd();
-        Tensor value = Tensor.wrap(x.shape(), f.y());
-        // VJP: gβ = Σ g, gγ = Σ g·x̂, gx = γ/√(σ² + ε)·(g − gβ/M − x̂·gγ/M), with the forward's μ, 1/√(σ² + ε)
-        Tensor out = Graph.record("batchNorm2d", value, new Tensor[] {x, gamma, beta}, gy -> {
+        float[] y = f.y();
+        boolean relu = fused == BatchNormOps.Fused.RELU;
+        if (relu) {
+            Parallel.forRange(y.length, 1 << 15, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    y[i] = y[i] > 0f ? y[i] : 0f;
+                }
+            });
+        }
+        Tensor value = Tensor.wrap(x.shape(), y);
+        // VJP: with ReLU fused, g ← g·[out > 0] first (out > 0 exactly where y > 0); then
+        // gβ = Σ g, gγ = Σ g·x̂, gx = γ/√(σ² + ε)·(g − gβ/M − x̂·gγ/M), with the forward's μ, 1/√(σ² + ε)
+        Tensor out = Graph.record(relu ? "batchNorm2dRelu" : "batchNorm2d", value, new Tensor[] {x, gamma, beta}, gy -> {
             float[] gv = gy.dtype() == DType.FLOAT32 ? gy.floatData() : gy.toFloatArray();
+            if (relu) {
+                gv = maskedByPositive(gv, y);
+            }
             BatchNormKernels.Backward b = BatchNormKernels.backward(gv, xv, n, c, hw, mean, invStd, g);
             return new Tensor[] {Tensor.wrap(x.shape(), b.gx()), Tensor.of(DType.FLOAT32, gamma.shape(), b.gGamma()),
                 Tensor.of(DType.FLOAT32, beta.shape(), b.gBeta())};
         });
         return new BatchNormOps.Result(out, mean, f.variance());
+    }
+
+    /** g·[out &gt; 0] in a new array: ReLU's VJP, the same products the separate relu op computes. */
+    private static float[] maskedByPositive(float[] g, float[] out) {
+        float[] masked = new float[g.length];
+        Parallel.forRange(g.length, 1 << 15, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                masked[i] = g[i] * (out[i] > 0f ? 1f : 0f);
+            }
+        });
+        return masked;
     }
 }

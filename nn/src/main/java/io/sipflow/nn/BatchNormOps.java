@@ -26,8 +26,24 @@ public final class BatchNormOps {
     public record Result(Tensor output, double[] mean, double[] variance) {
     }
 
+    /**
+     * What the op applies to its normalised output. Fusing ReLU into the FLOAT32 op keeps one saved tensor per layer
+     * instead of two (the separate ReLU node would hold the normalised output alive for its mask): about 175 MB
+     * less live memory in a seed-sized U-Net step. The ReLU mask comes from the output, out &gt; 0 ⇔ y &gt; 0, so
+     * values and gradients are bit-identical to batch norm followed by {@code relu()}.
+     */
+    public enum Fused {
+        NONE,
+        RELU
+    }
+
     /** Normalises {@code x} (N, C, H, W) per channel with its own statistics; γ, β have shape (C). */
     public static Result batchNorm2d(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        return batchNorm2d(x, gamma, beta, eps, Fused.NONE);
+    }
+
+    /** As {@link #batchNorm2d(Tensor, Tensor, Tensor, double)}, then {@code fused} applied to the output. */
+    public static Result batchNorm2d(Tensor x, Tensor gamma, Tensor beta, double eps, Fused fused) {
         int[] d = x.shape().dims();
         if (x.rank() != 4 || !gamma.shape().equals(Shape.of(d[1])) || !beta.shape().equals(Shape.of(d[1]))) {
             throw new IllegalArgumentException("batchNorm2d: expects x (N, C, H, W) and gamma, beta (C); got x "
@@ -46,7 +62,7 @@ public final class BatchNormOps {
         Tensor gs = gamma.dtype() == type ? gamma : gamma.to(type);
         Tensor bs = beta.dtype() == type ? beta : beta.to(type);
         if (type == DType.FLOAT32) {
-            return BatchNormFloat32.batchNorm2d(xs, gs, bs, eps);
+            return BatchNormFloat32.batchNorm2d(xs, gs, bs, eps, fused);
         }
         double[] xv = xs.toDoubleArray();
         double[] g = gs.toDoubleArray();
@@ -117,7 +133,8 @@ public final class BatchNormOps {
             return new Tensor[] {typed(x.shape(), gx, type), typed(gamma.shape(), gGamma, type),
                 typed(beta.shape(), gBeta, type)};
         });
-        return new Result(out, mean, var);
+        // FLOAT64 is the reference path: no fusion, the separate relu op.
+        return new Result(fused == Fused.RELU ? out.relu() : out, mean, var);
     }
 
     private static Tensor typed(Shape shape, double[] v, DType type) {

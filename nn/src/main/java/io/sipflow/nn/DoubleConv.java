@@ -14,9 +14,9 @@ import java.util.SplittableRandom;
  */
 public final class DoubleConv extends Module {
     private final Conv2d conv1;
-    private final Module norm1;
+    private final BatchNorm2d norm1;
     private final Conv2d conv2;
-    private final Module norm2;
+    private final BatchNorm2d norm2;
     private final Activation activation;
 
     public DoubleConv(int in, int out, int mid, Norm norm, Activation activation, Padding padding,
@@ -30,9 +30,14 @@ public final class DoubleConv extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor h = conv1.forward(x);
-        h = activation.apply(norm1 == null ? h : norm1.forward(h));
-        h = conv2.forward(h);
-        return activation.apply(norm2 == null ? h : norm2.forward(h));
+        return normAndActivate(norm2, conv2.forward(normAndActivate(norm1, conv1.forward(x))));
+    }
+
+    /** act(norm(h)); batch norm + ReLU run as one fused op, which keeps one saved tensor fewer. */
+    private Tensor normAndActivate(BatchNorm2d norm, Tensor h) {
+        if (norm == null) {
+            return activation.apply(h);
+        }
+        return activation == Activation.RELU ? norm.forwardRelu(h) : activation.apply(norm.forward(h));
     }
 }
