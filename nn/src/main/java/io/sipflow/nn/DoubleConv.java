@@ -30,7 +30,20 @@ public final class DoubleConv extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return normAndActivate(norm2, conv2.forward(normAndActivate(norm1, conv1.forward(x))));
+        return second(normAndActivate(norm1, conv1.forward(x)));
+    }
+
+    /**
+     * {@code forward(concat(1, a, b))}, the U-Net's up block on [skip, upsampled], with conv1 taking the two parts
+     * separately so the concatenation is never built nor kept for the backward pass.
+     */
+    public Tensor forwardConcat(Tensor a, Tensor b) {
+        return second(normAndActivate(norm1, conv1.forwardConcat(a, b)));
+    }
+
+    /** conv2 → norm2 → act. */
+    private Tensor second(Tensor h) {
+        return normAndActivate(norm2, conv2.forward(h));
     }
 
     /** act(norm(h)); batch norm + ReLU run as one fused op, which keeps one saved tensor fewer. */

@@ -2,7 +2,6 @@ package io.sipflow.nn;
 
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Tensor;
-import io.sipflow.autodiff.ops.ShapeOps;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,8 @@ import java.util.SplittableRandom;
  *                          └ pool ─ down3 ─ upsample ┘
  * </pre>
  * {@code inc} = DoubleConv(in→f); {@code down_i} = 2×2 max pool then DoubleConv(f→f); {@code up_i} = bilinear ×2
- * upsample, concat [skip, upsampled] on channels, DoubleConv(2f→f, mid f); {@code outc} = 1×1 conv (f→out) with
+ * upsample, concat [skip, upsampled] on channels (never materialised: the first convolution takes the two parts),
+ * DoubleConv(2f→f, mid f); {@code outc} = 1×1 conv (f→out) with
  * bias and no activation. For Config(1, 1, 4, 16, BATCH, RELU, CIRCULAR): 37,697 parameters
  * (inc 2,544; each down 4,704; each up 7,008; outc 17).
  */
@@ -91,7 +91,8 @@ public final class UNet extends Module {
         // up1 joins the second-deepest skip (down2 for 4 levels), ..., the last up joins inc.
         for (int i = 0; i < up.size(); i++) {
             Tensor skip = skips.get(skips.size() - 2 - i);
-            h = up.get(i).forward(ShapeOps.concat(1, skip, upsample.forward(h)));
+            // = up.forward(concat(1, skip, upsample(h))), without the concatenation (DoubleConv#forwardConcat)
+            h = up.get(i).forwardConcat(skip, upsample.forward(h));
         }
         return outc.forward(h);
     }
