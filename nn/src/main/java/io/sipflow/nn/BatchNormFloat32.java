@@ -44,24 +44,11 @@ final class BatchNormFloat32 {
         // gβ = Σ g, gγ = Σ g·x̂, gx = γ/√(σ² + ε)·(g − gβ/M − x̂·gγ/M), with the forward's μ, 1/√(σ² + ε)
         Tensor out = Graph.record(relu ? "batchNorm2dRelu" : "batchNorm2d", value, new Tensor[] {x, gamma, beta}, gy -> {
             float[] gv = gy.dtype() == DType.FLOAT32 ? gy.floatData() : gy.toFloatArray();
-            if (relu) {
-                gv = maskedByPositive(gv, y);
-            }
-            BatchNormKernels.Backward b = BatchNormKernels.backward(gv, xv, n, c, hw, mean, invStd, g);
+            // the kernel applies ReLU's mask g·[y > 0] element by element: no masked copy of g
+            BatchNormKernels.Backward b = BatchNormKernels.backward(gv, relu ? y : null, xv, n, c, hw, mean, invStd, g);
             return new Tensor[] {Tensor.wrap(x.shape(), b.gx()), Tensor.of(DType.FLOAT32, gamma.shape(), b.gGamma()),
                 Tensor.of(DType.FLOAT32, beta.shape(), b.gBeta())};
         });
         return new BatchNormOps.Result(out, mean, f.variance());
-    }
-
-    /** g·[out &gt; 0] in a new array: ReLU's VJP, the same products the separate relu op computes. */
-    private static float[] maskedByPositive(float[] g, float[] out) {
-        float[] masked = new float[g.length];
-        Parallel.forRange(g.length, 1 << 15, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                masked[i] = g[i] * (out[i] > 0f ? 1f : 0f);
-            }
-        });
-        return masked;
     }
 }

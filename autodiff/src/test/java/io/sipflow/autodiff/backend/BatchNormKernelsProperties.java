@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@link BatchNormKernels} against the batch-norm formulas in plain double loops (the loops of nn's BatchNormOps).
  * Tolerance: statistics and parameter gradients within 1e-12 relative to the sum of magnitudes (double sums in a
  * different order); y and gx within 2 float ulps of the double value (one rounding, plus double error scaled by
- * the inputs' magnitude).
+ * the inputs' magnitude). The fused ReLU mask must be bit-identical to masking a copy of g first.
  */
 class BatchNormKernelsProperties {
     @Property(tries = 100)
@@ -37,7 +37,7 @@ class BatchNormKernelsProperties {
         }
         double eps = 1e-5;
         BatchNormKernels.Forward f = BatchNormKernels.forward(x, n, c, hw, gamma, beta, eps);
-        BatchNormKernels.Backward b = BatchNormKernels.backward(g, x, n, c, hw, f.mean(), f.invStd(), gamma);
+        BatchNormKernels.Backward b = BatchNormKernels.backward(g, null, x, n, c, hw, f.mean(), f.invStd(), gamma);
         int m = n * hw;
         for (int ch = 0; ch < c; ch++) {
             double s = 0;
@@ -82,6 +82,58 @@ class BatchNormKernelsProperties {
                     close("y", f.y()[at], y, 2 * Math.ulp((float) y) + 1e-9 * (1 + Math.abs(xhat)), seed);
                     close("gx", b.gx()[at], gx, 2 * Math.ulp((float) gx) + 1e-9 * gamma[ch] * inv * (magG + 1), seed);
                 }
+            }
+        }
+    }
+
+    /**
+     * The fused ReLU mask: backward(g, y, ...) is bit for bit backward(g·[y &gt; 0], null, ...) with the masked
+     * gradient built as nn's separate relu VJP builds it (the float product g·1 or g·0, so −0 where g &lt; 0).
+     */
+    @Property(tries = 100)
+    void reluMaskInsideTheKernelIsBitIdenticalToAMaskedCopy(@ForAll @IntRange(min = 1, max = 4) int n,
+                                                           @ForAll @IntRange(min = 1, max = 6) int c,
+                                                           @ForAll @IntRange(min = 1, max = 70) int hw,
+                                                           @ForAll @LongRange long seed) {
+        if (n * hw < 2) {
+            return;
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = new float[n * c * hw];
+        float[] g = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rng.nextDouble() * 4 - 1);
+            g[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        double[] gamma = new double[c];
+        double[] beta = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            gamma[ch] = rng.nextDouble() + 0.5;
+            beta[ch] = rng.nextDouble() - 0.5;
+        }
+        BatchNormKernels.Forward f = BatchNormKernels.forward(x, n, c, hw, gamma, beta, 1e-5);
+        float[] relu = new float[x.length];
+        float[] masked = new float[x.length];
+        // the kernel's branch-free mask must agree with relu > 0 on odd values too: −0, NaN, ∞, subnormals, negatives
+        float[] odd = {-0f, Float.NaN, Float.intBitsToFloat(0xFFC00001), Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -1f};
+        for (int i = 0; i < x.length; i++) {
+            relu[i] = rng.nextInt(5) == 0 ? odd[rng.nextInt(odd.length)] : f.y()[i] > 0f ? f.y()[i] : 0f;
+            masked[i] = g[i] * (relu[i] > 0f ? 1f : 0f);
+        }
+        BatchNormKernels.Backward fused = BatchNormKernels.backward(g, relu, x, n, c, hw, f.mean(), f.invStd(), gamma);
+        BatchNormKernels.Backward copy = BatchNormKernels.backward(masked, null, x, n, c, hw, f.mean(), f.invStd(),
+                gamma);
+        for (int i = 0; i < x.length; i++) {
+            if (Float.floatToRawIntBits(fused.gx()[i]) != Float.floatToRawIntBits(copy.gx()[i])) {
+                fail("gx[" + i + "]: " + fused.gx()[i] + " vs " + copy.gx()[i] + " (seed " + seed + ")");
+            }
+        }
+        for (int ch = 0; ch < c; ch++) {
+            if (Double.doubleToRawLongBits(fused.gGamma()[ch]) != Double.doubleToRawLongBits(copy.gGamma()[ch])
+                    || Double.doubleToRawLongBits(fused.gBeta()[ch]) != Double.doubleToRawLongBits(copy.gBeta()[ch])) {
+                fail("channel " + ch + ": gGamma " + fused.gGamma()[ch] + " vs " + copy.gGamma()[ch] + ", gBeta "
+                        + fused.gBeta()[ch] + " vs " + copy.gBeta()[ch] + " (seed " + seed + ")");
             }
         }
     }
