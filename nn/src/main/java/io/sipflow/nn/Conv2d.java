@@ -43,6 +43,14 @@ public final class Conv2d extends Module {
         return ConvOps.conv2dConcat(a, b, weight.value(), bias.value(), padding);
     }
 
+    /**
+     * {@code forward(concat(1, a, upsampleBilinear2x(low)))}, the upsampled image recomputed in the backward pass
+     * instead of kept (see {@link ConvOps#conv2dConcatUpsampled}).
+     */
+    public Tensor forwardConcatUpsampled(Tensor a, Tensor low) {
+        return ConvOps.conv2dConcatUpsampled(a, low, weight.value(), bias.value(), padding);
+    }
+
     public Parameter weight() {
         return weight;
     }

@@ -41,6 +41,15 @@ public final class DoubleConv extends Module {
         return second(normAndActivate(norm1, conv1.forwardConcat(a, b)));
     }
 
+    /**
+     * {@code forward(concat(1, a, upsampleBilinear2x(low)))}: the U-Net's up block given the skip and the
+     * low-resolution output of the level below. Neither the concatenation nor the upsampled image is kept for the
+     * backward pass (conv1 recomputes the upsampling there, see {@link Conv2d#forwardConcatUpsampled}).
+     */
+    public Tensor forwardConcatUpsampled(Tensor a, Tensor low) {
+        return second(normAndActivate(norm1, conv1.forwardConcatUpsampled(a, low)));
+    }
+
     /** conv2 → norm2 → act. */
     private Tensor second(Tensor h) {
         return normAndActivate(norm2, conv2.forward(h));

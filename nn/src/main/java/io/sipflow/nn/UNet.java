@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
  *                          └ pool ─ down3 ─ upsample ┘
  * </pre>
  * {@code inc} = DoubleConv(in→f); {@code down_i} = 2×2 max pool then DoubleConv(f→f); {@code up_i} = bilinear ×2
- * upsample, concat [skip, upsampled] on channels (never materialised: the first convolution takes the two parts),
- * DoubleConv(2f→f, mid f); {@code outc} = 1×1 conv (f→out) with
+ * upsample, concat [skip, upsampled] on channels, DoubleConv(2f→f, mid f) (the concatenation is never built: the first
+ * convolution takes the two parts, and recomputes the upsampling for its backward pass rather than keep it); {@code outc} = 1×1 conv (f→out) with
  * bias and no activation. For Config(1, 1, 4, 16, BATCH, RELU, CIRCULAR): 37,697 parameters
  * (inc 2,544; each down 4,704; each up 7,008; outc 17).
  */
@@ -48,7 +48,6 @@ public final class UNet extends Module {
     private final List<DoubleConv> up = new ArrayList<>();
     private final Conv2d outc;
     private final MaxPool2d pool = new MaxPool2d();
-    private final Upsample2d upsample = new Upsample2d();
 
     /**
      * A freshly initialised network (PyTorch's default initialisation, drawn in construction order from
@@ -91,8 +90,9 @@ public final class UNet extends Module {
         // up1 joins the second-deepest skip (down2 for 4 levels), ..., the last up joins inc.
         for (int i = 0; i < up.size(); i++) {
             Tensor skip = skips.get(skips.size() - 2 - i);
-            // = up.forward(concat(1, skip, upsample(h))), without the concatenation (DoubleConv#forwardConcat)
-            h = up.get(i).forwardConcat(skip, upsample.forward(h));
+            // = up.forward(concat(1, skip, upsample(h))), without keeping the concatenation or the upsampled h
+            // alive for the backward pass (DoubleConv#forwardConcatUpsampled)
+            h = up.get(i).forwardConcatUpsampled(skip, h);
         }
         return outc.forward(h);
     }

@@ -16,7 +16,8 @@ import io.sipflow.autodiff.backend.Parallel;
  * </pre>
  * Hand-written VJP (convolution is a primitive, and the backend has fast kernels for both adjoints):
  * gx = conv2dBackwardData(g, w), gw = conv2dBackwardWeight(g, x), gb[o] = Σ_{n,i,j} g[n,o,i,j].
- * {@link #conv2dConcat} is conv2d of a channel concatenation without building (or saving) the concatenation.
+ * {@link #conv2dConcat} is conv2d of a channel concatenation without building (or saving) the concatenation;
+ * {@link #conv2dConcatUpsampled} also upsamples the second part, recomputing it in the VJP instead of saving it.
  */
 public final class ConvOps {
     private ConvOps() {
@@ -66,18 +67,41 @@ public final class ConvOps {
      * rounded, then added).
      */
     public static Tensor conv2dConcat(Tensor a, Tensor b, Tensor w, Tensor biasOrNull, Padding padding) {
-        OpSupport.requireNonNull("conv2dConcat", a, b, w);
+        return concatConv("conv2dConcat", a, b, false, w, biasOrNull, padding);
+    }
+
+    /**
+     * {@code conv2dConcat(a, ImageOps.upsampleBilinear2x(low), w, bias, padding)}, the U-Net's whole up-block
+     * input: a (N, Ca, H, W), low (N, Cb, H/2, W/2). The upsampled image is needed again only for the weight
+     * gradient, so instead of keeping it alive from the forward to the backward pass the VJP recomputes it from
+     * {@code low} (kept anyway), and maps its gradient back with the upsampling's adjoint:
+     * <pre>
+     * u = upsample(low),  y = conv(a, wa) + bias + conv(u, wb)
+     * gu = conv2dBackwardData(g, wb),  glow = upsampleᵀ(gu),  gw = concat(1, ∂w conv(a, ·), ∂w conv(u, ·))
+     * </pre>
+     * Values and gradients are bit-identical to the two-op composition.
+     */
+    public static Tensor conv2dConcatUpsampled(Tensor a, Tensor low, Tensor w, Tensor biasOrNull, Padding padding) {
+        return concatConv("conv2dConcatUpsampled", a, low, true, w, biasOrNull, padding);
+    }
+
+    /** conv2dConcat(a, b) or, with {@code upsampleB}, conv2dConcat(a, upsample(b)) recomputing upsample(b). */
+    private static Tensor concatConv(String op, Tensor a, Tensor b, boolean upsampleB, Tensor w, Tensor biasOrNull,
+                                     Padding padding) {
+        OpSupport.requireNonNull(op, a, b, w);
         if (padding == null) {
-            throw new IllegalArgumentException("conv2dConcat: padding must be ZERO or CIRCULAR, got null");
+            throw new IllegalArgumentException(op + ": padding must be ZERO or CIRCULAR, got null");
         }
         Shape as = a.shape();
         Shape bs = b.shape();
-        if (as.rank() != 4 || bs.rank() != 4 || as.dim(0) != bs.dim(0) || as.dim(2) != bs.dim(2)
-                || as.dim(3) != bs.dim(3)) {
-            throw new IllegalArgumentException("conv2dConcat: a and b must be NCHW with the same N, H, W; got a "
-                    + as + ", b " + bs);
+        int f = upsampleB ? 2 : 1; // b's spatial size relative to a's
+        if (as.rank() != 4 || bs.rank() != 4 || as.dim(0) != bs.dim(0) || as.dim(2) != f * bs.dim(2)
+                || as.dim(3) != f * bs.dim(3)) {
+            throw new IllegalArgumentException(op + ": a and b must be NCHW with the same N and " + (upsampleB
+                    ? "b at half a's H and W" : "the same H, W") + "; got a " + as + ", b " + bs);
         }
         int ca = as.dim(1);
+        Shape partB = Shape.of(as.dim(0), bs.dim(1), as.dim(2), as.dim(3));
         checkShapes(Shape.of(as.dim(0), ca + bs.dim(1), as.dim(2), as.dim(3)), w.shape(),
                 biasOrNull == null ? null : biasOrNull.shape());
         DType d = Precision.resultType(Precision.resultType(a.dtype(), b.dtype()), w.dtype());
@@ -88,26 +112,34 @@ public final class ConvOps {
         Tensor bt = OpSupport.as(b, d);
         Tensor ws = OpSupport.as(w, d);
         Tensor bias = biasOrNull == null ? null : OpSupport.as(biasOrNull, d);
-        int cIn = ws.dim(1);
         Tensor wa = ShapeOps.slice(ws.constant(), 1, 0, ca);
-        Tensor wb = ShapeOps.slice(ws.constant(), 1, ca, cIn);
+        Tensor wb = ShapeOps.slice(ws.constant(), 1, ca, ws.dim(1));
         Backend backend = OpSupport.backend();
         Tensor value = backend.conv2d(at.constant(), wa, bias == null ? null : bias.constant(), padding);
-        addInto(value, backend.conv2d(bt.constant(), wb, null, padding));
+        addInto(value, backend.conv2d(secondPart(bt, upsampleB), wb, null, padding));
         Tensor[] inputs = bias == null ? new Tensor[] {at, bt, ws} : new Tensor[] {at, bt, ws, bias};
-        return Graph.record("conv2dConcat", value, inputs, g -> {
+        return Graph.record(op, value, inputs, g -> {
             Tensor gc = g.constant();
-            Tensor ga = at.requiresGrad() ? backend.conv2dBackwardData(gc, wa, padding, at.shape()) : null;
-            Tensor gb = bt.requiresGrad() ? backend.conv2dBackwardData(gc, wb, padding, bt.shape()) : null;
+            Tensor ga = at.requiresGrad() ? backend.conv2dBackwardData(gc, wa, padding, as) : null;
+            Tensor gb = null;
+            if (bt.requiresGrad()) {
+                gb = backend.conv2dBackwardData(gc, wb, padding, partB);
+                gb = upsampleB ? ImageOps.upsampleBilinear2xAdjoint(gb, bt.shape()) : gb;
+            }
             Tensor gw = ws.requiresGrad() ? ShapeOps.concat(1,
                     backend.conv2dBackwardWeight(gc, at.constant(), padding, wa.shape()),
-                    backend.conv2dBackwardWeight(gc, bt.constant(), padding, wb.shape())) : null;
+                    backend.conv2dBackwardWeight(gc, secondPart(bt, upsampleB), padding, wb.shape())) : null;
             if (bias == null) {
                 return new Tensor[] {ga, gb, gw};
             }
             Tensor gbias = bias.requiresGrad() ? ReduceOps.sum(gc, new int[] {0, 2, 3}, false) : null;
             return new Tensor[] {ga, gb, gw, gbias};
         });
+    }
+
+    /** The second convolution input, untracked: b itself, or upsample(b) computed afresh (see above). */
+    private static Tensor secondPart(Tensor b, boolean upsample) {
+        return upsample ? ImageOps.upsampleBilinear2x(b.constant()) : b.constant();
     }
 
     /**

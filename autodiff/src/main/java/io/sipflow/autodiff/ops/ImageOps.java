@@ -93,11 +93,21 @@ public final class ImageOps {
         interpolate(xs.toDoubleArray(), y, d[0] * d[1], rows, cols, false);
         Tensor value = typed(Shape.of(d[0], d[1], rows.out(), cols.out()), y, xs);
         Shape xShape = xs.shape();
-        return Graph.record("upsampleBilinear2x", value, xs, g -> {
-            double[] gx = new double[xShape.size()];
-            interpolate(gx, g.toDoubleArray(), d[0] * d[1], rows, cols, true);
-            return new Tensor[] {typed(xShape, gx, g)};
-        });
+        return Graph.record("upsampleBilinear2x", value, xs, g -> new Tensor[] {upsampleBilinear2xAdjoint(g, xShape)});
+    }
+
+    /**
+     * The VJP of {@link #upsampleBilinear2x} for an input of shape {@code xShape} (untracked, in g's type): each
+     * gradient scattered back with the interpolation's weights. Also used by {@link ConvOps#conv2dConcatUpsampled}.
+     */
+    static Tensor upsampleBilinear2xAdjoint(Tensor g, Shape xShape) {
+        if (g.dtype() == DType.FLOAT32) {
+            return ImageOpsFloat32.upsampleBilinear2xAdjoint(g, xShape);
+        }
+        int[] d = xShape.dims();
+        double[] gx = new double[xShape.size()];
+        interpolate(gx, g.toDoubleArray(), d[0] * d[1], Axis.of(d[2]), Axis.of(d[3]), true);
+        return typed(xShape, gx, g);
     }
 
     /**

@@ -33,8 +33,13 @@ final class ImageOpsFloat32 {
         float[] y = ImageKernels.upsampleBilinear2x(x.floatData(), planes, d[2], d[3]);
         Tensor value = Tensor.wrap(Shape.of(d[0], d[1], 2 * d[2], 2 * d[3]), y);
         Shape xShape = x.shape();
-        return Graph.record("upsampleBilinear2x", value, x, g -> new Tensor[] {
-            Tensor.wrap(xShape, ImageKernels.upsampleBilinear2xAdjoint(floats(g), planes, d[2], d[3]))});
+        return Graph.record("upsampleBilinear2x", value, x, g -> new Tensor[] {upsampleBilinear2xAdjoint(g, xShape)});
+    }
+
+    /** The VJP of {@link #upsampleBilinear2x} for an input of shape {@code xShape}, FLOAT32. */
+    static Tensor upsampleBilinear2xAdjoint(Tensor g, Shape xShape) {
+        int[] d = xShape.dims();
+        return Tensor.wrap(xShape, ImageKernels.upsampleBilinear2xAdjoint(floats(g), d[0] * d[1], d[2], d[3]));
     }
 
     /** The gradient's floats: shared when it is FLOAT32 (as the output is), else rounded once. */

@@ -1,6 +1,9 @@
 package io.sipflow.autodiff.ops;
 
+import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.GradCheck;
+import io.sipflow.autodiff.Gradients;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Tensor;
 import net.jqwik.api.Arbitraries;
@@ -11,14 +14,16 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The hand-written VJPs of conv2d and conv2dConcat (data, weight, bias) against central differences, on random
+ * The hand-written VJPs of conv2d, conv2dConcat and conv2dConcatUpsampled (data, weight, bias) against central differences, on random
  * small shapes; conv2dConcat's value also against conv2d of the concatenation.
  */
 class ConvOpsProperties {
@@ -99,6 +104,63 @@ class ConvOpsProperties {
         }
     }
 
+    @Property(tries = 30)
+    void conv2dConcatUpsampledGradientsMatchFiniteDifferences(@ForAll @IntRange(min = 1, max = 2) int n,
+                                                              @ForAll @IntRange(min = 1, max = 2) int ca,
+                                                              @ForAll @IntRange(min = 1, max = 2) int cb,
+                                                              @ForAll @IntRange(min = 1, max = 2) int o,
+                                                              @ForAll @IntRange(min = 1, max = 3) int h,
+                                                              @ForAll @IntRange(min = 1, max = 3) int w,
+                                                              @ForAll("kernels") int k,
+                                                              @ForAll Padding padding,
+                                                              @ForAll boolean withBias,
+                                                              @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor a = Tensor.randn(rng, n, ca, 2 * h, 2 * w);
+        Tensor low = Tensor.randn(rng, n, cb, h, w);
+        Tensor wt = Tensor.randn(rng, o, ca + cb, k, k);
+        GradCheck.Options opts = GradCheck.Options.defaults().withSeed(seed);
+        if (withBias) {
+            Tensor bias = Tensor.randn(rng, o);
+            GradCheck.check("conv2dConcatUpsampled",
+                    in -> ConvOps.conv2dConcatUpsampled(in[0], in[1], in[2], in[3], padding), opts, a, low, wt, bias)
+                    .assertPassed();
+        } else {
+            GradCheck.check("conv2dConcatUpsampled",
+                    in -> ConvOps.conv2dConcatUpsampled(in[0], in[1], in[2], null, padding), opts, a, low, wt)
+                    .assertPassed();
+        }
+    }
+
+    /** Same kernels in the same order as conv2dConcat(a, upsample(low)): bit-identical values and gradients. */
+    @Property(tries = 30)
+    void conv2dConcatUpsampledIsBitIdenticalToTheComposition(@ForAll @IntRange(min = 1, max = 2) int n,
+                                                            @ForAll @IntRange(min = 1, max = 3) int ca,
+                                                            @ForAll @IntRange(min = 1, max = 3) int cb,
+                                                            @ForAll @IntRange(min = 1, max = 3) int o,
+                                                            @ForAll @IntRange(min = 1, max = 4) int h,
+                                                            @ForAll @IntRange(min = 1, max = 4) int w,
+                                                            @ForAll Padding padding,
+                                                            @ForAll boolean float32,
+                                                            @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        DType type = float32 ? DType.FLOAT32 : DType.FLOAT64;
+        Tensor a = Tensor.randn(rng, n, ca, 2 * h, 2 * w).to(type).variable();
+        Tensor low = Tensor.randn(rng, n, cb, h, w).to(type).variable();
+        Tensor wt = Tensor.randn(rng, o, ca + cb, 3, 3).to(type).variable();
+        Tensor bias = Tensor.randn(rng, o).to(type).variable();
+        Tensor seedG = Tensor.randn(rng, n, o, 2 * h, 2 * w).to(type);
+        Tensor fused = ConvOps.conv2dConcatUpsampled(a, low, wt, bias, padding);
+        Tensor composed = ConvOps.conv2dConcat(a, ImageOps.upsampleBilinear2x(low), wt, bias, padding);
+        assertArrayEquals(composed.toDoubleArray(), fused.toDoubleArray(), 0.0, "values");
+        List<Tensor> in = List.of(a, low, wt, bias);
+        Gradients gf = Autodiff.vjp(fused, seedG, in, Autodiff.Disconnected.ERROR);
+        Gradients gc = Autodiff.vjp(composed, seedG, in, Autodiff.Disconnected.ERROR);
+        for (int i = 0; i < in.size(); i++) {
+            assertArrayEquals(gc.get(i).toDoubleArray(), gf.get(i).toDoubleArray(), 0.0, "gradient of input " + i);
+        }
+    }
+
     @Example
     void conv2dConcatNamesTheMismatchedShapes() {
         Tensor a = Tensor.zeros(1, 2, 4, 4);
@@ -111,5 +173,9 @@ class ConvOpsProperties {
         Tensor b2 = Tensor.zeros(1, 2, 4, 4);
         e = assertThrows(IllegalArgumentException.class, () -> ConvOps.conv2dConcat(a, b2, wt, null, Padding.ZERO));
         assertTrue(e.getMessage().contains("channels"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ConvOps.conv2dConcatUpsampled(a, b2, wt, null, Padding.ZERO));
+        assertTrue(e.getMessage().contains("conv2dConcatUpsampled") && e.getMessage().contains("half"),
+                e.getMessage());
     }
 }
