@@ -3,6 +3,7 @@
  * optimizers and checkpoints.
  * <pre>
  * UNet ─ DoubleConv ─ Conv2d ──▶ ConvOps.conv2d          (autodiff)
+ *      │            │          └─▶ ConvOps.conv2dConcatUpsampled (up blocks: no concatenation kept)
  *      │            └ BatchNorm2d ─▶ BatchNormOps          (hand-written VJP)
  *      ├ MaxPool2d, Upsample2d ───▶ ImageOps              (autodiff)
  *      └ parameters() ─▶ Autodiff.grad ─▶ Gradients ─▶ Adam.step / SGD.step ─▶ Parameter.set
