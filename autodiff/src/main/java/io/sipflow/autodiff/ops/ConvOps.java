@@ -102,8 +102,13 @@ public final class ConvOps {
         }
         int ca = as.dim(1);
         Shape partB = Shape.of(as.dim(0), bs.dim(1), as.dim(2), as.dim(3));
-        checkShapes(Shape.of(as.dim(0), ca + bs.dim(1), as.dim(2), as.dim(3)), w.shape(),
-                biasOrNull == null ? null : biasOrNull.shape());
+        try {
+            checkShapes(Shape.of(as.dim(0), ca + bs.dim(1), as.dim(2), as.dim(3)), w.shape(),
+                    biasOrNull == null ? null : biasOrNull.shape());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + " (a " + as + ", b " + bs + ", as conv2d of their channel "
+                    + "concatenation): " + e.getMessage(), e);
+        }
         DType d = Precision.resultType(Precision.resultType(a.dtype(), b.dtype()), w.dtype());
         if (biasOrNull != null) {
             d = Precision.resultType(d, biasOrNull.dtype());

@@ -172,7 +172,7 @@ class ConvOpsProperties {
                 e.getMessage());
         Tensor b2 = Tensor.zeros(1, 2, 4, 4);
         e = assertThrows(IllegalArgumentException.class, () -> ConvOps.conv2dConcat(a, b2, wt, null, Padding.ZERO));
-        assertTrue(e.getMessage().contains("channels"), e.getMessage());
+        assertTrue(e.getMessage().contains("conv2dConcat") && e.getMessage().contains("channels"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> ConvOps.conv2dConcatUpsampled(a, b2, wt, null, Padding.ZERO));
         assertTrue(e.getMessage().contains("conv2dConcatUpsampled") && e.getMessage().contains("half"),
