@@ -34,6 +34,18 @@ public interface Backend {
     /** y = conv(x, w) + bias: x (N, C, H, W), w (O, C, k, k), bias (O) or null → y (N, O, H, W). */
     Tensor conv2d(Tensor x, Tensor w, Tensor bias, Padding padding);
 
+    /**
+     * {@code into + conv2d(x, w, null)}, for a convolution over a channel concatenation computed part by part
+     * (ConvOps.conv2dConcat). The one exception to "inputs are never written": {@code into} is consumed, and an
+     * implementation may return the result in its array, so pass only a tensor no one else has seen (a fresh
+     * conv2d result). This default adds (one more rounding than a single convolution); a backend whose kernel
+     * accumulates in the output type may continue that accumulation, which equals one conv2d over the
+     * concatenated channels exactly.
+     */
+    default Tensor conv2dAccumulate(Tensor into, Tensor x, Tensor w, Padding padding) {
+        return binary(BinaryOp.ADD, into, conv2d(x, w, null, padding), into.shape());
+    }
+
     /** Gradient of conv2d with respect to x: gy (N, O, H, W), w (O, C, k, k) → gx of {@code xShape}. */
     Tensor conv2dBackwardData(Tensor gy, Tensor w, Padding padding, Shape xShape);
 

@@ -13,6 +13,15 @@ public interface FastKernels {
     float[] convForward(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int o, int k,
                         Padding padding);
 
+    /**
+     * FLOAT32 {@code into + conv(x, w)} without bias, each output's float accumulation continued from into's value
+     * in the tap order of {@link #convForward}: convolving channels [0, Ca) (with the bias) and then accumulating
+     * channels [Ca, C) gives one convolution over all C channels bit for bit. Writes the result into {@code into}
+     * and returns it.
+     */
+    float[] convForwardAccumulate(float[] into, float[] x, float[] w, int n, int c, int h, int wd, int o, int k,
+                                  Padding padding);
+
     /** FLOAT32 gradient of conv2d w.r.t. its input; arguments as {@link ReferenceConv#backwardData}. */
     float[] convBackwardData(float[] gy, float[] w, int n, int c, int h, int wd, int o, int k, Padding padding);
 

@@ -7,7 +7,6 @@ import io.sipflow.autodiff.Precision;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.backend.Backend;
-import io.sipflow.autodiff.backend.Parallel;
 
 /**
  * 2-D convolution, NCHW images and OIkk weights, stride 1, odd k, "same" size (padding k/2, ZERO or CIRCULAR).
@@ -63,8 +62,9 @@ public final class ConvOps {
      * </pre>
      * The U-Net's up blocks use it: the (N, Ca + Cb, H, W) concatenation is never allocated, nor kept alive for
      * the VJP (a and b are kept anyway by the ops that made them), and the data gradient comes out already split.
-     * In FLOAT32 the result differs from conv2d of the concatenation by float rounding only (two partial sums
-     * rounded, then added).
+     * On the CPU's Vector API path the FLOAT32 result equals conv2d of the concatenation bit for bit (the second
+     * part's taps continue the first part's float accumulation); elsewhere it differs by one rounding (two partial
+     * sums added).
      */
     public static Tensor conv2dConcat(Tensor a, Tensor b, Tensor w, Tensor biasOrNull, Padding padding) {
         return concatConv("conv2dConcat", a, b, false, w, biasOrNull, padding);
@@ -120,8 +120,10 @@ public final class ConvOps {
         Tensor wa = ShapeOps.slice(ws.constant(), 1, 0, ca);
         Tensor wb = ShapeOps.slice(ws.constant(), 1, ca, ws.dim(1));
         Backend backend = OpSupport.backend();
-        Tensor value = backend.conv2d(at.constant(), wa, bias == null ? null : bias.constant(), padding);
-        addInto(value, backend.conv2d(secondPart(bt, upsampleB), wb, null, padding));
+        // conv(a, wa) + bias, then + conv(b, wb) accumulated into that fresh result (see Backend#conv2dAccumulate)
+        Tensor value = backend.conv2dAccumulate(
+                backend.conv2d(at.constant(), wa, bias == null ? null : bias.constant(), padding),
+                secondPart(bt, upsampleB), wb, padding);
         Tensor[] inputs = bias == null ? new Tensor[] {at, bt, ws} : new Tensor[] {at, bt, ws, bias};
         return Graph.record(op, value, inputs, g -> {
             Tensor gc = g.constant();
@@ -145,30 +147,6 @@ public final class ConvOps {
     /** The second convolution input, untracked: b itself, or upsample(b) computed afresh (see above). */
     private static Tensor secondPart(Tensor b, boolean upsample) {
         return upsample ? ImageOps.upsampleBilinear2x(b.constant()) : b.constant();
-    }
-
-    /**
-     * acc += other, elementwise, in place. Only for an {@code acc} the backend has just returned (a fresh array no
-     * one else has seen yet): that saves a third whole-image array per call.
-     */
-    private static void addInto(Tensor acc, Tensor other) {
-        if (acc.dtype() == DType.FLOAT32) {
-            float[] y = acc.floatData();
-            float[] o = other.floatData();
-            Parallel.forRange(y.length, 1 << 15, (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
-                    y[i] += o[i];
-                }
-            });
-        } else {
-            double[] y = acc.doubleData();
-            double[] o = other.doubleData();
-            Parallel.forRange(y.length, 1 << 15, (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
-                    y[i] += o[i];
-                }
-            });
-        }
     }
 
     /** Rejects anything the kernels do not handle, naming the op and the shapes. */

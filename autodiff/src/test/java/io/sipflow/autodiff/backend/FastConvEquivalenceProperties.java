@@ -4,6 +4,7 @@ import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.ops.ShapeOps;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -74,6 +75,38 @@ class FastConvEquivalenceProperties {
         double[] want = ReferenceConv.backwardWeight(d(gy), d(x), n, c, h, w, o, k, pad);
         double[] bound = ReferenceConv.backwardWeight(abs(gy), abs(x), n, c, h, w, o, k, pad);
         assertClose("conv2d backward-weight", got, want, bound, seed);
+    }
+
+    /**
+     * conv2dAccumulate continues the float accumulation: conv over channels [0, ca) with the bias, then the rest
+     * accumulated, equals one conv over all channels bit for bit (what ConvOps.conv2dConcat relies on).
+     */
+    @Property(tries = 80)
+    void accumulatingTheSecondChannelPartEqualsOneConvolutionBitForBit(
+            @ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 9) int ca,
+            @ForAll @IntRange(min = 1, max = 9) int cb, @ForAll @IntRange(min = 1, max = 9) int o,
+            @ForAll @IntRange(min = 1, max = 11) int h, @ForAll @IntRange(min = 1, max = 11) int w,
+            @ForAll @IntRange(min = 0, max = 2) int halfK, @ForAll boolean circular, @ForAll boolean withBias,
+            @ForAll @LongRange long seed) {
+        int k = 2 * halfK + 1;
+        Padding pad = circular ? Padding.CIRCULAR : Padding.ZERO;
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor a = randn(rng, n, ca, h, w);
+        Tensor b = randn(rng, n, cb, h, w);
+        Tensor wt = randn(rng, o, ca + cb, k, k);
+        Tensor bias = withBias ? randn(rng, o) : null;
+        assertTrue(fast.usesVectorKernels(), "the default CPU backend should use the Vector API kernels in tests");
+        Tensor whole = fast.conv2d(ShapeOps.concat(1, a, b), wt, bias, pad);
+        Tensor parts = fast.conv2dAccumulate(fast.conv2d(a, ShapeOps.slice(wt, 1, 0, ca), bias, pad), b,
+                ShapeOps.slice(wt, 1, ca, ca + cb), pad);
+        float[] want = whole.floatData();
+        float[] got = parts.floatData();
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(want[i])) {
+                fail("conv2dAccumulate " + whole.shape() + ": element " + i + " parts=" + got[i] + " whole=" + want[i]
+                        + " (seed " + seed + ")");
+            }
+        }
     }
 
     static Tensor randn(SplittableRandom rng, int... dims) {

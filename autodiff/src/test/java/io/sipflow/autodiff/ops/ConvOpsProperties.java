@@ -6,6 +6,7 @@ import io.sipflow.autodiff.GradCheck;
 import io.sipflow.autodiff.Gradients;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.CpuBackend;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -158,6 +159,49 @@ class ConvOpsProperties {
         Gradients gc = Autodiff.vjp(composed, seedG, in, Autodiff.Disconnected.ERROR);
         for (int i = 0; i < in.size(); i++) {
             assertArrayEquals(gc.get(i).toDoubleArray(), gf.get(i).toDoubleArray(), 0.0, "gradient of input " + i);
+        }
+    }
+
+    /**
+     * FLOAT32 on the CPU's Vector API path: conv2dConcat(a, b) is conv2d(concat(1, a, b)) bit for bit, values and
+     * all gradients (the second part continues the first part's accumulation; the gradient kernels work per
+     * channel), so switching the U-Net to it changes no FLOAT32 result.
+     */
+    @Property(tries = 40)
+    void float32Conv2dConcatIsBitIdenticalToConv2dOfTheConcatenation(@ForAll @IntRange(min = 1, max = 2) int n,
+                                                                     @ForAll @IntRange(min = 1, max = 6) int ca,
+                                                                     @ForAll @IntRange(min = 1, max = 6) int cb,
+                                                                     @ForAll @IntRange(min = 1, max = 6) int o,
+                                                                     @ForAll @IntRange(min = 1, max = 9) int h,
+                                                                     @ForAll @IntRange(min = 1, max = 9) int w,
+                                                                     @ForAll("kernels") int k,
+                                                                     @ForAll Padding padding,
+                                                                     @ForAll long seed) {
+        assertTrue(CpuBackend.instance().usesVectorKernels(), "tests run with the Vector API kernels");
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor a = Tensor.randn(rng, n, ca, h, w).to(DType.FLOAT32).variable();
+        Tensor b = Tensor.randn(rng, n, cb, h, w).to(DType.FLOAT32).variable();
+        Tensor wt = Tensor.randn(rng, o, ca + cb, k, k).to(DType.FLOAT32).variable();
+        Tensor bias = Tensor.randn(rng, o).to(DType.FLOAT32).variable();
+        Tensor seedG = Tensor.randn(rng, n, o, h, w).to(DType.FLOAT32);
+        Tensor split = ConvOps.conv2dConcat(a, b, wt, bias, padding);
+        Tensor joined = ConvOps.conv2d(ShapeOps.concat(1, a, b), wt, bias, padding);
+        assertBits("values", joined, split);
+        List<Tensor> in = List.of(a, b, wt, bias);
+        Gradients gs = Autodiff.vjp(split, seedG, in, Autodiff.Disconnected.ERROR);
+        Gradients gj = Autodiff.vjp(joined, seedG, in, Autodiff.Disconnected.ERROR);
+        for (int i = 0; i < in.size(); i++) {
+            assertBits("gradient of input " + i, gj.get(i), gs.get(i));
+        }
+    }
+
+    private static void assertBits(String what, Tensor expected, Tensor actual) {
+        float[] e = expected.floatData();
+        float[] x = actual.floatData();
+        assertEquals(e.length, x.length, what);
+        for (int i = 0; i < e.length; i++) {
+            assertEquals(Float.floatToRawIntBits(e[i]), Float.floatToRawIntBits(x[i]),
+                    what + ", element " + i + ": " + e[i] + " vs " + x[i]);
         }
     }
 

@@ -27,6 +27,22 @@ final class VectorConv {
 
     static float[] forward(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int o, int k,
                            Padding padding) {
+        return forward(x, w, bias, null, n, c, h, wd, o, k, padding);
+    }
+
+    /**
+     * into + conv(x, w), no bias, written into {@code into}: each accumulator starts from into's value instead of
+     * the bias, and the taps follow in the same order, so convolving the channels [0, Ca) with the bias and then
+     * accumulating [Ca, C) gives exactly the float result of one convolution over all C channels.
+     */
+    static float[] forwardAccumulate(float[] into, float[] x, float[] w, int n, int c, int h, int wd, int o, int k,
+                                     Padding padding) {
+        return forward(x, w, null, into, n, c, h, wd, o, k, padding);
+    }
+
+    /** The forward kernel; with {@code init} non-null the accumulators start from it and the result replaces it. */
+    private static float[] forward(float[] x, float[] w, float[] bias, float[] init, int n, int c, int h, int wd,
+                                   int o, int k, Padding padding) {
         PaddedImage g = new PaddedImage(c, h, wd, k, NR * VL);
         int oPad = (o + MR - 1) / MR * MR;
         float[] packed = packWeights(w, o, g.taps, oPad);
@@ -35,15 +51,23 @@ final class VectorConv {
             System.arraycopy(bias, 0, b, 0, o);
         }
         int[] off = g.tapOffsets(g.taps);
-        float[] y = new float[n * o * h * wd];
+        boolean fromInit = init != null;
+        float[] y = fromInit ? init : new float[n * o * h * wd];
         Parallel.forRange(n, 1, (lo, hi) -> {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, g.length);
             float[] yq = Scratch.floats(Scratch.OUTPUT_ROWS, oPad * g.qLen);
             for (int img = lo; img < hi; img++) {
                 g.pad(x, img * c * h * wd, padding, xp);
+                if (fromInit) { // image img's starting values into the q layout (thrown-away positions: anything)
+                    for (int oc = 0; oc < o; oc++) {
+                        for (int i = 0; i < h; i++) {
+                            System.arraycopy(y, ((img * o + oc) * h + i) * wd, yq, oc * g.qLen + i * g.wp, wd);
+                        }
+                    }
+                }
                 for (int q = 0; q < g.qLen; q += NR * VL) {
                     for (int o0 = 0; o0 < oPad; o0 += MR) {
-                        tile(xp, q, off, packed, oPad, o0, b, yq, g.qLen);
+                        tile(xp, q, off, packed, oPad, o0, b, fromInit, yq, g.qLen);
                     }
                 }
                 for (int oc = 0; oc < o; oc++) {
@@ -80,13 +104,52 @@ final class VectorConv {
         return p;
     }
 
-    /** yq[o0..o0+3, q..q+4·VL) = b + Σ_t W[t, o] · xp[q + off[t] ..]: 16 accumulators in registers. */
-    private static void tile(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] b, float[] yq,
-                             int qLen) {
-        FloatVector a00 = FloatVector.broadcast(S, b[o0]), a01 = a00, a02 = a00, a03 = a00;
-        FloatVector a10 = FloatVector.broadcast(S, b[o0 + 1]), a11 = a10, a12 = a10, a13 = a10;
-        FloatVector a20 = FloatVector.broadcast(S, b[o0 + 2]), a21 = a20, a22 = a20, a23 = a20;
-        FloatVector a30 = FloatVector.broadcast(S, b[o0 + 3]), a31 = a30, a32 = a30, a33 = a30;
+    /**
+     * yq[o0..o0+3, q..q+4·VL) = start + Σ_t W[t, o] · xp[q + off[t] ..]: 16 accumulators in registers, starting
+     * from the bias b[o], or ({@code fromInit}) from the values already in yq.
+     */
+    private static void tile(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] b, boolean fromInit,
+                             float[] yq, int qLen) {
+        FloatVector a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33;
+        if (fromInit) {
+            int r0 = o0 * qLen + q;
+            int r1 = r0 + qLen;
+            int r2 = r1 + qLen;
+            int r3 = r2 + qLen;
+            a00 = FloatVector.fromArray(S, yq, r0);
+            a01 = FloatVector.fromArray(S, yq, r0 + VL);
+            a02 = FloatVector.fromArray(S, yq, r0 + 2 * VL);
+            a03 = FloatVector.fromArray(S, yq, r0 + 3 * VL);
+            a10 = FloatVector.fromArray(S, yq, r1);
+            a11 = FloatVector.fromArray(S, yq, r1 + VL);
+            a12 = FloatVector.fromArray(S, yq, r1 + 2 * VL);
+            a13 = FloatVector.fromArray(S, yq, r1 + 3 * VL);
+            a20 = FloatVector.fromArray(S, yq, r2);
+            a21 = FloatVector.fromArray(S, yq, r2 + VL);
+            a22 = FloatVector.fromArray(S, yq, r2 + 2 * VL);
+            a23 = FloatVector.fromArray(S, yq, r2 + 3 * VL);
+            a30 = FloatVector.fromArray(S, yq, r3);
+            a31 = FloatVector.fromArray(S, yq, r3 + VL);
+            a32 = FloatVector.fromArray(S, yq, r3 + 2 * VL);
+            a33 = FloatVector.fromArray(S, yq, r3 + 3 * VL);
+        } else {
+            a00 = FloatVector.broadcast(S, b[o0]);
+            a01 = a00;
+            a02 = a00;
+            a03 = a00;
+            a10 = FloatVector.broadcast(S, b[o0 + 1]);
+            a11 = a10;
+            a12 = a10;
+            a13 = a10;
+            a20 = FloatVector.broadcast(S, b[o0 + 2]);
+            a21 = a20;
+            a22 = a20;
+            a23 = a20;
+            a30 = FloatVector.broadcast(S, b[o0 + 3]);
+            a31 = a30;
+            a32 = a30;
+            a33 = a30;
+        }
         for (int t = 0; t < off.length; t++) {
             int xi = q + off[t];
             FloatVector x0 = FloatVector.fromArray(S, xp, xi);

@@ -15,6 +15,12 @@ public final class VectorKernels implements FastKernels {
     }
 
     @Override
+    public float[] convForwardAccumulate(float[] into, float[] x, float[] w, int n, int c, int h, int wd, int o, int k,
+                                         Padding padding) {
+        return VectorConv.forwardAccumulate(into, x, w, n, c, h, wd, o, k, padding);
+    }
+
+    @Override
     public float[] convBackwardData(float[] gy, float[] w, int n, int c, int h, int wd, int o, int k,
                                     Padding padding) {
         return VectorConv.backwardData(gy, w, n, c, h, wd, o, k, padding);
