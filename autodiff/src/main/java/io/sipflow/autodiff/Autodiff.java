@@ -31,6 +31,18 @@ public final class Autodiff {
         ZERO
     }
 
+    /** What a backward pass leaves of the graph it went through. */
+    public enum AfterBackward {
+        /** Keep every node: the same graph can be differentiated again (the default). */
+        KEEP_GRAPH,
+        /**
+         * Free each node as soon as its VJP has run, as PyTorch's {@code backward()} does: the forward values a VJP
+         * keeps (a convolution's input, a batch norm's statistics) die during the backward pass instead of after
+         * it, which lowers the peak memory of a training step. Differentiating through a freed node again throws.
+         */
+        FREE_GRAPH
+    }
+
     /** Gradients of a scalar {@code loss} with respect to each of {@code inputs}. */
     public static Gradients grad(Tensor loss, Tensor... inputs) {
         return grad(loss, List.of(inputs), Disconnected.ERROR);
@@ -43,17 +55,34 @@ public final class Autodiff {
 
     /** As {@link #grad(Tensor, List)}, choosing what happens to inputs the loss does not depend on. */
     public static Gradients grad(Tensor loss, List<Tensor> inputs, Disconnected disconnected) {
+        return grad(loss, inputs, disconnected, AfterBackward.KEEP_GRAPH);
+    }
+
+    /**
+     * As {@link #grad(Tensor, List, Disconnected)}, choosing what is left of the graph afterwards. A training loop
+     * that never looks at the graph again frees it as it goes:
+     * <pre>
+     * Gradients g = Autodiff.grad(loss, net.parameterValues(), Disconnected.ZERO, AfterBackward.FREE_GRAPH);
+     * </pre>
+     */
+    public static Gradients grad(Tensor loss, List<Tensor> inputs, Disconnected disconnected, AfterBackward after) {
         if (loss.size() != 1) {
             throw new IllegalArgumentException("grad: the loss must have one element, got shape " + loss.shape()
                     + "; sum it or use vjp(output, seed, inputs)");
         }
-        return vjp(loss, Tensor.full(loss.dtype(), loss.shape(), 1.0), inputs, disconnected);
+        return vjp(loss, Tensor.full(loss.dtype(), loss.shape(), 1.0), inputs, disconnected, after);
     }
 
     /**
      * The vector-Jacobian product seedᵀ·∂output/∂input for each input: reverse mode from a non-scalar output.
      */
     public static Gradients vjp(Tensor output, Tensor seed, List<Tensor> inputs, Disconnected disconnected) {
+        return vjp(output, seed, inputs, disconnected, AfterBackward.KEEP_GRAPH);
+    }
+
+    /** As {@link #vjp(Tensor, Tensor, List, Disconnected)}, choosing what is left of the graph afterwards. */
+    public static Gradients vjp(Tensor output, Tensor seed, List<Tensor> inputs, Disconnected disconnected,
+                                AfterBackward after) {
         if (!seed.shape().equals(output.shape())) {
             throw new IllegalArgumentException("vjp: seed shape " + seed.shape() + " differs from output shape "
                     + output.shape());
@@ -67,6 +96,7 @@ public final class Autodiff {
             Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
             wanted.addAll(inputs);
             List<Tensor> order = Graph.topologicalOrder(output);
+            boolean free = after == AfterBackward.FREE_GRAPH;
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.get(t);
@@ -74,6 +104,12 @@ public final class Autodiff {
                     propagate(t, g, grads);
                     if (!wanted.contains(t)) {
                         grads.remove(t); // all its consumers are done: free the memory early
+                    }
+                }
+                if (free) {
+                    order.set(i, null); // the list must not keep the value alive either
+                    if (t.node() != null) {
+                        t.node().free();
                     }
                 }
             }
@@ -86,6 +122,11 @@ public final class Autodiff {
     private static void propagate(Tensor t, Tensor g, Map<Tensor, Tensor> grads) {
         Node node = t.node();
         Tensor[] inputs = node.inputArray();
+        if (node.isFreed()) {
+            throw new IllegalStateException("grad: the graph through '" + node.op() + "' " + t.shape() + " "
+                    + t.dtype() + " was freed by an earlier backward pass with AfterBackward.FREE_GRAPH;"
+                    + " run the forward pass again, or use KEEP_GRAPH to differentiate one graph twice");
+        }
         Vjp vjp = node.vjp();
         if (vjp == null) {
             return; // stopGradient and friends

@@ -2,11 +2,18 @@ package io.sipflow.autodiff;
 
 import java.util.List;
 
-/** One recorded op in the graph: its name, its inputs and its vector-Jacobian product. */
+/**
+ * One recorded op in the graph: its name, its inputs and its vector-Jacobian product. A backward pass run with
+ * {@link Autodiff.AfterBackward#FREE_GRAPH} {@linkplain #free() frees} the node once its VJP has run: the inputs
+ * and the values the VJP captured become garbage, only the op's name stays for error messages.
+ */
 public final class Node {
+    private static final Tensor[] NONE = new Tensor[0];
+
     private final String op;
-    private final Tensor[] inputs;
-    private final Vjp vjp;
+    private Tensor[] inputs;
+    private Vjp vjp;
+    private boolean freed;
 
     Node(String op, Tensor[] inputs, Vjp vjp) {
         this.op = op;
@@ -18,8 +25,14 @@ public final class Node {
         return op;
     }
 
+    /** The tensors this op read; empty once the node is {@linkplain #isFreed() freed}. */
     public List<Tensor> inputs() {
         return List.of(inputs);
+    }
+
+    /** True when a backward pass freed this node: the graph through it cannot be differentiated again. */
+    public boolean isFreed() {
+        return freed;
     }
 
     Tensor[] inputArray() {
@@ -28,5 +41,12 @@ public final class Node {
 
     Vjp vjp() {
         return vjp;
+    }
+
+    /** Drops the inputs and the VJP (and with it every value the VJP captured). */
+    void free() {
+        inputs = NONE;
+        vjp = null;
+        freed = true;
     }
 }

@@ -15,7 +15,9 @@ import java.util.function.Supplier;
  * });
  * </pre>
  * The loss may be per example: it is summed over all its elements (PhiFlow sums over the batch), differentiated
- * with respect to every parameter of the module, and the optimizer takes one step.
+ * with respect to every parameter of the module, and the optimizer takes one step. The step frees the graph it
+ * differentiated ({@link Autodiff.AfterBackward#FREE_GRAPH}), so tensors in {@code aux} keep their values but cannot
+ * be differentiated again.
  */
 public final class Training {
     private Training() {
@@ -41,7 +43,9 @@ public final class Training {
         Loss<A> result = lossFunction.get();
         Tensor total = result.value().size() == 1 && result.value().rank() == 0 ? result.value() : result.value().sum();
         // A parameter the loss does not reach gets a zero gradient (PyTorch would skip it; Adam's moments still decay).
-        Gradients g = Autodiff.grad(total, module.parameterValues(), Autodiff.Disconnected.ZERO);
+        // The graph is freed as the backward pass goes (as PyTorch's backward() does): lower peak memory.
+        Gradients g = Autodiff.grad(total, module.parameterValues(), Autodiff.Disconnected.ZERO,
+                Autodiff.AfterBackward.FREE_GRAPH);
         optimizer.step(g);
         return new Step<>(total.stopGradient(), result.aux());
     }

@@ -109,7 +109,8 @@ public final class BenchCommand implements Callable<Integer> {
     private static void step(UNet net, Adam adam, Method method, Tensor yTarget, Tensor xGt) {
         Tensor prediction = HeatTraining.predict(net::forward, yTarget);
         HeatTraining.StepResult r = HeatTraining.loss(method, prediction, yTarget, xGt);
-        Gradients g = Autodiff.grad(r.loss(), net.parameterValues(), Autodiff.Disconnected.ZERO);
+        Gradients g = Autodiff.grad(r.loss(), net.parameterValues(), Autodiff.Disconnected.ZERO,
+                Autodiff.AfterBackward.FREE_GRAPH);
         adam.step(g);
     }
 

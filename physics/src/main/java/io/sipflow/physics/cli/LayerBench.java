@@ -56,7 +56,13 @@ final class LayerBench {
         normSizes.add(size);
     }
 
+    /** Each group's inputs are garbage before the next group's are made: the bench fits the heap a step needs. */
     void run(PrintWriter out) {
+        convolutions(out);
+        otherLayers(out);
+    }
+
+    private void convolutions(PrintWriter out) {
         Backend backend = Backends.current();
         double gflop = 0;
         List<Tensor[]> conv = new ArrayList<>();
@@ -81,6 +87,9 @@ final class LayerBench {
                 backend.conv2dBackwardWeight(t[3], t[0], pad, t[1].shape());
             }
         });
+    }
+
+    private void otherLayers(PrintWriter out) {
         List<Tensor> norms = new ArrayList<>();
         for (int s : normSizes) {
             norms.add(random(batch, 16, s, s));

@@ -34,7 +34,24 @@ public final class SipflowCli implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println(outOfMemoryAdvice(Runtime.getRuntime().maxMemory()));
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    /** One line for a run that outgrew its heap: the limit, who chose it, and how to raise it. */
+    static String outOfMemoryAdvice(long maxHeapBytes) {
+        long mb = maxHeapBytes >> 20;
+        String planned = System.getProperty("sipflow.heap.plan");
+        return "sipflow: error: out of Java heap (limit " + mb + " MB"
+                + (planned != null ? ", sized by the launcher for this run" : "")
+                + "); files already written are unchanged. Rerun with more, e.g. SIPFLOW_JAVA_OPTS=-Xmx"
+                + Math.max(2 * mb, 1024) + "m ./sipflow ...";
     }
 
     /** Expected failures (bad input files, wrong shapes, bad settings) get one line naming the command; exit 1. */

@@ -82,7 +82,9 @@ public final class Trainer {
         Tensor yTarget = HeatTraining.observe(xGt);
         Tensor prediction = HeatTraining.predict(net::forward, yTarget);
         HeatTraining.StepResult result = HeatTraining.loss(config.method(), prediction, yTarget, xGt);
-        Gradients g = Autodiff.grad(result.loss(), net.parameterValues(), Autodiff.Disconnected.ZERO);
+        // Freeing the graph during the backward pass lets each layer's saved activations go as soon as its VJP ran.
+        Gradients g = Autodiff.grad(result.loss(), net.parameterValues(), Autodiff.Disconnected.ZERO,
+                Autodiff.AfterBackward.FREE_GRAPH);
         adam.step(g);
         double ms = (System.nanoTime() - t0) / 1e6;
         StepMetrics m = new StepMetrics(steps.size(), result.loss().item(), BatchStats.of(result.xL2()),

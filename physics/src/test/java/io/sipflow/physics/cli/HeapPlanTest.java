@@ -1,0 +1,57 @@
+package io.sipflow.physics.cli;
+
+import io.sipflow.physics.train.Method;
+import io.sipflow.physics.train.TrainConfig;
+import io.sipflow.physics.train.TrainingMemory;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The launcher's heap options: from the same command line as the run, nothing for commands that do not train. */
+class HeapPlanTest {
+    @Test
+    void trainingCommandsGetAFixedHeapSizedToTheirRun() {
+        long mb = (TrainingMemory.heapBytes(TrainConfig.seedPreset(Method.SIP)) + (1 << 20) - 1) >> 20;
+        String plan = HeapPlan.plan(new String[] {"train", "--preset", "seed"});
+        assertTrue(plan.startsWith("-Xms" + mb + "m -Xmx" + mb + "m "), plan);
+        assertTrue(plan.contains("-XX:InitiatingHeapOccupancyPercent=100"), plan);
+        assertTrue(plan.endsWith("-Dsipflow.heap.plan=" + mb + "m"), plan);
+    }
+
+    @Test
+    void flagsOverrideThePresetAndCompareTakesItsLargestMethod() {
+        String seed = HeapPlan.plan(new String[] {"train", "--preset", "seed"});
+        String bigger = HeapPlan.plan(new String[] {"train", "--preset", "seed", "--batch", "512"});
+        assertTrue(xmx(bigger) > xmx(seed), seed + " vs " + bigger);
+        long sip = xmx(HeapPlan.plan(new String[] {"train", "--method", "sip", "--batch", "300", "--resolution", "64"}));
+        long gd = xmx(HeapPlan.plan(new String[] {"train", "--method", "gd", "--batch", "300", "--resolution", "64"}));
+        long both = xmx(HeapPlan.plan(new String[] {"compare", "--batch", "300", "--resolution", "64"}));
+        assertEquals(Math.max(sip, gd), both);
+        assertTrue(xmx(HeapPlan.plan(new String[] {"bench", "--batch", "256"}))
+                > xmx(HeapPlan.plan(new String[] {"bench"})));
+    }
+
+    @Test
+    void otherCommandsHelpAndBadFlagsGetNoPlan() {
+        assertEquals("", HeapPlan.plan(new String[] {"evaluate", "--model", "m.npz"}));
+        assertEquals("", HeapPlan.plan(new String[] {"train", "--help"}));
+        assertEquals("", HeapPlan.plan(new String[] {"train", "--batch", "many"}));
+        assertEquals("", HeapPlan.plan(new String[] {}));
+    }
+
+    @Test
+    void runningOutOfHeapSaysTheLimitAndHowToRaiseIt() {
+        String line = SipflowCli.outOfMemoryAdvice(600L << 20);
+        assertTrue(line.contains("out of Java heap (limit 600 MB") && line.contains("SIPFLOW_JAVA_OPTS=-Xmx1200m"), line);
+    }
+
+    private static long xmx(String plan) {
+        for (String option : plan.split(" ")) {
+            if (option.startsWith("-Xmx")) {
+                return Long.parseLong(option.substring(4, option.length() - 1));
+            }
+        }
+        throw new AssertionError("no -Xmx in '" + plan + "'");
+    }
+}
