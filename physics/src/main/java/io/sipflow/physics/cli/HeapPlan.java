@@ -76,10 +76,12 @@ public final class HeapPlan {
             return largest(c.train, c.methods, cl);
         }
         if (command instanceof BenchCommand b) {
-            // the reference's workload: a fixed batch, no test batch; both methods run
+            // the reference's workload: a fixed batch, no test batch; both methods run, then the layer kinds,
+            // whose convolution inputs are all alive at once
             TrainConfig sip = new TrainConfig(Method.SIP, 1, b.batch, b.resolution, 0, 1e-3, 1, 1, 1);
-            return Math.max(TrainingMemory.heapBytes(sip),
+            long step = Math.max(TrainingMemory.heapBytes(sip),
                     TrainingMemory.heapBytes(new TrainConfig(Method.GD, 1, b.batch, b.resolution, 0, 1e-3, 1, 1, 1)));
+            return b.noLayers ? step : step + new LayerBench(b.batch, b.resolution, 0, 1).convolutionBytes();
         }
         return 0;
     }

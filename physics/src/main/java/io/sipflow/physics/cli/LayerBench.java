@@ -48,6 +48,21 @@ final class LayerBench {
         convs.add(new Conv(f, 1, resolution, 1));
     }
 
+    /**
+     * Bytes the convolution measurements hold at once: every layer's input and output gradient (FLOAT32), plus
+     * one output being made. The launcher adds this to a step's heap for {@code bench} (see {@link HeapPlan}).
+     */
+    long convolutionBytes() {
+        long floats = 0;
+        long largestOutput = 0;
+        for (Conv c : convs) {
+            long pixels = (long) batch * c.size() * c.size();
+            floats += (c.c() + c.o()) * pixels;
+            largestOutput = Math.max(largestOutput, Math.max(c.c(), c.o()) * pixels);
+        }
+        return (floats + largestOutput) * Float.BYTES;
+    }
+
     /** A DoubleConv block: conv in→16, conv 16→16, each followed by batch norm and ReLU. */
     private void addDouble(int in, int size) {
         convs.add(new Conv(in, 16, size, 3));

@@ -30,6 +30,11 @@ class HeapPlanTest {
         assertEquals(Math.max(sip, gd), both);
         assertTrue(xmx(HeapPlan.plan(new String[] {"bench", "--batch", "256"}))
                 > xmx(HeapPlan.plan(new String[] {"bench"})));
+        long benchSteps = xmx(HeapPlan.plan(new String[] {"bench", "--no-layers"}));
+        assertEquals(xmx(HeapPlan.plan(new String[] {"compare", "--batch", "128", "--resolution", "64",
+            "--test-batch", "1"})), benchSteps, 1, "bench's steps plan like training's");
+        assertTrue(xmx(HeapPlan.plan(new String[] {"bench"})) > benchSteps + 300,
+                "the layer measurements hold every convolution's input and gradient at once");
     }
 
     @Test
