@@ -16,9 +16,9 @@ import java.util.SplittableRandom;
  *                          └ pool ─ down3 ─ upsample ┘
  * </pre>
  * {@code inc} = DoubleConv(in→f); {@code down_i} = 2×2 max pool then DoubleConv(f→f); {@code up_i} = bilinear ×2
- * upsample, concat [skip, upsampled] on channels, DoubleConv(2f→f, mid f) (the concatenation is never built: the first
- * convolution takes the two parts, and recomputes the upsampling for its backward pass rather than keep it); {@code outc} = 1×1 conv (f→out) with
- * bias and no activation. For Config(1, 1, 4, 16, BATCH, RELU, CIRCULAR): 37,697 parameters
+ * upsample, concat [skip, upsampled] on channels, DoubleConv(2f→f, mid f) (the concatenation is never built: the
+ * first convolution takes the two parts, and recomputes the upsampling for its backward pass rather than keep it);
+ * {@code outc} = 1×1 conv (f→out) with bias and no activation. For Config(1, 1, 4, 16, BATCH, RELU, CIRCULAR): 37,697 parameters
  * (inc 2,544; each down 4,704; each up 7,008; outc 17).
  */
 public final class UNet extends Module {
