@@ -1,7 +1,9 @@
 package io.sipflow.autodiff.backend.fast;
 
 import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.backend.BatchNormLoops;
 import io.sipflow.autodiff.backend.FastKernels;
+import io.sipflow.autodiff.backend.ScalarBatchNormLoops;
 
 /** The Vector API kernels behind {@link FastKernels}; loaded by name from {@link io.sipflow.autodiff.backend.FastPath}. */
 public final class VectorKernels implements FastKernels {
@@ -35,6 +37,11 @@ public final class VectorKernels implements FastKernels {
     @Override
     public boolean unary(io.sipflow.autodiff.backend.UnaryOp op, float[] x, float[] y, int lo, int hi) {
         return VectorElementwise.unary(op, x, y, lo, hi);
+    }
+
+    @Override
+    public BatchNormLoops batchNormLoops() {
+        return VectorBatchNormLoops.supported() ? VectorBatchNormLoops.INSTANCE : ScalarBatchNormLoops.INSTANCE;
     }
 
     @Override
