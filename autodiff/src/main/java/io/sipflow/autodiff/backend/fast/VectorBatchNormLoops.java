@@ -95,31 +95,50 @@ final class VectorBatchNormLoops implements BatchNormLoops {
 
     @Override
     public void gradientSums(float[] g, float[] relu, float[] x, int lo, int hi, double mu, double[] into) {
+        // two methods rather than two loops in one: after an if/else the accumulators would be phis of two
+        // vectors, which C2 boxes (it ran 4x slower once inlined into BatchNormKernels' channel loop)
+        if (relu == null) {
+            plainGradientSums(g, x, lo, hi, mu, into);
+        } else {
+            maskedGradientSums(g, relu, x, lo, hi, mu, into);
+        }
+    }
+
+    private static void plainGradientSums(float[] g, float[] x, int lo, int hi, double mu, double[] into) {
         DoubleVector accG = DoubleVector.zero(D4);
         DoubleVector accGX = DoubleVector.zero(D4);
         int j = lo;
-        // two loops rather than a choice inside one: C2 boxes a vector that is a phi of two
-        if (relu == null) {
-            for (; j + 3 < hi; j += 4) {
-                DoubleVector m = widen(FloatVector.fromArray(F4, g, j), D4);
-                accG = accG.add(m);
-                accGX = accGX.add(m.mul(widen(FloatVector.fromArray(F4, x, j), D4).sub(mu)));
-            }
-        } else {
-            for (; j + 3 < hi; j += 4) {
-                DoubleVector m = widen(masked4(FloatVector.fromArray(F4, g, j), relu, j), D4);
-                accG = accG.add(m);
-                accGX = accGX.add(m.mul(widen(FloatVector.fromArray(F4, x, j), D4).sub(mu)));
-            }
+        for (; j + 3 < hi; j += 4) {
+            DoubleVector m = widen(FloatVector.fromArray(F4, g, j), D4);
+            accG = accG.add(m);
+            accGX = accGX.add(m.mul(widen(FloatVector.fromArray(F4, x, j), D4).sub(mu)));
         }
+        finishGradientSums(accG, accGX, g, null, x, j, hi, mu, into);
+    }
+
+    private static void maskedGradientSums(float[] g, float[] relu, float[] x, int lo, int hi, double mu,
+                                           double[] into) {
+        DoubleVector accG = DoubleVector.zero(D4);
+        DoubleVector accGX = DoubleVector.zero(D4);
+        int j = lo;
+        for (; j + 3 < hi; j += 4) {
+            DoubleVector m = widen(masked4(FloatVector.fromArray(F4, g, j), relu, j), D4);
+            accG = accG.add(m);
+            accGX = accGX.add(m.mul(widen(FloatVector.fromArray(F4, x, j), D4).sub(mu)));
+        }
+        finishGradientSums(accG, accGX, g, relu, x, j, hi, mu, into);
+    }
+
+    /** The scalar tail [j, hi) into lane 0, then (s0 + s1) + (s2 + s3) for both sums. */
+    private static void finishGradientSums(DoubleVector accG, DoubleVector accGX, float[] g, float[] relu, float[] x,
+                                           int j, int hi, double mu, double[] into) {
         double g0 = accG.lane(0);
         double gx0 = accGX.lane(0);
-        int tail = j;
-        for (; j < hi; j++) {
-            g0 += masked(g, relu, j);
+        for (int k = j; k < hi; k++) {
+            g0 += masked(g, relu, k);
         }
-        for (j = tail; j < hi; j++) {
-            gx0 += masked(g, relu, j) * (x[j] - mu);
+        for (int k = j; k < hi; k++) {
+            gx0 += masked(g, relu, k) * (x[k] - mu);
         }
         into[0] = (g0 + accG.lane(1)) + (accG.lane(2) + accG.lane(3));
         into[1] = (gx0 + accGX.lane(1)) + (accGX.lane(2) + accGX.lane(3));
