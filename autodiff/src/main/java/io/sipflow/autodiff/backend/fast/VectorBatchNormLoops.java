@@ -16,9 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar expression (separate mul and add, never fma; IEEE results do not depend on the lane), narrow with
  * round-to-nearest as the (float) cast does. The fused ReLU is a compare and blend (y &gt; 0 ? y : 0), the ReLU
  * mask the float product g·1 or g·0, as in the scalar loops;</li>
- * <li>sums: the scalar loops keep four interleaved partial sums, element lo + 4t + k going to sum k in order of t;
- * here the four sums are the four lanes of one 256-bit double vector that adds 4 widened floats per step, so each
- * lane sees the same additions in the same order; the tail and the final (s0 + s1) + (s2 + s3) are scalar.</li>
+ * <li>sums: the scalar loops' own. Four-lane double vectors can repeat their order (four interleaved partial
+ * sums) bit for bit and ran 2-3x faster alone, but mixing those 128/256-bit shapes with the element loops' ones
+ * made C2's output erratic under JDK 17: now and then a recompiled loop ran boxed, 10-60x slower (BatchNorm
+ * backward 40 ms instead of 17). With one float and one double shape the timings are stable.</li>
  * </ul>
  */
 final class VectorBatchNormLoops implements BatchNormLoops {
@@ -27,20 +28,17 @@ final class VectorBatchNormLoops implements BatchNormLoops {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
             VectorShape.forBitSize(D.vectorBitSize() / 2));
-    /** Sums: exactly four lanes, the four partial sums of the scalar order. */
-    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
-    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
 
     private VectorBatchNormLoops() {
     }
 
-    /** Whether the preferred double vector has the four lanes the sums need, so none runs on a slow emulation. */
+    /** Whether the preferred double vector has at least four lanes (else the scalar loops are as fast). */
     static boolean supported() {
         return DoubleVector.SPECIES_PREFERRED.length() >= 4;
     }
 
-    private static DoubleVector widen(FloatVector v, VectorSpecies<Double> to) {
-        return (DoubleVector) v.convertShape(VectorOperators.F2D, to, 0);
+    private static DoubleVector widen(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
     }
 
     private static FloatVector narrow(DoubleVector v) {
@@ -53,95 +51,23 @@ final class VectorBatchNormLoops implements BatchNormLoops {
         return g.mul(FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), on));
     }
 
-    /** As {@link #masked(FloatVector, float[], int)}, F4 lanes. */
-    private static FloatVector masked4(FloatVector g, float[] relu, int j) {
-        VectorMask<Float> on = FloatVector.fromArray(F4, relu, j).compare(VectorOperators.GT, 0f);
-        return g.mul(FloatVector.zero(F4).blend(FloatVector.broadcast(F4, 1f), on));
-    }
-
     private static float masked(float[] g, float[] relu, int j) {
         return relu == null ? g[j] : g[j] * (relu[j] > 0f ? 1f : 0f);
     }
 
     @Override
     public double sum(float[] x, int lo, int hi) {
-        DoubleVector acc = DoubleVector.zero(D4);
-        int j = lo;
-        for (; j + 3 < hi; j += 4) {
-            acc = acc.add(widen(FloatVector.fromArray(F4, x, j), D4));
-        }
-        double s0 = acc.lane(0);
-        for (; j < hi; j++) {
-            s0 += x[j];
-        }
-        return (s0 + acc.lane(1)) + (acc.lane(2) + acc.lane(3));
+        return ScalarBatchNormLoops.INSTANCE.sum(x, lo, hi);
     }
 
     @Override
     public double squaredDeviations(float[] x, int lo, int hi, double mu) {
-        DoubleVector acc = DoubleVector.zero(D4);
-        int j = lo;
-        for (; j + 3 < hi; j += 4) {
-            DoubleVector d = widen(FloatVector.fromArray(F4, x, j), D4).sub(mu);
-            acc = acc.add(d.mul(d));
-        }
-        double s0 = acc.lane(0);
-        for (; j < hi; j++) {
-            double d = x[j] - mu;
-            s0 += d * d;
-        }
-        return (s0 + acc.lane(1)) + (acc.lane(2) + acc.lane(3));
+        return ScalarBatchNormLoops.INSTANCE.squaredDeviations(x, lo, hi, mu);
     }
 
     @Override
     public void gradientSums(float[] g, float[] relu, float[] x, int lo, int hi, double mu, double[] into) {
-        // two methods rather than two loops in one: after an if/else the accumulators would be phis of two
-        // vectors, which C2 boxes (it ran 4x slower once inlined into BatchNormKernels' channel loop)
-        if (relu == null) {
-            plainGradientSums(g, x, lo, hi, mu, into);
-        } else {
-            maskedGradientSums(g, relu, x, lo, hi, mu, into);
-        }
-    }
-
-    private static void plainGradientSums(float[] g, float[] x, int lo, int hi, double mu, double[] into) {
-        DoubleVector accG = DoubleVector.zero(D4);
-        DoubleVector accGX = DoubleVector.zero(D4);
-        int j = lo;
-        for (; j + 3 < hi; j += 4) {
-            DoubleVector m = widen(FloatVector.fromArray(F4, g, j), D4);
-            accG = accG.add(m);
-            accGX = accGX.add(m.mul(widen(FloatVector.fromArray(F4, x, j), D4).sub(mu)));
-        }
-        finishGradientSums(accG, accGX, g, null, x, j, hi, mu, into);
-    }
-
-    private static void maskedGradientSums(float[] g, float[] relu, float[] x, int lo, int hi, double mu,
-                                           double[] into) {
-        DoubleVector accG = DoubleVector.zero(D4);
-        DoubleVector accGX = DoubleVector.zero(D4);
-        int j = lo;
-        for (; j + 3 < hi; j += 4) {
-            DoubleVector m = widen(masked4(FloatVector.fromArray(F4, g, j), relu, j), D4);
-            accG = accG.add(m);
-            accGX = accGX.add(m.mul(widen(FloatVector.fromArray(F4, x, j), D4).sub(mu)));
-        }
-        finishGradientSums(accG, accGX, g, relu, x, j, hi, mu, into);
-    }
-
-    /** The scalar tail [j, hi) into lane 0, then (s0 + s1) + (s2 + s3) for both sums. */
-    private static void finishGradientSums(DoubleVector accG, DoubleVector accGX, float[] g, float[] relu, float[] x,
-                                           int j, int hi, double mu, double[] into) {
-        double g0 = accG.lane(0);
-        double gx0 = accGX.lane(0);
-        for (int k = j; k < hi; k++) {
-            g0 += masked(g, relu, k);
-        }
-        for (int k = j; k < hi; k++) {
-            gx0 += masked(g, relu, k) * (x[k] - mu);
-        }
-        into[0] = (g0 + accG.lane(1)) + (accG.lane(2) + accG.lane(3));
-        into[1] = (gx0 + accGX.lane(1)) + (accGX.lane(2) + accGX.lane(3));
+        ScalarBatchNormLoops.INSTANCE.gradientSums(g, relu, x, lo, hi, mu, into);
     }
 
     @Override
@@ -154,7 +80,7 @@ final class VectorBatchNormLoops implements BatchNormLoops {
         if (relu) {
             FloatVector zero = FloatVector.zero(F);
             for (; j <= end; j += F.length()) {
-                DoubleVector d = widen(FloatVector.fromArray(F, x, j), D);
+                DoubleVector d = widen(FloatVector.fromArray(F, x, j));
                 FloatVector v = narrow(d.sub(vmu).mul(vscale).add(vshift));
                 zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, j);
             }
@@ -164,7 +90,7 @@ final class VectorBatchNormLoops implements BatchNormLoops {
             }
         } else {
             for (; j <= end; j += F.length()) {
-                DoubleVector d = widen(FloatVector.fromArray(F, x, j), D);
+                DoubleVector d = widen(FloatVector.fromArray(F, x, j));
                 narrow(d.sub(vmu).mul(vscale).add(vshift)).intoArray(y, j);
             }
             for (; j < hi; j++) {
@@ -185,14 +111,14 @@ final class VectorBatchNormLoops implements BatchNormLoops {
         // scale·((m − meanG) − (x − μ)·meanGX), scale on the left as in the scalar expression
         if (relu == null) {
             for (; j <= end; j += F.length()) {
-                DoubleVector m = widen(FloatVector.fromArray(F, g, j), D);
-                DoubleVector xc = widen(FloatVector.fromArray(F, x, j), D).sub(vmu);
+                DoubleVector m = widen(FloatVector.fromArray(F, g, j));
+                DoubleVector xc = widen(FloatVector.fromArray(F, x, j)).sub(vmu);
                 narrow(vscale.mul(m.sub(vmeanG).sub(xc.mul(vmeanGX)))).intoArray(gx, j);
             }
         } else {
             for (; j <= end; j += F.length()) {
-                DoubleVector m = widen(masked(FloatVector.fromArray(F, g, j), relu, j), D);
-                DoubleVector xc = widen(FloatVector.fromArray(F, x, j), D).sub(vmu);
+                DoubleVector m = widen(masked(FloatVector.fromArray(F, g, j), relu, j));
+                DoubleVector xc = widen(FloatVector.fromArray(F, x, j)).sub(vmu);
                 narrow(vscale.mul(m.sub(vmeanG).sub(xc.mul(vmeanGX)))).intoArray(gx, j);
             }
         }
