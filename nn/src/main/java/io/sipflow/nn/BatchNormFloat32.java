@@ -9,8 +9,8 @@ import io.sipflow.autodiff.backend.BatchNormKernels;
  * The FLOAT32 path of {@link BatchNormOps}: the same formulas, run by {@link BatchNormKernels} on the raw float
  * arrays. It skips the whole-tensor float→double copies of the double path (x, y, g and gx: about a third of the
  * batch-norm time in the profile of BENCHMARKS.md). Statistics and sums still accumulate in double; each element
- * is rounded to float once. The kernels' loops run with the Vector API when the CPU backend's fast path is on,
- * else in plain Java; both give the same bits.
+ * is rounded to float once. The kernels' loops are plain Java by default (Vector API ones, same bits, with
+ * -Dsipflow.bn.vector=true).
  */
 final class BatchNormFloat32 {
     private BatchNormFloat32() {

@@ -10,8 +10,8 @@ package io.sipflow.autodiff.backend;
  * </pre>
  * Statistics and sums accumulate in double ({@link StridedSum}'s fixed order: per image block, four interleaved
  * partial sums); each element is computed in double and rounded once. Channels run in parallel, each summed by
- * one thread, so results do not depend on the thread count. The per-block loops are {@link BatchNormLoops}: the
- * Vector API ones when {@link FastPath} has them, else {@link ScalarBatchNormLoops}, bit-identical either way.
+ * one thread, so results do not depend on the thread count. The per-block loops are {@link BatchNormLoops}:
+ * {@link ScalarBatchNormLoops}, or with {@code -Dsipflow.bn.vector=true} the bit-identical Vector API ones.
  */
 public final class BatchNormKernels {
     private BatchNormKernels() {
@@ -118,7 +118,7 @@ public final class BatchNormKernels {
         return new Backward(gx, gGamma, gBeta);
     }
 
-    /** The Vector API loops when {@link FastPath} found them, else the scalar reference. */
+    /** The loops {@link FastPath}'s kernels choose (the scalar ones by default), else the scalar reference. */
     static BatchNormLoops loops() {
         FastKernels fast = FastPath.kernels();
         return fast == null ? ScalarBatchNormLoops.INSTANCE : fast.batchNormLoops();

@@ -8,6 +8,7 @@ import net.jqwik.api.constraints.LongRange;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -107,9 +108,10 @@ class BatchNormLoopsEquivalenceProperties {
         }
     }
 
-    /** The loops the default path uses; the test is only meaningful if they are not the scalar ones. */
+    /** The Vector API loops; the test is only meaningful if they are not the scalar ones. */
     private static BatchNormLoops vectorLoops() {
-        BatchNormLoops loops = BatchNormKernels.loops();
+        assertNotNull(FastPath.kernels(), "tests run with the Vector API kernels");
+        BatchNormLoops loops = FastPath.kernels().vectorBatchNormLoops();
         assertNotSame(ScalarBatchNormLoops.INSTANCE, loops, "tests run with the Vector API batch-norm loops");
         return loops;
     }
