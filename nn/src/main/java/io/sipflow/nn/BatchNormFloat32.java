@@ -3,14 +3,14 @@ package io.sipflow.nn;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Tensor;
-import io.sipflow.autodiff.backend.Parallel;
 import io.sipflow.autodiff.backend.BatchNormKernels;
 
 /**
  * The FLOAT32 path of {@link BatchNormOps}: the same formulas, run by {@link BatchNormKernels} on the raw float
  * arrays. It skips the whole-tensor float→double copies of the double path (x, y, g and gx: about a third of the
  * batch-norm time in the profile of BENCHMARKS.md). Statistics and sums still accumulate in double; each element
- * is rounded to float once. The kernels are plain Java (no Vector API), so this path needs no fallback.
+ * is rounded to float once. The kernels' loops are plain Java by default (Vector API ones, same bits, with
+ * -Dsipflow.bn.vector=true).
  */
 final class BatchNormFloat32 {
     private BatchNormFloat32() {
@@ -18,7 +18,7 @@ final class BatchNormFloat32 {
 
     /**
      * x (N, C, H, W), γ and β (C), all FLOAT32 and already checked by {@link BatchNormOps#batchNorm2d}; with
-     * {@code fused} = RELU the output is max(y, 0), clamped in place in the fresh output array.
+     * {@code fused} = RELU the output is max(y, 0), clamped by the kernel as it writes y.
      */
     static BatchNormOps.Result batchNorm2d(Tensor x, Tensor gamma, Tensor beta, double eps, BatchNormOps.Fused fused) {
         int[] d = x.shape().dims();
@@ -27,18 +27,12 @@ final class BatchNormFloat32 {
         int hw = d[2] * d[3];
         float[] xv = x.floatData();
         double[] g = gamma.toDoubleArray();
-        BatchNormKernels.Forward f = BatchNormKernels.forward(xv, n, c, hw, g, beta.toDoubleArray(), eps);
+        boolean relu = fused == BatchNormOps.Fused.RELU;
+        // with ReLU fused, the kernel clamps y > 0 ? y : 0 in its normalising loop: no second pass over y
+        BatchNormKernels.Forward f = BatchNormKernels.forward(xv, n, c, hw, g, beta.toDoubleArray(), eps, relu);
         double[] mean = f.mean();
         double[] invStd = f.invStd();
         float[] y = f.y();
-        boolean relu = fused == BatchNormOps.Fused.RELU;
-        if (relu) {
-            Parallel.forRange(y.length, 1 << 15, (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
-                    y[i] = y[i] > 0f ? y[i] : 0f;
-                }
-            });
-        }
         Tensor value = Tensor.wrap(x.shape(), y);
         // VJP: with ReLU fused, g ← g·[out > 0] first (out > 0 exactly where y > 0); then
         // gβ = Σ g, gγ = Σ g·x̂, gx = γ/√(σ² + ε)·(g − gβ/M − x̂·gγ/M), with the forward's μ, 1/√(σ² + ε)

@@ -52,7 +52,12 @@ public final class ImageKernels {
         return gx;
     }
 
-    /** Bilinear ×2, align_corners=False: y = a0·(b0·x00 + b1·x01) + a1·(b0·x10 + b1·x11) in double, rounded once. */
+    /**
+     * Bilinear ×2, align_corners=False: y = a0·(b0·x00 + b1·x01) + a1·(b0·x10 + b1·x11) in double, rounded once.
+     * The inner sums are one input row interpolated along the columns, r(row, j) = b0·x[row, c0] + b1·x[row, c1];
+     * each input row serves up to four output rows, so the plane's r rows are computed once (the same double
+     * products and sums, so the same bits) and each output is a0·r(r0, j) + a1·r(r1, j).
+     */
     public static float[] upsampleBilinear2x(float[] x, int planes, int h, int w) {
         Axis rows = Axis.of(h);
         Axis cols = Axis.of(w);
@@ -60,21 +65,24 @@ public final class ImageKernels {
         int ow = 2 * w;
         float[] y = new float[planes * oh * ow];
         Parallel.forRange(planes, 1, (lo, hi) -> {
+            double[] r = new double[h * ow];
             for (int p = lo; p < hi; p++) {
                 int xb = p * h * w;
                 int yb = p * oh * ow;
+                for (int k = 0; k < h; k++) {
+                    int row = xb + k * w;
+                    for (int j = 0; j < ow; j++) {
+                        r[k * ow + j] = cols.wLo[j] * x[row + cols.lo[j]] + cols.wHi[j] * x[row + cols.hi[j]];
+                    }
+                }
                 for (int i = 0; i < oh; i++) {
-                    int r0 = xb + rows.lo[i] * w;
-                    int r1 = xb + rows.hi[i] * w;
+                    int r0 = rows.lo[i] * ow;
+                    int r1 = rows.hi[i] * ow;
                     double a0 = rows.wLo[i];
                     double a1 = rows.wHi[i];
+                    int yr = yb + i * ow;
                     for (int j = 0; j < ow; j++) {
-                        int c0 = cols.lo[j];
-                        int c1 = cols.hi[j];
-                        double b0 = cols.wLo[j];
-                        double b1 = cols.wHi[j];
-                        y[yb + i * ow + j] = (float) (a0 * (b0 * x[r0 + c0] + b1 * x[r0 + c1])
-                                + a1 * (b0 * x[r1 + c0] + b1 * x[r1 + c1]));
+                        y[yr + j] = (float) (a0 * r[r0 + j] + a1 * r[r1 + j]);
                     }
                 }
             }

@@ -8,6 +8,8 @@
  *   CpuBackend ──FLOAT32 conv, matmul, relu/step──▶ FastKernels (package fast: Vector API)   if FastPath found
  *       │                                                                                    jdk.incubator.vector
  *       └──────otherwise, and CpuBackend.scalar()──▶ ReferenceConv, plain loops (the spec)
+ *   BatchNormKernels ──per-block loops──▶ ScalarBatchNormLoops (the spec; Vector API ones, bit-identical,
+ *                                         only with -Dsipflow.bn.vector=true: see fast.VectorKernels)
  * </pre>
  * {@link io.sipflow.autodiff.backend.FastPath} makes that choice once, logging one line when it falls back;
  * {@link io.sipflow.autodiff.backend.KernelBench} times fast against reference kernels.

@@ -1,7 +1,8 @@
 /**
  * The Vector API ({@code jdk.incubator.vector}) kernels of the CPU backend: FLOAT32 convolutions as an implicit
- * GEMM on padded images, and FLOAT32/FLOAT64 GEMM. Nothing outside this package names a Vector API class, so the
- * library still loads without the module; {@link io.sipflow.autodiff.backend.FastPath} decides whether to use them.
+ * GEMM on padded images, FLOAT32/FLOAT64 GEMM, and the batch-norm loops (bit-identical to their scalar reference).
+ * Nothing outside this package names a Vector API class, so the library still loads without the module;
+ * {@link io.sipflow.autodiff.backend.FastPath} decides whether to use them.
  * <pre>
  *   x (N,C,H,W) --pad per image--> xpad (C planes of (H+2p)×(W+2p))
  *   yq[o, q] = b[o] + Σ_taps W[t, o] · xpad[q + off[t]]     (4 outputs × 4 vectors per register tile)
