@@ -14,7 +14,7 @@ import java.util.Locale;
  * command line that does not parse (the real run then reports the error).
  * <pre>
  *   java -cp sipflow.jar io.sipflow.physics.cli.HeapPlan train --preset seed
- *   -Xms870m -Xmx870m -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=100 -Dsipflow.heap.plan=870m
+ *   -Xms704m -Xmx704m -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=100 -Dsipflow.heap.plan=704m
  * </pre>
  * Why each option (measured on the seed preset, BENCHMARKS.md):
  * <ul>
