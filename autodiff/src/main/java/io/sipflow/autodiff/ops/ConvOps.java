@@ -146,7 +146,7 @@ public final class ConvOps {
 
     /** The second convolution input, untracked: b itself, or upsample(b) computed afresh (see above). */
     private static Tensor secondPart(Tensor b, boolean upsample) {
-        return upsample ? ImageOps.upsampleBilinear2x(b.constant()) : b.constant();
+        return upsample ? OpSupport.backend().upsampleBilinear2x(b.constant()) : b.constant();
     }
 
     /** Rejects anything the kernels do not handle, naming the op and the shapes. */

@@ -5,7 +5,7 @@ import io.sipflow.autodiff.Gradients;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.backend.Backends;
 import io.sipflow.autodiff.backend.FastPath;
-import io.sipflow.autodiff.backend.Parallel;
+import io.sipflow.autodiff.Threads;
 import io.sipflow.nn.Adam;
 import io.sipflow.nn.UNet;
 import io.sipflow.physics.train.HeatTraining;
@@ -76,7 +76,7 @@ public final class BenchCommand implements Callable<Integer> {
         Tensor xGt = Tensor.rand(new SplittableRandom(0), batch, resolution, resolution);
         Tensor yTarget = HeatTraining.observe(xGt);
         out.printf("sipflow backend=%s kernels=%s threads=%d batch=%d res=%d params=%d loadavg=%.2f%n",
-                Backends.current().name(), FastPath.describe(), Parallel.threads(), batch, resolution,
+                Backends.current().name(), FastPath.describe(), Threads.count(), batch, resolution,
                 net.parameterCount(), BenchTiming.loadAverage());
         out.flush();
         line(out, "sip_step", () -> step(net, adam, Method.SIP, yTarget, xGt));
