@@ -51,6 +51,18 @@ public class CpuBackend implements Backend {
         return "cpu";
     }
 
+    /** The Vector API kernels' description, or "scalar" for the reference loops. */
+    @Override
+    public String kernels() {
+        return fast == null ? "scalar" : fast.toString();
+    }
+
+    @Override
+    public Tensor cast(Tensor x, DType dtype) {
+        return dtype == DType.FLOAT64 ? Tensor.wrap(x.shape(), x.toDoubleArray())
+                : Tensor.wrap(x.shape(), x.toFloatArray());
+    }
+
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b, Shape outShape) {
         return ElementwiseKernels.binary(op, a, b, outShape);

@@ -44,17 +44,10 @@ public final class ImageOps {
         OpSupport.requireNonNull("upsampleBilinear2x", x);
         Tensor xs = OpSupport.asResult(x);
         checkImage("upsampleBilinear2x", xs.shape());
-        Tensor value = OpSupport.backend().upsampleBilinear2x(xs.constant());
-        Shape xShape = xs.shape();
-        return Graph.record("upsampleBilinear2x", value, xs, g -> new Tensor[] {upsampleBilinear2xAdjoint(g, xShape)});
-    }
-
-    /**
-     * The VJP of {@link #upsampleBilinear2x} for an input of shape {@code xShape} (untracked, in g's type): each
-     * gradient scattered back with the interpolation's weights. Also used by {@link ConvOps#conv2dConcatUpsampled}.
-     */
-    static Tensor upsampleBilinear2xAdjoint(Tensor g, Shape xShape) {
-        return OpSupport.backend().upsampleBilinear2xAdjoint(g.constant(), xShape);
+        Backend backend = OpSupport.backend();
+        Tensor value = backend.upsampleBilinear2x(xs.constant());
+        return Graph.record("upsampleBilinear2x", value, xs, g -> new Tensor[] {
+            backend.upsampleBilinear2xAdjoint(OpSupport.as(g.constant(), xs.dtype()), xs.shape())});
     }
 
     private static void checkImage(String op, Shape s) {

@@ -1,7 +1,7 @@
 package io.sipflow.physics.cli;
 
-import io.sipflow.autodiff.backend.Backends;
 import io.sipflow.autodiff.Threads;
+import io.sipflow.autodiff.backend.Backends;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
