@@ -102,7 +102,14 @@ final class ImageKernels {
         return y;
     }
 
-    /** The adjoint of {@link #upsampleBilinear2x}: each gradient scattered back with the same weights. */
+    /**
+     * The adjoint of {@link #upsampleBilinear2x}: each gradient scattered back with the same weights, accumulated per
+     * plane in double. Every input cell receives its terms (a·b)·g in the reference's order (output rows, then
+     * columns, then the taps r0c0, r0c1, r1c0, r1c1), so the sums are the reference's bit for bit. An output row
+     * that reads two different input rows adds into disjoint cells, so each input row's terms are gathered per cell
+     * ({@link #gatherRow}) instead of scattered; the clamped last row, which reads one input row twice, keeps the
+     * reference's tap-by-tap loop.
+     */
     static float[] upsampleBilinear2xAdjoint(float[] gy, int planes, int h, int w) {
         Axis rows = Axis.of(h);
         Axis cols = Axis.of(w);
@@ -117,18 +124,12 @@ final class ImageKernels {
                 for (int i = 0; i < oh; i++) {
                     int r0 = rows.lo[i] * w;
                     int r1 = rows.hi[i] * w;
-                    double a0 = rows.wLo[i];
-                    double a1 = rows.wHi[i];
-                    for (int j = 0; j < ow; j++) {
-                        int c0 = cols.lo[j];
-                        int c1 = cols.hi[j];
-                        double b0 = cols.wLo[j];
-                        double b1 = cols.wHi[j];
-                        double g = gy[yb + i * ow + j];
-                        acc[r0 + c0] += a0 * b0 * g;
-                        acc[r0 + c1] += a0 * b1 * g;
-                        acc[r1 + c0] += a1 * b0 * g;
-                        acc[r1 + c1] += a1 * b1 * g;
+                    int gyRow = yb + i * ow;
+                    if (r0 != r1) {
+                        gatherRow(gy, gyRow, acc, r0, rows.wLo[i], cols, w);
+                        gatherRow(gy, gyRow, acc, r1, rows.wHi[i], cols, w);
+                    } else {
+                        scatterAliasedRow(gy, gyRow, acc, r0, rows.wLo[i], rows.wHi[i], cols, ow);
                     }
                 }
                 for (int k = 0; k < h * w; k++) {
@@ -137,6 +138,62 @@ final class ImageKernels {
             }
         });
         return gx;
+    }
+
+    /**
+     * acc[row + m] += every term (a·b)·g[j] of one output row that lands on input column m, in the reference's order
+     * (j ascending, the low tap before the high one). Away from the edges (2 ≤ m ≤ w − 2) these are exactly
+     * j = 2m − 1 and 2m (high taps, weights ¼ and ¾) and j = 2m + 1 and 2m + 2 (low taps, ¾ and ¼).
+     */
+    private static void gatherRow(float[] gy, int gyRow, double[] acc, int row, double a, Axis cols, int w) {
+        for (int m = 0; m < Math.min(2, w); m++) {
+            gatherCell(gy, gyRow, acc, row, a, cols, w, m);
+        }
+        double quarter = a * 0.25;
+        double threeQuarters = a * 0.75;
+        for (int m = 2; m <= w - 2; m++) {
+            int j = gyRow + 2 * m;
+            double v = acc[row + m];
+            v += quarter * gy[j - 1];
+            v += threeQuarters * gy[j];
+            v += threeQuarters * gy[j + 1];
+            v += quarter * gy[j + 2];
+            acc[row + m] = v;
+        }
+        for (int m = Math.max(2, w - 1); m < w; m++) {
+            gatherCell(gy, gyRow, acc, row, a, cols, w, m);
+        }
+    }
+
+    /** {@link #gatherRow} for one column m from the tables: the j that can reach m are 2m − 2 … 2m + 2. */
+    private static void gatherCell(float[] gy, int gyRow, double[] acc, int row, double a, Axis cols, int w, int m) {
+        double v = acc[row + m];
+        for (int j = Math.max(0, 2 * m - 2); j <= Math.min(2 * w - 1, 2 * m + 2); j++) {
+            double g = gy[gyRow + j];
+            if (cols.lo[j] == m) {
+                v += a * cols.wLo[j] * g;
+            }
+            if (cols.hi[j] == m) {
+                v += a * cols.wHi[j] * g;
+            }
+        }
+        acc[row + m] = v;
+    }
+
+    /** One output row whose two input rows are the same row: the four taps in the reference's order. */
+    private static void scatterAliasedRow(float[] gy, int gyRow, double[] acc, int row, double a0, double a1,
+                                          Axis cols, int ow) {
+        for (int j = 0; j < ow; j++) {
+            int c0 = row + cols.lo[j];
+            int c1 = row + cols.hi[j];
+            double b0 = cols.wLo[j];
+            double b1 = cols.wHi[j];
+            double g = gy[gyRow + j];
+            acc[c0] += a0 * b0 * g;
+            acc[c1] += a0 * b1 * g;
+            acc[c0] += a1 * b0 * g;
+            acc[c1] += a1 * b1 * g;
+        }
     }
 
     /** Per output position along one axis: src = max(0, (d + 0.5)/2 − 0.5) between floor(src) and the next (clamped). */
