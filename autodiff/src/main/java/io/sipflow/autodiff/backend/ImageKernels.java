@@ -1,55 +1,67 @@
 package io.sipflow.autodiff.backend;
 
 /**
- * FLOAT32 2×2-style max pooling and bilinear ×2 upsampling on raw NCHW arrays, for image ops that want to skip the
- * whole-tensor float→double copies. Same arithmetic as {@code ops.ImageOps} (its double loops are the spec): the
- * max and its argmax are exact; each upsampled value is the same double expression rounded once; the adjoint
- * accumulates each plane in double in the same order and rounds once. So results are bit-identical to ImageOps
- * on FLOAT32 inputs. Planes run in parallel and never share outputs: no dependence on the thread count.
+ * CpuBackend's fast FLOAT32 max pooling and bilinear ×2 upsampling on the raw NCHW arrays, without whole-tensor
+ * float↔double copies. Same arithmetic as {@link ReferenceImage} (the spec): the max and its argmax are exact
+ * (strict {@code >} in row-major window order, so the first maximum wins and NaN never replaces a value); each
+ * upsampled value is the same double expression rounded once; the adjoint accumulates each plane in double in the
+ * same order and rounds once. So results are bit-identical to the reference on FLOAT32 inputs. Planes (for
+ * pooling: output rows) run in parallel and never share outputs: no dependence on the thread count.
  */
-public final class ImageKernels {
+final class ImageKernels {
     private ImageKernels() {
     }
 
-    /** Pooled values and, per output, the flat input index of its maximum (first in row-major order on ties). */
-    public record MaxPool(float[] y, int[] argmax) {
-    }
-
-    public static MaxPool maxPool(float[] x, int planes, int h, int w, int size) {
+    /** Max over size×size windows of each of {@code planes} (h, w) planes. */
+    static float[] maxPool(float[] x, int planes, int h, int w, int size) {
         int oh = h / size;
         int ow = w / size;
         float[] y = new float[planes * oh * ow];
-        int[] argmax = new int[y.length];
-        Parallel.forRange(planes, 1, (lo, hi) -> {
-            for (int p = lo; p < hi; p++) {
-                for (int i = 0; i < oh; i++) {
-                    for (int j = 0; j < ow; j++) {
-                        int best = p * h * w + i * size * w + j * size;
-                        for (int u = 0; u < size; u++) {
-                            int row = p * h * w + (i * size + u) * w + j * size;
-                            for (int v = 0; v < size; v++) {
-                                if (x[row + v] > x[best]) {
-                                    best = row + v;
-                                }
-                            }
-                        }
-                        int o = (p * oh + i) * ow + j;
-                        y[o] = x[best];
-                        argmax[o] = best;
-                    }
+        Parallel.forRange(planes * oh, Math.max(1, 4096 / Math.max(1, w * size)), (lo, hi) -> {
+            for (int row = lo; row < hi; row++) { // row = p·oh + i: output row i of plane p
+                int top = row * size * w;
+                int o = row * ow;
+                for (int j = 0; j < ow; j++) {
+                    y[o + j] = x[argmax(x, top + j * size, w, size)];
                 }
             }
         });
-        return new MaxPool(y, argmax);
+        return y;
     }
 
-    /** gx[argmax[o]] = gy[o]: windows do not overlap, so each input gets at most one gradient. */
-    public static float[] maxPoolBackward(float[] gy, int[] argmax, int xSize) {
-        float[] gx = new float[xSize];
-        for (int o = 0; o < gy.length; o++) {
-            gx[argmax[o]] = gy[o];
-        }
+    /** gx[argmax of window o] = gy[o], zeros elsewhere: windows do not overlap, so each input has one writer. */
+    static float[] maxPoolBackward(float[] gy, float[] x, int planes, int h, int w, int size) {
+        int oh = h / size;
+        int ow = w / size;
+        float[] gx = new float[x.length];
+        Parallel.forRange(planes * oh, Math.max(1, 4096 / Math.max(1, w * size)), (lo, hi) -> {
+            for (int row = lo; row < hi; row++) {
+                int top = row * size * w;
+                int o = row * ow;
+                for (int j = 0; j < ow; j++) {
+                    gx[argmax(x, top + j * size, w, size)] = gy[o + j];
+                }
+            }
+        });
         return gx;
+    }
+
+    /**
+     * Flat index of the first maximum (row-major, strict {@code >}) of the window whose top-left is at. Selecting
+     * the index (not the value) lets the JIT pick it without a branch: for random data a float compare-and-branch
+     * mispredicts about half the time, which made a value-based 2×2 version twice as slow.
+     */
+    private static int argmax(float[] x, int at, int w, int size) {
+        int best = at;
+        for (int u = 0; u < size; u++) {
+            for (int v = 0; v < size; v++) {
+                int k = at + u * w + v;
+                if (x[k] > x[best]) {
+                    best = k;
+                }
+            }
+        }
+        return best;
     }
 
     /**
@@ -58,7 +70,7 @@ public final class ImageKernels {
      * each input row serves up to four output rows, so the plane's r rows are computed once (the same double
      * products and sums, so the same bits) and each output is a0·r(r0, j) + a1·r(r1, j).
      */
-    public static float[] upsampleBilinear2x(float[] x, int planes, int h, int w) {
+    static float[] upsampleBilinear2x(float[] x, int planes, int h, int w) {
         Axis rows = Axis.of(h);
         Axis cols = Axis.of(w);
         int oh = 2 * h;
@@ -90,8 +102,15 @@ public final class ImageKernels {
         return y;
     }
 
-    /** The adjoint of {@link #upsampleBilinear2x}: each gradient scattered back with the same weights. */
-    public static float[] upsampleBilinear2xAdjoint(float[] gy, int planes, int h, int w) {
+    /**
+     * The adjoint of {@link #upsampleBilinear2x}: each gradient scattered back with the same weights, accumulated per
+     * plane in double. Every input cell receives its terms (a·b)·g in the reference's order (output rows, then
+     * columns, then the taps r0c0, r0c1, r1c0, r1c1), so the sums are the reference's bit for bit. An output row
+     * that reads two different input rows adds into disjoint cells, so each input row's terms are gathered per cell
+     * ({@link #gatherRow}) instead of scattered; the clamped last row, which reads one input row twice, keeps the
+     * reference's tap-by-tap loop.
+     */
+    static float[] upsampleBilinear2xAdjoint(float[] gy, int planes, int h, int w) {
         Axis rows = Axis.of(h);
         Axis cols = Axis.of(w);
         int oh = 2 * h;
@@ -105,18 +124,12 @@ public final class ImageKernels {
                 for (int i = 0; i < oh; i++) {
                     int r0 = rows.lo[i] * w;
                     int r1 = rows.hi[i] * w;
-                    double a0 = rows.wLo[i];
-                    double a1 = rows.wHi[i];
-                    for (int j = 0; j < ow; j++) {
-                        int c0 = cols.lo[j];
-                        int c1 = cols.hi[j];
-                        double b0 = cols.wLo[j];
-                        double b1 = cols.wHi[j];
-                        double g = gy[yb + i * ow + j];
-                        acc[r0 + c0] += a0 * b0 * g;
-                        acc[r0 + c1] += a0 * b1 * g;
-                        acc[r1 + c0] += a1 * b0 * g;
-                        acc[r1 + c1] += a1 * b1 * g;
+                    int gyRow = yb + i * ow;
+                    if (r0 != r1) {
+                        gatherRow(gy, gyRow, acc, r0, rows.wLo[i], cols, w);
+                        gatherRow(gy, gyRow, acc, r1, rows.wHi[i], cols, w);
+                    } else {
+                        scatterAliasedRow(gy, gyRow, acc, r0, rows.wLo[i], rows.wHi[i], cols, ow);
                     }
                 }
                 for (int k = 0; k < h * w; k++) {
@@ -127,8 +140,64 @@ public final class ImageKernels {
         return gx;
     }
 
+    /**
+     * acc[row + m] += every term (a·b)·g[j] of one output row that lands on input column m, in the reference's order
+     * (j ascending, the low tap before the high one). Away from the edges (2 ≤ m ≤ w − 2) these are exactly
+     * j = 2m − 1 and 2m (high taps, weights ¼ and ¾) and j = 2m + 1 and 2m + 2 (low taps, ¾ and ¼).
+     */
+    private static void gatherRow(float[] gy, int gyRow, double[] acc, int row, double a, Axis cols, int w) {
+        for (int m = 0; m < Math.min(2, w); m++) {
+            gatherCell(gy, gyRow, acc, row, a, cols, w, m);
+        }
+        double quarter = a * 0.25;
+        double threeQuarters = a * 0.75;
+        for (int m = 2; m <= w - 2; m++) {
+            int j = gyRow + 2 * m;
+            double v = acc[row + m];
+            v += quarter * gy[j - 1];
+            v += threeQuarters * gy[j];
+            v += threeQuarters * gy[j + 1];
+            v += quarter * gy[j + 2];
+            acc[row + m] = v;
+        }
+        for (int m = Math.max(2, w - 1); m < w; m++) {
+            gatherCell(gy, gyRow, acc, row, a, cols, w, m);
+        }
+    }
+
+    /** {@link #gatherRow} for one column m from the tables: the j that can reach m are 2m − 2 … 2m + 2. */
+    private static void gatherCell(float[] gy, int gyRow, double[] acc, int row, double a, Axis cols, int w, int m) {
+        double v = acc[row + m];
+        for (int j = Math.max(0, 2 * m - 2); j <= Math.min(2 * w - 1, 2 * m + 2); j++) {
+            double g = gy[gyRow + j];
+            if (cols.lo[j] == m) {
+                v += a * cols.wLo[j] * g;
+            }
+            if (cols.hi[j] == m) {
+                v += a * cols.wHi[j] * g;
+            }
+        }
+        acc[row + m] = v;
+    }
+
+    /** One output row whose two input rows are the same row: the four taps in the reference's order. */
+    private static void scatterAliasedRow(float[] gy, int gyRow, double[] acc, int row, double a0, double a1,
+                                          Axis cols, int ow) {
+        for (int j = 0; j < ow; j++) {
+            int c0 = row + cols.lo[j];
+            int c1 = row + cols.hi[j];
+            double b0 = cols.wLo[j];
+            double b1 = cols.wHi[j];
+            double g = gy[gyRow + j];
+            acc[c0] += a0 * b0 * g;
+            acc[c1] += a0 * b1 * g;
+            acc[c0] += a1 * b0 * g;
+            acc[c1] += a1 * b1 * g;
+        }
+    }
+
     /** Per output position along one axis: src = max(0, (d + 0.5)/2 − 0.5) between floor(src) and the next (clamped). */
-    private static final class Axis {
+    static final class Axis {
         final int[] lo;
         final int[] hi;
         final double[] wLo;
