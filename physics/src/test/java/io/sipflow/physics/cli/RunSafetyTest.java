@@ -141,4 +141,28 @@ class RunSafetyTest {
             assertArrayEquals(before.get(k).toDoubleArray(), after.get(k).toDoubleArray(), 0.0, k);
         }
     }
+
+    /** compare --resume keeps finished methods and continues an interrupted one from its checkpoint. */
+    @Test
+    void compareResumesEachMethodWhereItStopped() throws IOException {
+        Path dir = tmp.resolve("cr");
+        assertEquals(0, run(TINY, "compare", "--steps", "6", "--test-every", "3", "--checkpoint-every", "3", "--out",
+                dir.toString()).code());
+        String gdTest = Files.readString(dir.resolve("gd/test.csv"));
+        List<String> comparison = numbersOnly(dir.resolve("comparison.csv"));
+        // as if killed during gd's training right after its step-3 checkpoint
+        assertEquals(0, run(TINY, "train", "--method", "gd", "--steps", "3", "--test-every", "3", "--checkpoint-every",
+                "3", "--overwrite", "--out", dir.resolve("gd").toString()).code());
+        Files.delete(dir.resolve("comparison.csv"));
+        CliErrorPathTest.Run r = CliErrorPathTest.run("compare", "--resume", dir.toString(), "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("gd: resuming at step 3 of 6 steps"), r.out());
+        assertEquals(gdTest, Files.readString(dir.resolve("gd/test.csv")));
+        assertEquals(comparison, numbersOnly(dir.resolve("comparison.csv")));
+    }
+
+    /** comparison.csv without the timing column. */
+    private static List<String> numbersOnly(Path csv) throws IOException {
+        return Files.readAllLines(csv).stream().map(l -> l.replaceAll(",[^,]*(,[^,]*)$", "$1")).toList();
+    }
 }
