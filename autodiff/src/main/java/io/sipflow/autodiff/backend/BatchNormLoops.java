@@ -42,8 +42,8 @@ final class BatchNormLoops {
     }
 
     /**
-     * y[j] = (float) ((x[j] − μ)·scale + shift) for j in [lo..hi); with {@code relu}, then y[j] &gt; 0 ? y[j] : 0
-     * (so NaN and −0 give +0, as ReLU does).
+     * y[j] = (float) ((x[j] − μ)·scale + shift) for j in [lo..hi); with {@code relu}, then y[j] &lt;= 0 ? 0 : y[j]
+     * (so −0 gives +0 and NaN stays NaN, as IEEE max and PyTorch's ReLU do).
      */
     static void normalise(float[] x, float[] y, int lo, int hi, double mu, double scale, double shift, boolean relu) {
         if (relu) {
@@ -51,7 +51,7 @@ final class BatchNormLoops {
                 // v > 0 ? v : 0 without a branch (a ReLU's signs mispredict half the time): keep v's bits where
                 // positive(b) is 1 (exactly where v > 0, see masked), else the bits of +0
                 int b = Float.floatToRawIntBits((float) ((x[j] - mu) * scale + shift));
-                y[j] = Float.intBitsToFloat(b & -positive(b));
+                y[j] = Float.intBitsToFloat(b & -(positive(b) | nan(b))); // and NaN stays NaN, as IEEE max
             }
         } else {
             for (int j = lo; j < hi; j++) {
@@ -84,6 +84,11 @@ final class BatchNormLoops {
     }
 
     /** 1 where the float with raw bits b is &gt; 0, else 0 (see {@link #masked}). */
+    /** 1 where the float with raw bits b is a NaN (exponent all ones, mantissa not zero), else 0. */
+    private static int nan(int b) {
+        return (0x7F800000 - (b & 0x7FFFFFFF)) >>> 31;
+    }
+
     private static int positive(int b) {
         return ((-b) >>> 31) & ((b - 0x7F800001) >>> 31);
     }

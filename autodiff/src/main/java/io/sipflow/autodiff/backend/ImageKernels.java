@@ -56,7 +56,7 @@ final class ImageKernels {
         for (int u = 0; u < size; u++) {
             for (int v = 0; v < size; v++) {
                 int k = at + u * w + v;
-                if (x[k] > x[best]) {
+                if (x[k] > x[best] || Float.isNaN(x[k])) { // NaN wins, as PyTorch
                     best = k;
                 }
             }

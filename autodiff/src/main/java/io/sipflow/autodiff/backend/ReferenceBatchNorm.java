@@ -109,7 +109,7 @@ final class ReferenceBatchNorm {
             int base = (i * c + ch) * hw;
             for (int j = 0; j < hw; j++) {
                 double v = (x[base + j] - mu) * scale + shift;
-                y[base + j] = relu ? (v > 0 ? v : 0) : v;
+                y[base + j] = relu ? (v <= 0 ? 0 : v) : v; // NaN stays NaN, as IEEE max
             }
         }
     }

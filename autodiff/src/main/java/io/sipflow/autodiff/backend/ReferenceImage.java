@@ -4,7 +4,7 @@ package io.sipflow.autodiff.backend;
  * Max pooling and bilinear ×2 upsampling as plain double loops over NCHW planes: the executable spec of
  * {@link ImageKernels}, and what CpuBackend runs for FLOAT64 and in {@link CpuBackend#scalar()}.
  * <pre>
- * maxPool:   y[o] = x[argmax], argmax = the first maximum of window o in row-major order (strict &gt;)
+ * maxPool:   y[o] = x[argmax], argmax = the first maximum of window o in row-major order (strict &gt;; a NaN wins, as in PyTorch)
  *            gx[argmax of o] = gy[o], zeros elsewhere
  * upsample:  y[i, j] = a0·(b0·x[r0, c0] + b1·x[r0, c1]) + a1·(b0·x[r1, c0] + b1·x[r1, c1])
  *            (rows r0, r1 and weights a0, a1 of output row i; columns c0, c1 and weights b0, b1 of column j)
@@ -54,7 +54,7 @@ final class ReferenceImage {
         for (int u = 0; u < size; u++) {
             for (int v = 0; v < size; v++) {
                 int at = p * h * w + (i * size + u) * w + j * size + v;
-                if (x[at] > x[best]) {
+                if (x[at] > x[best] || Double.isNaN(x[at])) { // NaN wins, as PyTorch
                     best = at;
                 }
             }

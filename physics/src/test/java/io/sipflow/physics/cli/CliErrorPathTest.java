@@ -49,7 +49,7 @@ class CliErrorPathTest {
     void badMethodNamesTheValidOnes() {
         Run r = run("train", "--method", "adam");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("unknown method 'adam'; expected sip or gd"), r.err());
+        assertTrue(r.err().contains("unknown method 'adam'; expected one of sip, gd, sgd, hig"), r.err());
     }
 
     @Test
@@ -127,9 +127,12 @@ class CliErrorPathTest {
     void modelThatIsNotACheckpointIsNamed() throws IOException {
         Path notNpz = tmp.resolve("model.npz");
         Files.writeString(notNpz, "not a zip");
-        Run r = run("evaluate", "--model", notNpz.toString());
+        Run r = run("evaluate", "--model", notNpz.toString(), "--resolution", "16");
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("cannot load --model " + notNpz + " as a U-Net checkpoint"), r.err());
+        assertTrue(r.err().contains("cannot load --model " + notNpz + " as a heat network checkpoint"), r.err());
+        Run missing = run("evaluate", "--model", notNpz.toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("no run.json beside " + notNpz), missing.err());
     }
 
     @Test
@@ -144,5 +147,16 @@ class CliErrorPathTest {
         Path dx = tmp.resolve("dx.npy");
         assertEquals(0, run("physics", "inverse", "--in", v.toString(), "--out", dx.toString(), "--amount", "2").code());
         assertEquals(Shape.of(3, 16, 16), Npy.read(dx).shape());
+    }
+
+    /** What a newcomer sees first: every subcommand named, bench's summary a whole sentence. */
+    @Test
+    void theTopLevelListsEverySubcommandInWholeSentences() {
+        Run r = run();
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("missing subcommand: train, compare, evaluate, generate, physics or bench"), r.err());
+        Run help = run("--help");
+        String bench = help.out().lines().filter(l -> l.trim().startsWith("bench")).findFirst().orElseThrow();
+        assertTrue(bench.trim().endsWith("."), "bench's one-line summary is cut: " + bench);
     }
 }
