@@ -57,6 +57,7 @@ class BadInputTest {
             "train --method hig --out {N}                  | 2 | method hig is not available yet",
             "train --problem poisson --out {N}             | 2 | unknown problem 'poisson'; expected one of heat",
             "compare --methods sip,sip --out {N}           | 2 | --methods names sip twice",
+            "train --option xi=0.5 --out {N}               | 2 | --option xi: problem heat has no options",
             "train --resume {E}                            | 2 | --resume {E}: no run to resume there",
             "compare --resume {E}                          | 2 | --resume {E}: no run to resume there",
             "train --resume {E} --batch 4                  | 2 | only --steps (and --checkpoint-every) may be given",

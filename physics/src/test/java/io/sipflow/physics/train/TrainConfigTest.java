@@ -26,6 +26,10 @@ class TrainConfigTest {
                 "adam_epsilon", "test_batch", "test_seed", "test_every", "checkpoint_every"),
                 List.copyOf(c.settings().keySet()));
         assertEquals(1e-7, TrainConfig.builder().build().adamEpsilon(), 0.0, "PhiFlow's Adam epsilon, from one place");
+        TrainConfig withOptions = c.toBuilder().problem("sin").option("xi", 0.25).option("angle", 1.5).build();
+        assertEquals(withOptions, TrainConfig.fromSettings(withOptions.settings()));
+        assertEquals(0.25, withOptions.option("xi"), 0.0);
+        assertEquals(1.5, (Double) withOptions.settings().get("option.angle"), 0.0);
     }
 
     /**
