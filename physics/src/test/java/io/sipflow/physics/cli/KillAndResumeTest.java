@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * uninterrupted run's with the same flags.
  */
 class KillAndResumeTest {
-    private static final List<String> SETTINGS = List.of("--resolution", "16", "--batch", "4", "--test-batch", "4",
+    private static final List<String> SETTINGS = List.of("--resolution", "8", "--batch", "4", "--test-batch", "4",
             "--steps", "60", "--test-every", "10", "--checkpoint-every", "5", "--threads", "1");
 
     @TempDir

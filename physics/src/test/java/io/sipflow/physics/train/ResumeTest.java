@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A run restored from a checkpoint continues bit for bit: same weights, optimizer, metrics and data stream. */
 class ResumeTest {
-    private static final TrainConfig TINY = TrainConfig.builder().steps(12).batch(4).resolution(16).testBatch(4)
-            .testEvery(5).checkpointEvery(5).build();
+    private static final TrainConfig TINY = TrainConfig.builder().steps(9).batch(4).resolution(8).testBatch(4)
+            .testEvery(4).checkpointEvery(5).build();
 
     @TempDir
     Path tmp;
