@@ -51,4 +51,130 @@ public interface Backend {
 
     /** Gradient of conv2d with respect to w: gy (N, O, H, W), x (N, C, H, W) → gw of {@code wShape}. */
     Tensor conv2dBackwardWeight(Tensor gy, Tensor x, Padding padding, Shape wShape);
+
+    // ---- batch normalisation (per channel c of an NCHW image, over M = N·H·W values) ----
+
+    /** The result of {@link #batchNormTraining}: y, and the batch statistics it used (FLOAT64, shape (C)). */
+    record BatchNormForward(Tensor y, Tensor mean, Tensor variance) {
+    }
+
+    /** The result of {@link #batchNormBackward}: gradients for x (x's shape), γ and β (shape (C)). */
+    record BatchNormGradients(Tensor gx, Tensor gGamma, Tensor gBeta) {
+    }
+
+    /**
+     * Batch norm with the batch's statistics: x (N, C, H, W), γ and β (C), all of one type.
+     * <pre>
+     * μ = mean(x),  σ² = mean((x − μ)²)  (biased),  y = (x − μ)·γ/√(σ² + ε) + β,  with relu: y &gt; 0 ? y : 0
+     * </pre>
+     * {@code mean} and {@code variance} are FLOAT64 tensors of shape (C) whatever x's type: the backward pass and the
+     * running-statistics update use them at double precision (they are C numbers). Callers ensure M ≥ 2.
+     */
+    default BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double eps, boolean relu) {
+        throw unsupported("batchNormTraining");
+    }
+
+    /**
+     * The VJP of {@link #batchNormTraining}, given the forward's x, γ and statistics ({@code mean},
+     * {@code variance}: FLOAT64 (C)). With {@code reluOutput} non-null (the forward's y with relu fused) g is first
+     * masked, g ← g·[reluOutput &gt; 0]; null = no mask. With x̂ = (x − μ)/√(σ² + ε):
+     * <pre>
+     * gβ = Σ g,  gγ = Σ g·x̂,  gx = γ/√(σ² + ε) · (g − gβ/M − x̂·gγ/M)
+     * </pre>
+     * g, x, reluOutput and γ share one type; the gradients have it too.
+     */
+    default BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor mean,
+                                                 Tensor variance, double eps) {
+        throw unsupported("batchNormBackward");
+    }
+
+    /**
+     * Batch norm with given statistics (eval mode: the running mean and variance), x (N, C, H, W), γ, β, mean and
+     * variance (C), all of x's type: y = (x − mean)·γ/√(variance + ε) + β, then y &gt; 0 ? y : 0 with {@code relu}.
+     * Its VJP is elementwise and per-channel sums, composed by the op from the other methods.
+     */
+    default Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, double eps,
+                                      boolean relu) {
+        throw unsupported("batchNormInference");
+    }
+
+    // ---- resampling of NCHW images ----
+
+    /**
+     * Max over non-overlapping size×size windows (stride size): x (N, C, H, W), H and W divisible by size →
+     * (N, C, H/size, W/size). NaN is never chosen over the window's first element (a strict {@code >} comparison).
+     */
+    default Tensor maxPool2d(Tensor x, int size) {
+        throw unsupported("maxPool2d");
+    }
+
+    /**
+     * The VJP of {@link #maxPool2d}: gx is zero except at each window's argmax (the first maximum in row-major order,
+     * found again from x), which gets that window's gy. gy (N, C, H/size, W/size), x (N, C, H, W) → gx of x's shape.
+     */
+    default Tensor maxPool2dBackward(Tensor gy, Tensor x, int size) {
+        throw unsupported("maxPool2dBackward");
+    }
+
+    /**
+     * Bilinear ×2 upsampling, PyTorch's align_corners=False: x (N, C, H, W) → (N, C, 2H, 2W). Output position d
+     * along an axis of length n reads src = max(0, (d + 0.5)/2 − 0.5) between floor(src) and min(floor(src) + 1,
+     * n − 1), weights 1 − frac and frac; the 2-D value is a0·(b0·x00 + b1·x01) + a1·(b0·x10 + b1·x11), computed in
+     * double and rounded once.
+     */
+    default Tensor upsampleBilinear2x(Tensor x) {
+        throw unsupported("upsampleBilinear2x");
+    }
+
+    /**
+     * The adjoint (VJP) of {@link #upsampleBilinear2x}: gy (N, C, 2H, 2W) → gx of {@code xShape} (N, C, H, W), each
+     * gradient scattered back with the interpolation's weights, accumulated per plane in double, rounded once.
+     */
+    default Tensor upsampleBilinear2xAdjoint(Tensor gy, Shape xShape) {
+        throw unsupported("upsampleBilinear2xAdjoint");
+    }
+
+    // ---- layout copies: values are moved, never computed ----
+
+    /** A copy of x with axes reordered: result axis i is input axis {@code axes[i]} (a valid permutation). */
+    default Tensor permute(Tensor x, int[] axes) {
+        throw unsupported("permute");
+    }
+
+    /** A copy of x broadcast (NumPy rules, already checked) to {@code shape}. */
+    default Tensor broadcastTo(Tensor x, Shape shape) {
+        throw unsupported("broadcastTo");
+    }
+
+    /** Positions [start, end) of {@code axis} (0 ≤ start ≤ end ≤ x.dim(axis)). */
+    default Tensor slice(Tensor x, int axis, int start, int end) {
+        throw unsupported("slice");
+    }
+
+    /** The parts joined along {@code axis}; all of one type, equal outside axis; the result has {@code shape}. */
+    default Tensor concat(Tensor[] parts, int axis, Shape shape) {
+        throw unsupported("concat");
+    }
+
+    /**
+     * x padded along {@code axis} by {@code before} and {@code after} positions: zeros (ZERO) or x repeated
+     * periodically (CIRCULAR: padded position p copies source (p − before) mod d; the axis is non-empty).
+     */
+    default Tensor pad(Tensor x, int axis, int before, int after, Padding mode) {
+        throw unsupported("pad");
+    }
+
+    /**
+     * The adjoint (VJP) of {@link #pad} for an input whose axis had length {@code length}: every padded position's
+     * gradient added onto the source position it copied (zeros dropped), accumulated in double from 0 in padded
+     * order, rounded once.
+     */
+    default Tensor padAdjoint(Tensor g, int axis, int before, int length, Padding mode) {
+        throw unsupported("padAdjoint");
+    }
+
+    /** The exception a backend throws for a method it does not implement, naming the backend and the method. */
+    default UnsupportedOperationException unsupported(String method) {
+        return new UnsupportedOperationException("backend " + name() + " does not implement " + method);
+    }
 }
