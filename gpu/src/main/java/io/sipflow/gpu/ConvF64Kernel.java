@@ -74,15 +74,15 @@ final class ConvF64Kernel extends DeviceKernel {
                                   int wd, int o, int k, boolean circular, String what) {
         if (x != this.x) {
             this.x = x;
-            put(x);
+            putCounted(x);
         }
         if (w != this.w) {
             this.w = w;
-            put(w);
+            putCounted(w);
         }
         if (bias != null && bias != this.bias) {
             this.bias = bias;
-            put(bias);
+            putCounted(bias);
         }
         this.hasBias = bias == null ? 0 : 1;
         this.c = c;
@@ -94,7 +94,7 @@ final class ConvF64Kernel extends DeviceKernel {
         this.total = n * o * h * wd;
         this.y = new double[total];
         Launch.run(this, device, total, what);
-        get(y);
+        getCounted(y);
         return y;
     }
 }

@@ -69,11 +69,11 @@ final class ConvWeightGradF64Kernel extends DeviceKernel {
                                   int k, boolean circular) {
         if (gy != this.gy) {
             this.gy = gy;
-            put(gy);
+            putCounted(gy);
         }
         if (x != this.x) {
             this.x = x;
-            put(x);
+            putCounted(x);
         }
         this.n = n;
         this.c = c;
@@ -84,7 +84,7 @@ final class ConvWeightGradF64Kernel extends DeviceKernel {
         this.total = o * c * k * k * n;
         this.part = new double[total];
         Launch.run(this, device, total, "conv2dBackwardWeight float64");
-        get(part);
+        getCounted(part);
         return part;
     }
 }

@@ -38,11 +38,11 @@ final class MatmulF64Kernel extends DeviceKernel {
     synchronized double[] multiply(OpenCLDevice device, double[] a, double[] y, int batch, int m, int k, int n) {
         if (a != this.a) {
             this.a = a;
-            put(a);
+            putCounted(a);
         }
         if (y != this.y) {
             this.y = y;
-            put(y);
+            putCounted(y);
         }
         this.m = m;
         this.k = k;
@@ -50,7 +50,7 @@ final class MatmulF64Kernel extends DeviceKernel {
         this.total = batch * m * n;
         this.z = new double[total];
         Launch.run(this, device, total, "matmul float64");
-        get(z);
+        getCounted(z);
         return z;
     }
 }

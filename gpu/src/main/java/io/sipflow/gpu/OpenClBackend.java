@@ -12,50 +12,40 @@ import io.sipflow.autodiff.backend.ReduceOp;
 import io.sipflow.autodiff.backend.UnaryOp;
 
 /**
- * The OpenCL backend: matrix products and 2-D convolutions (forward, gradient w.r.t. data, gradient w.r.t.
- * weights) run as Aparapi kernels on one OpenCL device, in FLOAT32 or FLOAT64. Select it explicitly with
+ * The OpenCL backend: every FLOAT32 op of a training step runs as an Aparapi kernel on one OpenCL device, on
+ * tensors that stay in device memory ({@link DeviceArena}); FLOAT64 matrix products and convolutions run as
+ * per-call kernels, and the other FLOAT64 ops on the host. Select it explicitly with
  * {@code Backends.use(OpenClBackend.create())} or {@code Backends.named("opencl")}; it is never chosen silently,
  * and if no OpenCL device matches, creation throws (naming the filter and what was found) instead of falling
- * back to Aparapi's Java thread pool. Every launch is checked afterwards to have run on this device
- * ({@link Launch#verify}).
+ * back to Aparapi's Java thread pool.
  *
- * <p><b>What runs where.</b> On the device: {@link #matmul}, {@link #conv2d}, {@link #conv2dBackwardData} (the
- * forward kernel with flipped, transposed weights — those few weights are rearranged on the host) and
- * {@link #conv2dBackwardWeight} (one partial sum per weight and batch element on the device; the host adds the
- * batch partials). Elementwise ops, {@code where} and reductions are delegated to {@link CpuBackend} on the
- * host: they are memory-bound and cheap next to the convolutions, and without device-resident tensors a
- * device kernel for them would pay two copies per op.
+ * <p><b>What runs where.</b> FLOAT32 on the device, results resident: elementwise ops with broadcasting,
+ * {@code where}, sum and max reductions, matmul, conv2d and both its gradients, the Adam update. FLOAT64: matmul
+ * and the convolutions on the device through {@code Matmul/Conv/ConvWeightGrad F64} kernels that copy their
+ * inputs in and the result out on every call; everything else on the host ({@link CpuBackend}), whose reads of a
+ * resident input copy it to the host once (the tensor keeps the copy). See the package documentation for the
+ * residency design, what is counted in {@link #transfers()} and the limits.
  *
- * <p><b>When data moves.</b> Tensors live in Java arrays; there is no device-resident tensor type. Each kernel
- * object runs in Aparapi's explicit mode: a call copies each input array to the device once (explicit
- * {@code put}) unless that same array (tensors are immutable, so same array means same values) was the input
- * of the previous launch of the same kernel, and copies the one result array back (explicit {@code get}).
- * So in a training step every conv layer's activations and weights cross the bus once per kernel that reads
- * them, and each result crosses back once; nothing else is copied, and no array is copied twice for one launch.
- * Keeping a whole step on the device would need tensors that own device buffers shared between kernels, which
- * Aparapi (buffers belong to one kernel object) does not offer.
- *
- * <p><b>Numerics.</b> FLOAT32 kernels sum in float (the CPU backend sums in double and rounds once); FLOAT64
- * kernels sum in double, matmul and forward convolution in the CPU's order, the two gradients in another
- * grouping. Either way a result differs from the CPU's by rounding only, bounded by about K·u·Σ|terms| for K
- * terms (u = 2^−24 or 2^−53; the OpenCL compiler may also contract to FMA). The kernels call no transcendental
- * functions; the elementwise ops that do (exp, log, ...) run on the host, so Aparapi's float math functions are
- * not needed here.
+ * <p><b>Numerics.</b> Elementwise ops, reductions and Adam compute in double and round once, like the CPU
+ * backend (+, −, ×, ÷ and √ agree bit for bit; exp, log and pow within the device's double-precision ulps);
+ * matmul and convolutions sum in float in the reference loops' order, the weight gradient per batch element in
+ * double. A result differs from the CPU's by rounding only, about K·u·Σ|terms| for K terms (u = 2^−24), and the
+ * OpenCL compiler may contract a·b + c to FMA.
  */
 public final class OpenClBackend implements Backend {
     private final OpenCLDevice device;
     private final CpuBackend host = CpuBackend.instance();
-    private final MatmulF32Kernel matmulF32 = new MatmulF32Kernel();
+    private final DeviceArena arena;
+    private final DeviceOps ops;
     private final MatmulF64Kernel matmulF64 = new MatmulF64Kernel();
-    private final ConvF32Kernel convF32 = new ConvF32Kernel();
     private final ConvF64Kernel convF64 = new ConvF64Kernel();
-    private final ConvWeightGradF32Kernel weightGradF32 = new ConvWeightGradF32Kernel();
     private final ConvWeightGradF64Kernel weightGradF64 = new ConvWeightGradF64Kernel();
 
     private OpenClBackend(OpenCLDevice device) {
         this.device = device;
-        for (var kernel : new com.aparapi.Kernel[] {matmulF32, matmulF64, convF32, convF64, weightGradF32,
-                weightGradF64}) {
+        this.arena = new DeviceArena(device, "opencl on " + OpenClDevices.describe(device));
+        this.ops = new DeviceOps(arena);
+        for (var kernel : new com.aparapi.Kernel[] {matmulF64, convF64, weightGradF64}) {
             kernel.setExplicit(true);
         }
     }
@@ -85,11 +75,29 @@ public final class OpenClBackend implements Backend {
      * Optional: a backend that lives as long as the program can simply be dropped.
      */
     public void dispose() {
-        for (var kernel : new com.aparapi.Kernel[] {matmulF32, matmulF64, convF32, convF64, weightGradF32,
-                weightGradF64}) {
+        for (var kernel : new com.aparapi.Kernel[] {matmulF64, convF64, weightGradF64}) {
             kernel.dispose();
         }
+        arena.dispose();
     }
+
+    /**
+     * Host↔device copies made by this backend so far (see {@link Transfers}): uploads of host tensors, read-backs
+     * of resident ones, arena growth, and the per-call copies of the FLOAT64 kernels.
+     */
+    public Transfers transfers() {
+        Transfers t = arena.transfers();
+        for (DeviceKernel k : new DeviceKernel[] {matmulF64, convF64, weightGradF64}) {
+            t = t.plus(k.transfers());
+        }
+        return t;
+    }
+
+    /** Float and double arena elements held by live resident tensors (tests check that ranges come back). */
+    public long[] residentElements() {
+        return arena.used();
+    }
+
 
     /** The OpenCL device every kernel runs on. */
     public OpenCLDevice device() {
@@ -111,29 +119,37 @@ public final class OpenClBackend implements Backend {
         return "opencl on " + deviceDescription();
     }
 
-    // ---------------------------------------------------------------- delegated to the host (see class comment)
+    // ---------------------------------------------------------------- FLOAT32 resident on the device, FLOAT64 as noted
+
+    private static boolean f32(Tensor t) {
+        return t.dtype() == DType.FLOAT32;
+    }
 
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b, Shape outShape) {
+        if (f32(a) && DeviceOps.fits(outShape)) {
+            return ops.binary(op, a, b, outShape);
+        }
         return host.binary(op, a, b, outShape);
     }
 
     @Override
     public Tensor unary(UnaryOp op, Tensor a, double param) {
-        return host.unary(op, a, param);
+        return f32(a) ? ops.unary(op, a, param) : host.unary(op, a, param);
     }
 
     @Override
     public Tensor where(Tensor cond, Tensor a, Tensor b) {
-        return host.where(cond, a, b);
+        return f32(a) ? ops.where(cond, a, b) : host.where(cond, a, b);
     }
 
     @Override
     public Tensor reduce(ReduceOp op, Tensor a, int[] axes) {
+        if (f32(a) && DeviceOps.fits(a.shape()) && a.size() > 0) {
+            return ops.reduce(op, a, axes);
+        }
         return host.reduce(op, a, axes);
     }
-
-    // ---------------------------------------------------------------- on the device
 
     @Override
     public Tensor matmul(Tensor a, Tensor b) {
@@ -145,8 +161,7 @@ public final class OpenClBackend implements Backend {
         if (batch * m * n == 0 || k == 0) {
             return Tensor.full(a.dtype(), out, 0);
         }
-        return a.dtype() == DType.FLOAT32
-                ? Tensor.wrap(out, matmulF32.multiply(device, a.floatData(), b.floatData(), batch, m, k, n))
+        return f32(a) ? ops.matmul(a, b)
                 : Tensor.wrap(out, matmulF64.multiply(device, a.doubleData(), b.doubleData(), batch, m, k, n));
     }
 
@@ -159,19 +174,18 @@ public final class OpenClBackend implements Backend {
         if (out.size() == 0) {
             return Tensor.full(x.dtype(), out, 0);
         }
-        boolean circular = padding == Padding.CIRCULAR;
-        if (x.dtype() == DType.FLOAT32) {
-            return Tensor.wrap(out, convF32.convolve(device, x.floatData(), w.floatData(),
-                    bias == null ? null : bias.floatData(), d[0], d[1], d[2], d[3], o, k, circular, "conv2d float32"));
+        if (f32(x)) {
+            return ops.conv(x, w, bias, padding, o, false, "conv2d");
         }
         return Tensor.wrap(out, convF64.convolve(device, x.doubleData(), w.doubleData(),
-                bias == null ? null : bias.doubleData(), d[0], d[1], d[2], d[3], o, k, circular, "conv2d float64"));
+                bias == null ? null : bias.doubleData(), d[0], d[1], d[2], d[3], o, k, padding == Padding.CIRCULAR,
+                "conv2d float64"));
     }
 
     /**
      * gx = conv2d(gy, w′) with w′[c,o,u,v] = w[o,c,k−1−u,k−1−v]: substituting u′ = k−1−u in
      * gx[n,c,s,t] = Σ_o Σ_{u,v} gy[n,o,s−u+p,t−v+p]·w[o,c,u,v] gives offsets s+u′−p, since k−1 = 2p; the same
-     * holds with wrapped indices, so both paddings reuse the forward kernel.
+     * holds with wrapped indices, so both paddings reuse the forward kernel (FLOAT32 reads w flipped in place).
      */
     @Override
     public Tensor conv2dBackwardData(Tensor gy, Tensor w, Padding padding, Shape xShape) {
@@ -182,15 +196,8 @@ public final class OpenClBackend implements Backend {
         if (xShape.size() == 0 || o == 0) {
             return Tensor.full(gy.dtype(), xShape, 0);
         }
-        boolean circular = padding == Padding.CIRCULAR;
-        if (gy.dtype() == DType.FLOAT32) {
-            float[] wf = w.floatData();
-            float[] flipped = new float[wf.length];
-            for (int e = 0; e < wf.length; e++) {
-                flipped[flippedIndex(e, o, c, k)] = wf[e];
-            }
-            return Tensor.wrap(xShape, convF32.convolve(device, gy.floatData(), flipped, null, d[0], o, d[2], d[3],
-                    c, k, circular, "conv2dBackwardData float32"));
+        if (f32(gy)) {
+            return ops.conv(gy, w, null, padding, c, true, "conv2dBackwardData");
         }
         double[] wd = w.doubleData();
         double[] flipped = new double[wd.length];
@@ -198,7 +205,7 @@ public final class OpenClBackend implements Backend {
             flipped[flippedIndex(e, o, c, k)] = wd[e];
         }
         return Tensor.wrap(xShape, convF64.convolve(device, gy.doubleData(), flipped, null, d[0], o, d[2], d[3],
-                c, k, circular, "conv2dBackwardData float64"));
+                c, k, padding == Padding.CIRCULAR, "conv2dBackwardData float64"));
     }
 
     /** Index in w′ (c, o, k, k) of element e = ((oc·c + ci)·k + u)·k + v of w (o, c, k, k), flipped in u and v. */
@@ -210,33 +217,20 @@ public final class OpenClBackend implements Backend {
         return ((ci * o + oc) * k + (k - 1 - u)) * k + (k - 1 - v);
     }
 
-    /** Partial sums per (weight, batch element) on the device; the batch partials are added here, in double. */
+    /** Partial sums per (weight, batch element), then their sum over the batch, in double. */
     @Override
     public Tensor conv2dBackwardWeight(Tensor gy, Tensor x, Padding padding, Shape wShape) {
         int[] d = x.shape().dims();
         int n = d[0];
-        int o = wShape.dim(0);
-        int k = wShape.dim(2);
         int size = wShape.size();
         if (size == 0 || n * d[2] * d[3] == 0) {
             return Tensor.full(gy.dtype(), wShape, 0);
         }
-        boolean circular = padding == Padding.CIRCULAR;
-        if (gy.dtype() == DType.FLOAT32) {
-            float[] part = weightGradF32.partials(device, gy.floatData(), x.floatData(), n, d[1], d[2], d[3], o, k,
-                    circular);
-            float[] gw = new float[size];
-            for (int e = 0; e < size; e++) {
-                double s = 0;
-                for (int b = 0; b < n; b++) {
-                    s += part[e * n + b];
-                }
-                gw[e] = (float) s;
-            }
-            return Tensor.wrap(wShape, gw);
+        if (f32(gy)) {
+            return ops.convWeightGradient(gy, x, padding, wShape);
         }
-        double[] part = weightGradF64.partials(device, gy.doubleData(), x.doubleData(), n, d[1], d[2], d[3], o, k,
-                circular);
+        double[] part = weightGradF64.partials(device, gy.doubleData(), x.doubleData(), n, d[1], d[2], d[3],
+                wShape.dim(0), wShape.dim(2), padding == Padding.CIRCULAR);
         double[] gw = new double[size];
         for (int e = 0; e < size; e++) {
             double s = 0;
@@ -246,5 +240,16 @@ public final class OpenClBackend implements Backend {
             gw[e] = s;
         }
         return Tensor.wrap(wShape, gw);
+    }
+
+    /** FLOAT32 parameters on the device (moments stay there as FLOAT64); FLOAT64 ones on the host. */
+    @Override
+    public AdamState adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep step) {
+        if (!f32(param) || param.size() == 0) {
+            return Backend.super.adamUpdate(param, grad, m, v, step);
+        }
+        Tensor[] r = ops.adam(param, grad.to(DType.FLOAT32), m, v, new double[] {step.lr(), step.beta1(),
+                step.beta2(), step.eps(), step.correction1(), step.correction2()});
+        return new AdamState(r[0], r[1], r[2]);
     }
 }

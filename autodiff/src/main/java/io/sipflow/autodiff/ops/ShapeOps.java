@@ -30,7 +30,7 @@ public final class ShapeOps {
         if (target.equals(a.shape())) {
             return a;
         }
-        Tensor value = BlockCopy.wrap(target, BlockCopy.data(a)); // shares the (immutable) storage
+        Tensor value = a.viewAs(target); // shares the (immutable) storage, on the host or a device
         Shape original = a.shape();
         return Graph.record("reshape", value, a, g -> new Tensor[] {reshape(g, original)});
     }
