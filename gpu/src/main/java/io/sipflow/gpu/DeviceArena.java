@@ -1,5 +1,6 @@
 package io.sipflow.gpu;
 
+import io.sipflow.autodiff.backend.Transfers;
 import com.aparapi.device.OpenCLDevice;
 import io.sipflow.autodiff.DType;
 import java.lang.ref.PhantomReference;

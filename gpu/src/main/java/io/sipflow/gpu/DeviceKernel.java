@@ -1,5 +1,6 @@
 package io.sipflow.gpu;
 
+import io.sipflow.autodiff.backend.Transfers;
 import com.aparapi.Kernel;
 
 /**

@@ -1,5 +1,6 @@
 package io.sipflow.gpu;
 
+import io.sipflow.autodiff.backend.Transfers;
 import com.aparapi.device.OpenCLDevice;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Padding;
@@ -85,6 +86,7 @@ public final class OpenClBackend implements Backend {
      * Host↔device copies made by this backend so far (see {@link Transfers}): uploads of host tensors, read-backs
      * of resident ones, arena growth, and the per-call copies of the FLOAT64 kernels.
      */
+    @Override
     public Transfers transfers() {
         Transfers t = arena.transfers();
         for (DeviceKernel k : new DeviceKernel[] {matmulF64, convF64, weightGradF64}) {

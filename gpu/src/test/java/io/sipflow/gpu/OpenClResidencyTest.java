@@ -1,5 +1,6 @@
 package io.sipflow.gpu;
 
+import io.sipflow.autodiff.backend.Transfers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

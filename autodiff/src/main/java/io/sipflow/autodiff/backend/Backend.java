@@ -16,6 +16,14 @@ public interface Backend {
     /** Short name shown in benchmarks and errors ("cpu", "opencl"). */
     String name();
 
+    /**
+     * Host↔device copies this backend has made so far (cumulative; subtract with {@link Transfers#since}). A
+     * backend that keeps everything on the host (the CPU) reports {@link Transfers#NONE}.
+     */
+    default Transfers transfers() {
+        return Transfers.NONE;
+    }
+
     /** Elementwise {@code op(a, b)} with NumPy broadcasting to {@code outShape}. */
     Tensor binary(BinaryOp op, Tensor a, Tensor b, Shape outShape);
 

@@ -6,6 +6,7 @@ import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.backend.Backends;
 import io.sipflow.autodiff.backend.FastPath;
 import io.sipflow.autodiff.backend.Parallel;
+import io.sipflow.autodiff.backend.Transfers;
 import io.sipflow.nn.Adam;
 import io.sipflow.nn.UNet;
 import io.sipflow.physics.train.HeatTraining;
@@ -80,6 +81,10 @@ public final class BenchCommand implements Callable<Integer> {
                 net.parameterCount(), BenchTiming.loadAverage());
         out.flush();
         line(out, "sip_step", () -> step(net, adam, Method.SIP, yTarget, xGt));
+        Transfers before = Backends.current().transfers(); // counted by the backend over one more (warm) SIP step
+        step(net, adam, Method.SIP, yTarget, xGt);
+        out.println("sipflow transfers_per_step " + Backends.current().transfers().since(before));
+        out.flush();
         line(out, "gd_step", () -> step(net, adam, Method.GD, yTarget, xGt));
         line(out, "forward", () -> Autodiff.noGrad(() -> HeatTraining.predict(net::forward, yTarget)));
         if (!noLayers) {

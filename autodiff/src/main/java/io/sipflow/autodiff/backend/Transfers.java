@@ -1,7 +1,8 @@
-package io.sipflow.gpu;
+package io.sipflow.autodiff.backend;
 
 /**
- * Host↔device copies counted by the OpenCL backend itself: one per explicit Aparapi {@code put} (host to device)
+ * Host↔device copies counted by a backend itself ({@link Backend#transfers()}; always zero on the CPU). The OpenCL
+ * backend counts one per explicit Aparapi {@code put} (host to device)
  * or {@code get} (device to host) of a buffer, with the buffer's length in bytes. Launch arguments (scalars) are
  * not counted: they are part of the launch, not a buffer copy.
  *
@@ -10,6 +11,9 @@ package io.sipflow.gpu;
  * @param bytes bytes moved in both directions together
  */
 public record Transfers(long h2d, long d2h, long bytes) {
+    /** No copies: the CPU backend's count. */
+    public static final Transfers NONE = new Transfers(0, 0, 0);
+
     /** What happened between {@code earlier} and this count. */
     public Transfers since(Transfers earlier) {
         return new Transfers(h2d - earlier.h2d, d2h - earlier.d2h, bytes - earlier.bytes);
