@@ -34,15 +34,8 @@ elif ! "$PYTHON" -c 'import torch' >/dev/null 2>&1; then
     HAVE_TORCH=0
 fi
 
-# `sipflow bench` once the CLI lists it; until then the command's own main in the same jar.
 sipflow_bench() {
-    if "$ROOT/sipflow" --help 2>/dev/null | grep -qE '^ +bench( |$)'; then
-        "$ROOT/sipflow" bench "$@"
-    else
-        "$ROOT/sipflow" --help >/dev/null # builds the jar if needed
-        java --add-modules jdk.incubator.vector ${SIPFLOW_JAVA_OPTS:-} -cp "$ROOT/physics/target/sipflow.jar" \
-            io.sipflow.physics.cli.BenchCommand "$@"
-    fi
+    "$ROOT/sipflow" bench "$@"
 }
 
 OUT="$(mktemp -d)"

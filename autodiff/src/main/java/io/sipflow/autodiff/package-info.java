@@ -10,6 +10,7 @@
  * node when an input requires a gradient; {@link io.sipflow.autodiff.Autodiff#grad} returns gradients rather than
  * storing them; {@link io.sipflow.autodiff.Precision} scopes the computation type like PhiFlow's
  * {@code math.precision}; {@link io.sipflow.autodiff.GradCheck} is the finite-difference checker the library's own
- * tests use.
+ * tests use; {@link io.sipflow.autodiff.Threads} is the kernels' thread pool and the deterministic parallel-for
+ * that code beside the ops (the FFT physics) shares.
  */
 package io.sipflow.autodiff;

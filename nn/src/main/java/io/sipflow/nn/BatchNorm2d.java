@@ -4,12 +4,13 @@ import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Precision;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.ops.NormOps;
 
 /**
  * PyTorch's {@code nn.BatchNorm2d(C)}: affine γ (weight, init 1) and β (bias, init 0), ε = 1e-5, momentum 0.1,
  * buffers {@code running_mean} (init 0) and {@code running_var} (init 1).
  * <ul>
- * <li>training mode: normalise with the batch's mean and biased variance (see {@link BatchNormOps}), then
+ * <li>training mode: normalise with the batch's mean and biased variance (see {@link NormOps#batchNorm2d}), then
  *     running = (1 − momentum)·running + momentum·batch, using the unbiased variance σ²·M/(M − 1);</li>
  * <li>eval mode: normalise with the running statistics; buffers stay as they are.</li>
  * </ul>
@@ -36,16 +37,16 @@ public final class BatchNorm2d extends Module {
     @Override
     public Tensor forward(Tensor x) {
         checkInput(x);
-        return isTraining() ? trainingForward(x, BatchNormOps.Fused.NONE) : evalForward(x);
+        return isTraining() ? trainingForward(x, NormOps.Fused.NONE) : evalForward(x, NormOps.Fused.NONE);
     }
 
     /**
-     * {@code relu(forward(x))} as one op in training mode (see {@link BatchNormOps.Fused}): same values and
-     * gradients, one saved full-size tensor fewer.
+     * {@code relu(forward(x))} as one op (see {@link NormOps.Fused}): same values and gradients, one saved
+     * full-size tensor fewer.
      */
     public Tensor forwardRelu(Tensor x) {
         checkInput(x);
-        return isTraining() ? trainingForward(x, BatchNormOps.Fused.RELU) : evalForward(x).relu();
+        return isTraining() ? trainingForward(x, NormOps.Fused.RELU) : evalForward(x, NormOps.Fused.RELU);
     }
 
     private void checkInput(Tensor x) {
@@ -55,28 +56,26 @@ public final class BatchNorm2d extends Module {
         }
     }
 
-    private Tensor trainingForward(Tensor x, BatchNormOps.Fused fused) {
-        BatchNormOps.Result r = BatchNormOps.batchNorm2d(x, weight.value(), bias.value(), EPS, fused);
+    private Tensor trainingForward(Tensor x, NormOps.Fused fused) {
+        NormOps.BatchNormResult r = NormOps.batchNorm2d(x, weight.value(), bias.value(), EPS, fused);
         int count = x.size() / channels;
         double[] mean = runningMean.value().toDoubleArray();
         double[] var = runningVar.value().toDoubleArray();
+        double[] batchMean = r.mean().toDoubleArray();
+        double[] batchVar = r.variance().toDoubleArray();
         for (int c = 0; c < channels; c++) {
-            mean[c] = (1 - MOMENTUM) * mean[c] + MOMENTUM * r.mean()[c];
-            var[c] = (1 - MOMENTUM) * var[c] + MOMENTUM * r.variance()[c] * count / (count - 1);
+            mean[c] = (1 - MOMENTUM) * mean[c] + MOMENTUM * batchMean[c];
+            var[c] = (1 - MOMENTUM) * var[c] + MOMENTUM * batchVar[c] * count / (count - 1);
         }
         runningMean.set(Tensor.of(runningMean.dtype(), runningMean.shape(), mean));
         runningVar.set(Tensor.of(runningVar.dtype(), runningVar.shape(), var));
         return r.output();
     }
 
-    /** y = (x − running_mean)/√(running_var + ε)·γ + β, composed from differentiable ops. */
-    private Tensor evalForward(Tensor x) {
-        Shape perChannel = Shape.of(1, channels, 1, 1);
-        Tensor mean = runningMean.value().reshape(perChannel);
-        Tensor std = runningVar.value().add(EPS).sqrt().reshape(perChannel);
-        Tensor gamma = weight.value().reshape(perChannel);
-        Tensor beta = bias.value().reshape(perChannel);
-        return x.sub(mean).div(std).mul(gamma).add(beta);
+    /** y = (x − running_mean)·γ/√(running_var + ε) + β, then {@code fused}. */
+    private Tensor evalForward(Tensor x, NormOps.Fused fused) {
+        return NormOps.batchNorm2dInference(x, weight.value(), bias.value(), runningMean.value(), runningVar.value(),
+                EPS, fused);
     }
 
     public Parameter weight() {

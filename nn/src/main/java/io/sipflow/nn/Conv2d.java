@@ -36,14 +36,6 @@ public final class Conv2d extends Module {
     }
 
     /**
-     * {@code forward(concat(1, a, b))} without building the concatenation (see {@link ConvOps#conv2dConcat}):
-     * a has the first {@code a.dim(1)} input channels of the weight, b the rest.
-     */
-    public Tensor forwardConcat(Tensor a, Tensor b) {
-        return ConvOps.conv2dConcat(a, b, weight.value(), bias.value(), padding);
-    }
-
-    /**
      * {@code forward(concat(1, a, upsampleBilinear2x(low)))}, the upsampled image recomputed in the backward pass
      * instead of kept (see {@link ConvOps#conv2dConcatUpsampled}).
      */

@@ -34,14 +34,6 @@ public final class DoubleConv extends Module {
     }
 
     /**
-     * {@code forward(concat(1, a, b))}, the U-Net's up block on [skip, upsampled], with conv1 taking the two parts
-     * separately so the concatenation is never built nor kept for the backward pass.
-     */
-    public Tensor forwardConcat(Tensor a, Tensor b) {
-        return second(normAndActivate(norm1, conv1.forwardConcat(a, b)));
-    }
-
-    /**
      * {@code forward(concat(1, a, upsampleBilinear2x(low)))}: the U-Net's up block given the skip and the
      * low-resolution output of the level below. Neither the concatenation nor the upsampled image is kept for the
      * backward pass (conv1 recomputes the upsampling there, see {@link Conv2d#forwardConcatUpsampled}).

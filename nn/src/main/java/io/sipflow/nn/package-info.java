@@ -1,11 +1,12 @@
 /**
  * Neural networks on top of the autodiff core: modules with named parameters, the layers of the seed's U-Net,
- * optimizers and checkpoints.
+ * optimizers and checkpoints. Modules only: every computation is an op of {@code io.sipflow.autodiff.ops}, so a
+ * module never touches a kernel and runs on whichever backend is selected.
  * <pre>
  * UNet ─ DoubleConv ─ Conv2d ──▶ ConvOps.conv2d          (autodiff)
  *      │            │          └─▶ ConvOps.conv2dConcatUpsampled (up blocks: no concatenation kept)
- *      │            └ BatchNorm2d ─▶ BatchNormOps          (hand-written VJP)
- *      ├ MaxPool2d, Upsample2d ───▶ ImageOps              (autodiff)
+ *      │            └ BatchNorm2d ─▶ NormOps.batchNorm2d   (autodiff)
+ *      ├ MaxPool2d ───────────────▶ ImageOps.maxPool2d    (autodiff)
  *      └ parameters() ─▶ Autodiff.grad ─▶ Gradients ─▶ Adam.step / SGD.step ─▶ Parameter.set
  * </pre>
  * A {@link io.sipflow.nn.Parameter} is the only mutable holder: the optimizer swaps its value; gradients are

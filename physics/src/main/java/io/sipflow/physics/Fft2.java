@@ -2,7 +2,7 @@ package io.sipflow.physics;
 
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
-import io.sipflow.autodiff.backend.Parallel;
+import io.sipflow.autodiff.Threads;
 import org.jtransforms.fft.DoubleFFT_2D;
 import pl.edu.icm.jlargearrays.ConcurrencyUtils;
 
@@ -11,7 +11,7 @@ import pl.edu.icm.jlargearrays.ConcurrencyUtils;
  *
  * <p>Spectra are interleaved complex arrays (re, im) per example, row-major over (ky, kx), with the unnormalised
  * forward transform X[k] = Σ x[n]·e^{−2πi k·n/N} of NumPy's {@code fft2}; {@link #inverseReal} divides by ny·nx.
- * Examples are spread over {@link io.sipflow.autodiff.backend.Parallel}'s threads; JTransforms' own threading is
+ * Examples are spread over {@link io.sipflow.autodiff.Threads}'s threads; JTransforms' own threading is
  * switched off so the two do not compete for the same cores.
  */
 public final class Fft2 {
@@ -60,7 +60,7 @@ public final class Fft2 {
         int n = ny * nx;
         double[] in = u.doubleData();
         double[] out = new double[u.size()];
-        Parallel.forChunks(u.size() / n, 4, (chunk, lo, hi) -> {
+        Threads.forChunks(u.size() / n, 4, (chunk, lo, hi) -> {
             Fft2 f = new Fft2(ny, nx);
             for (int b = lo; b < hi; b++) {
                 double[] c = f.forward(in, b * n);

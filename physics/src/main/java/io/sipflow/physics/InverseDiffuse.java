@@ -3,7 +3,7 @@ package io.sipflow.physics;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
-import io.sipflow.autodiff.backend.Parallel;
+import io.sipflow.autodiff.Threads;
 
 import java.util.Arrays;
 
@@ -78,7 +78,7 @@ public final class InverseDiffuse {
         double[] kernel = new double[r.length];
         double[] probability = new double[r.length];
         double[] outUncertainty = new double[fields];
-        Parallel.forChunks(fields, 4, (chunk, lo, hi) -> {
+        Threads.forChunks(fields, 4, (chunk, lo, hi) -> {
             Fft2 fft = new Fft2(ny, nx);
             for (int b = lo; b < hi; b++) {
                 int o = b * n;

@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.backend;
 
+import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
@@ -11,6 +12,9 @@ import io.sipflow.autodiff.Tensor;
  * <p>Contract for every method: inputs already have one common {@link io.sipflow.autodiff.DType} (the result has
  * it too), shapes are already validated, and the result is a fresh tensor (inputs are never written).
  * Images are NCHW; convolution weights are OIkk with odd k, stride 1, "same" padding k/2.
+ *
+ * <p>The default methods run {@link CpuBackend}'s kernels on the host: a backend that has no kernel of its own for
+ * one of them still computes it, reading its inputs' values.
  */
 public interface Backend {
     /** Short name shown in benchmarks and errors ("cpu", "opencl"). */
@@ -22,6 +26,16 @@ public interface Backend {
      */
     default Transfers transfers() {
         return Transfers.NONE;
+    }
+
+    /** Which kernels this backend runs, for benchmark headers ("vector(...)", "scalar"); its name by default. */
+    default String kernels() {
+        return name();
+    }
+
+    /** x's values in {@code dtype} (a different one from x's), each rounded once to FLOAT32 or widened exactly. */
+    default Tensor cast(Tensor x, DType dtype) {
+        return CpuBackend.instance().cast(x, dtype);
     }
 
     /** Elementwise {@code op(a, b)} with NumPy broadcasting to {@code outShape}. */
@@ -110,7 +124,7 @@ public interface Backend {
      * running-statistics update use them at double precision (they are C numbers). Callers ensure M ≥ 2.
      */
     default BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double eps, boolean relu) {
-        throw unsupported("batchNormTraining");
+        return CpuBackend.instance().batchNormTraining(x, gamma, beta, eps, relu);
     }
 
     /**
@@ -124,7 +138,7 @@ public interface Backend {
      */
     default BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor mean,
                                                  Tensor variance, double eps) {
-        throw unsupported("batchNormBackward");
+        return CpuBackend.instance().batchNormBackward(g, reluOutput, x, gamma, mean, variance, eps);
     }
 
     /**
@@ -134,7 +148,7 @@ public interface Backend {
      */
     default Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, double eps,
                                       boolean relu) {
-        throw unsupported("batchNormInference");
+        return CpuBackend.instance().batchNormInference(x, gamma, beta, mean, variance, eps, relu);
     }
 
     // ---- resampling of NCHW images ----
@@ -144,7 +158,7 @@ public interface Backend {
      * (N, C, H/size, W/size). NaN is never chosen over the window's first element (a strict {@code >} comparison).
      */
     default Tensor maxPool2d(Tensor x, int size) {
-        throw unsupported("maxPool2d");
+        return CpuBackend.instance().maxPool2d(x, size);
     }
 
     /**
@@ -152,7 +166,7 @@ public interface Backend {
      * found again from x), which gets that window's gy. gy (N, C, H/size, W/size), x (N, C, H, W) → gx of x's shape.
      */
     default Tensor maxPool2dBackward(Tensor gy, Tensor x, int size) {
-        throw unsupported("maxPool2dBackward");
+        return CpuBackend.instance().maxPool2dBackward(gy, x, size);
     }
 
     /**
@@ -162,7 +176,7 @@ public interface Backend {
      * double and rounded once.
      */
     default Tensor upsampleBilinear2x(Tensor x) {
-        throw unsupported("upsampleBilinear2x");
+        return CpuBackend.instance().upsampleBilinear2x(x);
     }
 
     /**
@@ -170,29 +184,29 @@ public interface Backend {
      * gradient scattered back with the interpolation's weights, accumulated per plane in double, rounded once.
      */
     default Tensor upsampleBilinear2xAdjoint(Tensor gy, Shape xShape) {
-        throw unsupported("upsampleBilinear2xAdjoint");
+        return CpuBackend.instance().upsampleBilinear2xAdjoint(gy, xShape);
     }
 
     // ---- layout copies: values are moved, never computed ----
 
     /** A copy of x with axes reordered: result axis i is input axis {@code axes[i]} (a valid permutation). */
     default Tensor permute(Tensor x, int[] axes) {
-        throw unsupported("permute");
+        return CpuBackend.instance().permute(x, axes);
     }
 
     /** A copy of x broadcast (NumPy rules, already checked) to {@code shape}. */
     default Tensor broadcastTo(Tensor x, Shape shape) {
-        throw unsupported("broadcastTo");
+        return CpuBackend.instance().broadcastTo(x, shape);
     }
 
     /** Positions [start, end) of {@code axis} (0 ≤ start ≤ end ≤ x.dim(axis)). */
     default Tensor slice(Tensor x, int axis, int start, int end) {
-        throw unsupported("slice");
+        return CpuBackend.instance().slice(x, axis, start, end);
     }
 
     /** The parts joined along {@code axis}; all of one type, equal outside axis; the result has {@code shape}. */
     default Tensor concat(Tensor[] parts, int axis, Shape shape) {
-        throw unsupported("concat");
+        return CpuBackend.instance().concat(parts, axis, shape);
     }
 
     /**
@@ -200,7 +214,7 @@ public interface Backend {
      * periodically (CIRCULAR: padded position p copies source (p − before) mod d; the axis is non-empty).
      */
     default Tensor pad(Tensor x, int axis, int before, int after, Padding mode) {
-        throw unsupported("pad");
+        return CpuBackend.instance().pad(x, axis, before, after, mode);
     }
 
     /**
@@ -209,11 +223,7 @@ public interface Backend {
      * order, rounded once.
      */
     default Tensor padAdjoint(Tensor g, int axis, int before, int length, Padding mode) {
-        throw unsupported("padAdjoint");
+        return CpuBackend.instance().padAdjoint(g, axis, before, length, mode);
     }
 
-    /** The exception a backend throws for a method it does not implement, naming the backend and the method. */
-    default UnsupportedOperationException unsupported(String method) {
-        return new UnsupportedOperationException("backend " + name() + " does not implement " + method);
-    }
 }

@@ -7,23 +7,28 @@ import io.sipflow.autodiff.Tensor;
 
 /**
  * The default backend: pure Java, multi-threaded through {@link Parallel}, no native code. FLOAT32 convolutions
- * and all matrix products run the Vector API kernels of {@link FastPath} when the JVM has the module; otherwise,
- * and for FLOAT64 convolutions (only used by gradient checks), the plain reference loops run (in double, rounded
- * once for FLOAT32). {@link #scalar()} always runs the reference loops: the executable spec.
+ * and all matrix products run the Vector API kernels of {@link FastPath} when the JVM has the module; FLOAT32 batch
+ * norm, max pooling and upsampling run plain-Java kernels on the raw float arrays ({@link BatchNormKernels},
+ * {@link ImageKernels}). Otherwise, and for FLOAT64 (only used by gradient checks), the plain reference loops run
+ * (in double, rounded once for FLOAT32). {@link #scalar()} always runs the reference loops: the executable spec.
+ * Layout copies have one implementation ({@link Layout}, {@link BlockCopy}): they move values, computing nothing.
  */
 public class CpuBackend implements Backend {
     private static final CpuBackend INSTANCE = new CpuBackend();
-    private static final CpuBackend SCALAR = new CpuBackend(null);
+    private static final CpuBackend SCALAR = new CpuBackend(null, true);
 
     /** Vector API kernels, or null for the reference loops. */
     private final FastKernels fast;
+    /** Whether the plain-Java fast kernels (batch norm, images) give way to the reference loops too. */
+    private final boolean reference;
 
     protected CpuBackend() {
-        this(FastPath.kernels());
+        this(FastPath.kernels(), false);
     }
 
-    private CpuBackend(FastKernels fast) {
+    private CpuBackend(FastKernels fast, boolean reference) {
         this.fast = fast;
+        this.reference = reference;
     }
 
     /** The default CPU backend (fast kernels when available). */
@@ -44,6 +49,18 @@ public class CpuBackend implements Backend {
     @Override
     public String name() {
         return "cpu";
+    }
+
+    /** The Vector API kernels' description, or "scalar" for the reference loops. */
+    @Override
+    public String kernels() {
+        return fast == null ? "scalar" : fast.toString();
+    }
+
+    @Override
+    public Tensor cast(Tensor x, DType dtype) {
+        return dtype == DType.FLOAT64 ? Tensor.wrap(x.shape(), x.toDoubleArray())
+                : Tensor.wrap(x.shape(), x.toFloatArray());
     }
 
     @Override
@@ -147,6 +164,129 @@ public class CpuBackend implements Backend {
         double[] gw = ReferenceConv.backwardWeight(gy.toDoubleArray(), x.toDoubleArray(), d[0], d[1], d[2], d[3],
                 wShape.dim(0), wShape.dim(2), padding);
         return typed(wShape, gw, gy.dtype());
+    }
+
+    /** FLOAT32 on the fast path: {@link BatchNormKernels} on the float arrays; else {@link ReferenceBatchNorm}. */
+    @Override
+    public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double eps, boolean relu) {
+        int[] d = x.shape().dims();
+        Shape perChannel = gamma.shape();
+        if (floatKernels(x)) {
+            BatchNormKernels.Forward f = BatchNormKernels.forward(x.floatData(), d[0], d[1], d[2] * d[3],
+                    gamma.toDoubleArray(), beta.toDoubleArray(), eps, relu);
+            return new BatchNormForward(Tensor.wrap(x.shape(), f.y()), Tensor.wrap(perChannel, f.mean()),
+                    Tensor.wrap(perChannel, f.variance()));
+        }
+        ReferenceBatchNorm.Forward f = ReferenceBatchNorm.training(x.toDoubleArray(), d[0], d[1], d[2] * d[3],
+                gamma.toDoubleArray(), beta.toDoubleArray(), eps, relu);
+        return new BatchNormForward(typed(x.shape(), f.y(), x.dtype()), Tensor.wrap(perChannel, f.mean()),
+                Tensor.wrap(perChannel, f.variance()));
+    }
+
+    @Override
+    public BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor mean,
+                                                Tensor variance, double eps) {
+        int[] d = x.shape().dims();
+        DType type = x.dtype();
+        if (floatKernels(x)) {
+            BatchNormKernels.Backward b = BatchNormKernels.backward(g.floatData(),
+                    reluOutput == null ? null : reluOutput.floatData(), x.floatData(), d[0], d[1], d[2] * d[3],
+                    mean.doubleData(), variance.doubleData(), eps, gamma.toDoubleArray());
+            return new BatchNormGradients(Tensor.wrap(x.shape(), b.gx()), typed(gamma.shape(), b.gGamma(), type),
+                    typed(gamma.shape(), b.gBeta(), type));
+        }
+        ReferenceBatchNorm.Backward b = ReferenceBatchNorm.backward(g.toDoubleArray(),
+                reluOutput == null ? null : reluOutput.toDoubleArray(), x.toDoubleArray(), d[0], d[1], d[2] * d[3],
+                mean.toDoubleArray(), variance.toDoubleArray(), eps, gamma.toDoubleArray());
+        return new BatchNormGradients(typed(x.shape(), b.gx(), type), typed(gamma.shape(), b.gGamma(), type),
+                typed(gamma.shape(), b.gBeta(), type));
+    }
+
+    /** Eval mode is off the training path: one implementation, the reference loops. */
+    @Override
+    public Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, double eps,
+                                     boolean relu) {
+        int[] d = x.shape().dims();
+        double[] y = ReferenceBatchNorm.inference(x.toDoubleArray(), d[0], d[1], d[2] * d[3], gamma.toDoubleArray(),
+                beta.toDoubleArray(), mean.toDoubleArray(), variance.toDoubleArray(), eps, relu);
+        return typed(x.shape(), y, x.dtype());
+    }
+
+    @Override
+    public Tensor maxPool2d(Tensor x, int size) {
+        int[] d = x.shape().dims();
+        Shape out = Shape.of(d[0], d[1], d[2] / size, d[3] / size);
+        if (floatKernels(x)) {
+            return Tensor.wrap(out, ImageKernels.maxPool(x.floatData(), d[0] * d[1], d[2], d[3], size));
+        }
+        return typed(out, ReferenceImage.maxPool(x.toDoubleArray(), d[0] * d[1], d[2], d[3], size), x.dtype());
+    }
+
+    @Override
+    public Tensor maxPool2dBackward(Tensor gy, Tensor x, int size) {
+        int[] d = x.shape().dims();
+        if (floatKernels(x)) {
+            return Tensor.wrap(x.shape(), ImageKernels.maxPoolBackward(gy.floatData(), x.floatData(), d[0] * d[1],
+                    d[2], d[3], size));
+        }
+        return typed(x.shape(), ReferenceImage.maxPoolBackward(gy.toDoubleArray(), x.toDoubleArray(), d[0] * d[1],
+                d[2], d[3], size), x.dtype());
+    }
+
+    @Override
+    public Tensor upsampleBilinear2x(Tensor x) {
+        int[] d = x.shape().dims();
+        Shape out = Shape.of(d[0], d[1], 2 * d[2], 2 * d[3]);
+        if (floatKernels(x)) {
+            return Tensor.wrap(out, ImageKernels.upsampleBilinear2x(x.floatData(), d[0] * d[1], d[2], d[3]));
+        }
+        return typed(out, ReferenceImage.upsampleBilinear2x(x.toDoubleArray(), d[0] * d[1], d[2], d[3]), x.dtype());
+    }
+
+    @Override
+    public Tensor upsampleBilinear2xAdjoint(Tensor gy, Shape xShape) {
+        int[] d = xShape.dims();
+        if (floatKernels(gy)) {
+            return Tensor.wrap(xShape, ImageKernels.upsampleBilinear2xAdjoint(gy.floatData(), d[0] * d[1], d[2],
+                    d[3]));
+        }
+        return typed(xShape, ReferenceImage.upsampleBilinear2xAdjoint(gy.toDoubleArray(), d[0] * d[1], d[2], d[3]),
+                gy.dtype());
+    }
+
+    @Override
+    public Tensor permute(Tensor x, int[] axes) {
+        return Layout.permute(x, axes);
+    }
+
+    @Override
+    public Tensor broadcastTo(Tensor x, Shape shape) {
+        return Layout.broadcastTo(x, shape);
+    }
+
+    @Override
+    public Tensor slice(Tensor x, int axis, int start, int end) {
+        return BlockCopy.slice(x, axis, start, end);
+    }
+
+    @Override
+    public Tensor concat(Tensor[] parts, int axis, Shape shape) {
+        return BlockCopy.concat(parts, axis, shape);
+    }
+
+    @Override
+    public Tensor pad(Tensor x, int axis, int before, int after, Padding mode) {
+        return BlockCopy.pad(x, axis, before, after, mode);
+    }
+
+    @Override
+    public Tensor padAdjoint(Tensor g, int axis, int before, int length, Padding mode) {
+        return BlockCopy.padAdjoint(g, axis, before, length, mode);
+    }
+
+    /** Whether t is FLOAT32 and this backend runs its fast plain-Java kernels (not {@link #scalar()}). */
+    private boolean floatKernels(Tensor t) {
+        return !reference && t.dtype() == DType.FLOAT32;
     }
 
     /** Wraps double results as {@code dtype}, rounding once for FLOAT32. */

@@ -31,15 +31,6 @@ public interface FastKernels {
     /** y[lo..hi) = op(x[lo..hi)) for the ops it has a kernel for (RELU, STEP); false, writing nothing, otherwise. */
     boolean unary(io.sipflow.autodiff.backend.UnaryOp op, float[] x, float[] y, int lo, int hi);
 
-    /**
-     * The per-block loops {@link BatchNormKernels} runs: {@link ScalarBatchNormLoops} unless
-     * {@code -Dsipflow.bn.vector=true} (see the implementation for why).
-     */
-    BatchNormLoops batchNormLoops();
-
-    /** The Vector API batch-norm loops, bit-identical to {@link ScalarBatchNormLoops}: for tests and benchmarks. */
-    BatchNormLoops vectorBatchNormLoops();
-
     /** Batched row-major product (batch, m, k) × (batch, k, n) → (batch, m, n). */
     float[] matmul(float[] a, float[] b, int batch, int m, int k, int n);
 

@@ -1,55 +1,73 @@
 package io.sipflow.autodiff.backend;
 
 /**
- * FLOAT32 2×2-style max pooling and bilinear ×2 upsampling on raw NCHW arrays, for image ops that want to skip the
- * whole-tensor float→double copies. Same arithmetic as {@code ops.ImageOps} (its double loops are the spec): the
- * max and its argmax are exact; each upsampled value is the same double expression rounded once; the adjoint
- * accumulates each plane in double in the same order and rounds once. So results are bit-identical to ImageOps
- * on FLOAT32 inputs. Planes run in parallel and never share outputs: no dependence on the thread count.
+ * CpuBackend's fast FLOAT32 max pooling and bilinear ×2 upsampling on the raw NCHW arrays, without whole-tensor
+ * float↔double copies. Same arithmetic as {@link ReferenceImage} (the spec): the max and its argmax are exact
+ * (strict {@code >} in row-major window order, so the first maximum wins and NaN never replaces a value); each
+ * upsampled value is the same double expression rounded once; the adjoint accumulates each plane in double in the
+ * same order and rounds once. So results are bit-identical to the reference on FLOAT32 inputs. Planes run in
+ * parallel and never share outputs: no dependence on the thread count.
  */
-public final class ImageKernels {
+final class ImageKernels {
     private ImageKernels() {
     }
 
-    /** Pooled values and, per output, the flat input index of its maximum (first in row-major order on ties). */
-    public record MaxPool(float[] y, int[] argmax) {
-    }
-
-    public static MaxPool maxPool(float[] x, int planes, int h, int w, int size) {
+    /** Max over size×size windows of each of {@code planes} (h, w) planes. */
+    static float[] maxPool(float[] x, int planes, int h, int w, int size) {
         int oh = h / size;
         int ow = w / size;
         float[] y = new float[planes * oh * ow];
-        int[] argmax = new int[y.length];
         Parallel.forRange(planes, 1, (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
                 for (int i = 0; i < oh; i++) {
+                    int o = (p * oh + i) * ow;
+                    int row = p * h * w + i * size * w;
                     for (int j = 0; j < ow; j++) {
-                        int best = p * h * w + i * size * w + j * size;
-                        for (int u = 0; u < size; u++) {
-                            int row = p * h * w + (i * size + u) * w + j * size;
-                            for (int v = 0; v < size; v++) {
-                                if (x[row + v] > x[best]) {
-                                    best = row + v;
-                                }
-                            }
-                        }
-                        int o = (p * oh + i) * ow + j;
-                        y[o] = x[best];
-                        argmax[o] = best;
+                        y[o + j] = x[argmax(x, row + j * size, w, size)];
                     }
                 }
             }
         });
-        return new MaxPool(y, argmax);
+        return y;
     }
 
-    /** gx[argmax[o]] = gy[o]: windows do not overlap, so each input gets at most one gradient. */
-    public static float[] maxPoolBackward(float[] gy, int[] argmax, int xSize) {
-        float[] gx = new float[xSize];
-        for (int o = 0; o < gy.length; o++) {
-            gx[argmax[o]] = gy[o];
-        }
+    /** gx[argmax of window o] = gy[o], zeros elsewhere: windows do not overlap, so each input has one writer. */
+    static float[] maxPoolBackward(float[] gy, float[] x, int planes, int h, int w, int size) {
+        int oh = h / size;
+        int ow = w / size;
+        float[] gx = new float[x.length];
+        Parallel.forRange(planes, 1, (lo, hi) -> {
+            for (int p = lo; p < hi; p++) {
+                for (int i = 0; i < oh; i++) {
+                    int o = (p * oh + i) * ow;
+                    int row = p * h * w + i * size * w;
+                    for (int j = 0; j < ow; j++) {
+                        gx[argmax(x, row + j * size, w, size)] = gy[o + j];
+                    }
+                }
+            }
+        });
         return gx;
+    }
+
+    /** Flat index of the first maximum (row-major, strict {@code >}) of the window whose top-left is at. */
+    private static int argmax(float[] x, int at, int w, int size) {
+        if (size == 2) {
+            int best = at;
+            best = x[at + 1] > x[best] ? at + 1 : best;
+            best = x[at + w] > x[best] ? at + w : best;
+            return x[at + w + 1] > x[best] ? at + w + 1 : best;
+        }
+        int best = at;
+        for (int u = 0; u < size; u++) {
+            for (int v = 0; v < size; v++) {
+                int k = at + u * w + v;
+                if (x[k] > x[best]) {
+                    best = k;
+                }
+            }
+        }
+        return best;
     }
 
     /**
@@ -58,7 +76,7 @@ public final class ImageKernels {
      * each input row serves up to four output rows, so the plane's r rows are computed once (the same double
      * products and sums, so the same bits) and each output is a0·r(r0, j) + a1·r(r1, j).
      */
-    public static float[] upsampleBilinear2x(float[] x, int planes, int h, int w) {
+    static float[] upsampleBilinear2x(float[] x, int planes, int h, int w) {
         Axis rows = Axis.of(h);
         Axis cols = Axis.of(w);
         int oh = 2 * h;
@@ -91,7 +109,7 @@ public final class ImageKernels {
     }
 
     /** The adjoint of {@link #upsampleBilinear2x}: each gradient scattered back with the same weights. */
-    public static float[] upsampleBilinear2xAdjoint(float[] gy, int planes, int h, int w) {
+    static float[] upsampleBilinear2xAdjoint(float[] gy, int planes, int h, int w) {
         Axis rows = Axis.of(h);
         Axis cols = Axis.of(w);
         int oh = 2 * h;
@@ -128,7 +146,7 @@ public final class ImageKernels {
     }
 
     /** Per output position along one axis: src = max(0, (d + 0.5)/2 − 0.5) between floor(src) and the next (clamped). */
-    private static final class Axis {
+    static final class Axis {
         final int[] lo;
         final int[] hi;
         final double[] wLo;

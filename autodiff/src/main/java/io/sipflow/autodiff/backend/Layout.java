@@ -5,12 +5,12 @@ import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
 
 /** Data movement on the CPU: axis permutation and broadcasting copies. Values are copied, never computed. */
-public final class Layout {
+final class Layout {
     private Layout() {
     }
 
     /** A copy of {@code t} with axes reordered: result axis i is input axis {@code axes[i]}. */
-    public static Tensor permute(Tensor t, int[] axes) {
+    static Tensor permute(Tensor t, int[] axes) {
         int r = t.rank();
         int[] inDims = t.shape().dims();
         int[] inStrides = t.shape().strides();
@@ -24,7 +24,7 @@ public final class Layout {
     }
 
     /** A copy of {@code t} broadcast (NumPy rules) to {@code out}. */
-    public static Tensor broadcastTo(Tensor t, Shape out) {
+    static Tensor broadcastTo(Tensor t, Shape out) {
         return gather(t, out, Broadcasting.stridesFor(t.shape(), out));
     }
 

@@ -14,9 +14,7 @@ public final class CastOps {
         if (a.dtype() == d) {
             return a;
         }
-        Tensor value = d == DType.FLOAT64
-                ? Tensor.wrap(a.shape(), a.toDoubleArray())
-                : Tensor.wrap(a.shape(), a.toFloatArray());
+        Tensor value = OpSupport.backend().cast(a.constant(), d);
         DType back = a.dtype();
         return Graph.record("to_" + d, value, a, g -> new Tensor[] {to(g, back)});
     }

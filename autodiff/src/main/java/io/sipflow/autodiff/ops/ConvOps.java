@@ -15,8 +15,8 @@ import io.sipflow.autodiff.backend.Backend;
  * </pre>
  * Hand-written VJP (convolution is a primitive, and the backend has fast kernels for both adjoints):
  * gx = conv2dBackwardData(g, w), gw = conv2dBackwardWeight(g, x), gb[o] = Σ_{n,i,j} g[n,o,i,j].
- * {@link #conv2dConcat} is conv2d of a channel concatenation without building (or saving) the concatenation;
- * {@link #conv2dConcatUpsampled} also upsamples the second part, recomputing it in the VJP instead of saving it.
+ * {@link #conv2dConcatUpsampled} is conv2d of [a, upsample(low)] without building (or saving) the concatenation or
+ * the upsampled part, which the VJP recomputes.
  */
 public final class ConvOps {
     private ConvOps() {
@@ -52,101 +52,77 @@ public final class ConvOps {
     }
 
     /**
-     * {@code conv2d(concat(1, a, b), w, bias, padding)} without the concatenation: a (N, Ca, H, W) and
-     * b (N, Cb, H, W), w (O, Ca + Cb, k, k). Convolution is linear in its input channels, so with
-     * wa = w[:, :Ca] and wb = w[:, Ca:]
-     * <pre>
-     * y = conv(a, wa) + bias + conv(b, wb)
-     * ga = conv2dBackwardData(g, wa),  gb = conv2dBackwardData(g, wb)
-     * gw = concat(1, conv2dBackwardWeight(g, a), conv2dBackwardWeight(g, b)),  gbias[o] = Σ_{n,i,j} g[n,o,i,j]
-     * </pre>
-     * The U-Net's up blocks use it: the (N, Ca + Cb, H, W) concatenation is never allocated, nor kept alive for
-     * the VJP (a and b are kept anyway by the ops that made them), and the data gradient comes out already split.
-     * On the CPU's Vector API path the FLOAT32 result equals conv2d of the concatenation bit for bit (the second
-     * part's taps continue the first part's float accumulation); elsewhere it differs by one rounding (two partial
-     * sums added).
-     */
-    public static Tensor conv2dConcat(Tensor a, Tensor b, Tensor w, Tensor biasOrNull, Padding padding) {
-        return concatConv("conv2dConcat", a, b, false, w, biasOrNull, padding);
-    }
-
-    /**
-     * {@code conv2dConcat(a, ImageOps.upsampleBilinear2x(low), w, bias, padding)}, the U-Net's whole up-block
-     * input: a (N, Ca, H, W), low (N, Cb, H/2, W/2). The upsampled image is needed again only for the weight
-     * gradient, so instead of keeping it alive from the forward to the backward pass the VJP recomputes it from
-     * {@code low} (kept anyway), and maps its gradient back with the upsampling's adjoint:
+     * {@code conv2d(concat(1, a, upsampleBilinear2x(low)), w, bias, padding)}, the U-Net's whole up-block input,
+     * without building the concatenation or keeping the upsampled image: a (N, Ca, H, W), low (N, Cb, H/2, W/2),
+     * w (O, Ca + Cb, k, k). Convolution is linear in its input channels, so with wa = w[:, :Ca], wb = w[:, Ca:]:
      * <pre>
      * u = upsample(low),  y = conv(a, wa) + bias + conv(u, wb)
-     * gu = conv2dBackwardData(g, wb),  glow = upsampleᵀ(gu),  gw = concat(1, ∂w conv(a, ·), ∂w conv(u, ·))
+     * ga = conv2dBackwardData(g, wa),  glow = upsampleᵀ(conv2dBackwardData(g, wb)),
+     * gw = concat(1, ∂w conv(a, ·), ∂w conv(u, ·)),  gbias[o] = Σ_{n,i,j} g[n,o,i,j]
      * </pre>
-     * Values and gradients are bit-identical to the two-op composition.
+     * u is needed again only for the weight gradient, so the VJP recomputes it from {@code low} (kept anyway)
+     * instead of keeping it alive between the passes. On the CPU's Vector API path the FLOAT32 result equals conv2d
+     * of the concatenation bit for bit (conv2dAccumulate continues the first part's float accumulation); elsewhere
+     * it differs by one rounding (two partial sums added).
      */
     public static Tensor conv2dConcatUpsampled(Tensor a, Tensor low, Tensor w, Tensor biasOrNull, Padding padding) {
-        return concatConv("conv2dConcatUpsampled", a, low, true, w, biasOrNull, padding);
-    }
-
-    /** conv2dConcat(a, b) or, with {@code upsampleB}, conv2dConcat(a, upsample(b)) recomputing upsample(b). */
-    private static Tensor concatConv(String op, Tensor a, Tensor b, boolean upsampleB, Tensor w, Tensor biasOrNull,
-                                     Padding padding) {
-        OpSupport.requireNonNull(op, a, b, w);
-        if (padding == null) {
-            throw new IllegalArgumentException(op + ": padding must be ZERO or CIRCULAR, got null");
-        }
-        Shape as = a.shape();
-        Shape bs = b.shape();
-        int f = upsampleB ? 2 : 1; // b's spatial size relative to a's
-        if (as.rank() != 4 || bs.rank() != 4 || as.dim(0) != bs.dim(0) || as.dim(2) != f * bs.dim(2)
-                || as.dim(3) != f * bs.dim(3)) {
-            throw new IllegalArgumentException(op + ": a and b must be NCHW with the same N and " + (upsampleB
-                    ? "b at half a's H and W" : "the same H, W") + "; got a " + as + ", b " + bs);
-        }
-        int ca = as.dim(1);
-        Shape partB = Shape.of(as.dim(0), bs.dim(1), as.dim(2), as.dim(3));
-        try {
-            checkShapes(Shape.of(as.dim(0), ca + bs.dim(1), as.dim(2), as.dim(3)), w.shape(),
-                    biasOrNull == null ? null : biasOrNull.shape());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(op + " (a " + as + ", b " + bs + ", as conv2d of their channel "
-                    + "concatenation): " + e.getMessage(), e);
-        }
-        DType d = Precision.resultType(Precision.resultType(a.dtype(), b.dtype()), w.dtype());
+        OpSupport.requireNonNull("conv2dConcatUpsampled", a, low, w);
+        checkConcatUpsampled(a.shape(), low.shape(), w.shape(), biasOrNull == null ? null : biasOrNull.shape(),
+                padding);
+        DType d = Precision.resultType(Precision.resultType(a.dtype(), low.dtype()), w.dtype());
         if (biasOrNull != null) {
             d = Precision.resultType(d, biasOrNull.dtype());
         }
         Tensor at = OpSupport.as(a, d);
-        Tensor bt = OpSupport.as(b, d);
+        Tensor lt = OpSupport.as(low, d);
         Tensor ws = OpSupport.as(w, d);
         Tensor bias = biasOrNull == null ? null : OpSupport.as(biasOrNull, d);
+        int ca = a.dim(1);
         Tensor wa = ShapeOps.slice(ws.constant(), 1, 0, ca);
         Tensor wb = ShapeOps.slice(ws.constant(), 1, ca, ws.dim(1));
         Backend backend = OpSupport.backend();
-        // conv(a, wa) + bias, then + conv(b, wb) accumulated into that fresh result (see Backend#conv2dAccumulate)
+        // conv(a, wa) + bias, then + conv(u, wb) accumulated into that fresh result (see Backend#conv2dAccumulate)
         Tensor value = backend.conv2dAccumulate(
                 backend.conv2d(at.constant(), wa, bias == null ? null : bias.constant(), padding),
-                secondPart(bt, upsampleB), wb, padding);
-        Tensor[] inputs = bias == null ? new Tensor[] {at, bt, ws} : new Tensor[] {at, bt, ws, bias};
-        return Graph.record(op, value, inputs, g -> {
+                backend.upsampleBilinear2x(lt.constant()), wb, padding);
+        Tensor[] inputs = bias == null ? new Tensor[] {at, lt, ws} : new Tensor[] {at, lt, ws, bias};
+        return Graph.record("conv2dConcatUpsampled", value, inputs, g -> {
             Tensor gc = g.constant();
-            Tensor ga = at.requiresGrad() ? backend.conv2dBackwardData(gc, wa, padding, as) : null;
-            Tensor gb = null;
-            if (bt.requiresGrad()) {
-                gb = backend.conv2dBackwardData(gc, wb, padding, partB);
-                gb = upsampleB ? ImageOps.upsampleBilinear2xAdjoint(gb, bt.shape()) : gb;
+            Tensor ga = at.requiresGrad() ? backend.conv2dBackwardData(gc, wa, padding, at.shape()) : null;
+            Tensor glow = null;
+            Tensor u = lt.requiresGrad() || ws.requiresGrad() ? backend.upsampleBilinear2x(lt.constant()) : null;
+            if (lt.requiresGrad()) {
+                glow = backend.upsampleBilinear2xAdjoint(backend.conv2dBackwardData(gc, wb, padding, u.shape()),
+                        lt.shape());
             }
             Tensor gw = ws.requiresGrad() ? ShapeOps.concat(1,
                     backend.conv2dBackwardWeight(gc, at.constant(), padding, wa.shape()),
-                    backend.conv2dBackwardWeight(gc, secondPart(bt, upsampleB), padding, wb.shape())) : null;
+                    backend.conv2dBackwardWeight(gc, u, padding, wb.shape())) : null;
             if (bias == null) {
-                return new Tensor[] {ga, gb, gw};
+                return new Tensor[] {ga, glow, gw};
             }
             Tensor gbias = bias.requiresGrad() ? ReduceOps.sum(gc, new int[] {0, 2, 3}, false) : null;
-            return new Tensor[] {ga, gb, gw, gbias};
+            return new Tensor[] {ga, glow, gw, gbias};
         });
     }
 
-    /** The second convolution input, untracked: b itself, or upsample(b) computed afresh (see above). */
-    private static Tensor secondPart(Tensor b, boolean upsample) {
-        return upsample ? ImageOps.upsampleBilinear2x(b.constant()) : b.constant();
+    /** conv2dConcatUpsampled's shape checks: as conv2d of [a, upsample(low)], naming the op and the shapes. */
+    private static void checkConcatUpsampled(Shape as, Shape ls, Shape w, Shape bias, Padding padding) {
+        String op = "conv2dConcatUpsampled";
+        if (padding == null) {
+            throw new IllegalArgumentException(op + ": padding must be ZERO or CIRCULAR, got null");
+        }
+        if (as.rank() != 4 || ls.rank() != 4 || as.dim(0) != ls.dim(0) || as.dim(2) != 2 * ls.dim(2)
+                || as.dim(3) != 2 * ls.dim(3)) {
+            throw new IllegalArgumentException(op + ": a and low must be NCHW with the same N and low at half a's H "
+                    + "and W; got a " + as + ", low " + ls);
+        }
+        try {
+            checkShapes(Shape.of(as.dim(0), as.dim(1) + ls.dim(1), as.dim(2), as.dim(3)), w, bias);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + " (a " + as + ", low " + ls + ", as conv2d of [a, upsample(low)]"
+                    + "): " + e.getMessage(), e);
+        }
     }
 
     /** Rejects anything the kernels do not handle, naming the op and the shapes. */

@@ -58,7 +58,7 @@ public final class LinalgOps {
         Tensor v = t.constant();
         Shape full = append(batch, r, c);
         if (!v.shape().equals(full)) {
-            v = io.sipflow.autodiff.backend.Layout.broadcastTo(v, full);
+            v = OpSupport.backend().broadcastTo(v, full);
         }
         return ShapeOps.reshape(v, Shape.of(batch.size(), r, c));
     }

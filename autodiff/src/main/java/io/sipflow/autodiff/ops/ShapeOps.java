@@ -6,7 +6,7 @@ import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Precision;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
-import io.sipflow.autodiff.backend.Layout;
+import io.sipflow.autodiff.backend.Backend;
 
 import java.util.Arrays;
 
@@ -79,7 +79,7 @@ public final class ShapeOps {
         for (int i = 0; i < axes.length; i++) {
             norm[inverse[i]] = i;
         }
-        Tensor value = Layout.permute(a, norm);
+        Tensor value = OpSupport.backend().permute(a.constant(), norm);
         return Graph.record("permute", value, a, g -> new Tensor[] {permute(g, inverse)});
     }
 
@@ -105,9 +105,10 @@ public final class ShapeOps {
             throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") is outside axis " + ax
                     + " of " + a.shape());
         }
-        Tensor value = BlockCopy.slice(a, ax, start, end);
+        Backend backend = OpSupport.backend();
+        Tensor value = backend.slice(a.constant(), ax, start, end);
         return Graph.record("slice", value, a, g -> new Tensor[] {
-            BlockCopy.pad(g, ax, start, d - end, Padding.ZERO)});
+            backend.pad(g.constant(), ax, start, d - end, Padding.ZERO)});
     }
 
     /** Joins tensors along {@code axis}; other axes must match. VJP: each part's slice of the gradient. */
@@ -129,12 +130,17 @@ public final class ShapeOps {
             total += in[i].dim(ax);
         }
         Shape out = parts[0].shape().withDim(ax, total);
-        Tensor value = BlockCopy.concat(in, ax, out);
+        Tensor[] values = new Tensor[in.length];
+        for (int i = 0; i < in.length; i++) {
+            values[i] = in[i].constant();
+        }
+        Backend backend = OpSupport.backend();
+        Tensor value = backend.concat(values, ax, out);
         return Graph.record("concat", value, in, g -> {
             Tensor[] grads = new Tensor[in.length];
             int offset = 0;
             for (int i = 0; i < in.length; i++) {
-                grads[i] = BlockCopy.slice(g, ax, offset, offset + in[i].dim(ax));
+                grads[i] = backend.slice(g.constant(), ax, offset, offset + in[i].dim(ax));
                 offset += in[i].dim(ax);
             }
             return grads;
@@ -181,9 +187,10 @@ public final class ShapeOps {
         if (mode == Padding.CIRCULAR && d == 0) {
             throw new IllegalArgumentException("pad: cannot wrap an empty axis " + ax + " of " + a.shape());
         }
-        Tensor value = BlockCopy.pad(a, ax, before, after, mode);
+        Backend backend = OpSupport.backend();
+        Tensor value = backend.pad(a.constant(), ax, before, after, mode);
         return Graph.record("pad_" + mode.name().toLowerCase(), value, a, g -> new Tensor[] {
-            BlockCopy.padAdjoint(g, ax, before, d, mode)});
+            backend.padAdjoint(g.constant(), ax, before, d, mode)});
     }
 
     /** Copies {@code a} to a larger shape by NumPy broadcasting. VJP: {@link Broadcast#sumTo}. */
@@ -195,7 +202,7 @@ public final class ShapeOps {
         if (out.equals(a.shape())) {
             return a;
         }
-        Tensor value = Layout.broadcastTo(a, out);
+        Tensor value = OpSupport.backend().broadcastTo(a.constant(), out);
         Shape original = a.shape();
         return Graph.record("broadcastTo", value, a, g -> new Tensor[] {Broadcast.sumTo(g, original)});
     }

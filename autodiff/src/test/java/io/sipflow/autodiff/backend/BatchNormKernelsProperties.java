@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * {@link BatchNormKernels} against the batch-norm formulas in plain double loops (the loops of nn's BatchNormOps).
+ * {@link BatchNormKernels} against the batch-norm formulas in plain double loops (those of {@link ReferenceBatchNorm}).
  * Tolerance: statistics and parameter gradients within 1e-12 relative to the sum of magnitudes (double sums in a
  * different order); y and gx within 2 float ulps of the double value (one rounding, plus double error scaled by
  * the inputs' magnitude). The fused ReLU mask must be bit-identical to masking a copy of g first.
@@ -36,8 +36,8 @@ class BatchNormKernelsProperties {
             beta[ch] = rng.nextDouble() - 0.5;
         }
         double eps = 1e-5;
-        BatchNormKernels.Forward f = BatchNormKernels.forward(x, n, c, hw, gamma, beta, eps);
-        BatchNormKernels.Backward b = BatchNormKernels.backward(g, null, x, n, c, hw, f.mean(), f.invStd(), gamma);
+        BatchNormKernels.Forward f = BatchNormKernels.forward(x, n, c, hw, gamma, beta, eps, false);
+        BatchNormKernels.Backward b = BatchNormKernels.backward(g, null, x, n, c, hw, f.mean(), f.variance(), eps, gamma);
         int m = n * hw;
         for (int ch = 0; ch < c; ch++) {
             double s = 0;
@@ -111,7 +111,7 @@ class BatchNormKernelsProperties {
             gamma[ch] = rng.nextDouble() + 0.5;
             beta[ch] = rng.nextDouble() - 0.5;
         }
-        BatchNormKernels.Forward f = BatchNormKernels.forward(x, n, c, hw, gamma, beta, 1e-5);
+        BatchNormKernels.Forward f = BatchNormKernels.forward(x, n, c, hw, gamma, beta, 1e-5, false);
         float[] relu = new float[x.length];
         float[] masked = new float[x.length];
         // the kernel's branch-free mask must agree with relu > 0 on odd values too: −0, NaN, ∞, subnormals, negatives
@@ -121,9 +121,9 @@ class BatchNormKernelsProperties {
             relu[i] = rng.nextInt(5) == 0 ? odd[rng.nextInt(odd.length)] : f.y()[i] > 0f ? f.y()[i] : 0f;
             masked[i] = g[i] * (relu[i] > 0f ? 1f : 0f);
         }
-        BatchNormKernels.Backward fused = BatchNormKernels.backward(g, relu, x, n, c, hw, f.mean(), f.invStd(), gamma);
-        BatchNormKernels.Backward copy = BatchNormKernels.backward(masked, null, x, n, c, hw, f.mean(), f.invStd(),
-                gamma);
+        BatchNormKernels.Backward fused = BatchNormKernels.backward(g, relu, x, n, c, hw, f.mean(), f.variance(), 1e-5, gamma);
+        BatchNormKernels.Backward copy = BatchNormKernels.backward(masked, null, x, n, c, hw, f.mean(), f.variance(),
+                1e-5, gamma);
         for (int i = 0; i < x.length; i++) {
             if (Float.floatToRawIntBits(fused.gx()[i]) != Float.floatToRawIntBits(copy.gx()[i])) {
                 fail("gx[" + i + "]: " + fused.gx()[i] + " vs " + copy.gx()[i] + " (seed " + seed + ")");

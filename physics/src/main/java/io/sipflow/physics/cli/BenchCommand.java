@@ -3,9 +3,8 @@ package io.sipflow.physics.cli;
 import io.sipflow.autodiff.Autodiff;
 import io.sipflow.autodiff.Gradients;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.Threads;
 import io.sipflow.autodiff.backend.Backends;
-import io.sipflow.autodiff.backend.FastPath;
-import io.sipflow.autodiff.backend.Parallel;
 import io.sipflow.autodiff.backend.Transfers;
 import io.sipflow.nn.Adam;
 import io.sipflow.nn.UNet;
@@ -77,7 +76,7 @@ public final class BenchCommand implements Callable<Integer> {
         Tensor xGt = Tensor.rand(new SplittableRandom(0), batch, resolution, resolution);
         Tensor yTarget = HeatTraining.observe(xGt);
         out.printf("sipflow backend=%s kernels=%s threads=%d batch=%d res=%d params=%d loadavg=%.2f%n",
-                Backends.current().name(), FastPath.describe(), Parallel.threads(), batch, resolution,
+                Backends.current().name(), Backends.current().kernels(), Threads.count(), batch, resolution,
                 net.parameterCount(), BenchTiming.loadAverage());
         out.flush();
         line(out, "sip_step", () -> step(net, adam, Method.SIP, yTarget, xGt));
@@ -94,20 +93,6 @@ public final class BenchCommand implements Callable<Integer> {
                 BenchTiming.procStatusMb("VmHWM"), BenchTiming.loadAverage());
         out.flush();
         return 0;
-    }
-
-    /** Runs the command on its own ({@code java -cp sipflow.jar io.sipflow.physics.cli.BenchCommand ...}). */
-    public static void main(String[] args) {
-        System.exit(SipflowCli.commandLine().getSubcommands().containsKey("bench")
-                ? SipflowCli.commandLine().execute(prepend("bench", args))
-                : new picocli.CommandLine(new BenchCommand()).execute(args));
-    }
-
-    private static String[] prepend(String first, String[] rest) {
-        String[] all = new String[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
     }
 
     /** One training step as the trainer takes it (without drawing new data, as the reference). */

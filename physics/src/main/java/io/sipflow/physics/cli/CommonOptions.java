@@ -1,7 +1,7 @@
 package io.sipflow.physics.cli;
 
+import io.sipflow.autodiff.Threads;
 import io.sipflow.autodiff.backend.Backends;
-import io.sipflow.autodiff.backend.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,11 +33,11 @@ public final class CommonOptions {
             throw new CommandLine.ParameterException(mixee.commandLine(), "--backend: " + e.getMessage());
         }
         if (threads != null) {
-            Parallel.setThreads(threads);
+            Threads.set(threads);
         }
     }
 
     int effectiveThreads() {
-        return Parallel.threads();
+        return Threads.count();
     }
 }

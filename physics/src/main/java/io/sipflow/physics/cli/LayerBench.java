@@ -7,7 +7,7 @@ import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.backend.Backend;
 import io.sipflow.autodiff.backend.Backends;
 import io.sipflow.autodiff.ops.ImageOps;
-import io.sipflow.nn.BatchNormOps;
+import io.sipflow.autodiff.ops.NormOps;
 import io.sipflow.physics.Diffuse;
 import io.sipflow.physics.InverseDiffuse;
 
@@ -111,7 +111,7 @@ final class LayerBench {
         }
         Tensor gamma = random(16).abs().add(0.5);
         Tensor beta = random(16);
-        line(out, "batch_norm", 0, () -> norms.forEach(x -> BatchNormOps.batchNorm2d(x, gamma, beta, 1e-5)));
+        line(out, "batch_norm", 0, () -> norms.forEach(x -> NormOps.batchNorm2d(x, gamma, beta, 1e-5, NormOps.Fused.NONE)));
         line(out, "relu", 0, () -> norms.forEach(Tensor::relu));
         line(out, "max_pool", 0, () -> {
             for (int i = 0; i < 3; i++) {

@@ -1,14 +1,10 @@
 package io.sipflow.autodiff.backend.fast;
 
 import io.sipflow.autodiff.Padding;
-import io.sipflow.autodiff.backend.BatchNormLoops;
 import io.sipflow.autodiff.backend.FastKernels;
-import io.sipflow.autodiff.backend.ScalarBatchNormLoops;
 
 /** The Vector API kernels behind {@link FastKernels}; loaded by name from {@link io.sipflow.autodiff.backend.FastPath}. */
 public final class VectorKernels implements FastKernels {
-    private static final boolean VECTOR_BATCH_NORM = Boolean.getBoolean("sipflow.bn.vector");
-
     public VectorKernels() {
     }
 
@@ -39,24 +35,6 @@ public final class VectorKernels implements FastKernels {
     @Override
     public boolean unary(io.sipflow.autodiff.backend.UnaryOp op, float[] x, float[] y, int lo, int hi) {
         return VectorElementwise.unary(op, x, y, lo, hi);
-    }
-
-    /**
-     * The scalar loops unless {@code -Dsipflow.bn.vector=true}. The Vector API loops are bit-identical and 2-5x
-     * faster alone (BatchNormLoopsEquivalenceProperties, a 128×16×64×64 kernel benchmark), but inside the full
-     * training step under JDK 17 C2 compiled them boxed: `sipflow bench` went from 0.68 s to 6.6 s per SIP step.
-     * Their float/double shapes (256/512-bit) differ from the convolutions' 512-bit floats, and the JDK's shared
-     * vector code then has polluted type profiles, which its intrinsics rely on.
-     */
-    @Override
-    public BatchNormLoops batchNormLoops() {
-        return VECTOR_BATCH_NORM && VectorBatchNormLoops.supported() ? VectorBatchNormLoops.INSTANCE
-                : ScalarBatchNormLoops.INSTANCE;
-    }
-
-    @Override
-    public BatchNormLoops vectorBatchNormLoops() {
-        return VectorBatchNormLoops.supported() ? VectorBatchNormLoops.INSTANCE : ScalarBatchNormLoops.INSTANCE;
     }
 
     @Override

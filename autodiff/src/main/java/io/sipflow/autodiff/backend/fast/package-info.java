@@ -1,6 +1,6 @@
 /**
  * The Vector API ({@code jdk.incubator.vector}) kernels of the CPU backend: FLOAT32 convolutions as an implicit
- * GEMM on padded images, FLOAT32/FLOAT64 GEMM, and the batch-norm loops (bit-identical to their scalar reference).
+ * GEMM on padded images, FLOAT32/FLOAT64 GEMM, and the ReLU/step elementwise loops.
  * Nothing outside this package names a Vector API class, so the library still loads without the module;
  * {@link io.sipflow.autodiff.backend.FastPath} decides whether to use them.
  * <pre>

@@ -1,4 +1,4 @@
-package io.sipflow.autodiff.ops;
+package io.sipflow.autodiff.backend;
 
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Padding;

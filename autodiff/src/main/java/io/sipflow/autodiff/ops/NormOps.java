@@ -1,0 +1,104 @@
+package io.sipflow.autodiff.ops;
+
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Graph;
+import io.sipflow.autodiff.Precision;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.Backend;
+
+/**
+ * Batch normalisation of NCHW images, per channel c over M = N·H·W values. Training mode is one primitive with a
+ * hand-written VJP: as a composite it would make about ten full-size temporaries forward and as many backward.
+ * <pre>
+ * μ = mean(x),  σ² = mean((x − μ)²)  (biased),  x̂ = (x − μ)/√(σ² + ε),  y = γ·x̂ + β
+ * VJP:  gβ = Σ g,  gγ = Σ g·x̂,  gx = γ/√(σ² + ε) · (g − gβ/M − x̂·gγ/M)
+ * </pre>
+ * {@link Fused#RELU} applies max(y, 0) inside the op: one saved tensor per layer instead of two (a separate ReLU
+ * node would keep the normalised output alive for its mask), with values and gradients identical to
+ * {@code batchNorm2d(...).relu()}, since the mask y &gt; 0 can be read from the output.
+ */
+public final class NormOps {
+    private NormOps() {
+    }
+
+    /** What the op applies to its normalised output. */
+    public enum Fused {
+        NONE,
+        RELU
+    }
+
+    /** The normalised output and the batch statistics it used: FLOAT64 (C), the variance biased. */
+    public record BatchNormResult(Tensor output, Tensor mean, Tensor variance) {
+    }
+
+    /**
+     * Normalises x (N, C, H, W) per channel with its own batch statistics; γ, β have shape (C). The result has the
+     * op's type (the scope's, else the promotion of x, γ, β).
+     */
+    public static BatchNormResult batchNorm2d(Tensor x, Tensor gamma, Tensor beta, double eps, Fused fused) {
+        OpSupport.requireNonNull("batchNorm2d", x, gamma, beta);
+        checkShapes("batchNorm2d", x, gamma, beta);
+        if (x.size() / x.dim(1) < 2) {
+            throw new IllegalArgumentException("batchNorm2d: training needs more than one value per channel, got x "
+                    + x.shape() + " (PyTorch raises the same)");
+        }
+        DType type = Precision.resultType(Precision.resultType(x.dtype(), gamma.dtype()), beta.dtype());
+        Tensor xs = OpSupport.as(x, type);
+        Tensor gs = OpSupport.as(gamma, type);
+        Tensor bs = OpSupport.as(beta, type);
+        boolean relu = fused == Fused.RELU;
+        Backend backend = OpSupport.backend();
+        Backend.BatchNormForward f = backend.batchNormTraining(xs.constant(), gs.constant(), bs.constant(), eps, relu);
+        Tensor y = f.y();
+        Tensor out = Graph.record(relu ? "batchNorm2dRelu" : "batchNorm2d", y, new Tensor[] {xs, gs, bs}, g -> {
+            // with ReLU fused the backend masks g by [y > 0] first (ReLU's VJP): y > 0 exactly where it passed
+            Backend.BatchNormGradients b = backend.batchNormBackward(OpSupport.as(g.constant(), type),
+                    relu ? y : null, xs.constant(), gs.constant(), f.mean(), f.variance(), eps);
+            return new Tensor[] {b.gx(), b.gGamma(), b.gBeta()};
+        });
+        return new BatchNormResult(out, f.mean(), f.variance());
+    }
+
+    /**
+     * Eval mode: normalises x (N, C, H, W) with given statistics {@code mean} and {@code variance} (C), treated as
+     * constants (no gradient flows to them), y = (x − mean)·γ/√(variance + ε) + β, then {@code fused}.
+     * VJP, with g masked by [y &gt; 0] under RELU and s = γ/√(variance + ε):
+     * gx = g·s,  gγ = Σ g·(x − mean)/√(variance + ε),  gβ = Σ g  (sums over N, H, W).
+     */
+    public static Tensor batchNorm2dInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance,
+                                              double eps, Fused fused) {
+        OpSupport.requireNonNull("batchNorm2dInference", x, gamma, beta, mean, variance);
+        checkShapes("batchNorm2dInference", x, gamma, beta);
+        if (!mean.shape().equals(gamma.shape()) || !variance.shape().equals(gamma.shape())) {
+            throw new IllegalArgumentException("batchNorm2dInference: expects mean and variance of shape "
+                    + gamma.shape() + "; got mean " + mean.shape() + ", variance " + variance.shape());
+        }
+        DType type = Precision.resultType(Precision.resultType(x.dtype(), gamma.dtype()), beta.dtype());
+        Tensor xs = OpSupport.as(x, type);
+        Tensor gs = OpSupport.as(gamma, type);
+        Tensor bs = OpSupport.as(beta, type);
+        Tensor mc = OpSupport.as(mean.constant(), type);
+        Tensor vc = OpSupport.as(variance.constant(), type);
+        boolean relu = fused == Fused.RELU;
+        Tensor y = OpSupport.backend().batchNormInference(xs.constant(), gs.constant(), bs.constant(), mc, vc, eps,
+                relu);
+        Shape perChannel = Shape.of(1, x.dim(1), 1, 1);
+        return Graph.record(relu ? "batchNorm2dInferenceRelu" : "batchNorm2dInference", y,
+                new Tensor[] {xs, gs, bs}, g -> {
+                    Tensor gm = relu ? g.constant().mul(y.gt(Tensor.scalar(0).to(type))) : g.constant();
+                    Tensor invStd = vc.add(eps).sqrt().reshape(perChannel).pow(-1);
+                    Tensor xhat = xs.constant().sub(mc.reshape(perChannel)).mul(invStd);
+                    int[] sums = {0, 2, 3};
+                    return new Tensor[] {gm.mul(gs.constant().reshape(perChannel).mul(invStd)),
+                        gm.mul(xhat).sum(sums, false), gm.sum(sums, false)};
+                });
+    }
+
+    private static void checkShapes(String op, Tensor x, Tensor gamma, Tensor beta) {
+        if (x.rank() != 4 || !gamma.shape().equals(Shape.of(x.dim(1))) || !beta.shape().equals(Shape.of(x.dim(1)))) {
+            throw new IllegalArgumentException(op + ": expects x (N, C, H, W) and gamma, beta (C); got x "
+                    + x.shape() + ", gamma " + gamma.shape() + ", beta " + beta.shape());
+        }
+    }
+}
