@@ -32,6 +32,20 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int ADAM_F = 13;
     static final int FILL_F = 14;
     static final int COPY6_F = 15;
+    static final int MAXPOOL_F = 16;
+    static final int MAXPOOL_BACKWARD_F = 17;
+    static final int UPSAMPLE_F = 18;
+    static final int UPSAMPLE_ADJOINT_F = 19;
+    static final int BN_STATS_F = 20;
+    static final int BN_APPLY_F = 21;
+    static final int BN_GRAD_SUMS_F = 22;
+    static final int BN_GRAD_APPLY_F = 23;
+    static final int PAD_F = 24;
+    static final int PAD_ADJOINT_F = 25;
+    static final int CAST_FD = 26;
+    static final int CAST_DF = 27;
+    static final int BINARY_D = 28;
+    static final int RUNNING_STATS = 29;
     static final int LAUNCH_COUNT_MOD = 1048576;
 
     float[] f = new float[1];
@@ -139,6 +153,34 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 f[oy + g] = (float) x0;
             } else if (op == COPY6_F) {
                 f[oy + strided(g, sy0, sy1, sy2, sy3, sy4, sy5)] = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+            } else if (op == MAXPOOL_F) {
+                maxPool(g);
+            } else if (op == MAXPOOL_BACKWARD_F) {
+                maxPoolBackward(g);
+            } else if (op == UPSAMPLE_F) {
+                upsample(g);
+            } else if (op == UPSAMPLE_ADJOINT_F) {
+                upsampleAdjoint(g);
+            } else if (op == BN_STATS_F) {
+                batchNormStats(g);
+            } else if (op == BN_APPLY_F) {
+                batchNormApply(g);
+            } else if (op == BN_GRAD_SUMS_F) {
+                batchNormGradSums(g);
+            } else if (op == BN_GRAD_APPLY_F) {
+                batchNormGradApply(g);
+            } else if (op == PAD_F) {
+                pad(g);
+            } else if (op == PAD_ADJOINT_F) {
+                padAdjoint(g);
+            } else if (op == CAST_FD) {
+                d[oy + g] = f[oa + g];
+            } else if (op == CAST_DF) {
+                f[oy + g] = (float) d[oa + g];
+            } else if (op == BINARY_D) {
+                binaryDouble(g);
+            } else if (op == RUNNING_STATS) {
+                runningStats(g);
             }
         }
         if (g == 0 && op == COPY_OUT_F) {
@@ -176,7 +218,24 @@ final class ArenaKernel extends com.aparapi.Kernel {
         if (i2 == 0) {
             b = f[ob + strided(g, sb0, sb1, sb2, sb3, sb4, sb5)];
         }
-        int k = i0;
+        f[oy + g] = (float) binaryOp(i0, a, b);
+    }
+
+    /** y = op(a, b) on the double arena, as {@link #binary} (FLOAT64 tensors already on the device). */
+    void binaryDouble(int g) {
+        double a = x1;
+        double b = x2;
+        if (i1 == 0) {
+            a = d[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+        }
+        if (i2 == 0) {
+            b = d[ob + strided(g, sb0, sb1, sb2, sb3, sb4, sb5)];
+        }
+        d[oy + g] = binaryOp(i0, a, b);
+    }
+
+    /** The {@code BinaryOp} with ordinal k, in double. */
+    double binaryOp(int k, double a, double b) {
         double v = 0;
         if (k == 0) {
             v = a + b;
@@ -203,7 +262,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
         } else if (k == 11) {
             v = a == b ? 1 : 0;
         }
-        f[oy + g] = (float) v;
+        return v;
     }
 
     /** The {@code UnaryOp} with ordinal k at x (p: POW's exponent), in double. */
@@ -381,5 +440,264 @@ final class ArenaKernel extends com.aparapi.Kernel {
         d[oz + e] = m;
         d[ow + e] = v;
         f[oy + e] = (float) theta;
+    }
+
+    /** Flat index of the first maximum (strict >) of window (i, j) of plane pl; i0 = h, i1 = w, i2 = size. */
+    int argmax(int pl, int i, int j) {
+        int h = i0;
+        int w = i1;
+        int size = i2;
+        int best = oa + pl * h * w + i * size * w + j * size;
+        for (int u = 0; u < size; u++) {
+            for (int v = 0; v < size; v++) {
+                int at = oa + pl * h * w + (i * size + u) * w + j * size + v;
+                if (f[at] > f[best]) {
+                    best = at;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** y[pl, i, j] = max over window (i, j); work item per output element. */
+    void maxPool(int g) {
+        int ow = i1 / i2;
+        int oh = i0 / i2;
+        int j = g % ow;
+        int i = (g / ow) % oh;
+        int pl = g / (ow * oh);
+        f[oy + g] = f[argmax(pl, i, j)];
+    }
+
+    /** gx[e] = gy[window of e] if e is its window's argmax, else 0; work item per input element (no scatter). */
+    void maxPoolBackward(int g) {
+        int h = i0;
+        int w = i1;
+        int size = i2;
+        int c = g % w;
+        int r = (g / w) % h;
+        int pl = g / (w * h);
+        int ow = w / size;
+        int oh = h / size;
+        float v = 0f;
+        if (argmax(pl, r / size, c / size) == oa + g) {
+            v = f[ob + (pl * oh + r / size) * ow + c / size];
+        }
+        f[oy + g] = v;
+    }
+
+    /** Source position along an axis of length n for output position dd: max(0, (dd + 0.5)/2 − 0.5). */
+    double upSource(int dd) {
+        return max(0.0, (dd + 0.5) / 2.0 - 0.5);
+    }
+
+    /** Bilinear ×2, align_corners=False, in double: i0 = h, i1 = w; work item per output element. */
+    void upsample(int g) {
+        int h = i0;
+        int w = i1;
+        int ow = 2 * w;
+        int oh = 2 * h;
+        int j = g % ow;
+        int i = (g / ow) % oh;
+        int pl = g / (ow * oh);
+        double sr = upSource(i);
+        int r0 = (int) sr;
+        int r1 = min(r0 + 1, h - 1);
+        double a1 = sr - r0;
+        double a0 = 1.0 - a1;
+        double sc = upSource(j);
+        int c0 = (int) sc;
+        int c1 = min(c0 + 1, w - 1);
+        double b1 = sc - c0;
+        double b0 = 1.0 - b1;
+        int base = oa + pl * h * w;
+        double v = a0 * (b0 * f[base + r0 * w + c0] + b1 * f[base + r0 * w + c1])
+                + a1 * (b0 * f[base + r1 * w + c0] + b1 * f[base + r1 * w + c1]);
+        f[oy + g] = (float) v;
+    }
+
+    /** Weight of input position r in output position dd's interpolation along an axis of length n. */
+    double upWeight(int dd, int r, int n) {
+        double src = upSource(dd);
+        int lo = (int) src;
+        int hi = min(lo + 1, n - 1);
+        double frac = src - lo;
+        double wt = 0;
+        if (lo == r) {
+            wt += 1.0 - frac;
+        }
+        if (hi == r) {
+            wt += frac;
+        }
+        return wt;
+    }
+
+    /**
+     * The adjoint of {@link #upsample} as a gather: gx[pl, r, c] = Σ_{i,j} a_i(r)·b_j(c)·gy[pl, i, j] over the
+     * output rows 2r−2 … 2r+2 and columns 2c−2 … 2c+2 (the only ones that read r and c), in double.
+     */
+    void upsampleAdjoint(int g) {
+        int h = i0;
+        int w = i1;
+        int ow = 2 * w;
+        int oh = 2 * h;
+        int c = g % w;
+        int r = (g / w) % h;
+        int pl = g / (w * h);
+        double s = 0;
+        for (int i = max(0, 2 * r - 2); i <= min(oh - 1, 2 * r + 2); i++) {
+            double a = upWeight(i, r, h);
+            if (a != 0) {
+                for (int j = max(0, 2 * c - 2); j <= min(ow - 1, 2 * c + 2); j++) {
+                    double b = upWeight(j, c, w);
+                    if (b != 0) {
+                        s += a * b * f[oa + (pl * oh + i) * ow + j];
+                    }
+                }
+            }
+        }
+        f[oy + g] = (float) s;
+    }
+
+    /**
+     * Per channel ch (one work item each): μ = Σx/M, σ² = Σ(x − μ)²/M over (n, h·w), in double, into d at od and
+     * oz. i0 = n, i1 = c, i2 = h·w.
+     */
+    void batchNormStats(int ch) {
+        int nb = i0;
+        int c = i1;
+        int hw = i2;
+        double s = 0;
+        for (int i = 0; i < nb; i++) {
+            int base = oa + (i * c + ch) * hw;
+            for (int j = 0; j < hw; j++) {
+                s += f[base + j];
+            }
+        }
+        double mu = s / (nb * hw);
+        double ss = 0;
+        for (int i = 0; i < nb; i++) {
+            int base = oa + (i * c + ch) * hw;
+            for (int j = 0; j < hw; j++) {
+                double dv = f[base + j] - mu;
+                ss += dv * dv;
+            }
+        }
+        d[od + ch] = mu;
+        d[oz + ch] = ss / (nb * hw);
+    }
+
+    /**
+     * y = (x − μ)·γ/√(σ² + ε) + β, then relu if i3 ≠ 0; x at oa, γ at ob, β at oc (f), μ and σ² at od and oz (d),
+     * x0 = ε; i1 = c, i2 = h·w.
+     */
+    void batchNormApply(int g) {
+        int ch = (g / i2) % i1;
+        double scale = f[ob + ch] * (1.0 / sqrt(d[oz + ch] + x0));
+        double v = (f[oa + g] - d[od + ch]) * scale + f[oc + ch];
+        if (i3 != 0 && !(v > 0)) {
+            v = 0;
+        }
+        f[oy + g] = (float) v;
+    }
+
+    /** g, or g·[reluOutput &gt; 0] when i3 ≠ 0 (reluOutput at oc). */
+    double maskedGrad(int e) {
+        double gv = f[ob + e];
+        if (i3 != 0 && !(f[oc + e] > 0)) {
+            gv = 0;
+        }
+        return gv;
+    }
+
+    /**
+     * Per channel: Σg and Σg·x̂ in double (x̂ = (x − μ)/√(σ² + ε)) into d at i5 (c values each), and as floats gβ
+     * at oy, gγ at i4. x at oa, g at ob, relu output at oc, μ and σ² at od and oz; i0 = n, i1 = c, i2 = h·w.
+     */
+    void batchNormGradSums(int ch) {
+        int nb = i0;
+        int c = i1;
+        int hw = i2;
+        double invStd = 1.0 / sqrt(d[oz + ch] + x0);
+        double mu = d[od + ch];
+        double sumG = 0;
+        double sumGX = 0;
+        for (int i = 0; i < nb; i++) {
+            int base = (i * c + ch) * hw;
+            for (int j = 0; j < hw; j++) {
+                double gj = maskedGrad(base + j);
+                sumG += gj;
+                sumGX += gj * (f[oa + base + j] - mu) * invStd;
+            }
+        }
+        d[i5 + ch] = sumG;
+        d[i5 + c + ch] = sumGX;
+        f[oy + ch] = (float) sumG;
+        f[i4 + ch] = (float) sumGX;
+    }
+
+    /** gx = γ/√(σ² + ε)·(g − Σg/M − x̂·Σg·x̂/M), with the sums of {@link #batchNormGradSums}; γ at i6, gx at ow. */
+    void batchNormGradApply(int e) {
+        int c = i1;
+        int ch = (e / i2) % c;
+        double count = i0 * i2;
+        double invStd = 1.0 / sqrt(d[oz + ch] + x0);
+        double xhat = (f[oa + e] - d[od + ch]) * invStd;
+        double v = f[i6 + ch] * invStd * (maskedGrad(e) - d[i5 + ch] / count - xhat * d[i5 + c + ch] / count);
+        f[ow + e] = (float) v;
+    }
+
+    /**
+     * x (outer, len, inner) padded along the middle axis to i0 = P positions: position p reads source p − before
+     * (i2), wrapped mod len (i3) if i4 ≠ 0, else a zero outside; i1 = inner.
+     */
+    void pad(int g) {
+        int inner = i1;
+        int in = g % inner;
+        int p = (g / inner) % i0;
+        int o = g / (inner * i0);
+        int src = p - i2;
+        float v = 0f;
+        if (i4 != 0) {
+            src = ((src % i3) + i3) % i3;
+        }
+        if (src >= 0 && src < i3) {
+            v = f[oa + (o * i3 + src) * inner + in];
+        }
+        f[oy + g] = v;
+    }
+
+    /** gx[o, s, in] = Σ over padded positions p that copied s, in increasing p, in double (see {@link #pad}). */
+    void padAdjoint(int g) {
+        int inner = i1;
+        int len = i3;
+        int in = g % inner;
+        int s = (g / inner) % len;
+        int o = g / (inner * len);
+        double acc = 0;
+        int p = s + i2;
+        if (i4 != 0) {
+            p = (s + i2) % len;
+        }
+        while (p < i0) {
+            acc += f[ob + (o * i0 + p) * inner + in];
+            p = p + len;
+            if (i4 == 0) {
+                p = i0;
+            }
+        }
+        f[oy + g] = (float) acc;
+    }
+
+    /**
+     * Batch norm's running statistics, per channel, in double as nn.BatchNorm2d always did: mean′ = (1 − m)·mean +
+     * m·μ, var′ = (1 − m)·var + m·σ²·M/(M − 1); m = x0, M = i0; running mean and var at oa, ob (f) → oy, oz (f);
+     * μ, σ² at oc, od (d).
+     */
+    void runningStats(int ch) {
+        double m = x0;
+        double count = i0;
+        f[oy + ch] = (float) ((1 - m) * f[oa + ch] + m * d[oc + ch]);
+        f[oz + ch] = (float) ((1 - m) * f[ob + ch] + m * d[od + ch] * count / (count - 1));
     }
 }

@@ -38,6 +38,8 @@ public final class OpenClBackend implements Backend {
     private final CpuBackend host = CpuBackend.instance();
     private final DeviceArena arena;
     private final DeviceOps ops;
+    private final DeviceImageOps images;
+    private final DeviceLayoutOps layout;
     private final MatmulF64Kernel matmulF64 = new MatmulF64Kernel();
     private final ConvF64Kernel convF64 = new ConvF64Kernel();
     private final ConvWeightGradF64Kernel weightGradF64 = new ConvWeightGradF64Kernel();
@@ -46,6 +48,8 @@ public final class OpenClBackend implements Backend {
         this.device = device;
         this.arena = new DeviceArena(device, "opencl on " + OpenClDevices.describe(device));
         this.ops = new DeviceOps(arena);
+        this.images = new DeviceImageOps(ops);
+        this.layout = new DeviceLayoutOps(ops);
         for (var kernel : new com.aparapi.Kernel[] {matmulF64, convF64, weightGradF64}) {
             kernel.setExplicit(true);
         }
@@ -127,12 +131,42 @@ public final class OpenClBackend implements Backend {
         return t.dtype() == DType.FLOAT32;
     }
 
+    /** True when {@code t}'s values are in this backend's arena. */
+    private boolean resident(Tensor t) {
+        return t.deviceValues() instanceof DeviceTensor dt && dt.arena == arena;
+    }
+
+    /**
+     * FLOAT32 on the device. FLOAT64 follows its operands: on the device when each is resident or a host scalar
+     * and one is resident (batch-norm statistics, say), else on the host (the physics), so neither side pulls the
+     * other's data across.
+     */
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b, Shape outShape) {
-        if (f32(a) && DeviceOps.fits(outShape)) {
+        if (!DeviceOps.fits(outShape)) {
+            return host.binary(op, a, b, outShape);
+        }
+        if (f32(a)) {
             return ops.binary(op, a, b, outShape);
         }
+        boolean aOk = resident(a) || DeviceOps.hostScalar(a);
+        boolean bOk = resident(b) || DeviceOps.hostScalar(b);
+        if (aOk && bOk && (resident(a) || resident(b))) {
+            return layout.binaryDouble(op, a, b, outShape);
+        }
         return host.binary(op, a, b, outShape);
+    }
+
+    /**
+     * FLOAT64 → FLOAT32 of a resident tensor on the device; FLOAT32 → FLOAT64 on the host (the values cross as
+     * floats, half the bytes; the FLOAT64 consumers are the host's physics).
+     */
+    @Override
+    public Tensor cast(Tensor x, DType dtype) {
+        if (dtype == DType.FLOAT32 && resident(x)) {
+            return layout.castToFloat(x);
+        }
+        return host.cast(x, dtype);
     }
 
     @Override
@@ -253,5 +287,80 @@ public final class OpenClBackend implements Backend {
         Tensor[] r = ops.adam(param, grad.to(DType.FLOAT32), m, v, new double[] {step.lr(), step.beta1(),
                 step.beta2(), step.eps(), step.correction1(), step.correction2()});
         return new AdamState(r[0], r[1], r[2]);
+    }
+
+    // ---------------------------------------------------------------- batch norm, pooling, upsampling, layout
+
+    @Override
+    public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double eps, boolean relu) {
+        return f32(x) ? images.batchNormTraining(x, gamma, beta, eps, relu)
+                : host.batchNormTraining(x, gamma, beta, eps, relu);
+    }
+
+    @Override
+    public BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor mean,
+                                                Tensor variance, double eps) {
+        return f32(x) ? images.batchNormBackward(g, reluOutput, x, gamma, mean, variance, eps)
+                : host.batchNormBackward(g, reluOutput, x, gamma, mean, variance, eps);
+    }
+
+    @Override
+    public RunningStatistics batchNormRunningUpdate(Tensor runningMean, Tensor runningVar, Tensor batchMean,
+                                                    Tensor batchVariance, double momentum, int count) {
+        if (f32(runningMean) && resident(batchMean)) {
+            return images.runningUpdate(runningMean, runningVar, batchMean, batchVariance, momentum, count);
+        }
+        return host.batchNormRunningUpdate(runningMean, runningVar, batchMean, batchVariance, momentum, count);
+    }
+
+    @Override
+    public Tensor maxPool2d(Tensor x, int size) {
+        return f32(x) ? images.maxPool(x, size) : host.maxPool2d(x, size);
+    }
+
+    @Override
+    public Tensor maxPool2dBackward(Tensor gy, Tensor x, int size) {
+        return f32(x) ? images.maxPoolBackward(gy, x, size) : host.maxPool2dBackward(gy, x, size);
+    }
+
+    @Override
+    public Tensor upsampleBilinear2x(Tensor x) {
+        return f32(x) ? images.upsample(x) : host.upsampleBilinear2x(x);
+    }
+
+    @Override
+    public Tensor upsampleBilinear2xAdjoint(Tensor gy, Shape xShape) {
+        return f32(gy) ? images.upsampleAdjoint(gy, xShape) : host.upsampleBilinear2xAdjoint(gy, xShape);
+    }
+
+    @Override
+    public Tensor permute(Tensor x, int[] axes) {
+        return f32(x) && DeviceOps.fits(x.shape()) ? layout.permute(x, axes) : host.permute(x, axes);
+    }
+
+    @Override
+    public Tensor broadcastTo(Tensor x, Shape shape) {
+        return f32(x) && DeviceOps.fits(shape) ? layout.broadcastTo(x, shape) : host.broadcastTo(x, shape);
+    }
+
+    @Override
+    public Tensor slice(Tensor x, int axis, int start, int end) {
+        return f32(x) && DeviceOps.fits(x.shape()) ? layout.slice(x, axis, start, end) : host.slice(x, axis, start, end);
+    }
+
+    @Override
+    public Tensor concat(Tensor[] parts, int axis, Shape shape) {
+        return f32(parts[0]) && DeviceOps.fits(shape) ? layout.concat(parts, axis, shape)
+                : host.concat(parts, axis, shape);
+    }
+
+    @Override
+    public Tensor pad(Tensor x, int axis, int before, int after, Padding mode) {
+        return f32(x) ? layout.pad(x, axis, before, after, mode) : host.pad(x, axis, before, after, mode);
+    }
+
+    @Override
+    public Tensor padAdjoint(Tensor g, int axis, int before, int length, Padding mode) {
+        return f32(g) ? layout.padAdjoint(g, axis, before, length, mode) : host.padAdjoint(g, axis, before, length, mode);
     }
 }

@@ -151,6 +151,25 @@ public interface Backend {
         return CpuBackend.instance().batchNormInference(x, gamma, beta, mean, variance, eps, relu);
     }
 
+    /** Batch norm's running mean and variance after one training batch. */
+    record RunningStatistics(Tensor mean, Tensor variance) {
+    }
+
+    /**
+     * The running statistics update of batch norm in training mode, per channel, in double, each result rounded once
+     * to the running buffers' type: with m = {@code momentum} and M = {@code count} values per channel,
+     * <pre>
+     * mean′ = (1 − m)·mean + m·μ,   var′ = (1 − m)·var + m·σ²·M/(M − 1)   (the unbiased batch variance)
+     * </pre>
+     * {@code runningMean}, {@code runningVar}: (C) of one type; {@code batchMean}, {@code batchVariance}: the FLOAT64
+     * statistics of {@link #batchNormTraining}. A method of its own so that the statistics need not leave the
+     * device every step. The default runs {@link RunningStatisticsLoop} on the host.
+     */
+    default RunningStatistics batchNormRunningUpdate(Tensor runningMean, Tensor runningVar, Tensor batchMean,
+                                                     Tensor batchVariance, double momentum, int count) {
+        return RunningStatisticsLoop.update(runningMean, runningVar, batchMean, batchVariance, momentum, count);
+    }
+
     // ---- resampling of NCHW images ----
 
     /**
