@@ -5,7 +5,7 @@ import com.aparapi.device.OpenCLDevice;
 /**
  * Batched matrix product in FLOAT64, one work item per output element, summing in double over p in order:
  * <pre>  z[b,i,j] = Σ_p a[b,i,p] · y[b,p,j]  </pre>
- * {@link MatmulF32Kernel} is the same code for floats (Aparapi kernels cannot be generic).
+ * FLOAT32 runs in {@link ArenaKernel} on resident tensors; this per-call kernel copies its inputs in and out.
  */
 final class MatmulF64Kernel extends DeviceKernel {
     double[] a = new double[1];
