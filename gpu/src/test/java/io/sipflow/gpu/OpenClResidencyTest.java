@@ -84,4 +84,31 @@ class OpenClResidencyTest {
         assertTrue(after <= baseline, "float arena: " + baseline + " elements before, " + held + " while held, "
                 + after + " after dropping everything");
     }
+
+    @Example
+    void theArenaGrowsWithoutLosingValues() {
+        OpenClTestBackend.get(); // fails under CI without a device
+        OpenClBackend b = OpenClBackend.create(); // a fresh arena of the initial size, whatever other tests did
+        try {
+            growAndCheck(b);
+        } finally {
+            b.dispose();
+        }
+    }
+
+    private static void growAndCheck(OpenClBackend b) {
+        int n = 3 << 20; // three of these are more than the initial 8 Mi floats
+        Tensor one = Tensor.full(DType.FLOAT32, Shape.of(n), 1.0);
+        Tensor[] held = new Tensor[4];
+        Transfers before = b.transfers();
+        for (int i = 0; i < held.length; i++) {
+            held[i] = b.binary(BinaryOp.MUL, one, Tensor.of(DType.FLOAT32, Shape.scalar(), i + 2), one.shape());
+        }
+        Transfers grown = b.transfers().since(before);
+        assertTrue(grown.h2d() >= 2 && grown.d2h() >= 1, "the upload of one and at least one growth (get, put): " + grown);
+        for (int i = 0; i < held.length; i++) {
+            assertEquals(i + 2, held[i].getFlat(0), "first value of tensor " + i + " after growth");
+            assertEquals(i + 2, held[i].getFlat(n - 1), "last value of tensor " + i + " after growth");
+        }
+    }
 }
