@@ -344,7 +344,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
 
     /**
      * y[n,o,i,j] = bias[o] + Σ_c Σ_{u,v} w[o,c,u,v]·x[n,c,i+u−p,j+v−p] in float; i0 = c, i1 = h, i2 = w, i3 = o,
-     * i4 = k, bias in f at oc; i5: bit 0 circular, bit 1 bias present, bit 2 weights read flipped and transposed (the gradient
+     * i4 = k, bias in f at oc; i5: bit 0 circular, bit 1 bias present, bit 3 continue the sums in f at od (conv2dAccumulate), bit 2 weights read flipped and transposed (the gradient
      * w.r.t. x: w′[o,c,u,v] = w[c,o,k−1−u,k−1−v]).
      */
     void conv(int g) {
@@ -361,6 +361,9 @@ final class ArenaKernel extends com.aparapi.Kernel {
         float s = 0f;
         if ((i5 & 2) != 0) {
             s = f[oc + och];
+        }
+        if ((i5 & 8) != 0) {
+            s = f[od + g];
         }
         for (int ci = 0; ci < c; ci++) {
             int xBase = oa + (b * c + ci) * h * wd;

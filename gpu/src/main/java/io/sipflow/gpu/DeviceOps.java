@@ -196,6 +196,12 @@ final class DeviceOps {
      * w′[o,c,u,v] = w[c,o,k−1−u,k−1−v] (the gradient with respect to the data).
      */
     Tensor conv(Tensor x, Tensor w, Tensor bias, Padding padding, int outChannels, boolean flipped, String what) {
+        return conv(null, x, w, bias, padding, outChannels, flipped, what);
+    }
+
+    /** As above, each sum starting from {@code into}'s value (of the result's shape) when it is not null. */
+    Tensor conv(Tensor into, Tensor x, Tensor w, Tensor bias, Padding padding, int outChannels, boolean flipped,
+                String what) {
         int[] d = x.shape().dims();
         int kk = w.dim(2);
         Shape out = Shape.of(d[0], outChannels, d[2], d[3]);
@@ -203,6 +209,7 @@ final class DeviceOps {
             DeviceTensor dx = on(x);
             DeviceTensor dw = on(w);
             DeviceTensor db = bias == null ? null : on(bias);
+            DeviceTensor di = into == null ? null : on(into);
             DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
             ArenaKernel k = arena.kernel;
             k.i0 = d[1];
@@ -210,7 +217,8 @@ final class DeviceOps {
             k.i2 = d[3];
             k.i3 = outChannels;
             k.i4 = kk;
-            k.i5 = (padding == Padding.CIRCULAR ? 1 : 0) | (db != null ? 2 : 0) | (flipped ? 4 : 0);
+            k.i5 = (padding == Padding.CIRCULAR ? 1 : 0) | (db != null ? 2 : 0) | (flipped ? 4 : 0) | (di != null ? 8 : 0);
+            k.od = di == null ? 0 : di.offset;
             k.oa = dx.offset;
             k.ob = dw.offset;
             k.oc = db == null ? 0 : db.offset;
@@ -219,6 +227,7 @@ final class DeviceOps {
             Reference.reachabilityFence(dx);
             Reference.reachabilityFence(dw);
             Reference.reachabilityFence(db);
+            Reference.reachabilityFence(di);
             return Tensor.onDevice(out, y);
         }
     }

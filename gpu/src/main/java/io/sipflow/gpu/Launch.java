@@ -57,7 +57,9 @@ final class Launch {
         } catch (RuntimeException | AssertionError e) {
             // Aparapi's fallback path throws AssertionError ("user supplied Device incompatible ...") when a
             // kernel pinned to a device cannot be translated or compiled: report it as this backend's failure.
-            throw notOnDevice(kernel, device, what, "Aparapi failed with " + e + "; ");
+            IllegalStateException failure = notOnDevice(kernel, device, what, "Aparapi failed with " + e + "; ");
+            failure.initCause(e);
+            throw failure;
         }
         String problem = profileProblem(kernel, device);
         if (problem != null) {

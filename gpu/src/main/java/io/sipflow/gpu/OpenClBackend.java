@@ -21,11 +21,13 @@ import io.sipflow.autodiff.backend.UnaryOp;
  * back to Aparapi's Java thread pool.
  *
  * <p><b>What runs where.</b> FLOAT32 on the device, results resident: elementwise ops with broadcasting,
- * {@code where}, sum and max reductions, matmul, conv2d and both its gradients, the Adam update. FLOAT64: matmul
- * and the convolutions on the device through {@code Matmul/Conv/ConvWeightGrad F64} kernels that copy their
- * inputs in and the result out on every call; everything else on the host ({@link CpuBackend}), whose reads of a
- * resident input copy it to the host once (the tensor keeps the copy). See the package documentation for the
- * residency design, what is counted in {@link #transfers()} and the limits.
+ * {@code where}, sum and max reductions, matmul, conv2d and both its gradients, batch norm (training, backward,
+ * running statistics), max pooling and bilinear upsampling with their gradients, the layout copies (permute,
+ * broadcast, slice, concat, pad and its adjoint) and the Adam update. FLOAT64: elementwise ops whose operands are
+ * already resident (batch-norm statistics) and casts of resident values to FLOAT32 on the device; matmul and the
+ * convolutions through per-call kernels that copy their inputs in and the result out; everything else on the host
+ * ({@link CpuBackend}), whose reads of a resident input copy it to the host once (the tensor keeps the copy). See
+ * the package documentation for the residency design, what {@link #transfers()} counts, and the limits.
  *
  * <p><b>Numerics.</b> Elementwise ops, reductions and Adam compute in double and round once, like the CPU
  * backend (+, −, ×, ÷ and √ agree bit for bit; exp, log and pow within the device's double-precision ulps);
@@ -216,6 +218,18 @@ public final class OpenClBackend implements Backend {
         return Tensor.wrap(out, convF64.convolve(device, x.doubleData(), w.doubleData(),
                 bias == null ? null : bias.doubleData(), d[0], d[1], d[2], d[3], o, k, padding == Padding.CIRCULAR,
                 "conv2d float64"));
+    }
+
+    /**
+     * FLOAT32: the convolution's float sums continue from {@code into}'s values, so the result equals one conv2d
+     * over the concatenated channels (into is read, not written: the result is a fresh resident tensor).
+     */
+    @Override
+    public Tensor conv2dAccumulate(Tensor into, Tensor x, Tensor w, Padding padding) {
+        if (f32(x) && x.shape().size() > 0) {
+            return ops.conv(into, x, w, null, padding, w.dim(0), false, "conv2dAccumulate");
+        }
+        return Backend.super.conv2dAccumulate(into, x, w, padding);
     }
 
     /**

@@ -2,8 +2,10 @@ package io.sipflow.gpu;
 
 import static io.sipflow.gpu.OpenClEquivalenceProperties.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.backend.Backend;
@@ -95,6 +97,27 @@ class OpenClResidentOpsTest {
         for (int i = 0; i < m.size(); i++) {
             assertEquals(want.m().getFlat(i), got.m().getFlat(i), 1e-15 * Math.abs(want.m().getFlat(i)), "adam m " + i);
             assertEquals(want.v().getFlat(i), got.v().getFlat(i), 1e-15 * Math.abs(want.v().getFlat(i)), "adam v " + i);
+        }
+    }
+
+    /** conv(a, wa) + bias continued with conv(u, wb) equals one conv over [a, u] with [wa, wb] (FLOAT32 sums). */
+    @Example
+    void convolutionAccumulateEqualsOneConvolutionOverTheConcatenation() {
+        SplittableRandom rng = new SplittableRandom(16);
+        Tensor a = random(rng, DType.FLOAT32, 2, 2, 5, 4);
+        Tensor u = random(rng, DType.FLOAT32, 2, 3, 5, 4);
+        Tensor wa = random(rng, DType.FLOAT32, 4, 2, 3, 3);
+        Tensor wb = random(rng, DType.FLOAT32, 4, 3, 3, 3);
+        Tensor bias = random(rng, DType.FLOAT32, 4);
+        for (Padding padding : Padding.values()) {
+            Tensor got = backend().conv2dAccumulate(backend().conv2d(a, wa, bias, padding), u, wb, padding);
+            assertFalse(got.isOnHost(), "the accumulated result stays on the device");
+            Tensor x = cpu.concat(new Tensor[] {a, u}, 1, Shape.of(2, 5, 5, 4));
+            Tensor w = cpu.concat(new Tensor[] {wa, wb}, 1, Shape.of(4, 5, 3, 3));
+            Tensor sumAbs = CpuBackend.scalar().conv2d(OpenClEquivalenceProperties.abs64(x),
+                    OpenClEquivalenceProperties.abs64(w), OpenClEquivalenceProperties.abs64(bias), padding);
+            Tolerance.assertClose("conv2dAccumulate " + padding, got, CpuBackend.scalar().conv2d(x, w, bias, padding),
+                    sumAbs, 5 * 9 + 1);
         }
     }
 
