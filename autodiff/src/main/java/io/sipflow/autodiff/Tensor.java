@@ -20,6 +20,10 @@ import java.util.SplittableRandom;
  *
  * <p>The instance methods are a fluent front for the op families in {@code io.sipflow.autodiff.ops}, where each
  * op's forward and VJP stand side by side.
+ *
+ * <p>Values live in a host array, or on a device when a backend keeps them there ({@link #onDevice},
+ * {@link DeviceValues}); the first host read ({@link #floatData()}, {@link #getFlat}, printing, a host-only op)
+ * copies them over once, and the tensor keeps the copy. Either way the values never change.
  */
 public final class Tensor {
     private final Shape shape;
