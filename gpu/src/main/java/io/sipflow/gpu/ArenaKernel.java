@@ -104,6 +104,26 @@ final class ArenaKernel extends com.aparapi.Kernel {
     int sy4;
     int sy5;
 
+    /** Host side: the iteration space r0..r5 (six dims, outermost first). Not called by {@code run()}. */
+    void setSpace(int[] r) {
+        r0 = r[0]; r1 = r[1]; r2 = r[2]; r3 = r[3]; r4 = r[4]; r5 = r[5];
+    }
+
+    /** Host side: strides sa0..sa5. */
+    void setStridesA(int[] s) {
+        sa0 = s[0]; sa1 = s[1]; sa2 = s[2]; sa3 = s[3]; sa4 = s[4]; sa5 = s[5];
+    }
+
+    /** Host side: strides (or, for reductions, sizes) sb0..sb5. */
+    void setStridesB(int[] s) {
+        sb0 = s[0]; sb1 = s[1]; sb2 = s[2]; sb3 = s[3]; sb4 = s[4]; sb5 = s[5];
+    }
+
+    /** Host side: strides sy0..sy5. */
+    void setStridesY(int[] s) {
+        sy0 = s[0]; sy1 = s[1]; sy2 = s[2]; sy3 = s[3]; sy4 = s[4]; sy5 = s[5];
+    }
+
     @Override
     public void run() {
         int g = getGlobalId();

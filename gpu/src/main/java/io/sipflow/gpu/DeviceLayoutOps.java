@@ -103,8 +103,8 @@ final class DeviceLayoutOps {
             base.space(out);
             int[] as = DeviceOps.broadcastStrides(a.shape(), out);
             int[] bs = DeviceOps.broadcastStrides(b.shape(), out);
-            k.sa0 = as[0]; k.sa1 = as[1]; k.sa2 = as[2]; k.sa3 = as[3]; k.sa4 = as[4]; k.sa5 = as[5];
-            k.sb0 = bs[0]; k.sb1 = bs[1]; k.sb2 = bs[2]; k.sb3 = bs[3]; k.sb4 = bs[4]; k.sb5 = bs[5];
+            k.setStridesA(as);
+            k.setStridesB(bs);
             k.i0 = op.ordinal();
             k.i1 = sa ? 1 : 0;
             k.i2 = sb ? 1 : 0;
@@ -138,8 +138,8 @@ final class DeviceLayoutOps {
         base.space(space);
         int[] ss = DeviceOps.padded(srcStrides, 0);
         int[] ds = DeviceOps.padded(dstStrides, 0);
-        k.sa0 = ss[0]; k.sa1 = ss[1]; k.sa2 = ss[2]; k.sa3 = ss[3]; k.sa4 = ss[4]; k.sa5 = ss[5];
-        k.sy0 = ds[0]; k.sy1 = ds[1]; k.sy2 = ds[2]; k.sy3 = ds[3]; k.sy4 = ds[4]; k.sy5 = ds[5];
+        k.setStridesA(ss);
+        k.setStridesY(ds);
         k.oa = x.offset + srcOffset;
         k.oy = y.offset + dstOffset;
         arena.launch(ArenaKernel.COPY6_F, space.size(), what);

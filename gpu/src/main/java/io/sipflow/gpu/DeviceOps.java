@@ -54,8 +54,8 @@ final class DeviceOps {
             space(out);
             int[] as = broadcastStrides(a.shape(), out);
             int[] bs = broadcastStrides(b.shape(), out);
-            k.sa0 = as[0]; k.sa1 = as[1]; k.sa2 = as[2]; k.sa3 = as[3]; k.sa4 = as[4]; k.sa5 = as[5];
-            k.sb0 = bs[0]; k.sb1 = bs[1]; k.sb2 = bs[2]; k.sb3 = bs[3]; k.sb4 = bs[4]; k.sb5 = bs[5];
+            k.setStridesA(as);
+            k.setStridesB(bs);
             k.i0 = op.ordinal();
             k.i1 = sa ? 1 : 0;
             k.i2 = sb ? 1 : 0;
@@ -111,51 +111,20 @@ final class DeviceOps {
      * the sum runs in the input's order, accumulated in double.
      */
     Tensor reduce(ReduceOp op, Tensor a, int[] axes) {
-        int[] dims = a.shape().dims();
-        int[] strides = a.shape().strides();
-        int[] outDims = dims.clone();
-        int[] kept = new int[DIMS];
-        int[] keptStrides = new int[DIMS];
-        int[] red = new int[DIMS];
-        int[] redStrides = new int[DIMS];
-        java.util.Arrays.fill(kept, 1);
-        java.util.Arrays.fill(red, 1);
-        boolean[] reduced = new boolean[dims.length];
+        int[][] split = splitAxes(a.shape(), axes);
+        int[] outDims = a.shape().dims();
         for (int ax : axes) {
-            reduced[ax] = true;
             outDims[ax] = 1;
-        }
-        int nk = 0;
-        int nr = 0;
-        for (int i = 0; i < dims.length; i++) {
-            if (reduced[i]) {
-                nr++;
-            } else {
-                nk++;
-            }
-        }
-        int ik = DIMS - nk;
-        int ir = DIMS - nr;
-        for (int i = 0; i < dims.length; i++) {
-            if (reduced[i]) {
-                red[ir] = dims[i];
-                redStrides[ir++] = strides[i];
-            } else {
-                kept[ik] = dims[i];
-                keptStrides[ik++] = strides[i];
-            }
         }
         Shape out = Shape.of(outDims);
         synchronized (arena) {
             DeviceTensor da = on(a);
             DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
             ArenaKernel k = arena.kernel;
-            k.r0 = kept[0]; k.r1 = kept[1]; k.r2 = kept[2]; k.r3 = kept[3]; k.r4 = kept[4]; k.r5 = kept[5];
-            k.sa0 = keptStrides[0]; k.sa1 = keptStrides[1]; k.sa2 = keptStrides[2];
-            k.sa3 = keptStrides[3]; k.sa4 = keptStrides[4]; k.sa5 = keptStrides[5];
-            k.sb0 = red[0]; k.sb1 = red[1]; k.sb2 = red[2]; k.sb3 = red[3]; k.sb4 = red[4]; k.sb5 = red[5];
-            k.sy0 = redStrides[0]; k.sy1 = redStrides[1]; k.sy2 = redStrides[2];
-            k.sy3 = redStrides[3]; k.sy4 = redStrides[4]; k.sy5 = redStrides[5];
+            k.setSpace(split[0]);
+            k.setStridesA(split[1]);
+            k.setStridesB(split[2]);
+            k.setStridesY(split[3]);
             k.i0 = op == ReduceOp.SUM ? 0 : 1;
             k.i1 = out.size() == 0 ? 0 : a.size() / out.size();
             k.oa = da.offset;
@@ -165,6 +134,36 @@ final class DeviceOps {
             Reference.reachabilityFence(da);
             return Tensor.onDevice(out, y);
         }
+    }
+
+    /**
+     * The kept axes' sizes and strides, and the reduced axes' sizes and strides, each right-aligned in six entries
+     * (sizes padded with 1, strides with 0), keeping the axes' order.
+     */
+    static int[][] splitAxes(Shape shape, int[] axes) {
+        int[] dims = shape.dims();
+        int[] strides = shape.strides();
+        boolean[] reduced = new boolean[dims.length];
+        int nr = 0;
+        for (int ax : axes) {
+            reduced[ax] = true;
+            nr++;
+        }
+        int[][] r = {new int[DIMS], new int[DIMS], new int[DIMS], new int[DIMS]};
+        java.util.Arrays.fill(r[0], 1);
+        java.util.Arrays.fill(r[2], 1);
+        int ik = DIMS - (dims.length - nr);
+        int ir = DIMS - nr;
+        for (int i = 0; i < dims.length; i++) {
+            if (reduced[i]) {
+                r[2][ir] = dims[i];
+                r[3][ir++] = strides[i];
+            } else {
+                r[0][ik] = dims[i];
+                r[1][ik++] = strides[i];
+            }
+        }
+        return r;
     }
 
     Tensor matmul(Tensor a, Tensor b) {
@@ -304,7 +303,7 @@ final class DeviceOps {
     void space(Shape s) {
         int[] r = padded(s.dims(), 1);
         ArenaKernel k = arena.kernel;
-        k.r0 = r[0]; k.r1 = r[1]; k.r2 = r[2]; k.r3 = r[3]; k.r4 = r[4]; k.r5 = r[5];
+        k.setSpace(r);
     }
 
     /** Strides of {@code in} over the iteration space {@code out} (NumPy broadcasting: 0 along stretched dims). */
