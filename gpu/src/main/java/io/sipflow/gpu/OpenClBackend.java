@@ -171,9 +171,10 @@ public final class OpenClBackend implements Backend {
         return host.cast(x, dtype);
     }
 
+    /** On the host for a single host value (a divisor's square in div's VJP): no upload for one number. */
     @Override
     public Tensor unary(UnaryOp op, Tensor a, double param) {
-        return f32(a) ? ops.unary(op, a, param) : host.unary(op, a, param);
+        return f32(a) && !DeviceOps.hostScalar(a) ? ops.unary(op, a, param) : host.unary(op, a, param);
     }
 
     @Override
@@ -183,7 +184,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Tensor reduce(ReduceOp op, Tensor a, int[] axes) {
-        if (f32(a) && DeviceOps.fits(a.shape()) && a.size() > 0) {
+        if (f32(a) && DeviceOps.fits(a.shape()) && a.size() > 0 && !DeviceOps.hostScalar(a)) {
             return ops.reduce(op, a, axes);
         }
         return host.reduce(op, a, axes);
