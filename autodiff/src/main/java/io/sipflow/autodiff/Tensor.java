@@ -20,20 +20,22 @@ import java.util.SplittableRandom;
  *
  * <p>The instance methods are a fluent front for the op families in {@code io.sipflow.autodiff.ops}, where each
  * op's forward and VJP stand side by side.
+ *
+ * <p>Values live in a host array, or on a device when a backend keeps them there ({@link #onDevice},
+ * {@link DeviceValues}); the first host read ({@link #floatData()}, {@link #getFlat}, printing, a host-only op)
+ * copies them over once, and the tensor keeps the copy. Either way the values never change.
  */
 public final class Tensor {
     private final Shape shape;
     private final DType dtype;
-    private final float[] floats;   // non-null iff dtype == FLOAT32
-    private final double[] doubles; // non-null iff dtype == FLOAT64
+    private final Storage storage;  // host array and/or device copy of the values, shared by views
     private final Node node;        // how this tensor was computed, or null
     private final boolean variable; // a leaf that gradients are taken with respect to
 
-    private Tensor(Shape shape, DType dtype, float[] floats, double[] doubles, Node node, boolean variable) {
+    private Tensor(Shape shape, DType dtype, Storage storage, Node node, boolean variable) {
         this.shape = shape;
         this.dtype = dtype;
-        this.floats = floats;
-        this.doubles = doubles;
+        this.storage = storage;
         this.node = node;
         this.variable = variable;
     }
@@ -46,13 +48,22 @@ public final class Tensor {
      */
     public static Tensor wrap(Shape shape, float[] data) {
         checkLength(shape, data.length);
-        return new Tensor(shape, DType.FLOAT32, data, null, null, false);
+        return new Tensor(shape, DType.FLOAT32, new Storage(data, null, null), null, false);
     }
 
     /** As {@link #wrap(Shape, float[])}, for FLOAT64. */
     public static Tensor wrap(Shape shape, double[] data) {
         checkLength(shape, data.length);
-        return new Tensor(shape, DType.FLOAT64, null, data, null, false);
+        return new Tensor(shape, DType.FLOAT64, new Storage(null, data, null), null, false);
+    }
+
+    /**
+     * A tensor whose values a backend holds on a device ({@link DeviceValues}); they are copied to the host only
+     * when something reads them ({@link #floatData()}, {@link #getFlat}, printing, ...). For backends.
+     */
+    public static Tensor onDevice(Shape shape, DeviceValues values) {
+        checkLength(shape, values.size());
+        return new Tensor(shape, values.dtype(), new Storage(null, null, values), null, false);
     }
 
     /** A tensor of the given shape holding a copy of {@code values}, in the default type (see {@link Precision}). */
@@ -190,6 +201,7 @@ public final class Tensor {
      * are values, and other tensors may share the array.
      */
     public float[] floatData() {
+        float[] floats = storage.floats();
         if (floats == null) {
             throw new IllegalStateException("floatData() on a " + dtype + " tensor of shape " + shape
                     + "; use doubleData() or to(DType.FLOAT32)");
@@ -199,6 +211,7 @@ public final class Tensor {
 
     /** The backing array of a FLOAT64 tensor, shared (see {@link #floatData()}). */
     public double[] doubleData() {
+        double[] doubles = storage.doubles();
         if (doubles == null) {
             throw new IllegalStateException("doubleData() on a " + dtype + " tensor of shape " + shape
                     + "; use floatData() or to(DType.FLOAT64)");
@@ -208,7 +221,38 @@ public final class Tensor {
 
     /** Element at flat (row-major) index {@code i}, widened to double. */
     public double getFlat(int i) {
-        return floats != null ? floats[i] : doubles[i];
+        return dtype == DType.FLOAT32 ? storage.floats()[i] : storage.doubles()[i];
+    }
+
+    /**
+     * The device copy of the values, or null while they live only on the host. A backend compares
+     * {@link DeviceValues#holder()} (or the object's class) with itself to decide whether it can use it as is.
+     */
+    public DeviceValues deviceValues() {
+        return storage.device();
+    }
+
+    /** False while the values live only on a device (no host copy made yet); reading them makes one. */
+    public boolean isOnHost() {
+        return storage.onHost();
+    }
+
+    /**
+     * Records {@code copy} as this host tensor's device mirror (same values, uploaded by a backend), so later ops
+     * on that backend need not upload it again. Values never change; views of this tensor share the mirror.
+     */
+    public void mirrorOnDevice(DeviceValues copy) {
+        if (copy.dtype() != dtype || copy.size() != size()) {
+            throw new IllegalArgumentException("mirrorOnDevice: a " + copy.dtype() + " copy of " + copy.size()
+                    + " values for a " + dtype + " tensor of shape " + shape);
+        }
+        storage.mirror(copy);
+    }
+
+    /** The same values (shared, wherever they live) in another shape of equal size, as a constant. */
+    public Tensor viewAs(Shape newShape) {
+        checkLength(newShape, size());
+        return new Tensor(newShape, dtype, storage, null, false);
     }
 
     /** Element at the given multi-index, widened to double. */
@@ -238,6 +282,8 @@ public final class Tensor {
 
     /** A fresh copy of all values as doubles. */
     public double[] toDoubleArray() {
+        double[] doubles = storage.doubles();
+        float[] floats = storage.floats();
         if (doubles != null) {
             return doubles.clone();
         }
@@ -250,6 +296,8 @@ public final class Tensor {
 
     /** A fresh copy of all values as floats (rounded if FLOAT64). */
     public float[] toFloatArray() {
+        float[] floats = storage.floats();
+        double[] doubles = storage.doubles();
         if (floats != null) {
             return floats.clone();
         }
@@ -266,7 +314,7 @@ public final class Tensor {
      * The same values as a leaf that gradients can be taken with respect to. Shares storage; cuts any history.
      */
     public Tensor variable() {
-        return new Tensor(shape, dtype, floats, doubles, null, true);
+        return new Tensor(shape, dtype, storage, null, true);
     }
 
     /**
@@ -274,7 +322,7 @@ public final class Tensor {
      * {@link #stopGradient()}, which shows in {@link Graph#toDot}; this is for kernels and optimizers.
      */
     public Tensor constant() {
-        return node == null && !variable ? this : new Tensor(shape, dtype, floats, doubles, null, false);
+        return node == null && !variable ? this : new Tensor(shape, dtype, storage, null, false);
     }
 
     /** True for variables and for everything computed from one (outside {@link Autodiff#noGrad()}). */
@@ -294,7 +342,7 @@ public final class Tensor {
 
     /** This tensor's values with a graph node attached; used by {@link Graph#record}. */
     Tensor withNode(Node n) {
-        return new Tensor(shape, dtype, floats, doubles, n, false);
+        return new Tensor(shape, dtype, storage, n, false);
     }
 
     /** Same values, no gradient flows back (a recorded identity whose VJP is zero). Alias of {@link #detach()}. */

@@ -7,8 +7,8 @@ import com.aparapi.device.OpenCLDevice;
  * output element, summing in double in the order of {@code ReferenceConv.forward} (bias, then c, u, v):
  * <pre>  y[n,o,i,j] = b[o] + Σ_c Σ_{u,v} w[o,c,u,v] · x[n,c, i+u−p, j+v−p]  </pre>
  * with indices wrapped (CIRCULAR) or terms outside the image dropped (ZERO). The backend also runs the gradient
- * with respect to x through this kernel, with flipped, transposed weights. {@link ConvF32Kernel} is the same code
- * for floats (see there).
+ * with respect to x through this kernel, with flipped, transposed weights. FLOAT32 convolutions run in
+ * {@link ArenaKernel} on resident tensors; this per-call kernel copies its inputs in and its result out.
  */
 final class ConvF64Kernel extends DeviceKernel {
     double[] x = new double[1];
@@ -74,15 +74,15 @@ final class ConvF64Kernel extends DeviceKernel {
                                   int wd, int o, int k, boolean circular, String what) {
         if (x != this.x) {
             this.x = x;
-            put(x);
+            putCounted(x);
         }
         if (w != this.w) {
             this.w = w;
-            put(w);
+            putCounted(w);
         }
         if (bias != null && bias != this.bias) {
             this.bias = bias;
-            put(bias);
+            putCounted(bias);
         }
         this.hasBias = bias == null ? 0 : 1;
         this.c = c;
@@ -94,7 +94,7 @@ final class ConvF64Kernel extends DeviceKernel {
         this.total = n * o * h * wd;
         this.y = new double[total];
         Launch.run(this, device, total, what);
-        get(y);
+        getCounted(y);
         return y;
     }
 }

@@ -7,7 +7,7 @@ import com.aparapi.device.OpenCLDevice;
  * and batch element (so a 3×3×16×16 layer still has thousands of work items):
  * <pre>  part[(o,c,u,v), n] = Σ_{i,j} gy[n,o,i,j] · x[n,c, i+u−p, j+v−p]  </pre>
  * summed in double over i, j in order; the caller adds the partials over n. Indices as in {@link ConvF64Kernel}.
- * {@link ConvWeightGradF32Kernel} is the same code for floats.
+ * FLOAT32 runs in {@link ArenaKernel} on resident tensors; this per-call kernel copies its inputs in and out.
  */
 final class ConvWeightGradF64Kernel extends DeviceKernel {
     double[] gy = new double[1];
@@ -69,11 +69,11 @@ final class ConvWeightGradF64Kernel extends DeviceKernel {
                                   int k, boolean circular) {
         if (gy != this.gy) {
             this.gy = gy;
-            put(gy);
+            putCounted(gy);
         }
         if (x != this.x) {
             this.x = x;
-            put(x);
+            putCounted(x);
         }
         this.n = n;
         this.c = c;
@@ -84,7 +84,7 @@ final class ConvWeightGradF64Kernel extends DeviceKernel {
         this.total = o * c * k * k * n;
         this.part = new double[total];
         Launch.run(this, device, total, "conv2dBackwardWeight float64");
-        get(part);
+        getCounted(part);
         return part;
     }
 }

@@ -1,5 +1,6 @@
 package io.sipflow.gpu;
 
+import io.sipflow.autodiff.backend.Transfers;
 import com.aparapi.Kernel;
 
 /**
@@ -9,6 +10,40 @@ import com.aparapi.Kernel;
 abstract class DeviceKernel extends Kernel {
     int[] ran = new int[1];
     int stamp;
+
+    private long puts;
+    private long gets;
+    private long bytes;
+
+    /** {@code put}, counted (the stamp read-back of {@link Launch#run} is not: it is part of every launch). */
+    void putCounted(float[] a) {
+        put(a);
+        puts++;
+        bytes += 4L * a.length;
+    }
+
+    void putCounted(double[] a) {
+        put(a);
+        puts++;
+        bytes += 8L * a.length;
+    }
+
+    void getCounted(float[] a) {
+        get(a);
+        gets++;
+        bytes += 4L * a.length;
+    }
+
+    void getCounted(double[] a) {
+        get(a);
+        gets++;
+        bytes += 8L * a.length;
+    }
+
+    /** The copies this kernel made through the counted methods. */
+    synchronized Transfers transfers() {
+        return new Transfers(puts, gets, bytes);
+    }
 
     /** Call first in {@code run()}. */
     void markRan(int gid) {

@@ -1,5 +1,6 @@
 package io.sipflow.gpu;
 
+import com.aparapi.Kernel;
 import com.aparapi.Range;
 import com.aparapi.device.OpenCLDevice;
 import com.aparapi.internal.kernel.KernelDeviceProfile;
@@ -32,39 +33,79 @@ final class Launch {
      * {@code >= total}) on {@code device}, then verifies that it ran there.
      */
     static void run(DeviceKernel kernel, OpenCLDevice device, int total, String what) {
-        int local = Math.max(1, Math.min(GROUP, device.getMaxWorkGroupSize()));
-        int global = (total + local - 1) / local * local;
         int stamp = STAMPS.incrementAndGet();
         kernel.stamp = stamp;
+        execute(kernel, device, total, what);
         try {
-            kernel.execute(Range.create(device, global, local));
             kernel.get(kernel.ran);
-        } catch (RuntimeException | AssertionError e) {
-            // Aparapi's fallback path throws AssertionError ("user supplied Device incompatible ...") when a
-            // kernel pinned to a device cannot be translated or compiled: report it as this backend's failure.
-            throw new IllegalStateException("opencl backend: kernel " + what + " (" + kernel.getClass().getSimpleName()
-                    + ") did not run on OpenCL device " + OpenClDevices.describe(device) + ": Aparapi failed with "
-                    + e, e);
+        } catch (RuntimeException e) {
+            throw notOnDevice(kernel, device, what, "Aparapi failed with " + e + "; ");
         }
         verify(kernel, device, stamp, what);
     }
 
+    /**
+     * Runs {@code kernel} over {@code total} work items on {@code device} and checks Aparapi's records (not the
+     * device: that would cost a transfer) that it ran there; {@link DeviceArena} checks its launch count on each
+     * read-back instead.
+     */
+    static void execute(Kernel kernel, OpenCLDevice device, int total, String what) {
+        int local = Math.max(1, Math.min(GROUP, device.getMaxWorkGroupSize()));
+        int global = Math.max(1, (total + local - 1) / local) * local;
+        try {
+            kernel.execute(Range.create(device, global, local));
+        } catch (RuntimeException | AssertionError e) {
+            // Aparapi's fallback path throws AssertionError ("user supplied Device incompatible ...") when a
+            // kernel pinned to a device cannot be translated or compiled: report it as this backend's failure.
+            IllegalStateException failure = notOnDevice(kernel, device, what, "Aparapi failed with " + e + "; ");
+            failure.initCause(e);
+            throw failure;
+        }
+        String problem = profileProblem(kernel, device);
+        if (problem != null) {
+            throw notOnDevice(kernel, device, what, problem);
+        }
+    }
+
     /** Throws unless {@code kernel}'s last launch, stamped {@code stamp}, ran as OpenCL on {@code device}. */
     static void verify(DeviceKernel kernel, OpenCLDevice device, int stamp, String what) {
-        KernelProfile profile = KernelManager.instance().getProfile(kernel.getClass());
-        KernelDeviceProfile last = profile.getLastDeviceProfile();
-        boolean lastOnDevice = last != null && last == profile.getDeviceProfile(device);
         boolean stamped = kernel.ran[0] == stamp;
-        boolean failed = KernelManager.instance().getPreferences(kernel).getFailedDevices().contains(device);
-        if (!stamped || !lastOnDevice || failed) {
-            throw new IllegalStateException("opencl backend: kernel " + what + " (" + kernel.getClass().getSimpleName()
-                    + ") did not run on OpenCL device " + OpenClDevices.describe(device) + ": "
-                    + (stamped ? "" : "the launch left no trace on the device (skipped); ")
-                    + (lastOnDevice ? "" : "Aparapi last ran this kernel on "
-                            + (last == null ? "no device" : String.valueOf(last)) + "; ")
-                    + (failed ? "Aparapi marked the device failed for this kernel; " : "")
-                    + "run with -Dcom.aparapi.logLevel=WARNING to see Aparapi's reason (e.g. an OpenCL compile error,"
-                    + " or no fp64 support for a FLOAT64 kernel).");
+        String profile = stamped ? profileProblem(kernel, device) : null;
+        if (!stamped || profile != null) {
+            throw notOnDevice(kernel, device, what, (stamped ? "" : "the launch left no trace on the device (skipped); ")
+                    + (profile == null ? "" : profile));
         }
+    }
+
+    /**
+     * Why Aparapi's records say {@code kernel}'s last launch did not run as OpenCL on {@code device}, or null if they
+     * say it did: its profile names another device (a Java fallback) or it marked the device failed for the class.
+     */
+    static String profileProblem(Kernel kernel, OpenCLDevice device) {
+        KernelProfile profile = KernelManager.instance().getProfile(kernel.getClass());
+        if (profile == null) {
+            return "Aparapi has no record of running this kernel class; ";
+        }
+        KernelDeviceProfile last;
+        try {
+            last = profile.getLastDeviceProfile();
+        } catch (NullPointerException e) { // Aparapi 3.0.2 before the class's first launch on this thread
+            return "Aparapi has no record of running this kernel class; ";
+        }
+        boolean lastOnDevice = last != null && last == profile.getDeviceProfile(device);
+        boolean failed = KernelManager.instance().getPreferences(kernel).getFailedDevices().contains(device);
+        if (lastOnDevice && !failed) {
+            return null;
+        }
+        return (lastOnDevice ? "" : "Aparapi last ran this kernel on " + (last == null ? "no device" : String.valueOf(last))
+                + "; ") + (failed ? "Aparapi marked the device failed for this kernel; " : "");
+    }
+
+    /** The exception for a launch that did not run on the device, with how to find Aparapi's reason. */
+    static IllegalStateException notOnDevice(Kernel kernel, OpenCLDevice device, String what, String why) {
+        return new IllegalStateException("opencl backend: kernel " + what + " (" + kernel.getClass().getSimpleName()
+                + ") did not run on OpenCL device " + OpenClDevices.describe(device) + ": " + why
+                + "run with -Dcom.aparapi.logLevel=WARNING to see Aparapi's reason (e.g. an OpenCL compile error,"
+                + " or no fp64 support for a FLOAT64 kernel).");
     }
 }

@@ -5,7 +5,7 @@ import com.aparapi.device.OpenCLDevice;
 /**
  * Batched matrix product in FLOAT64, one work item per output element, summing in double over p in order:
  * <pre>  z[b,i,j] = Σ_p a[b,i,p] · y[b,p,j]  </pre>
- * {@link MatmulF32Kernel} is the same code for floats (Aparapi kernels cannot be generic).
+ * FLOAT32 runs in {@link ArenaKernel} on resident tensors; this per-call kernel copies its inputs in and out.
  */
 final class MatmulF64Kernel extends DeviceKernel {
     double[] a = new double[1];
@@ -38,11 +38,11 @@ final class MatmulF64Kernel extends DeviceKernel {
     synchronized double[] multiply(OpenCLDevice device, double[] a, double[] y, int batch, int m, int k, int n) {
         if (a != this.a) {
             this.a = a;
-            put(a);
+            putCounted(a);
         }
         if (y != this.y) {
             this.y = y;
-            put(y);
+            putCounted(y);
         }
         this.m = m;
         this.k = k;
@@ -50,7 +50,7 @@ final class MatmulF64Kernel extends DeviceKernel {
         this.total = batch * m * n;
         this.z = new double[total];
         Launch.run(this, device, total, "matmul float64");
-        get(z);
+        getCounted(z);
         return z;
     }
 }

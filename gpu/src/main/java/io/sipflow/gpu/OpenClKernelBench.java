@@ -53,12 +53,12 @@ public final class OpenClKernelBench {
             Tensor a = random(rng, dtype, 1, mm, mm);
             Tensor b = random(rng, dtype, 1, mm, mm);
             double convFlops = 2.0 * batch * filters * filters * 9 * size * size;
-            // host↔device traffic per call: inputs in, result out (MB)
+            // host↔device traffic per call, MB: inputs in, result out (FLOAT32 results stay resident: an upper bound)
             double mb = dtype.bytes() / 1e6;
             double act = (double) batch * filters * size * size;
             double weights = filters * filters * 9.0;
             Shape wShape = w.shape();
-            // fresh(t): a new array per call, as in training, so no input is already resident on the device
+            // fresh(t): a new host tensor per call, so every input is uploaded (in training they are resident)
             row("conv2d", dtype, convFlops, (2 * act + weights + filters) * mb, reps, withCpu, be -> () -> {
                 Tensor xi = fresh(x), wi = fresh(w), bi = fresh(bias);
                 return () -> be.conv2d(xi, wi, bi, Padding.CIRCULAR);

@@ -1,15 +1,67 @@
 /**
- * The OpenCL backend: Aparapi kernels for the compute-bound ops (batched matmul, 2-D convolution forward and both
- * gradients) in FLOAT32 and FLOAT64, on a real OpenCL device only (a GPU, or PoCL's CPU device in CI).
+ * The OpenCL backend: Aparapi kernels on one OpenCL device (a GPU, or PoCL's CPU device in CI), with tensors that
+ * stay in device memory between ops.
  * <pre>
  *   Backends.named("opencl") ─ OpenClBackendProvider ─ OpenClBackend.create(filter)
  *                                 OpenClDevices.select: GPU ▸ accelerator ▸ CPU device, or throw
- *   matmul ──────────────────▶ Matmul{F32,F64}Kernel ─────────┐
- *   conv2d, backward data ───▶ Conv{F32,F64}Kernel ───────────┼─▶ Launch.run: execute on the device,
- *   backward weight ─────────▶ ConvWeightGrad{F32,F64}Kernel ─┘   then prove it ran there
- *   elementwise, reduce, where ▶ CpuBackend (host)
+ *   FLOAT32 ops ─▶ DeviceOps / DeviceImageOps / DeviceLayoutOps ─▶ DeviceArena.launch ─▶ ArenaKernel (op code)
+ *                   find inputs' ranges (upload a host tensor once)    allocate result range   one run() for all ops
+ *                                                                      ◀── Tensor.onDevice(shape, DeviceTensor)
+ *   host reads (floatData, getFlat, printing, a host-only op) ─▶ DeviceTensor.readFloats ─▶ one counted read-back
+ *   FLOAT64: matmul, conv ─▶ {Matmul,Conv,ConvWeightGrad}F64Kernel (copies in and out per call, counted);
+ *            elementwise on resident operands ─▶ ArenaKernel; everything else ─▶ CpuBackend on the host
  * </pre>
- * Each kernel exists twice, once per element type, because Aparapi translates the bytecode of one concrete
- * {@code run()} and has no generics over float/double.
+ *
+ * <p><b>Residency design.</b> Aparapi gives every {@code Kernel} object its own device buffers, one per array
+ * field, so two kernel classes cannot share data on the device. Hence one kernel class, {@link ArenaKernel}, owns
+ * two arenas, a {@code float[]} and a {@code double[]}, in explicit buffer mode ({@code setExplicit(true)}: Aparapi
+ * copies an array only on {@code put}/{@code get}). Every resident tensor is a range of an arena
+ * ({@link DeviceTensor}: offset and size); every op is one launch of the same kernel with an op code, the ranges'
+ * offsets and its shape parameters as scalar kernel arguments, so a result is the next op's input in place. The
+ * arenas are put once when the backend is created; after that the only copies are
+ * <ul>
+ *   <li>an upload of a host tensor (through a staging array field, then a copy kernel into its range; the copy is
+ *   remembered on the tensor, {@link io.sipflow.autodiff.Tensor#mirrorOnDevice}, so it is sent once);</li>
+ *   <li>a read-back when the host needs values ({@link io.sipflow.autodiff.Tensor} materialises on its first host
+ *   read and keeps the copy);</li>
+ *   <li>arena growth: when no free range fits, even after asking the JVM to collect dead tensors (whose ranges come
+ *   back through phantom references), the arena is read back, doubled and put again (first steps only);</li>
+ *   <li>the per-call FLOAT64 matmul and convolution kernels.</li>
+ * </ul>
+ * Host scalars (the 0.5 of a loss, a mean's 1/n) travel as launch arguments, not buffers. {@link DeviceArena}
+ * counts every copy ({@code OpenClBackend.transfers()}; {@code ./sipflow bench --backend opencl} prints them per
+ * SIP step). On PoCL a SIP step moves h2d=3 d2h=1 (98 KB) at batch 8, 32×32: the network input, the observation
+ * mean and the gradient that comes back from the FLOAT64 physics go up, the prediction comes down; the U-Net's
+ * forward and backward, batch-norm statistics and running averages, and Adam (moments as FLOAT64 tensors) stay on
+ * the device. The count does not depend on batch or grid size.
+ *
+ * <p><b>Proof of execution.</b> Aparapi 3.0.2 does not throw when OpenCL fails (it falls back to Java or skips
+ * the launch). After every launch {@link Launch} checks Aparapi's records (last device, failed devices); reading
+ * the device would cost a transfer per op, so instead work item 0 of every launch counts launches in element 0 of
+ * the float arena, and each read-back returns that count with the values: a mismatch names the launches that did
+ * not run. A skipped launch is therefore reported at the next read-back, not at the launch.
+ *
+ * <p><b>Verified on PoCL, and what PoCL cannot show.</b> The tests count transfers around chains of ops (none
+ * until a read), check that a host tensor is uploaded once, that dropped tensors' ranges come back, every op
+ * against the CPU backend, and 20 SIP steps against the CPU. PoCL's CPU device uses the Java array itself as the
+ * buffer ({@code CL_MEM_USE_HOST_PTR}, which Aparapi always sets): a kernel's results appear in the host arena
+ * without a {@code get}. So on PoCL "resident" means "no copy was made", which the counts prove; that a discrete
+ * GPU keeps its own copy correct between launches rests on Aparapi's explicit mode, untested here without one.
+ *
+ * <p><b>Limits.</b>
+ * <ul>
+ *   <li>Aparapi rebuilds a buffer from the host array if the JVM moved the array. The arenas are at least 32 MiB,
+ *   which G1 (the default collector) allocates as humongous objects and does not move; with another collector a
+ *   discrete GPU could lose its values when the arena moves.</li>
+ *   <li>The arenas also live in the Java heap (the host side of {@code CL_MEM_USE_HOST_PTR}): the opencl backend
+ *   needs heap for the step's live tensors twice over; the launcher's heap plan is sized for the CPU backend (at
+ *   the seed configuration run with {@code SIPFLOW_JAVA_OPTS=-Xmx6g}). Offsets are ints: 2^31 values per arena.</li>
+ *   <li>{@link ArenaKernel} needs fp64 for all its ops (elementwise ops compute in double like the CPU backend).</li>
+ *   <li>Batch-norm sums run one work item per channel, and the weight gradient one per (weight, batch element):
+ *   correct and deterministic, but little parallelism for a GPU. No kernel uses local memory or tiling.</li>
+ *   <li>FLOAT64 networks (gradient checks) run matmul and convolutions through the per-call kernels and most other
+ *   ops on the host: correct, with copies per op.</li>
+ *   <li>All ops share one arena lock: one thread drives the device at a time.</li>
+ * </ul>
  */
 package io.sipflow.gpu;

@@ -36,9 +36,9 @@ class OpenClBackendTest {
     /** Aparapi's silent skip (no exception, nothing run) must be caught by the check after every launch. */
     @Example
     void verifyRejectsALaunchThatLeftNoStamp() {
-        MatmulF32Kernel neverRun = new MatmulF32Kernel();
+        MatmulF64Kernel neverRun = new MatmulF64Kernel();
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> Launch.verify(neverRun, OpenClTestBackend.get().device(), 12345, "matmul float32"));
+                () -> Launch.verify(neverRun, OpenClTestBackend.get().device(), 12345, "matmul float64"));
         assertTrue(e.getMessage().contains("did not run on OpenCL device"), e.getMessage());
         assertTrue(e.getMessage().contains("left no trace"), e.getMessage());
     }

@@ -2,6 +2,9 @@ package io.sipflow.nn;
 
 import io.sipflow.autodiff.Gradients;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.AdamLoop;
+import io.sipflow.autodiff.backend.Backend;
+import io.sipflow.autodiff.backend.Backends;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +19,9 @@ import java.util.Map;
  * θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
  * </pre>
  * Defaults β₁ = 0.9, β₂ = 0.999 and ε = 1e-7, PhiFlow's default (PyTorch's is 1e-8). Moments are kept in double
- * and each new θ is rounded once to the parameter's type.
+ * and each new θ is rounded once to the parameter's type. The update runs where the parameter lives: each step is
+ * one {@link Backend#adamUpdate} per parameter on the current backend, and the moments are FLOAT64 tensors that
+ * stay there too (on the OpenCL device, nothing crosses to the host).
  */
 public final class Adam implements Optimizer {
     public static final double DEFAULT_BETA1 = 0.9;
@@ -28,8 +33,8 @@ public final class Adam implements Optimizer {
     private final double beta1;
     private final double beta2;
     private final double eps;
-    private final double[][] m;
-    private final double[][] v;
+    private final Tensor[] m; // FLOAT64, each of its parameter's shape
+    private final Tensor[] v;
     private long t;
 
     public Adam(List<Parameter> params, double lr) {
@@ -46,11 +51,11 @@ public final class Adam implements Optimizer {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
-        this.m = new double[this.params.size()][];
-        this.v = new double[this.params.size()][];
+        this.m = new Tensor[this.params.size()];
+        this.v = new Tensor[this.params.size()];
         for (int i = 0; i < this.params.size(); i++) {
-            m[i] = new double[this.params.get(i).value().size()];
-            v[i] = new double[m[i].length];
+            m[i] = AdamLoop.zeroMoment(this.params.get(i).value());
+            v[i] = m[i];
         }
     }
 
@@ -61,20 +66,15 @@ public final class Adam implements Optimizer {
             grads[i] = Optimizer.gradientOf("Adam", params.get(i), gradients); // all found before any update
         }
         t++;
-        double correction1 = 1 - Math.pow(beta1, t);
-        double correction2 = 1 - Math.pow(beta2, t);
+        Backend.AdamStep settings = new Backend.AdamStep(lr, beta1, beta2, eps, 1 - Math.pow(beta1, t),
+                1 - Math.pow(beta2, t));
+        Backend backend = Backends.current();
         for (int i = 0; i < grads.length; i++) {
             Parameter p = params.get(i);
-            double[] g = grads[i].toDoubleArray();
-            double[] theta = p.value().toDoubleArray();
-            double[] mi = m[i];
-            double[] vi = v[i];
-            for (int e = 0; e < theta.length; e++) {
-                mi[e] = beta1 * mi[e] + (1 - beta1) * g[e];
-                vi[e] = beta2 * vi[e] + (1 - beta2) * g[e] * g[e];
-                theta[e] -= lr * (mi[e] / correction1) / (Math.sqrt(vi[e] / correction2) + eps);
-            }
-            p.set(Tensor.of(p.dtype(), p.shape(), theta));
+            Backend.AdamState next = backend.adamUpdate(p.value(), grads[i].constant(), m[i], v[i], settings);
+            m[i] = next.m();
+            v[i] = next.v();
+            p.set(next.param());
         }
     }
 
@@ -92,16 +92,30 @@ public final class Adam implements Optimizer {
     public Map<String, Tensor> state() {
         Map<String, Tensor> s = new LinkedHashMap<>();
         s.put("adam.t", OptimizerState.scalar(t));
-        OptimizerState.put(s, "adam.m", params, m);
-        OptimizerState.put(s, "adam.v", params, v);
+        OptimizerState.put(s, "adam.m", params, hostCopy(m));
+        OptimizerState.put(s, "adam.v", params, hostCopy(v));
         return s;
     }
 
     @Override
     public void loadState(Map<String, Tensor> state) {
         Tensor steps = OptimizerState.require(state, "adam.t", io.sipflow.autodiff.Shape.scalar());
-        OptimizerState.get(state, "adam.m", params, m);
-        OptimizerState.get(state, "adam.v", params, v);
+        double[][] mm = new double[params.size()][];
+        double[][] vv = new double[params.size()][];
+        OptimizerState.get(state, "adam.m", params, mm);
+        OptimizerState.get(state, "adam.v", params, vv);
+        for (int i = 0; i < params.size(); i++) {
+            m[i] = Tensor.wrap(params.get(i).shape(), mm[i]);
+            v[i] = Tensor.wrap(params.get(i).shape(), vv[i]);
+        }
         t = (long) steps.item();
+    }
+
+    private static double[][] hostCopy(Tensor[] moments) {
+        double[][] copy = new double[moments.length][];
+        for (int i = 0; i < moments.length; i++) {
+            copy[i] = moments[i].toDoubleArray();
+        }
+        return copy;
     }
 }

@@ -4,6 +4,8 @@ import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Precision;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.Backend;
+import io.sipflow.autodiff.backend.Backends;
 import io.sipflow.autodiff.ops.NormOps;
 
 /**
@@ -86,17 +88,10 @@ public final class BatchNorm2d extends Module {
         if (FROZEN.get()) {
             return r.output();
         }
-        int count = x.size() / channels;
-        double[] mean = runningMean.value().toDoubleArray();
-        double[] var = runningVar.value().toDoubleArray();
-        double[] batchMean = r.mean().toDoubleArray();
-        double[] batchVar = r.variance().toDoubleArray();
-        for (int c = 0; c < channels; c++) {
-            mean[c] = (1 - MOMENTUM) * mean[c] + MOMENTUM * batchMean[c];
-            var[c] = (1 - MOMENTUM) * var[c] + MOMENTUM * batchVar[c] * count / (count - 1);
-        }
-        runningMean.set(Tensor.of(runningMean.dtype(), runningMean.shape(), mean));
-        runningVar.set(Tensor.of(runningVar.dtype(), runningVar.shape(), var));
+        Backend.RunningStatistics running = Backends.current().batchNormRunningUpdate(runningMean.value(),
+                runningVar.value(), r.mean(), r.variance(), MOMENTUM, x.size() / channels);
+        runningMean.set(running.mean());
+        runningVar.set(running.variance());
         return r.output();
     }
 

@@ -1,6 +1,11 @@
 package io.sipflow.nn;
 
+import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.DType;
+
 import io.sipflow.autodiff.Tensor;
+
+import java.util.Map;
 
 /**
  * A training step met a NaN or an infinity: in the loss, in a parameter's gradient, or in a parameter's updated
@@ -18,6 +23,29 @@ public final class NonFiniteException extends ArithmeticException {
     /** Where the non-finite values were, in words. */
     public String what() {
         return what;
+    }
+
+    /**
+     * Throws for the first of {@code named} tensors that holds a NaN or an infinity, describing it as
+     * {@code prefix + name}. One reduction over all of them comes first, Σ_t Σ(0·t), which is 0 exactly when every
+     * value is finite (0·±∞ and 0·NaN are NaN): a single value is read, so tensors resident on a device are only
+     * copied to the host when something is wrong.
+     */
+    public static void checkAll(String prefix, Map<String, Tensor> named) {
+        Tensor probe = Autodiff.noGrad(() -> {
+            Tensor sum = null;
+            for (Tensor t : named.values()) {
+                Tensor z = t.mul(0).sum().to(DType.FLOAT64);
+                sum = sum == null ? z : sum.add(z);
+            }
+            return sum;
+        });
+        if (probe == null || Double.isFinite(probe.item())) {
+            return;
+        }
+        for (Map.Entry<String, Tensor> e : named.entrySet()) {
+            check(prefix + e.getKey(), e.getValue());
+        }
     }
 
     /** Throws if {@code t} holds a NaN or an infinity, describing it as {@code name} with count and first index. */

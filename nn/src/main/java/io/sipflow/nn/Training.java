@@ -5,6 +5,7 @@ import io.sipflow.autodiff.Gradients;
 import io.sipflow.autodiff.Tensor;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -72,9 +73,11 @@ public final class Training {
      */
     public static void applyUpdate(Module module, Optimizer optimizer, Gradients update) {
         Map<String, Parameter> params = module.namedParameters();
+        Map<String, Tensor> updates = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            NonFiniteException.check("the gradient of " + e.getKey(), update.get(e.getValue().value()));
+            updates.put(e.getKey(), update.get(e.getValue().value()));
         }
+        NonFiniteException.checkAll("the gradient of ", updates);
         List<Tensor> before = new ArrayList<>();
         for (Parameter p : params.values()) {
             before.add(p.value());
@@ -82,9 +85,11 @@ public final class Training {
         Map<String, Tensor> optimizerBefore = optimizer.state();
         optimizer.step(update);
         try {
+            Map<String, Tensor> updated = new LinkedHashMap<>();
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
-                NonFiniteException.check("the updated weight " + e.getKey(), e.getValue().value());
+                updated.put(e.getKey(), e.getValue().value());
             }
+            NonFiniteException.checkAll("the updated weight ", updated);
         } catch (NonFiniteException e) {
             int i = 0;
             for (Parameter p : params.values()) {

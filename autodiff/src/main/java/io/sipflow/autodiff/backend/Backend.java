@@ -20,6 +20,14 @@ public interface Backend {
     /** Short name shown in benchmarks and errors ("cpu", "opencl"). */
     String name();
 
+    /**
+     * Host↔device copies this backend has made so far (cumulative; subtract with {@link Transfers#since}). A
+     * backend that keeps everything on the host (the CPU) reports {@link Transfers#NONE}.
+     */
+    default Transfers transfers() {
+        return Transfers.NONE;
+    }
+
     /** Which kernels this backend runs, for benchmark headers ("vector(...)", "scalar"); its name by default. */
     default String kernels() {
         return name();
@@ -66,6 +74,37 @@ public interface Backend {
     /** Gradient of conv2d with respect to w: gy (N, O, H, W), x (N, C, H, W) → gw of {@code wShape}. */
     Tensor conv2dBackwardWeight(Tensor gy, Tensor x, Padding padding, Shape wShape);
 
+    // ---- optimizer ----
+
+    /**
+     * Adam's settings for step t: learning rate, β₁, β₂, ε and the bias corrections c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ.
+     *
+     * @param lr learning rate
+     * @param beta1 decay of the first moment
+     * @param beta2 decay of the second moment
+     * @param eps added to √v̂
+     * @param correction1 1 − β₁ᵗ
+     * @param correction2 1 − β₂ᵗ
+     */
+    record AdamStep(double lr, double beta1, double beta2, double eps, double correction1, double correction2) {
+    }
+
+    /** A parameter and its Adam moments after one update. */
+    record AdamState(Tensor param, Tensor m, Tensor v) {
+    }
+
+    /**
+     * One Adam update of one parameter, elementwise: θ and g of the parameter's type, the moments m and v FLOAT64
+     * of its shape (they are kept in double so that they match PyTorch's); every formula in double, θ rounded once:
+     * <pre>
+     * m′ = β₁·m + (1 − β₁)·g,   v′ = β₂·v + (1 − β₂)·g·g,   θ′ = θ − lr·(m′/c₁)/(√(v′/c₂) + ε)
+     * </pre>
+     * The default runs {@link AdamLoop} on the host.
+     */
+    default AdamState adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep step) {
+        return AdamLoop.update(param, grad, m, v, step);
+    }
+
     // ---- batch normalisation (per channel c of an NCHW image, over M = N·H·W values) ----
 
     /** The result of {@link #batchNormTraining}: y, and the batch statistics it used (FLOAT64, shape (C)). */
@@ -110,6 +149,25 @@ public interface Backend {
     default Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, double eps,
                                       boolean relu) {
         return CpuBackend.instance().batchNormInference(x, gamma, beta, mean, variance, eps, relu);
+    }
+
+    /** Batch norm's running mean and variance after one training batch. */
+    record RunningStatistics(Tensor mean, Tensor variance) {
+    }
+
+    /**
+     * The running statistics update of batch norm in training mode, per channel, in double, each result rounded once
+     * to the running buffers' type: with m = {@code momentum} and M = {@code count} values per channel,
+     * <pre>
+     * mean′ = (1 − m)·mean + m·μ,   var′ = (1 − m)·var + m·σ²·M/(M − 1)   (the unbiased batch variance)
+     * </pre>
+     * {@code runningMean}, {@code runningVar}: (C) of one type; {@code batchMean}, {@code batchVariance}: the FLOAT64
+     * statistics of {@link #batchNormTraining}. A method of its own so that the statistics need not leave the
+     * device every step. The default runs {@link RunningStatisticsLoop} on the host.
+     */
+    default RunningStatistics batchNormRunningUpdate(Tensor runningMean, Tensor runningVar, Tensor batchMean,
+                                                     Tensor batchVariance, double momentum, int count) {
+        return RunningStatisticsLoop.update(runningMean, runningVar, batchMean, batchVariance, momentum, count);
     }
 
     // ---- resampling of NCHW images ----

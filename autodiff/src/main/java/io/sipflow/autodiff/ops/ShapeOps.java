@@ -30,9 +30,7 @@ public final class ShapeOps {
         if (target.equals(a.shape())) {
             return a;
         }
-        // shares the (immutable) storage
-        Tensor value = a.dtype() == DType.FLOAT32 ? Tensor.wrap(target, a.floatData())
-                : Tensor.wrap(target, a.doubleData());
+        Tensor value = a.viewAs(target); // shares the (immutable) storage, on the host or a device
         Shape original = a.shape();
         return Graph.record("reshape", value, a, g -> new Tensor[] {reshape(g, original)});
     }

@@ -4,6 +4,7 @@ import io.sipflow.autodiff.Autodiff;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.Threads;
 import io.sipflow.autodiff.backend.Backends;
+import io.sipflow.autodiff.backend.Transfers;
 import io.sipflow.nn.Module;
 import io.sipflow.nn.Optimizer;
 import io.sipflow.physics.problem.Problem;
@@ -82,6 +83,10 @@ public final class BenchCommand implements Callable<Integer> {
                 net.parameterCount(), BenchTiming.loadAverage());
         out.flush();
         line(out, "sip_step", () -> TrainingStep.run(problem, Method.SIP, net, adam, data));
+        Transfers before = Backends.current().transfers(); // counted by the backend over one more (warm) SIP step
+        TrainingStep.run(problem, Method.SIP, net, adam, data);
+        out.println("sipflow transfers_per_step " + Backends.current().transfers().since(before));
+        out.flush();
         line(out, "gd_step", () -> TrainingStep.run(problem, Method.GD, net, adam, data));
         line(out, "forward", () -> Autodiff.noGrad(() -> problem.predict(net, data.yTarget())));
         if (!noLayers) {

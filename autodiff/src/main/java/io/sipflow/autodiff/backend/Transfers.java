@@ -1,0 +1,32 @@
+package io.sipflow.autodiff.backend;
+
+/**
+ * Host↔device copies counted by a backend itself ({@link Backend#transfers()}; always zero on the CPU). The OpenCL
+ * backend counts one per explicit Aparapi {@code put} (host to device)
+ * or {@code get} (device to host) of a buffer, with the buffer's length in bytes. Launch arguments (scalars) are
+ * not counted: they are part of the launch, not a buffer copy.
+ *
+ * @param h2d copies from the host to the device
+ * @param d2h copies from the device to the host
+ * @param bytes bytes moved in both directions together
+ */
+public record Transfers(long h2d, long d2h, long bytes) {
+    /** No copies: the CPU backend's count. */
+    public static final Transfers NONE = new Transfers(0, 0, 0);
+
+    /** What happened between {@code earlier} and this count. */
+    public Transfers since(Transfers earlier) {
+        return new Transfers(h2d - earlier.h2d, d2h - earlier.d2h, bytes - earlier.bytes);
+    }
+
+    /** Both counts together. */
+    public Transfers plus(Transfers other) {
+        return new Transfers(h2d + other.h2d, d2h + other.d2h, bytes + other.bytes);
+    }
+
+    /** The bench line: {@code h2d=<count> d2h=<count> bytes=<total>}. */
+    @Override
+    public String toString() {
+        return "h2d=" + h2d + " d2h=" + d2h + " bytes=" + bytes;
+    }
+}

@@ -1,0 +1,726 @@
+package io.sipflow.gpu;
+
+/**
+ * The one Aparapi kernel behind device-resident tensors. It owns two arenas, {@link #f} (FLOAT32 values) and
+ * {@link #d} (FLOAT64 values), that stay on the device; every tensor is a range of one of them, and every op is a
+ * launch of this kernel with an op code and the ranges' offsets as scalar arguments, so one op's result is the
+ * next op's input without leaving the device. Aparapi gives each {@code Kernel} object its own buffers, which is
+ * why all ops live in this one class (one {@code run()} dispatching on {@link #op}) rather than one class each.
+ * {@link #fio} and {@link #dio} are the staging arrays for the only transfers: uploads and read-backs.
+ *
+ * <p>Element 0 of {@code f} is not a tensor: work item 0 of every launch counts the launch there (mod 2^20, exact in
+ * float), and each read-back returns the count with the values, so {@link DeviceArena} can prove that every
+ * launch since the last read-back ran on the device without reading anything extra.
+ *
+ * <p>Numerics: elementwise ops, reductions and the Adam update compute in double and round once (as the CPU
+ * backend does, so +, −, ×, ÷ and sqrt agree with it bit for bit); matmul and convolutions sum in float in the
+ * order of the CPU's reference loops. The kernel needs fp64 (PoCL and current GPUs have it).
+ */
+final class ArenaKernel extends com.aparapi.Kernel {
+    static final int COPY_IN_F = 1;
+    static final int COPY_OUT_F = 2;
+    static final int COPY_IN_D = 3;
+    static final int COPY_OUT_D = 4;
+    static final int BINARY_F = 5;
+    static final int UNARY_F = 6;
+    static final int WHERE_F = 7;
+    static final int REDUCE_F = 8;
+    static final int MATMUL_F = 9;
+    static final int CONV_F = 10;
+    static final int CONV_WEIGHT_PARTS_F = 11;
+    static final int SUM_PARTS_F = 12;
+    static final int ADAM_F = 13;
+    static final int FILL_F = 14;
+    static final int COPY6_F = 15;
+    static final int MAXPOOL_F = 16;
+    static final int MAXPOOL_BACKWARD_F = 17;
+    static final int UPSAMPLE_F = 18;
+    static final int UPSAMPLE_ADJOINT_F = 19;
+    static final int BN_STATS_F = 20;
+    static final int BN_APPLY_F = 21;
+    static final int BN_GRAD_SUMS_F = 22;
+    static final int BN_GRAD_APPLY_F = 23;
+    static final int PAD_F = 24;
+    static final int PAD_ADJOINT_F = 25;
+    static final int CAST_FD = 26;
+    static final int CAST_DF = 27;
+    static final int BINARY_D = 28;
+    static final int RUNNING_STATS = 29;
+    static final int LAUNCH_COUNT_MOD = 1048576;
+
+    float[] f = new float[1];
+    double[] d = new double[1];
+    float[] fio = new float[1];
+    double[] dio = new double[1];
+
+    int op;
+    int n;
+    /** Arena offsets of the operands and results (meaning per op). */
+    int oa;
+    int ob;
+    int oc;
+    int od;
+    int oy;
+    int oz;
+    int ow;
+    /** Integer parameters (meaning per op). */
+    int i0;
+    int i1;
+    int i2;
+    int i3;
+    int i4;
+    int i5;
+    int i6;
+    /** Real parameters (meaning per op). */
+    double x0;
+    double x1;
+    double x2;
+    double x3;
+    double x4;
+    double x5;
+    /** An iteration space of up to six dims (outermost first) and three stride sets over it. */
+    int r0;
+    int r1;
+    int r2;
+    int r3;
+    int r4;
+    int r5;
+    int sa0;
+    int sa1;
+    int sa2;
+    int sa3;
+    int sa4;
+    int sa5;
+    int sb0;
+    int sb1;
+    int sb2;
+    int sb3;
+    int sb4;
+    int sb5;
+    int sy0;
+    int sy1;
+    int sy2;
+    int sy3;
+    int sy4;
+    int sy5;
+
+    /** Host side: the iteration space r0..r5 (six dims, outermost first). Not called by {@code run()}. */
+    void setSpace(int[] r) {
+        r0 = r[0]; r1 = r[1]; r2 = r[2]; r3 = r[3]; r4 = r[4]; r5 = r[5];
+    }
+
+    /** Host side: strides sa0..sa5. */
+    void setStridesA(int[] s) {
+        sa0 = s[0]; sa1 = s[1]; sa2 = s[2]; sa3 = s[3]; sa4 = s[4]; sa5 = s[5];
+    }
+
+    /** Host side: strides (or, for reductions, sizes) sb0..sb5. */
+    void setStridesB(int[] s) {
+        sb0 = s[0]; sb1 = s[1]; sb2 = s[2]; sb3 = s[3]; sb4 = s[4]; sb5 = s[5];
+    }
+
+    /** Host side: strides sy0..sy5. */
+    void setStridesY(int[] s) {
+        sy0 = s[0]; sy1 = s[1]; sy2 = s[2]; sy3 = s[3]; sy4 = s[4]; sy5 = s[5];
+    }
+
+    @Override
+    public void run() {
+        int g = getGlobalId();
+        if (g == 0) {
+            float count = f[0] + 1f;
+            if (count >= LAUNCH_COUNT_MOD) {
+                count = 0f;
+            }
+            f[0] = count;
+        }
+        if (g < n) {
+            if (op == COPY_IN_F) {
+                f[oy + g] = fio[g];
+            } else if (op == COPY_OUT_F) {
+                fio[g] = f[oa + g];
+            } else if (op == COPY_IN_D) {
+                d[oy + g] = dio[g];
+            } else if (op == COPY_OUT_D) {
+                dio[g] = d[oa + g];
+            } else if (op == BINARY_F) {
+                binary(g);
+            } else if (op == UNARY_F) {
+                f[oy + g] = (float) unary(i0, f[oa + g], x0);
+            } else if (op == WHERE_F) {
+                float v = f[ob + g];
+                if (f[oa + g] == 0f) {
+                    v = f[oc + g];
+                }
+                f[oy + g] = v;
+            } else if (op == REDUCE_F) {
+                reduce(g);
+            } else if (op == MATMUL_F) {
+                matmul(g);
+            } else if (op == CONV_F) {
+                conv(g);
+            } else if (op == CONV_WEIGHT_PARTS_F) {
+                convWeightPart(g);
+            } else if (op == SUM_PARTS_F) {
+                double s = 0;
+                for (int b = 0; b < i0; b++) {
+                    s += d[oa + g * i0 + b];
+                }
+                f[oy + g] = (float) s;
+            } else if (op == ADAM_F) {
+                adam(g);
+            } else if (op == FILL_F) {
+                f[oy + g] = (float) x0;
+            } else if (op == COPY6_F) {
+                f[oy + strided(g, sy0, sy1, sy2, sy3, sy4, sy5)] = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+            } else if (op == MAXPOOL_F) {
+                maxPool(g);
+            } else if (op == MAXPOOL_BACKWARD_F) {
+                maxPoolBackward(g);
+            } else if (op == UPSAMPLE_F) {
+                upsample(g);
+            } else if (op == UPSAMPLE_ADJOINT_F) {
+                upsampleAdjoint(g);
+            } else if (op == BN_STATS_F) {
+                batchNormStats(g);
+            } else if (op == BN_APPLY_F) {
+                batchNormApply(g);
+            } else if (op == BN_GRAD_SUMS_F) {
+                batchNormGradSums(g);
+            } else if (op == BN_GRAD_APPLY_F) {
+                batchNormGradApply(g);
+            } else if (op == PAD_F) {
+                pad(g);
+            } else if (op == PAD_ADJOINT_F) {
+                padAdjoint(g);
+            } else if (op == CAST_FD) {
+                d[oy + g] = f[oa + g];
+            } else if (op == CAST_DF) {
+                f[oy + g] = (float) d[oa + g];
+            } else if (op == BINARY_D) {
+                binaryDouble(g);
+            } else if (op == RUNNING_STATS) {
+                runningStats(g);
+            }
+        }
+        if (g == 0 && op == COPY_OUT_F) {
+            fio[n] = f[0];
+        }
+        if (g == 0 && op == COPY_OUT_D) {
+            dio[n] = f[0];
+        }
+    }
+
+    /** Σ_i c_i·s_i for the coordinates c of flat index g in the iteration space r0..r5 (r5 fastest). */
+    int strided(int g, int s0, int s1, int s2, int s3, int s4, int s5) {
+        int q = g;
+        int off = (q % r5) * s5;
+        q = q / r5;
+        off += (q % r4) * s4;
+        q = q / r4;
+        off += (q % r3) * s3;
+        q = q / r3;
+        off += (q % r2) * s2;
+        q = q / r2;
+        off += (q % r1) * s1;
+        q = q / r1;
+        off += q * s0;
+        return off;
+    }
+
+    /** y = op(a, b) with broadcasting by strides (0 along broadcast dims); i1/i2 = 1: a/b is the scalar x1/x2. */
+    void binary(int g) {
+        double a = x1;
+        double b = x2;
+        if (i1 == 0) {
+            a = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+        }
+        if (i2 == 0) {
+            b = f[ob + strided(g, sb0, sb1, sb2, sb3, sb4, sb5)];
+        }
+        f[oy + g] = (float) binaryOp(i0, a, b);
+    }
+
+    /** y = op(a, b) on the double arena, as {@link #binary} (FLOAT64 tensors already on the device). */
+    void binaryDouble(int g) {
+        double a = x1;
+        double b = x2;
+        if (i1 == 0) {
+            a = d[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+        }
+        if (i2 == 0) {
+            b = d[ob + strided(g, sb0, sb1, sb2, sb3, sb4, sb5)];
+        }
+        d[oy + g] = binaryOp(i0, a, b);
+    }
+
+    /** The {@code BinaryOp} with ordinal k, in double. */
+    double binaryOp(int k, double a, double b) {
+        double v = 0;
+        if (k == 0) {
+            v = a + b;
+        } else if (k == 1) {
+            v = a - b;
+        } else if (k == 2) {
+            v = a * b;
+        } else if (k == 3) {
+            v = a / b;
+        } else if (k == 4) {
+            v = pow(a, b);
+        } else if (k == 5) {
+            v = max(a, b);
+        } else if (k == 6) {
+            v = min(a, b);
+        } else if (k == 7) {
+            v = a > b ? 1 : 0;
+        } else if (k == 8) {
+            v = a >= b ? 1 : 0;
+        } else if (k == 9) {
+            v = a < b ? 1 : 0;
+        } else if (k == 10) {
+            v = a <= b ? 1 : 0;
+        } else if (k == 11) {
+            v = a == b ? 1 : 0;
+        }
+        return v;
+    }
+
+    /** The {@code UnaryOp} with ordinal k at x (p: POW's exponent), in double. */
+    double unary(int k, double x, double p) {
+        double v = 0;
+        if (k == 0) {
+            v = -x;
+        } else if (k == 1) {
+            v = exp(x);
+        } else if (k == 2) {
+            v = log(x);
+        } else if (k == 3) {
+            v = sqrt(x);
+        } else if (k == 4) {
+            v = abs(x);
+        } else if (k == 5) {
+            v = x > 0 ? 1 : (x < 0 ? -1 : x);
+        } else if (k == 6) {
+            v = x > 0 ? x : 0;
+        } else if (k == 7) {
+            v = x > 0 ? 1 : 0;
+        } else if (k == 8) {
+            v = x * x;
+        } else if (k == 9) {
+            v = pow(x, p);
+        }
+        return v;
+    }
+
+    /**
+     * Output element g: kept coordinates from r0..r5 with input strides sa; i1 reduced elements enumerated over the
+     * space (sb-dims = i2.., see DeviceOps.reduce) as offsets through sy strides. i0: 0 sum (in double), 1 max.
+     */
+    void reduce(int g) {
+        int base = oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5);
+        double acc = 0;
+        if (i0 == 1) {
+            acc = f[base];
+        }
+        for (int j = 0; j < i1; j++) {
+            int q = j;
+            int off = (q % sb5) * sy5;
+            q = q / sb5;
+            off += (q % sb4) * sy4;
+            q = q / sb4;
+            off += (q % sb3) * sy3;
+            q = q / sb3;
+            off += (q % sb2) * sy2;
+            q = q / sb2;
+            off += (q % sb1) * sy1;
+            q = q / sb1;
+            off += q * sy0;
+            double v = f[base + off];
+            if (i0 == 0) {
+                acc += v;
+            } else if (v > acc || v != v) {
+                acc = v;
+            }
+        }
+        f[oy + g] = (float) acc;
+    }
+
+    /** z[b,i,j] = Σ_p a[b,i,p]·y[b,p,j], in float in order of p; i0 = m, i1 = k, i2 = n. */
+    void matmul(int g) {
+        int m = i0;
+        int k = i1;
+        int cols = i2;
+        int j = g % cols;
+        int row = g / cols;
+        int b = row / m;
+        int aBase = oa + row * k;
+        int yBase = ob + b * k * cols + j;
+        float s = 0f;
+        for (int p = 0; p < k; p++) {
+            s += f[aBase + p] * f[yBase + p * cols];
+        }
+        f[oy + g] = s;
+    }
+
+    /**
+     * y[n,o,i,j] = bias[o] + Σ_c Σ_{u,v} w[o,c,u,v]·x[n,c,i+u−p,j+v−p] in float; i0 = c, i1 = h, i2 = w, i3 = o,
+     * i4 = k, bias in f at oc; i5: bit 0 circular, bit 1 bias present, bit 3 continue the sums in f at od (conv2dAccumulate), bit 2 weights read flipped and transposed (the gradient
+     * w.r.t. x: w′[o,c,u,v] = w[c,o,k−1−u,k−1−v]).
+     */
+    void conv(int g) {
+        int c = i0;
+        int h = i1;
+        int wd = i2;
+        int o = i3;
+        int k = i4;
+        int j = g % wd;
+        int i = (g / wd) % h;
+        int och = (g / (wd * h)) % o;
+        int b = g / (wd * h * o);
+        int p = k / 2;
+        float s = 0f;
+        if ((i5 & 2) != 0) {
+            s = f[oc + och];
+        }
+        if ((i5 & 8) != 0) {
+            s = f[od + g];
+        }
+        for (int ci = 0; ci < c; ci++) {
+            int xBase = oa + (b * c + ci) * h * wd;
+            for (int u = 0; u < k; u++) {
+                int si = source(i + u - p, h);
+                if (si >= 0) {
+                    for (int v = 0; v < k; v++) {
+                        int sj = source(j + v - p, wd);
+                        if (sj >= 0) {
+                            int wi = ob + ((och * c + ci) * k + u) * k + v;
+                            if ((i5 & 4) != 0) {
+                                wi = ob + ((ci * o + och) * k + (k - 1 - u)) * k + (k - 1 - v);
+                            }
+                            s += f[wi] * f[xBase + si * wd + sj];
+                        }
+                    }
+                }
+            }
+        }
+        f[oy + g] = s;
+    }
+
+    /** d[oy + e·n + b] = Σ_{i,j} gy[b,o,i,j]·x[b,c,i+u−p,j+v−p] in double; i0 = n, i1 = c, i2 = h, i3 = w, i4 = k, i6 = o. */
+    void convWeightPart(int g) {
+        int nb = i0;
+        int c = i1;
+        int h = i2;
+        int wd = i3;
+        int k = i4;
+        int b = g % nb;
+        int e = g / nb;
+        int v = e % k;
+        int u = (e / k) % k;
+        int ci = (e / (k * k)) % c;
+        int och = e / (k * k * c);
+        int p = k / 2;
+        int xBase = oa + (b * c + ci) * h * wd;
+        int yBase = ob + (b * i6 + och) * h * wd;
+        double s = 0;
+        for (int i = 0; i < h; i++) {
+            int si = source(i + u - p, h);
+            if (si >= 0) {
+                for (int j = 0; j < wd; j++) {
+                    int sj = source(j + v - p, wd);
+                    if (sj >= 0) {
+                        s += f[yBase + i * wd + j] * f[xBase + si * wd + sj];
+                    }
+                }
+            }
+        }
+        d[oy + g] = s;
+    }
+
+    /** Row/column s inside [0, size): wrapped if i5 bit 0 (circular), else −1 for a padding zero. */
+    int source(int s, int size) {
+        int r = s;
+        if (s < 0 || s >= size) {
+            r = -1;
+            if ((i5 & 1) != 0) {
+                r = ((s % size) + size) % size;
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Adam, as nn.Adam on the host: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr·(m/c₁)/(√(v/c₂) + ε), in double,
+     * θ rounded once. θ, g in f at oa, ob; m, v in d at oc, od; results θ′ in f at oy, m′, v′ in d at oz, ow.
+     * x0 = lr, x1 = β₁, x2 = β₂, x3 = ε, x4 = c₁, x5 = c₂.
+     */
+    void adam(int e) {
+        double gr = f[ob + e];
+        double m = x1 * d[oc + e] + (1 - x1) * gr;
+        double v = x2 * d[od + e] + (1 - x2) * gr * gr;
+        double theta = f[oa + e];
+        theta -= x0 * (m / x4) / (sqrt(v / x5) + x3);
+        d[oz + e] = m;
+        d[ow + e] = v;
+        f[oy + e] = (float) theta;
+    }
+
+    /** Flat index of the first maximum (strict >) of window (i, j) of plane pl; i0 = h, i1 = w, i2 = size. */
+    int argmax(int pl, int i, int j) {
+        int h = i0;
+        int w = i1;
+        int size = i2;
+        int best = oa + pl * h * w + i * size * w + j * size;
+        for (int u = 0; u < size; u++) {
+            for (int v = 0; v < size; v++) {
+                int at = oa + pl * h * w + (i * size + u) * w + j * size + v;
+                if (f[at] > f[best]) {
+                    best = at;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** y[pl, i, j] = max over window (i, j); work item per output element. */
+    void maxPool(int g) {
+        int ow = i1 / i2;
+        int oh = i0 / i2;
+        int j = g % ow;
+        int i = (g / ow) % oh;
+        int pl = g / (ow * oh);
+        f[oy + g] = f[argmax(pl, i, j)];
+    }
+
+    /** gx[e] = gy[window of e] if e is its window's argmax, else 0; work item per input element (no scatter). */
+    void maxPoolBackward(int g) {
+        int h = i0;
+        int w = i1;
+        int size = i2;
+        int c = g % w;
+        int r = (g / w) % h;
+        int pl = g / (w * h);
+        int ow = w / size;
+        int oh = h / size;
+        float v = 0f;
+        if (argmax(pl, r / size, c / size) == oa + g) {
+            v = f[ob + (pl * oh + r / size) * ow + c / size];
+        }
+        f[oy + g] = v;
+    }
+
+    /** Source position along an axis of length n for output position dd: max(0, (dd + 0.5)/2 − 0.5). */
+    double upSource(int dd) {
+        return max(0.0, (dd + 0.5) / 2.0 - 0.5);
+    }
+
+    /** Bilinear ×2, align_corners=False, in double: i0 = h, i1 = w; work item per output element. */
+    void upsample(int g) {
+        int h = i0;
+        int w = i1;
+        int ow = 2 * w;
+        int oh = 2 * h;
+        int j = g % ow;
+        int i = (g / ow) % oh;
+        int pl = g / (ow * oh);
+        double sr = upSource(i);
+        int r0 = (int) sr;
+        int r1 = min(r0 + 1, h - 1);
+        double a1 = sr - r0;
+        double a0 = 1.0 - a1;
+        double sc = upSource(j);
+        int c0 = (int) sc;
+        int c1 = min(c0 + 1, w - 1);
+        double b1 = sc - c0;
+        double b0 = 1.0 - b1;
+        int base = oa + pl * h * w;
+        double v = a0 * (b0 * f[base + r0 * w + c0] + b1 * f[base + r0 * w + c1])
+                + a1 * (b0 * f[base + r1 * w + c0] + b1 * f[base + r1 * w + c1]);
+        f[oy + g] = (float) v;
+    }
+
+    /** Weight of input position r in output position dd's interpolation along an axis of length n. */
+    double upWeight(int dd, int r, int n) {
+        double src = upSource(dd);
+        int lo = (int) src;
+        int hi = min(lo + 1, n - 1);
+        double frac = src - lo;
+        double wt = 0;
+        if (lo == r) {
+            wt += 1.0 - frac;
+        }
+        if (hi == r) {
+            wt += frac;
+        }
+        return wt;
+    }
+
+    /**
+     * The adjoint of {@link #upsample} as a gather: gx[pl, r, c] = Σ_{i,j} a_i(r)·b_j(c)·gy[pl, i, j] over the
+     * output rows 2r−2 … 2r+2 and columns 2c−2 … 2c+2 (the only ones that read r and c), in double.
+     */
+    void upsampleAdjoint(int g) {
+        int h = i0;
+        int w = i1;
+        int ow = 2 * w;
+        int oh = 2 * h;
+        int c = g % w;
+        int r = (g / w) % h;
+        int pl = g / (w * h);
+        double s = 0;
+        for (int i = max(0, 2 * r - 2); i <= min(oh - 1, 2 * r + 2); i++) {
+            double a = upWeight(i, r, h);
+            if (a != 0) {
+                for (int j = max(0, 2 * c - 2); j <= min(ow - 1, 2 * c + 2); j++) {
+                    double b = upWeight(j, c, w);
+                    if (b != 0) {
+                        s += a * b * f[oa + (pl * oh + i) * ow + j];
+                    }
+                }
+            }
+        }
+        f[oy + g] = (float) s;
+    }
+
+    /**
+     * Per channel ch (one work item each): μ = Σx/M, σ² = Σ(x − μ)²/M over (n, h·w), in double, into d at od and
+     * oz. i0 = n, i1 = c, i2 = h·w.
+     */
+    void batchNormStats(int ch) {
+        int nb = i0;
+        int c = i1;
+        int hw = i2;
+        double s = 0;
+        for (int i = 0; i < nb; i++) {
+            int base = oa + (i * c + ch) * hw;
+            for (int j = 0; j < hw; j++) {
+                s += f[base + j];
+            }
+        }
+        double mu = s / (nb * hw);
+        double ss = 0;
+        for (int i = 0; i < nb; i++) {
+            int base = oa + (i * c + ch) * hw;
+            for (int j = 0; j < hw; j++) {
+                double dv = f[base + j] - mu;
+                ss += dv * dv;
+            }
+        }
+        d[od + ch] = mu;
+        d[oz + ch] = ss / (nb * hw);
+    }
+
+    /**
+     * y = (x − μ)·γ/√(σ² + ε) + β, then relu if i3 ≠ 0; x at oa, γ at ob, β at oc (f), μ and σ² at od and oz (d),
+     * x0 = ε; i1 = c, i2 = h·w.
+     */
+    void batchNormApply(int g) {
+        int ch = (g / i2) % i1;
+        double scale = f[ob + ch] * (1.0 / sqrt(d[oz + ch] + x0));
+        double v = (f[oa + g] - d[od + ch]) * scale + f[oc + ch];
+        if (i3 != 0 && !(v > 0)) {
+            v = 0;
+        }
+        f[oy + g] = (float) v;
+    }
+
+    /** g, or g·[reluOutput &gt; 0] when i3 ≠ 0 (reluOutput at oc). */
+    double maskedGrad(int e) {
+        double gv = f[ob + e];
+        if (i3 != 0 && !(f[oc + e] > 0)) {
+            gv = 0;
+        }
+        return gv;
+    }
+
+    /**
+     * Per channel: Σg and Σg·x̂ in double (x̂ = (x − μ)/√(σ² + ε)) into d at i5 (c values each), and as floats gβ
+     * at oy, gγ at i4. x at oa, g at ob, relu output at oc, μ and σ² at od and oz; i0 = n, i1 = c, i2 = h·w.
+     */
+    void batchNormGradSums(int ch) {
+        int nb = i0;
+        int c = i1;
+        int hw = i2;
+        double invStd = 1.0 / sqrt(d[oz + ch] + x0);
+        double mu = d[od + ch];
+        double sumG = 0;
+        double sumGX = 0;
+        for (int i = 0; i < nb; i++) {
+            int base = (i * c + ch) * hw;
+            for (int j = 0; j < hw; j++) {
+                double gj = maskedGrad(base + j);
+                sumG += gj;
+                sumGX += gj * (f[oa + base + j] - mu) * invStd;
+            }
+        }
+        d[i5 + ch] = sumG;
+        d[i5 + c + ch] = sumGX;
+        f[oy + ch] = (float) sumG;
+        f[i4 + ch] = (float) sumGX;
+    }
+
+    /** gx = γ/√(σ² + ε)·(g − Σg/M − x̂·Σg·x̂/M), with the sums of {@link #batchNormGradSums}; γ at i6, gx at ow. */
+    void batchNormGradApply(int e) {
+        int c = i1;
+        int ch = (e / i2) % c;
+        double count = i0 * i2;
+        double invStd = 1.0 / sqrt(d[oz + ch] + x0);
+        double xhat = (f[oa + e] - d[od + ch]) * invStd;
+        double v = f[i6 + ch] * invStd * (maskedGrad(e) - d[i5 + ch] / count - xhat * d[i5 + c + ch] / count);
+        f[ow + e] = (float) v;
+    }
+
+    /**
+     * x (outer, len, inner) padded along the middle axis to i0 = P positions: position p reads source p − before
+     * (i2), wrapped mod len (i3) if i4 ≠ 0, else a zero outside; i1 = inner.
+     */
+    void pad(int g) {
+        int inner = i1;
+        int in = g % inner;
+        int p = (g / inner) % i0;
+        int o = g / (inner * i0);
+        int src = p - i2;
+        float v = 0f;
+        if (i4 != 0) {
+            src = ((src % i3) + i3) % i3;
+        }
+        if (src >= 0 && src < i3) {
+            v = f[oa + (o * i3 + src) * inner + in];
+        }
+        f[oy + g] = v;
+    }
+
+    /** gx[o, s, in] = Σ over padded positions p that copied s, in increasing p, in double (see {@link #pad}). */
+    void padAdjoint(int g) {
+        int inner = i1;
+        int len = i3;
+        int in = g % inner;
+        int s = (g / inner) % len;
+        int o = g / (inner * len);
+        double acc = 0;
+        int p = s + i2;
+        if (i4 != 0) {
+            p = (s + i2) % len;
+        }
+        while (p < i0) {
+            acc += f[ob + (o * i0 + p) * inner + in];
+            p = p + len;
+            if (i4 == 0) {
+                p = i0;
+            }
+        }
+        f[oy + g] = (float) acc;
+    }
+
+    /**
+     * Batch norm's running statistics, per channel, in double as nn.BatchNorm2d always did: mean′ = (1 − m)·mean +
+     * m·μ, var′ = (1 − m)·var + m·σ²·M/(M − 1); m = x0, M = i0; running mean and var at oa, ob (f) → oy, oz (f);
+     * μ, σ² at oc, od (d).
+     */
+    void runningStats(int ch) {
+        double m = x0;
+        double count = i0;
+        f[oy + ch] = (float) ((1 - m) * f[oa + ch] + m * d[oc + ch]);
+        f[oz + ch] = (float) ((1 - m) * f[ob + ch] + m * d[od + ch] * count / (count - 1));
+    }
+}

@@ -1,0 +1,228 @@
+package io.sipflow.gpu;
+
+import io.sipflow.autodiff.backend.Transfers;
+import com.aparapi.device.OpenCLDevice;
+import io.sipflow.autodiff.DType;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Device memory for resident tensors: the float and double arenas of one {@link ArenaKernel} on one OpenCL device,
+ * the ranges handed out in them, every launch, and every transfer (counted in {@link #transfers()}).
+ *
+ * <p>A range is handed out per result ({@link #allocate}) and comes back when its {@link DeviceTensor} is no longer
+ * reachable: a phantom reference per range, polled before each allocation. If no range fits, the JVM is asked to
+ * collect (tensors of finished steps are garbage by then), and only if that frees too little does the arena grow:
+ * its values come to the host, move into an array twice as long, and go back (two counted transfers; a training
+ * run reaches its size in the first step). Arena arrays are at least 32 MiB, which G1 allocates as humongous
+ * objects that it never moves: Aparapi shares the array with the device ({@code CL_MEM_USE_HOST_PTR}) and would
+ * rebuild the device buffer from the host copy if the array moved.
+ */
+final class DeviceArena {
+    private static final int MIN_FLOATS = 8 << 20;  // 32 MiB
+    private static final int MIN_DOUBLES = 4 << 20; // 32 MiB
+
+    private final OpenCLDevice device;
+    private final String holder;
+    final ArenaKernel kernel = new ArenaKernel();
+    private final ArenaSpace floats = new ArenaSpace(MIN_FLOATS);
+    private final ArenaSpace doubles = new ArenaSpace(MIN_DOUBLES);
+    private final ReferenceQueue<DeviceTensor> dead = new ReferenceQueue<>();
+    private final Set<Range> live = new HashSet<>();
+    private long h2d;
+    private long d2h;
+    private long bytes;
+    private int launches;
+
+    /** A range to return once its tensor is gone. */
+    private static final class Range extends PhantomReference<DeviceTensor> {
+        final DType dtype;
+        final int offset;
+        final int size;
+
+        Range(DeviceTensor t, ReferenceQueue<DeviceTensor> q) {
+            super(t, q);
+            this.dtype = t.dtype;
+            this.offset = t.offset;
+            this.size = t.size;
+        }
+    }
+
+    DeviceArena(OpenCLDevice device, String holder) {
+        this.device = device;
+        this.holder = holder;
+        kernel.setExplicit(true);
+        kernel.f = new float[MIN_FLOATS];
+        kernel.d = new double[MIN_DOUBLES];
+        put(kernel.f);
+        put(kernel.d);
+    }
+
+    String holder() {
+        return holder;
+    }
+
+    synchronized Transfers transfers() {
+        return new Transfers(h2d, d2h, bytes);
+    }
+
+    /** Elements handed out now in the float and the double arena, for tests and benchmarks. */
+    synchronized long[] used() {
+        drain();
+        return new long[] {floats.used(), doubles.used()};
+    }
+
+    /** A fresh range for {@code size} values of {@code dtype} (contents undefined until a kernel writes them). */
+    synchronized DeviceTensor allocate(DType dtype, int size) {
+        drain();
+        ArenaSpace space = dtype == DType.FLOAT32 ? floats : doubles;
+        int offset = space.allocate(size);
+        if (offset < 0) {
+            System.gc();
+            for (int wait = 0; wait < 20 && offset < 0; wait++) {
+                sleepAMoment();
+                drain();
+                offset = space.allocate(size);
+            }
+        }
+        if (offset < 0) {
+            grow(dtype, space, size);
+            offset = space.allocate(size);
+        }
+        DeviceTensor t = new DeviceTensor(this, dtype, offset, size);
+        live.add(new Range(t, dead));
+        return t;
+    }
+
+    /** Runs the kernel with the op and parameters already set on it, over {@code items} work items. */
+    synchronized void launch(int op, int items, String what) {
+        if (items == 0) {
+            return;
+        }
+        kernel.op = op;
+        kernel.n = items;
+        Launch.execute(kernel, device, items, what);
+        launches = (launches + 1) % ArenaKernel.LAUNCH_COUNT_MOD;
+    }
+
+    /** A device copy of host FLOAT32 values (one transfer; {@code values} is read, never written). */
+    synchronized DeviceTensor upload(float[] values) {
+        DeviceTensor t = allocate(DType.FLOAT32, values.length);
+        kernel.fio = values;
+        put(values);
+        kernel.oy = t.offset;
+        launch(ArenaKernel.COPY_IN_F, values.length, "upload float32");
+        return t;
+    }
+
+    /** A device copy of host FLOAT64 values (one transfer). */
+    synchronized DeviceTensor upload(double[] values) {
+        DeviceTensor t = allocate(DType.FLOAT64, values.length);
+        kernel.dio = values;
+        put(values);
+        kernel.oy = t.offset;
+        launch(ArenaKernel.COPY_IN_D, values.length, "upload float64");
+        return t;
+    }
+
+    /** The values of {@code t} on the host (one transfer), after checking that every launch ran on the device. */
+    synchronized float[] readFloats(DeviceTensor t) {
+        float[] staging = new float[t.size + 1];
+        kernel.fio = staging;
+        kernel.oa = t.offset;
+        launch(ArenaKernel.COPY_OUT_F, Math.max(1, t.size), "read back float32");
+        get(staging);
+        checkLaunchCount(staging[t.size], t);
+        Reference.reachabilityFence(t);
+        return java.util.Arrays.copyOf(staging, t.size);
+    }
+
+    /** As {@link #readFloats}, for FLOAT64 values. */
+    synchronized double[] readDoubles(DeviceTensor t) {
+        double[] staging = new double[t.size + 1];
+        kernel.dio = staging;
+        kernel.oa = t.offset;
+        launch(ArenaKernel.COPY_OUT_D, Math.max(1, t.size), "read back float64");
+        get(staging);
+        checkLaunchCount(staging[t.size], t);
+        Reference.reachabilityFence(t);
+        return java.util.Arrays.copyOf(staging, t.size);
+    }
+
+    /** Releases the device buffers; the arena must not be used afterwards. */
+    synchronized void dispose() {
+        kernel.dispose();
+    }
+
+    private void checkLaunchCount(double counted, DeviceTensor t) {
+        if (counted != launches) {
+            throw Launch.notOnDevice(kernel, device, "read back " + t, "the device counted launch " + (long) counted
+                    + " (mod 2^20) where the host made " + launches + ", so some launch did not run there; ");
+        }
+    }
+
+    /** Returns the ranges of tensors that are gone. */
+    private void drain() {
+        for (Reference<? extends DeviceTensor> r = dead.poll(); r != null; r = dead.poll()) {
+            Range range = (Range) r;
+            live.remove(range);
+            (range.dtype == DType.FLOAT32 ? floats : doubles).release(range.offset, range.size);
+        }
+    }
+
+    /** Doubles the arena (at least), keeping every value at its offset. */
+    private void grow(DType dtype, ArenaSpace space, int size) {
+        long wanted = Math.max(2L * space.capacity(), (long) space.capacity() + ArenaSpace.rounded(size));
+        if (wanted > Integer.MAX_VALUE - 64) {
+            throw new IllegalStateException("opencl backend: the " + dtype + " arena on " + holder + " holds "
+                    + space.capacity() + " values and cannot grow for " + size + " more (live tensors use "
+                    + space.used() + ")");
+        }
+        int capacity = (int) wanted;
+        if (dtype == DType.FLOAT32) {
+            get(kernel.f);
+            kernel.f = java.util.Arrays.copyOf(kernel.f, capacity);
+            put(kernel.f);
+        } else {
+            get(kernel.d);
+            kernel.d = java.util.Arrays.copyOf(kernel.d, capacity);
+            put(kernel.d);
+        }
+        space.grow(capacity);
+    }
+
+    private void put(float[] a) {
+        kernel.put(a);
+        h2d++;
+        bytes += 4L * a.length;
+    }
+
+    private void put(double[] a) {
+        kernel.put(a);
+        h2d++;
+        bytes += 8L * a.length;
+    }
+
+    private void get(float[] a) {
+        kernel.get(a);
+        d2h++;
+        bytes += 4L * a.length;
+    }
+
+    private void get(double[] a) {
+        kernel.get(a);
+        d2h++;
+        bytes += 8L * a.length;
+    }
+
+    private static void sleepAMoment() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.sipflow.gpu;
+
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.Backend;
+import java.lang.ref.Reference;
+
+/**
+ * Batch norm, max pooling and bilinear upsampling of FLOAT32 NCHW images on resident tensors (see {@link DeviceOps}
+ * for the pattern). Batch-norm statistics are FLOAT64 tensors in the double arena. The per-channel sums run one
+ * work item per channel (C items, each summing N·H·W values in order, like the CPU's reference loops): simple and
+ * exact in its order, but with little parallelism on a GPU; a tree reduction would be the next step.
+ */
+final class DeviceImageOps {
+    private final DeviceOps base;
+    private final DeviceArena arena;
+
+    DeviceImageOps(DeviceOps base) {
+        this.base = base;
+        this.arena = base.arena;
+    }
+
+    Backend.BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double eps, boolean relu) {
+        int[] s = x.shape().dims();
+        int hw = s[2] * s[3];
+        Shape stats = Shape.of(s[1]);
+        synchronized (arena) {
+            DeviceTensor dx = base.on(x);
+            DeviceTensor dg = base.on(gamma);
+            DeviceTensor db = base.on(beta);
+            DeviceTensor mean = arena.allocate(DType.FLOAT64, s[1]);
+            DeviceTensor var = arena.allocate(DType.FLOAT64, s[1]);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, x.size());
+            ArenaKernel k = arena.kernel;
+            k.i0 = s[0];
+            k.i1 = s[1];
+            k.i2 = hw;
+            k.i3 = relu ? 1 : 0;
+            k.x0 = eps;
+            k.oa = dx.offset;
+            k.ob = dg.offset;
+            k.oc = db.offset;
+            k.od = mean.offset;
+            k.oz = var.offset;
+            k.oy = y.offset;
+            arena.launch(ArenaKernel.BN_STATS_F, s[1], "batchNormTraining statistics " + x.shape());
+            arena.launch(ArenaKernel.BN_APPLY_F, x.size(), "batchNormTraining " + x.shape());
+            Reference.reachabilityFence(dx);
+            Reference.reachabilityFence(dg);
+            Reference.reachabilityFence(db);
+            return new Backend.BatchNormForward(Tensor.onDevice(x.shape(), y), Tensor.onDevice(stats, mean),
+                    Tensor.onDevice(stats, var));
+        }
+    }
+
+    Backend.BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor mean,
+                                                 Tensor variance, double eps) {
+        int[] s = x.shape().dims();
+        int c = s[1];
+        synchronized (arena) {
+            DeviceTensor dg = base.on(g);
+            DeviceTensor dr = reluOutput == null ? null : base.on(reluOutput);
+            DeviceTensor dx = base.on(x);
+            DeviceTensor dgamma = base.on(gamma);
+            DeviceTensor dmean = base.on(mean);
+            DeviceTensor dvar = base.on(variance);
+            DeviceTensor sums = arena.allocate(DType.FLOAT64, 2 * c);
+            DeviceTensor gBeta = arena.allocate(DType.FLOAT32, c);
+            DeviceTensor gGamma = arena.allocate(DType.FLOAT32, c);
+            DeviceTensor gx = arena.allocate(DType.FLOAT32, x.size());
+            ArenaKernel k = arena.kernel;
+            k.i0 = s[0];
+            k.i1 = c;
+            k.i2 = s[2] * s[3];
+            k.i3 = dr == null ? 0 : 1;
+            k.i4 = gGamma.offset;
+            k.i5 = sums.offset;
+            k.i6 = dgamma.offset;
+            k.x0 = eps;
+            k.oa = dx.offset;
+            k.ob = dg.offset;
+            k.oc = dr == null ? 0 : dr.offset;
+            k.od = dmean.offset;
+            k.oz = dvar.offset;
+            k.oy = gBeta.offset;
+            k.ow = gx.offset;
+            arena.launch(ArenaKernel.BN_GRAD_SUMS_F, c, "batchNormBackward sums " + x.shape());
+            arena.launch(ArenaKernel.BN_GRAD_APPLY_F, x.size(), "batchNormBackward " + x.shape());
+            Reference.reachabilityFence(dg);
+            Reference.reachabilityFence(dr);
+            Reference.reachabilityFence(dx);
+            Reference.reachabilityFence(dgamma);
+            Reference.reachabilityFence(dmean);
+            Reference.reachabilityFence(dvar);
+            Reference.reachabilityFence(sums);
+            return new Backend.BatchNormGradients(Tensor.onDevice(x.shape(), gx), Tensor.onDevice(gamma.shape(), gGamma),
+                    Tensor.onDevice(gamma.shape(), gBeta));
+        }
+    }
+
+    /** FLOAT32 running buffers, FLOAT64 batch statistics: see {@link ArenaKernel#runningStats}. */
+    Backend.RunningStatistics runningUpdate(Tensor runningMean, Tensor runningVar, Tensor batchMean,
+                                            Tensor batchVariance, double momentum, int count) {
+        int c = runningMean.size();
+        synchronized (arena) {
+            DeviceTensor rm = base.on(runningMean);
+            DeviceTensor rv = base.on(runningVar);
+            DeviceTensor bm = base.on(batchMean);
+            DeviceTensor bv = base.on(batchVariance);
+            DeviceTensor mean = arena.allocate(DType.FLOAT32, c);
+            DeviceTensor var = arena.allocate(DType.FLOAT32, c);
+            ArenaKernel k = arena.kernel;
+            k.x0 = momentum;
+            k.i0 = count;
+            k.oa = rm.offset;
+            k.ob = rv.offset;
+            k.oc = bm.offset;
+            k.od = bv.offset;
+            k.oy = mean.offset;
+            k.oz = var.offset;
+            arena.launch(ArenaKernel.RUNNING_STATS, c, "batchNormRunningUpdate " + runningMean.shape());
+            Reference.reachabilityFence(rm);
+            Reference.reachabilityFence(rv);
+            Reference.reachabilityFence(bm);
+            Reference.reachabilityFence(bv);
+            return new Backend.RunningStatistics(Tensor.onDevice(runningMean.shape(), mean),
+                    Tensor.onDevice(runningVar.shape(), var));
+        }
+    }
+
+    Tensor maxPool(Tensor x, int size) {
+        int[] s = x.shape().dims();
+        Shape out = Shape.of(s[0], s[1], s[2] / size, s[3] / size);
+        return image(ArenaKernel.MAXPOOL_F, x, null, s[2], s[3], size, out, "maxPool2d");
+    }
+
+    Tensor maxPoolBackward(Tensor gy, Tensor x, int size) {
+        int[] s = x.shape().dims();
+        return image(ArenaKernel.MAXPOOL_BACKWARD_F, x, gy, s[2], s[3], size, x.shape(), "maxPool2dBackward");
+    }
+
+    Tensor upsample(Tensor x) {
+        int[] s = x.shape().dims();
+        return image(ArenaKernel.UPSAMPLE_F, x, null, s[2], s[3], 2, Shape.of(s[0], s[1], 2 * s[2], 2 * s[3]),
+                "upsampleBilinear2x");
+    }
+
+    Tensor upsampleAdjoint(Tensor gy, Shape xShape) {
+        return image(ArenaKernel.UPSAMPLE_ADJOINT_F, gy, null, xShape.dim(2), xShape.dim(3), 2, xShape,
+                "upsampleBilinear2xAdjoint");
+    }
+
+    /** One launch over {@code out}'s elements: a at oa, b (or nothing) at ob, i0 = h, i1 = w, i2 = size. */
+    private Tensor image(int op, Tensor a, Tensor b, int h, int w, int size, Shape out, String what) {
+        synchronized (arena) {
+            DeviceTensor da = base.on(a);
+            DeviceTensor db = b == null ? null : base.on(b);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
+            ArenaKernel k = arena.kernel;
+            k.i0 = h;
+            k.i1 = w;
+            k.i2 = size;
+            k.oa = da.offset;
+            k.ob = db == null ? 0 : db.offset;
+            k.oy = y.offset;
+            arena.launch(op, out.size(), what + " " + a.shape());
+            Reference.reachabilityFence(da);
+            Reference.reachabilityFence(db);
+            return Tensor.onDevice(out, y);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.sipflow.gpu;
+
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.BinaryOp;
+import java.lang.ref.Reference;
+
+/**
+ * Layout copies of FLOAT32 resident tensors (permute, broadcastTo, slice, concat through one strided copy; pad and
+ * its adjoint), casts between the arenas, and FLOAT64 elementwise ops on tensors already on the device (see
+ * {@link DeviceOps} for the pattern). Shapes of rank above six are left to the host by the caller.
+ */
+final class DeviceLayoutOps {
+    private final DeviceOps base;
+    private final DeviceArena arena;
+
+    DeviceLayoutOps(DeviceOps base) {
+        this.base = base;
+        this.arena = base.arena;
+    }
+
+    Tensor permute(Tensor x, int[] axes) {
+        int[] xd = x.shape().dims();
+        int[] xs = x.shape().strides();
+        int[] od = new int[axes.length];
+        int[] src = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            od[i] = xd[axes[i]];
+            src[i] = xs[axes[i]];
+        }
+        Shape out = Shape.of(od);
+        return copy(x, out, 0, src, out, 0, out.strides(), "permute");
+    }
+
+    Tensor broadcastTo(Tensor x, Shape shape) {
+        return copy(x, shape, 0, DeviceOps.broadcastStrides(x.shape(), shape), shape, 0, shape.strides(),
+                "broadcastTo");
+    }
+
+    Tensor slice(Tensor x, int axis, int start, int end) {
+        int[] od = x.shape().dims();
+        od[axis] = end - start;
+        Shape out = Shape.of(od);
+        int[] xs = x.shape().strides();
+        return copy(x, out, start * xs[axis], xs, out, 0, out.strides(), "slice");
+    }
+
+    /** One strided copy per part into its block of the result. */
+    Tensor concat(Tensor[] parts, int axis, Shape shape) {
+        synchronized (arena) {
+            DeviceTensor y = arena.allocate(DType.FLOAT32, shape.size());
+            int[] ys = shape.strides();
+            int at = 0;
+            for (Tensor p : parts) {
+                DeviceTensor dp = base.on(p);
+                launchCopy(dp, p.shape(), 0, p.shape().strides(), y, at * ys[axis], ys, "concat part " + p.shape());
+                Reference.reachabilityFence(dp);
+                at += p.dim(axis);
+            }
+            return Tensor.onDevice(shape, y);
+        }
+    }
+
+    Tensor pad(Tensor x, int axis, int before, int after, Padding mode) {
+        int len = x.dim(axis);
+        int[] od = x.shape().dims();
+        od[axis] = len + before + after;
+        Shape out = Shape.of(od);
+        return padLaunch(ArenaKernel.PAD_F, x, out, axis, before, len, od[axis], mode, "pad");
+    }
+
+    Tensor padAdjoint(Tensor g, int axis, int before, int length, Padding mode) {
+        int[] od = g.shape().dims();
+        int padded = od[axis];
+        od[axis] = length;
+        return padLaunch(ArenaKernel.PAD_ADJOINT_F, g, Shape.of(od), axis, before, length, padded, mode, "padAdjoint");
+    }
+
+    /** FLOAT64 → FLOAT32 of a resident tensor, rounded once. */
+    Tensor castToFloat(Tensor x) {
+        synchronized (arena) {
+            DeviceTensor dx = base.on(x);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, x.size());
+            arena.kernel.oa = dx.offset;
+            arena.kernel.oy = y.offset;
+            arena.launch(ArenaKernel.CAST_DF, x.size(), "cast to float32 " + x.shape());
+            Reference.reachabilityFence(dx);
+            return Tensor.onDevice(x.shape(), y);
+        }
+    }
+
+    /** A FLOAT64 elementwise op whose operands are resident or host scalars (launch arguments). */
+    Tensor binaryDouble(BinaryOp op, Tensor a, Tensor b, Shape out) {
+        synchronized (arena) {
+            ArenaKernel k = arena.kernel;
+            boolean sa = DeviceOps.hostScalar(a);
+            boolean sb = DeviceOps.hostScalar(b);
+            DeviceTensor da = sa ? null : base.on(a);
+            DeviceTensor db = sb ? null : base.on(b);
+            DeviceTensor y = arena.allocate(DType.FLOAT64, out.size());
+            base.space(out);
+            int[] as = DeviceOps.broadcastStrides(a.shape(), out);
+            int[] bs = DeviceOps.broadcastStrides(b.shape(), out);
+            k.setStridesA(as);
+            k.setStridesB(bs);
+            k.i0 = op.ordinal();
+            k.i1 = sa ? 1 : 0;
+            k.i2 = sb ? 1 : 0;
+            k.x1 = sa ? a.getFlat(0) : 0;
+            k.x2 = sb ? b.getFlat(0) : 0;
+            k.oa = sa ? 0 : da.offset;
+            k.ob = sb ? 0 : db.offset;
+            k.oy = y.offset;
+            arena.launch(ArenaKernel.BINARY_D, out.size(), "binary float64 " + op + " " + a.shape() + ", " + b.shape());
+            Reference.reachabilityFence(da);
+            Reference.reachabilityFence(db);
+            return Tensor.onDevice(out, y);
+        }
+    }
+
+    private Tensor copy(Tensor x, Shape space, int srcOffset, int[] srcStrides, Shape out, int dstOffset,
+                        int[] dstStrides, String what) {
+        synchronized (arena) {
+            DeviceTensor dx = base.on(x);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
+            launchCopy(dx, space, srcOffset, srcStrides, y, dstOffset, dstStrides, what + " " + x.shape());
+            Reference.reachabilityFence(dx);
+            return Tensor.onDevice(out, y);
+        }
+    }
+
+    /** y[dst + Σ c_i·dstStrides_i] = x[src + Σ c_i·srcStrides_i] for every coordinate c of {@code space}. */
+    private void launchCopy(DeviceTensor x, Shape space, int srcOffset, int[] srcStrides, DeviceTensor y,
+                            int dstOffset, int[] dstStrides, String what) {
+        ArenaKernel k = arena.kernel;
+        base.space(space);
+        int[] ss = DeviceOps.padded(srcStrides, 0);
+        int[] ds = DeviceOps.padded(dstStrides, 0);
+        k.setStridesA(ss);
+        k.setStridesY(ds);
+        k.oa = x.offset + srcOffset;
+        k.oy = y.offset + dstOffset;
+        arena.launch(ArenaKernel.COPY6_F, space.size(), what);
+    }
+
+    /** PAD_F or PAD_ADJOINT_F over {@code out}, with the axis cut into (outer, axis, inner). */
+    private Tensor padLaunch(int op, Tensor in, Shape out, int axis, int before, int length, int padded,
+                             Padding mode, String what) {
+        int inner = 1;
+        for (int i = axis + 1; i < out.rank(); i++) {
+            inner *= out.dim(i);
+        }
+        synchronized (arena) {
+            DeviceTensor din = base.on(in);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
+            ArenaKernel k = arena.kernel;
+            k.i0 = padded;
+            k.i1 = inner;
+            k.i2 = before;
+            k.i3 = length;
+            k.i4 = mode == Padding.CIRCULAR ? 1 : 0;
+            k.oa = din.offset;
+            k.ob = din.offset;
+            k.oy = y.offset;
+            arena.launch(op, inner == 0 ? 0 : out.size(), what + " " + in.shape() + " axis " + axis);
+            Reference.reachabilityFence(din);
+            return Tensor.onDevice(out, y);
+        }
+    }
+}

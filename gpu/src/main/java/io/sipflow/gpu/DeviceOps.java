@@ -1,0 +1,334 @@
+package io.sipflow.gpu;
+
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.DeviceValues;
+import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.BinaryOp;
+import io.sipflow.autodiff.backend.ReduceOp;
+import io.sipflow.autodiff.backend.UnaryOp;
+import java.lang.ref.Reference;
+
+/**
+ * The FLOAT32 ops of {@link OpenClBackend} on resident tensors: each finds its inputs' ranges in the
+ * {@link DeviceArena} (uploading a host tensor once and remembering the copy on it), sets the
+ * {@link ArenaKernel}'s parameters, launches it, and returns a tensor that stays on the device. Inputs are kept
+ * reachable until their launch has run ({@link Reference#reachabilityFence}), so their ranges cannot be handed
+ * out again underneath it.
+ */
+final class DeviceOps {
+    /** Iteration spaces and broadcasting are described with this many dims (the kernel's r0..r5). */
+    static final int DIMS = 6;
+
+    final DeviceArena arena;
+
+    DeviceOps(DeviceArena arena) {
+        this.arena = arena;
+    }
+
+    /** The device range holding {@code t}'s values: its own, or a copy uploaded now and remembered on it. */
+    DeviceTensor on(Tensor t) {
+        DeviceValues v = t.deviceValues();
+        if (v instanceof DeviceTensor dt && dt.arena == arena) {
+            return dt;
+        }
+        DeviceTensor copy = t.dtype() == DType.FLOAT32 ? arena.upload(t.floatData()) : arena.upload(t.doubleData());
+        t.mirrorOnDevice(copy);
+        return copy;
+    }
+
+    /** True when {@code t} is a single value still on the host: it travels as a launch argument, not a buffer. */
+    static boolean hostScalar(Tensor t) {
+        return t.size() == 1 && t.isOnHost() && !(t.deviceValues() instanceof DeviceTensor);
+    }
+
+    Tensor binary(BinaryOp op, Tensor a, Tensor b, Shape out) {
+        synchronized (arena) {
+            ArenaKernel k = arena.kernel;
+            boolean sa = hostScalar(a);
+            boolean sb = hostScalar(b);
+            DeviceTensor da = sa ? null : on(a);
+            DeviceTensor db = sb ? null : on(b);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
+            space(out);
+            int[] as = broadcastStrides(a.shape(), out);
+            int[] bs = broadcastStrides(b.shape(), out);
+            k.setStridesA(as);
+            k.setStridesB(bs);
+            k.i0 = op.ordinal();
+            k.i1 = sa ? 1 : 0;
+            k.i2 = sb ? 1 : 0;
+            k.x1 = sa ? a.getFlat(0) : 0;
+            k.x2 = sb ? b.getFlat(0) : 0;
+            k.oa = sa ? 0 : da.offset;
+            k.ob = sb ? 0 : db.offset;
+            k.oy = y.offset;
+            arena.launch(ArenaKernel.BINARY_F, out.size(), "binary " + op + " " + a.shape() + ", " + b.shape());
+            Reference.reachabilityFence(da);
+            Reference.reachabilityFence(db);
+            return Tensor.onDevice(out, y);
+        }
+    }
+
+    Tensor unary(UnaryOp op, Tensor a, double param) {
+        synchronized (arena) {
+            DeviceTensor da = on(a);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, a.size());
+            ArenaKernel k = arena.kernel;
+            k.i0 = op.ordinal();
+            k.x0 = param;
+            k.oa = da.offset;
+            k.oy = y.offset;
+            arena.launch(ArenaKernel.UNARY_F, a.size(), "unary " + op + " " + a.shape());
+            Reference.reachabilityFence(da);
+            return Tensor.onDevice(a.shape(), y);
+        }
+    }
+
+    Tensor where(Tensor cond, Tensor a, Tensor b) {
+        synchronized (arena) {
+            DeviceTensor dc = on(cond);
+            DeviceTensor da = on(a);
+            DeviceTensor db = on(b);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, a.size());
+            ArenaKernel k = arena.kernel;
+            k.oa = dc.offset;
+            k.ob = da.offset;
+            k.oc = db.offset;
+            k.oy = y.offset;
+            arena.launch(ArenaKernel.WHERE_F, a.size(), "where " + a.shape());
+            Reference.reachabilityFence(dc);
+            Reference.reachabilityFence(da);
+            Reference.reachabilityFence(db);
+            return Tensor.onDevice(a.shape(), y);
+        }
+    }
+
+    /**
+     * One work item per output element: the kept axes form the iteration space (r, input strides in sa), the
+     * reduced axes are walked in row-major order inside the item (their sizes in sb, input strides in sy), so
+     * the sum runs in the input's order, accumulated in double.
+     */
+    Tensor reduce(ReduceOp op, Tensor a, int[] axes) {
+        int[][] split = splitAxes(a.shape(), axes);
+        int[] outDims = a.shape().dims();
+        for (int ax : axes) {
+            outDims[ax] = 1;
+        }
+        Shape out = Shape.of(outDims);
+        synchronized (arena) {
+            DeviceTensor da = on(a);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
+            ArenaKernel k = arena.kernel;
+            k.setSpace(split[0]);
+            k.setStridesA(split[1]);
+            k.setStridesB(split[2]);
+            k.setStridesY(split[3]);
+            k.i0 = op == ReduceOp.SUM ? 0 : 1;
+            k.i1 = out.size() == 0 ? 0 : a.size() / out.size();
+            k.oa = da.offset;
+            k.oy = y.offset;
+            arena.launch(ArenaKernel.REDUCE_F, out.size(), "reduce " + op + " " + a.shape() + " over "
+                    + java.util.Arrays.toString(axes));
+            Reference.reachabilityFence(da);
+            return Tensor.onDevice(out, y);
+        }
+    }
+
+    /**
+     * The kept axes' sizes and strides, and the reduced axes' sizes and strides, each right-aligned in six entries
+     * (sizes padded with 1, strides with 0), keeping the axes' order.
+     */
+    static int[][] splitAxes(Shape shape, int[] axes) {
+        int[] dims = shape.dims();
+        int[] strides = shape.strides();
+        boolean[] reduced = new boolean[dims.length];
+        int nr = 0;
+        for (int ax : axes) {
+            reduced[ax] = true;
+            nr++;
+        }
+        int[][] r = {new int[DIMS], new int[DIMS], new int[DIMS], new int[DIMS]};
+        java.util.Arrays.fill(r[0], 1);
+        java.util.Arrays.fill(r[2], 1);
+        int ik = DIMS - (dims.length - nr);
+        int ir = DIMS - nr;
+        for (int i = 0; i < dims.length; i++) {
+            if (reduced[i]) {
+                r[2][ir] = dims[i];
+                r[3][ir++] = strides[i];
+            } else {
+                r[0][ik] = dims[i];
+                r[1][ik++] = strides[i];
+            }
+        }
+        return r;
+    }
+
+    Tensor matmul(Tensor a, Tensor b) {
+        int batch = a.dim(0);
+        int m = a.dim(1);
+        int kk = a.dim(2);
+        int n = b.dim(2);
+        Shape out = Shape.of(batch, m, n);
+        synchronized (arena) {
+            DeviceTensor da = on(a);
+            DeviceTensor db = on(b);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
+            ArenaKernel k = arena.kernel;
+            k.i0 = m;
+            k.i1 = kk;
+            k.i2 = n;
+            k.oa = da.offset;
+            k.ob = db.offset;
+            k.oy = y.offset;
+            arena.launch(ArenaKernel.MATMUL_F, out.size(), "matmul " + a.shape() + " x " + b.shape());
+            Reference.reachabilityFence(da);
+            Reference.reachabilityFence(db);
+            return Tensor.onDevice(out, y);
+        }
+    }
+
+    /**
+     * x (n, c, h, w) ⊛ w + bias → (n, o, h, w); with {@code flipped}, w is (c′ = o, o′ = c, k, k) read as
+     * w′[o,c,u,v] = w[c,o,k−1−u,k−1−v] (the gradient with respect to the data).
+     */
+    Tensor conv(Tensor x, Tensor w, Tensor bias, Padding padding, int outChannels, boolean flipped, String what) {
+        return conv(null, x, w, bias, padding, outChannels, flipped, what);
+    }
+
+    /** As above, each sum starting from {@code into}'s value (of the result's shape) when it is not null. */
+    Tensor conv(Tensor into, Tensor x, Tensor w, Tensor bias, Padding padding, int outChannels, boolean flipped,
+                String what) {
+        int[] d = x.shape().dims();
+        int kk = w.dim(2);
+        Shape out = Shape.of(d[0], outChannels, d[2], d[3]);
+        synchronized (arena) {
+            DeviceTensor dx = on(x);
+            DeviceTensor dw = on(w);
+            DeviceTensor db = bias == null ? null : on(bias);
+            DeviceTensor di = into == null ? null : on(into);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
+            ArenaKernel k = arena.kernel;
+            k.i0 = d[1];
+            k.i1 = d[2];
+            k.i2 = d[3];
+            k.i3 = outChannels;
+            k.i4 = kk;
+            k.i5 = (padding == Padding.CIRCULAR ? 1 : 0) | (db != null ? 2 : 0) | (flipped ? 4 : 0) | (di != null ? 8 : 0);
+            k.od = di == null ? 0 : di.offset;
+            k.oa = dx.offset;
+            k.ob = dw.offset;
+            k.oc = db == null ? 0 : db.offset;
+            k.oy = y.offset;
+            arena.launch(ArenaKernel.CONV_F, out.size(), what + " " + x.shape() + " with " + w.shape());
+            Reference.reachabilityFence(dx);
+            Reference.reachabilityFence(dw);
+            Reference.reachabilityFence(db);
+            Reference.reachabilityFence(di);
+            return Tensor.onDevice(out, y);
+        }
+    }
+
+    /** gw[o,c,u,v] = Σ_n part[(o,c,u,v), n]: partial sums per batch element in double, then their sum. */
+    Tensor convWeightGradient(Tensor gy, Tensor x, Padding padding, Shape wShape) {
+        int[] d = x.shape().dims();
+        int n = d[0];
+        int size = wShape.size();
+        synchronized (arena) {
+            DeviceTensor dgy = on(gy);
+            DeviceTensor dx = on(x);
+            DeviceTensor parts = arena.allocate(DType.FLOAT64, size * n);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, size);
+            ArenaKernel k = arena.kernel;
+            k.i0 = n;
+            k.i1 = d[1];
+            k.i2 = d[2];
+            k.i3 = d[3];
+            k.i4 = wShape.dim(2);
+            k.i5 = padding == Padding.CIRCULAR ? 1 : 0;
+            k.i6 = wShape.dim(0);
+            k.oa = dx.offset;
+            k.ob = dgy.offset;
+            k.oy = parts.offset;
+            arena.launch(ArenaKernel.CONV_WEIGHT_PARTS_F, size * n, "conv2dBackwardWeight " + x.shape());
+            k.i0 = n;
+            k.oa = parts.offset;
+            k.oy = y.offset;
+            arena.launch(ArenaKernel.SUM_PARTS_F, size, "conv2dBackwardWeight sum " + wShape);
+            Reference.reachabilityFence(dgy);
+            Reference.reachabilityFence(dx);
+            Reference.reachabilityFence(parts);
+            return Tensor.onDevice(wShape, y);
+        }
+    }
+
+    /** Adam on the device: see {@link ArenaKernel#adam}; m and v are FLOAT64 tensors. */
+    Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, double[] hyper) {
+        synchronized (arena) {
+            DeviceTensor dp = on(param);
+            DeviceTensor dg = on(grad);
+            DeviceTensor dm = on(m);
+            DeviceTensor dv = on(v);
+            int n = param.size();
+            DeviceTensor p2 = arena.allocate(DType.FLOAT32, n);
+            DeviceTensor m2 = arena.allocate(DType.FLOAT64, n);
+            DeviceTensor v2 = arena.allocate(DType.FLOAT64, n);
+            ArenaKernel k = arena.kernel;
+            k.x0 = hyper[0];
+            k.x1 = hyper[1];
+            k.x2 = hyper[2];
+            k.x3 = hyper[3];
+            k.x4 = hyper[4];
+            k.x5 = hyper[5];
+            k.oa = dp.offset;
+            k.ob = dg.offset;
+            k.oc = dm.offset;
+            k.od = dv.offset;
+            k.oy = p2.offset;
+            k.oz = m2.offset;
+            k.ow = v2.offset;
+            arena.launch(ArenaKernel.ADAM_F, n, "adamUpdate " + param.shape());
+            Reference.reachabilityFence(dp);
+            Reference.reachabilityFence(dg);
+            Reference.reachabilityFence(dm);
+            Reference.reachabilityFence(dv);
+            return new Tensor[] {Tensor.onDevice(param.shape(), p2), Tensor.onDevice(m.shape(), m2),
+                    Tensor.onDevice(v.shape(), v2)};
+        }
+    }
+
+    /** Sets the kernel's iteration space to {@code s}'s dims, right-aligned in six (leading ones). */
+    void space(Shape s) {
+        int[] r = padded(s.dims(), 1);
+        ArenaKernel k = arena.kernel;
+        k.setSpace(r);
+    }
+
+    /** Strides of {@code in} over the iteration space {@code out} (NumPy broadcasting: 0 along stretched dims). */
+    static int[] broadcastStrides(Shape in, Shape out) {
+        int[] dims = padded(in.dims(), 1);
+        int[] st = padded(in.strides(), 0);
+        int[] od = padded(out.dims(), 1);
+        for (int i = 0; i < DIMS; i++) {
+            if (dims[i] == 1 && od[i] != 1) {
+                st[i] = 0;
+            }
+        }
+        return st;
+    }
+
+    /** {@code v} right-aligned in six entries, the rest {@code fill}. */
+    static int[] padded(int[] v, int fill) {
+        int[] r = new int[DIMS];
+        java.util.Arrays.fill(r, fill);
+        System.arraycopy(v, 0, r, DIMS - v.length, v.length);
+        return r;
+    }
+
+    /** True when a shape fits the kernel's six-dim iteration spaces. */
+    static boolean fits(Shape s) {
+        return s.rank() <= DIMS;
+    }
+}
