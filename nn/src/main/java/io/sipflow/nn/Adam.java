@@ -111,6 +111,19 @@ public final class Adam implements Optimizer {
         t = (long) steps.item();
     }
 
+    /** The moments are immutable tensors: keeping the references is a snapshot (nothing is copied or moved). */
+    @Override
+    public Runnable rollbackPoint() {
+        Tensor[] mBefore = m.clone();
+        Tensor[] vBefore = v.clone();
+        long tBefore = t;
+        return () -> {
+            System.arraycopy(mBefore, 0, m, 0, m.length);
+            System.arraycopy(vBefore, 0, v, 0, v.length);
+            t = tBefore;
+        };
+    }
+
     private static double[][] hostCopy(Tensor[] moments) {
         double[][] copy = new double[moments.length][];
         for (int i = 0; i < moments.length; i++) {

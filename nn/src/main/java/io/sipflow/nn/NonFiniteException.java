@@ -35,8 +35,9 @@ public final class NonFiniteException extends ArithmeticException {
         Tensor probe = Autodiff.noGrad(() -> {
             Tensor sum = null;
             for (Tensor t : named.values()) {
-                Tensor z = t.mul(0).sum().to(DType.FLOAT64);
-                sum = sum == null ? z : sum.add(z);
+                Tensor z = t.mul(0).sum(); // in t's own type: a cast could move a device tensor to the host
+                sum = sum == null ? z : sum.dtype() == z.dtype() ? sum.add(z)
+                        : sum.to(DType.FLOAT64).add(z.to(DType.FLOAT64));
             }
             return sum;
         });

@@ -31,6 +31,17 @@ public interface Optimizer {
     /** Restores what {@link #state()} returned; names, shapes and types must match. */
     void loadState(Map<String, Tensor> state);
 
+    /**
+     * A way back to the state before the next {@link #step}: running the result restores it. A training step takes
+     * one before every update so that a non-finite update changes nothing. The default goes through
+     * {@link #state()}; an optimizer whose state is immutable tensors can keep references instead, which moves no
+     * data (tensors resident on a device stay there).
+     */
+    default Runnable rollbackPoint() {
+        Map<String, Tensor> before = state();
+        return () -> loadState(before);
+    }
+
     /** The gradient of {@code p} in {@code g}, with an error naming the parameter if it is missing. */
     static Tensor gradientOf(String optimizer, Parameter p, Gradients g) {
         try {

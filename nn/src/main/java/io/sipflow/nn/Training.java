@@ -82,7 +82,7 @@ public final class Training {
         for (Parameter p : params.values()) {
             before.add(p.value());
         }
-        Map<String, Tensor> optimizerBefore = optimizer.state();
+        Runnable rollBackOptimizer = optimizer.rollbackPoint();
         optimizer.step(update);
         try {
             Map<String, Tensor> updated = new LinkedHashMap<>();
@@ -95,7 +95,7 @@ public final class Training {
             for (Parameter p : params.values()) {
                 p.set(before.get(i++));
             }
-            optimizer.loadState(optimizerBefore);
+            rollBackOptimizer.run();
             throw e;
         }
     }

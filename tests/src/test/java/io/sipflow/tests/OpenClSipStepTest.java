@@ -1,15 +1,19 @@
 package io.sipflow.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Gradients;
 import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.Precision;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.backend.Backend;
 import io.sipflow.autodiff.backend.Backends;
 import io.sipflow.autodiff.backend.CpuBackend;
+import io.sipflow.autodiff.backend.Transfers;
 import io.sipflow.gpu.OpenClBackend;
 import io.sipflow.nn.Activation;
 import io.sipflow.nn.Adam;
@@ -60,6 +64,33 @@ class OpenClSipStepTest {
             opencl.dispose();
         }
         assertAgree(cpu, gpu, 1e-4, 5e-4, 2e-3);
+    }
+
+    /**
+     * The trainer's own step (prediction, physics on the host, gradients, the non-finite checks, Adam) crosses between
+     * host and device a handful of times, not once per op or per parameter: at most 8 each way once warm.
+     */
+    @Test
+    void aWarmTrainingStepCrossesAtMostEightTimesEachWay() {
+        OpenClBackend opencl = openClOrSkip();
+        Backend previous = Backends.use(opencl);
+        try {
+            UNet net;
+            try (Precision p = Precision.use(DType.FLOAT32)) { // as the trainer builds it (HeatProblem.newNetwork)
+                net = new UNet(TINY, 5);
+            }
+            Adam adam = new Adam(net.parameters(), 1e-3);
+            HeatProblem problem = new HeatProblem(16);
+            Problem.Batch batch = problem.sample(8, new SplittableRandom(6));
+            TrainingStep.run(problem, Method.SIP, net, adam, batch); // warm: weights and moments move to the device
+            Transfers before = opencl.transfers();
+            TrainingStep.run(problem, Method.SIP, net, adam, batch).loss().item();
+            Transfers step = opencl.transfers().since(before);
+            assertTrue(step.h2d() <= 8 && step.d2h() <= 8, "one warm SIP step moved " + step);
+        } finally {
+            Backends.use(previous);
+            opencl.dispose();
+        }
     }
 
     @Test
