@@ -101,6 +101,9 @@ public final class HeapPlan {
         } else {
             return 0;
         }
+        CommonOptions common = command instanceof TrainCommand t ? t.common
+                : command instanceof CompareCommand c ? c.common : ((BenchCommand) command).common;
+        boolean device = !"cpu".equals(common.backend);
         long most = 0;
         for (TrainConfig c : configs) {
             try {
@@ -109,6 +112,11 @@ public final class HeapPlan {
                 throw new DoesNotFit(e.getMessage());
             }
             most = Math.max(most, TrainingMemory.heapBytes(c));
+        }
+        if (device) {
+            // The OpenCL backend keeps its device buffers in Java arrays too (Aparapi's arenas), which grow by
+            // doubling to hold a step's live tensors: no tight plan, the JVM's own default (a quarter of the machine).
+            return 0;
         }
         if (command instanceof BenchCommand b && !b.noLayers) {
             most += new LayerBench(b.batch, b.resolution, 0, 1).convolutionBytes();

@@ -10,6 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The launcher's heap options: from the same command line as the run, nothing for commands that do not train. */
 class HeapPlanTest {
     @Test
+    void theOpenClBackendKeepsTheJvmDefaultHeapBecauseItsArenasLiveThereToo() {
+        assertTrue(HeapPlan.plan(new String[] {"train", "--preset", "seed"}).contains("-Xmx"));
+        assertEquals("", HeapPlan.plan(new String[] {"train", "--preset", "seed", "--backend", "opencl"}));
+        assertEquals("", HeapPlan.plan(new String[] {"bench", "--backend", "opencl"}));
+    }
+
+    @Test
     void trainingCommandsGetAFixedHeapSizedToTheirRun() {
         long mb = (TrainingMemory.heapBytes(TrainConfig.seedPreset().build()) + (1 << 20) - 1) >> 20;
         String plan = HeapPlan.plan(new String[] {"train", "--preset", "seed"});
