@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * A fully connected network, PhiFlow's {@code dense_net(in, out, hidden)}: Linear layers in → hidden[0] → … →
  * out with the activation after every layer but the last (no batch norm, so examples never interact).
  * <pre>
- *   new MLP(new MLP.Config(2, 2, List.of(32, 64, 32), Activation.RELU), seed)   // 4,418 parameters
+ *   new MLP(new MLP.Config(2, 2, List.of(32, 64, 32), Activation.RELU), seed)   // 4,354 parameters
  * </pre>
  * Parameters are named {@code linear0.weight}, {@code linear0.bias}, … in layer order.
  */

@@ -33,7 +33,7 @@ class HalfInverseGradientsTest {
         Tensor g = net.forward(x).sub(t);                                        // ∂L/∂y
         DMatrixRMaj j = matrix(PerExampleJacobian.of(net.forward(x), net.parameterValues()));
 
-        HalfInverseGradients gaussNewton = new HalfInverseGradients(new HalfInverseGradients.Config(1e-12, 1, 1000));
+        HalfInverseGradients gaussNewton = new HalfInverseGradients(new HalfInverseGradients.Config(1e-12, 1, 1000, HalfInverseGradients.Decomposition.SVD));
         Gradients d = gaussNewton.direction(net.parameters(), () -> net.forward(x), g);
 
         // Reference: (JᵀJ)δ = Jᵀg by EJML's linear solver.
@@ -57,7 +57,7 @@ class HalfInverseGradientsTest {
     }
 
     @Test
-    void halfInverseMatchesTheEigendecompositionFormulaForTallAndWideJacobians() {
+    void halfInverseMatchesTheEigendecompositionFormulaForTallAndWideJacobiansByBothRoutes() {
         SplittableRandom rng = new SplittableRandom(2);
         for (int[] size : new int[][] {{7, 4}, {3, 6}}) {
             int rows = size[0];
@@ -82,8 +82,10 @@ class HalfInverseGradientsTest {
                 CommonOps_DDRM.mult(symmetricPower(jjt, -0.75), column(g), inner);
                 CommonOps_DDRM.multTransA(j, inner, expected);
             }
+            double[] byGram = HalfInverseGradients.solveByGramEigen(jt, g, 1e-12, 0.5);
             for (int i = 0; i < cols; i++) {
                 assertEquals(expected.get(i), d[i], 1e-9, rows + "×" + cols + " entry " + i);
+                assertEquals(expected.get(i), byGram[i], 1e-9, "Gram route, " + rows + "×" + cols + " entry " + i);
             }
         }
     }
