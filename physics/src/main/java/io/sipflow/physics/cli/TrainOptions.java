@@ -63,6 +63,13 @@ public final class TrainOptions {
             description = "write DIR/checkpoint.npz every N steps, 0 = only at the end (default 100)")
     Integer checkpointEvery;
 
+    @Option(names = "--xi", paramLabel = "XI", split = ",",
+            description = "sin problem: conditioning xi (default 10); sweep takes several, comma-separated")
+    java.util.List<Double> xi;
+
+    @Option(names = "--angle", paramLabel = "DEG", description = "sin problem: rotation in degrees (default 45)")
+    Double angle;
+
     @Option(names = "--overwrite", description = "replace the results of an earlier run in the output folder")
     boolean overwrite;
 
@@ -84,7 +91,17 @@ public final class TrainOptions {
     private TrainConfig resolve(Method method) {
         TrainConfig.Builder b = preset == Preset.SEED ? TrainConfig.seedPreset() : TrainConfig.builder();
         String id = problem != null ? problem : "heat";
-        b = Problems.named(id).defaults().apply(b.problem(id)).method(method);
+        // The problem's options and the method first: its suggested settings may depend on them (sin's rates).
+        b.problem(id).method(method);
+        if (xi != null) {
+            if (xi.size() != 1) {
+                throw new IllegalArgumentException("--xi takes one value here, got " + xi + "; sweep --xi "
+                        + String.join(",", xi.stream().map(String::valueOf).toList()) + " trains at each of them");
+            }
+            b.xi(xi.get(0));
+        }
+        if (angle != null) b.angle(angle);
+        b = Problems.named(id).defaults().apply(b);
         if (steps != null) b.steps(steps);
         if (batch != null) b.batch(batch);
         if (resolution != null) b.resolution(resolution);
@@ -103,6 +120,7 @@ public final class TrainOptions {
      */
     TrainConfig resumed(Path dir, String file, CommandLine cl) {
         if (problem != null || preset != null || batch != null || resolution != null || seed != null || lr != null
+                || xi != null || angle != null
                 || testBatch != null || testSeed != null || testEvery != null) {
             throw new CommandLine.ParameterException(cl, "--resume continues with the settings recorded in " + dir
                     + "; only --steps (and --checkpoint-every) may be given with it");

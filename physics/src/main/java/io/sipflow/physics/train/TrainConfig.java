@@ -29,6 +29,8 @@ public final class TrainConfig {
     private final long testSeed;
     private final int testEvery;
     private final int checkpointEvery;
+    private final double xi;
+    private final double angle;
 
     private TrainConfig(Builder b) {
         require(b.problem != null && !b.problem.isBlank(), "problem must be named");
@@ -57,6 +59,11 @@ public final class TrainConfig {
         this.testSeed = b.testSeed;
         this.testEvery = b.testEvery;
         this.checkpointEvery = b.checkpointEvery;
+        require(b.xi > 0 && Double.isFinite(b.xi), "xi (the sin problem's conditioning) must be a finite number > 0,"
+                + " got " + b.xi);
+        require(Double.isFinite(b.angle), "angle must be a finite number of degrees, got " + b.angle);
+        this.xi = b.xi;
+        this.angle = b.angle;
     }
 
     /** The defaults: heat, SIP, 32×32, batch 32, 300 steps, Adam lr 1e-3 (ε = PhiFlow's 1e-7), test batch 64. */
@@ -73,7 +80,7 @@ public final class TrainConfig {
     public Builder toBuilder() {
         return builder().problem(problem).method(method).steps(steps).batch(batch).resolution(resolution).seed(seed)
                 .learningRate(learningRate).adamEpsilon(adamEpsilon).testBatch(testBatch).testSeed(testSeed)
-                .testEvery(testEvery).checkpointEvery(checkpointEvery);
+                .testEvery(testEvery).checkpointEvery(checkpointEvery).xi(xi).angle(angle);
     }
 
     public TrainConfig withMethod(Method m) {
@@ -95,6 +102,8 @@ public final class TrainConfig {
         s.put("test_seed", testSeed);
         s.put("test_every", testEvery);
         s.put("checkpoint_every", checkpointEvery);
+        s.put("xi", xi);
+        s.put("angle", angle);
         return s;
     }
 
@@ -123,6 +132,8 @@ public final class TrainConfig {
                 case "test_seed" -> b.testSeed(asLong(e.getKey(), v));
                 case "test_every" -> b.testEvery(asInt(e.getKey(), v));
                 case "checkpoint_every" -> b.checkpointEvery(asInt(e.getKey(), v));
+                case "xi" -> b.xi(Double.parseDouble(text));
+                case "angle" -> b.angle(Double.parseDouble(text));
                 default -> { }
             }
         }
@@ -159,6 +170,10 @@ public final class TrainConfig {
     public int testEvery() { return testEvery; }
     /** Write a checkpoint after every this many steps (0: only at the end). */
     public int checkpointEvery() { return checkpointEvery; }
+    /** The sin problem's conditioning ξ (ignored by other problems). */
+    public double xi() { return xi; }
+    /** The sin problem's rotation φ in degrees (ignored by other problems). */
+    public double angle() { return angle; }
 
     @Override
     public boolean equals(Object o) {
@@ -195,9 +210,16 @@ public final class TrainConfig {
         private long testSeed = 1;
         private int testEvery = 50;
         private int checkpointEvery = 100;
+        private double xi = 10;
+        private double angle = 45;
 
         private Builder() {
         }
+
+        /** The method set so far: a problem's suggested settings may depend on it (the sin problem's rates do). */
+        public Method method() { return method; }
+        /** ξ set so far (the sin problem scales its SGD and HIG rates with it). */
+        public double xi() { return xi; }
 
         public Builder problem(String v) { problem = v; return this; }
         public Builder method(Method v) { method = v; return this; }
@@ -211,6 +233,8 @@ public final class TrainConfig {
         public Builder testSeed(long v) { testSeed = v; return this; }
         public Builder testEvery(int v) { testEvery = v; return this; }
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        public Builder xi(double v) { xi = v; return this; }
+        public Builder angle(double v) { angle = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(this);
