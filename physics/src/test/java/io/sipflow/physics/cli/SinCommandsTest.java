@@ -27,6 +27,7 @@ class SinCommandsTest {
         assertEquals("method,final_test_y_l2,final_test_x_dist,median_step_ms,status", csv.get(0));
         assertEquals(List.of("sip", "gd", "sgd", "hig"), csv.subList(1, 5).stream().map(l -> l.split(",")[0]).toList());
         assertTrue(Files.size(dir.resolve("comparison.png")) > 0);
+        assertTrue(Files.size(dir.resolve("hig/examples.png")) > 0, "the sin problem's scatter");
         for (String m : List.of("sip", "gd", "sgd", "hig")) {
             String run = Files.readString(dir.resolve(m).resolve("run.json"));
             assertTrue(run.contains("\"xi\": 10") && run.contains("\"problem\": \"sin\""), run);
