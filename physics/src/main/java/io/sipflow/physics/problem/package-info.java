@@ -1,0 +1,7 @@
+/**
+ * Inverse problems the trainer knows, behind one interface, {@link io.sipflow.physics.problem.Problem}: data, forward
+ * physics, the SIP inverse, the default network, metrics and the examples picture.
+ * {@link io.sipflow.physics.problem.Problems} maps each {@code --problem} name to its factory, one line each;
+ * {@link io.sipflow.physics.problem.HeatProblem} is the seed notebook's heat conduction.
+ */
+package io.sipflow.physics.problem;
