@@ -97,7 +97,7 @@ final class SweepCommand implements Callable<Integer> {
         List<TrainingRun.Summary> runs = new ArrayList<>();
         for (TrainConfig c : configs) {
             Path runDir = dir.resolve(folder(c.xi())).resolve(c.method().id());
-            runs.add(TrainingRun.execute(c, runDir, common, log, false, train.detectAnomaly));
+            runs.add(TrainingRun.execute(c, runDir, common, log, cl.getErr(), false, train.detectAnomaly));
         }
         String csv = sweepCsv(runs);
         AtomicFiles.writeString(dir.resolve("sweep.csv"), csv);

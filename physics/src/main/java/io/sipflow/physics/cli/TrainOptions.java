@@ -81,7 +81,7 @@ public final class TrainOptions {
     TrainConfig resolve(Method method, CommandLine cl) {
         try {
             TrainConfig c = resolve(method);
-            TrainingStep.requireAvailable(method);
+            TrainingStep.requireFeasible(c);
             return c;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());

@@ -9,6 +9,9 @@ import io.sipflow.nn.NonFiniteException;
 import io.sipflow.nn.Optimizer;
 import io.sipflow.nn.Training;
 import io.sipflow.physics.problem.Problem;
+import io.sipflow.physics.problem.Problems;
+
+import java.util.SplittableRandom;
 
 /**
  * The HIG training step: GD's loss L = Σ_b ½‖P(pred) − y*‖², but instead of its gradient the half-inverse
@@ -22,6 +25,18 @@ final class HigStep {
             .withDecomposition(HalfInverseGradients.Decomposition.GRAM_EIGEN));
 
     private HigStep() {
+    }
+
+    /**
+     * Throws if {@code config}'s batch of its problem's outputs would make a Jacobian over the limit: one example
+     * through a fresh network gives the outputs per example.
+     */
+    static void requireFits(TrainConfig config) {
+        Problem problem = Problems.create(config);
+        Module net = problem.newNetwork(config.seed());
+        Tensor yTarget = problem.sample(1, new SplittableRandom(0)).yTarget();
+        int m = Autodiff.noGrad(() -> problem.physics(problem.predict(net, yTarget))).size();
+        HIG.checkSize(config.batch(), m, net.parameterValues());
     }
 
     static Training.Step<TrainingStep.Outputs> run(Problem problem, Module network, Optimizer optimizer,

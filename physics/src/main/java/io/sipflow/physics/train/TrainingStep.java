@@ -28,7 +28,6 @@ public final class TrainingStep {
 
     /** The optimizer {@code method} trains with, over the network's parameters. */
     public static Optimizer newOptimizer(TrainConfig config, Module network) {
-        requireAvailable(config.method());
         return switch (config.method()) {
             case SIP, GD -> new Adam(network.parameters(), config.learningRate(), Adam.DEFAULT_BETA1,
                     Adam.DEFAULT_BETA2, config.adamEpsilon());
@@ -36,13 +35,18 @@ public final class TrainingStep {
         };
     }
 
-    /** Throws for a method that cannot train yet, so a command can stop before any work (every method can now). */
-    public static void requireAvailable(Method method) {
+    /**
+     * Throws for a run that cannot train, so a command can stop before any work: HIG where the per-example Jacobian
+     * would exceed its limit (the heat U-Net), naming the size and the limit.
+     */
+    public static void requireFeasible(TrainConfig config) {
+        if (config.method() == Method.HIG) {
+            HigStep.requireFits(config);
+        }
     }
 
     /** The batch loss of {@code method} with its graph, and the step's outputs (HIG: GD's loss). */
     public static Training.Loss<Outputs> loss(Problem problem, Method method, Module network, Problem.Batch batch) {
-        requireAvailable(method);
         Tensor yTarget = batch.yTarget();
         Tensor prediction = problem.predict(network, yTarget);
         Tensor x = prediction.stopGradient();

@@ -54,7 +54,7 @@ class BadInputTest {
             "compare --out {C}                             | 2 | --out {C} already holds the results of an earlier run (sip/run.json)",
             "train --threads 32768 --out {N}               | 2 | --threads 32768 is more than",
             "train --resolution 2147483640 --out {N}       | 2 | beyond the 2^31 - 1 a tensor holds",
-            "train --method hig --out {N}                  | 2 | method hig is not available yet",
+            "train --method hig --out {N}                  | 2 | HIG: the per-example Jacobian would be 32768 × 37697",
             "train --problem poisson --out {N}             | 2 | unknown problem 'poisson'; expected one of heat",
             "compare --methods sip,sip --out {N}           | 2 | --methods names sip twice",
             "train --resume {E}                            | 2 | --resume {E}: no run to resume there",

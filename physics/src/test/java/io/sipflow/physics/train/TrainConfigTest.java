@@ -20,10 +20,10 @@ class TrainConfigTest {
             assertTrue(Modifier.isPrivate(c.getModifiers()), "no positional constructor: " + c);
         }
         TrainConfig c = TrainConfig.builder().method(Method.GD).steps(7).batch(3).resolution(16).seed(-5)
-                .learningRate(0.0012345678912345).testBatch(9).testSeed(4).testEvery(2).checkpointEvery(0).build();
+                .learningRate(0.0012345678912345).testBatch(9).testSeed(4).testEvery(2).checkpointEvery(0).xi(31.5).angle(12).build();
         assertEquals(c, TrainConfig.fromSettings(c.settings()));
         assertEquals(List.of("problem", "method", "steps", "batch", "resolution", "seed", "learning_rate",
-                "adam_epsilon", "test_batch", "test_seed", "test_every", "checkpoint_every"),
+                "adam_epsilon", "test_batch", "test_seed", "test_every", "checkpoint_every", "xi", "angle"),
                 List.copyOf(c.settings().keySet()));
         assertEquals(1e-7, TrainConfig.builder().build().adamEpsilon(), 0.0, "PhiFlow's Adam epsilon, from one place");
     }
