@@ -106,8 +106,8 @@ public final class HalfInverseGradients {
         long entries = rows * cols;
         if (entries > config.maxJacobianEntries()) {
             throw new IllegalArgumentException(String.format(
-                    "HIG: the per-example Jacobian would be %d × %d = %.3g entries (batch %d × %d outputs rows,"
-                            + " %d parameters; %.3g GB as FLOAT64), over the limit of %.3g entries;"
+                    "HIG: the per-example Jacobian would be %d × %d = %.3g entries (rows: batch %d × %d outputs;"
+                            + " columns: %d parameters; %.3g GB as FLOAT64), over the limit of %.3g entries;"
                             + " HIG needs B·m backward passes and an SVD of that matrix, so it fits small networks"
                             + " with few outputs (the sin problem: 200 × 4354); use a smaller batch or network",
                     rows, cols, (double) entries, batch, components, cols, entries * 8 / 1e9,
