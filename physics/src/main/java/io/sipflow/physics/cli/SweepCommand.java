@@ -96,7 +96,7 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter log = cl.getOut();
         List<TrainingRun.Summary> runs = new ArrayList<>();
         for (TrainConfig c : configs) {
-            Path runDir = dir.resolve(folder(c.xi())).resolve(c.method().id());
+            Path runDir = dir.resolve(folder(c.option("xi"))).resolve(c.method().id());
             runs.add(TrainingRun.execute(c, runDir, common, log, cl.getErr(), false, train.detectAnomaly));
         }
         String csv = sweepCsv(runs);
@@ -123,11 +123,11 @@ final class SweepCommand implements Callable<Integer> {
         sb.append(",final_test_x_dist_over_xi,steps,median_step_ms,wall_seconds,status\n");
         for (TrainingRun.Summary r : runs) {
             TestMetrics t = r.finalTest();
-            sb.append(String.format(Locale.ROOT, "%s,%s", r.config().xi(), r.config().method().id()));
+            sb.append(String.format(Locale.ROOT, "%s,%s", r.config().option("xi"), r.config().method().id()));
             for (double v : t.means().values()) {
                 sb.append(String.format(Locale.ROOT, ",%.6g", v));
             }
-            sb.append(String.format(Locale.ROOT, ",%.6g,%d,%.1f,%.1f,%s%n", t.mean("x_dist") / r.config().xi(),
+            sb.append(String.format(Locale.ROOT, ",%.6g,%d,%.1f,%.1f,%s%n", t.mean("x_dist") / r.config().option("xi"),
                     t.step(), r.medianStepMs(), r.wallSeconds(),
                     r.diverged() ? "diverged at step " + r.divergence().step() : "finished"));
         }
@@ -142,8 +142,8 @@ final class SweepCommand implements Callable<Integer> {
             List<Double> ys = new ArrayList<>();
             for (TrainingRun.Summary r : runs) {
                 if (r.config().method() == m) {
-                    xs.add(Math.log10(r.config().xi()));
-                    ys.add(r.finalTest().mean("x_dist") / r.config().xi());
+                    xs.add(Math.log10(r.config().option("xi")));
+                    ys.add(r.finalTest().mean("x_dist") / r.config().option("xi"));
                 }
             }
             if (!xs.isEmpty()) {
@@ -151,7 +151,7 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         TrainConfig c = runs.get(0).config();
-        return Charts.logChart("sin problem, angle " + c.angle() + "°: final test x_dist / xi (test batch "
+        return Charts.logChart("sin problem, angle " + c.option("angle") + "°: final test x_dist / xi (test batch "
                 + c.testBatch() + ")", "log10(xi)", "relative x-distance x_dist / xi", series);
     }
 }

@@ -63,11 +63,16 @@ public final class TrainOptions {
             description = "write DIR/checkpoint.npz every N steps, 0 = only at the end (default 100)")
     Integer checkpointEvery;
 
+    @Option(names = "--option", paramLabel = "NAME=VALUE",
+            description = "a setting of the problem (sin: xi, angle), may be repeated")
+    java.util.Map<String, Double> options;
+
     @Option(names = "--xi", paramLabel = "XI", split = ",",
-            description = "sin problem: conditioning xi (default 10); sweep takes several, comma-separated")
+            description = "sin problem: conditioning xi, the same as --option xi=XI (default 10); sweep takes several")
     java.util.List<Double> xi;
 
-    @Option(names = "--angle", paramLabel = "DEG", description = "sin problem: rotation in degrees (default 45)")
+    @Option(names = "--angle", paramLabel = "DEG",
+            description = "sin problem: rotation in degrees, the same as --option angle=DEG (default 45)")
     Double angle;
 
     @Option(names = "--overwrite", description = "replace the results of an earlier run in the output folder")
@@ -91,17 +96,19 @@ public final class TrainOptions {
     private TrainConfig resolve(Method method) {
         TrainConfig.Builder b = preset == Preset.SEED ? TrainConfig.seedPreset() : TrainConfig.builder();
         String id = problem != null ? problem : "heat";
-        // The problem's options and the method first: its suggested settings may depend on them (sin's rates).
+        var defaults = Problems.named(id).defaults();
+        // The method and the user's problem options first: the problem's suggested settings may depend on them
+        // (the sin problem's SGD and HIG rates scale with xi); its registration only fills in missing options.
         b.problem(id).method(method);
-        if (xi != null) {
-            if (xi.size() != 1) {
-                throw new IllegalArgumentException("--xi takes one value here, got " + xi + "; sweep --xi "
-                        + String.join(",", xi.stream().map(String::valueOf).toList()) + " trains at each of them");
+        var known = defaults.apply(TrainConfig.builder().problem(id).method(method)).options().keySet();
+        for (var e : userOptions().entrySet()) {
+            if (!known.contains(e.getKey())) {
+                throw new IllegalArgumentException("--option " + e.getKey() + ": problem " + id + " has "
+                        + (known.isEmpty() ? "no options" : "the options " + String.join(", ", known)));
             }
-            b.xi(xi.get(0));
+            b.option(e.getKey(), e.getValue());
         }
-        if (angle != null) b.angle(angle);
-        b = Problems.named(id).defaults().apply(b);
+        b = defaults.apply(b);
         if (steps != null) b.steps(steps);
         if (batch != null) b.batch(batch);
         if (resolution != null) b.resolution(resolution);
@@ -114,14 +121,33 @@ public final class TrainOptions {
         return b.build();
     }
 
+    /** --option NAME=VALUE, with --xi and --angle as the sin problem's shorthands. */
+    private java.util.Map<String, Double> userOptions() {
+        java.util.Map<String, Double> all = new java.util.LinkedHashMap<>();
+        if (options != null) {
+            all.putAll(options);
+        }
+        if (xi != null) {
+            if (xi.size() != 1) {
+                throw new IllegalArgumentException("--xi takes one value here, got " + xi + "; sweep --xi "
+                        + String.join(",", xi.stream().map(String::valueOf).toList()) + " trains at each of them");
+            }
+            all.put("xi", xi.get(0));
+        }
+        if (angle != null) {
+            all.put("angle", angle);
+        }
+        return all;
+    }
+
     /**
      * The settings recorded in {@code dir} by the run to resume, with {@code --steps} applied; every other
      * setting flag is refused (the run continues as it started).
      */
     TrainConfig resumed(Path dir, String file, CommandLine cl) {
         if (problem != null || preset != null || batch != null || resolution != null || seed != null || lr != null
-                || xi != null || angle != null
-                || testBatch != null || testSeed != null || testEvery != null) {
+                || testBatch != null || testSeed != null || testEvery != null || options != null || xi != null
+                || angle != null) {
             throw new CommandLine.ParameterException(cl, "--resume continues with the settings recorded in " + dir
                     + "; only --steps (and --checkpoint-every) may be given with it");
         }

@@ -29,8 +29,7 @@ public final class TrainConfig {
     private final long testSeed;
     private final int testEvery;
     private final int checkpointEvery;
-    private final double xi;
-    private final double angle;
+    private final Map<String, Double> options;
 
     private TrainConfig(Builder b) {
         require(b.problem != null && !b.problem.isBlank(), "problem must be named");
@@ -59,11 +58,7 @@ public final class TrainConfig {
         this.testSeed = b.testSeed;
         this.testEvery = b.testEvery;
         this.checkpointEvery = b.checkpointEvery;
-        require(b.xi > 0 && Double.isFinite(b.xi), "xi (the sin problem's conditioning) must be a finite number > 0,"
-                + " got " + b.xi);
-        require(Double.isFinite(b.angle), "angle must be a finite number of degrees, got " + b.angle);
-        this.xi = b.xi;
-        this.angle = b.angle;
+        this.options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
     }
 
     /** The defaults: heat, SIP, 32×32, batch 32, 300 steps, Adam lr 1e-3 (ε = PhiFlow's 1e-7), test batch 64. */
@@ -80,7 +75,7 @@ public final class TrainConfig {
     public Builder toBuilder() {
         return builder().problem(problem).method(method).steps(steps).batch(batch).resolution(resolution).seed(seed)
                 .learningRate(learningRate).adamEpsilon(adamEpsilon).testBatch(testBatch).testSeed(testSeed)
-                .testEvery(testEvery).checkpointEvery(checkpointEvery).xi(xi).angle(angle);
+                .testEvery(testEvery).checkpointEvery(checkpointEvery).options(options);
     }
 
     public TrainConfig withMethod(Method m) {
@@ -102,8 +97,7 @@ public final class TrainConfig {
         s.put("test_seed", testSeed);
         s.put("test_every", testEvery);
         s.put("checkpoint_every", checkpointEvery);
-        s.put("xi", xi);
-        s.put("angle", angle);
+        options.forEach((name, value) -> s.put(OPTION + name, value));
         return s;
     }
 
@@ -132,9 +126,11 @@ public final class TrainConfig {
                 case "test_seed" -> b.testSeed(asLong(e.getKey(), v));
                 case "test_every" -> b.testEvery(asInt(e.getKey(), v));
                 case "checkpoint_every" -> b.checkpointEvery(asInt(e.getKey(), v));
-                case "xi" -> b.xi(Double.parseDouble(text));
-                case "angle" -> b.angle(Double.parseDouble(text));
-                default -> { }
+                default -> {
+                    if (e.getKey().startsWith(OPTION)) {
+                        b.option(e.getKey().substring(OPTION.length()), Double.parseDouble(text));
+                    }
+                }
             }
         }
         return b.build();
@@ -170,10 +166,19 @@ public final class TrainConfig {
     public int testEvery() { return testEvery; }
     /** Write a checkpoint after every this many steps (0: only at the end). */
     public int checkpointEvery() { return checkpointEvery; }
-    /** The sin problem's conditioning ξ (ignored by other problems). */
-    public double xi() { return xi; }
-    /** The sin problem's rotation φ in degrees (ignored by other problems). */
-    public double angle() { return angle; }
+
+    /** The problem's own settings (sin: xi, angle), by name; their defaults come from the problem's registration. */
+    public Map<String, Double> options() { return options; }
+
+    /** Problem option {@code name}, or an error naming the options this run has. */
+    public double option(String name) {
+        Double v = options.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("problem " + problem + " has no option '" + name + "'; it has "
+                    + (options.isEmpty() ? "none" : String.join(", ", options.keySet())));
+        }
+        return v;
+    }
 
     @Override
     public boolean equals(Object o) {
@@ -189,6 +194,9 @@ public final class TrainConfig {
     public String toString() {
         return "TrainConfig" + settings();
     }
+
+    /** run.json's prefix for problem options: {@code "option.xi": 0.5}. */
+    static final String OPTION = "option.";
 
     private static void require(boolean ok, String message) {
         if (!ok) {
@@ -210,16 +218,10 @@ public final class TrainConfig {
         private long testSeed = 1;
         private int testEvery = 50;
         private int checkpointEvery = 100;
-        private double xi = 10;
-        private double angle = 45;
+        private final Map<String, Double> options = new LinkedHashMap<>();
 
         private Builder() {
         }
-
-        /** The method set so far: a problem's suggested settings may depend on it (the sin problem's rates do). */
-        public Method method() { return method; }
-        /** ξ set so far (the sin problem scales its SGD and HIG rates with it). */
-        public double xi() { return xi; }
 
         public Builder problem(String v) { problem = v; return this; }
         public Builder method(Method v) { method = v; return this; }
@@ -233,8 +235,13 @@ public final class TrainConfig {
         public Builder testSeed(long v) { testSeed = v; return this; }
         public Builder testEvery(int v) { testEvery = v; return this; }
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
-        public Builder xi(double v) { xi = v; return this; }
-        public Builder angle(double v) { angle = v; return this; }
+        /** A problem option; a problem's registration sets each of its options' defaults this way. */
+        public Builder option(String name, double v) { options.put(name, v); return this; }
+        public Builder options(Map<String, Double> v) { options.putAll(v); return this; }
+        /** The options set so far (the problem's defaults, once its registration ran), by name. */
+        public Map<String, Double> options() { return java.util.Collections.unmodifiableMap(options); }
+        /** The method set so far: a problem's suggested settings may depend on it (the sin problem's rates do). */
+        public Method method() { return method; }
 
         public TrainConfig build() {
             return new TrainConfig(this);

@@ -20,12 +20,16 @@ class TrainConfigTest {
             assertTrue(Modifier.isPrivate(c.getModifiers()), "no positional constructor: " + c);
         }
         TrainConfig c = TrainConfig.builder().method(Method.GD).steps(7).batch(3).resolution(16).seed(-5)
-                .learningRate(0.0012345678912345).testBatch(9).testSeed(4).testEvery(2).checkpointEvery(0).xi(31.5).angle(12).build();
+                .learningRate(0.0012345678912345).testBatch(9).testSeed(4).testEvery(2).checkpointEvery(0).build();
         assertEquals(c, TrainConfig.fromSettings(c.settings()));
         assertEquals(List.of("problem", "method", "steps", "batch", "resolution", "seed", "learning_rate",
-                "adam_epsilon", "test_batch", "test_seed", "test_every", "checkpoint_every", "xi", "angle"),
+                "adam_epsilon", "test_batch", "test_seed", "test_every", "checkpoint_every"),
                 List.copyOf(c.settings().keySet()));
         assertEquals(1e-7, TrainConfig.builder().build().adamEpsilon(), 0.0, "PhiFlow's Adam epsilon, from one place");
+        TrainConfig withOptions = c.toBuilder().problem("sin").option("xi", 0.25).option("angle", 1.5).build();
+        assertEquals(withOptions, TrainConfig.fromSettings(withOptions.settings()));
+        assertEquals(0.25, withOptions.option("xi"), 0.0);
+        assertEquals(1.5, (Double) withOptions.settings().get("option.angle"), 0.0);
     }
 
     /**
