@@ -211,8 +211,12 @@ public final class SinProblem implements Problem {
     @Override
     public LinkedHashMap<String, Object> settings() {
         LinkedHashMap<String, Object> s = new LinkedHashMap<>();
-        s.put("xi", xi);
-        s.put("angle", angleDegrees);
+        s.put("option.xi", xi);          // the names run.json gives problem options (TrainConfig), so no value twice
+        s.put("option.angle", angleDegrees);
+        s.put("global_scale", GLOBAL_SCALE);
+        s.put("max_loss_change", MAX_LOSS_CHANGE);
+        s.put("network", "dense " + HIDDEN + " ReLU");
+        s.put("precision", "float64");
         return s;
     }
 

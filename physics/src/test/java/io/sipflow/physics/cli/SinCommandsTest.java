@@ -30,7 +30,7 @@ class SinCommandsTest {
         assertTrue(Files.size(dir.resolve("hig/examples.png")) > 0, "the sin problem's scatter");
         for (String m : List.of("sip", "gd", "sgd", "hig")) {
             String run = Files.readString(dir.resolve(m).resolve("run.json"));
-            assertTrue(run.contains("\"xi\": 10") && run.contains("\"problem\": \"sin\""), run);
+            assertTrue(run.contains("\"option.xi\": 10.0") && run.contains("\"problem\": \"sin\""), run);
         }
         String sgd = Files.readString(dir.resolve("sgd/run.json"));
         assertTrue(sgd.contains("\"learning_rate\": 1.0E-6"), "SGD's rate is 1e-4/xi^2: " + sgd);
