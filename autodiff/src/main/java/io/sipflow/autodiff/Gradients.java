@@ -19,6 +19,26 @@ public final class Gradients {
         this.byTensor = Collections.unmodifiableMap(new IdentityHashMap<>(byTensor));
     }
 
+    /**
+     * Gradients that were computed some other way (an optimizer's direction, a per-example Jacobian solve), keyed
+     * like {@link Autodiff#grad}'s: {@code values.get(i)} belongs to {@code inputs.get(i)} and must have its shape.
+     */
+    public static Gradients of(List<Tensor> inputs, List<Tensor> values) {
+        if (inputs.size() != values.size()) {
+            throw new IllegalArgumentException("Gradients.of: " + inputs.size() + " inputs but " + values.size()
+                    + " values");
+        }
+        Map<Tensor, Tensor> byTensor = new IdentityHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            if (!inputs.get(i).shape().equals(values.get(i).shape())) {
+                throw new IllegalArgumentException("Gradients.of: value " + i + " has shape " + values.get(i).shape()
+                        + " but its input has shape " + inputs.get(i).shape());
+            }
+            byTensor.put(inputs.get(i), values.get(i));
+        }
+        return new Gradients(inputs, byTensor);
+    }
+
     /** The gradient with respect to {@code t}, which must be one of the tensors passed to {@code grad}. */
     public Tensor get(Tensor t) {
         Tensor g = byTensor.get(t);

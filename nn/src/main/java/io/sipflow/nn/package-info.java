@@ -9,6 +9,11 @@
  *      ├ MaxPool2d ───────────────▶ ImageOps.maxPool2d    (autodiff)
  *      └ parameters() ─▶ Autodiff.grad ─▶ Gradients ─▶ Adam.step / SGD.step ─▶ Parameter.set
  * </pre>
+ * Small networks ({@link io.sipflow.nn.MLP} of {@link io.sipflow.nn.Linear} layers) can also train with
+ * half-inverse gradients:
+ * <pre>
+ * outputs (B, m) ─▶ PerExampleJacobian (B·m backward passes) ─▶ J ─▶ HalfInverseGradients (EJML) ─▶ d = V·Σ^(−½)·Uᵀ·g
+ * </pre>
  * A {@link io.sipflow.nn.Parameter} is the only mutable holder: the optimizer swaps its value; gradients are
  * returned by {@code Autodiff.grad}, never stored on the network.
  */

@@ -168,7 +168,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         double a = sip.finalTest().xL2Mean();
         double b = gd.finalTest().xL2Mean();
-        return String.format(Locale.ROOT, "SIP final test x_l2 %.3f vs GD %.3f: %s%n", a, b,
+        return String.format(Locale.ROOT, "SIP final test %s %.3g vs GD %.3g: %s%n", sip.finalTest().headlineName(), a, b,
                 a < b ? String.format(Locale.ROOT, "SIP is %.2fx lower", b / a)
                         : String.format(Locale.ROOT, "GD is %.2fx lower", a / b));
     }

@@ -12,7 +12,7 @@ import java.io.UncheckedIOException;
 @Command(name = "sipflow", mixinStandardHelpOptions = true, version = "sipflow 0.1.0",
         description = {"Learning to invert heat conduction with scale-invariant physics (SIP) updates.",
                 "Start with:  sipflow compare   (SIP vs gradient descent, a few minutes on 2 cores)"},
-        subcommands = {TrainCommand.class, CompareCommand.class, EvaluateCommand.class, GenerateCommand.class,
+        subcommands = {TrainCommand.class, CompareCommand.class, SweepCommand.class, EvaluateCommand.class, GenerateCommand.class,
                 PhysicsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SipflowCli implements Runnable {
     @Spec

@@ -67,6 +67,14 @@ public final class TrainOptions {
             description = "a setting of the problem (sin: xi, angle), may be repeated")
     java.util.Map<String, Double> options;
 
+    @Option(names = "--xi", paramLabel = "XI", split = ",",
+            description = "sin problem: conditioning xi, the same as --option xi=XI (default 10); sweep takes several")
+    java.util.List<Double> xi;
+
+    @Option(names = "--angle", paramLabel = "DEG",
+            description = "sin problem: rotation in degrees, the same as --option angle=DEG (default 45)")
+    Double angle;
+
     @Option(names = "--overwrite", description = "replace the results of an earlier run in the output folder")
     boolean overwrite;
 
@@ -78,7 +86,7 @@ public final class TrainOptions {
     TrainConfig resolve(Method method, CommandLine cl) {
         try {
             TrainConfig c = resolve(method);
-            TrainingStep.requireAvailable(method);
+            TrainingStep.requireFeasible(c);
             return c;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
@@ -88,7 +96,19 @@ public final class TrainOptions {
     private TrainConfig resolve(Method method) {
         TrainConfig.Builder b = preset == Preset.SEED ? TrainConfig.seedPreset() : TrainConfig.builder();
         String id = problem != null ? problem : "heat";
-        b = Problems.named(id).defaults().apply(b.problem(id)).method(method);
+        var defaults = Problems.named(id).defaults();
+        // The method and the user's problem options first: the problem's suggested settings may depend on them
+        // (the sin problem's SGD and HIG rates scale with xi); its registration only fills in missing options.
+        b.problem(id).method(method);
+        var known = defaults.apply(TrainConfig.builder().problem(id).method(method)).options().keySet();
+        for (var e : userOptions().entrySet()) {
+            if (!known.contains(e.getKey())) {
+                throw new IllegalArgumentException("--option " + e.getKey() + ": problem " + id + " has "
+                        + (known.isEmpty() ? "no options" : "the options " + String.join(", ", known)));
+            }
+            b.option(e.getKey(), e.getValue());
+        }
+        b = defaults.apply(b);
         if (steps != null) b.steps(steps);
         if (batch != null) b.batch(batch);
         if (resolution != null) b.resolution(resolution);
@@ -98,16 +118,26 @@ public final class TrainOptions {
         if (testSeed != null) b.testSeed(testSeed);
         if (testEvery != null) b.testEvery(testEvery);
         if (checkpointEvery != null) b.checkpointEvery(checkpointEvery);
-        if (options != null) {
-            for (var e : options.entrySet()) {
-                if (!b.options().containsKey(e.getKey())) {
-                    throw new IllegalArgumentException("--option " + e.getKey() + ": problem " + id + " has "
-                            + (b.options().isEmpty() ? "no options" : "the options " + String.join(", ", b.options().keySet())));
-                }
-                b.option(e.getKey(), e.getValue());
-            }
-        }
         return b.build();
+    }
+
+    /** --option NAME=VALUE, with --xi and --angle as the sin problem's shorthands. */
+    private java.util.Map<String, Double> userOptions() {
+        java.util.Map<String, Double> all = new java.util.LinkedHashMap<>();
+        if (options != null) {
+            all.putAll(options);
+        }
+        if (xi != null) {
+            if (xi.size() != 1) {
+                throw new IllegalArgumentException("--xi takes one value here, got " + xi + "; sweep --xi "
+                        + String.join(",", xi.stream().map(String::valueOf).toList()) + " trains at each of them");
+            }
+            all.put("xi", xi.get(0));
+        }
+        if (angle != null) {
+            all.put("angle", angle);
+        }
+        return all;
     }
 
     /**
@@ -116,7 +146,8 @@ public final class TrainOptions {
      */
     TrainConfig resumed(Path dir, String file, CommandLine cl) {
         if (problem != null || preset != null || batch != null || resolution != null || seed != null || lr != null
-                || testBatch != null || testSeed != null || testEvery != null || options != null) {
+                || testBatch != null || testSeed != null || testEvery != null || options != null || xi != null
+                || angle != null) {
             throw new CommandLine.ParameterException(cl, "--resume continues with the settings recorded in " + dir
                     + "; only --steps (and --checkpoint-every) may be given with it");
         }

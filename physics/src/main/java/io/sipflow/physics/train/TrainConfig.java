@@ -240,6 +240,8 @@ public final class TrainConfig {
         public Builder options(Map<String, Double> v) { options.putAll(v); return this; }
         /** The options set so far (the problem's defaults, once its registration ran), by name. */
         public Map<String, Double> options() { return java.util.Collections.unmodifiableMap(options); }
+        /** The method set so far: a problem's suggested settings may depend on it (the sin problem's rates do). */
+        public Method method() { return method; }
 
         public TrainConfig build() {
             return new TrainConfig(this);

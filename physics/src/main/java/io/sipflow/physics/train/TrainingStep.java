@@ -14,6 +14,7 @@ import io.sipflow.physics.problem.Problem;
  *   pred = problem.predict(net, y*);  x = stop(pred)
  *   SIP:      loss = Σ_b ½‖pred − stop(problem.sipTarget(x, P(x), y*))‖²     → Adam
  *   GD, SGD:  loss = Σ_b ½‖P(pred) − y*‖²                                    → Adam (GD) or SGD (SGD)
+ *   HIG:      the same loss; direction V·Σ^(−½)·Uᵀ·∂L/∂y ({@link HigStep})   → SGD
  * </pre>
  * then {@link Training#updateWeights}: gradients, checks for non-finite values, the optimizer.
  */
@@ -27,7 +28,6 @@ public final class TrainingStep {
 
     /** The optimizer {@code method} trains with, over the network's parameters. */
     public static Optimizer newOptimizer(TrainConfig config, Module network) {
-        requireAvailable(config.method());
         return switch (config.method()) {
             case SIP, GD -> new Adam(network.parameters(), config.learningRate(), Adam.DEFAULT_BETA1,
                     Adam.DEFAULT_BETA2, config.adamEpsilon());
@@ -35,17 +35,18 @@ public final class TrainingStep {
         };
     }
 
-    /** Throws for a method that cannot train yet, so a command can stop before any work. */
-    public static void requireAvailable(Method method) {
-        if (method == Method.HIG) {
-            throw new IllegalArgumentException("method hig is not available yet (half-inverse gradients are being"
-                    + " added); use sip, gd or sgd");
+    /**
+     * Throws for a run that cannot train, so a command can stop before any work: HIG where the per-example Jacobian
+     * would exceed its limit (the heat U-Net), naming the size and the limit.
+     */
+    public static void requireFeasible(TrainConfig config) {
+        if (config.method() == Method.HIG) {
+            HigStep.requireFits(config);
         }
     }
 
-    /** The batch loss of {@code method} with its graph, and the step's outputs. */
+    /** The batch loss of {@code method} with its graph, and the step's outputs (HIG: GD's loss). */
     public static Training.Loss<Outputs> loss(Problem problem, Method method, Module network, Problem.Batch batch) {
-        requireAvailable(method);
         Tensor yTarget = batch.yTarget();
         Tensor prediction = problem.predict(network, yTarget);
         Tensor x = prediction.stopGradient();
@@ -61,6 +62,9 @@ public final class TrainingStep {
     /** One update of {@code network} on {@code batch}; throws {@link io.sipflow.nn.NonFiniteException}, changing nothing. */
     public static Training.Step<Outputs> run(Problem problem, Method method, Module network, Optimizer optimizer,
                                              Problem.Batch batch) {
+        if (method == Method.HIG) {
+            return HigStep.run(problem, network, optimizer, batch);
+        }
         return Training.updateWeights(network, optimizer, () -> loss(problem, method, network, batch));
     }
 }

@@ -54,7 +54,7 @@ class BadInputTest {
             "compare --out {C}                             | 2 | --out {C} already holds the results of an earlier run (sip/run.json)",
             "train --threads 32768 --out {N}               | 2 | --threads 32768 is more than",
             "train --resolution 2147483640 --out {N}       | 1 | sipflow train: error: batch 64 at 2147483640x2147483640 needs tensors",
-            "train --method hig --out {N}                  | 2 | method hig is not available yet",
+            "train --method hig --out {N}                  | 2 | HIG: the per-example Jacobian would be 32768 × 37697",
             "train --problem poisson --out {N}             | 2 | unknown problem 'poisson'; expected one of heat",
             "compare --methods sip,sip --out {N}           | 2 | --methods names sip twice",
             "train --option xi=0.5 --out {N}               | 2 | --option xi: problem heat has no options",

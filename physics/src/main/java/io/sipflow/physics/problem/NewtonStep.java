@@ -1,0 +1,41 @@
+package io.sipflow.physics.problem;
+
+/**
+ * The SIP paper's Newton step for a small per-example minimisation (the authors' {@code newton_minimization} in
+ * {@code sin_characterization/newton.py}), for a 2-D x: in the eigenbasis H = Σ_k λ_k e_k e_kᵀ, with gradient
+ * components g_k = ∇·e_k,
+ * <pre>
+ *   n_k = −g_k / λ_k                                    (0 where λ_k = 0)
+ *   λ̄   = √|λ₁λ₂|                                       (geometric mean of |λ|)
+ *   |n_k| ← |n_k|                     where λ_k &gt; λ̄   (well-curved directions: the plain Newton step)
+ *   |n_k| ← min(|n_k|, |c / g_k|)     elsewhere        (flat or concave: the loss may drop by about c at most)
+ *   Δx = Σ_k sign(−g_k)·|n_k|·e_k                       (always downhill)
+ * </pre>
+ * with c the maximum loss change. Flat directions would otherwise get huge steps, concave ones uphill steps.
+ */
+final class NewtonStep {
+    private NewtonStep() {
+    }
+
+    static double[] limited(double[] grad, double[][] hessian, double maxLossChange) {
+        double p = hessian[0][0];
+        double q = 0.5 * (hessian[0][1] + hessian[1][0]);
+        double r = hessian[1][1];
+        double theta = 0.5 * Math.atan2(2 * q, p - r);
+        double c = Math.cos(theta);
+        double s = Math.sin(theta);
+        double[][] e = {{c, s}, {-s, c}};
+        double[] lambda = {p * c * c + 2 * q * s * c + r * s * s, p * s * s - 2 * q * s * c + r * c * c};
+        double mean = Math.sqrt(Math.abs(lambda[0] * lambda[1]));
+        double[] step = new double[2];
+        for (int k = 0; k < 2; k++) {
+            double g = grad[0] * e[k][0] + grad[1] * e[k][1];
+            double newton = lambda[k] == 0 ? 0 : Math.abs(g / lambda[k]);
+            double limit = lambda[k] > mean ? newton : (g == 0 ? 0 : Math.abs(maxLossChange / g));
+            double nk = Math.min(newton, limit) * Math.signum(-g);
+            step[0] += nk * e[k][0];
+            step[1] += nk * e[k][1];
+        }
+        return step;
+    }
+}

@@ -1,0 +1,242 @@
+package io.sipflow.physics.problem;
+
+import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Precision;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.nn.Activation;
+import io.sipflow.nn.MLP;
+import io.sipflow.nn.Module;
+import io.sipflow.physics.plot.Scatter;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The SIP paper's characterization problem (Fig. 5; the authors' {@code sin_characterization/train_sin.py} and
+ * {@code newton.py}): a 2-D x, a 2-D y, and a conditioning ξ that stretches one direction and squeezes the other.
+ * <pre>
+ *   (a, b) = diag(10/ξ, 10·ξ) · R(φ) · x          R(φ) the counter-clockwise rotation by the angle φ
+ *   y = P(x) = (sin a, b)
+ * </pre>
+ * Targets y* are drawn from U[−1, 1]² (no ground-truth x: every y* has a lattice of exact solutions); the network
+ * is PhiFlow's {@code dense_net(2, 2, [32, 64, 32])} in FLOAT64. Losses are l2 = ½‖P(x) − y*‖² per example.
+ *
+ * <p>SIP's target is x + Δx with Δx the authors' {@code newton_minimization(grad, hessian, max_loss_change=0.2)}
+ * on the per-example loss (see {@link NewtonStep}). Their network loss on that target is L1 with the batch mean;
+ * the sipflow trainer uses ½‖pred − target‖² summed over the batch, like every other problem.
+ *
+ * <p>Metrics: {@code y_l2} = ½‖P(x) − y*‖², and {@code x_dist} = ‖x − x°‖ with x° the exact solution closest
+ * to x. Exact solutions are (a_k, b°) mapped back through diag⁻¹ and R(−φ) with b° = y*₁ and a_k = asin(y*₀) +
+ * 2πn or π − asin(y*₀) + 2πn. Since R is orthogonal and the scaling diagonal,
+ * ‖x − x_k‖² = (ξ/10)²·(a − a_k)² + (b − b°)²/(10ξ)², and the second term is the same for every k: the closest
+ * solution is the one with the nearest a_k, found by rounding (a − a_k)/2π for both branches.
+ */
+public final class SinProblem implements Problem {
+    /** PhiFlow's {@code global_scale}: the authors' value, "the best value for Adam training". */
+    public static final double GLOBAL_SCALE = 10;
+    /** The authors' {@code max_loss_change} for SIP's Newton step. */
+    public static final double MAX_LOSS_CHANGE = 0.2;
+    /** The authors' network: hidden widths of {@code dense_net(2, 2, [32, 64, 32])}. */
+    public static final List<Integer> HIDDEN = List.of(32, 64, 32);
+
+    private final double xi;
+    private final double angleDegrees;
+    /** a = ca0·x0 + ca1·x1, b = cb0·x0 + cb1·x1: the rows of diag(10/ξ, 10ξ)·R(φ). */
+    private final double ca0;
+    private final double ca1;
+    private final double cb0;
+    private final double cb1;
+
+    /** Conditioning ξ > 0 (the authors sweep 1…64) and rotation φ in degrees (their default 45). */
+    public SinProblem(double xi, double angleDegrees) {
+        if (!(xi > 0) || !Double.isFinite(xi) || !Double.isFinite(angleDegrees)) {
+            throw new IllegalArgumentException("sin problem: need a finite xi > 0 and a finite angle, got xi=" + xi
+                    + " angle=" + angleDegrees);
+        }
+        this.xi = xi;
+        this.angleDegrees = angleDegrees;
+        double c = Math.cos(Math.toRadians(angleDegrees));
+        double s = Math.sin(Math.toRadians(angleDegrees));
+        double sa = GLOBAL_SCALE / xi;
+        double sb = GLOBAL_SCALE * xi;
+        this.ca0 = sa * c;
+        this.ca1 = -sa * s;
+        this.cb0 = sb * s;
+        this.cb1 = sb * c;
+    }
+
+    public double xi() {
+        return xi;
+    }
+
+    public double angleDegrees() {
+        return angleDegrees;
+    }
+
+    @Override
+    public String id() {
+        return "sin";
+    }
+
+    @Override
+    public Batch sample(int size, SplittableRandom random) {
+        double[] y = new double[2 * size];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = 2 * random.nextDouble() - 1;
+        }
+        return new Batch(null, Tensor.wrap(Shape.of(size, 2), y));
+    }
+
+    /** y = (sin a, b) for x (B, 2); differentiable ((a, b) by one matmul, the sine as a custom op). */
+    @Override
+    public Tensor physics(Tensor x) {
+        requireVectors("physics", x);
+        Tensor mT = Tensor.wrap(Shape.of(2, 2), new double[] {ca0, cb0, ca1, cb1});
+        Tensor ab = x.matmul(mT);
+        Tensor first = Tensor.wrap(Shape.of(1, 2), new double[] {1, 0});
+        Tensor second = Tensor.wrap(Shape.of(1, 2), new double[] {0, 1});
+        return sin(ab).mul(first).add(ab.mul(second));
+    }
+
+    @Override
+    public Tensor sipTarget(Tensor x, Tensor y, Tensor yTarget) {
+        requireVectors("sipTarget", x);
+        double[] xv = x.toDoubleArray();
+        double[] t = yTarget.toDoubleArray();
+        double[] out = new double[xv.length];
+        for (int i = 0; i < xv.length; i += 2) {
+            double[] step = newtonStep(xv[i], xv[i + 1], t[i], t[i + 1]);
+            out[i] = xv[i] + step[0];
+            out[i + 1] = xv[i + 1] + step[1];
+        }
+        return Tensor.wrap(x.shape(), out);
+    }
+
+    /**
+     * The limited Newton step on ½‖P(x) − y*‖² for one example, from its exact gradient and Hessian:
+     * with r = sin a − y*₀, w = ∂a/∂x, v = ∂b/∂x,
+     * <pre>
+     *   ∇ = r·cos a·w + (b − y*₁)·v        H = (cos²a − r·sin a)·w wᵀ + v vᵀ
+     * </pre>
+     */
+    double[] newtonStep(double x0, double x1, double t0, double t1) {
+        double a = ca0 * x0 + ca1 * x1;
+        double b = cb0 * x0 + cb1 * x1;
+        double r = Math.sin(a) - t0;
+        double ra = r * Math.cos(a);
+        double rb = b - t1;
+        double[] grad = {ra * ca0 + rb * cb0, ra * ca1 + rb * cb1};
+        double haa = Math.cos(a) * Math.cos(a) - r * Math.sin(a);
+        double[][] h = {
+            {haa * ca0 * ca0 + cb0 * cb0, haa * ca0 * ca1 + cb0 * cb1},
+            {haa * ca1 * ca0 + cb1 * cb0, haa * ca1 * ca1 + cb1 * cb1}};
+        return NewtonStep.limited(grad, h, MAX_LOSS_CHANGE);
+    }
+
+    @Override
+    public Module newNetwork(long seed) {
+        try (var p = Precision.use(DType.FLOAT64)) {
+            return new MLP(new MLP.Config(2, 2, HIDDEN, Activation.RELU), seed);
+        }
+    }
+
+    @Override
+    public Tensor predict(Module network, Tensor yTarget) {
+        requireVectors("predict", yTarget);
+        return network.forward(yTarget.to(DType.FLOAT64));
+    }
+
+    @Override
+    public LinkedHashMap<String, Tensor> metrics(Tensor x, Batch batch) {
+        return Autodiff.noGrad(() -> {
+            LinkedHashMap<String, Tensor> m = new LinkedHashMap<>();
+            Tensor xc = x.stopGradient();
+            m.put("y_l2", Problem.l2(physics(xc).sub(batch.yTarget())));
+            Tensor closest = closestSolution(xc, batch.yTarget());
+            m.put("x_dist", Problem.l2(xc.sub(closest)).mul(2).sqrt());
+            return m;
+        });
+    }
+
+    /** x°: the exact solution of P(x°) = y* closest to x, per example (see the class comment). */
+    public Tensor closestSolution(Tensor x, Tensor yTarget) {
+        double[] xv = x.toDoubleArray();
+        double[] t = yTarget.toDoubleArray();
+        double[] out = new double[xv.length];
+        double det = ca0 * cb1 - ca1 * cb0;
+        for (int i = 0; i < xv.length; i += 2) {
+            double a = ca0 * xv[i] + ca1 * xv[i + 1];
+            double a1 = Math.asin(t[i]);
+            double a2 = Math.PI - a1;
+            double n1 = (a - a1) / (2 * Math.PI);
+            double n2 = (a - a2) / (2 * Math.PI);
+            boolean first = Math.abs(Math.rint(n1) - n1) < Math.abs(Math.rint(n2) - n2);
+            double as = first ? a1 + 2 * Math.PI * Math.rint(n1) : a2 + 2 * Math.PI * Math.rint(n2);
+            double bs = t[i + 1];
+            out[i] = (cb1 * as - ca1 * bs) / det;
+            out[i + 1] = (-cb0 * as + ca0 * bs) / det;
+        }
+        return Tensor.wrap(x.shape(), out);
+    }
+
+    /**
+     * examples.png: the network's x for the first 300 test targets and the exact solution closest to each, in the
+     * x plane (a well-trained network puts every blue point on its orange one).
+     */
+    @Override
+    public byte[] examplesPng(Module network, Batch test) {
+        int n = Math.min(300, test.size());
+        Tensor y = test.yTarget().slice(0, 0, n);
+        Tensor x = Autodiff.noGrad(() -> predict(network, y));
+        Tensor closest = closestSolution(x, y);
+        return Scatter.png(String.format(java.util.Locale.ROOT, "sin problem (xi %s, angle %s): %d test examples",
+                        xi, angleDegrees, n), "x0", "x1",
+                List.of(points("network prediction x", x), points("closest exact solution", closest)));
+    }
+
+    private static Scatter.Points points(String name, Tensor xy) {
+        double[] v = xy.toDoubleArray();
+        double[] a = new double[v.length / 2];
+        double[] b = new double[v.length / 2];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = v[2 * i];
+            b[i] = v[2 * i + 1];
+        }
+        return new Scatter.Points(name, a, b);
+    }
+
+    @Override
+    public LinkedHashMap<String, Object> settings() {
+        LinkedHashMap<String, Object> s = new LinkedHashMap<>();
+        s.put("option.xi", xi);          // the names run.json gives problem options (TrainConfig), so no value twice
+        s.put("option.angle", angleDegrees);
+        s.put("global_scale", GLOBAL_SCALE);
+        s.put("max_loss_change", MAX_LOSS_CHANGE);
+        s.put("network", "dense " + HIDDEN + " ReLU");
+        s.put("precision", "float64");
+        return s;
+    }
+
+    /** sin, elementwise; VJP g·cos(x). A custom op: the sine is this problem's only use of it. */
+    static Tensor sin(Tensor x) {
+        return Autodiff.customVjp("sin", in -> map(in[0], Math::sin),
+                (in, out, g) -> new Tensor[] {g.mul(map(in[0], Math::cos))}, x);
+    }
+
+    private static Tensor map(Tensor x, java.util.function.DoubleUnaryOperator f) {
+        double[] v = x.toDoubleArray();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = f.applyAsDouble(v[i]);
+        }
+        return Tensor.wrap(x.shape(), v);
+    }
+
+    private static void requireVectors(String what, Tensor t) {
+        if (t.rank() != 2 || t.dim(1) != 2) {
+            throw new IllegalArgumentException("sin problem " + what + ": expected (B, 2), got " + t.shape());
+        }
+    }
+}
