@@ -62,6 +62,13 @@ public final class Noise {
         return Tensor.wrap(Shape.of(batch, ny, nx), out);
     }
 
+    /** Advances {@code random} exactly as {@link #sample} with this batch and grid would, without the FFTs. */
+    public static void skip(int batch, int ny, int nx, SplittableRandom random) {
+        for (int e = 0; e < 2 * batch; e++) {
+            Tensor.randn(random, ny * nx);
+        }
+    }
+
     /** w(k) = (1/κ²)^smoothness where κ² = scale²·|f|² exceeds 0.1, else 0. */
     static double[] weights(int ny, int nx, double scale, double smoothness) {
         double[] k2 = Frequencies.kSquared(ny, nx);

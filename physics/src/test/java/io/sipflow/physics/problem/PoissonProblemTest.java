@@ -85,6 +85,19 @@ class PoissonProblemTest {
     }
 
     @Test
+    void skipDrawsWhatSampleDrawsAndExamplesAreDrawn() {
+        PoissonProblem problem = new PoissonProblem(16);
+        SplittableRandom a = new SplittableRandom(10);
+        SplittableRandom b = new SplittableRandom(10);
+        problem.sample(3, a);
+        problem.skip(3, b);
+        assertEquals(a.nextLong(), b.nextLong());
+        byte[] png = problem.examplesPng(problem.newNetwork(0), problem.sample(2, a));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+    }
+
+    @Test
     void predictionIsFloat64FromAFloat32Network() {
         PoissonProblem problem = new PoissonProblem(16);
         Module net = problem.newNetwork(0);
