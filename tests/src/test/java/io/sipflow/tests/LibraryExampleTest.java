@@ -1,6 +1,7 @@
 package io.sipflow.tests;
 
 import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Solve;
@@ -63,8 +64,8 @@ class LibraryExampleTest {
         private final Parameter w;
 
         Linear(int n, long seed) {
-            w = addParameter("w", Init.uniform(new SplittableRandom(seed), io.sipflow.autodiff.DType.FLOAT64,
-                    Shape.of(n, n), 1.0 / Math.sqrt(n)));
+            Tensor initial = Init.uniform(new SplittableRandom(seed), DType.FLOAT64, Shape.of(n, n), 1 / Math.sqrt(n));
+            w = addParameter("w", initial);
         }
 
         @Override
