@@ -132,6 +132,9 @@ public final class Autodiff {
             return; // stopGradient and friends
         }
         Tensor[] inGrads = vjp.apply(g);
+        if (Anomaly.isOn()) {
+            Anomaly.checkBackward(node.op(), g, inGrads, inputs);
+        }
         if (inGrads.length != inputs.length) {
             throw new IllegalStateException("VJP of '" + node.op() + "' returned " + inGrads.length
                     + " gradients for " + inputs.length + " inputs");

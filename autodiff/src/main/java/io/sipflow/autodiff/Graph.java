@@ -31,6 +31,9 @@ public final class Graph {
      * @param vjp    gradients for {@code inputs} given the gradient of the result
      */
     public static Tensor record(String op, Tensor value, Tensor[] inputs, Vjp vjp) {
+        if (Anomaly.isOn()) {
+            Anomaly.checkForward(op, value, inputs);
+        }
         if (RECORDING_OFF.get() || !anyRequiresGrad(inputs)) {
             return value;
         }

@@ -13,6 +13,9 @@ import io.sipflow.autodiff.Tensor;
  *     running = (1 − momentum)·running + momentum·batch, using the unbiased variance σ²·M/(M − 1);</li>
  * <li>eval mode: normalise with the running statistics; buffers stay as they are.</li>
  * </ul>
+ * Testing a model that trains with batch statistics (the seed never switches to eval) must not change it: inside
+ * {@link #statisticsFrozen()} training mode still normalises with the batch's statistics but leaves the running
+ * ones untouched.
  */
 public final class BatchNorm2d extends Module {
     public static final double EPS = 1e-5;
@@ -55,8 +58,33 @@ public final class BatchNorm2d extends Module {
         }
     }
 
+    private static final ThreadLocal<Boolean> FROZEN = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    /** A scope on this thread in which no batch norm updates its running statistics (tests, pictures). */
+    public static StatisticsFrozen statisticsFrozen() {
+        return new StatisticsFrozen(FROZEN.get());
+    }
+
+    /** Restores the previous setting when closed. */
+    public static final class StatisticsFrozen implements AutoCloseable {
+        private final boolean previous;
+
+        private StatisticsFrozen(boolean previous) {
+            this.previous = previous;
+            FROZEN.set(Boolean.TRUE);
+        }
+
+        @Override
+        public void close() {
+            FROZEN.set(previous);
+        }
+    }
+
     private Tensor trainingForward(Tensor x, BatchNormOps.Fused fused) {
         BatchNormOps.Result r = BatchNormOps.batchNorm2d(x, weight.value(), bias.value(), EPS, fused);
+        if (FROZEN.get()) {
+            return r.output();
+        }
         int count = x.size() / channels;
         double[] mean = runningMean.value().toDoubleArray();
         double[] var = runningVar.value().toDoubleArray();

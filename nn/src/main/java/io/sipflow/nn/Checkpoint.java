@@ -17,13 +17,15 @@ import java.util.Map;
  * inc.conv1.weight, …, inc.norm1.running_mean, …     parameters and buffers by name
  * optimizer.adam.t, optimizer.adam.m.inc.conv1.weight, …   optional optimizer state
  * step                                                 optional training step (float64 scalar)
+ * state.…                                              optional extra state of a training run (metrics so far)
  * </pre>
- * Writing goes to a temporary file renamed into place. Loading checks every name, shape and type before changing
- * anything, and names the first mismatch and the file.
+ * Writing goes to a temporary file renamed into place. Loading checks every entry's CRC-32, name, shape and type
+ * and refuses non-finite weights before changing anything, and names the first problem and the file.
  */
 public final class Checkpoint {
     static final String OPTIMIZER = "optimizer.";
     static final String STEP = "step";
+    static final String STATE = "state.";
 
     private Checkpoint() {
     }
@@ -41,6 +43,39 @@ public final class Checkpoint {
         }
         entries.put(STEP, Tensor.of(DType.FLOAT64, Shape.scalar(), step));
         Npz.write(path, entries);
+    }
+
+    /**
+     * Saves the module, the optimizer's state, the training step and {@code extra} (stored as {@code state.<name>}),
+     * everything a run needs to continue exactly where it was.
+     */
+    public static void save(Path path, Module module, Optimizer optimizer, long step, Map<String, Tensor> extra)
+            throws IOException {
+        Map<String, Tensor> entries = moduleEntries(module);
+        for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) {
+            entries.put(OPTIMIZER + e.getKey(), e.getValue());
+        }
+        entries.put(STEP, Tensor.of(DType.FLOAT64, Shape.scalar(), step));
+        for (Map.Entry<String, Tensor> e : extra.entrySet()) {
+            entries.put(STATE + e.getKey(), e.getValue());
+        }
+        Npz.write(path, entries);
+    }
+
+    /** What {@link #restore} read besides the module and optimizer: the step and the extra state by name. */
+    public record Restored(long step, Map<String, Tensor> extra) {
+    }
+
+    /** Loads what {@link #save(Path, Module, Optimizer, long, Map)} wrote into {@code module} and {@code optimizer}. */
+    public static Restored restore(Path path, Module module, Optimizer optimizer) throws IOException {
+        long step = load(path, module, optimizer);
+        Map<String, Tensor> extra = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : Npz.read(path).entrySet()) {
+            if (e.getKey().startsWith(STATE)) {
+                extra.put(e.getKey().substring(STATE.length()), e.getValue());
+            }
+        }
+        return new Restored(step, extra);
     }
 
     /** Loads parameters and buffers into {@code module}; returns the saved step, or 0 if none was saved. */
@@ -86,13 +121,39 @@ public final class Checkpoint {
         buffers.forEach((name, b) -> check(path, file, name, b.shape(), b.dtype()));
         for (String name : file.keySet()) {
             if (!params.containsKey(name) && !buffers.containsKey(name) && !name.startsWith(OPTIMIZER)
-                    && !name.equals(STEP)) {
+                    && !name.equals(STEP) && !name.startsWith(STATE)) {
                 throw new IllegalArgumentException(path + ": entry '" + name + "' matches no parameter or buffer of "
                         + module.getClass().getSimpleName());
             }
         }
+        refuseNonFinite(path, file, params.keySet(), buffers.keySet());
         params.forEach((name, p) -> p.set(file.get(name)));
         buffers.forEach((name, b) -> b.set(file.get(name)));
+    }
+
+    /** A model with a NaN or an infinity in its weights or buffers would score as if it were a real model. */
+    private static void refuseNonFinite(Path path, Map<String, Tensor> file, java.util.Set<String> params,
+                                        java.util.Set<String> buffers) {
+        long count = 0;
+        String first = null;
+        for (String name : file.keySet()) {
+            if (!params.contains(name) && !buffers.contains(name)) {
+                continue;
+            }
+            Tensor t = file.get(name);
+            for (int i = 0; i < t.size(); i++) {
+                if (!Double.isFinite(t.getFlat(i))) {
+                    if (first == null) {
+                        first = "'" + name + "' at index " + i + " (" + t.getFlat(i) + ")";
+                    }
+                    count++;
+                }
+            }
+        }
+        if (count > 0) {
+            throw new IllegalArgumentException(path + ": " + count + " non-finite value" + (count == 1 ? "" : "s")
+                    + " in the weights, first in " + first + "; refusing to load a diverged model");
+        }
     }
 
     private static void check(Path path, Map<String, Tensor> file, String name, Shape shape, DType dtype) {

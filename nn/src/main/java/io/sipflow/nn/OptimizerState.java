@@ -12,11 +12,14 @@ final class OptimizerState {
     private OptimizerState() {
     }
 
-    /** Adds {@code prefix.<parameter name>} → moments[i], in the parameter's shape and type. */
+    /**
+     * Adds {@code prefix.<parameter name>} → moments[i], in the parameter's shape, as FLOAT64: optimizers keep
+     * their moments in double, and a resumed run must continue from exactly the same numbers.
+     */
     static void put(Map<String, Tensor> out, String prefix, List<Parameter> params, double[][] moments) {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
-            out.put(prefix + "." + p.name(), Tensor.of(p.dtype(), p.shape(), moments[i]));
+            out.put(prefix + "." + p.name(), Tensor.of(DType.FLOAT64, p.shape(), moments[i]));
         }
     }
 

@@ -4,6 +4,9 @@ import io.sipflow.autodiff.Autodiff;
 import io.sipflow.autodiff.Gradients;
 import io.sipflow.autodiff.Tensor;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +21,10 @@ import java.util.function.Supplier;
  * with respect to every parameter of the module, and the optimizer takes one step. The step frees the graph it
  * differentiated ({@link Autodiff.AfterBackward#FREE_GRAPH}), so tensors in {@code aux} keep their values but cannot
  * be differentiated again.
+ *
+ * <p>A step is all or nothing: if the loss, any parameter's gradient or any updated parameter holds a NaN or an
+ * infinity, it throws {@link NonFiniteException} naming which, and the module (parameters and buffers such as
+ * batch-norm statistics) and the optimizer are as they were before the step.
  */
 public final class Training {
     private Training() {
@@ -40,13 +47,66 @@ public final class Training {
 
     /** Evaluates {@code lossFunction}, differentiates the summed loss, and applies one optimizer step. */
     public static <A> Step<A> updateWeights(Module module, Optimizer optimizer, Supplier<Loss<A>> lossFunction) {
-        Loss<A> result = lossFunction.get();
-        Tensor total = result.value().size() == 1 && result.value().rank() == 0 ? result.value() : result.value().sum();
-        // A parameter the loss does not reach gets a zero gradient (PyTorch would skip it; Adam's moments still decay).
-        // The graph is freed as the backward pass goes (as PyTorch's backward() does): lower peak memory.
-        Gradients g = Autodiff.grad(total, module.parameterValues(), Autodiff.Disconnected.ZERO,
-                Autodiff.AfterBackward.FREE_GRAPH);
-        optimizer.step(g);
-        return new Step<>(total.stopGradient(), result.aux());
+        List<Tensor> buffersBefore = bufferValues(module); // the forward pass may update batch-norm statistics
+        try {
+            Loss<A> result = lossFunction.get();
+            Tensor total = result.value().size() == 1 && result.value().rank() == 0 ? result.value()
+                    : result.value().sum();
+            NonFiniteException.check("the loss", total);
+            // A parameter the loss does not reach gets a zero gradient (PyTorch would skip it; Adam's moments still
+            // decay). The graph is freed as the backward pass goes (as PyTorch's backward() does): lower peak memory.
+            Gradients g = Autodiff.grad(total, module.parameterValues(), Autodiff.Disconnected.ZERO,
+                    Autodiff.AfterBackward.FREE_GRAPH);
+            applyUpdate(module, optimizer, g);
+            return new Step<>(total.stopGradient(), result.aux());
+        } catch (RuntimeException e) {
+            restoreBuffers(module, buffersBefore);
+            throw e;
+        }
+    }
+
+    /**
+     * Applies {@code update} (gradients, or a direction such as half-inverse gradients, keyed by the current
+     * parameter values) through {@code optimizer}, checking the update and the new weights first: on a non-finite
+     * value nothing changes and {@link NonFiniteException} names the parameter.
+     */
+    public static void applyUpdate(Module module, Optimizer optimizer, Gradients update) {
+        Map<String, Parameter> params = module.namedParameters();
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            NonFiniteException.check("the gradient of " + e.getKey(), update.get(e.getValue().value()));
+        }
+        List<Tensor> before = new ArrayList<>();
+        for (Parameter p : params.values()) {
+            before.add(p.value());
+        }
+        Map<String, Tensor> optimizerBefore = optimizer.state();
+        optimizer.step(update);
+        try {
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                NonFiniteException.check("the updated weight " + e.getKey(), e.getValue().value());
+            }
+        } catch (NonFiniteException e) {
+            int i = 0;
+            for (Parameter p : params.values()) {
+                p.set(before.get(i++));
+            }
+            optimizer.loadState(optimizerBefore);
+            throw e;
+        }
+    }
+
+    private static List<Tensor> bufferValues(Module module) {
+        List<Tensor> values = new ArrayList<>();
+        for (Buffer b : module.namedBuffers().values()) {
+            values.add(b.value());
+        }
+        return values;
+    }
+
+    private static void restoreBuffers(Module module, List<Tensor> values) {
+        int i = 0;
+        for (Buffer b : module.namedBuffers().values()) {
+            b.set(values.get(i++));
+        }
     }
 }

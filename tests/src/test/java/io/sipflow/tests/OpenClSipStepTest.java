@@ -16,7 +16,8 @@ import io.sipflow.nn.Adam;
 import io.sipflow.nn.Norm;
 import io.sipflow.nn.UNet;
 import io.sipflow.physics.HeatExamples;
-import io.sipflow.physics.train.HeatTraining;
+import io.sipflow.physics.problem.HeatProblem;
+import io.sipflow.physics.problem.Problem;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * and its inverse, the backward pass, an Adam update — on the CPU backend and on the OpenCL backend, from the same
  * weights and batch: the loss, every weight gradient and the loss after the update agree.
  * <ul>
- *   <li>FLOAT32 network, exactly as training runs it ({@code HeatTraining.predict}): the device sums in float,
+ *   <li>FLOAT32 network, exactly as training runs it ({@code HeatProblem.predict}): the device sums in float,
  *   the CPU in double, and batch norm over a 1×1 deepest level of a batch of 2 amplifies those roundings
  *   (measured against the CPU's scalar kernels: losses to 6e-6 relative before and 4e-5 after the update,
  *   gradients to 3e-4 of the largest gradient; against its vector kernels the losses came out identical and the
@@ -104,21 +105,28 @@ class OpenClSipStepTest {
         try {
             UNet net = new UNet(TINY, 7);
             Adam adam = new Adam(net.parameters(), 1e-3);
-            Tensor yTarget = HeatTraining.observe(xGt);
-            HeatTraining.StepResult r = HeatTraining.sip(predict(net, yTarget, float64), yTarget, xGt);
-            Gradients g = Autodiff.grad(r.loss(), net.parameterValues(), Autodiff.Disconnected.ZERO);
+            HeatProblem heat = new HeatProblem(xGt.dim(1));
+            Tensor yTarget = heat.physics(xGt);
+            Tensor loss = sipLoss(heat, predict(net, yTarget, float64), yTarget);
+            Gradients g = Autodiff.grad(loss, net.parameterValues(), Autodiff.Disconnected.ZERO);
             adam.step(g);
-            HeatTraining.StepResult after = HeatTraining.sip(predict(net, yTarget, float64), yTarget, xGt);
-            return new Step(r.loss().item(), g.asList(), after.loss().item());
+            Tensor after = sipLoss(heat, predict(net, yTarget, float64), yTarget);
+            return new Step(loss.item(), g.asList(), after.item());
         } finally {
             Backends.use(previous);
         }
     }
 
-    /** HeatTraining.predict, or its FLOAT64 twin: the same mean shift without the FLOAT32 scope. */
+    /** Σ_b ½‖pred − (x + P⁻¹(y* − D(x)))‖², x = stop(pred): the SIP loss of TrainingStep. */
+    private static Tensor sipLoss(HeatProblem heat, Tensor pred, Tensor yTarget) {
+        Tensor x = pred.stopGradient();
+        return Problem.l2(pred.sub(heat.sipTarget(x, heat.physics(x), yTarget))).sum();
+    }
+
+    /** HeatProblem.predict, or its FLOAT64 twin: the same mean shift without the FLOAT32 scope. */
     private static Tensor predict(UNet net, Tensor yTarget, boolean float64) {
         if (!float64) {
-            return HeatTraining.predict(net::forward, yTarget);
+            return new HeatProblem(yTarget.dim(1)).predict(net, yTarget);
         }
         int[] spatial = {1, 2};
         Tensor raw = net.forward(yTarget.constant().reshape(yTarget.dim(0), 1, yTarget.dim(1), yTarget.dim(2)))

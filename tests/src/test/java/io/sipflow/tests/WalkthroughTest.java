@@ -15,7 +15,8 @@ import io.sipflow.nn.UNet;
 import io.sipflow.physics.Diffuse;
 import io.sipflow.physics.HeatExamples;
 import io.sipflow.physics.InverseDiffuse;
-import io.sipflow.physics.train.HeatTraining;
+import io.sipflow.physics.problem.HeatProblem;
+import io.sipflow.physics.problem.Problem;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -46,8 +47,8 @@ class WalkthroughTest {
         Tensor y = Diffuse.fourier(x, 8, 1);                                    // blurred observation
         Tensor dx = InverseDiffuse.fourier(y, 8, y.abs().mul(1e-6)).correction();
         assertEquals(x.mean().item(), y.mean().item(), 1e-9, "diffusion keeps the mean");
-        double blurError = HeatTraining.l2(x.sub(y)).mean().item();
-        double inverseError = HeatTraining.l2(x.sub(dx)).mean().item();
+        double blurError = Problem.l2(x.sub(y)).mean().item();
+        double inverseError = Problem.l2(x.sub(dx)).mean().item();
         assertTrue(inverseError < 0.5 * blurError, "the damped inverse undoes much of the blur: "
                 + inverseError + " vs " + blurError);
     }
@@ -66,11 +67,11 @@ class WalkthroughTest {
             Tensor xGt = HeatExamples.generate(8, 16, 16, data);
             Tensor yTarget = Diffuse.fourier(xGt, 8, 1);
             var result = Training.updateWeights(net, adam, () -> {
-                Tensor pred = HeatTraining.predict(net::forward, yTarget);
+                Tensor pred = new HeatProblem(16).predict(net, yTarget);   // float32 U-Net, mean-corrected, float64
                 Tensor x = pred.stopGradient();
                 Tensor y = Diffuse.fourier(x, 8, 1);
                 Tensor dx = InverseDiffuse.fourier(yTarget.sub(y), 8, yTarget.sub(y).abs().mul(1e-6)).correction();
-                return new Training.Loss<>(HeatTraining.l2(pred.sub(x.add(dx))), HeatTraining.l2(xGt.sub(x)));
+                return new Training.Loss<>(Problem.l2(pred.sub(x.add(dx))), Problem.l2(xGt.sub(x)));
             });
             double xL2 = result.aux().mean().item();
             first = step == 0 ? xL2 : first;

@@ -31,7 +31,7 @@ public final class BatchNormKernels {
 
     /**
      * As {@link #forward(float[], int, int, int, double[], double[], double)}; with {@code relu} the output is
-     * max(y, 0) (y &gt; 0 ? y : 0, so NaN and −0 give +0), clamped inside the normalising loop instead of in a
+     * max(y, 0) (y &lt;= 0 ? 0 : y, so −0 gives +0 and NaN stays NaN), clamped inside the normalising loop instead of in a
      * second pass over y.
      */
     public static Forward forward(float[] x, int n, int c, int hw, double[] gamma, double[] beta, double eps,

@@ -107,7 +107,7 @@ final class ElementwiseKernels {
     /** One loop per common op, chosen outside the loop (a shared loop calling {@link UnaryOp#apply} is megamorphic). */
     private static void unaryF(UnaryOp op, float[] x, float[] y, int lo, int hi, double p) {
         switch (op) {
-            case RELU -> { for (int i = lo; i < hi; i++) y[i] = x[i] > 0f ? x[i] : 0f; }
+            case RELU -> { for (int i = lo; i < hi; i++) y[i] = x[i] <= 0f ? 0f : x[i]; } // NaN stays NaN
             case STEP -> { for (int i = lo; i < hi; i++) y[i] = x[i] > 0f ? 1f : 0f; }
             case NEG -> { for (int i = lo; i < hi; i++) y[i] = -x[i]; }
             case ABS -> { for (int i = lo; i < hi; i++) y[i] = Math.abs(x[i]); }

@@ -28,7 +28,7 @@ public final class ImageKernels {
                         for (int u = 0; u < size; u++) {
                             int row = p * h * w + (i * size + u) * w + j * size;
                             for (int v = 0; v < size; v++) {
-                                if (x[row + v] > x[best]) {
+                                if (x[row + v] > x[best] || Float.isNaN(x[row + v])) { // NaN wins, as PyTorch
                                     best = row + v;
                                 }
                             }

@@ -47,7 +47,7 @@ public final class ScalarBatchNormLoops implements BatchNormLoops {
                 // v > 0 ? v : 0 without a branch (a ReLU's signs mispredict half the time): keep v's bits where
                 // positive(b) is 1 (exactly where v > 0, see masked), else the bits of +0
                 int b = Float.floatToRawIntBits((float) ((x[j] - mu) * scale + shift));
-                y[j] = Float.intBitsToFloat(b & -positive(b));
+                y[j] = Float.intBitsToFloat(b & -(positive(b) | nan(b))); // and NaN stays NaN, as IEEE max
             }
         } else {
             for (int j = lo; j < hi; j++) {
@@ -82,6 +82,11 @@ public final class ScalarBatchNormLoops implements BatchNormLoops {
     /** 1 where the float with raw bits b is &gt; 0, else 0 (see {@link #masked}). */
     private static int positive(int b) {
         return ((-b) >>> 31) & ((b - 0x7F800001) >>> 31);
+    }
+
+    /** 1 where the float with raw bits b is a NaN (exponent all ones, mantissa not zero), else 0. */
+    private static int nan(int b) {
+        return (0x7F800000 - (b & 0x7FFFFFFF)) >>> 31;
     }
 
     /** Σ g[j] (masked) over one block, four interleaved double sums. */

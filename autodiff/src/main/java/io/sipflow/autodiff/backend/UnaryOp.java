@@ -8,7 +8,7 @@ public enum UnaryOp {
     SQRT { public double apply(double x, double p) { return Math.sqrt(x); } },
     ABS { public double apply(double x, double p) { return Math.abs(x); } },
     SIGN { public double apply(double x, double p) { return Math.signum(x); } },
-    RELU { public double apply(double x, double p) { return x > 0 ? x : 0; } },
+    RELU { public double apply(double x, double p) { return x <= 0 ? 0 : x; } }, // NaN stays NaN, as IEEE max
     /** 1 where x &gt; 0, else 0: the derivative of relu. */
     STEP { public double apply(double x, double p) { return x > 0 ? 1 : 0; } },
     SQUARE { public double apply(double x, double p) { return x * x; } },

@@ -49,7 +49,7 @@ public final class ImageOps {
                         for (int u = 0; u < size; u++) {
                             for (int v = 0; v < size; v++) {
                                 int at = p * h * w + (i * size + u) * w + j * size + v;
-                                if (in[at] > in[best]) {
+                                if (in[at] > in[best] || Double.isNaN(in[at])) { // NaN wins, as PyTorch
                                     best = at;
                                 }
                             }

@@ -82,12 +82,28 @@ public final class Npy {
                 throw new IllegalArgumentException(source + ": not a .npy file (bad magic bytes)");
             }
         }
+        if (buf.remaining() < 4) {
+            throw new IllegalArgumentException(source + ": the file ends inside its .npy preamble (" + bytes.length
+                    + " bytes in all; truncated?)");
+        }
         int major = buf.get();
         buf.get(); // minor
-        int headerLength = major == 1 ? Short.toUnsignedInt(buf.getShort()) : buf.getInt();
-        String header = new String(bytes, buf.position(), headerLength,
+        if (major < 1 || major > 3) {
+            throw new IllegalArgumentException(source + ": .npy format version " + major + " is not one numpy writes"
+                    + " (1, 2 or 3)");
+        }
+        if (major > 1 && buf.remaining() < 4) {
+            throw new IllegalArgumentException(source + ": the file ends inside its .npy preamble (truncated?)");
+        }
+        long headerLength = major == 1 ? Short.toUnsignedInt(buf.getShort()) : Integer.toUnsignedLong(buf.getInt());
+        if (headerLength > buf.remaining()) {
+            throw new IllegalArgumentException(source + ": the .npy header says it is " + headerLength
+                    + " bytes long, but only " + buf.remaining() + " bytes follow the preamble (truncated or not a"
+                    + " .npy file?)");
+        }
+        String header = new String(bytes, buf.position(), (int) headerLength,
                 major >= 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        buf.position(buf.position() + headerLength);
+        buf.position(buf.position() + (int) headerLength);
         Matcher descr = DESCR.matcher(header);
         Matcher fortran = FORTRAN.matcher(header);
         Matcher shapeM = SHAPE.matcher(header);
@@ -95,11 +111,11 @@ public final class Npy {
             throw new IllegalArgumentException(source + ": unsupported .npy header " + header.trim()
                     + " (need a float, integer or bool descr, fortran_order and shape)");
         }
-        Shape shape = parseShape(shapeM.group(1));
+        Shape shape = parseShape(shapeM.group(1), source);
         buf.order(descr.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         char kind = descr.group(2).charAt(0);
         int width = Integer.parseInt(descr.group(3));
-        if (buf.remaining() < (long) shape.size() * width) {
+        if (buf.remaining() < (double) shape.size() * width) {
             throw new IllegalArgumentException(source + ": header promises " + shape + " of " + descr.group()
                     + " but only " + buf.remaining() + " data bytes follow");
         }
@@ -136,13 +152,26 @@ public final class Npy {
         return Tensor.wrap(shape, d);
     }
 
-    private static Shape parseShape(String s) {
+    private static Shape parseShape(String s, String source) {
         String[] parts = s.split(",");
         int count = 0;
         int[] dims = new int[parts.length];
+        long size = 1;
         for (String p : parts) {
             if (!p.isBlank()) {
-                dims[count++] = Integer.parseInt(p.trim().replace("L", ""));
+                long d;
+                try {
+                    d = Long.parseLong(p.trim().replace("L", ""));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(source + ": the .npy shape (" + s + ") has '" + p.trim()
+                            + "' where a dimension should be");
+                }
+                size *= Math.max(d, 1);
+                if (d < 0 || size > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(source + ": the .npy shape (" + s + ") is negative or has"
+                            + " more than 2^31 − 1 elements, which sipflow's tensors cannot hold");
+                }
+                dims[count++] = (int) d;
             }
         }
         return Shape.of(java.util.Arrays.copyOf(dims, count));

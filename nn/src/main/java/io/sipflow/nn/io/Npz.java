@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -46,10 +47,14 @@ public final class Npz {
         }
     }
 
-    /** Reads every array in {@code path}, by name (entry name without {@code .npy}), in archive order. */
+    /**
+     * Reads every array in {@code path}, by name (entry name without {@code .npy}), in archive order. Each entry's
+     * CRC-32 is checked against the one the archive stores (as numpy's zipfile does): a corrupted file is an
+     * {@link IOException} naming the file and the entry, never a silently different array.
+     */
     public static Map<String, Tensor> read(Path path) throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        try (ZipFile zip = new ZipFile(path.toFile())) {
+        try (ZipFile zip = openZip(path)) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry e = entries.nextElement();
@@ -58,11 +63,31 @@ public final class Npz {
                 }
                 String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4)
                         : e.getName();
+                byte[] bytes;
                 try (InputStream in = zip.getInputStream(e)) {
-                    out.put(name, Npy.fromBytes(in.readAllBytes(), path + "!" + e.getName()));
+                    bytes = in.readAllBytes();
+                } catch (java.util.zip.ZipException bad) {
+                    throw new IOException(path + ": entry '" + e.getName() + "' is corrupted (" + bad.getMessage()
+                            + ")", bad);
                 }
+                CRC32 crc = new CRC32();
+                crc.update(bytes);
+                if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+                    throw new IOException(path + ": entry '" + e.getName() + "' is corrupted (CRC-32 "
+                            + String.format("%08x", crc.getValue()) + " where the archive stores "
+                            + String.format("%08x", e.getCrc()) + ")");
+                }
+                out.put(name, Npy.fromBytes(bytes, path + " entry '" + e.getName() + "'"));
             }
         }
         return out;
+    }
+
+    private static ZipFile openZip(Path path) throws IOException {
+        try {
+            return new ZipFile(path.toFile());
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(path + ": not a readable .npz (zip) archive (" + e.getMessage() + ")", e);
+        }
     }
 }

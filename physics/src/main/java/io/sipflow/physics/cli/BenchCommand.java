@@ -1,16 +1,17 @@
 package io.sipflow.physics.cli;
 
 import io.sipflow.autodiff.Autodiff;
-import io.sipflow.autodiff.Gradients;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.backend.Backends;
 import io.sipflow.autodiff.backend.FastPath;
 import io.sipflow.autodiff.backend.Parallel;
-import io.sipflow.nn.Adam;
-import io.sipflow.nn.UNet;
-import io.sipflow.physics.train.HeatTraining;
+import io.sipflow.nn.Module;
+import io.sipflow.nn.Optimizer;
+import io.sipflow.physics.problem.Problem;
+import io.sipflow.physics.problem.Problems;
 import io.sipflow.physics.train.Method;
-import io.sipflow.physics.train.Trainer;
+import io.sipflow.physics.train.TrainConfig;
+import io.sipflow.physics.train.TrainingStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,8 +36,8 @@ import java.util.concurrent.Callable;
  * U-Net (FLOAT32 inside the prediction), Adam(lr 1e-3, eps 1e-7). Timings only; nothing is asserted.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time one SIP step, one GD step and one forward pass of the seed's experiment, then each",
-                "layer kind; prints lines like the PyTorch reference (shared/bench/torch_sip_step.py)."})
+        description = {"Time a SIP step, a GD step, a forward pass and each layer kind of the seed's experiment.",
+                "Prints one line each, like the PyTorch reference (shared/bench/torch_sip_step.py)."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -71,17 +72,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
         common.apply();
         PrintWriter out = spec.commandLine().getOut();
-        UNet net = Trainer.newNetwork(0);
-        Adam adam = new Adam(net.parameters(), 1e-3);
+        TrainConfig config = config(Method.SIP);
+        Problem problem = Problems.create(config);
+        Module net = problem.newNetwork(0);
+        Optimizer adam = TrainingStep.newOptimizer(config, net);
         Tensor xGt = Tensor.rand(new SplittableRandom(0), batch, resolution, resolution);
-        Tensor yTarget = HeatTraining.observe(xGt);
+        Problem.Batch data = new Problem.Batch(xGt, problem.physics(xGt));
         out.printf("sipflow backend=%s kernels=%s threads=%d batch=%d res=%d params=%d loadavg=%.2f%n",
                 Backends.current().name(), FastPath.describe(), Parallel.threads(), batch, resolution,
                 net.parameterCount(), BenchTiming.loadAverage());
         out.flush();
-        line(out, "sip_step", () -> step(net, adam, Method.SIP, yTarget, xGt));
-        line(out, "gd_step", () -> step(net, adam, Method.GD, yTarget, xGt));
-        line(out, "forward", () -> Autodiff.noGrad(() -> HeatTraining.predict(net::forward, yTarget)));
+        line(out, "sip_step", () -> TrainingStep.run(problem, Method.SIP, net, adam, data));
+        line(out, "gd_step", () -> TrainingStep.run(problem, Method.GD, net, adam, data));
+        line(out, "forward", () -> Autodiff.noGrad(() -> problem.predict(net, data.yTarget())));
         if (!noLayers) {
             new LayerBench(batch, resolution, warmup, steps).run(out);
         }
@@ -105,13 +108,10 @@ public final class BenchCommand implements Callable<Integer> {
         return all;
     }
 
-    /** One training step as the trainer takes it (without drawing new data, as the reference). */
-    private static void step(UNet net, Adam adam, Method method, Tensor yTarget, Tensor xGt) {
-        Tensor prediction = HeatTraining.predict(net::forward, yTarget);
-        HeatTraining.StepResult r = HeatTraining.loss(method, prediction, yTarget, xGt);
-        Gradients g = Autodiff.grad(r.loss(), net.parameterValues(), Autodiff.Disconnected.ZERO,
-                Autodiff.AfterBackward.FREE_GRAPH);
-        adam.step(g);
+    /** The heat run bench times: its batch and grid, Adam lr 1e-3 (one step's config, for the heap plan too). */
+    TrainConfig config(Method method) {
+        return TrainConfig.builder().method(method).steps(1).batch(batch).resolution(resolution).testBatch(1)
+                .build();
     }
 
     private void line(PrintWriter out, String name, BenchTiming.Body body) {

@@ -27,6 +27,11 @@ public final class CommonOptions {
         if (threads != null && threads < 1) {
             throw new CommandLine.ParameterException(mixee.commandLine(), "--threads must be at least 1, got " + threads);
         }
+        if (threads != null && threads > maxThreads()) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--threads " + threads + " is more than "
+                    + maxThreads() + " (8 per core on this machine's " + Runtime.getRuntime().availableProcessors()
+                    + " cores, at least 64); more threads than that only wait for each other");
+        }
         try {
             Backends.use(Backends.named(backend));
         } catch (IllegalArgumentException e) {
@@ -35,6 +40,11 @@ public final class CommonOptions {
         if (threads != null) {
             Parallel.setThreads(threads);
         }
+    }
+
+    /** The most worker threads sipflow accepts: 8 per core, at least 64. */
+    static int maxThreads() {
+        return Math.max(64, 8 * Runtime.getRuntime().availableProcessors());
     }
 
     int effectiveThreads() {

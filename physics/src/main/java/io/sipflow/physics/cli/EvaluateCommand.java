@@ -1,11 +1,14 @@
 package io.sipflow.physics.cli;
 
-import io.sipflow.autodiff.Tensor;
+import io.sipflow.nn.BatchNorm2d;
 import io.sipflow.nn.Checkpoint;
-import io.sipflow.nn.UNet;
-import io.sipflow.physics.HeatExamples;
+import io.sipflow.nn.Module;
+import io.sipflow.physics.problem.Problem;
+import io.sipflow.physics.problem.Problems;
 import io.sipflow.physics.train.TestMetrics;
+import io.sipflow.physics.train.TrainConfig;
 import io.sipflow.physics.train.Trainer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,31 +19,31 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** {@code sipflow evaluate}: test metrics and example pictures of a saved model. */
+/**
+ * {@code sipflow evaluate}: test metrics and example pictures of a saved model. The problem, grid and test batch
+ * come from the run.json beside the model (flags override them); evaluating never changes the model.
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Test a saved model on a fresh batch: prints x_l2 and x_l1, writes examples.png."})
+        description = {"Test a saved model on a fresh batch: prints its metrics, writes examples.png.",
+                "Problem, resolution and test batch come from the run.json beside the model unless given."})
 final class EvaluateCommand implements Callable<Integer> {
-    private static final Pattern RESOLUTION = Pattern.compile("\"resolution\"\\s*:\\s*(\\d+)");
-
     @Spec
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "FILE", required = true, description = "model.npz written by train")
     Path model;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "128", description = "test examples (default 128)")
-    int batch;
+    @Option(names = "--batch", paramLabel = "B", description = "test examples (default: run.json's test_batch)")
+    Integer batch;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed of the test batch (default 1)")
-    long seed;
+    @Option(names = "--seed", paramLabel = "S", description = "seed of the test batch (default: run.json's test_seed)")
+    Long seed;
 
-    @Option(names = "--resolution", paramLabel = "R",
-            description = "grid size (default: from run.json beside the model, else 64)")
+    @Option(names = "--resolution", paramLabel = "R", description = "grid size (default: run.json's resolution)")
     Integer resolution;
 
     @Option(names = "--out", paramLabel = "DIR", description = "where examples.png goes (default: the model's folder)")
@@ -51,39 +54,77 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch must be positive, got " + batch);
+        CommandLine cl = spec.commandLine();
+        if (batch != null && batch < 1) {
+            throw new CommandLine.ParameterException(cl, "--batch must be positive, got " + batch);
         }
         if (!Files.exists(model)) {
             throw new NoSuchFileException(model.toString(), null, "given by --model");
         }
+        TrainConfig config = recorded(cl);
         common.apply();
-        Path folder = model.toAbsolutePath().getParent();
-        int r = resolution != null ? resolution : resolutionFromRunJson(folder.resolve("run.json"));
-        UNet net = Trainer.newNetwork(0);
+        Problem problem = Problems.create(config);
+        Module net = problem.newNetwork(0);
         try {
             Checkpoint.load(model, net);
         } catch (RuntimeException | java.io.IOException e) {
-            throw new IllegalArgumentException("cannot load --model " + model + " as a U-Net checkpoint (.npz from"
-                    + " sipflow train): " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot load --model " + model + " as a " + problem.id()
+                    + " network checkpoint (.npz from sipflow train): " + e.getMessage(), e);
         }
-        Tensor xGt = HeatExamples.generate(batch, r, r, new SplittableRandom(seed));
-        TestMetrics t = Trainer.evaluate(net, xGt, 0);
-        Path dir = out != null ? out : folder;
-        AtomicFiles.writeBytes(dir.resolve("examples.png"), RunOutputs.examplesPng(net, xGt));
-        spec.commandLine().getOut().printf(Locale.ROOT,
-                "%s on %d examples (%dx%d, seed %d): x_l2 %.3f ± %.3f, x_l1 %.3f; wrote %s%n", model, batch, r, r,
-                seed, t.xL2Mean(), t.xL2Std(), t.xL1Mean(), dir.resolve("examples.png"));
+        Problem.Batch test = problem.sample(config.testBatch(), new SplittableRandom(config.testSeed()));
+        TestMetrics t = Trainer.evaluate(problem, net, test, 0);
+        Path dir = out != null ? out : model.toAbsolutePath().getParent();
+        byte[] png;
+        try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {
+            png = problem.examplesPng(net, test);
+        }
+        if (png != null) {
+            AtomicFiles.writeBytes(dir.resolve("examples.png"), png);
+        }
+        StringBuilder metrics = new StringBuilder();
+        for (Map.Entry<String, Double> e : t.means().entrySet()) {
+            metrics.append(metrics.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+                    .append(String.format(Locale.ROOT, "%.3f", e.getValue()));
+            if (e.getKey().equals(t.headlineName())) {
+                metrics.append(String.format(Locale.ROOT, " ± %.3f", t.headline().std()));
+            }
+        }
+        cl.getOut().printf(Locale.ROOT, "%s on %d examples (%dx%d, seed %d): %s%s%n", model, config.testBatch(),
+                config.resolution(), config.resolution(), config.testSeed(), metrics,
+                png != null ? "; wrote " + dir.resolve("examples.png") : "");
         return 0;
     }
 
-    private static int resolutionFromRunJson(Path runJson) throws java.io.IOException {
-        if (Files.exists(runJson)) {
-            Matcher m = RESOLUTION.matcher(Files.readString(runJson));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
+    /**
+     * The run's settings from run.json beside the model, overridden by the flags. Without a readable run.json the
+     * grid must be given (--resolution); the message says which file was missing or what was wrong with it.
+     */
+    private TrainConfig recorded(CommandLine cl) {
+        Path runJson = model.toAbsolutePath().getParent().resolve("run.json");
+        TrainConfig.Builder b;
+        if (Files.isRegularFile(runJson)) {
+            try {
+                b = TrainConfig.fromSettings(Json.read(Files.readString(runJson))).toBuilder();
+            } catch (java.io.IOException | RuntimeException e) {
+                if (resolution == null) {
+                    throw new CommandLine.ParameterException(cl, "cannot read " + runJson + " beside the model ("
+                            + e.getMessage() + "); pass --resolution R (and --batch, --seed) to evaluate without it");
+                }
+                b = TrainConfig.builder();
             }
+        } else if (resolution == null) {
+            throw new CommandLine.ParameterException(cl, "no run.json beside " + model + " to say its grid size; pass"
+                    + " --resolution R (and --batch, --seed) to evaluate it");
+        } else {
+            b = TrainConfig.builder();
         }
-        return 64;
+        if (resolution != null) b.resolution(resolution);
+        if (batch != null) b.testBatch(batch);
+        if (seed != null) b.testSeed(seed);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
     }
 }

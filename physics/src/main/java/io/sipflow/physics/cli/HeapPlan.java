@@ -30,23 +30,43 @@ public final class HeapPlan {
     private HeapPlan() {
     }
 
+    /** Exit code that tells the launcher the run cannot fit on this machine (the reason is on stderr). */
+    static final int DOES_NOT_FIT = 3;
+
     public static void main(String[] args) {
         try {
             String plan = plan(args);
             if (!plan.isEmpty()) {
                 System.out.println(plan);
             }
+        } catch (DoesNotFit e) {
+            System.err.println("sipflow " + args[0] + ": error: " + e.getMessage());
+            System.exit(DOES_NOT_FIT);
         } catch (RuntimeException e) {
             System.err.println("sipflow: warning: could not size the heap for this run (" + e
                     + "); the JVM's default heap is used");
         }
     }
 
-    /** The options for {@code args} (a sipflow command line), or "" when there is nothing to plan. */
+    /** A run whose heap estimate exceeds the machine's memory, or whose tensors cannot exist. */
+    static final class DoesNotFit extends RuntimeException {
+        DoesNotFit(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The options for {@code args} (a sipflow command line), or "" when there is nothing to plan; throws
+     * {@link DoesNotFit} when the run cannot fit on a machine of {@code machineBytes}.
+     */
     static String plan(String[] args) {
+        return plan(args, TrainingMemory.machineBytes());
+    }
+
+    static String plan(String[] args, long machineBytes) {
         long bytes;
         try {
-            bytes = heapBytes(args);
+            bytes = heapBytes(args, machineBytes);
         } catch (CommandLine.PicocliException e) {
             return ""; // a command line that does not parse: the run itself reports what is wrong
         }
@@ -58,7 +78,7 @@ public final class HeapPlan {
                 + " -Dsipflow.heap.plan=%dm", mb, mb, mb);
     }
 
-    private static long heapBytes(String[] args) {
+    private static long heapBytes(String[] args, long machineBytes) {
         CommandLine.ParseResult parsed = SipflowCli.commandLine().parseArgs(args);
         if (!parsed.hasSubcommand()) {
             return 0;
@@ -69,27 +89,29 @@ public final class HeapPlan {
         }
         Object command = sub.commandSpec().userObject();
         CommandLine cl = sub.commandSpec().commandLine();
+        List<TrainConfig> configs;
         if (command instanceof TrainCommand t) {
-            return TrainingMemory.heapBytes(t.train.resolve(t.method, cl));
-        }
-        if (command instanceof CompareCommand c) {
-            return largest(c.train, c.methods, cl);
-        }
-        if (command instanceof BenchCommand b) {
+            configs = List.of(t.config());
+        } else if (command instanceof CompareCommand c) {
+            configs = c.configs();
+        } else if (command instanceof BenchCommand b) {
             // the reference's workload: a fixed batch, no test batch; both methods run, then the layer kinds,
             // whose convolution inputs are all alive at once
-            TrainConfig sip = new TrainConfig(Method.SIP, 1, b.batch, b.resolution, 0, 1e-3, 1, 1, 1);
-            long step = Math.max(TrainingMemory.heapBytes(sip),
-                    TrainingMemory.heapBytes(new TrainConfig(Method.GD, 1, b.batch, b.resolution, 0, 1e-3, 1, 1, 1)));
-            return b.noLayers ? step : step + new LayerBench(b.batch, b.resolution, 0, 1).convolutionBytes();
+            configs = List.of(b.config(Method.SIP), b.config(Method.GD));
+        } else {
+            return 0;
         }
-        return 0;
-    }
-
-    private static long largest(TrainOptions options, List<Method> methods, CommandLine cl) {
         long most = 0;
-        for (Method m : methods) {
-            most = Math.max(most, TrainingMemory.heapBytes(options.resolve(m, cl)));
+        for (TrainConfig c : configs) {
+            try {
+                TrainingMemory.checkFits(c, machineBytes);
+            } catch (IllegalArgumentException e) {
+                throw new DoesNotFit(e.getMessage());
+            }
+            most = Math.max(most, TrainingMemory.heapBytes(c));
+        }
+        if (command instanceof BenchCommand b && !b.noLayers) {
+            most += new LayerBench(b.batch, b.resolution, 0, 1).convolutionBytes();
         }
         return most;
     }

@@ -31,6 +31,14 @@ final class PhysicsCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: diffuse, inverse or poisson");
     }
 
+    /** Physics constants are finite and positive: a negative amount would amplify every mode (values of 1e67). */
+    static void requirePositive(CommandSpec spec, String flag, double value) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), flag + " must be a finite number > 0, got "
+                    + value);
+        }
+    }
+
     /** v = Re(ifft2(fft2(u)·exp(−4π²|k|²·amount))). */
     @Command(name = "diffuse", mixinStandardHelpOptions = true, sortOptions = false,
             description = "v = Re(ifft2(fft2(u) * exp(-4 pi^2 |k|^2 amount))), k = fftfreq(R) per axis.")
@@ -52,6 +60,7 @@ final class PhysicsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            requirePositive(spec, "--amount", amount);
             common.apply();
             Tensor u = NpyFields.read(in, "--in");
             Tensor v = Diffuse.fourier(u, amount, 1);
@@ -87,6 +96,8 @@ final class PhysicsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            requirePositive(spec, "--amount", amount);
+            requirePositive(spec, "--uncertainty-scale", uncertaintyScale);
             common.apply();
             Tensor r = NpyFields.read(in, "--in");
             Tensor dx = InverseDiffuse.fourier(r, amount, r.abs().mul(uncertaintyScale)).correction();

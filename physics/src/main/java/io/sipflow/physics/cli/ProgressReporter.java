@@ -19,13 +19,25 @@ final class ProgressReporter implements Trainer.Listener, AutoCloseable {
     private final PrintWriter out;
     private final String name;
     private final ProgressBar bar;
+    private final java.util.function.IntConsumer onCheckpoint;
     private String lastTest = "";
+    private String headline = "x_l2";
 
-    ProgressReporter(String name, int steps, PrintWriter out, boolean terminal) {
+    ProgressReporter(String name, int steps, int done, PrintWriter out, boolean terminal,
+                     java.util.function.IntConsumer onCheckpoint) {
         this.out = out;
         this.name = name;
+        this.onCheckpoint = onCheckpoint;
         this.bar = terminal ? new ProgressBarBuilder().setTaskName(name).setInitialMax(steps)
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250).build() : null;
+        if (bar != null) {
+            bar.stepTo(done);
+        }
+    }
+
+    @Override
+    public void onCheckpointDue(int step) {
+        onCheckpoint.accept(step);
     }
 
     /** True when standard output is an interactive terminal. */
@@ -37,20 +49,27 @@ final class ProgressReporter implements Trainer.Listener, AutoCloseable {
     public void onStep(StepMetrics m) {
         if (bar != null) {
             bar.step();
-            bar.setExtraMessage(String.format(Locale.ROOT, "x_l2 %.3f%s", m.xL2().mean(), lastTest));
+            bar.setExtraMessage(String.format(Locale.ROOT, "%s %.3f%s", headline, m.headline().mean(), lastTest));
         } else if (m.step() % 10 == 0) {
-            out.println("x_l2 " + m.xL2().format() + "  [" + name + " step " + m.step() + "]");
+            out.println(headline + " " + m.headline().format() + "  [" + name + " step " + m.step() + "]");
             out.flush();
         }
     }
 
     @Override
     public void onTest(TestMetrics t) {
+        headline = t.headlineName();
         if (bar != null) {
             lastTest = String.format(Locale.ROOT, "  test %.3f", t.xL2Mean());
         } else {
-            out.printf(Locale.ROOT, "%s test after %d steps: x_l2 %.3f ± %.3f  x_l1 %.3f%n", name, t.step(),
-                    t.xL2Mean(), t.xL2Std(), t.xL1Mean());
+            StringBuilder others = new StringBuilder();
+            for (var e : t.means().entrySet()) {
+                if (!e.getKey().equals(t.headlineName())) {
+                    others.append(String.format(Locale.ROOT, "  %s %.3f", e.getKey(), e.getValue()));
+                }
+            }
+            out.printf(Locale.ROOT, "%s test after %d steps: %s %.3f ± %.3f%s%n", name, t.step(), t.headlineName(),
+                    t.headline().mean(), t.headline().std(), others);
             out.flush();
         }
     }

@@ -1,71 +1,96 @@
 package io.sipflow.physics.cli;
 
-import io.sipflow.autodiff.Autodiff;
-import io.sipflow.autodiff.Tensor;
 import io.sipflow.nn.Checkpoint;
-import io.sipflow.nn.UNet;
 import io.sipflow.physics.plot.Charts;
-import io.sipflow.physics.plot.FieldGrid;
-import io.sipflow.physics.train.HeatTraining;
 import io.sipflow.physics.train.StepMetrics;
 import io.sipflow.physics.train.TestMetrics;
 import io.sipflow.physics.train.Trainer;
+import io.sipflow.physics.train.TrainerState;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The files a training run leaves in its folder, each written atomically. */
+/**
+ * The files a training run leaves in its folder. They are written into a staged sibling folder and appear
+ * together ({@link OutputFolder#commit}); the run's checkpoint goes with them, so a finished run can be extended
+ * with {@code --resume DIR --steps N}.
+ */
 final class RunOutputs {
     static final String METRICS_HEADER = "step,loss,x_l2_mean,x_l2_std,x_l2_min,x_l2_max,y_l2_mean,step_ms";
     static final String TEST_HEADER = "step,x_l2_mean,x_l2_std,x_l1_mean";
-    static final int EXAMPLE_ROWS = 3;
 
     private RunOutputs() {
     }
 
-    /** metrics.csv, test.csv, model.npz, examples.png, curves.png and run.json of a finished run. */
+    /**
+     * metrics.csv, test.csv, model.npz, examples.png, curves.png, run.json, checkpoint.npz and checkpoint.json of a
+     * finished (or stopped) run, into {@code dir} as one unit. Errors name {@code dir}, not the staging folder.
+     */
     static void write(Trainer trainer, Path dir, String runJson) throws IOException {
-        AtomicFiles.writeString(dir.resolve("metrics.csv"), metricsCsv(trainer.stepHistory()));
-        AtomicFiles.writeString(dir.resolve("test.csv"), testCsv(trainer.testHistory()));
-        saveModel(trainer.network(), dir.resolve("model.npz"));
-        AtomicFiles.writeBytes(dir.resolve("examples.png"), examplesPng(trainer.network(), trainer.testBatch()));
-        AtomicFiles.writeBytes(dir.resolve("curves.png"), curvesPng(trainer));
-        AtomicFiles.writeString(dir.resolve("run.json"), runJson);
+        Path staged = OutputFolder.stage(dir);
+        try {
+            String headline = trainer.testHistory().get(0).headlineName();
+            Files.writeString(staged.resolve("metrics.csv"), metricsCsv(headline, trainer.stepHistory()));
+            Files.writeString(staged.resolve("test.csv"), testCsv(trainer.testHistory()));
+            Checkpoint.save(staged.resolve("model.npz"), trainer.network());
+            byte[] examples = trainer.examplesPng();
+            if (examples != null) {
+                Files.write(staged.resolve("examples.png"), examples);
+            }
+            Files.write(staged.resolve("curves.png"), curvesPng(trainer));
+            Files.writeString(staged.resolve("run.json"), runJson);
+            TrainerState.save(trainer, staged.resolve(TrainOptions.CHECKPOINT_NPZ));
+            Files.writeString(staged.resolve(TrainOptions.CHECKPOINT_JSON), Json.write(trainer.config().settings()));
+            OutputFolder.commit(staged, dir);
+        } catch (IOException | RuntimeException e) {
+            OutputFolder.discard(staged);
+            throw new IOException("cannot write the results to " + dir + ": " + describe(e), e);
+        }
     }
 
-    static void saveModel(UNet net, Path target) throws IOException {
-        AtomicFiles.write(target, tmp -> Checkpoint.save(tmp, net));
+    private static String describe(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    static String metricsCsv(List<StepMetrics> steps) {
-        StringBuilder sb = new StringBuilder(METRICS_HEADER).append('\n');
+    static String metricsCsv(String headline, List<StepMetrics> steps) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "step,loss,%1$s_mean,%1$s_std,%1$s_min,%1$s_max,y_l2_mean,step_ms%n", headline));
         for (StepMetrics m : steps) {
             sb.append(String.format(Locale.ROOT, "%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.3f%n", m.step(), m.loss(),
-                    m.xL2().mean(), m.xL2().std(), m.xL2().min(), m.xL2().max(), m.yL2Mean(), m.stepMs()));
+                    m.headline().mean(), m.headline().std(), m.headline().min(), m.headline().max(), m.yL2Mean(),
+                    m.stepMs()));
         }
         return sb.toString();
     }
 
+    /** step, the headline's mean and std, then every other metric's mean. */
     static String testCsv(List<TestMetrics> tests) {
-        StringBuilder sb = new StringBuilder(TEST_HEADER).append('\n');
+        TestMetrics first = tests.get(0);
+        StringBuilder sb = new StringBuilder("step,").append(first.headlineName()).append("_mean,")
+                .append(first.headlineName()).append("_std");
+        for (String name : first.means().keySet()) {
+            if (!name.equals(first.headlineName())) {
+                sb.append(',').append(name).append("_mean");
+            }
+        }
+        sb.append('\n');
         for (TestMetrics t : tests) {
-            sb.append(String.format(Locale.ROOT, "%d,%.9g,%.9g,%.9g%n", t.step(), t.xL2Mean(), t.xL2Std(),
-                    t.xL1Mean()));
+            sb.append(String.format(Locale.ROOT, "%d,%.9g,%.9g", t.step(), t.headline().mean(), t.headline().std()));
+            for (String name : t.means().keySet()) {
+                if (!name.equals(t.headlineName())) {
+                    sb.append(String.format(Locale.ROOT, ",%.9g", t.mean(name)));
+                }
+            }
+            sb.append(String.format("%n"));
         }
         return sb.toString();
-    }
-
-    /** Ground truth, observation and prediction of the first test examples, as in the notebook's last cell. */
-    static byte[] examplesPng(UNet net, Tensor xGt) {
-        int rows = Math.min(EXAMPLE_ROWS, xGt.dim(0));
-        Tensor x = xGt.slice(0, 0, rows);
-        Tensor y = HeatTraining.observe(x);
-        Tensor pred = Autodiff.noGrad(() -> HeatTraining.predict(net::forward, y));
-        return FieldGrid.png(List.of(new FieldGrid.Column("Ground Truth", x, 0),
-                new FieldGrid.Column("Observation", y, 1), new FieldGrid.Column("NN Prediction", pred, 0)), rows);
     }
 
     /** Steps averaged in each point of the training curves: single batches are noisy (fresh data every step). */
@@ -97,6 +122,7 @@ final class RunOutputs {
             }
         }
         List<Integer> testSteps = new ArrayList<>();
+        String headline = trainer.testHistory().get(0).headlineName();
         List<Double> testL2 = new ArrayList<>();
         for (TestMetrics t : trainer.testHistory()) {
             testSteps.add(t.step());
@@ -106,8 +132,8 @@ final class RunOutputs {
         return Charts.logChart(method + " training (batch " + trainer.config().batch() + ", "
                         + trainer.config().resolution() + "x" + trainer.config().resolution() + ")", "step",
                 "l2 per example (batch mean)", List.of(
-                        new Charts.Series("x_l2 (train batches, " + w + "-step mean)", steps, xl2, false),
+                        new Charts.Series(headline + " (train batches, " + w + "-step mean)", steps, xl2, false),
                         new Charts.Series("y_l2 (train batches, " + w + "-step mean)", steps, yl2, false),
-                        new Charts.Series("x_l2 (test batch)", testSteps, testL2, true)));
+                        new Charts.Series(headline + " (test batch)", testSteps, testL2, true)));
     }
 }

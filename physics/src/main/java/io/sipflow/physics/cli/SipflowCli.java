@@ -21,7 +21,7 @@ public final class SipflowCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing subcommand: train, compare, evaluate, generate or physics");
+                "missing subcommand: train, compare, evaluate, generate, physics or bench");
     }
 
     /** The configured command line; tests call {@code commandLine().execute(args)} in-process. */
@@ -29,6 +29,18 @@ public final class SipflowCli implements Runnable {
         CommandLine cl = new CommandLine(new SipflowCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(SipflowCli::reportFailure);
+        CommandLine.IParameterExceptionHandler picocliDefault = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((e, args) -> {
+            if (e.getClass() != CommandLine.ParameterException.class) {
+                return picocliDefault.handleParseException(e, args); // unknown or missing options: with usage
+            }
+            CommandLine sub = e.getCommandLine();
+            String who = sub.getCommandSpec().qualifiedName();
+            sub.getErr().println(who + ": " + e.getMessage());
+            sub.getErr().println("Try '" + who + " --help' for the options.");
+            sub.getErr().flush();
+            return 2;
+        });
         return cl;
     }
 

@@ -1,6 +1,9 @@
 package io.sipflow.physics.cli;
 
 import io.sipflow.physics.train.Method;
+import io.sipflow.physics.train.TrainConfig;
+import io.sipflow.physics.train.TrainingMemory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,18 +15,23 @@ import java.util.concurrent.Callable;
 
 /** {@code sipflow train}: one training run. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train the U-Net to invert heat diffusion with SIP or GD updates.",
-                "Writes metrics.csv, test.csv, model.npz, examples.png, curves.png, run.json to DIR."})
+        description = {"Train a network to invert the physics with SIP, GD or SGD updates.",
+                "Writes metrics.csv, test.csv, model.npz, examples.png, curves.png, run.json and the checkpoint to DIR.",
+                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 stopped on a NaN or infinity."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--method", paramLabel = "sip|gd", defaultValue = "sip", converter = MethodConverter.class,
-            description = "sip: scale-invariant physics updates (default); gd: gradient descent through the physics")
+    @Option(names = "--method", paramLabel = "sip|gd|sgd", defaultValue = "sip", converter = MethodConverter.class,
+            description = "sip: scale-invariant physics updates (default); gd: Adam through the physics; sgd: plain SGD")
     Method method;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default runs/<method>)")
     Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "continue the run in DIR from its last checkpoint, with its recorded settings (--steps may extend it)")
+    Path resume;
 
     @Mixin
     TrainOptions train;
@@ -31,17 +39,38 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Override
-    public Integer call() throws Exception {
-        var config = train.resolve(method, spec.commandLine());
-        common.apply();
-        Path dir = out != null ? out : Path.of("runs", method.id());
-        TrainingRun.execute(config, dir, common, spec.commandLine().getOut());
-        return 0;
+    /** The config this command line runs (also used by {@link HeapPlan}). */
+    TrainConfig config() {
+        CommandLine cl = spec.commandLine();
+        if (resume != null) {
+            if (out != null) {
+                throw new CommandLine.ParameterException(cl, "--resume DIR writes to DIR; drop --out");
+            }
+            return train.resumed(resume, TrainOptions.CHECKPOINT_JSON, cl);
+        }
+        return train.resolve(method, cl);
     }
 
-    /** "sip" / "gd" in any case. */
-    static final class MethodConverter implements picocli.CommandLine.ITypeConverter<Method> {
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        TrainConfig config = config();
+        common.apply();
+        Path dir = resume != null ? resume : out != null ? out : Path.of("runs", config.method().id());
+        String flag = resume != null ? "--resume" : "--out";
+        try {
+            dir = OutputFolder.check(dir, flag, resume != null || train.overwrite, OutputFolder.RESULTS);
+            TrainingMemory.checkFits(config, TrainingMemory.machineBytes());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        TrainingRun.Summary s = TrainingRun.execute(config, dir, common, cl.getOut(), resume != null,
+                train.detectAnomaly);
+        return s.diverged() ? TrainingRun.DIVERGED : 0;
+    }
+
+    /** A method name in any case. */
+    static final class MethodConverter implements CommandLine.ITypeConverter<Method> {
         @Override
         public Method convert(String value) {
             return Method.parse(value);

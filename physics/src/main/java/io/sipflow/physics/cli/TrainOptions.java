@@ -1,25 +1,27 @@
 package io.sipflow.physics.cli;
 
+import io.sipflow.physics.problem.Problems;
 import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.TrainConfig;
+import io.sipflow.physics.train.TrainingStep;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * The settings of a training run, shared by {@code train} and {@code compare}. Precedence: an explicit flag, then
- * {@code --preset}, then the defaults below.
+ * {@code --preset}, then the problem's suggestions, then {@link TrainConfig.Builder}'s defaults (the one place
+ * they are written down). With {@code --resume DIR} the settings come from DIR/checkpoint.json instead, and only
+ * {@code --steps} may change them.
  */
 public final class TrainOptions {
-    /**
-     * Default run: small enough that {@code sipflow compare} (SIP then GD) finishes well under 10 minutes on a
-     * 2-core machine, large enough that SIP's advantage over GD shows. Measured with the Vector API conv kernels
-     * on the shared 2-core machine: 32×32, batch 32, 300 steps took 32 s (SIP, 86 ms/step) + 26 s (GD, 78 ms/step)
-     * at load ~2, and 98 s + 54 s at load ~9; final test x_l2 SIP 12.1 vs GD 20.3 (1.67× lower).
-     * (With the scalar reference conv a step is ~10× slower.)
-     */
-    static final int DEFAULT_STEPS = 300;
-    static final int DEFAULT_BATCH = 32;
-    static final int DEFAULT_RESOLUTION = 32;
-    static final int DEFAULT_TEST_BATCH = 64;
+    /** Where a run in progress keeps its settings (and {@code checkpoint.npz} its state). */
+    static final String CHECKPOINT_JSON = "checkpoint.json";
+    static final String CHECKPOINT_NPZ = "checkpoint.npz";
 
     /** Named configurations. */
     enum Preset {
@@ -27,27 +29,28 @@ public final class TrainOptions {
         SEED
     }
 
+    @Option(names = "--problem", paramLabel = "NAME", description = "the inverse problem (default heat)")
+    String problem;
+
     @Option(names = "--preset", paramLabel = "NAME", description = "seed: the notebook's 64x64, batch 128, 500 steps")
     Preset preset;
 
-    @Option(names = "--steps", paramLabel = "N", description = "training steps (default " + DEFAULT_STEPS + ")")
+    @Option(names = "--steps", paramLabel = "N", description = "training steps (default 300)")
     Integer steps;
 
-    @Option(names = "--batch", paramLabel = "B", description = "examples per step (default " + DEFAULT_BATCH + ")")
+    @Option(names = "--batch", paramLabel = "B", description = "examples per step (default 32)")
     Integer batch;
 
-    @Option(names = "--resolution", paramLabel = "R", description = "grid size R x R, a multiple of 8 (default "
-            + DEFAULT_RESOLUTION + ")")
+    @Option(names = "--resolution", paramLabel = "R", description = "grid size R x R, a multiple of 8 (default 32)")
     Integer resolution;
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of initial weights and training data (default 0)")
     Long seed;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate (default 1e-3)")
+    @Option(names = "--lr", paramLabel = "RATE", description = "learning rate (default 1e-3)")
     Double lr;
 
-    @Option(names = "--test-batch", paramLabel = "B", description = "size of the held-out test batch (default "
-            + DEFAULT_TEST_BATCH + ")")
+    @Option(names = "--test-batch", paramLabel = "B", description = "size of the held-out test batch (default 64)")
     Integer testBatch;
 
     @Option(names = "--test-seed", paramLabel = "S", description = "seed of the held-out test batch (default 1)")
@@ -56,25 +59,87 @@ public final class TrainOptions {
     @Option(names = "--test-every", paramLabel = "N", description = "evaluate the test batch every N steps (default 50)")
     Integer testEvery;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "write DIR/checkpoint.npz every N steps, 0 = only at the end (default 100)")
+    Integer checkpointEvery;
+
+    @Option(names = "--overwrite", description = "replace the results of an earlier run in the output folder")
+    boolean overwrite;
+
+    @Option(names = "--detect-anomaly",
+            description = "check every op's values and gradients; name the first that produces a NaN or infinity (slow)")
+    boolean detectAnomaly;
+
     /** The run's settings for {@code method}; inconsistent values are a usage error (exit 2). */
-    TrainConfig resolve(Method method, picocli.CommandLine cl) {
+    TrainConfig resolve(Method method, CommandLine cl) {
         try {
-            return resolve(method);
+            TrainConfig c = resolve(method);
+            TrainingStep.requireAvailable(method);
+            return c;
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(cl, e.getMessage());
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
     }
 
     private TrainConfig resolve(Method method) {
-        TrainConfig base = preset == Preset.SEED ? TrainConfig.seedPreset(method)
-                : new TrainConfig(method, DEFAULT_STEPS, DEFAULT_BATCH, DEFAULT_RESOLUTION, 0, 1e-3,
-                DEFAULT_TEST_BATCH, 1, 50);
-        return new TrainConfig(method, or(steps, base.steps()), or(batch, base.batch()),
-                or(resolution, base.resolution()), or(seed, base.seed()), or(lr, base.learningRate()),
-                or(testBatch, base.testBatch()), or(testSeed, base.testSeed()), or(testEvery, base.testEvery()));
+        TrainConfig.Builder b = preset == Preset.SEED ? TrainConfig.seedPreset() : TrainConfig.builder();
+        String id = problem != null ? problem : "heat";
+        b = Problems.named(id).defaults().apply(b.problem(id)).method(method);
+        if (steps != null) b.steps(steps);
+        if (batch != null) b.batch(batch);
+        if (resolution != null) b.resolution(resolution);
+        if (seed != null) b.seed(seed);
+        if (lr != null) b.learningRate(lr);
+        if (testBatch != null) b.testBatch(testBatch);
+        if (testSeed != null) b.testSeed(testSeed);
+        if (testEvery != null) b.testEvery(testEvery);
+        if (checkpointEvery != null) b.checkpointEvery(checkpointEvery);
+        return b.build();
     }
 
-    private static <T> T or(T value, T fallback) {
-        return value != null ? value : fallback;
+    /**
+     * The settings recorded in {@code dir} by the run to resume, with {@code --steps} applied; every other
+     * setting flag is refused (the run continues as it started).
+     */
+    TrainConfig resumed(Path dir, String file, CommandLine cl) {
+        if (problem != null || preset != null || batch != null || resolution != null || seed != null || lr != null
+                || testBatch != null || testSeed != null || testEvery != null) {
+            throw new CommandLine.ParameterException(cl, "--resume continues with the settings recorded in " + dir
+                    + "; only --steps (and --checkpoint-every) may be given with it");
+        }
+        TrainConfig recorded = readRecorded(dir, file, cl);
+        TrainConfig.Builder b = recorded.toBuilder();
+        if (steps != null) {
+            if (steps < recorded.steps()) {
+                throw new CommandLine.ParameterException(cl, "--steps " + steps + " is fewer than the " + recorded.steps()
+                        + " the run in " + dir + " was started with; --steps may only extend it");
+            }
+            b.steps(steps);
+        }
+        if (checkpointEvery != null) {
+            b.checkpointEvery(checkpointEvery);
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+    }
+
+    /** The config in DIR/{@code file}, or a usage error saying what is missing or unreadable. */
+    static TrainConfig readRecorded(Path dir, String file, CommandLine cl) {
+        Path json = dir.resolve(file);
+        boolean single = file.equals(CHECKPOINT_JSON);
+        if (!Files.isRegularFile(json) || single && !Files.isRegularFile(dir.resolve(CHECKPOINT_NPZ))) {
+            throw new CommandLine.ParameterException(cl, "--resume " + dir + ": no run to resume there (it needs "
+                    + (single ? CHECKPOINT_JSON + " and " + CHECKPOINT_NPZ + ", written by train"
+                    : file + ", written by compare") + ")");
+        }
+        try {
+            return TrainConfig.fromSettings(Json.read(Files.readString(json)));
+        } catch (IOException | RuntimeException e) {
+            throw new CommandLine.ParameterException(cl, "--resume " + dir + ": cannot read the settings in " + json
+                    + ": " + (e instanceof NoSuchFileException ? "file not found" : e.getMessage()));
+        }
     }
 }

@@ -1,52 +1,100 @@
 package io.sipflow.physics.cli;
 
-import io.sipflow.physics.train.HeatTraining;
+import io.sipflow.autodiff.Anomaly;
 import io.sipflow.physics.train.StepMetrics;
 import io.sipflow.physics.train.TestMetrics;
 import io.sipflow.physics.train.TrainConfig;
 import io.sipflow.physics.train.Trainer;
+import io.sipflow.physics.train.TrainerState;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
-/** One training run from the command line: train with progress output, then write the run's folder. */
+/**
+ * One training run from the command line: train with progress output and periodic checkpoints in DIR, then write
+ * the run's folder as one unit. A run that meets a non-finite value stops, writes what it has up to the last good
+ * step (run.json says "status": "diverged") and says so in one line.
+ */
 final class TrainingRun {
+    /** Exit code of a run that stopped on a non-finite value. */
+    static final int DIVERGED = 3;
+
     private TrainingRun() {
     }
 
     /** What {@code compare} needs from a finished run. */
-    record Summary(TrainConfig config, List<TestMetrics> tests, double medianStepMs, double wallSeconds) {
+    record Summary(TrainConfig config, List<TestMetrics> tests, double medianStepMs, double wallSeconds,
+                   Trainer.Divergence divergence) {
         TestMetrics finalTest() {
             return tests.get(tests.size() - 1);
         }
+
+        boolean diverged() {
+            return divergence != null;
+        }
     }
 
-    static Summary execute(TrainConfig config, Path dir, CommonOptions common, PrintWriter out) throws IOException {
+    /**
+     * Trains {@code config} into {@code dir} (already checked by {@link OutputFolder#check}); with {@code resume},
+     * continues from DIR/checkpoint.npz.
+     */
+    static Summary execute(TrainConfig config, Path dir, CommonOptions common, PrintWriter out, boolean resume,
+                           boolean detectAnomaly) throws IOException {
         String name = config.method().id();
-        out.printf(Locale.ROOT, "%s: %d steps, batch %d, %dx%d, seed %d, lr %s, backend %s, %d threads -> %s%n",
-                name, config.steps(), config.batch(), config.resolution(), config.resolution(), config.seed(),
-                config.learningRate(), common.backend, common.effectiveThreads(), dir);
+        Trainer trainer = new Trainer(config);
+        Path checkpoint = dir.resolve(TrainOptions.CHECKPOINT_NPZ);
+        if (resume) {
+            try {
+                TrainerState.restore(trainer, checkpoint);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot resume from " + checkpoint + ": " + e.getMessage(), e);
+            }
+        }
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(dir.resolve(TrainOptions.CHECKPOINT_JSON), Json.write(config.settings()));
+        out.printf(Locale.ROOT, "%s: %s %d steps, batch %d, %dx%d, seed %d, lr %s, backend %s, %d threads -> %s%n",
+                name, resume ? "resuming at step " + trainer.stepHistory().size() + " of" : "", config.steps(),
+                config.batch(), config.resolution(), config.resolution(), config.seed(), config.learningRate(),
+                common.backend, common.effectiveThreads(), dir);
         out.flush();
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        Trainer trainer = new Trainer(config);
-        try (ProgressReporter progress = new ProgressReporter(name, config.steps(), out, ProgressReporter.onTerminal())) {
+        try (ProgressReporter progress = new ProgressReporter(name, config.steps(), trainer.stepHistory().size(), out,
+                ProgressReporter.onTerminal(), step -> saveCheckpoint(trainer, checkpoint));
+             Anomaly.Scope anomaly = detectAnomaly ? Anomaly.detect() : null) {
             trainer.run(progress);
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         double median = medianStepMs(trainer.stepHistory());
-        Summary summary = new Summary(config, trainer.testHistory(), median, wall);
-        RunOutputs.write(trainer, dir, runJson(config, common, started, summary));
+        Summary summary = new Summary(config, trainer.testHistory(), median, wall, trainer.divergence());
+        RunOutputs.write(trainer, dir, runJson(trainer, common, started, summary));
         TestMetrics last = summary.finalTest();
-        out.printf(Locale.ROOT, "%s: final test x_l2 %.3f ± %.3f, x_l1 %.3f; median %.0f ms/step; %.1f s; wrote %s%n",
-                name, last.xL2Mean(), last.xL2Std(), last.xL1Mean(), median, wall, dir);
+        if (summary.diverged()) {
+            Trainer.Divergence d = summary.divergence();
+            out.printf(Locale.ROOT, "%s: diverged at step %d: %s; stopped without applying it, wrote the run up to"
+                    + " step %d (last good checkpoint %s) to %s%n", name, d.step(), d.what(), d.step(), checkpoint, dir);
+        } else {
+            out.printf(Locale.ROOT, "%s: final test %s %.3f ± %.3f; median %.0f ms/step; %.1f s; wrote %s%n", name,
+                    last.headlineName(), last.headline().mean(), last.headline().std(), median, wall, dir);
+        }
         out.flush();
         return summary;
+    }
+
+    private static void saveCheckpoint(Trainer trainer, Path checkpoint) {
+        try {
+            TrainerState.save(trainer, checkpoint);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the checkpoint " + checkpoint, e);
+        }
     }
 
     static double medianStepMs(List<StepMetrics> steps) {
@@ -58,40 +106,24 @@ final class TrainingRun {
         return ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
     }
 
-    /** Every setting of the run, so it can be repeated, plus its headline results. */
-    static String runJson(TrainConfig c, CommonOptions common, Instant started, Summary s) {
+    /** Every setting of the run (from its config and its problem), so it can be repeated, plus its results. */
+    static String runJson(Trainer trainer, CommonOptions common, Instant started, Summary s) {
+        Map<String, Object> json = new LinkedHashMap<>(trainer.config().settings());
+        json.putAll(trainer.problem().settings());
+        json.put("backend", common.backend);
+        json.put("threads", common.effectiveThreads());
+        json.put("java", System.getProperty("java.version"));
+        json.put("started", started.toString());
+        json.put("status", s.diverged() ? "diverged" : "finished");
+        json.put("diverged_at_step", s.diverged() ? s.divergence().step() : null);
+        json.put("diverged_because", s.diverged() ? "non-finite values in " + s.divergence().what() : null);
+        json.put("steps_done", trainer.stepHistory().size());
+        json.put("wall_seconds", s.wallSeconds());
+        json.put("median_step_ms", s.medianStepMs());
         TestMetrics t = s.finalTest();
-        return String.format(Locale.ROOT, """
-                {
-                  "method": "%s",
-                  "steps": %d,
-                  "batch": %d,
-                  "resolution": %d,
-                  "seed": %d,
-                  "learning_rate": %s,
-                  "adam_epsilon": 1e-7,
-                  "test_batch": %d,
-                  "test_seed": %d,
-                  "test_every": %d,
-                  "diffusion_amount": %s,
-                  "diffusion_dt": %s,
-                  "uncertainty_scale": %s,
-                  "network": "UNet(in=1, out=1, levels=4, filters=16, batch norm, ReLU, circular padding)",
-                  "network_precision": "float32",
-                  "physics_precision": "float64",
-                  "backend": "%s",
-                  "threads": %d,
-                  "java": "%s",
-                  "started": "%s",
-                  "wall_seconds": %.3f,
-                  "median_step_ms": %.3f,
-                  "final_test_x_l2_mean": %.9g,
-                  "final_test_x_l1_mean": %.9g
-                }
-                """, c.method().id(), c.steps(), c.batch(), c.resolution(), c.seed(), c.learningRate(),
-                c.testBatch(), c.testSeed(), c.testEvery(), HeatTraining.AMOUNT, HeatTraining.DT,
-                HeatTraining.UNCERTAINTY_SCALE, common.backend, common.effectiveThreads(),
-                System.getProperty("java.version"), started, s.wallSeconds(), s.medianStepMs(), t.xL2Mean(),
-                t.xL1Mean());
+        for (Map.Entry<String, Double> e : t.means().entrySet()) {
+            json.put("final_test_" + e.getKey() + "_mean", e.getValue());
+        }
+        return Json.write(json);
     }
 }

@@ -18,7 +18,9 @@ import java.util.Locale;
 /**
  * A grid of field images, one row per example and one column per quantity (the notebook's "Ground Truth",
  * "Observation", "NN Prediction"), in viridis. Columns with the same scale group share one colour range per row,
- * so a prediction is drawn on its ground truth's scale. y points up, as in PhiFlow's plots.
+ * so a prediction is drawn on its ground truth's scale; the range printed under each panel is that panel's own.
+ * Non-finite values are drawn grey and left out of every range, so a NaN prediction cannot blank the ground
+ * truth. y points up, as in PhiFlow's plots.
  */
 public final class FieldGrid {
     private static final int PANEL = 200;
@@ -63,8 +65,10 @@ public final class FieldGrid {
                 int x0 = LEFT + c * (pw + GAP);
                 paint(img, columns.get(c).fields(), r, x0, y0, scale, range);
                 g.setColor(Color.DARK_GRAY);
-                drawCentred(g, String.format(Locale.ROOT, "%.3g … %.3g", range[0], range[1]), x0 + pw / 2,
-                        y0 + ph + 13);
+                double[] own = range(List.of(columns.get(c)), columns.get(c).scaleGroup(), r);
+                int bad = nonFinite(columns.get(c).fields(), r);
+                String label = own[0] <= own[1] ? String.format(Locale.ROOT, "%.3g … %.3g", own[0], own[1]) : "no values";
+                drawCentred(g, bad > 0 ? label + " (" + bad + " NaN/inf)" : label, x0 + pw / 2, y0 + ph + 13);
             }
         }
         g.dispose();
@@ -79,7 +83,8 @@ public final class FieldGrid {
         double span = range[1] > range[0] ? range[1] - range[0] : 1;
         for (int i = 0; i < ny; i++) {
             for (int j = 0; j < nx; j++) {
-                int rgb = Viridis.rgb((fields.getFlat(offset + i * nx + j) - range[0]) / span);
+                double v = fields.getFlat(offset + i * nx + j);
+                int rgb = Double.isFinite(v) ? Viridis.rgb((v - range[0]) / span) : 0x808080;
                 int py = y0 + (ny - 1 - i) * scale; // row 0 is y = 0.5, drawn at the bottom
                 for (int dy = 0; dy < scale; dy++) {
                     for (int dx = 0; dx < scale; dx++) {
@@ -100,11 +105,23 @@ public final class FieldGrid {
             }
             int n = col.fields().dim(-2) * col.fields().dim(-1);
             for (int i = example * n; i < (example + 1) * n; i++) {
-                lo = Math.min(lo, col.fields().getFlat(i));
-                hi = Math.max(hi, col.fields().getFlat(i));
+                double v = col.fields().getFlat(i);
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
             }
         }
         return new double[] {lo, hi};
+    }
+
+    private static int nonFinite(Tensor fields, int example) {
+        int n = fields.dim(-2) * fields.dim(-1);
+        int bad = 0;
+        for (int i = example * n; i < (example + 1) * n; i++) {
+            bad += Double.isFinite(fields.getFlat(i)) ? 0 : 1;
+        }
+        return bad;
     }
 
     private static void drawCentred(Graphics2D g, String s, int cx, int baseline) {

@@ -37,6 +37,15 @@ public interface Problem {
     /** A fresh batch of {@code size} examples drawn from {@code random} (the only source of randomness). */
     Batch sample(int size, SplittableRandom random);
 
+    /**
+     * Advances {@code random} exactly as {@link #sample sample(size, random)} would, without building the batch:
+     * a resumed run fast-forwards its data stream this way ({@link SplittableRandom} cannot be saved). The default
+     * draws the batch and drops it; problems with a cheap count of draws override it.
+     */
+    default void skip(int size, SplittableRandom random) {
+        sample(size, random);
+    }
+
     /** The forward physics y = P(x) on a batch, differentiable: GD differentiates through it. */
     Tensor physics(Tensor x);
 
@@ -63,6 +72,15 @@ public interface Problem {
 
     /** The problem's settings for run.json and for rebuilding it on resume/evaluate (name → number or text). */
     LinkedHashMap<String, Object> settings();
+
+    /**
+     * The PNG of examples.png for the first examples of {@code test} (heat: ground truth, observation and
+     * prediction fields side by side; sin: its own scatter), or null for no picture. Called outside training;
+     * must not change the network (batch-norm statistics included: the caller runs it without stat updates).
+     */
+    default byte[] examplesPng(Module network, Batch test) {
+        return null;
+    }
 
     /** l2(v) = ½·Σ v² over every axis but the first: one value per example, shape (B). */
     static Tensor l2(Tensor v) {

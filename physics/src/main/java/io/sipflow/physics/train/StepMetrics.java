@@ -1,5 +1,12 @@
 package io.sipflow.physics.train;
 
-/** One training step's numbers: batch loss, x_l2 statistics, mean y_l2 and wall time. Steps count from 0. */
-public record StepMetrics(int step, double loss, BatchStats xL2, double yL2Mean, double stepMs) {
+/**
+ * One training step's numbers: batch loss, statistics of the problem's headline metric on the training batch
+ * (x_l2 for heat), the mean observation error y_l2 = ½‖P(x) − y*‖² and wall time. Steps count from 0.
+ */
+public record StepMetrics(int step, double loss, BatchStats headline, double yL2Mean, double stepMs) {
+    /** The heat problem's name for the headline. */
+    public BatchStats xL2() {
+        return headline;
+    }
 }

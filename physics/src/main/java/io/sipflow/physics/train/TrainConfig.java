@@ -1,37 +1,219 @@
 package io.sipflow.physics.train;
 
-/**
- * Settings of one training run. The network's initial weights come from {@code seed}; the training batches from
- * a stream split off {@code seed}; the held-out test batch from {@code testSeed}. Runs that differ only in
- * {@code method} therefore start from identical weights and see identical batches.
- *
- * @param testEvery evaluate the held-out batch after every this many steps (and at step 0 and at the end)
- */
-public record TrainConfig(Method method, int steps, int batch, int resolution, long seed, double learningRate,
-                          int testBatch, long testSeed, int testEvery) {
+import io.sipflow.nn.Adam;
 
-    /** The seed notebook: 64×64, batch 128, 500 steps, Adam lr 1e-3. */
-    public static TrainConfig seedPreset(Method method) {
-        return new TrainConfig(method, 500, 128, 64, 0, 1e-3, 64, 1, 50);
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of one training run, built by name; the defaults live in {@link Builder} and nowhere else:
+ * <pre>
+ *   TrainConfig c = TrainConfig.builder().method(Method.GD).steps(100).resolution(16).build();
+ * </pre>
+ * The network's initial weights come from {@code seed}; the training batches from a stream split off
+ * {@code seed}; the held-out test batch from {@code testSeed}. Runs that differ only in {@code method} therefore
+ * start from identical weights and see identical batches. {@link #settings()} lists every setting by its
+ * run.json name, and {@link #fromSettings} reads them back (resume, evaluate).
+ */
+public final class TrainConfig {
+    private final String problem;
+    private final Method method;
+    private final int steps;
+    private final int batch;
+    private final int resolution;
+    private final long seed;
+    private final double learningRate;
+    private final double adamEpsilon;
+    private final int testBatch;
+    private final long testSeed;
+    private final int testEvery;
+    private final int checkpointEvery;
+
+    private TrainConfig(Builder b) {
+        require(b.problem != null && !b.problem.isBlank(), "problem must be named");
+        require(b.method != null, "method must be given");
+        require(b.steps >= 0, "steps must be >= 0, got " + b.steps);
+        require(b.batch >= 1, "batch must be >= 1, got " + b.batch);
+        require(b.testBatch >= 1, "test batch must be >= 1, got " + b.testBatch);
+        require(b.testEvery >= 1, "test interval must be >= 1, got " + b.testEvery);
+        require(b.checkpointEvery >= 0, "checkpoint interval must be >= 0 (0: only at the end), got "
+                + b.checkpointEvery);
+        require(b.learningRate > 0 && Double.isFinite(b.learningRate),
+                "learning rate must be a finite number > 0, got " + b.learningRate);
+        require(b.adamEpsilon > 0 && Double.isFinite(b.adamEpsilon),
+                "Adam epsilon must be a finite number > 0, got " + b.adamEpsilon);
+        require(b.resolution >= 8 && b.resolution % 8 == 0, "resolution " + b.resolution
+                + " is not a positive multiple of 2^3 = 8, which a 4-level U-Net needs (try 16, 32 or 64)");
+        this.problem = b.problem;
+        this.method = b.method;
+        this.steps = b.steps;
+        this.batch = b.batch;
+        this.resolution = b.resolution;
+        this.seed = b.seed;
+        this.learningRate = b.learningRate;
+        this.adamEpsilon = b.adamEpsilon;
+        this.testBatch = b.testBatch;
+        this.testSeed = b.testSeed;
+        this.testEvery = b.testEvery;
+        this.checkpointEvery = b.checkpointEvery;
     }
 
-    public TrainConfig {
-        require(steps >= 0, "steps must be >= 0, got " + steps);
-        require(batch >= 1, "batch must be >= 1, got " + batch);
-        require(testBatch >= 1, "test batch must be >= 1, got " + testBatch);
-        require(testEvery >= 1, "test interval must be >= 1, got " + testEvery);
-        require(learningRate > 0, "learning rate must be > 0, got " + learningRate);
-        require(resolution >= 8 && resolution % 8 == 0, "resolution " + resolution
-                + " is not a positive multiple of 2^3 = 8, which a 4-level U-Net needs (try 16, 32 or 64)");
+    /** The defaults: heat, SIP, 32×32, batch 32, 300 steps, Adam lr 1e-3 (ε = PhiFlow's 1e-7), test batch 64. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The seed notebook: 64×64, batch 128, 500 steps, Adam lr 1e-3. */
+    public static Builder seedPreset() {
+        return builder().steps(500).batch(128).resolution(64);
+    }
+
+    /** A builder holding this config's settings. */
+    public Builder toBuilder() {
+        return builder().problem(problem).method(method).steps(steps).batch(batch).resolution(resolution).seed(seed)
+                .learningRate(learningRate).adamEpsilon(adamEpsilon).testBatch(testBatch).testSeed(testSeed)
+                .testEvery(testEvery).checkpointEvery(checkpointEvery);
     }
 
     public TrainConfig withMethod(Method m) {
-        return new TrainConfig(m, steps, batch, resolution, seed, learningRate, testBatch, testSeed, testEvery);
+        return toBuilder().method(m).build();
+    }
+
+    /** Every setting by its run.json name, in a fixed order. */
+    public LinkedHashMap<String, Object> settings() {
+        LinkedHashMap<String, Object> s = new LinkedHashMap<>();
+        s.put("problem", problem);
+        s.put("method", method.id());
+        s.put("steps", steps);
+        s.put("batch", batch);
+        s.put("resolution", resolution);
+        s.put("seed", seed);
+        s.put("learning_rate", learningRate);
+        s.put("adam_epsilon", adamEpsilon);
+        s.put("test_batch", testBatch);
+        s.put("test_seed", testSeed);
+        s.put("test_every", testEvery);
+        s.put("checkpoint_every", checkpointEvery);
+        return s;
+    }
+
+    /**
+     * A config from {@link #settings()}-style names (numbers as Number or text); names it does not know are
+     * ignored (run.json also holds results), missing ones keep their defaults.
+     */
+    public static TrainConfig fromSettings(Map<String, ?> s) {
+        Builder b = builder();
+        for (Map.Entry<String, ?> e : s.entrySet()) {
+            Object v = e.getValue();
+            if (v == null) {
+                continue;
+            }
+            String text = v.toString();
+            switch (e.getKey()) {
+                case "problem" -> b.problem(text);
+                case "method" -> b.method(Method.parse(text));
+                case "steps" -> b.steps(asInt(e.getKey(), v));
+                case "batch" -> b.batch(asInt(e.getKey(), v));
+                case "resolution" -> b.resolution(asInt(e.getKey(), v));
+                case "seed" -> b.seed(asLong(e.getKey(), v));
+                case "learning_rate" -> b.learningRate(Double.parseDouble(text));
+                case "adam_epsilon" -> b.adamEpsilon(Double.parseDouble(text));
+                case "test_batch" -> b.testBatch(asInt(e.getKey(), v));
+                case "test_seed" -> b.testSeed(asLong(e.getKey(), v));
+                case "test_every" -> b.testEvery(asInt(e.getKey(), v));
+                case "checkpoint_every" -> b.checkpointEvery(asInt(e.getKey(), v));
+                default -> { }
+            }
+        }
+        return b.build();
+    }
+
+    private static long asLong(String name, Object v) {
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return v instanceof Long l ? l : (long) n.doubleValue();
+        }
+        try {
+            return Long.parseLong(v.toString());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting " + name + " must be a whole number, got " + v);
+        }
+    }
+
+    private static int asInt(String name, Object v) {
+        long l = asLong(name, v);
+        require(l == (int) l, "setting " + name + " is out of range: " + v);
+        return (int) l;
+    }
+
+    public String problem() { return problem; }
+    public Method method() { return method; }
+    public int steps() { return steps; }
+    public int batch() { return batch; }
+    public int resolution() { return resolution; }
+    public long seed() { return seed; }
+    public double learningRate() { return learningRate; }
+    public double adamEpsilon() { return adamEpsilon; }
+    public int testBatch() { return testBatch; }
+    public long testSeed() { return testSeed; }
+    public int testEvery() { return testEvery; }
+    /** Write a checkpoint after every this many steps (0: only at the end). */
+    public int checkpointEvery() { return checkpointEvery; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainConfig c && settings().equals(c.settings());
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(settings());
+    }
+
+    @Override
+    public String toString() {
+        return "TrainConfig" + settings();
     }
 
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Settings by name; every field starts at its default. */
+    public static final class Builder {
+        private String problem = "heat";
+        private Method method = Method.SIP;
+        private int steps = 300;
+        private int batch = 32;
+        private int resolution = 32;
+        private long seed = 0;
+        private double learningRate = 1e-3;
+        private double adamEpsilon = Adam.DEFAULT_EPS;
+        private int testBatch = 64;
+        private long testSeed = 1;
+        private int testEvery = 50;
+        private int checkpointEvery = 100;
+
+        private Builder() {
+        }
+
+        public Builder problem(String v) { problem = v; return this; }
+        public Builder method(Method v) { method = v; return this; }
+        public Builder steps(int v) { steps = v; return this; }
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder resolution(int v) { resolution = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder adamEpsilon(double v) { adamEpsilon = v; return this; }
+        public Builder testBatch(int v) { testBatch = v; return this; }
+        public Builder testSeed(long v) { testSeed = v; return this; }
+        public Builder testEvery(int v) { testEvery = v; return this; }
+        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+
+        public TrainConfig build() {
+            return new TrainConfig(this);
         }
     }
 }

@@ -3,13 +3,14 @@ package io.sipflow.physics.train;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Tensor;
-import io.sipflow.nn.UNet;
-import io.sipflow.physics.HeatExamples;
+import io.sipflow.nn.Module;
+import io.sipflow.physics.problem.Problem;
+import io.sipflow.physics.problem.Problems;
 
 import java.util.SplittableRandom;
 
 /**
- * How much memory a training step of {@link Trainer} needs, so a launcher can size the Java heap to the run
+ * How much memory a training step of {@link Trainer} needs (and whether it can fit at all), so a launcher can size the Java heap to the run
  * instead of letting the JVM grow it toward a quarter of the machine.
  *
  * <p>The graph of one step is recorded once on a 2×8×8 batch and every non-parameter tensor in it is counted; all
@@ -37,25 +38,65 @@ public final class TrainingMemory {
     }
 
     /** Bytes of the tensors one training step records (everything but the parameters) at batch B, R×R. */
-    public static long activationBytes(Method method, int batch, int resolution) {
-        double perPixel = probeBytes(method) / (double) (PROBE_BATCH * PROBE_RESOLUTION * PROBE_RESOLUTION);
-        return (long) Math.ceil(perPixel * batch * (double) resolution * resolution);
+    public static long activationBytes(TrainConfig config, int batch) {
+        double perPixel = probeBytes(config) / (double) (PROBE_BATCH * PROBE_RESOLUTION * PROBE_RESOLUTION);
+        return saturate(Math.ceil(perPixel * batch * (double) config.resolution() * config.resolution()));
     }
 
-    /** The Java heap a run of {@code config} needs: FIXED + SLACK · activations of the larger of its two batches. */
+    /**
+     * The Java heap a run of {@code config} needs: FIXED + SLACK · activations of the larger of its two batches.
+     * Never overflows: sizes beyond what a long holds come out as {@link Long#MAX_VALUE}.
+     */
     public static long heapBytes(TrainConfig config) {
         int batch = Math.max(config.batch(), config.testBatch());
-        long planned = FIXED_BYTES + (long) Math.ceil(SLACK * activationBytes(config.method(), batch, config.resolution()));
-        return Math.max(MIN_BYTES, planned);
+        double planned = FIXED_BYTES + Math.ceil(SLACK * activationBytes(config, batch));
+        return Math.max(MIN_BYTES, saturate(planned));
+    }
+
+    /**
+     * Throws, in one line, when a run of {@code config} cannot work on this machine: a tensor of the U-Net's first
+     * level (batch × 16 channels × R × R) beyond 2³¹ − 1 elements, or a heap estimate beyond the machine's memory.
+     */
+    public static void checkFits(TrainConfig config, long machineBytes) {
+        double widest = (double) Math.max(config.batch(), config.testBatch()) * 16 * config.resolution()
+                * config.resolution();
+        if (widest > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "batch %d at %dx%d needs tensors of"
+                    + " %.3g elements, beyond the 2^31 - 1 a tensor holds; use a smaller --batch or --resolution",
+                    Math.max(config.batch(), config.testBatch()), config.resolution(), config.resolution(), widest));
+        }
+        long need = heapBytes(config);
+        if (machineBytes > 0 && need > machineBytes) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "this run needs about %s of Java"
+                    + " heap but the machine has %s of memory; use a smaller --batch, --test-batch or --resolution",
+                    megabytes(need), megabytes(machineBytes)));
+        }
+    }
+
+    /** Physical memory of this machine (or container), 0 if unknown. */
+    public static long machineBytes() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getTotalMemorySize();
+        }
+        return 0;
+    }
+
+    private static String megabytes(long bytes) {
+        return bytes == Long.MAX_VALUE ? "more than 8 EB" : String.format(java.util.Locale.ROOT, "%,d MB", bytes >> 20);
+    }
+
+    private static long saturate(double bytes) {
+        return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
     }
 
     /** Records one step's graph on a 2×8×8 batch and adds up its tensors' sizes. */
-    private static long probeBytes(Method method) {
-        UNet net = Trainer.newNetwork(0);
-        Tensor xGt = HeatExamples.generate(PROBE_BATCH, PROBE_RESOLUTION, PROBE_RESOLUTION, new SplittableRandom(0));
-        Tensor yTarget = HeatTraining.observe(xGt);
-        Tensor prediction = HeatTraining.predict(net::forward, yTarget);
-        Tensor loss = HeatTraining.loss(method, prediction, yTarget, xGt).loss();
+    private static long probeBytes(TrainConfig config) {
+        TrainConfig probe = config.toBuilder().batch(PROBE_BATCH).resolution(PROBE_RESOLUTION).testBatch(1).build();
+        Problem problem = Problems.create(probe);
+        Module net = problem.newNetwork(0);
+        Problem.Batch batch = problem.sample(PROBE_BATCH, new SplittableRandom(0));
+        Tensor loss = TrainingStep.loss(problem, config.method(), net, batch).value();
         long bytes = 0;
         for (Tensor t : Graph.topologicalOrder(loss)) {
             if (t.node() != null) { // parameters are leaves and do not scale with the batch

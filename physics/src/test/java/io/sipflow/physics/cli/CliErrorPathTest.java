@@ -49,7 +49,7 @@ class CliErrorPathTest {
     void badMethodNamesTheValidOnes() {
         Run r = run("train", "--method", "adam");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("unknown method 'adam'; expected sip or gd"), r.err());
+        assertTrue(r.err().contains("unknown method 'adam'; expected one of sip, gd, sgd, hig"), r.err());
     }
 
     @Test
@@ -127,9 +127,12 @@ class CliErrorPathTest {
     void modelThatIsNotACheckpointIsNamed() throws IOException {
         Path notNpz = tmp.resolve("model.npz");
         Files.writeString(notNpz, "not a zip");
-        Run r = run("evaluate", "--model", notNpz.toString());
+        Run r = run("evaluate", "--model", notNpz.toString(), "--resolution", "16");
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("cannot load --model " + notNpz + " as a U-Net checkpoint"), r.err());
+        assertTrue(r.err().contains("cannot load --model " + notNpz + " as a heat network checkpoint"), r.err());
+        Run missing = run("evaluate", "--model", notNpz.toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("no run.json beside " + notNpz), missing.err());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.sipflow.physics.cli;
 
-import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.TrainConfig;
 import io.sipflow.physics.train.TrainingMemory;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HeapPlanTest {
     @Test
     void trainingCommandsGetAFixedHeapSizedToTheirRun() {
-        long mb = (TrainingMemory.heapBytes(TrainConfig.seedPreset(Method.SIP)) + (1 << 20) - 1) >> 20;
+        long mb = (TrainingMemory.heapBytes(TrainConfig.seedPreset().build()) + (1 << 20) - 1) >> 20;
         String plan = HeapPlan.plan(new String[] {"train", "--preset", "seed"});
         assertTrue(plan.startsWith("-Xms" + mb + "m -Xmx" + mb + "m "), plan);
         assertTrue(plan.contains("-XX:InitiatingHeapOccupancyPercent=100"), plan);
@@ -43,6 +42,19 @@ class HeapPlanTest {
         assertEquals("", HeapPlan.plan(new String[] {"train", "--help"}));
         assertEquals("", HeapPlan.plan(new String[] {"train", "--batch", "many"}));
         assertEquals("", HeapPlan.plan(new String[] {}));
+    }
+
+    /** A batch or grid the machine cannot hold stops before the JVM starts (no -Xms the OS refuses, no hs_err). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "train --batch 20000, needs about",
+            "train --resolution 2147483640, beyond the 2^31 - 1",
+            "compare --batch 20000, needs about",
+            "bench --batch 3000, needs about"})
+    void aRunThatCannotFitStopsWithOneLine(String args, String expected) {
+        HeapPlan.DoesNotFit e = org.junit.jupiter.api.Assertions.assertThrows(HeapPlan.DoesNotFit.class,
+                () -> HeapPlan.plan(args.split(" "), 8L << 30));
+        assertTrue(e.getMessage().contains(expected) && !e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test

@@ -29,12 +29,13 @@ class TrainCommandTest {
         List<String> test = Files.readAllLines(dir.resolve("test.csv"));
         assertEquals(RunOutputs.TEST_HEADER, test.get(0));
         assertEquals(List.of("0", "5", "10", "12"), test.subList(1, test.size()).stream().map(l -> l.split(",")[0]).toList());
-        for (String f : List.of("model.npz", "examples.png", "curves.png", "run.json")) {
+        for (String f : List.of("model.npz", "examples.png", "curves.png", "run.json", "checkpoint.npz",
+                "checkpoint.json")) {
             assertTrue(Files.size(dir.resolve(f)) > 0, f);
         }
         assertTrue(Files.readString(dir.resolve("run.json")).contains("\"method\": \"gd\""));
         try (var files = Files.list(dir)) {
-            assertEquals(6, files.count(), "no temporary files left behind");
+            assertEquals(8, files.count(), "no temporary files left behind");
         }
 
         Path evalDir = tmp.resolve("eval");
@@ -52,7 +53,7 @@ class TrainCommandTest {
                 "--test-batch", "2", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
         List<String> csv = Files.readAllLines(dir.resolve("comparison.csv"));
-        assertEquals("method,final_test_x_l2,final_test_x_l1,median_step_ms", csv.get(0));
+        assertEquals("method,final_test_x_l2,final_test_x_l1,median_step_ms,status", csv.get(0));
         assertEquals(List.of("sip", "gd"), csv.subList(1, 3).stream().map(l -> l.split(",")[0]).toList());
         assertTrue(Files.size(dir.resolve("comparison.png")) > 0);
         assertTrue(Files.exists(dir.resolve("sip/model.npz")) && Files.exists(dir.resolve("gd/model.npz")));

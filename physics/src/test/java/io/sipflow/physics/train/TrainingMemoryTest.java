@@ -3,8 +3,8 @@ package io.sipflow.physics.train;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Tensor;
-import io.sipflow.nn.UNet;
-import io.sipflow.physics.HeatExamples;
+import io.sipflow.nn.Module;
+import io.sipflow.physics.problem.HeatProblem;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainingMemoryTest {
     @Test
     void theScaledEstimateMatchesAGraphRecordedAtAnotherSize() {
-        for (Method method : Method.values()) {
+        for (Method method : new Method[] {Method.SIP, Method.GD, Method.SGD}) {
             long recorded = recordedBytes(method, 3, 24);
-            long estimated = TrainingMemory.activationBytes(method, 3, 24);
+            long estimated = TrainingMemory.activationBytes(TrainConfig.builder().method(method).resolution(24).build(), 3);
             assertEquals(recorded, estimated, 0.01 * recorded,
                     method + ": recorded " + recorded + " bytes at 3×24×24, estimated " + estimated);
         }
@@ -26,27 +26,26 @@ class TrainingMemoryTest {
 
     @Test
     void theSeedPresetsHeapLeavesRoomForTheJvmUnderOneGibibyte() {
-        long heap = TrainingMemory.heapBytes(TrainConfig.seedPreset(Method.SIP));
+        long heap = TrainingMemory.heapBytes(TrainConfig.seedPreset().build());
         // The JVM's own memory (code, metaspace, GC tables, threads) came to about 145 MB on top of the heap.
         assertTrue(heap <= 900L << 20, "seed preset plans " + (heap >> 20) + " MB of heap");
-        assertTrue(heap >= TrainingMemory.activationBytes(Method.SIP, 128, 64), "less heap than the recorded graph");
+        assertTrue(heap >= TrainingMemory.activationBytes(TrainConfig.seedPreset().build(), 128), "less heap than the recorded graph");
     }
 
     @Test
     void smallRunsGetTheFloorAndTheLargerBatchCounts() {
-        TrainConfig tiny = new TrainConfig(Method.SIP, 1, 2, 8, 0, 1e-3, 2, 1, 1);
+        TrainConfig tiny = TrainConfig.builder().steps(1).batch(2).resolution(8).testBatch(2).build();
         assertEquals(TrainingMemory.MIN_BYTES, TrainingMemory.heapBytes(tiny));
-        TrainConfig bigTest = new TrainConfig(Method.SIP, 1, 8, 64, 0, 1e-3, 512, 1, 1);
-        TrainConfig bigTrain = new TrainConfig(Method.SIP, 1, 512, 64, 0, 1e-3, 8, 1, 1);
+        TrainConfig bigTest = TrainConfig.builder().batch(8).resolution(64).testBatch(512).build();
+        TrainConfig bigTrain = TrainConfig.builder().batch(512).resolution(64).testBatch(8).build();
         assertEquals(TrainingMemory.heapBytes(bigTrain), TrainingMemory.heapBytes(bigTest));
     }
 
     /** Bytes of every non-leaf tensor of one step's graph, recorded for real at batch b, r×r. */
     private static long recordedBytes(Method method, int b, int r) {
-        UNet net = Trainer.newNetwork(3);
-        Tensor xGt = HeatExamples.generate(b, r, r, new SplittableRandom(5));
-        Tensor y = HeatTraining.observe(xGt);
-        Tensor loss = HeatTraining.loss(method, HeatTraining.predict(net::forward, y), y, xGt).loss();
+        HeatProblem heat = new HeatProblem(r);
+        Module net = heat.newNetwork(3);
+        Tensor loss = TrainingStep.loss(heat, method, net, heat.sample(b, new SplittableRandom(5))).value();
         long bytes = 0;
         for (Tensor t : Graph.topologicalOrder(loss)) {
             if (t.node() != null) {

@@ -1,13 +1,10 @@
 package io.sipflow.physics.train;
 
-import io.sipflow.autodiff.Autodiff;
-import io.sipflow.autodiff.Gradients;
-import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.backend.Parallel;
-import io.sipflow.nn.Adam;
+import io.sipflow.nn.Module;
 import io.sipflow.nn.Parameter;
-import io.sipflow.nn.UNet;
-import io.sipflow.physics.HeatExamples;
+import io.sipflow.physics.problem.HeatProblem;
+import io.sipflow.physics.problem.Problem;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -41,14 +38,11 @@ class TrainingStepDeterminismTest {
     }
 
     private static List<double[]> weightsAfterOneStep() {
-        UNet net = new UNet(Trainer.UNET, 3);
-        Adam adam = new Adam(net.parameters(), 1e-3);
-        Tensor xGt = HeatExamples.generate(8, 32, 32, new SplittableRandom(11));
-        Tensor yTarget = HeatTraining.observe(xGt);
-        Tensor prediction = HeatTraining.predict(net::forward, yTarget);
-        HeatTraining.StepResult r = HeatTraining.sip(prediction, yTarget, xGt);
-        Gradients g = Autodiff.grad(r.loss(), net.parameterValues(), Autodiff.Disconnected.ZERO);
-        adam.step(g);
+        TrainConfig config = TrainConfig.builder().resolution(32).build();
+        HeatProblem heat = new HeatProblem(32);
+        Module net = heat.newNetwork(3);
+        Problem.Batch batch = heat.sample(8, new SplittableRandom(11));
+        TrainingStep.run(heat, Method.SIP, net, TrainingStep.newOptimizer(config, net), batch);
         List<double[]> weights = new ArrayList<>();
         for (Parameter p : net.parameters()) {
             weights.add(p.value().toDoubleArray());

@@ -82,11 +82,11 @@ final class VectorBatchNormLoops implements BatchNormLoops {
             for (; j <= end; j += F.length()) {
                 DoubleVector d = widen(FloatVector.fromArray(F, x, j));
                 FloatVector v = narrow(d.sub(vmu).mul(vscale).add(vshift));
-                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, j);
+                v.blend(zero, v.compare(VectorOperators.LE, 0f)).intoArray(y, j); // NaN stays NaN
             }
             for (; j < hi; j++) {
                 float v = (float) ((x[j] - mu) * scale + shift);
-                y[j] = v > 0f ? v : 0f;
+                y[j] = v <= 0f ? 0f : v;
             }
         } else {
             for (; j <= end; j += F.length()) {

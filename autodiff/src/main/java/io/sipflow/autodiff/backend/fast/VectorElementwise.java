@@ -27,10 +27,10 @@ final class VectorElementwise {
         if (op == UnaryOp.RELU) {
             for (int end = hi - S.length(); i <= end; i += S.length()) {
                 FloatVector v = FloatVector.fromArray(S, x, i);
-                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+                v.blend(zero, v.compare(VectorOperators.LE, 0f)).intoArray(y, i); // NaN stays NaN
             }
             for (; i < hi; i++) {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = x[i] <= 0f ? 0f : x[i];
             }
         } else {
             FloatVector one = FloatVector.broadcast(S, 1f);

@@ -1,0 +1,155 @@
+package io.sipflow.physics.problem;
+
+import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.Precision;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.nn.Activation;
+import io.sipflow.nn.Module;
+import io.sipflow.nn.Norm;
+import io.sipflow.nn.UNet;
+import io.sipflow.physics.Diffuse;
+import io.sipflow.physics.HeatExamples;
+import io.sipflow.physics.InverseDiffuse;
+import io.sipflow.physics.plot.FieldGrid;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The seed notebook's problem: recover an initial heat distribution x from its diffused observation
+ * y* = D(x, 8, 1). Fields are (B, R, R) FLOAT64; the network sees (B, 1, R, R) FLOAT32.
+ * <pre>
+ *   x_gt ──D──► y* ──(FLOAT32 U-Net, mean shift)──► pred
+ *   SIP target: x + P⁻¹(y* − D(x), 8, |y* − D(x)|·1e−6)          (the seed's damped inverse)
+ * </pre>
+ */
+public final class HeatProblem implements Problem {
+    /** Diffusivity · time of the observed process: y* = D(x_gt, 8, 1). */
+    public static final double AMOUNT = 8;
+    public static final double DT = 1;
+    /** The SIP inverse trusts each residual cell to |y* − y| · 1e−6. */
+    public static final double UNCERTAINTY_SCALE = 1e-6;
+    /** PhiFlow's {@code u_net(1, 1)}: 4 levels, 16 filters, batch norm, ReLU, circular padding (37,697 weights). */
+    public static final UNet.Config UNET = new UNet.Config(1, 1, 4, 16, Norm.BATCH, Activation.RELU, Padding.CIRCULAR);
+    /** Rows of examples.png. */
+    static final int EXAMPLE_ROWS = 3;
+
+    private final int resolution;
+
+    /** Heat on an R×R periodic grid; R must be a multiple of 8 (the 4-level U-Net halves it three times). */
+    public HeatProblem(int resolution) {
+        if (resolution < 8 || resolution % 8 != 0) {
+            throw new IllegalArgumentException("resolution " + resolution + " is not a positive multiple of 2^3 = 8,"
+                    + " which a 4-level U-Net needs (try 16, 32 or 64)");
+        }
+        this.resolution = resolution;
+    }
+
+    @Override
+    public String id() {
+        return "heat";
+    }
+
+    public int resolution() {
+        return resolution;
+    }
+
+    @Override
+    public Batch sample(int size, SplittableRandom random) {
+        Tensor xGt = HeatExamples.generate(size, resolution, resolution, random);
+        return new Batch(xGt, physics(xGt));
+    }
+
+    /** The generator draws 1 + 5·10 uniforms per example, whatever the grid. */
+    @Override
+    public void skip(int size, SplittableRandom random) {
+        for (long i = 0; i < (long) size * (1 + 5 * HeatExamples.CANDIDATE_BOXES); i++) {
+            random.nextDouble();
+        }
+    }
+
+    /** y = D(x, 8, 1), in FLOAT64. */
+    @Override
+    public Tensor physics(Tensor x) {
+        return Diffuse.fourier(x, AMOUNT, DT);
+    }
+
+    /** x + P⁻¹(y* − y, 8, |y* − y|·1e−6). */
+    @Override
+    public Tensor sipTarget(Tensor x, Tensor y, Tensor yTarget) {
+        Tensor residual = yTarget.sub(y);
+        Tensor dx = InverseDiffuse.fourier(residual, AMOUNT, residual.abs().mul(UNCERTAINTY_SCALE)).correction();
+        return x.add(dx);
+    }
+
+    /**
+     * A freshly initialised {@link #UNET} with FLOAT32 weights, as the seed's network (PhiFlow runs it under
+     * {@code math.precision(32)}); the optimizer's moments stay in double and each update is rounded once.
+     */
+    @Override
+    public Module newNetwork(long seed) {
+        try (Precision p = Precision.use(DType.FLOAT32)) {
+            return new UNet(UNET, seed);
+        }
+    }
+
+    /**
+     * Runs the network in FLOAT32 on (B, 1, ny, nx), shifts each example so that its mean equals the
+     * observation's (diffusion keeps the mean), returns (B, ny, nx) FLOAT64.
+     */
+    @Override
+    @SuppressWarnings("try") // the scope is used for its effect, not referenced
+    public Tensor predict(Module network, Tensor yTarget) {
+        int b = yTarget.dim(0);
+        int ny = yTarget.dim(1);
+        int nx = yTarget.dim(2);
+        int[] spatial = {1, 2};
+        Tensor targetMean = yTarget.constant().mean(spatial, true);
+        Tensor prediction;
+        try (Precision p = Precision.use(DType.FLOAT32)) {
+            Tensor input = yTarget.constant().to(DType.FLOAT32).reshape(b, 1, ny, nx);
+            Tensor raw = network.forward(input).reshape(b, ny, nx);
+            prediction = raw.add(targetMean.to(DType.FLOAT32).sub(raw.mean(spatial, true)));
+        }
+        return prediction.to(DType.FLOAT64);
+    }
+
+    /** x_l2 = ½Σ(x_gt − x)² and x_l1 = Σ|x_gt − x| per example. */
+    @Override
+    public LinkedHashMap<String, Tensor> metrics(Tensor x, Batch batch) {
+        return Autodiff.noGrad(() -> {
+            Tensor error = batch.xGroundTruth().sub(x);
+            LinkedHashMap<String, Tensor> m = new LinkedHashMap<>();
+            m.put("x_l2", Problem.l2(error));
+            m.put("x_l1", error.abs().sum(new int[] {1, 2}, false));
+            return m;
+        });
+    }
+
+    @Override
+    public LinkedHashMap<String, Object> settings() {
+        LinkedHashMap<String, Object> s = new LinkedHashMap<>();
+        s.put("resolution", resolution);
+        s.put("diffusion_amount", AMOUNT);
+        s.put("diffusion_dt", DT);
+        s.put("uncertainty_scale", UNCERTAINTY_SCALE);
+        s.put("network", UNET.toString().replaceFirst("^Config", "UNet"));
+        s.put("network_precision", "float32");
+        s.put("physics_precision", "float64");
+        return s;
+    }
+
+    /** Ground truth, observation and prediction of the first test examples, as in the notebook's last cell. */
+    @Override
+    public byte[] examplesPng(Module network, Batch test) {
+        int rows = Math.min(EXAMPLE_ROWS, test.size());
+        Tensor x = test.xGroundTruth().slice(0, 0, rows);
+        Tensor y = test.yTarget().slice(0, 0, rows);
+        Tensor pred = Autodiff.noGrad(() -> predict(network, y));
+        return FieldGrid.png(List.of(new FieldGrid.Column("Ground Truth", x, 0),
+                new FieldGrid.Column("Observation", y, 1), new FieldGrid.Column("NN Prediction", pred, 0)), rows);
+    }
+}

@@ -1,0 +1,66 @@
+package io.sipflow.physics.train;
+
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.nn.Adam;
+import io.sipflow.nn.Module;
+import io.sipflow.nn.Optimizer;
+import io.sipflow.nn.SGD;
+import io.sipflow.nn.Training;
+import io.sipflow.physics.problem.Problem;
+
+/**
+ * The one training step, for every method; the trainer, {@code bench} and the heap plan all call it.
+ * <pre>
+ *   pred = problem.predict(net, y*);  x = stop(pred)
+ *   SIP:      loss = Σ_b ½‖pred − stop(problem.sipTarget(x, P(x), y*))‖²     → Adam
+ *   GD, SGD:  loss = Σ_b ½‖P(pred) − y*‖²                                    → Adam (GD) or SGD (SGD)
+ * </pre>
+ * then {@link Training#updateWeights}: gradients, checks for non-finite values, the optimizer.
+ */
+public final class TrainingStep {
+    private TrainingStep() {
+    }
+
+    /** The constant estimate x = stop(pred) and its physics y = P(x), for the step's metrics. */
+    public record Outputs(Tensor x, Tensor y) {
+    }
+
+    /** The optimizer {@code method} trains with, over the network's parameters. */
+    public static Optimizer newOptimizer(TrainConfig config, Module network) {
+        requireAvailable(config.method());
+        return switch (config.method()) {
+            case SIP, GD -> new Adam(network.parameters(), config.learningRate(), Adam.DEFAULT_BETA1,
+                    Adam.DEFAULT_BETA2, config.adamEpsilon());
+            case SGD, HIG -> new SGD(network.parameters(), config.learningRate(), 0);
+        };
+    }
+
+    /** Throws for a method that cannot train yet, so a command can stop before any work. */
+    public static void requireAvailable(Method method) {
+        if (method == Method.HIG) {
+            throw new IllegalArgumentException("method hig is not available yet (half-inverse gradients are being"
+                    + " added); use sip, gd or sgd");
+        }
+    }
+
+    /** The batch loss of {@code method} with its graph, and the step's outputs. */
+    public static Training.Loss<Outputs> loss(Problem problem, Method method, Module network, Problem.Batch batch) {
+        requireAvailable(method);
+        Tensor yTarget = batch.yTarget();
+        Tensor prediction = problem.predict(network, yTarget);
+        Tensor x = prediction.stopGradient();
+        if (method == Method.SIP) {
+            Tensor y = problem.physics(x);
+            Tensor target = problem.sipTarget(x, y, yTarget);
+            return new Training.Loss<>(Problem.l2(prediction.sub(target)).sum(), new Outputs(x, y));
+        }
+        Tensor y = problem.physics(prediction);
+        return new Training.Loss<>(Problem.l2(y.sub(yTarget)).sum(), new Outputs(x, y.stopGradient()));
+    }
+
+    /** One update of {@code network} on {@code batch}; throws {@link io.sipflow.nn.NonFiniteException}, changing nothing. */
+    public static Training.Step<Outputs> run(Problem problem, Method method, Module network, Optimizer optimizer,
+                                             Problem.Batch batch) {
+        return Training.updateWeights(network, optimizer, () -> loss(problem, method, network, batch));
+    }
+}
