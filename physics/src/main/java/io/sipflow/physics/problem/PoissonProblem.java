@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
  * ∇² is the 5-point Laplacian with zero values outside the grid (PhiFlow's default {@code CenteredGrid}
  * boundary), cell size 1. The network is the seed's U-Net(1 → 1) in FLOAT32 on (B, 1, R, R); unlike heat, its
  * output is used as it is (the authors' script applies no mean correction: a zero-boundary Poisson problem has
- * no undetermined constant). Metrics per example: x_l2 = ½‖x_gt − x‖², x_l1 = Σ|x_gt − x|, y_l2 = ½‖P(x) − y*‖².
+ * no undetermined constant). Metrics per example: x_l2 = ½‖x_gt − x‖², x_l1 = Σ|x_gt − x|,
+ * y_l2 = ½‖P(x) − y*‖².
  */
 public final class PoissonProblem implements Problem {
     /** The grid size R of the small default (the paper uses 64). */
@@ -67,6 +68,7 @@ public final class PoissonProblem implements Problem {
     }
 
     /** Draws what {@link #sample} draws (the noise's normals), without the FFTs and the solves: for resuming. */
+    @Override
     public void skip(int size, SplittableRandom random) {
         Noise.skip(size, resolution, resolution, random);
     }
@@ -117,6 +119,7 @@ public final class PoissonProblem implements Problem {
     }
 
     /** Ground truth, observation and prediction of the first (up to 4) test examples, as heat draws them. */
+    @Override
     public byte[] examplesPng(Module network, Batch test) {
         int rows = Math.min(4, test.size());
         Tensor x = test.xGroundTruth().slice(0, 0, rows);
