@@ -13,6 +13,8 @@ import io.sipflow.nn.Module;
 import io.sipflow.nn.Parameter;
 import io.sipflow.nn.Training;
 import io.sipflow.physics.problem.Problem;
+import io.sipflow.physics.train.Method;
+import io.sipflow.physics.train.TrainingStep;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -89,12 +91,13 @@ class LibraryExampleTest {
         SplittableRandom data = new SplittableRandom(1);
         for (int step = 0; step < 200; step++) {
             Problem.Batch b = problem.sample(16, data);
+            if (!sip) {                                        // GD through the solve: the trainer's own step
+                TrainingStep.run(problem, Method.GD, net, adam, b);
+                continue;
+            }
             Training.updateWeights(net, adam, () -> {
                 Tensor pred = problem.predict(net, b.yTarget());
-                if (!sip) {                                                   // GD: through the solve
-                    return Training.Loss.of(Problem.l2(problem.physics(pred).sub(b.yTarget())));
-                }
-                Tensor x = pred.stopGradient();                               // SIP: regress onto x + P⁻¹(y* − y)
+                Tensor x = pred.stopGradient();
                 Tensor target = problem.sipTarget(x, problem.physics(x), b.yTarget());
                 return Training.Loss.of(Problem.l2(pred.sub(target)));
             });
