@@ -39,10 +39,15 @@ public final class Laplace {
      * forward physics of the Poisson experiment. Differentiable; the gradient is one more solve.
      */
     public static Tensor solve(Tensor x) {
+        return solve(x, TOLERANCE, MAX_ITERATIONS);
+    }
+
+    /** As {@link #solve(Tensor)} with another relative tolerance and iteration limit. */
+    public static Tensor solve(Tensor x, double tolerance, int maxIterations) {
         Fft2.fieldCount("Laplace.solve", x);
         Tensor x64 = x.dtype() == DType.FLOAT64 ? x : x.to(DType.FLOAT64);
         Tensor batch = x64.rank() == 2 ? x64.reshape(1, x64.dim(0), x64.dim(1)) : x64;
-        Tensor y = Solve.cg(Laplace::apply, batch, TOLERANCE, MAX_ITERATIONS);
+        Tensor y = Solve.cg(Laplace::apply, batch, tolerance, maxIterations);
         return y.reshape(x64.shape());
     }
 

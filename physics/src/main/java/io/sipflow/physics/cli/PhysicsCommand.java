@@ -121,14 +121,24 @@ final class PhysicsCommand implements Runnable {
         @Option(names = "--out", paramLabel = "FILE", required = true, description = "solution y (.npy, float64)")
         Path out;
 
+        @Option(names = "--tolerance", paramLabel = "T", defaultValue = "1e-5",
+                description = "stop when |residual| <= T |x| per field (default 1e-5, as in the paper's script)")
+        double tolerance;
+
+        @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "1000",
+                description = "give up (exit 1, naming the residual reached) after N iterations (default 1000)")
+        int maxIterations;
+
         @Mixin
         CommonOptions common;
 
         @Override
         public Integer call() throws Exception {
+            requirePositive(spec, "--tolerance", tolerance);
+            requirePositive(spec, "--max-iterations", maxIterations);
             common.apply();
             Tensor x = NpyFields.read(in, "--in");
-            Tensor y = Laplace.solve(x);
+            Tensor y = Laplace.solve(x, tolerance, maxIterations);
             NpyFields.write(out, y);
             spec.commandLine().getOut().println("wrote " + out + " " + y.shape() + " float64");
             return 0;

@@ -44,6 +44,19 @@ class PoissonCommandTest {
         assertBelow(1e-4, errors);
     }
 
+    @Test
+    void notConvergingExitsWithTheResidualReached() throws IOException {
+        Path in = tmp.resolve("x.npy");
+        Npy.write(in, Noise.sample(2, 16, 16, new SplittableRandom(13)));
+        CliErrorPathTest.Run r = CliErrorPathTest.run("physics", "poisson", "--in", in.toString(), "--out",
+                tmp.resolve("y.npy").toString(), "--max-iterations", "3");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("not converged after 3 iterations: relative residual"), r.err());
+        assertTrue(!Files.exists(tmp.resolve("y.npy")), "no output is written");
+        assertEquals(2, CliErrorPathTest.run("physics", "poisson", "--in", in.toString(), "--out",
+                tmp.resolve("y.npy").toString(), "--tolerance", "-1").code());
+    }
+
     /** Per field ‖y_cg − y_exact‖ / ‖y_exact‖ for the CLI's y and NumPy's exact y. */
     private double[] relativeErrors(Tensor x, String name) throws Exception {
         assumeTrue(numpyAvailable(), "/usr/bin/python3 with numpy is not installed");
