@@ -88,8 +88,9 @@ public final class Solve {
         // v = A(θ)·stop(x), recorded: the route of the operator-parameter gradient −λᵀ(∂A/∂θ)x.
         Tensor v = Graph.isRecording() ? operator.apply(x) : null;
         Tensor[] inputs = v != null && v.requiresGrad() ? new Tensor[] {b, v} : new Tensor[] {b};
+        DType dtype = b.dtype();
         return Graph.record("solve_cg", x, inputs, g -> {
-            Tensor lambda = iterate(operator, g.to(b.dtype()), tolerance, maxIterations, null);
+            Tensor lambda = iterate(operator, g.to(dtype), tolerance, maxIterations, null);
             return inputs.length == 1 ? new Tensor[] {lambda} : new Tensor[] {lambda, lambda.neg()};
         });
     }

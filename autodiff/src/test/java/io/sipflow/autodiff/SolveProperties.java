@@ -23,7 +23,7 @@ class SolveProperties {
     private static final double TIGHT = 1e-13;
     private static final GradCheck.Options OPTIONS = GradCheck.Options.defaults().withEpsilon(1e-5);
 
-    @Property(tries = 40)
+    @Property(tries = 30)
     void solveThenApplyRecoversB(@ForAll @IntRange(min = 1, max = 3) int batch,
                                  @ForAll @IntRange(min = 1, max = 7) int ny, @ForAll @IntRange(min = 1, max = 7) int nx,
                                  @ForAll boolean negative, @ForAll long seed) {
@@ -47,7 +47,7 @@ class SolveProperties {
         }
     }
 
-    @Property(tries = 25)
+    @Property(tries = 15)
     void gradientWithRespectToB(@ForAll @IntRange(min = 1, max = 2) int batch,
                                 @ForAll @IntRange(min = 2, max = 5) int ny, @ForAll @IntRange(min = 2, max = 5) int nx,
                                 @ForAll boolean negative, @ForAll long seed) {
@@ -58,7 +58,7 @@ class SolveProperties {
     }
 
     /** ∂L/∂θ = −λᵀ(∂A/∂θ)x, found by differentiating the operator application at the solution. */
-    @Property(tries = 25)
+    @Property(tries = 15)
     void gradientWithRespectToOperatorAndB(@ForAll @IntRange(min = 1, max = 2) int batch,
                                            @ForAll @IntRange(min = 2, max = 5) int ny,
                                            @ForAll @IntRange(min = 2, max = 5) int nx,
@@ -70,7 +70,7 @@ class SolveProperties {
     }
 
     /** A rank-1 b is one system; the operator's scalar parameter gets its gradient too. */
-    @Property(tries = 20)
+    @Property(tries = 15)
     void vectorSystemWithScalarParameter(@ForAll @IntRange(min = 1, max = 9) int n, @ForAll long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         GradCheck.check("solve_cg(vector)", in -> Solve.cg(v -> v.mul(in[1]).sub(laplace1d(v)), in[0], TIGHT, 500),
