@@ -11,7 +11,8 @@ import java.util.StringJoiner;
  *     Autodiff.grad(loss(), params);       // AnomalyException: forward of 'log' produced 3 non-finite values …
  * }
  * </pre>
- * Off (the default) it costs one static boolean read per op; on, every value is scanned (slow: for debugging).
+ * Forward values are checked while a graph is being recorded (not under {@link Autodiff#noGrad}). Off (the
+ * default) it costs one static boolean read per op; on, every value is scanned (slow: for debugging).
  */
 public final class Anomaly {
     private static volatile boolean on;

@@ -31,7 +31,7 @@ public final class Graph {
      * @param vjp    gradients for {@code inputs} given the gradient of the result
      */
     public static Tensor record(String op, Tensor value, Tensor[] inputs, Vjp vjp) {
-        if (Anomaly.isOn()) {
+        if (Anomaly.isOn() && !RECORDING_OFF.get()) { // not inside a VJP: the sweep checks those whole
             Anomaly.checkForward(op, value, inputs);
         }
         if (RECORDING_OFF.get() || !anyRequiresGrad(inputs)) {

@@ -33,6 +33,9 @@ public final class NonFiniteException extends ArithmeticException {
                 }
             }
         }
+        if (count > 0 && n == 1) {
+            throw new NonFiniteException(name + " (" + t.getFlat(first) + ")");
+        }
         if (count > 0) {
             throw new NonFiniteException(name + " (" + count + " of " + n + " values non-finite, first at index "
                     + first + ": " + t.getFlat(first) + ")");

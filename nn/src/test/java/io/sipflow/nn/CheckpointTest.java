@@ -84,4 +84,62 @@ class CheckpointTest {
         e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(g, narrow));
         assertTrue(e.getMessage().contains("inc.norm1.weight"), e.getMessage());
     }
+
+    /** A flipped byte inside an entry (numpy: "Bad CRC-32") is an error naming the file and the entry. */
+    @Test
+    void aCorruptedEntryIsRefusedByItsCrc() throws IOException {
+        UNet net = new UNet(SMALL, 1);
+        Path f = dir.resolve("model.npz");
+        Checkpoint.save(f, net);
+        byte[] bytes = java.nio.file.Files.readAllBytes(f);
+        int at = indexOf(bytes, "inc.conv1.weight.npy".getBytes()) + 200; // inside that entry's data
+        bytes[at] ^= 0x10;
+        java.nio.file.Files.write(f, bytes);
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(f, new UNet(SMALL, 1)));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("'inc.conv1.weight.npy'")
+                && e.getMessage().contains("CRC-32"), e.getMessage());
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            if (java.util.Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
+    void aModelWithNonFiniteWeightsIsRefusedNamingCountAndFirstEntry() throws IOException {
+        UNet net = new UNet(SMALL, 1);
+        Parameter w = net.namedParameters().get("inc.conv2.weight");
+        double[] v = w.value().toDoubleArray();
+        v[5] = Double.NaN;
+        v[6] = Double.POSITIVE_INFINITY;
+        w.set(Tensor.of(w.dtype(), w.shape(), v));
+        Path f = dir.resolve("nan.npz");
+        Checkpoint.save(f, net);
+        UNet target = new UNet(SMALL, 2);
+        double before = target.namedParameters().get("inc.conv1.weight").value().getFlat(0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(f, target));
+        assertTrue(e.getMessage().contains("2 non-finite values") && e.getMessage().contains("'inc.conv2.weight' at index 5"),
+                e.getMessage());
+        assertEquals(before, target.namedParameters().get("inc.conv1.weight").value().getFlat(0), "left untouched");
+    }
+
+    /** Adam keeps its moments in double; a checkpoint must too, or a resumed run drifts from an uninterrupted one. */
+    @Test
+    void optimizerMomentsAreSavedInFullPrecision() throws IOException {
+        Tensor x = Tensor.randn(new SplittableRandom(3), 2, 1, 4, 4);
+        UNet a = new UNet(SMALL, 1);
+        Adam adam = new Adam(a.parameters(), 1e-2);
+        train(a, adam, x);
+        Path f = dir.resolve("ckpt.npz");
+        Checkpoint.save(f, a, adam, 1);
+        for (Map.Entry<String, Tensor> e : Npz.read(f).entrySet()) {
+            if (e.getKey().startsWith("optimizer.adam.m.")) {
+                assertEquals(io.sipflow.autodiff.DType.FLOAT64, e.getValue().dtype(), e.getKey());
+            }
+        }
+    }
 }

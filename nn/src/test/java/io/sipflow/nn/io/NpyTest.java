@@ -109,4 +109,29 @@ class NpyTest {
                 + "print(list(d.keys()), w.dtype, w.shape, w[1, 1], s.dtype, s.shape, s)\n", npz.toString());
         assertEquals("['inc.conv1.weight', 's'] float64 (2, 2) 4.5 float32 () -1.0", out.trim());
     }
+
+    /** Header problems read as sentences, not as "offset 10, count 118, length 40". */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "truncated header   | 118 | the .npy header says it is 118 bytes long, but only 30 bytes follow",
+            "ends in preamble   | -1  | ends inside its .npy preamble",
+            "bad version        | -2  | .npy format version 7 is not one numpy writes"})
+    void headerProblemsAreExplained(String what, int headerLength, String expected) {
+        byte[] good = Npy.toBytes(io.sipflow.autodiff.Tensor.vector(1, 2, 3));
+        byte[] bad;
+        if (headerLength == -1) {
+            bad = java.util.Arrays.copyOf(good, 7);
+        } else if (headerLength == -2) {
+            bad = good.clone();
+            bad[6] = 7;
+        } else {
+            bad = java.util.Arrays.copyOf(good, 40);
+            bad[8] = (byte) headerLength;
+            bad[9] = 0;
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Npy.fromBytes(bad, "f.npy"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("f.npy: ")
+                && e.getMessage().contains(expected), what + ": " + e.getMessage());
+    }
 }

@@ -36,8 +36,8 @@ import java.util.concurrent.Callable;
  * U-Net (FLOAT32 inside the prediction), Adam(lr 1e-3, eps 1e-7). Timings only; nothing is asserted.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time a SIP step, a GD step, a forward pass and each layer kind of the seed's experiment.",
-                "Prints one line each, like the PyTorch reference (shared/bench/torch_sip_step.py)."})
+        description = {"Time a SIP step, a GD step, a forward pass and each layer kind.",
+                "The seed's experiment; one line each, like the PyTorch reference (shared/bench/torch_sip_step.py)."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

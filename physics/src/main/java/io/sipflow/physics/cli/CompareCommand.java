@@ -109,7 +109,7 @@ final class CompareCommand implements Callable<Integer> {
             Path runDir = dir.resolve(c.method().id());
             boolean canResume = resume != null
                     && java.nio.file.Files.isRegularFile(runDir.resolve(TrainOptions.CHECKPOINT_NPZ));
-            runs.add(TrainingRun.execute(c, runDir, common, log, canResume, train.detectAnomaly));
+            runs.add(TrainingRun.execute(c, runDir, common, log, cl.getErr(), canResume, train.detectAnomaly));
         }
         AtomicFiles.writeString(dir.resolve("comparison.csv"), comparisonCsv(runs));
         AtomicFiles.writeBytes(dir.resolve("comparison.png"), comparisonPng(runs));

@@ -78,8 +78,11 @@ final class OutputFolder {
         } catch (AccessDeniedException e) {
             throw new IllegalArgumentException(flag + " " + out + " is not writable: permission denied in " + existing);
         } catch (FileSystemException e) {
-            throw new IllegalArgumentException(flag + " " + out + " is not writable: "
-                    + (e.getReason() != null ? e.getReason() : e.getMessage()) + " (in " + existing + ")");
+            String reason = e.getReason() != null ? e.getReason().toLowerCase(java.util.Locale.ROOT)
+                    : e instanceof java.nio.file.NoSuchFileException ? "files cannot be created there"
+                    : e.getClass().getSimpleName();
+            throw new IllegalArgumentException(flag + " " + out + " is not writable: " + reason + " (in " + existing
+                    + ")");
         } catch (IOException e) {
             throw new IllegalArgumentException(flag + " " + out + " is not writable: " + e.getMessage());
         }

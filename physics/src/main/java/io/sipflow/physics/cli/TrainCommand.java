@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        TrainingRun.Summary s = TrainingRun.execute(config, dir, common, cl.getOut(), resume != null,
+        TrainingRun.Summary s = TrainingRun.execute(config, dir, common, cl.getOut(), cl.getErr(), resume != null,
                 train.detectAnomaly);
         return s.diverged() ? TrainingRun.DIVERGED : 0;
     }

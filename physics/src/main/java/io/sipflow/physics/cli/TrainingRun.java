@@ -46,8 +46,8 @@ final class TrainingRun {
      * Trains {@code config} into {@code dir} (already checked by {@link OutputFolder#check}); with {@code resume},
      * continues from DIR/checkpoint.npz.
      */
-    static Summary execute(TrainConfig config, Path dir, CommonOptions common, PrintWriter out, boolean resume,
-                           boolean detectAnomaly) throws IOException {
+    static Summary execute(TrainConfig config, Path dir, CommonOptions common, PrintWriter out, PrintWriter err,
+                           boolean resume, boolean detectAnomaly) throws IOException {
         String name = config.method().id();
         Trainer trainer = new Trainer(config);
         Path checkpoint = dir.resolve(TrainOptions.CHECKPOINT_NPZ);
@@ -60,8 +60,8 @@ final class TrainingRun {
         }
         Files.createDirectories(dir);
         AtomicFiles.writeString(dir.resolve(TrainOptions.CHECKPOINT_JSON), Json.write(config.settings()));
-        out.printf(Locale.ROOT, "%s: %s %d steps, batch %d, %dx%d, seed %d, lr %s, backend %s, %d threads -> %s%n",
-                name, resume ? "resuming at step " + trainer.stepHistory().size() + " of" : "", config.steps(),
+        out.printf(Locale.ROOT, "%s: %s%d steps, batch %d, %dx%d, seed %d, lr %s, backend %s, %d threads -> %s%n",
+                name, resume ? "resuming at step " + trainer.stepHistory().size() + " of " : "", config.steps(),
                 config.batch(), config.resolution(), config.resolution(), config.seed(), config.learningRate(),
                 common.backend, common.effectiveThreads(), dir);
         out.flush();
@@ -79,8 +79,11 @@ final class TrainingRun {
         TestMetrics last = summary.finalTest();
         if (summary.diverged()) {
             Trainer.Divergence d = summary.divergence();
-            out.printf(Locale.ROOT, "%s: diverged at step %d: %s; stopped without applying it, wrote the run up to"
-                    + " step %d (last good checkpoint %s) to %s%n", name, d.step(), d.what(), d.step(), checkpoint, dir);
+            out.flush();
+            err.printf(Locale.ROOT, "%s: diverged at step %d: non-finite values in %s; that update was not applied."
+                    + " Wrote the %d good steps to %s (last good checkpoint: %s)%n", name, d.step(), d.what(), d.step(),
+                    dir, checkpoint);
+            err.flush();
         } else {
             out.printf(Locale.ROOT, "%s: final test %s %.3f ± %.3f; median %.0f ms/step; %.1f s; wrote %s%n", name,
                     last.headlineName(), last.headline().mean(), last.headline().std(), median, wall, dir);
