@@ -105,13 +105,8 @@ public final class Solve {
             double[] bb = dot(b, b);
             double[] rr = dot(r, r);
             for (int iteration = 0; ; iteration++) {
-                boolean[] active = new boolean[bb.length];
-                boolean any = false;
-                for (int i = 0; i < bb.length; i++) {
-                    active[i] = !(rr[i] <= tolerance * tolerance * bb[i]);
-                    any |= active[i];
-                }
-                if (!any) {
+                boolean[] active = unconverged(rr, bb, tolerance);
+                if (active == null) {
                     return x;
                 }
                 if (iteration == maxIterations) {
@@ -119,21 +114,9 @@ public final class Solve {
                             tolerance);
                 }
                 Tensor ap = apply(operator, p, b);
-                double[] pAp = dot(p, ap);
-                double[] alpha = new double[bb.length];
-                for (int i = 0; i < bb.length; i++) {
-                    if (active[i]) {
-                        alpha[i] = rr[i] / pAp[i];
-                        if (!Double.isFinite(alpha[i]) || pAp[i] == 0) {
-                            throw notConverged("broke down at iteration " + iteration + " (⟨p, Ap⟩ = " + pAp[i]
-                                    + " in example " + i + ": is the operator symmetric and definite?)",
-                                    iteration, rr, bb, tolerance);
-                        }
-                    }
-                }
-                Tensor alphaT = perExample(alpha, b);
-                x = x.add(alphaT.mul(p));
-                r = r.sub(alphaT.mul(ap));
+                Tensor alpha = perExample(stepSizes(active, rr, dot(p, ap), iteration, bb, tolerance), b);
+                x = x.add(alpha.mul(p));
+                r = r.sub(alpha.mul(ap));
                 double[] rrNew = dot(r, r);
                 double[] beta = new double[bb.length];
                 for (int i = 0; i < bb.length; i++) {
@@ -143,6 +126,34 @@ public final class Solve {
                 rr = rrNew;
             }
         }
+    }
+
+    /** Which examples still have ‖r‖ &gt; tolerance·‖b‖; null when none does. */
+    private static boolean[] unconverged(double[] rr, double[] bb, double tolerance) {
+        boolean[] active = new boolean[bb.length];
+        boolean any = false;
+        for (int i = 0; i < bb.length; i++) {
+            active[i] = !(rr[i] <= tolerance * tolerance * bb[i]);
+            any |= active[i];
+        }
+        return any ? active : null;
+    }
+
+    /** α_i = ‖r_i‖²/⟨p_i, Ap_i⟩ for active examples, 0 for converged ones; a vanishing ⟨p, Ap⟩ is a breakdown. */
+    private static double[] stepSizes(boolean[] active, double[] rr, double[] pAp, int iteration, double[] bb,
+                                      double tolerance) {
+        double[] alpha = new double[rr.length];
+        for (int i = 0; i < rr.length; i++) {
+            if (active[i]) {
+                alpha[i] = rr[i] / pAp[i];
+                if (!Double.isFinite(alpha[i]) || pAp[i] == 0) {
+                    throw notConverged("broke down at iteration " + iteration + " (⟨p, Ap⟩ = " + pAp[i]
+                            + " in example " + i + ": is the operator symmetric and definite?)",
+                            iteration, rr, bb, tolerance);
+                }
+            }
+        }
+        return alpha;
     }
 
     private static Tensor apply(UnaryOperator<Tensor> operator, Tensor v, Tensor b) {
