@@ -29,6 +29,17 @@ public final class Npz {
      * over {@code path}, so a crash never leaves a half-written archive under the real name.
      */
     public static void write(Path path, Map<String, Tensor> arrays) throws IOException {
+        try {
+            writeVia(path, arrays);
+        } catch (IOException e) {
+            // name the caller's file and the reason, never the temporary file it went through
+            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getClass().getSimpleName() + (e.getMessage() != null ? " " + e.getMessage() : "");
+            throw new IOException("cannot write " + path + ": " + reason, e);
+        }
+    }
+
+    private static void writeVia(Path path, Map<String, Tensor> arrays) throws IOException {
         Path target = path.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);

@@ -26,6 +26,17 @@ public final class AtomicFiles {
 
     /** Writes {@code target} through {@code writer} (which receives a temporary path in the same folder). */
     public static void write(Path target, PathWriter writer) throws IOException {
+        try {
+            writeVia(target, writer);
+        } catch (IOException e) {
+            // name the user's file and the reason, never the temporary file it went through
+            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getClass().getSimpleName() + (e.getMessage() != null ? " " + e.getMessage() : "");
+            throw new IOException("cannot write " + target + ": " + reason, e);
+        }
+    }
+
+    private static void writeVia(Path target, PathWriter writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         String name = target.getFileName().toString();

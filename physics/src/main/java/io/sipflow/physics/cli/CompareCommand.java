@@ -10,7 +10,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import io.sipflow.physics.train.TrainConfig;
-import io.sipflow.physics.train.TrainingMemory;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -91,11 +90,11 @@ final class CompareCommand implements Callable<Integer> {
         try {
             dir = OutputFolder.check(dir, resume != null ? "--resume" : "--out", resume != null || train.overwrite,
                     results);
-            for (TrainConfig c : configs) {
-                TrainingMemory.checkFits(c, TrainingMemory.machineBytes());
-            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        for (TrainConfig c : configs) {
+            TrainCommand.fits(c);
         }
         if (resume == null) {
             java.nio.file.Files.createDirectories(dir);

@@ -174,12 +174,11 @@ final class Json {
                 case "true": return Boolean.TRUE;
                 case "false": return Boolean.FALSE;
                 default:
-                    try {
-                        return word.matches("-?\\d+") ? (Object) Long.parseLong(word) : (Object) Double.parseDouble(word);
-                    } catch (NumberFormatException e) {
+                    if (!word.matches("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?")) { // JSON has no NaN or Infinity
                         pos = start;
                         throw error("'" + word + "' is not a JSON value");
                     }
+                    return word.matches("-?\\d+") ? (Object) Long.parseLong(word) : (Object) Double.parseDouble(word);
             }
         }
     }

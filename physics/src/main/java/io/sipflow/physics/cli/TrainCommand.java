@@ -60,13 +60,22 @@ final class TrainCommand implements Callable<Integer> {
         String flag = resume != null ? "--resume" : "--out";
         try {
             dir = OutputFolder.check(dir, flag, resume != null || train.overwrite, OutputFolder.RESULTS);
-            TrainingMemory.checkFits(config, TrainingMemory.machineBytes());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
+        fits(config);
         TrainingRun.Summary s = TrainingRun.execute(config, dir, common, cl.getOut(), cl.getErr(), resume != null,
                 train.detectAnomaly);
         return s.diverged() ? TrainingRun.DIVERGED : 0;
+    }
+
+    /** One line (exit 1) when the run cannot fit on this machine, before any work. */
+    static void fits(TrainConfig config) {
+        try {
+            TrainingMemory.checkFits(config, TrainingMemory.machineBytes());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** A method name in any case. */

@@ -63,6 +63,10 @@ public final class TrainOptions {
             description = "write DIR/checkpoint.npz every N steps, 0 = only at the end (default 100)")
     Integer checkpointEvery;
 
+    @Option(names = "--option", paramLabel = "NAME=VALUE",
+            description = "a setting of the problem (sin: xi, angle), may be repeated")
+    java.util.Map<String, Double> options;
+
     @Option(names = "--overwrite", description = "replace the results of an earlier run in the output folder")
     boolean overwrite;
 
@@ -94,6 +98,15 @@ public final class TrainOptions {
         if (testSeed != null) b.testSeed(testSeed);
         if (testEvery != null) b.testEvery(testEvery);
         if (checkpointEvery != null) b.checkpointEvery(checkpointEvery);
+        if (options != null) {
+            for (var e : options.entrySet()) {
+                if (!b.options().containsKey(e.getKey())) {
+                    throw new IllegalArgumentException("--option " + e.getKey() + ": problem " + id + " has "
+                            + (b.options().isEmpty() ? "no options" : "the options " + String.join(", ", b.options().keySet())));
+                }
+                b.option(e.getKey(), e.getValue());
+            }
+        }
         return b.build();
     }
 
@@ -103,7 +116,7 @@ public final class TrainOptions {
      */
     TrainConfig resumed(Path dir, String file, CommandLine cl) {
         if (problem != null || preset != null || batch != null || resolution != null || seed != null || lr != null
-                || testBatch != null || testSeed != null || testEvery != null) {
+                || testBatch != null || testSeed != null || testEvery != null || options != null) {
             throw new CommandLine.ParameterException(cl, "--resume continues with the settings recorded in " + dir
                     + "; only --steps (and --checkpoint-every) may be given with it");
         }

@@ -65,10 +65,7 @@ public final class FieldGrid {
                 int x0 = LEFT + c * (pw + GAP);
                 paint(img, columns.get(c).fields(), r, x0, y0, scale, range);
                 g.setColor(Color.DARK_GRAY);
-                double[] own = range(List.of(columns.get(c)), columns.get(c).scaleGroup(), r);
-                int bad = nonFinite(columns.get(c).fields(), r);
-                String label = own[0] <= own[1] ? String.format(Locale.ROOT, "%.3g … %.3g", own[0], own[1]) : "no values";
-                drawCentred(g, bad > 0 ? label + " (" + bad + " NaN/inf)" : label, x0 + pw / 2, y0 + ph + 13);
+                drawCentred(g, label(columns.get(c), r), x0 + pw / 2, y0 + ph + 13);
             }
         }
         g.dispose();
@@ -113,6 +110,19 @@ public final class FieldGrid {
             }
         }
         return new double[] {lo, hi};
+    }
+
+    /** The text under a panel: that panel's own finite range, and how many values are NaN or infinite. */
+    static String label(Column column, int example) {
+        double[] own = range(List.of(column), column.scaleGroup(), example);
+        int bad = nonFinite(column.fields(), example);
+        String label = own[0] <= own[1] ? String.format(Locale.ROOT, "%.3g … %.3g", own[0], own[1]) : "no finite values";
+        return bad > 0 ? label + " (" + bad + " NaN/inf)" : label;
+    }
+
+    /** The colour range of {@code group} in {@code example}: finite values of every column in the group. */
+    static double[] colourRange(List<Column> columns, int group, int example) {
+        return range(columns, group, example);
     }
 
     private static int nonFinite(Tensor fields, int example) {

@@ -29,6 +29,7 @@ public final class TrainConfig {
     private final long testSeed;
     private final int testEvery;
     private final int checkpointEvery;
+    private final Map<String, Double> options;
 
     private TrainConfig(Builder b) {
         require(b.problem != null && !b.problem.isBlank(), "problem must be named");
@@ -57,6 +58,7 @@ public final class TrainConfig {
         this.testSeed = b.testSeed;
         this.testEvery = b.testEvery;
         this.checkpointEvery = b.checkpointEvery;
+        this.options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
     }
 
     /** The defaults: heat, SIP, 32×32, batch 32, 300 steps, Adam lr 1e-3 (ε = PhiFlow's 1e-7), test batch 64. */
@@ -73,7 +75,7 @@ public final class TrainConfig {
     public Builder toBuilder() {
         return builder().problem(problem).method(method).steps(steps).batch(batch).resolution(resolution).seed(seed)
                 .learningRate(learningRate).adamEpsilon(adamEpsilon).testBatch(testBatch).testSeed(testSeed)
-                .testEvery(testEvery).checkpointEvery(checkpointEvery);
+                .testEvery(testEvery).checkpointEvery(checkpointEvery).options(options);
     }
 
     public TrainConfig withMethod(Method m) {
@@ -95,6 +97,7 @@ public final class TrainConfig {
         s.put("test_seed", testSeed);
         s.put("test_every", testEvery);
         s.put("checkpoint_every", checkpointEvery);
+        options.forEach((name, value) -> s.put(OPTION + name, value));
         return s;
     }
 
@@ -123,7 +126,11 @@ public final class TrainConfig {
                 case "test_seed" -> b.testSeed(asLong(e.getKey(), v));
                 case "test_every" -> b.testEvery(asInt(e.getKey(), v));
                 case "checkpoint_every" -> b.checkpointEvery(asInt(e.getKey(), v));
-                default -> { }
+                default -> {
+                    if (e.getKey().startsWith(OPTION)) {
+                        b.option(e.getKey().substring(OPTION.length()), Double.parseDouble(text));
+                    }
+                }
             }
         }
         return b.build();
@@ -160,6 +167,19 @@ public final class TrainConfig {
     /** Write a checkpoint after every this many steps (0: only at the end). */
     public int checkpointEvery() { return checkpointEvery; }
 
+    /** The problem's own settings (sin: xi, angle), by name; their defaults come from the problem's registration. */
+    public Map<String, Double> options() { return options; }
+
+    /** Problem option {@code name}, or an error naming the options this run has. */
+    public double option(String name) {
+        Double v = options.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("problem " + problem + " has no option '" + name + "'; it has "
+                    + (options.isEmpty() ? "none" : String.join(", ", options.keySet())));
+        }
+        return v;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof TrainConfig c && settings().equals(c.settings());
@@ -174,6 +194,9 @@ public final class TrainConfig {
     public String toString() {
         return "TrainConfig" + settings();
     }
+
+    /** run.json's prefix for problem options: {@code "option.xi": 0.5}. */
+    static final String OPTION = "option.";
 
     private static void require(boolean ok, String message) {
         if (!ok) {
@@ -195,6 +218,7 @@ public final class TrainConfig {
         private long testSeed = 1;
         private int testEvery = 50;
         private int checkpointEvery = 100;
+        private final Map<String, Double> options = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -211,6 +235,11 @@ public final class TrainConfig {
         public Builder testSeed(long v) { testSeed = v; return this; }
         public Builder testEvery(int v) { testEvery = v; return this; }
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        /** A problem option; a problem's registration sets each of its options' defaults this way. */
+        public Builder option(String name, double v) { options.put(name, v); return this; }
+        public Builder options(Map<String, Double> v) { options.putAll(v); return this; }
+        /** The options set so far (the problem's defaults, once its registration ran), by name. */
+        public Map<String, Double> options() { return java.util.Collections.unmodifiableMap(options); }
 
         public TrainConfig build() {
             return new TrainConfig(this);

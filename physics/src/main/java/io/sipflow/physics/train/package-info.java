@@ -1,12 +1,15 @@
 /**
- * The seed notebook's training loop: a U-Net learns to invert heat diffusion, either through scale-invariant
- * physics (SIP) updates or by plain gradient descent (GD) through the differentiable physics.
+ * The training loop for any {@link io.sipflow.physics.problem.Problem}: a network learns to invert the physics
+ * through scale-invariant physics (SIP) updates, or by gradient descent (GD with Adam, SGD) through the
+ * differentiable physics.
  *
  * <pre>
- *   x_gt ──D──► y* ──(FLOAT32 U-Net, mean shift)──► pred ──┬─ SIP: ½‖pred − (x + P⁻¹(y* − D(x)))‖²,  x = stop(pred)
- *                                                          └─ GD:  ½‖D(pred) − y*‖²
+ *   batch ──problem.predict──► pred ──┬─ SIP:     ½‖pred − problem.sipTarget(x, P(x), y*)‖²,  x = stop(pred)
+ *                                     └─ GD, SGD: ½‖P(pred) − y*‖²
+ *        ──► nn.Training.updateWeights: gradients, non-finite checks, optimizer (all or nothing)
  * </pre>
- * {@link io.sipflow.physics.train.HeatTraining} holds the losses (the maths), {@link io.sipflow.physics.train.Trainer}
- * the loop (data, optimiser, metrics).
+ * {@link io.sipflow.physics.train.TrainConfig} holds a run's settings (built by name, defaults in one place),
+ * {@link io.sipflow.physics.train.TrainingStep} the one step, {@link io.sipflow.physics.train.Trainer} the loop
+ * (data, tests, divergence), {@link io.sipflow.physics.train.TrainerState} its checkpoints.
  */
 package io.sipflow.physics.train;

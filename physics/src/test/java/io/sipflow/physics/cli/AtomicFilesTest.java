@@ -18,10 +18,12 @@ class AtomicFilesTest {
     void aFailedWriteLeavesThePreviousFileWholeAndNoTemporaryBehind() throws IOException {
         Path target = tmp.resolve("metrics.csv");
         AtomicFiles.writeString(target, "step,loss\n0,1\n");
-        assertThrows(IOException.class, () -> AtomicFiles.write(target, t -> {
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, t -> {
             Files.writeString(t, "step,lo");
-            throw new IOException("disk full");
+            throw new java.nio.file.FileSystemException(t.toString(), null, "No space left on device");
         }));
+        assertEquals("cannot write " + target + ": No space left on device", e.getMessage(),
+                "the user's file, not the temporary one");
         assertEquals("step,loss\n0,1\n", Files.readString(target));
         try (var files = Files.list(tmp)) {
             assertEquals(1, files.count(), "only the target remains");

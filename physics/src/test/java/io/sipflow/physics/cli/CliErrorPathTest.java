@@ -148,4 +148,15 @@ class CliErrorPathTest {
         assertEquals(0, run("physics", "inverse", "--in", v.toString(), "--out", dx.toString(), "--amount", "2").code());
         assertEquals(Shape.of(3, 16, 16), Npy.read(dx).shape());
     }
+
+    /** What a newcomer sees first: every subcommand named, bench's summary a whole sentence. */
+    @Test
+    void theTopLevelListsEverySubcommandInWholeSentences() {
+        Run r = run();
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("missing subcommand: train, compare, evaluate, generate, physics or bench"), r.err());
+        Run help = run("--help");
+        String bench = help.out().lines().filter(l -> l.trim().startsWith("bench")).findFirst().orElseThrow();
+        assertTrue(bench.trim().endsWith("."), "bench's one-line summary is cut: " + bench);
+    }
 }

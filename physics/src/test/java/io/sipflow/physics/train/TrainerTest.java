@@ -53,4 +53,20 @@ class TrainerTest {
         assertEquals(a.xL2(), b.xL2());
         assertEquals(a.yL2Mean(), b.yL2Mean(), 1e-9 * a.yL2Mean());
     }
+
+    /** Testing changes nothing: the seed tests with batch statistics, and now without touching the running ones. */
+    @Test
+    void testingLeavesTheNetworkAsItWas() {
+        Trainer t = new Trainer(TINY);
+        t.step();
+        java.util.List<double[]> before = new java.util.ArrayList<>();
+        t.network().namedBuffers().values().forEach(b -> before.add(b.value().toDoubleArray()));
+        TestMetrics first = t.test();
+        TestMetrics second = t.test();
+        assertEquals(first.toString(), second.toString(), "testing twice gives the same numbers");
+        int i = 0;
+        for (var b : t.network().namedBuffers().values()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before.get(i++), b.value().toDoubleArray(), 0.0, b.name());
+        }
+    }
 }

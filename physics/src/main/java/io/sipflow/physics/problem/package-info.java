@@ -1,0 +1,8 @@
+/**
+ * Inverse problems the trainer knows, behind one interface, {@link io.sipflow.physics.problem.Problem}: data, forward
+ * physics, the SIP inverse, the default network, metrics and the examples picture.
+ * {@link io.sipflow.physics.problem.Problems} maps each {@code --problem} name to its factory, one line each;
+ * {@link io.sipflow.physics.problem.HeatProblem} is the seed notebook's heat conduction,
+ * {@link io.sipflow.physics.problem.PoissonProblem} the paper's Poisson experiment (y = (∇²)⁻¹x by CG).
+ */
+package io.sipflow.physics.problem;

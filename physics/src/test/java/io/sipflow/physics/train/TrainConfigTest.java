@@ -1,0 +1,49 @@
+package io.sipflow.physics.train;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Settings are built by name from one place, and the training step is written once. */
+class TrainConfigTest {
+    @Test
+    void configsAreBuiltByNameAndReadBackFromTheirSettings() {
+        for (var c : TrainConfig.class.getDeclaredConstructors()) {
+            assertTrue(Modifier.isPrivate(c.getModifiers()), "no positional constructor: " + c);
+        }
+        TrainConfig c = TrainConfig.builder().method(Method.GD).steps(7).batch(3).resolution(16).seed(-5)
+                .learningRate(0.0012345678912345).testBatch(9).testSeed(4).testEvery(2).checkpointEvery(0).build();
+        assertEquals(c, TrainConfig.fromSettings(c.settings()));
+        assertEquals(List.of("problem", "method", "steps", "batch", "resolution", "seed", "learning_rate",
+                "adam_epsilon", "test_batch", "test_seed", "test_every", "checkpoint_every"),
+                List.copyOf(c.settings().keySet()));
+        assertEquals(1e-7, TrainConfig.builder().build().adamEpsilon(), 0.0, "PhiFlow's Adam epsilon, from one place");
+        TrainConfig withOptions = c.toBuilder().problem("sin").option("xi", 0.25).option("angle", 1.5).build();
+        assertEquals(withOptions, TrainConfig.fromSettings(withOptions.settings()));
+        assertEquals(0.25, withOptions.option("xi"), 0.0);
+        assertEquals(1.5, (Double) withOptions.settings().get("option.angle"), 0.0);
+    }
+
+    /**
+     * Only nn.Training differentiates a loss and applies an optimizer: the trainer, bench and the heap plan call
+     * TrainingStep (the step was once written in four places).
+     */
+    @Test
+    void noMainCodeOutsideTheOneStepTakesGradientsOrStepsAnOptimizer() throws IOException {
+        try (Stream<Path> files = Files.walk(Path.of("src", "main", "java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String text = Files.readString(f);
+                assertTrue(!text.contains("Autodiff.grad(") && !text.matches("(?s).*\\b(adam|optimizer|sgd)\\.step\\(.*"),
+                        f + " takes its own training step; call TrainingStep.run");
+            }
+        }
+    }
+}
