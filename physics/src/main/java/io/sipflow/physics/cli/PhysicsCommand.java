@@ -3,6 +3,7 @@ package io.sipflow.physics.cli;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.physics.Diffuse;
 import io.sipflow.physics.InverseDiffuse;
+import io.sipflow.physics.Laplace;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,17 +14,21 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code sipflow physics diffuse|inverse}: the operators on .npy arrays, so anyone can check them with NumPy. */
+/**
+ * {@code sipflow physics diffuse|inverse|poisson}: the operators on .npy arrays, so anyone can check them with
+ * NumPy or SciPy.
+ */
 @Command(name = "physics", mixinStandardHelpOptions = true,
-        description = "Apply the heat operators to .npy arrays of shape (R, R) or (B, R, R).",
-        subcommands = {PhysicsCommand.DiffuseCommand.class, PhysicsCommand.InverseCommand.class})
+        description = "Apply the heat operators or the Poisson solve to .npy arrays of shape (R, R) or (B, R, R).",
+        subcommands = {PhysicsCommand.DiffuseCommand.class, PhysicsCommand.InverseCommand.class,
+                PhysicsCommand.PoissonCommand.class})
 final class PhysicsCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: diffuse or inverse");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: diffuse, inverse or poisson");
     }
 
     /** Physics constants are finite and positive: a negative amount would amplify every mode (values of 1e67). */
@@ -98,6 +103,44 @@ final class PhysicsCommand implements Runnable {
             Tensor dx = InverseDiffuse.fourier(r, amount, r.abs().mul(uncertaintyScale)).correction();
             NpyFields.write(out, dx);
             spec.commandLine().getOut().println("wrote " + out + " " + dx.shape() + " float64");
+            return 0;
+        }
+    }
+
+    /** y with ∇²y = x: the Poisson experiment's forward physics. */
+    @Command(name = "poisson", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"y with laplace(y) = x: 5-point Laplacian, cell size 1, zero outside the grid,",
+                    "solved per field by conjugate gradients to relative residual 1e-5 from y = 0."})
+    static final class PoissonCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--in", paramLabel = "FILE", required = true, description = "source field x (.npy)")
+        Path in;
+
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "solution y (.npy, float64)")
+        Path out;
+
+        @Option(names = "--tolerance", paramLabel = "T", defaultValue = "1e-5",
+                description = "stop when |residual| <= T |x| per field (default 1e-5, as in the paper's script)")
+        double tolerance;
+
+        @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "1000",
+                description = "give up (exit 1, naming the residual reached) after N iterations (default 1000)")
+        int maxIterations;
+
+        @Mixin
+        CommonOptions common;
+
+        @Override
+        public Integer call() throws Exception {
+            requirePositive(spec, "--tolerance", tolerance);
+            requirePositive(spec, "--max-iterations", maxIterations);
+            common.apply();
+            Tensor x = NpyFields.read(in, "--in");
+            Tensor y = Laplace.solve(x, tolerance, maxIterations);
+            NpyFields.write(out, y);
+            spec.commandLine().getOut().println("wrote " + out + " " + y.shape() + " float64");
             return 0;
         }
     }

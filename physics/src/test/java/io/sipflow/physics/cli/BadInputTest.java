@@ -55,7 +55,7 @@ class BadInputTest {
             "train --threads 32768 --out {N}               | 2 | --threads 32768 is more than",
             "train --resolution 2147483640 --out {N}       | 1 | sipflow train: error: batch 64 at 2147483640x2147483640 needs tensors",
             "train --method hig --out {N}                  | 2 | HIG: the per-example Jacobian would be 32768 × 37697",
-            "train --problem poisson --out {N}             | 2 | unknown problem 'poisson'; expected one of heat",
+            "train --problem wave --out {N}                | 2 | unknown problem 'wave'; expected one of heat, poisson, sin",
             "compare --methods sip,sip --out {N}           | 2 | --methods names sip twice",
             "train --option xi=0.5 --out {N}               | 2 | --option xi: problem heat has no options",
             "train --resume {E}                            | 2 | --resume {E}: no run to resume there",
@@ -63,6 +63,7 @@ class BadInputTest {
             "train --resume {E} --batch 4                  | 2 | only --steps (and --checkpoint-every) may be given",
             "physics diffuse --in {F} --out {N} --amount -8 | 2 | --amount must be a finite number > 0, got -8.0",
             "physics inverse --in {F} --out {N} --uncertainty-scale NaN | 2 | --uncertainty-scale must be a finite number > 0",
+            "physics poisson --in {F} --out {N} --tolerance -1 | 2 | --tolerance must be a finite number > 0, got -1.0",
             "evaluate --model {M}                          | 2 | no run.json beside {M}",
             "evaluate --model {B}                          | 2 | cannot read {D}/run.json beside the model",
             "physics diffuse --in {X} --out {N}            | 1 | the .npy header says it is 118 bytes long, but only 20 bytes follow"})
