@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * gw[o, t] = Σ_n Σ_q gyq[n, o, q] · xpad[n, q + off[t]]        gyq = gy laid out at q = i·wp + j, 0 for j ≥ w
  * </pre>
  * Images are grouped into chunks of about {@value #Q_PER_CHUNK} output positions (one 64×64 image, many 8×8
- * ones). Per chunk, register tiles of 4 outputs × 4 taps hold one vector of partial sums each, lane l summing
+ * ones). Per chunk, register tiles of 4 outputs × {@link #TN} taps hold one vector of partial sums each, lane l summing
  * the q ≡ l (mod VL) in image and q order; at the end of the chunk the lanes are added in lane order into double.
  * Chunk boundaries depend only on the shapes ({@link Parallel#forChunks}) and chunk sums are added in chunk
  * order, so the result is bit-identical at any thread count.
@@ -21,6 +21,11 @@ final class VectorConvWeight {
     private static final int VL = VectorConv.VL;
     /** Output positions per chunk of images: about 4096, so each lane sums a few hundred terms in float. */
     private static final int Q_PER_CHUNK = 4096;
+    /**
+     * Taps per register tile: 4 × 4 accumulators where vectors are 512 bits wide (32 registers), 4 × 2 on narrower
+     * ones (AVX2's 16 registers; as for {@link VectorConv#NR}).
+     */
+    private static final int TN = VL >= 16 ? 4 : 2;
 
     private VectorConvWeight() {
     }
@@ -29,7 +34,7 @@ final class VectorConvWeight {
                                   Padding padding) {
         PaddedImage g = new PaddedImage(c, h, wd, k, VL);
         int oPad = (o + 3) / 4 * 4;
-        int tPad = (g.taps + 3) / 4 * 4;
+        int tPad = (g.taps + TN - 1) / TN * TN;
         int[] off = g.tapOffsets(tPad);
         int grain = Math.max(1, Q_PER_CHUNK / g.qLen);
         int chunks = Parallel.chunkCount(n, grain);
@@ -43,12 +48,16 @@ final class VectorConvWeight {
                 layOutGradient(gy, img, o, oPad, h, wd, g, gq, (img - lo) * oPad * g.qLen);
             }
             double[] acc = new double[oPad * tPad];
-            float[] tmp = new float[16 * VL];
+            float[] tmp = new float[4 * TN * VL];
             for (int o0 = 0; o0 < oPad; o0 += 4) {
-                for (int t0 = 0; t0 < tPad; t0 += 4) {
+                for (int t0 = 0; t0 < tPad; t0 += TN) {
                     java.util.Arrays.fill(tmp, 0f);
                     for (int m = 0; m < images; m++) {
-                        tile(gq, m * oPad * g.qLen + o0 * g.qLen, xp, m * g.length, g.qLen, off, t0, tmp);
+                        if (TN == 4) {
+                            tile(gq, m * oPad * g.qLen + o0 * g.qLen, xp, m * g.length, g.qLen, off, t0, tmp);
+                        } else {
+                            tile2(gq, m * oPad * g.qLen + o0 * g.qLen, xp, m * g.length, g.qLen, off, t0, tmp);
+                        }
                     }
                     addLanes(tmp, acc, o0, t0, tPad);
                 }
@@ -71,9 +80,9 @@ final class VectorConvWeight {
     /** acc[o0 + i, t0 + j] += the VL lanes of tile accumulator (i, j), added in lane order. */
     private static void addLanes(float[] tmp, double[] acc, int o0, int t0, int tPad) {
         for (int i = 0; i < 4; i++) {
-            for (int j = 0; j < 4; j++) {
+            for (int j = 0; j < TN; j++) {
                 double s = 0;
-                int from = (4 * i + j) * VL;
+                int from = (TN * i + j) * VL;
                 for (int l = 0; l < VL; l++) {
                     s += tmp[from + l];
                 }
@@ -150,5 +159,38 @@ final class VectorConvWeight {
         a31.intoArray(tmp, 13 * VL);
         a32.intoArray(tmp, 14 * VL);
         a33.intoArray(tmp, 15 * VL);
+    }
+
+    /** {@link #tile} with 2 taps (8 accumulators, tmp[(2i + j)·VL + l]), for 16-register machines. */
+    private static void tile2(float[] gq, int g0, float[] xp, int x0, int qLen, int[] off, int t0, float[] tmp) {
+        FloatVector a00 = FloatVector.fromArray(S, tmp, 0), a01 = FloatVector.fromArray(S, tmp, VL);
+        FloatVector a10 = FloatVector.fromArray(S, tmp, 2 * VL), a11 = FloatVector.fromArray(S, tmp, 3 * VL);
+        FloatVector a20 = FloatVector.fromArray(S, tmp, 4 * VL), a21 = FloatVector.fromArray(S, tmp, 5 * VL);
+        FloatVector a30 = FloatVector.fromArray(S, tmp, 6 * VL), a31 = FloatVector.fromArray(S, tmp, 7 * VL);
+        int f0 = x0 + off[t0], f1 = x0 + off[t0 + 1];
+        for (int q = 0; q < qLen; q += VL) {
+            FloatVector x0v = FloatVector.fromArray(S, xp, q + f0);
+            FloatVector x1v = FloatVector.fromArray(S, xp, q + f1);
+            FloatVector y0 = FloatVector.fromArray(S, gq, g0 + q);
+            a00 = y0.fma(x0v, a00);
+            a01 = y0.fma(x1v, a01);
+            FloatVector y1 = FloatVector.fromArray(S, gq, g0 + qLen + q);
+            a10 = y1.fma(x0v, a10);
+            a11 = y1.fma(x1v, a11);
+            FloatVector y2 = FloatVector.fromArray(S, gq, g0 + 2 * qLen + q);
+            a20 = y2.fma(x0v, a20);
+            a21 = y2.fma(x1v, a21);
+            FloatVector y3 = FloatVector.fromArray(S, gq, g0 + 3 * qLen + q);
+            a30 = y3.fma(x0v, a30);
+            a31 = y3.fma(x1v, a31);
+        }
+        a00.intoArray(tmp, 0);
+        a01.intoArray(tmp, VL);
+        a10.intoArray(tmp, 2 * VL);
+        a11.intoArray(tmp, 3 * VL);
+        a20.intoArray(tmp, 4 * VL);
+        a21.intoArray(tmp, 5 * VL);
+        a30.intoArray(tmp, 6 * VL);
+        a31.intoArray(tmp, 7 * VL);
     }
 }
