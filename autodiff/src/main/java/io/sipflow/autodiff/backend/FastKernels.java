@@ -40,6 +40,12 @@ public interface FastKernels {
     /** The Vector API batch-norm loops, bit-identical to {@link ScalarBatchNormLoops}: for tests and benchmarks. */
     BatchNormLoops vectorBatchNormLoops();
 
+    /**
+     * This machine's FLOAT32 FMA peak in GFLOP/s at {@link Parallel#threads()} threads, measured by a short probe
+     * (about a tenth of a second): the ceiling the convolutions' GFLOP/s are to be read against.
+     */
+    double fmaPeakGflops();
+
     /** Batched row-major product (batch, m, k) × (batch, k, n) → (batch, m, n). */
     float[] matmul(float[] a, float[] b, int batch, int m, int k, int n);
 
