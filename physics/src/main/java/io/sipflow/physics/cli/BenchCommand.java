@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
  * sipflow gd_step  …                                       (predict, loss through the physics, gradients, Adam)
  * sipflow forward  …                                       (prediction only, no graph)
  * sipflow conv_forward … gflops=…   and the other layer kinds (see {@link LayerBench})
+ * sipflow efficiency step_gflops=… peak_share=…% outside_conv_share=…%   (see {@link BenchEfficiency})
  * sipflow memory peak_heap_mb=… vm_hwm_mb=…
  * </pre>
  * Same workload as the reference: fixed x_gt ~ U[0,1) of (batch, res, res) in FLOAT64, y* = D(x_gt), the seed's
@@ -79,12 +80,15 @@ public final class BenchCommand implements Callable<Integer> {
                 Backends.current().name(), FastPath.describe(), Parallel.threads(), batch, resolution,
                 net.parameterCount(), BenchTiming.loadAverage());
         out.flush();
-        line(out, "sip_step", () -> step(net, adam, Method.SIP, yTarget, xGt));
+        double peak = BenchEfficiency.probePeak(out);
+        double sipMs = line(out, "sip_step", () -> step(net, adam, Method.SIP, yTarget, xGt));
         line(out, "gd_step", () -> step(net, adam, Method.GD, yTarget, xGt));
         line(out, "forward", () -> Autodiff.noGrad(() -> HeatTraining.predict(net::forward, yTarget)));
+        LayerBench layers = new LayerBench(batch, resolution, warmup, steps);
         if (!noLayers) {
-            new LayerBench(batch, resolution, warmup, steps).run(out);
+            layers.run(out);
         }
+        BenchEfficiency.print(out, peak, sipMs, layers);
         out.printf("sipflow memory peak_heap_mb=%.0f vm_hwm_mb=%.0f loadavg=%.2f%n", BenchTiming.peakHeapMb(),
                 BenchTiming.procStatusMb("VmHWM"), BenchTiming.loadAverage());
         out.flush();
@@ -114,8 +118,10 @@ public final class BenchCommand implements Callable<Integer> {
         adam.step(g);
     }
 
-    private void line(PrintWriter out, String name, BenchTiming.Body body) {
-        out.println("sipflow " + name + " " + BenchTiming.measure(body, warmup, steps).format());
+    private double line(PrintWriter out, String name, BenchTiming.Body body) {
+        BenchTiming.Stats s = BenchTiming.measure(body, warmup, steps);
+        out.println("sipflow " + name + " " + s.format());
         out.flush();
+        return s.medianMs();
     }
 }
