@@ -21,7 +21,7 @@ final class PeakProbe {
         int threads = Parallel.threads();
         double best = 0;
         float[] sink = new float[threads];
-        for (int round = 0; round < 20; round++) { // best of many short rounds: on a shared machine some run undisturbed
+        for (int round = 0; round < 20; round++) { // best of many short rounds: some run undisturbed
             long t = System.nanoTime();
             Parallel.forRange(threads, 1, (lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
