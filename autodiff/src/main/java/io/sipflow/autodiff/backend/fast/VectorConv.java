@@ -24,9 +24,9 @@ final class VectorConv {
     private static final int MR = 4;
     /**
      * Vectors of q per register tile: 4 (16 accumulators) where vectors are 512 bits wide (AVX-512 has 32 vector
-     * registers), 2 (8 accumulators) on narrower ones: with AVX2's 16 registers, 4×4 and 4×3 tiles ran at about
-     * 45 % of the FMA peak under JDK 17 and 4×2 at about 70 % (single thread, 16→16 channels at 64×64).
-     * Each output is the same sum in the same order whatever the tile: results do not depend on it.
+     * registers), 2 (8 accumulators) on narrower ones: with AVX2's 16 registers C2 spills the accumulators of
+     * 4×4 and 4×3 tiles (BENCHMARKS.md has the measurements). Each output is the same sum in the same order
+     * whatever the tile: results do not depend on it.
      */
     static final int NR = VL >= 16 ? 4 : 2;
 

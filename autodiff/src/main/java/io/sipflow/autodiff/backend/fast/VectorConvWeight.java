@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * ones). Per chunk, register tiles of 4 outputs × {@link #TN} taps hold one vector of partial sums each, lane l summing
  * the q ≡ l (mod VL) in image and q order; at the end of the chunk the lanes are added in lane order into double.
  * Chunk boundaries depend only on the shapes ({@link Parallel#forChunks}) and chunk sums are added in chunk
- * order, so the result is bit-identical at any thread count.
+ * order, so the result is bit-identical at any thread count. It is not the same across vector widths: the lanes
+ * split the sum by q mod VL (8 on AVX2, 16 on AVX-512), which rounds differently (within the reference tolerance).
  */
 final class VectorConvWeight {
     private static final VectorSpecies<Float> S = VectorConv.S;
