@@ -27,6 +27,11 @@ final class VectorConvWeight {
      * ones (AVX2's 16 registers; as for {@link VectorConv#NR}).
      */
     private static final int TN = VL >= 16 ? 4 : 2;
+    /**
+     * Output positions per block of q on narrower vectors (a multiple of VL): the 4×2 tiles there were bound by
+     * streaming whole images from L2 for every tile. With 512-bit vectors whole images (no blocking) measured best.
+     */
+    private static final int Q_BLOCK = VL >= 16 ? Integer.MAX_VALUE : 256;
 
     private VectorConvWeight() {
     }
@@ -48,19 +53,31 @@ final class VectorConvWeight {
                 g.pad(x, img * c * h * wd, padding, xp, (img - lo) * g.length);
                 layOutGradient(gy, img, o, oPad, h, wd, g, gq, (img - lo) * oPad * g.qLen);
             }
-            double[] acc = new double[oPad * tPad];
-            float[] tmp = new float[4 * TN * VL];
-            for (int o0 = 0; o0 < oPad; o0 += 4) {
-                for (int t0 = 0; t0 < tPad; t0 += TN) {
-                    java.util.Arrays.fill(tmp, 0f);
-                    for (int m = 0; m < images; m++) {
-                        if (TN == 4) {
-                            tile(gq, m * oPad * g.qLen + o0 * g.qLen, xp, m * g.length, g.qLen, off, t0, tmp);
-                        } else {
-                            tile2(gq, m * oPad * g.qLen + o0 * g.qLen, xp, m * g.length, g.qLen, off, t0, tmp);
+            // Every tile's lane sums at once, so q can run in blocks: on AVX2 a block's gradient rows and input
+            // spans stay in L1 for all tiles. Each lane still sums its terms in image and q order.
+            float[] tmp = Scratch.floats(Scratch.LANE_SUMS, oPad * tPad * VL);
+            java.util.Arrays.fill(tmp, 0, oPad * tPad * VL, 0f);
+            int block = Math.min(g.qLen, Q_BLOCK);
+            for (int m = 0; m < images; m++) {
+                for (int qb = 0; qb < g.qLen; qb += block) {
+                    int qe = Math.min(g.qLen, qb + block);
+                    for (int o0 = 0; o0 < oPad; o0 += 4) {
+                        int g0 = m * oPad * g.qLen + o0 * g.qLen;
+                        for (int t0 = 0; t0 < tPad; t0 += TN) {
+                            int at = (o0 * tPad + 4 * t0) * VL;
+                            if (TN == 4) {
+                                tile(gq, g0, xp, m * g.length, qb, qe, g.qLen, off, t0, tmp, at);
+                            } else {
+                                tile2(gq, g0, xp, m * g.length, qb, qe, g.qLen, off, t0, tmp, at);
+                            }
                         }
                     }
-                    addLanes(tmp, acc, o0, t0, tPad);
+                }
+            }
+            double[] acc = new double[oPad * tPad];
+            for (int o0 = 0; o0 < oPad; o0 += 4) {
+                for (int t0 = 0; t0 < tPad; t0 += TN) {
+                    addLanes(tmp, (o0 * tPad + 4 * t0) * VL, acc, o0, t0, tPad);
                 }
             }
             partial[chunk] = acc;
@@ -78,12 +95,12 @@ final class VectorConvWeight {
         return gw;
     }
 
-    /** acc[o0 + i, t0 + j] += the VL lanes of tile accumulator (i, j), added in lane order. */
-    private static void addLanes(float[] tmp, double[] acc, int o0, int t0, int tPad) {
+    /** acc[o0 + i, t0 + j] += the VL lanes of tile accumulator (i, j) at tmp[at ..], added in lane order. */
+    private static void addLanes(float[] tmp, int at, double[] acc, int o0, int t0, int tPad) {
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < TN; j++) {
                 double s = 0;
-                int from = (TN * i + j) * VL;
+                int from = at + (TN * i + j) * VL;
                 for (int l = 0; l < VL; l++) {
                     s += tmp[from + l];
                 }
@@ -104,21 +121,22 @@ final class VectorConvWeight {
     }
 
     /**
-     * tmp[(4i + j)·VL + l] += Σ_{q ≡ l} gq[g0 + i·qLen + q] · xp[x0 + q + off[t0 + j]]: one image's share of a 4×4
-     * tile, in 16 vector accumulators loaded from and stored back to {@code tmp} (one flat loop: C2 keeps the
+     * tmp[at + (4i + j)·VL + l] += Σ_{q ≡ l, qFrom ≤ q &lt; qTo} gq[g0 + i·qLen + q] · xp[x0 + q + off[t0 + j]]: one
+     * image's share of a 4×4 tile, in 16 vector accumulators loaded from and stored back to {@code tmp} (one flat loop: C2 keeps the
      * vectors in registers).
      */
-    private static void tile(float[] gq, int g0, float[] xp, int x0, int qLen, int[] off, int t0, float[] tmp) {
-        FloatVector a00 = FloatVector.fromArray(S, tmp, 0), a01 = FloatVector.fromArray(S, tmp, VL);
-        FloatVector a02 = FloatVector.fromArray(S, tmp, 2 * VL), a03 = FloatVector.fromArray(S, tmp, 3 * VL);
-        FloatVector a10 = FloatVector.fromArray(S, tmp, 4 * VL), a11 = FloatVector.fromArray(S, tmp, 5 * VL);
-        FloatVector a12 = FloatVector.fromArray(S, tmp, 6 * VL), a13 = FloatVector.fromArray(S, tmp, 7 * VL);
-        FloatVector a20 = FloatVector.fromArray(S, tmp, 8 * VL), a21 = FloatVector.fromArray(S, tmp, 9 * VL);
-        FloatVector a22 = FloatVector.fromArray(S, tmp, 10 * VL), a23 = FloatVector.fromArray(S, tmp, 11 * VL);
-        FloatVector a30 = FloatVector.fromArray(S, tmp, 12 * VL), a31 = FloatVector.fromArray(S, tmp, 13 * VL);
-        FloatVector a32 = FloatVector.fromArray(S, tmp, 14 * VL), a33 = FloatVector.fromArray(S, tmp, 15 * VL);
+    private static void tile(float[] gq, int g0, float[] xp, int x0, int qFrom, int qTo, int qLen,
+                              int[] off, int t0, float[] tmp, int at) {
+        FloatVector a00 = FloatVector.fromArray(S, tmp, at), a01 = FloatVector.fromArray(S, tmp, at + VL);
+        FloatVector a02 = FloatVector.fromArray(S, tmp, at + 2 * VL), a03 = FloatVector.fromArray(S, tmp, at + 3 * VL);
+        FloatVector a10 = FloatVector.fromArray(S, tmp, at + 4 * VL), a11 = FloatVector.fromArray(S, tmp, at + 5 * VL);
+        FloatVector a12 = FloatVector.fromArray(S, tmp, at + 6 * VL), a13 = FloatVector.fromArray(S, tmp, at + 7 * VL);
+        FloatVector a20 = FloatVector.fromArray(S, tmp, at + 8 * VL), a21 = FloatVector.fromArray(S, tmp, at + 9 * VL);
+        FloatVector a22 = FloatVector.fromArray(S, tmp, at + 10 * VL), a23 = FloatVector.fromArray(S, tmp, at + 11 * VL);
+        FloatVector a30 = FloatVector.fromArray(S, tmp, at + 12 * VL), a31 = FloatVector.fromArray(S, tmp, at + 13 * VL);
+        FloatVector a32 = FloatVector.fromArray(S, tmp, at + 14 * VL), a33 = FloatVector.fromArray(S, tmp, at + 15 * VL);
         int f0 = x0 + off[t0], f1 = x0 + off[t0 + 1], f2 = x0 + off[t0 + 2], f3 = x0 + off[t0 + 3];
-        for (int q = 0; q < qLen; q += VL) {
+        for (int q = qFrom; q < qTo; q += VL) {
             FloatVector x0v = FloatVector.fromArray(S, xp, q + f0);
             FloatVector x1v = FloatVector.fromArray(S, xp, q + f1);
             FloatVector x2v = FloatVector.fromArray(S, xp, q + f2);
@@ -144,32 +162,33 @@ final class VectorConvWeight {
             a32 = y3.fma(x2v, a32);
             a33 = y3.fma(x3v, a33);
         }
-        a00.intoArray(tmp, 0);
-        a01.intoArray(tmp, VL);
-        a02.intoArray(tmp, 2 * VL);
-        a03.intoArray(tmp, 3 * VL);
-        a10.intoArray(tmp, 4 * VL);
-        a11.intoArray(tmp, 5 * VL);
-        a12.intoArray(tmp, 6 * VL);
-        a13.intoArray(tmp, 7 * VL);
-        a20.intoArray(tmp, 8 * VL);
-        a21.intoArray(tmp, 9 * VL);
-        a22.intoArray(tmp, 10 * VL);
-        a23.intoArray(tmp, 11 * VL);
-        a30.intoArray(tmp, 12 * VL);
-        a31.intoArray(tmp, 13 * VL);
-        a32.intoArray(tmp, 14 * VL);
-        a33.intoArray(tmp, 15 * VL);
+        a00.intoArray(tmp, at);
+        a01.intoArray(tmp, at + VL);
+        a02.intoArray(tmp, at + 2 * VL);
+        a03.intoArray(tmp, at + 3 * VL);
+        a10.intoArray(tmp, at + 4 * VL);
+        a11.intoArray(tmp, at + 5 * VL);
+        a12.intoArray(tmp, at + 6 * VL);
+        a13.intoArray(tmp, at + 7 * VL);
+        a20.intoArray(tmp, at + 8 * VL);
+        a21.intoArray(tmp, at + 9 * VL);
+        a22.intoArray(tmp, at + 10 * VL);
+        a23.intoArray(tmp, at + 11 * VL);
+        a30.intoArray(tmp, at + 12 * VL);
+        a31.intoArray(tmp, at + 13 * VL);
+        a32.intoArray(tmp, at + 14 * VL);
+        a33.intoArray(tmp, at + 15 * VL);
     }
 
     /** {@link #tile} with 2 taps (8 accumulators, tmp[(2i + j)·VL + l]), for 16-register machines. */
-    private static void tile2(float[] gq, int g0, float[] xp, int x0, int qLen, int[] off, int t0, float[] tmp) {
-        FloatVector a00 = FloatVector.fromArray(S, tmp, 0), a01 = FloatVector.fromArray(S, tmp, VL);
-        FloatVector a10 = FloatVector.fromArray(S, tmp, 2 * VL), a11 = FloatVector.fromArray(S, tmp, 3 * VL);
-        FloatVector a20 = FloatVector.fromArray(S, tmp, 4 * VL), a21 = FloatVector.fromArray(S, tmp, 5 * VL);
-        FloatVector a30 = FloatVector.fromArray(S, tmp, 6 * VL), a31 = FloatVector.fromArray(S, tmp, 7 * VL);
+    private static void tile2(float[] gq, int g0, float[] xp, int x0, int qFrom, int qTo, int qLen,
+                               int[] off, int t0, float[] tmp, int at) {
+        FloatVector a00 = FloatVector.fromArray(S, tmp, at), a01 = FloatVector.fromArray(S, tmp, at + VL);
+        FloatVector a10 = FloatVector.fromArray(S, tmp, at + 2 * VL), a11 = FloatVector.fromArray(S, tmp, at + 3 * VL);
+        FloatVector a20 = FloatVector.fromArray(S, tmp, at + 4 * VL), a21 = FloatVector.fromArray(S, tmp, at + 5 * VL);
+        FloatVector a30 = FloatVector.fromArray(S, tmp, at + 6 * VL), a31 = FloatVector.fromArray(S, tmp, at + 7 * VL);
         int f0 = x0 + off[t0], f1 = x0 + off[t0 + 1];
-        for (int q = 0; q < qLen; q += VL) {
+        for (int q = qFrom; q < qTo; q += VL) {
             FloatVector x0v = FloatVector.fromArray(S, xp, q + f0);
             FloatVector x1v = FloatVector.fromArray(S, xp, q + f1);
             FloatVector y0 = FloatVector.fromArray(S, gq, g0 + q);
@@ -185,13 +204,13 @@ final class VectorConvWeight {
             a30 = y3.fma(x0v, a30);
             a31 = y3.fma(x1v, a31);
         }
-        a00.intoArray(tmp, 0);
-        a01.intoArray(tmp, VL);
-        a10.intoArray(tmp, 2 * VL);
-        a11.intoArray(tmp, 3 * VL);
-        a20.intoArray(tmp, 4 * VL);
-        a21.intoArray(tmp, 5 * VL);
-        a30.intoArray(tmp, 6 * VL);
-        a31.intoArray(tmp, 7 * VL);
+        a00.intoArray(tmp, at);
+        a01.intoArray(tmp, at + VL);
+        a10.intoArray(tmp, at + 2 * VL);
+        a11.intoArray(tmp, at + 3 * VL);
+        a20.intoArray(tmp, at + 4 * VL);
+        a21.intoArray(tmp, at + 5 * VL);
+        a30.intoArray(tmp, at + 6 * VL);
+        a31.intoArray(tmp, at + 7 * VL);
     }
 }
