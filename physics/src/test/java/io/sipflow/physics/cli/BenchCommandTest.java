@@ -41,8 +41,8 @@ class BenchCommandTest {
                     conv + " line missing or malformed in:\n" + out);
         }
         assertTrue(Pattern.compile("(?m)^sipflow fma_peak gflops=[0-9.]+ kernels=").matcher(out).find(), out);
-        assertTrue(Pattern.compile("(?m)^sipflow efficiency step_gflop=[0-9.]+ step_gflops=[0-9.]+ peak_share=[0-9]+% "
-                + "outside_conv_share=[0-9]+% ").matcher(out).find(), out);
+        assertTrue(Pattern.compile("(?m)^sipflow efficiency step_gflop=[0-9.]+ step_gflops=[0-9.]+ "
+                + "peak_share=[0-9]+% outside_conv_share=[0-9]+% ").matcher(out).find(), out);
         assertTrue(Pattern.compile("(?m)^sipflow memory peak_heap_mb=[0-9]+ vm_hwm_mb=-?[0-9]+ ").matcher(out).find(), out);
         assertTrue(out.startsWith("sipflow backend=cpu kernels="), out);
     }

@@ -122,8 +122,8 @@ final class VectorConvWeight {
 
     /**
      * tmp[at + (4i + j)·VL + l] += Σ_{q ≡ l, qFrom ≤ q &lt; qTo} gq[g0 + i·qLen + q] · xp[x0 + q + off[t0 + j]]: one
-     * image's share of a 4×4 tile, in 16 vector accumulators loaded from and stored back to {@code tmp} (one flat loop: C2 keeps the
-     * vectors in registers).
+     * image's share of a 4×4 tile, in 16 vector accumulators loaded from and stored back to {@code tmp} (one flat
+     * loop: C2 keeps the vectors in registers).
      */
     private static void tile(float[] gq, int g0, float[] xp, int x0, int qFrom, int qTo, int qLen,
                               int[] off, int t0, float[] tmp, int at) {
@@ -132,9 +132,12 @@ final class VectorConvWeight {
         FloatVector a10 = FloatVector.fromArray(S, tmp, at + 4 * VL), a11 = FloatVector.fromArray(S, tmp, at + 5 * VL);
         FloatVector a12 = FloatVector.fromArray(S, tmp, at + 6 * VL), a13 = FloatVector.fromArray(S, tmp, at + 7 * VL);
         FloatVector a20 = FloatVector.fromArray(S, tmp, at + 8 * VL), a21 = FloatVector.fromArray(S, tmp, at + 9 * VL);
-        FloatVector a22 = FloatVector.fromArray(S, tmp, at + 10 * VL), a23 = FloatVector.fromArray(S, tmp, at + 11 * VL);
-        FloatVector a30 = FloatVector.fromArray(S, tmp, at + 12 * VL), a31 = FloatVector.fromArray(S, tmp, at + 13 * VL);
-        FloatVector a32 = FloatVector.fromArray(S, tmp, at + 14 * VL), a33 = FloatVector.fromArray(S, tmp, at + 15 * VL);
+        FloatVector a22 = FloatVector.fromArray(S, tmp, at + 10 * VL);
+        FloatVector a23 = FloatVector.fromArray(S, tmp, at + 11 * VL);
+        FloatVector a30 = FloatVector.fromArray(S, tmp, at + 12 * VL);
+        FloatVector a31 = FloatVector.fromArray(S, tmp, at + 13 * VL);
+        FloatVector a32 = FloatVector.fromArray(S, tmp, at + 14 * VL);
+        FloatVector a33 = FloatVector.fromArray(S, tmp, at + 15 * VL);
         int f0 = x0 + off[t0], f1 = x0 + off[t0 + 1], f2 = x0 + off[t0 + 2], f3 = x0 + off[t0 + 3];
         for (int q = qFrom; q < qTo; q += VL) {
             FloatVector x0v = FloatVector.fromArray(S, xp, q + f0);
