@@ -3,15 +3,19 @@
 # `sipflow bench` on the same workload, alternating, and prints sipflow/torch per measurement.
 #
 # Usage: bench/compare-with-torch.sh [--batch 128] [--resolution 64] [--steps 20] [--warmup 3] [--threads 2] [--rounds 1]
+#                                    [--avx2]
 # Each round runs torch, then sipflow; the ratio uses the median over rounds of each side's median_ms.
+# --avx2 measures an AVX2-only machine on an AVX-512 one: the JVM runs with -XX:UseAVX=2 (256-bit vector species),
+# torch with ATEN_CPU_CAPABILITY=avx2 and DNNL_MAX_CPU_ISA=AVX2 (its oneDNN convolutions).
 # Needs /usr/bin/python3 with torch (Debian: apt-get install -y python3-torch); without it only sipflow runs.
-# Extra JVM options for sipflow: SIPFLOW_JAVA_OPTS (as for ./sipflow).
+# Extra JVM options for sipflow: SIPFLOW_JAVA_OPTS, the JVM: SIPFLOW_JAVA (as for ./sipflow). From a worktree whose
+# ../shared is elsewhere: SIPFLOW_TORCH_SCRIPT=/path/to/torch_sip_step.py.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TORCH_SCRIPT="$ROOT/../shared/bench/torch_sip_step.py"
+TORCH_SCRIPT="${SIPFLOW_TORCH_SCRIPT:-$ROOT/../shared/bench/torch_sip_step.py}"
 PYTHON=/usr/bin/python3
 
-BATCH=128 RES=64 STEPS=20 WARMUP=3 THREADS=2 ROUNDS=1
+BATCH=128 RES=64 STEPS=20 WARMUP=3 THREADS=2 ROUNDS=1 AVX2=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --batch) BATCH="$2"; shift 2 ;;
@@ -20,7 +24,8 @@ while [ $# -gt 0 ]; do
         --warmup) WARMUP="$2"; shift 2 ;;
         --threads) THREADS="$2"; shift 2 ;;
         --rounds) ROUNDS="$2"; shift 2 ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        --avx2) AVX2=1; shift ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "compare-with-torch: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -38,9 +43,16 @@ sipflow_bench() {
     "$ROOT/sipflow" bench "$@"
 }
 
+if [ "$AVX2" = 1 ]; then
+    export SIPFLOW_JAVA_OPTS="-XX:UseAVX=2 ${SIPFLOW_JAVA_OPTS:-}"
+    export ATEN_CPU_CAPABILITY=avx2 DNNL_MAX_CPU_ISA=AVX2
+    echo "compare-with-torch: --avx2: SIPFLOW_JAVA_OPTS=$SIPFLOW_JAVA_OPTS ATEN_CPU_CAPABILITY=avx2 DNNL_MAX_CPU_ISA=AVX2" >&2
+fi
+
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "cpu flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(fma|avx.*)$' | tr '\n' ' ')"
 for round in $(seq 1 "$ROUNDS"); do
     if [ "$HAVE_TORCH" = 1 ]; then
         echo "round $round: torch" >&2

@@ -31,6 +31,12 @@ public interface FastKernels {
     /** y[lo..hi) = op(x[lo..hi)) for the ops it has a kernel for (RELU, STEP); false, writing nothing, otherwise. */
     boolean unary(io.sipflow.autodiff.backend.UnaryOp op, float[] x, float[] y, int lo, int hi);
 
+    /**
+     * This machine's FLOAT32 FMA peak in GFLOP/s at {@link Parallel#threads()} threads, measured by a short probe
+     * (about a tenth of a second): the ceiling the convolutions' GFLOP/s are to be read against.
+     */
+    double fmaPeakGflops();
+
     /** Batched row-major product (batch, m, k) × (batch, k, n) → (batch, m, n). */
     float[] matmul(float[] a, float[] b, int batch, int m, int k, int n);
 

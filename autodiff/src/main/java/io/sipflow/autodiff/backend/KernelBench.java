@@ -30,6 +30,9 @@ public final class KernelBench {
         boolean all = Arrays.asList(args).contains("--all-shapes");
         System.out.println("sipflow kernels=" + FastPath.describe() + " threads=" + Parallel.threads() + " batch=" + batch
                 + " loadavg=" + loadAverage());
+        if (FastPath.kernels() != null) {
+            System.out.printf("sipflow fma_peak gflops=%.1f%n", FastPath.kernels().fmaPeakGflops());
+        }
         int[][] shapes = all
                 ? new int[][] {{1, 16, 64, 3}, {16, 16, 64, 3}, {32, 16, 64, 3}, {16, 16, 32, 3}, {32, 16, 32, 3},
                         {16, 16, 16, 3}, {16, 16, 8, 3}, {16, 1, 64, 1}}

@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
  * sipflow gd_step  …                                       (predict, loss through the physics, gradients, Adam)
  * sipflow forward  …                                       (prediction only, no graph)
  * sipflow conv_forward … gflops=…   and the other layer kinds (see {@link LayerBench})
+ * sipflow efficiency step_gflops=… peak_share=…% outside_conv_share=…%   (see {@link BenchEfficiency})
  * sipflow memory peak_heap_mb=… vm_hwm_mb=…
  * </pre>
  * Same workload as the reference: fixed x_gt ~ U[0,1) of (batch, res, res) in FLOAT64, y* = D(x_gt), the seed's
@@ -82,16 +83,19 @@ public final class BenchCommand implements Callable<Integer> {
                 Backends.current().name(), Backends.current().kernels(), Threads.count(), batch, resolution,
                 net.parameterCount(), BenchTiming.loadAverage());
         out.flush();
-        line(out, "sip_step", () -> TrainingStep.run(problem, Method.SIP, net, adam, data));
+        double peak = BenchEfficiency.probePeak(out);
+        double sipMs = line(out, "sip_step", () -> TrainingStep.run(problem, Method.SIP, net, adam, data));
         Transfers before = Backends.current().transfers(); // counted by the backend over one more (warm) SIP step
         TrainingStep.run(problem, Method.SIP, net, adam, data);
         out.println("sipflow transfers_per_step " + Backends.current().transfers().since(before));
         out.flush();
         line(out, "gd_step", () -> TrainingStep.run(problem, Method.GD, net, adam, data));
         line(out, "forward", () -> Autodiff.noGrad(() -> problem.predict(net, data.yTarget())));
+        LayerBench layers = new LayerBench(batch, resolution, warmup, steps);
         if (!noLayers) {
-            new LayerBench(batch, resolution, warmup, steps).run(out);
+            layers.run(out);
         }
+        BenchEfficiency.print(out, peak, sipMs, layers);
         out.printf("sipflow memory peak_heap_mb=%.0f vm_hwm_mb=%.0f loadavg=%.2f%n", BenchTiming.peakHeapMb(),
                 BenchTiming.procStatusMb("VmHWM"), BenchTiming.loadAverage());
         out.flush();
@@ -104,8 +108,10 @@ public final class BenchCommand implements Callable<Integer> {
                 .build();
     }
 
-    private void line(PrintWriter out, String name, BenchTiming.Body body) {
-        out.println("sipflow " + name + " " + BenchTiming.measure(body, warmup, steps).format());
+    private double line(PrintWriter out, String name, BenchTiming.Body body) {
+        BenchTiming.Stats s = BenchTiming.measure(body, warmup, steps);
+        out.println("sipflow " + name + " " + s.format());
         out.flush();
+        return s.medianMs();
     }
 }

@@ -13,19 +13,30 @@ final class BenchTiming {
     private BenchTiming() {
     }
 
-    /** Median, min and max of n timings in milliseconds. */
-    record Stats(double medianMs, double minMs, double maxMs, int n) {
-        static Stats of(double[] ms) {
+    /**
+     * Median, min and max of n timings in milliseconds, and the median CPU time the whole process used per
+     * repetition (all threads, GC and compiler included): on a shared machine whose load varies, the CPU time
+     * compares two runs better than the wall time does.
+     */
+    record Stats(double medianMs, double minMs, double maxMs, int n, double cpuMedianMs) {
+        static Stats of(double[] ms, double[] cpuMs) {
             double[] s = ms.clone();
             Arrays.sort(s);
             int n = s.length;
-            double median = n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-            return new Stats(median, s[0], s[n - 1], n);
+            return new Stats(median(s), s[0], s[n - 1], n, median(cpuMs));
         }
 
-        /** {@code median_ms=… min_ms=… max_ms=… n=…}, the reference script's format. */
+        private static double median(double[] values) {
+            double[] s = values.clone();
+            Arrays.sort(s);
+            int n = s.length;
+            return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+        }
+
+        /** {@code median_ms=… min_ms=… max_ms=… n=…}, the reference script's format, then {@code cpu_ms=…}. */
         String format() {
-            return String.format("median_ms=%.1f min_ms=%.1f max_ms=%.1f n=%d", medianMs, minMs, maxMs, n);
+            return String.format("median_ms=%.1f min_ms=%.1f max_ms=%.1f n=%d cpu_ms=%.1f", medianMs, minMs, maxMs, n,
+                    cpuMedianMs);
         }
     }
 
@@ -41,12 +52,21 @@ final class BenchTiming {
             body.run();
         }
         double[] ms = new double[steps];
+        double[] cpuMs = new double[steps];
         for (int i = 0; i < steps; i++) {
+            long cpu = processCpuNanos();
             long t = System.nanoTime();
             body.run();
             ms[i] = (System.nanoTime() - t) / 1e6;
+            cpuMs[i] = (processCpuNanos() - cpu) / 1e6;
         }
-        return Stats.of(ms);
+        return Stats.of(ms, cpuMs);
+    }
+
+    /** CPU time of this process so far in ns (-1 each time where the JVM cannot tell: cpu_ms then reads 0). */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     /** Sum of the heap pools' peak usage since the JVM started, in MiB (an upper bound on the peak heap). */

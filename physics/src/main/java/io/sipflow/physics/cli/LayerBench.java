@@ -32,6 +32,8 @@ final class LayerBench {
     private final List<Conv> convs = new ArrayList<>();
     private final List<Integer> normSizes = new ArrayList<>();
     private final SplittableRandom rng = new SplittableRandom(7);
+    /** Median ms of all convolutions' forward, backward-data and backward-weight passes, once {@link #run} ran. */
+    private double convMs = Double.NaN;
 
     LayerBench(int batch, int resolution, int warmup, int steps) {
         this.batch = batch;
@@ -63,6 +65,26 @@ final class LayerBench {
         return (floats + largestOutput) * Float.BYTES;
     }
 
+    /**
+     * GFLOP of the convolutions in one training step: forward, backward-data (not for the first layer, whose
+     * input, the observation, needs no gradient) and backward-weight, 2·N·O·C·k²·H·W each. The rest of the step
+     * (batch norm, pooling, the physics) adds well under 1 % to this count.
+     */
+    double stepConvGflop() {
+        double gflop = 0;
+        for (int i = 0; i < convs.size(); i++) {
+            Conv c = convs.get(i);
+            double pass = 2.0 * batch * c.o() * c.c() * c.k() * c.k() * c.size() * c.size() / 1e9;
+            gflop += (i == 0 ? 2 : 3) * pass;
+        }
+        return gflop;
+    }
+
+    /** ms the convolutions of one step take when timed alone (NaN before {@link #run}). */
+    double stepConvMs() {
+        return convMs;
+    }
+
     /** A DoubleConv block: conv in→16, conv 16→16, each followed by batch norm and ReLU. */
     private void addDouble(int in, int size) {
         convs.add(new Conv(in, 16, size, 3));
@@ -87,17 +109,17 @@ final class LayerBench {
                 random(c.o()), random(batch, c.o(), c.size(), c.size())});
         }
         Padding pad = Padding.CIRCULAR;
-        line(out, "conv_forward", gflop, () -> {
+        convMs = line(out, "conv_forward", gflop, () -> {
             for (Tensor[] t : conv) {
                 backend.conv2d(t[0], t[1], t[2], pad);
             }
         });
-        line(out, "conv_backward_data", gflop, () -> {
+        convMs += line(out, "conv_backward_data", gflop, () -> {
             for (Tensor[] t : conv) {
                 backend.conv2dBackwardData(t[3], t[1], pad, t[0].shape());
             }
         });
-        line(out, "conv_backward_weight", gflop, () -> {
+        convMs += line(out, "conv_backward_weight", gflop, () -> {
             for (Tensor[] t : conv) {
                 backend.conv2dBackwardWeight(t[3], t[0], pad, t[1].shape());
             }
@@ -131,11 +153,13 @@ final class LayerBench {
         });
     }
 
-    private void line(PrintWriter out, String name, double gflop, BenchTiming.Body body) {
+    /** Times {@code body}, prints its line and returns the median ms. */
+    private double line(PrintWriter out, String name, double gflop, BenchTiming.Body body) {
         BenchTiming.Stats s = BenchTiming.measure(body, warmup, steps);
         out.println("sipflow " + name + " " + s.format()
                 + (gflop > 0 ? String.format(" gflops=%.1f", gflop / (s.medianMs() / 1e3)) : ""));
         out.flush();
+        return s.medianMs();
     }
 
     private Tensor random(int... dims) {

@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code sipflow bench} prints one line per measurement in the reference script's format (values not checked). */
 class BenchCommandTest {
-    private static final Pattern TIMING = Pattern.compile("median_ms=[0-9.]+ min_ms=[0-9.]+ max_ms=[0-9.]+ n=1");
+    private static final Pattern TIMING = Pattern.compile(
+            "median_ms=[0-9.]+ min_ms=[0-9.]+ max_ms=[0-9.]+ n=1 cpu_ms=[0-9.]+");
 
     @Test
     void printsEveryMeasurementInTheReferenceFormat() {
@@ -39,6 +40,9 @@ class BenchCommandTest {
             assertTrue(Pattern.compile("(?m)^sipflow " + conv + " " + TIMING + " gflops=[0-9.]+$").matcher(out).find(),
                     conv + " line missing or malformed in:\n" + out);
         }
+        assertTrue(Pattern.compile("(?m)^sipflow fma_peak gflops=[0-9.]+ kernels=").matcher(out).find(), out);
+        assertTrue(Pattern.compile("(?m)^sipflow efficiency step_gflop=[0-9.]+ step_gflops=[0-9.]+ "
+                + "peak_share=[0-9]+% outside_conv_share=[0-9]+% ").matcher(out).find(), out);
         assertTrue(Pattern.compile("(?m)^sipflow memory peak_heap_mb=[0-9]+ vm_hwm_mb=-?[0-9]+ ").matcher(out).find(), out);
         assertTrue(out.startsWith("sipflow backend=cpu kernels="), out);
     }

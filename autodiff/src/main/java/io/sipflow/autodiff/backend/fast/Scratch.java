@@ -8,7 +8,8 @@ final class Scratch {
     static final int PADDED_INPUT = 0;
     static final int OUTPUT_ROWS = 1;
     static final int PADDED_GRADIENT = 2;
-    private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[3][0]);
+    static final int LANE_SUMS = 3;
+    private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[4][0]);
 
     private Scratch() {
     }

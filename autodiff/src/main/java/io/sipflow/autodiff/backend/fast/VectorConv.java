@@ -5,12 +5,14 @@ import io.sipflow.autodiff.backend.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * FLOAT32 conv2d forward and backward-data as an implicit GEMM on {@link PaddedImage}s:
  * <pre>
  * yq[o, q] = b[o] + Σ_t W[t, o] · xpad[q + off[t]]        t = (c, u, v), off[t] = c·plane + u·wp + v
  * </pre>
- * computed per image in register tiles of 4 outputs × 4 vectors of q (16 accumulators, one FMA each per tap),
+ * computed per image in register tiles of 4 outputs × {@link #NR} vectors of q (one FMA per accumulator and tap),
  * taps in the fixed order of the weight layout. Backward-data is the same kernel on the weights transposed and
  * flipped: gx = conv(gy, w'), w'[c, o, u, v] = w[o, c, k−1−u, k−1−v] (the adjoint of a circular convolution is the
  * circular correlation, that of a zero-padded one the zero-padded correlation). Images run in parallel and each
@@ -20,7 +22,13 @@ final class VectorConv {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int VL = S.length();
     private static final int MR = 4;
-    private static final int NR = 4;
+    /**
+     * Vectors of q per register tile: 6 (24 accumulators + 6 inputs + 1 weight) where vectors are 512 bits wide
+     * (AVX-512 has 32 vector registers), 2 (8 accumulators) on narrower ones: with AVX2's 16 registers C2 spills
+     * the accumulators of 4×4 and 4×3 tiles (BENCHMARKS.md has the measurements). Each output is the same sum in
+     * the same order whatever the tile: results do not depend on it.
+     */
+    static final int NR = VL >= 16 ? 6 : 2;
 
     private VectorConv() {
     }
@@ -58,16 +66,26 @@ final class VectorConv {
             float[] yq = Scratch.floats(Scratch.OUTPUT_ROWS, oPad * g.qLen);
             for (int img = lo; img < hi; img++) {
                 g.pad(x, img * c * h * wd, padding, xp);
-                if (fromInit) { // image img's starting values into the q layout (thrown-away positions: anything)
+                // The accumulators' starting values into the q layout: image img's values, or the bias (thrown-away
+                // positions: anything). One start for both keeps the tiles free of a choice C2 would box vectors for.
+                if (fromInit) {
                     for (int oc = 0; oc < o; oc++) {
                         for (int i = 0; i < h; i++) {
                             System.arraycopy(y, ((img * o + oc) * h + i) * wd, yq, oc * g.qLen + i * g.wp, wd);
                         }
                     }
+                } else {
+                    for (int oc = 0; oc < oPad; oc++) {
+                        Arrays.fill(yq, oc * g.qLen, (oc + 1) * g.qLen, b[oc]);
+                    }
                 }
                 for (int q = 0; q < g.qLen; q += NR * VL) {
                     for (int o0 = 0; o0 < oPad; o0 += MR) {
-                        tile(xp, q, off, packed, oPad, o0, b, fromInit, yq, g.qLen);
+                        if (NR == 6) {
+                            tile6(xp, q, off, packed, oPad, o0, yq, g.qLen);
+                        } else {
+                            tile2(xp, q, off, packed, oPad, o0, yq, g.qLen);
+                        }
                     }
                 }
                 for (int oc = 0; oc < o; oc++) {
@@ -104,100 +122,148 @@ final class VectorConv {
         return p;
     }
 
-    /**
-     * yq[o0..o0+3, q..q+4·VL) = start + Σ_t W[t, o] · xp[q + off[t] ..]: 16 accumulators in registers, starting
-     * from the bias b[o], or ({@code fromInit}) from the values already in yq.
-     */
-    private static void tile(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] b, boolean fromInit,
-                             float[] yq, int qLen) {
-        FloatVector a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33;
-        if (fromInit) {
-            int r0 = o0 * qLen + q;
-            int r1 = r0 + qLen;
-            int r2 = r1 + qLen;
-            int r3 = r2 + qLen;
-            a00 = FloatVector.fromArray(S, yq, r0);
-            a01 = FloatVector.fromArray(S, yq, r0 + VL);
-            a02 = FloatVector.fromArray(S, yq, r0 + 2 * VL);
-            a03 = FloatVector.fromArray(S, yq, r0 + 3 * VL);
-            a10 = FloatVector.fromArray(S, yq, r1);
-            a11 = FloatVector.fromArray(S, yq, r1 + VL);
-            a12 = FloatVector.fromArray(S, yq, r1 + 2 * VL);
-            a13 = FloatVector.fromArray(S, yq, r1 + 3 * VL);
-            a20 = FloatVector.fromArray(S, yq, r2);
-            a21 = FloatVector.fromArray(S, yq, r2 + VL);
-            a22 = FloatVector.fromArray(S, yq, r2 + 2 * VL);
-            a23 = FloatVector.fromArray(S, yq, r2 + 3 * VL);
-            a30 = FloatVector.fromArray(S, yq, r3);
-            a31 = FloatVector.fromArray(S, yq, r3 + VL);
-            a32 = FloatVector.fromArray(S, yq, r3 + 2 * VL);
-            a33 = FloatVector.fromArray(S, yq, r3 + 3 * VL);
-        } else {
-            a00 = FloatVector.broadcast(S, b[o0]);
-            a01 = a00;
-            a02 = a00;
-            a03 = a00;
-            a10 = FloatVector.broadcast(S, b[o0 + 1]);
-            a11 = a10;
-            a12 = a10;
-            a13 = a10;
-            a20 = FloatVector.broadcast(S, b[o0 + 2]);
-            a21 = a20;
-            a22 = a20;
-            a23 = a20;
-            a30 = FloatVector.broadcast(S, b[o0 + 3]);
-            a31 = a30;
-            a32 = a30;
-            a33 = a30;
+    /** {@link #tile6} with 2 vectors of q (8 accumulators), for 16-register machines. */
+    private static void tile2(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] yq, int qLen) {
+        int r0 = o0 * qLen + q;
+        int r1 = r0 + qLen;
+        int r2 = r1 + qLen;
+        int r3 = r2 + qLen;
+        FloatVector a00 = FloatVector.fromArray(S, yq, r0);
+        FloatVector a01 = FloatVector.fromArray(S, yq, r0 + VL);
+        FloatVector a10 = FloatVector.fromArray(S, yq, r1);
+        FloatVector a11 = FloatVector.fromArray(S, yq, r1 + VL);
+        FloatVector a20 = FloatVector.fromArray(S, yq, r2);
+        FloatVector a21 = FloatVector.fromArray(S, yq, r2 + VL);
+        FloatVector a30 = FloatVector.fromArray(S, yq, r3);
+        FloatVector a31 = FloatVector.fromArray(S, yq, r3 + VL);
+        for (int t = 0; t < off.length; t++) {
+            int xi = q + off[t];
+            FloatVector x0 = FloatVector.fromArray(S, xp, xi);
+            FloatVector x1 = FloatVector.fromArray(S, xp, xi + VL);
+            int wi = t * oPad + o0;
+            FloatVector w0 = FloatVector.broadcast(S, wt[wi]);
+            a00 = x0.fma(w0, a00);
+            a01 = x1.fma(w0, a01);
+            FloatVector w1 = FloatVector.broadcast(S, wt[wi + 1]);
+            a10 = x0.fma(w1, a10);
+            a11 = x1.fma(w1, a11);
+            FloatVector w2 = FloatVector.broadcast(S, wt[wi + 2]);
+            a20 = x0.fma(w2, a20);
+            a21 = x1.fma(w2, a21);
+            FloatVector w3 = FloatVector.broadcast(S, wt[wi + 3]);
+            a30 = x0.fma(w3, a30);
+            a31 = x1.fma(w3, a31);
         }
+        // Stored in place, not through a helper: a vector passed to a method C2 does not inline gets boxed.
+        int y0 = o0 * qLen + q;
+        a00.intoArray(yq, y0);
+        a01.intoArray(yq, y0 + VL);
+        int y1 = y0 + qLen;
+        a10.intoArray(yq, y1);
+        a11.intoArray(yq, y1 + VL);
+        int y2 = y1 + qLen;
+        a20.intoArray(yq, y2);
+        a21.intoArray(yq, y2 + VL);
+        int y3 = y2 + qLen;
+        a30.intoArray(yq, y3);
+        a31.intoArray(yq, y3 + VL);
+    }
+
+    /**
+     * yq[o0..o0+3, q..q+6·VL) += Σ_t W[t, o] · xp[q + off[t] ..]: 24 accumulators in registers, starting from the
+     * values in yq (the bias or the values accumulated onto), taps in order; for 32-register (AVX-512) machines.
+     * Stored in place, not through a helper: a vector passed to a method C2 does not inline gets boxed.
+     */
+    private static void tile6(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] yq, int qLen) {
+        int r0 = o0 * qLen + q;
+        int r1 = r0 + qLen;
+        int r2 = r1 + qLen;
+        int r3 = r2 + qLen;
+        FloatVector a00 = FloatVector.fromArray(S, yq, r0);
+        FloatVector a01 = FloatVector.fromArray(S, yq, r0 + VL);
+        FloatVector a02 = FloatVector.fromArray(S, yq, r0 + 2 * VL);
+        FloatVector a03 = FloatVector.fromArray(S, yq, r0 + 3 * VL);
+        FloatVector a04 = FloatVector.fromArray(S, yq, r0 + 4 * VL);
+        FloatVector a05 = FloatVector.fromArray(S, yq, r0 + 5 * VL);
+        FloatVector a10 = FloatVector.fromArray(S, yq, r1);
+        FloatVector a11 = FloatVector.fromArray(S, yq, r1 + VL);
+        FloatVector a12 = FloatVector.fromArray(S, yq, r1 + 2 * VL);
+        FloatVector a13 = FloatVector.fromArray(S, yq, r1 + 3 * VL);
+        FloatVector a14 = FloatVector.fromArray(S, yq, r1 + 4 * VL);
+        FloatVector a15 = FloatVector.fromArray(S, yq, r1 + 5 * VL);
+        FloatVector a20 = FloatVector.fromArray(S, yq, r2);
+        FloatVector a21 = FloatVector.fromArray(S, yq, r2 + VL);
+        FloatVector a22 = FloatVector.fromArray(S, yq, r2 + 2 * VL);
+        FloatVector a23 = FloatVector.fromArray(S, yq, r2 + 3 * VL);
+        FloatVector a24 = FloatVector.fromArray(S, yq, r2 + 4 * VL);
+        FloatVector a25 = FloatVector.fromArray(S, yq, r2 + 5 * VL);
+        FloatVector a30 = FloatVector.fromArray(S, yq, r3);
+        FloatVector a31 = FloatVector.fromArray(S, yq, r3 + VL);
+        FloatVector a32 = FloatVector.fromArray(S, yq, r3 + 2 * VL);
+        FloatVector a33 = FloatVector.fromArray(S, yq, r3 + 3 * VL);
+        FloatVector a34 = FloatVector.fromArray(S, yq, r3 + 4 * VL);
+        FloatVector a35 = FloatVector.fromArray(S, yq, r3 + 5 * VL);
         for (int t = 0; t < off.length; t++) {
             int xi = q + off[t];
             FloatVector x0 = FloatVector.fromArray(S, xp, xi);
             FloatVector x1 = FloatVector.fromArray(S, xp, xi + VL);
             FloatVector x2 = FloatVector.fromArray(S, xp, xi + 2 * VL);
             FloatVector x3 = FloatVector.fromArray(S, xp, xi + 3 * VL);
+            FloatVector x4 = FloatVector.fromArray(S, xp, xi + 4 * VL);
+            FloatVector x5 = FloatVector.fromArray(S, xp, xi + 5 * VL);
             int wi = t * oPad + o0;
             FloatVector w0 = FloatVector.broadcast(S, wt[wi]);
             a00 = x0.fma(w0, a00);
             a01 = x1.fma(w0, a01);
             a02 = x2.fma(w0, a02);
             a03 = x3.fma(w0, a03);
+            a04 = x4.fma(w0, a04);
+            a05 = x5.fma(w0, a05);
             FloatVector w1 = FloatVector.broadcast(S, wt[wi + 1]);
             a10 = x0.fma(w1, a10);
             a11 = x1.fma(w1, a11);
             a12 = x2.fma(w1, a12);
             a13 = x3.fma(w1, a13);
+            a14 = x4.fma(w1, a14);
+            a15 = x5.fma(w1, a15);
             FloatVector w2 = FloatVector.broadcast(S, wt[wi + 2]);
             a20 = x0.fma(w2, a20);
             a21 = x1.fma(w2, a21);
             a22 = x2.fma(w2, a22);
             a23 = x3.fma(w2, a23);
+            a24 = x4.fma(w2, a24);
+            a25 = x5.fma(w2, a25);
             FloatVector w3 = FloatVector.broadcast(S, wt[wi + 3]);
             a30 = x0.fma(w3, a30);
             a31 = x1.fma(w3, a31);
             a32 = x2.fma(w3, a32);
             a33 = x3.fma(w3, a33);
+            a34 = x4.fma(w3, a34);
+            a35 = x5.fma(w3, a35);
         }
-        // Stored in place, not through a helper: a vector passed to a method C2 does not inline gets boxed.
-        int y0 = o0 * qLen + q;
-        a00.intoArray(yq, y0);
-        a01.intoArray(yq, y0 + VL);
-        a02.intoArray(yq, y0 + 2 * VL);
-        a03.intoArray(yq, y0 + 3 * VL);
-        int y1 = y0 + qLen;
-        a10.intoArray(yq, y1);
-        a11.intoArray(yq, y1 + VL);
-        a12.intoArray(yq, y1 + 2 * VL);
-        a13.intoArray(yq, y1 + 3 * VL);
-        int y2 = y1 + qLen;
-        a20.intoArray(yq, y2);
-        a21.intoArray(yq, y2 + VL);
-        a22.intoArray(yq, y2 + 2 * VL);
-        a23.intoArray(yq, y2 + 3 * VL);
-        int y3 = y2 + qLen;
-        a30.intoArray(yq, y3);
-        a31.intoArray(yq, y3 + VL);
-        a32.intoArray(yq, y3 + 2 * VL);
-        a33.intoArray(yq, y3 + 3 * VL);
+        a00.intoArray(yq, r0);
+        a01.intoArray(yq, r0 + VL);
+        a02.intoArray(yq, r0 + 2 * VL);
+        a03.intoArray(yq, r0 + 3 * VL);
+        a04.intoArray(yq, r0 + 4 * VL);
+        a05.intoArray(yq, r0 + 5 * VL);
+        a10.intoArray(yq, r1);
+        a11.intoArray(yq, r1 + VL);
+        a12.intoArray(yq, r1 + 2 * VL);
+        a13.intoArray(yq, r1 + 3 * VL);
+        a14.intoArray(yq, r1 + 4 * VL);
+        a15.intoArray(yq, r1 + 5 * VL);
+        a20.intoArray(yq, r2);
+        a21.intoArray(yq, r2 + VL);
+        a22.intoArray(yq, r2 + 2 * VL);
+        a23.intoArray(yq, r2 + 3 * VL);
+        a24.intoArray(yq, r2 + 4 * VL);
+        a25.intoArray(yq, r2 + 5 * VL);
+        a30.intoArray(yq, r3);
+        a31.intoArray(yq, r3 + VL);
+        a32.intoArray(yq, r3 + 2 * VL);
+        a33.intoArray(yq, r3 + 3 * VL);
+        a34.intoArray(yq, r3 + 4 * VL);
+        a35.intoArray(yq, r3 + 5 * VL);
     }
 }

@@ -38,6 +38,11 @@ public final class VectorKernels implements FastKernels {
     }
 
     @Override
+    public double fmaPeakGflops() {
+        return PeakProbe.gflops();
+    }
+
+    @Override
     public float[] matmul(float[] a, float[] b, int batch, int m, int k, int n) {
         return VectorGemm.multiply(a, b, batch, m, k, n);
     }

@@ -5,7 +5,7 @@
  * {@link io.sipflow.autodiff.backend.FastPath} decides whether to use them.
  * <pre>
  *   x (N,C,H,W) --pad per image--> xpad (C planes of (H+2p)×(W+2p))
- *   yq[o, q] = b[o] + Σ_taps W[t, o] · xpad[q + off[t]]     (4 outputs × 4 vectors per register tile)
+ *   yq[o, q] = b[o] + Σ_taps W[t, o] · xpad[q + off[t]]     (4 outputs × 6 vectors per tile; × 2 on AVX2)
  *   yq --drop the 2p extra columns per row--> y (N,O,H,W)
  * </pre>
  * Their scalar specifications are {@link io.sipflow.autodiff.backend.ReferenceConv} and the loop in
