@@ -41,6 +41,7 @@ class LauncherTest {
                 + "echo 'sipflow 0.1.0'\necho 'a real problem' >&2\nexit 7\n");
         ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("sipflow").toString(), "--version");
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().put("SIPFLOW_JAVA", bin.resolve("java").toString()); // else a Temurin 25, where installed
         pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
         Process p = pb.start();
         assertEquals(7, p.waitFor(), "Java's exit code");
