@@ -8,20 +8,24 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** {@code sipflow}: learn to invert heat conduction with scale-invariant physics updates. */
+/** {@code sipflow}: learn to invert physics (heat conduction, Poisson, the sin problem) with scale-invariant updates. */
 @Command(name = "sipflow", mixinStandardHelpOptions = true, version = "sipflow 0.1.0",
-        description = {"Learning to invert heat conduction with scale-invariant physics (SIP) updates.",
+        description = {"Learning to invert physics with scale-invariant physics (SIP) updates: heat, Poisson, sin.",
                 "Start with:  sipflow compare   (SIP vs gradient descent, a few minutes on 2 cores)"},
-        subcommands = {TrainCommand.class, CompareCommand.class, SweepCommand.class, EvaluateCommand.class, GenerateCommand.class,
-                PhysicsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, CompareCommand.class, SweepCommand.class, EvaluateCommand.class,
+                GenerateCommand.class, PhysicsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SipflowCli implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
+        // the list comes from the registered subcommands, so a new one is never left out
+        java.util.List<String> names = new java.util.ArrayList<>(spec.subcommands().keySet());
+        names.remove("help");
+        String last = names.remove(names.size() - 1);
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing subcommand: train, compare, evaluate, generate, physics or bench");
+                "missing subcommand: " + String.join(", ", names) + " or " + last);
     }
 
     /** The configured command line; tests call {@code commandLine().execute(args)} in-process. */

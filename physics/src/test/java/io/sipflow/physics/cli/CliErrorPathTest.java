@@ -154,7 +154,7 @@ class CliErrorPathTest {
     void theTopLevelListsEverySubcommandInWholeSentences() {
         Run r = run();
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("missing subcommand: train, compare, evaluate, generate, physics or bench"), r.err());
+        assertTrue(r.err().contains("missing subcommand: train, compare, sweep, evaluate, generate, physics or bench"), r.err());
         Run help = run("--help");
         String bench = help.out().lines().filter(l -> l.trim().startsWith("bench")).findFirst().orElseThrow();
         assertTrue(bench.trim().endsWith("."), "bench's one-line summary is cut: " + bench);
