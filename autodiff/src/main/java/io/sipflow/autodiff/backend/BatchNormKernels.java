@@ -7,7 +7,8 @@ package io.sipflow.autodiff.backend;
  * μ = mean(x),  σ² = mean((x − μ)²),  y = (x − μ)·γ/√(σ² + ε) + β
  * gβ = Σ g,  gγ = Σ g·x̂,  gx = γ/√(σ² + ε) · (g − gβ/M − x̂·gγ/M),   x̂ = (x − μ)/√(σ² + ε)
  * </pre>
- * Statistics and sums accumulate in double, per image block in {@link BatchNormLoops}' fixed order; each element is
+ * Statistics and sums accumulate in double, per image block in {@link BatchNormLoops}' fixed order (run by
+ * {@link BatchNormLoops#LOOPS}, the Vector API loops where available, bit for bit the scalar ones); each element is
  * computed in double and rounded once. Channels run in parallel, each summed by one thread, so results do not
  * depend on the thread count. {@link ReferenceBatchNorm} is the spec these are tested against.
  */
@@ -33,17 +34,18 @@ final class BatchNormKernels {
         double[] mean = new double[c];
         double[] var = new double[c];
         Parallel.forRange(c, 1, (lo, hi) -> {
+            BatchNormBlockLoops loops = BatchNormLoops.LOOPS; // read from the static final: C2 knows its class
             for (int ch = lo; ch < hi; ch++) {
                 double s = 0;
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * hw;
-                    s += BatchNormLoops.sum(x, base, base + hw);
+                    s += loops.sum(x, base, base + hw);
                 }
                 double mu = s / count;
                 double ss = 0;
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * hw;
-                    ss += BatchNormLoops.squaredDeviations(x, base, base + hw, mu);
+                    ss += loops.squaredDeviations(x, base, base + hw, mu);
                 }
                 mean[ch] = mu;
                 var[ch] = ss / count;
@@ -51,7 +53,7 @@ final class BatchNormKernels {
                 double shift = beta[ch];
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * hw;
-                    BatchNormLoops.normalise(x, y, base, base + hw, mu, scale, shift, relu);
+                    loops.normalise(x, y, base, base + hw, mu, scale, shift, relu);
                 }
             }
         });
@@ -70,6 +72,7 @@ final class BatchNormKernels {
         double[] gGamma = new double[c];
         double[] gBeta = new double[c];
         Parallel.forRange(c, 1, (lo, hi) -> {
+            BatchNormBlockLoops loops = BatchNormLoops.LOOPS;
             double[] block = new double[2];
             for (int ch = lo; ch < hi; ch++) {
                 double mu = mean[ch];
@@ -78,7 +81,7 @@ final class BatchNormKernels {
                 double sumGX = 0;
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * hw;
-                    BatchNormLoops.gradientSums(g, reluOutput, x, base, base + hw, mu, block);
+                    loops.gradientSums(g, reluOutput, x, base, base + hw, mu, block);
                     sumG += block[0];
                     sumGX += block[1];
                 }
@@ -90,7 +93,7 @@ final class BatchNormKernels {
                 double meanGX = sumGX / count * invStd;
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * hw;
-                    BatchNormLoops.inputGradient(g, reluOutput, x, gx, base, base + hw, mu, scale, meanG, meanGX);
+                    loops.inputGradient(g, reluOutput, x, gx, base, base + hw, mu, scale, meanG, meanGX);
                 }
             }
         });

@@ -6,7 +6,76 @@ package io.sipflow.autodiff.backend;
  * order that breaks the add latency chain); each element is computed in double and rounded to float once.
  */
 final class BatchNormLoops {
+    private static final String VECTOR_LOOPS = "io.sipflow.autodiff.backend.fast.VectorBatchNormLoops";
+    /** These scalar loops behind {@link BatchNormBlockLoops}: the spec the vector ones must match bit for bit. */
+    static final BatchNormBlockLoops SCALAR = new Scalar();
+    /**
+     * The loops in use: the Vector API ones ({@link #vector()}) on JDK 25 and later when {@link FastPath} uses the
+     * Vector API, else {@link #SCALAR}. Not on JDK 17: there the vector loops are 1.5–11× faster alone, but the
+     * whole SIP step got slower with them (AVX-512: 1.1–1.3×; -XX:UseAVX=2: ~14×, the time going into the
+     * convolutions, whose vectors C2 stopped compiling well). On Temurin 25 the step got ~13% faster. {@code -Dsipflow.cpu.vectorBatchNorm=true} turns them on for any JDK, and
+     * {@code -Dsipflow.cpu.scalarBatchNorm=true} off (for timing the two against each other).
+     */
+    static final BatchNormBlockLoops LOOPS = choose();
+
     private BatchNormLoops() {
+    }
+
+    private static BatchNormBlockLoops choose() {
+        boolean wanted = Boolean.getBoolean("sipflow.cpu.vectorBatchNorm") || Runtime.version().feature() >= 25;
+        if (!wanted || FastPath.kernels() == null || Boolean.getBoolean("sipflow.cpu.scalarBatchNorm")) {
+            return SCALAR;
+        }
+        BatchNormBlockLoops v = vector();
+        return v != null ? v : SCALAR;
+    }
+
+    /** A new instance of the Vector API loops, or null when module jdk.incubator.vector is missing. */
+    static BatchNormBlockLoops vector() {
+        if (!FastPath.vectorModulePresent()) {
+            return null;
+        }
+        try {
+            return (BatchNormBlockLoops) Class.forName(VECTOR_LOOPS).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            System.err.println("sipflow: could not load " + VECTOR_LOOPS + " (" + e + "); batch norm runs its scalar loops");
+            return null;
+        }
+    }
+
+    /** The static loops below as a {@link BatchNormBlockLoops}. */
+    private static final class Scalar implements BatchNormBlockLoops {
+        @Override
+        public double sum(float[] x, int lo, int hi) {
+            return BatchNormLoops.sum(x, lo, hi);
+        }
+
+        @Override
+        public double squaredDeviations(float[] x, int lo, int hi, double mu) {
+            return BatchNormLoops.squaredDeviations(x, lo, hi, mu);
+        }
+
+        @Override
+        public void gradientSums(float[] g, float[] relu, float[] x, int lo, int hi, double mu, double[] into) {
+            BatchNormLoops.gradientSums(g, relu, x, lo, hi, mu, into);
+        }
+
+        @Override
+        public void normalise(float[] x, float[] y, int lo, int hi, double mu, double scale, double shift,
+                              boolean relu) {
+            BatchNormLoops.normalise(x, y, lo, hi, mu, scale, shift, relu);
+        }
+
+        @Override
+        public void inputGradient(float[] g, float[] relu, float[] x, float[] gx, int lo, int hi, double mu,
+                                  double scale, double meanG, double meanGX) {
+            BatchNormLoops.inputGradient(g, relu, x, gx, lo, hi, mu, scale, meanG, meanGX);
+        }
+
+        @Override
+        public String toString() {
+            return "scalar batch norm";
+        }
     }
 
     /** Σ x[lo..hi) in {@link StridedSum#sum}'s order: four interleaved double sums, then (s0 + s1) + (s2 + s3). */

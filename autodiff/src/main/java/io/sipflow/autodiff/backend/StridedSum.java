@@ -35,12 +35,15 @@ final class StridedSum {
         double[] result = new double[outer];
         int runLength = run;
         Parallel.forRange(outer, Math.max(1, 32768 / Math.max(1, blocks * run)), (o0, o1) -> {
+            BatchNormBlockLoops loops = BatchNormLoops.LOOPS; // its float sum is this class's sum, bit for bit
             for (int o = o0; o < o1; o++) {
                 int base = offset(o, kept);
                 double acc = op == ReduceOp.SUM ? 0 : Double.NEGATIVE_INFINITY;
                 for (int b = 0; b < blocks; b++) {
                     int lo = base + offset(b, outerReduced);
-                    acc = op == ReduceOp.SUM ? acc + sum(x, xf, lo, lo + runLength)
+                    double part = op != ReduceOp.SUM ? 0
+                            : xf != null ? loops.sum(xf, lo, lo + runLength) : sum(x, null, lo, lo + runLength);
+                    acc = op == ReduceOp.SUM ? acc + part
                             : Math.max(acc, max(x, xf, lo, lo + runLength));
                 }
                 result[o] = acc;

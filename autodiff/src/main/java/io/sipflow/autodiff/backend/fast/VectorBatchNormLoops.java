@@ -1,0 +1,167 @@
+package io.sipflow.autodiff.backend.fast;
+
+import io.sipflow.autodiff.backend.BatchNormBlockLoops;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The batch-norm block loops with the Vector API, bit for bit the scalar ones ({@code BatchNormLoops}). Sums keep the
+ * scalar order by holding the four interleaved double partial sums s0..s3 as the four lanes of one 256-bit
+ * DoubleVector (lane k adds x[lo + 4i + k], as s_k does), then combining lanes as (s0 + s1) + (s2 + s3) after the
+ * scalar tail went into s0. (One such chain is still bound by the add latency, as the four scalar ones are, but the
+ * load, widening and add take one instruction each per four elements instead of four.) Element-wise loops
+ * compute each element in double lanes (no fused multiply-add: the Vector API rounds each mul and add, as Java does)
+ * and round to float once.
+ * <p>No vector lives in a field, a lambda or a phi of two branches (C2 would box it: an earlier vectorised batch norm
+ * made the whole training step 7× slower that way); the ReLU and no-ReLU cases are separate loops.
+ */
+public final class VectorBatchNormLoops implements BatchNormBlockLoops {
+    /** Four doubles: the four partial sums. */
+    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+    /** The widest doubles, for element-wise loops, and the floats with as many lanes. */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(D.vectorBitSize() / 2));
+
+    public VectorBatchNormLoops() {
+    }
+
+    @Override
+    public String toString() {
+        return "vector batch norm (" + D.length() + " double lanes)";
+    }
+
+    private static DoubleVector widen4(float[] a, int j) {
+        return (DoubleVector) FloatVector.fromArray(F4, a, j).convertShape(VectorOperators.F2D, D4, 0);
+    }
+
+    private static DoubleVector widen(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    private static FloatVector narrow(DoubleVector v) {
+        return (FloatVector) v.convertShape(VectorOperators.D2F, F, 0);
+    }
+
+    @Override
+    public double sum(float[] x, int lo, int hi) {
+        DoubleVector s = DoubleVector.zero(D4);
+        int j = lo;
+        for (; j + 3 < hi; j += 4) {
+            s = s.add(widen4(x, j));
+        }
+        double s0 = s.lane(0), s1 = s.lane(1), s2 = s.lane(2), s3 = s.lane(3);
+        for (; j < hi; j++) {
+            s0 += x[j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public double squaredDeviations(float[] x, int lo, int hi, double mu) {
+        DoubleVector s = DoubleVector.zero(D4);
+        int j = lo;
+        for (; j + 3 < hi; j += 4) {
+            DoubleVector d = widen4(x, j).sub(mu);
+            s = s.add(d.mul(d));
+        }
+        double s0 = s.lane(0), s1 = s.lane(1), s2 = s.lane(2), s3 = s.lane(3);
+        for (; j < hi; j++) {
+            double d = x[j] - mu;
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public void gradientSums(float[] g, float[] relu, float[] x, int lo, int hi, double mu, double[] into) {
+        DoubleVector s = DoubleVector.zero(D4);
+        DoubleVector t = DoubleVector.zero(D4);
+        int j = lo;
+        if (relu == null) {
+            for (; j + 3 < hi; j += 4) {
+                DoubleVector m = widen4(g, j);
+                s = s.add(m);
+                t = t.add(m.mul(widen4(x, j).sub(mu)));
+            }
+        } else {
+            FloatVector one = FloatVector.broadcast(F4, 1f);
+            FloatVector zero = FloatVector.zero(F4);
+            for (; j + 3 < hi; j += 4) {
+                // g·[relu > 0] as ReLU's VJP computes it: a float product with 1 or 0 (so −0 for g < 0, NaN for ±∞·0)
+                FloatVector r = FloatVector.fromArray(F4, relu, j);
+                FloatVector mf = FloatVector.fromArray(F4, g, j).mul(zero.blend(one, r.compare(VectorOperators.GT, 0f)));
+                DoubleVector m = (DoubleVector) mf.convertShape(VectorOperators.F2D, D4, 0);
+                s = s.add(m);
+                t = t.add(m.mul(widen4(x, j).sub(mu)));
+            }
+        }
+        double s0 = s.lane(0), s1 = s.lane(1), s2 = s.lane(2), s3 = s.lane(3);
+        double t0 = t.lane(0), t1 = t.lane(1), t2 = t.lane(2), t3 = t.lane(3);
+        for (; j < hi; j++) {
+            float m = masked(g, relu, j);
+            s0 += m;
+            t0 += m * (x[j] - mu);
+        }
+        into[0] = (s0 + s1) + (s2 + s3);
+        into[1] = (t0 + t1) + (t2 + t3);
+    }
+
+    /** g[j], or g[j]·[relu[j] &gt; 0] (the float product with 1 or 0), for the scalar tails. */
+    private static float masked(float[] g, float[] relu, int j) {
+        return relu == null ? g[j] : g[j] * (relu[j] > 0f ? 1f : 0f);
+    }
+
+    @Override
+    public void normalise(float[] x, float[] y, int lo, int hi, double mu, double scale, double shift, boolean relu) {
+        int j = lo;
+        if (relu) {
+            FloatVector zero = FloatVector.zero(F);
+            for (int end = hi - F.length(); j <= end; j += F.length()) {
+                FloatVector v = narrow(widen(FloatVector.fromArray(F, x, j)).sub(mu).mul(scale).add(shift));
+                v.blend(zero, v.compare(VectorOperators.LE, 0f)).intoArray(y, j); // −0 gives +0, NaN stays NaN
+            }
+            for (; j < hi; j++) {
+                float v = (float) ((x[j] - mu) * scale + shift);
+                y[j] = v <= 0f ? 0f : v;
+            }
+        } else {
+            for (int end = hi - F.length(); j <= end; j += F.length()) {
+                narrow(widen(FloatVector.fromArray(F, x, j)).sub(mu).mul(scale).add(shift)).intoArray(y, j);
+            }
+            for (; j < hi; j++) {
+                y[j] = (float) ((x[j] - mu) * scale + shift);
+            }
+        }
+    }
+
+    @Override
+    public void inputGradient(float[] g, float[] relu, float[] x, float[] gx, int lo, int hi, double mu, double scale,
+                              double meanG, double meanGX) {
+        int j = lo;
+        if (relu == null) {
+            for (int end = hi - F.length(); j <= end; j += F.length()) {
+                DoubleVector m = widen(FloatVector.fromArray(F, g, j));
+                DoubleVector xc = widen(FloatVector.fromArray(F, x, j)).sub(mu);
+                narrow(m.sub(meanG).sub(xc.mul(meanGX)).mul(scale)).intoArray(gx, j);
+            }
+        } else {
+            FloatVector one = FloatVector.broadcast(F, 1f);
+            FloatVector zero = FloatVector.zero(F);
+            for (int end = hi - F.length(); j <= end; j += F.length()) {
+                FloatVector r = FloatVector.fromArray(F, relu, j);
+                FloatVector mf = FloatVector.fromArray(F, g, j).mul(zero.blend(one, r.compare(VectorOperators.GT, 0f)));
+                DoubleVector m = widen(mf);
+                DoubleVector xc = widen(FloatVector.fromArray(F, x, j)).sub(mu);
+                narrow(m.sub(meanG).sub(xc.mul(meanGX)).mul(scale)).intoArray(gx, j);
+            }
+        }
+        for (; j < hi; j++) {
+            gx[j] = (float) (scale * (masked(g, relu, j) - meanG - (x[j] - mu) * meanGX));
+        }
+    }
+}
