@@ -1,8 +1,8 @@
 package io.sipflow.nn;
 
+import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Gradients;
 import io.sipflow.autodiff.Tensor;
-import io.sipflow.autodiff.backend.AdamLoop;
 import io.sipflow.autodiff.backend.Backend;
 import io.sipflow.autodiff.backend.Backends;
 
@@ -54,7 +54,7 @@ public final class Adam implements Optimizer {
         this.m = new Tensor[this.params.size()];
         this.v = new Tensor[this.params.size()];
         for (int i = 0; i < this.params.size(); i++) {
-            m[i] = AdamLoop.zeroMoment(this.params.get(i).value());
+            m[i] = Tensor.full(DType.FLOAT64, this.params.get(i).shape(), 0.0); // moments in double
             v[i] = m[i];
         }
     }

@@ -4,7 +4,7 @@ import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Solve;
 import io.sipflow.autodiff.Tensor;
-import io.sipflow.autodiff.backend.Parallel;
+import io.sipflow.autodiff.Threads;
 
 /**
  * The 5-point Laplacian on a cell-centred grid with spacing 1 and zero values outside the grid: PhiFlow's
@@ -57,7 +57,7 @@ public final class Laplace {
         int n = ny * nx;
         double[] in = u.doubleData();
         double[] out = new double[in.length];
-        Parallel.forChunks(in.length / n, 8, (chunk, lo, hi) -> {
+        Threads.forChunks(in.length / n, 8, (chunk, lo, hi) -> {
             for (int b = lo; b < hi; b++) {
                 int o = b * n;
                 for (int i = 0; i < ny; i++) {

@@ -1,10 +1,9 @@
 package io.sipflow.autodiff.backend;
 
-import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Tensor;
 
 /** The Adam update on the host, one element after another: the spec of {@link Backend#adamUpdate}. */
-public final class AdamLoop {
+final class AdamLoop {
     private AdamLoop() {
     }
 
@@ -21,10 +20,5 @@ public final class AdamLoop {
         }
         return new Backend.AdamState(Tensor.of(param.dtype(), param.shape(), theta),
                 Tensor.wrap(m.shape(), mi), Tensor.wrap(v.shape(), vi));
-    }
-
-    /** Zero moments for a parameter like {@code param}. */
-    public static Tensor zeroMoment(Tensor param) {
-        return Tensor.full(DType.FLOAT64, param.shape(), 0.0);
     }
 }

@@ -33,6 +33,15 @@ public interface Backend {
         return name();
     }
 
+    /**
+     * This machine's FLOAT32 FMA peak in GFLOP/s for this backend's kernels at {@code Threads.count()} threads, from
+     * a short probe (about a tenth of a second), the ceiling a benchmark reads its GFLOP/s against; NaN where the
+     * backend has no such probe.
+     */
+    default double fmaPeakGflops() {
+        return Double.NaN;
+    }
+
     /** x's values in {@code dtype} (a different one from x's), each rounded once to FLOAT32 or widened exactly. */
     default Tensor cast(Tensor x, DType dtype) {
         return CpuBackend.instance().cast(x, dtype);

@@ -57,6 +57,12 @@ public class CpuBackend implements Backend {
         return fast == null ? "scalar" : fast.toString();
     }
 
+    /** The Vector API kernels' probe; NaN for the scalar reference loops. */
+    @Override
+    public double fmaPeakGflops() {
+        return fast == null ? Double.NaN : fast.fmaPeakGflops();
+    }
+
     @Override
     public Tensor cast(Tensor x, DType dtype) {
         return dtype == DType.FLOAT64 ? Tensor.wrap(x.shape(), x.toDoubleArray())

@@ -1,7 +1,7 @@
 package io.sipflow.physics.cli;
 
-import io.sipflow.autodiff.backend.FastKernels;
-import io.sipflow.autodiff.backend.FastPath;
+import io.sipflow.autodiff.backend.Backend;
+import io.sipflow.autodiff.backend.Backends;
 
 import java.io.PrintWriter;
 
@@ -20,9 +20,9 @@ final class BenchEfficiency {
 
     /** Measures and prints the peak; NaN (and no probe) when the scalar kernels run. */
     static double probePeak(PrintWriter out) {
-        FastKernels k = FastPath.kernels();
-        double peak = k == null ? Double.NaN : k.fmaPeakGflops();
-        out.printf("sipflow fma_peak gflops=%.1f kernels=%s loadavg=%.2f%n", peak, FastPath.describe(),
+        Backend backend = Backends.current();
+        double peak = backend.fmaPeakGflops();
+        out.printf("sipflow fma_peak gflops=%.1f kernels=%s loadavg=%.2f%n", peak, backend.kernels(),
                 BenchTiming.loadAverage());
         out.flush();
         return peak;
