@@ -91,35 +91,6 @@ final class DeviceLayoutOps {
         }
     }
 
-    /** A FLOAT64 elementwise op whose operands are resident or host scalars (launch arguments). */
-    Tensor binaryDouble(BinaryOp op, Tensor a, Tensor b, Shape out) {
-        synchronized (arena) {
-            ArenaKernel k = arena.kernel;
-            boolean sa = DeviceOps.hostScalar(a);
-            boolean sb = DeviceOps.hostScalar(b);
-            DeviceTensor da = sa ? null : base.on(a);
-            DeviceTensor db = sb ? null : base.on(b);
-            DeviceTensor y = arena.allocate(DType.FLOAT64, out.size());
-            base.space(out);
-            int[] as = DeviceOps.broadcastStrides(a.shape(), out);
-            int[] bs = DeviceOps.broadcastStrides(b.shape(), out);
-            k.setStridesA(as);
-            k.setStridesB(bs);
-            k.i0 = op.ordinal();
-            k.i1 = sa ? 1 : 0;
-            k.i2 = sb ? 1 : 0;
-            k.x1 = sa ? a.getFlat(0) : 0;
-            k.x2 = sb ? b.getFlat(0) : 0;
-            k.oa = sa ? 0 : da.offset;
-            k.ob = sb ? 0 : db.offset;
-            k.oy = y.offset;
-            arena.launch(ArenaKernel.BINARY_D, out.size(), "binary float64 " + op + " " + a.shape() + ", " + b.shape());
-            Reference.reachabilityFence(da);
-            Reference.reachabilityFence(db);
-            return Tensor.onDevice(out, y);
-        }
-    }
-
     private Tensor copy(Tensor x, Shape space, int srcOffset, int[] srcStrides, Shape out, int dstOffset,
                         int[] dstStrides, String what) {
         synchronized (arena) {

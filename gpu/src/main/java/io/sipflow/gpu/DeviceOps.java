@@ -43,14 +43,19 @@ final class DeviceOps {
         return t.size() == 1 && t.isOnHost() && !(t.deviceValues() instanceof DeviceTensor);
     }
 
+    /**
+     * An elementwise op with broadcasting, FLOAT32 or FLOAT64 (a's type, which b shares), on resident operands or
+     * host scalars (launch arguments).
+     */
     Tensor binary(BinaryOp op, Tensor a, Tensor b, Shape out) {
+        boolean f32 = a.dtype() == DType.FLOAT32;
         synchronized (arena) {
             ArenaKernel k = arena.kernel;
             boolean sa = hostScalar(a);
             boolean sb = hostScalar(b);
             DeviceTensor da = sa ? null : on(a);
             DeviceTensor db = sb ? null : on(b);
-            DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
+            DeviceTensor y = arena.allocate(a.dtype(), out.size());
             space(out);
             int[] as = broadcastStrides(a.shape(), out);
             int[] bs = broadcastStrides(b.shape(), out);
@@ -64,7 +69,8 @@ final class DeviceOps {
             k.oa = sa ? 0 : da.offset;
             k.ob = sb ? 0 : db.offset;
             k.oy = y.offset;
-            arena.launch(ArenaKernel.BINARY_F, out.size(), "binary " + op + " " + a.shape() + ", " + b.shape());
+            arena.launch(f32 ? ArenaKernel.BINARY_F : ArenaKernel.BINARY_D, out.size(),
+                    "binary " + a.dtype() + " " + op + " " + a.shape() + ", " + b.shape());
             Reference.reachabilityFence(da);
             Reference.reachabilityFence(db);
             return Tensor.onDevice(out, y);

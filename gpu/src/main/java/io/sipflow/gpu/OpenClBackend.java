@@ -154,7 +154,7 @@ public final class OpenClBackend implements Backend {
         boolean aOk = resident(a) || DeviceOps.hostScalar(a);
         boolean bOk = resident(b) || DeviceOps.hostScalar(b);
         if (aOk && bOk && (resident(a) || resident(b))) {
-            return layout.binaryDouble(op, a, b, outShape);
+            return ops.binary(op, a, b, outShape);
         }
         return host.binary(op, a, b, outShape);
     }
