@@ -8,23 +8,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs Debian's /usr/bin/python3 with numpy, for interoperability tests (skipped where it is absent). */
+/** Runs Debian's /usr/bin/python3 with numpy, for interoperability tests (skipped where it is absent, except under CI=true). */
 final class SystemNumpy {
     static final Path PYTHON = Path.of("/usr/bin/python3");
 
     private SystemNumpy() {
     }
 
+    /** Whether numpy can be run; under CI=true (where .ci/run installs it) its absence is a failure, not a skip. */
     static boolean available() {
-        if (!Files.isExecutable(PYTHON)) {
-            return false;
-        }
+        boolean ok;
         try {
-            run("import numpy");
-            return true;
+            ok = Files.isExecutable(PYTHON) && run("import numpy") != null;
         } catch (IOException | IllegalStateException e) {
-            return false;
+            ok = false;
         }
+        if (!ok && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true but /usr/bin/python3 with numpy is missing (.ci/run installs python3-numpy)");
+        }
+        return ok;
     }
 
     /** Runs {@code script} with {@code args} as sys.argv[1:]; returns stdout, throws on a non-zero exit. */
