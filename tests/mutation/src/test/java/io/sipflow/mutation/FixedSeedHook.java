@@ -19,6 +19,7 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 public final class FixedSeedHook implements AroundPropertyHook {
     static final String SEED = "sipflow.pit.seed";
     static final String MAX_TRIES = "sipflow.pit.maxTries";
+    private static volatile boolean announced;
 
     @Override
     public PropagationMode propagateTo() {
@@ -34,6 +35,11 @@ public final class FixedSeedHook implements AroundPropertyHook {
             attributes.setShrinking(ShrinkingMode.OFF);
             attributes.setAfterFailure(AfterFailureMode.RANDOM_SEED);
             String maxTries = System.getProperty(MAX_TRIES);
+            if (!announced) {
+                announced = true;
+                System.err.println("FixedSeedHook: jqwik seed " + seed + ", no shrinking, tries capped at "
+                        + (maxTries == null ? "each property's own count" : maxTries));
+            }
             if (maxTries != null) {
                 int cap = Integer.parseInt(maxTries);
                 attributes.setTries(Math.min(cap, attributes.tries().orElse(cap)));
