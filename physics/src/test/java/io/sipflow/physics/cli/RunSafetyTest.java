@@ -90,34 +90,30 @@ class RunSafetyTest {
         assertTrue(String.valueOf(json.get("network")).startsWith("UNet[in=1, out=1, levels=4, filters=16"), text);
     }
 
+    /** --overwrite replaces the earlier run's own files and nothing else; the manifest is written last. */
     @Test
-    void resultsAreReplacedOnlyWithOverwriteAndAsAWhole() throws IOException {
+    void overwriteReplacesOnlyTheEarlierRunsOwnFiles() throws IOException {
         Path dir = tmp.resolve("o");
         assertEquals(0, run(TINY, "train", "--steps", "2", "--out", dir.toString()).code());
+        List<String> manifest = Files.readAllLines(dir.resolve(RunFiles.MANIFEST));
+        assertTrue(manifest.get(0).startsWith(RunFiles.MANIFEST_HEADER), manifest.toString());
+        assertTrue(manifest.containsAll(List.of("run.json", "model.npz", "checkpoint.npz", "checkpoint.json")),
+                manifest.toString());
         Files.writeString(dir.resolve("note.txt"), "from the first run");
         CliErrorPathTest.Run again = run(TINY, "train", "--steps", "3", "--out", dir.toString());
         assertEquals(2, again.code());
         assertTrue(again.err().contains("pass --overwrite"), again.err());
         assertEquals(0, run(TINY, "train", "--steps", "3", "--overwrite", "--out", dir.toString()).code());
-        assertFalse(Files.exists(dir.resolve("note.txt")), "the new run's folder replaced the old one whole");
+        assertEquals("from the first run", Files.readString(dir.resolve("note.txt")), "a file sipflow did not write stays");
         assertEquals(4, Files.readAllLines(dir.resolve("metrics.csv")).size());
         try (var siblings = Files.list(tmp)) {
-            assertEquals(List.of("o"), siblings.map(p -> p.getFileName().toString()).toList(), "no staging left");
+            assertEquals(List.of("o"), siblings.map(p -> p.getFileName().toString()).toList(), "nothing beside DIR");
         }
-    }
-
-    /** A kill between the two renames of a replacement leaves the old run under a hidden name; it comes back. */
-    @Test
-    void aReplacementInterruptedBetweenItsRenamesIsUndone() throws IOException {
-        Path dir = tmp.resolve("run");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("run.json"), "{}");
-        Path old = tmp.resolve(".run.sipflow-old-abc");
-        Files.move(dir, old);
-        Files.createDirectories(tmp.resolve(".run.sipflow-new-def"));
-        OutputFolder.check(dir, "--out", true, OutputFolder.RESULTS);
-        assertTrue(Files.exists(dir.resolve("run.json")), "previous run restored");
-        assertFalse(Files.exists(old) || Files.exists(tmp.resolve(".run.sipflow-new-def")));
+        try (var inside = Files.list(dir)) {
+            assertEquals(List.of("checkpoint.json", "checkpoint.npz", "curves.png", "examples.png", "metrics.csv", "model.npz",
+                    "note.txt", "run.json", RunFiles.MANIFEST, "test.csv"),
+                    inside.map(p -> p.getFileName().toString()).sorted().toList(), "no lock or temporary file left");
+        }
     }
 
     /**
