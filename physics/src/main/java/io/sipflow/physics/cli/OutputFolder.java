@@ -86,6 +86,11 @@ final class OutputFolder {
                     + " deletes what it did not write. Choose another folder, e.g. " + flag + " "
                     + out.resolve("run"));
         }
+        if (mode == Mode.NEW && c.earlierRun() != null && c.earlierRun().contains("checkpoint.")) {
+            throw new IllegalArgumentException(flag + " " + out + " holds a run that has not finished ("
+                    + c.earlierRun() + "); pass --resume " + out + " to continue it, --overwrite to replace it, or"
+                    + " choose another folder");
+        }
         if (mode == Mode.NEW && c.earlierRun() != null) {
             throw new IllegalArgumentException(flag + " " + out + " already holds the results of an earlier run ("
                     + c.earlierRun() + "); pass --overwrite to replace them, --resume " + out + " to continue that"
@@ -142,9 +147,12 @@ final class OutputFolder {
     /** Removes {@code dir} and its parents up to {@code top} (inclusive) while they are empty. */
     private static void removeEmptyFolders(Path dir, Path top) {
         for (Path p = dir; p != null && p.startsWith(top); p = p.getParent()) {
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                continue; // never made (a name the file system refused, say)
+            }
             try {
-                Files.deleteIfExists(p);
-            } catch (IOException notEmptyOrGone) {
+                Files.delete(p);
+            } catch (IOException notEmpty) {
                 return;
             }
         }

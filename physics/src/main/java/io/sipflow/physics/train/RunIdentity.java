@@ -6,10 +6,10 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Which run a checkpoint belongs to: a random run id plus every setting that shapes its numbers, so a resume can
@@ -64,12 +64,12 @@ public record RunIdentity(String runId, Map<String, String> settings) {
         return String.valueOf(v);
     }
 
-    /** What differs from {@code other}, e.g. "run id A vs B" or "batch 4 vs 8"; empty when both are the same run. */
+    /**
+     * What differs from {@code other}, this one's value first: the first setting in settings order (problem,
+     * method, …), e.g. "problem poisson vs heat", else "run id A vs B"; empty when both are the same run.
+     */
     public Optional<String> difference(RunIdentity other) {
-        if (!runId.equals(other.runId)) {
-            return Optional.of("run id " + runId + " vs " + other.runId);
-        }
-        Set<String> names = new TreeSet<>(settings.keySet());
+        Set<String> names = new LinkedHashSet<>(settings.keySet());
         names.addAll(other.settings.keySet());
         for (String name : names) {
             String a = settings.get(name);
@@ -77,6 +77,9 @@ public record RunIdentity(String runId, Map<String, String> settings) {
             if (a == null || !a.equals(b)) {
                 return Optional.of(name + " " + (a == null ? "(not set)" : a) + " vs " + (b == null ? "(not set)" : b));
             }
+        }
+        if (!runId.equals(other.runId)) {
+            return Optional.of("run id " + runId + " vs " + other.runId);
         }
         return Optional.empty();
     }

@@ -4,6 +4,8 @@ import io.sipflow.autodiff.Tensor;
 import io.sipflow.nn.io.Npz;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Runs that go wrong say so: divergence, anomalies, empty runs, replaced results, evaluation without side effects. */
+/**
+ * Runs that go wrong say so: divergence, anomalies, empty runs, replaced results, evaluation without side effects;
+ * and the table of output folders ({@link #outputFoldersAreSafe}): sipflow never deletes what it did not write,
+ * never mixes two runs, runs one at a time per folder, and finds path problems before training.
+ */
 class RunSafetyTest {
     private static final String[] TINY = {"--resolution", "16", "--batch", "4", "--test-batch", "4", "--threads", "1"};
 
@@ -29,6 +35,98 @@ class RunSafetyTest {
         System.arraycopy(args, 0, all, 0, args.length);
         System.arraycopy(tiny, 0, all, args.length, tiny.length);
         return CliErrorPathTest.run(all);
+    }
+
+    /**
+     * One row per case: the fixture {D} starts as (see {@link RunFolderFixtures}), the command, its exit code, a
+     * part of its message; then paths under {D} that must exist afterwards, paths that must not, and foreign paths
+     * that must be unchanged byte for byte. A refused command (exit 2) must leave the whole temporary folder as it
+     * found it: nothing written, nothing deleted.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            // 1. never delete what sipflow did not write
+            "project | train --out {D}/. | 2 | --out {D}/. holds .git/, which sipflow did not write | - | - | -",
+            "project | compare --out {D} | 2 | --out {D} holds .git/, which sipflow did not write | - | - | -",
+            "project | sweep --out {D} --steps 1 | 2 | --out {D} holds .git/, which sipflow did not write | - | - | -",
+            "project | train --overwrite --out {D} | 2 | --out {D} holds .git/, which sipflow did not write | - | - | -",
+            "run+project | train --overwrite --out {D} --steps 3 | 0 | - | run.json sipflow-manifest.txt | .sipflow.lock"
+                    + " | README.md notes.txt src/main/Main.java .git/HEAD .git/objects/ab/cdef",
+            "compare+foreign | compare --overwrite --methods sip --out {D} | 0 | - | sip/run.json comparison.csv"
+                    + " | gd .sipflow.lock sip/.sipflow.lock | README.md sip/notes.txt",
+            "interrupted | train --out {D} | 2 | --out {D} holds a run that has not finished (checkpoint.json);"
+                    + " pass --resume {D} | - | - | -",
+            "interrupted | train --overwrite --out {D} | 0 | - | run.json | checkpoint.npz.123456.tmp .sipflow.lock | -",
+            "interrupted+notes | train --overwrite --out {D} | 2 | --out {D} holds notes.txt, which sipflow did not"
+                    + " write | - | - | -",
+            // 2. a resume never mixes runs
+            "npz-of-another-run | train --resume {D} | 2 | {D}/checkpoint.npz is from another run than checkpoint.json"
+                    + " beside it (run id | - | - | -",
+            "npz-of-another-problem | train --resume {D} | 2 | {D}/checkpoint.npz is from another run than"
+                    + " checkpoint.json beside it (problem poisson vs heat) | - | - | -",
+            "old-results-beside-new-checkpoint | train --resume {D} | 2 | {D}/run.json holds the results of another"
+                    + " run | - | - | -",
+            "no-run-id | train --resume {D} | 2 | {D}/checkpoint.json names no run id | - | - | -",
+            "finished | train --resume {D} --method gd | 2 | --method gd differs from the method sip | - | - | -",
+            "finished | train --resume {D} --method sip --steps 3 | 0 | - | run.json | - | -",
+            "compare | compare --resume {D} --methods gd | 2 | --methods gd differs from the methods sip,gd | - | - | -",
+            // 3. one run per folder
+            "locked | train --out {D} | 2 | --out {D} is in use by another sipflow run (host {HOST}, process {PID})"
+                    + " | - | - | -",
+            // 5. paths
+            "symlink | train --out {D} | 0 | - | run.json | - | -",
+            "dangling | train --out {D} | 2 | --out {D} is a symbolic link to {T}/missing, which does not exist"
+                    + " | - | - | -",
+            "stale-temporary | train --resume {D} --steps 3 | 0 | - | run.json | checkpoint.npz.999.tmp | -",
+            "new | train --out {D}/{240} | 0 | - | {240}/run.json | - | -"})
+    void outputFoldersAreSafe(String fixture, String args, int code, String message, String exists, String absent,
+                              String kept) throws Exception {
+        RunFolderFixtures f = new RunFolderFixtures(tmp);
+        Path d = f.build(fixture);
+        try {
+            Map<String, String> before = RunFolderFixtures.snapshot(tmp);
+            List<String> argv = new java.util.ArrayList<>();
+            for (String a : args.trim().split(" +")) {
+                argv.add(fill(a, d));
+            }
+            // the fixtures' settings (not --steps: rows give it); a resume takes its settings from the folder
+            argv.addAll(List.of(RunFolderFixtures.TINY).subList(argv.contains("--resume") ? 6 : 0, 8));
+            CliErrorPathTest.Run r = CliErrorPathTest.run(argv.toArray(new String[0]));
+            assertEquals(code, r.code(), r.out() + r.err());
+            if (message != null) {
+                assertTrue(r.err().contains(fill(message, d)), "expected '" + fill(message, d) + "' in:\n" + r.err());
+            }
+            if (code != 0) {
+                assertEquals(before, RunFolderFixtures.snapshot(tmp), "a refused run changes nothing");
+            }
+            for (String p : words(exists)) {
+                assertTrue(Files.exists(d.resolve(fill(p, d))), p + " exists");
+            }
+            for (String p : words(absent)) {
+                assertFalse(Files.exists(d.resolve(fill(p, d)), java.nio.file.LinkOption.NOFOLLOW_LINKS), p + " is gone");
+            }
+            Map<String, String> after = RunFolderFixtures.snapshot(tmp);
+            for (String p : words(kept)) {
+                String rel = tmp.relativize(d.resolve(p)).toString();
+                assertEquals(before.get(rel), after.get(rel), p + " unchanged");
+            }
+            if (fixture.equals("symlink")) {
+                assertTrue(Files.isSymbolicLink(d) && Files.exists(tmp.resolve("real/run.json")), "the link is followed");
+            }
+        } finally {
+            if (f.held != null) {
+                f.held.close();
+            }
+        }
+    }
+
+    private static List<String> words(String s) {
+        return s == null ? List.of() : List.of(s.trim().split(" +"));
+    }
+
+    private String fill(String s, Path d) {
+        return s.replace("{D}", d.toString()).replace("{T}", tmp.toString()).replace("{240}", "r".repeat(240))
+                .replace("{HOST}", RunLock.host()).replace("{PID}", String.valueOf(ProcessHandle.current().pid()));
     }
 
     /** The example: lr 1e30 once exited 0 with a finite test x_l2 and a model.npz full of NaN. */
