@@ -21,7 +21,6 @@ import java.nio.file.StandardOpenOption;
  */
 final class RunLock implements AutoCloseable {
     static final String FILE = ".sipflow.lock";
-    private static final java.security.SecureRandom NONCE = new java.security.SecureRandom();
 
     private final Path file;
     private final FileChannel channel;
@@ -41,6 +40,7 @@ final class RunLock implements AutoCloseable {
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE);
         for (int attempt = 0; ; attempt++) {
+            Object before = fileKey(file);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             FileLock lock;
@@ -56,18 +56,20 @@ final class RunLock implements AutoCloseable {
                         + (holder.isEmpty() ? "it has not yet said which" : holder) + "); wait for it to end, or"
                         + " choose another folder");
             }
-            byte[] me = ("host " + host() + ", process " + ProcessHandle.current().pid() + "\n"
-                    + Long.toUnsignedString(NONCE.nextLong(), 36) + "\n").getBytes(StandardCharsets.UTF_8);
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(me), 0);
-            channel.force(true);
             // The file we locked may have been removed by a run that just ended (and another made in its place):
-            // then the name no longer shows what we wrote, and the new file is the one to lock.
-            if (!java.util.Arrays.equals(me, readOrEmpty(file)) && attempt < 10) {
+            // then lock the file now under the name. (Compared by file key, never by opening the file again: closing
+            // any descriptor of a file drops this process's POSIX locks on it.)
+            Object after = fileKey(file);
+            if ((after == null || before != null && !before.equals(after)) && attempt < 10) {
                 lock.release();
                 channel.close();
                 continue;
             }
+            byte[] me = ("host " + host() + ", process " + ProcessHandle.current().pid() + "\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(me), 0);
+            channel.force(true);
             return new RunLock(file, channel, lock);
         }
     }
@@ -105,11 +107,12 @@ final class RunLock implements AutoCloseable {
         return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
     }
 
-    private static byte[] readOrEmpty(Path file) {
+    private static Object fileKey(Path file) {
         try {
-            return Files.readAllBytes(file);
+            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).fileKey();
         } catch (IOException gone) {
-            return new byte[0];
+            return null;
         }
     }
 

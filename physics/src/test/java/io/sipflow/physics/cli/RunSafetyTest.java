@@ -120,6 +120,40 @@ class RunSafetyTest {
         }
     }
 
+    /**
+     * A second run on a folder that another process is training into fails at once, naming the folder and that
+     * process; once the first is killed (kill -9), the operating system has released its lock and a new run may
+     * take the folder.
+     */
+    @Test
+    void aSecondRunOnAFolderInUseFailsAtOnceAndAKilledRunsLockIsReleased() throws Exception {
+        Path dir = tmp.resolve("busy");
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
+                "jdk.incubator.vector", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                SipflowCli.class.getName(), "train", "--resolution", "8", "--batch", "4", "--test-batch", "4",
+                "--steps", "1000000", "--threads", "1", "--out", dir.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (p.isAlive() && !Files.exists(dir.resolve("checkpoint.json")) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(p.isAlive(), "the first run ended early:\n" + Files.readString(tmp.resolve("log")));
+            CliErrorPathTest.Run second = run(TINY, "train", "--overwrite", "--out", dir.toString());
+            assertEquals(2, second.code(), second.err());
+            assertTrue(second.err().contains("--out " + dir + " is in use by another sipflow run (host " + RunLock.host()
+                    + ", process " + p.pid() + ")"), second.err());
+        } finally {
+            p.destroyForcibly(); // SIGKILL: no clean-up code runs
+            p.waitFor();
+        }
+        assertTrue(Files.exists(dir.resolve(RunLock.FILE)), "a killed run leaves its lock file, but not its lock");
+        CliErrorPathTest.Run after = run(TINY, "train", "--overwrite", "--steps", "2", "--out", dir.toString());
+        assertEquals(0, after.code(), after.err());
+        assertFalse(Files.exists(dir.resolve(RunLock.FILE)), "released and removed at the end of the run");
+    }
+
     private static List<String> words(String s) {
         return s == null ? List.of() : List.of(s.trim().split(" +"));
     }
