@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import io.sipflow.physics.train.TrainConfig;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.EnumSet;
@@ -100,14 +101,7 @@ final class CompareCommand implements Callable<Integer> {
             TrainCommand.fits(c);
         }
         try (RunLock lock = OutputFolder.usage(cl, () -> RunLock.acquire(dir, flag, given))) {
-            // every interrupted method's checkpoint is checked before the first one trains
-            Map<Method, String> resumed = new LinkedHashMap<>();
-            for (TrainConfig c : configs) {
-                Path runDir = dir.resolve(c.method().id());
-                if (resume != null && Files.isRegularFile(runDir.resolve(TrainOptions.CHECKPOINT_NPZ))) {
-                    resumed.put(c.method(), OutputFolder.usage(cl, () -> ResumeCheck.runId(runDir, c)));
-                }
-            }
+            Map<Method, String> resumed = resumable(cl, dir, configs);
             OutputFolder.usage(cl, () -> OutputFolder.prepare(given, flag, dir, mode));
             String runId = resume != null ? recordedRunId(dir) : RunIdentity.newRunId();
             if (resume == null) {
@@ -116,29 +110,46 @@ final class CompareCommand implements Callable<Integer> {
                 json.put(TrainingRun.RUN_ID, runId);
                 AtomicFiles.writeString(dir.resolve(COMPARE_JSON), Json.write(json));
             }
-            PrintWriter log = cl.getOut();
             List<TrainingRun.Summary> runs = new ArrayList<>();
             List<String> owned = new ArrayList<>(List.of(COMPARE_JSON, "comparison.csv", "comparison.png"));
             for (TrainConfig c : configs) {
-                Path runDir = dir.resolve(c.method().id());
                 owned.add(c.method().id() + "/");
-                Path shown = given.resolve(c.method().id());
-                try (RunLock sub = OutputFolder.usage(cl, () -> RunLock.acquire(runDir, flag, shown))) {
-                    Files.deleteIfExists(runDir.resolve(RunFiles.MANIFEST));
-                    String id = resumed.getOrDefault(c.method(), runId + "-" + c.method().id());
-                    runs.add(TrainingRun.execute(c, runDir, id, common, log, cl.getErr(), resumed.containsKey(c.method()),
-                            train.detectAnomaly));
-                }
+                runs.add(trainMethod(cl, c, dir, given.resolve(c.method().id()), flag,
+                        resumed.getOrDefault(c.method(), runId + "-" + c.method().id()), resumed.containsKey(c.method())));
             }
             AtomicFiles.writeString(dir.resolve("comparison.csv"), comparisonCsv(runs));
             AtomicFiles.writeBytes(dir.resolve("comparison.png"), comparisonPng(runs));
             OutputFolder.writeManifest(dir, runId, owned);
+            PrintWriter log = cl.getOut();
             log.println();
             log.print(comparisonCsv(runs));
             log.print(verdict(runs));
             log.println("wrote " + dir.resolve("comparison.csv") + " and " + dir.resolve("comparison.png"));
             log.flush();
             return runs.stream().anyMatch(TrainingRun.Summary::diverged) ? TrainingRun.DIVERGED : 0;
+        }
+    }
+
+    /** With --resume: the run id of each interrupted method, every checkpoint checked before the first one trains. */
+    private Map<Method, String> resumable(CommandLine cl, Path dir, List<TrainConfig> configs) throws IOException {
+        Map<Method, String> resumed = new LinkedHashMap<>();
+        for (TrainConfig c : configs) {
+            Path runDir = dir.resolve(c.method().id());
+            if (resume != null && Files.isRegularFile(runDir.resolve(TrainOptions.CHECKPOINT_NPZ))) {
+                resumed.put(c.method(), OutputFolder.usage(cl, () -> ResumeCheck.runId(runDir, c)));
+            }
+        }
+        return resumed;
+    }
+
+    /** One method's run in DIR/&lt;method&gt;/, under that folder's own lock. */
+    private TrainingRun.Summary trainMethod(CommandLine cl, TrainConfig c, Path dir, Path shown, String flag,
+                                            String runId, boolean resumeIt) throws IOException {
+        Path runDir = dir.resolve(c.method().id());
+        try (RunLock sub = OutputFolder.usage(cl, () -> RunLock.acquire(runDir, flag, shown))) {
+            Files.deleteIfExists(runDir.resolve(RunFiles.MANIFEST)); // its results are about to change
+            return TrainingRun.execute(c, runDir, runId, common, cl.getOut(), cl.getErr(), resumeIt,
+                    train.detectAnomaly);
         }
     }
 
