@@ -52,11 +52,11 @@ class RunSafetyTest {
             "project | train --overwrite --out {D} | 2 | --out {D} holds .git/, which sipflow did not write | - | - | -",
             "run+project | train --overwrite --out {D} --steps 3 | 0 | - | run.json sipflow-manifest.txt | .sipflow.lock"
                     + " | README.md notes.txt src/main/Main.java .git/HEAD .git/objects/ab/cdef",
-            "compare+foreign | compare --overwrite --methods sip --out {D} | 0 | - | sip/run.json comparison.csv"
+            "compare+foreign | compare --overwrite --methods sip --steps 2 --out {D} | 0 | - | sip/run.json comparison.csv"
                     + " | gd .sipflow.lock sip/.sipflow.lock | README.md sip/notes.txt",
             "interrupted | train --out {D} | 2 | --out {D} holds a run that has not finished (checkpoint.json);"
                     + " pass --resume {D} | - | - | -",
-            "interrupted | train --overwrite --out {D} | 0 | - | run.json | checkpoint.npz.123456.tmp .sipflow.lock | -",
+            "interrupted | train --overwrite --steps 2 --out {D} | 0 | - | run.json | checkpoint.npz.123456.tmp .sipflow.lock | -",
             "interrupted+notes | train --overwrite --out {D} | 2 | --out {D} holds notes.txt, which sipflow did not"
                     + " write | - | - | -",
             // 2. a resume never mixes runs
@@ -74,11 +74,11 @@ class RunSafetyTest {
             "locked | train --out {D} | 2 | --out {D} is in use by another sipflow run (host {HOST}, process {PID})"
                     + " | - | - | -",
             // 5. paths
-            "symlink | train --out {D} | 0 | - | run.json | - | -",
+            "symlink | train --steps 2 --out {D} | 0 | - | run.json | - | -",
             "dangling | train --out {D} | 2 | --out {D} is a symbolic link to {T}/missing, which does not exist"
                     + " | - | - | -",
             "stale-temporary | train --resume {D} --steps 3 | 0 | - | run.json | checkpoint.npz.999.tmp | -",
-            "new | train --out {D}/{240} | 0 | - | {240}/run.json | - | -"})
+            "new | train --steps 2 --out {D}/{240} | 0 | - | {240}/run.json | - | -"})
     void outputFoldersAreSafe(String fixture, String args, int code, String message, String exists, String absent,
                               String kept) throws Exception {
         RunFolderFixtures f = new RunFolderFixtures(tmp);
