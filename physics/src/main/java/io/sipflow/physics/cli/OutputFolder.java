@@ -86,7 +86,9 @@ final class OutputFolder {
                     + " deletes what it did not write. Choose another folder, e.g. " + flag + " "
                     + out.resolve("run"));
         }
-        if (mode == Mode.NEW && c.earlierRun() != null && c.earlierRun().contains("checkpoint.")) {
+        // a checkpoint without results, or a comparison without comparison.csv: a run that was interrupted
+        if (mode == Mode.NEW && c.earlierRun() != null && (c.earlierRun().contains("checkpoint.")
+                || c.earlierRun().equals(CompareCommand.COMPARE_JSON))) {
             throw new IllegalArgumentException(flag + " " + out + " holds a run that has not finished ("
                     + c.earlierRun() + "); pass --resume " + out + " to continue it, --overwrite to replace it, or"
                     + " choose another folder");

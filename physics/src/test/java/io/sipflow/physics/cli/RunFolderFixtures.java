@@ -44,6 +44,13 @@ final class RunFolderFixtures {
                 Files.writeString(d.resolve("sip/notes.txt"), "looked good\n");
             }
             case "compare" -> run("compare", "--methods", "sip,gd", "--out", d.toString());
+            case "interrupted-compare" -> {
+                run("compare", "--methods", "sip,gd", "--out", d.toString());
+                for (String f : new String[] {"comparison.csv", "comparison.png", RunFiles.MANIFEST, "gd/run.json",
+                        "gd/" + RunFiles.MANIFEST}) {
+                    Files.delete(d.resolve(f));
+                }
+            }
             case "finished" -> train(d);
             case "interrupted", "interrupted+notes" -> {
                 train(d);

@@ -56,6 +56,8 @@ class RunSafetyTest {
                     + " | gd .sipflow.lock sip/.sipflow.lock | README.md sip/notes.txt",
             "interrupted | train --out {D} | 2 | --out {D} holds a run that has not finished (checkpoint.json);"
                     + " pass --resume {D} | - | - | -",
+            "interrupted-compare | compare --out {D} | 2 | --out {D} holds a run that has not finished"
+                    + " (compare.json); pass --resume {D} | - | - | -",
             "interrupted | train --overwrite --steps 2 --out {D} | 0 | - | run.json | checkpoint.npz.123456.tmp .sipflow.lock | -",
             "interrupted+notes | train --overwrite --out {D} | 2 | --out {D} holds notes.txt, which sipflow did not"
                     + " write | - | - | -",
