@@ -135,13 +135,6 @@ public final class Trainer {
         }
     }
 
-    /** examples.png of the current network on the test batch (null if the problem draws none); changes nothing. */
-    public byte[] examplesPng() {
-        try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {
-            return problem.examplesPng(net, testBatch);
-        }
-    }
-
     /** Advances the data stream past {@code batches} training batches (resume). */
     void skipBatches(int batches) {
         for (int i = 0; i < batches; i++) {
