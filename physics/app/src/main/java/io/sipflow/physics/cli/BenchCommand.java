@@ -8,7 +8,7 @@ import io.sipflow.autodiff.backend.Transfers;
 import io.sipflow.nn.Module;
 import io.sipflow.nn.Optimizer;
 import io.sipflow.physics.problem.Problem;
-import io.sipflow.physics.problem.Problems;
+import io.sipflow.physics.train.Problems;
 import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.TrainConfig;
 import io.sipflow.physics.train.TrainingStep;

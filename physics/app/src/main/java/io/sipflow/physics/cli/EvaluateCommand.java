@@ -4,7 +4,7 @@ import io.sipflow.physics.plot.ExamplePictures;
 import io.sipflow.nn.Checkpoint;
 import io.sipflow.nn.Module;
 import io.sipflow.physics.problem.Problem;
-import io.sipflow.physics.problem.Problems;
+import io.sipflow.physics.train.Problems;
 import io.sipflow.physics.train.TestMetrics;
 import io.sipflow.physics.train.TrainConfig;
 import io.sipflow.physics.train.Trainer;
