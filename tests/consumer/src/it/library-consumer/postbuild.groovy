@@ -39,4 +39,27 @@ assert m.find() : "the example printed no test x_l2:\n$output"
 def xL2 = m.group(1) as double
 // docs/library.md: after 200 SIP steps the test x_l2 is 0.17; predicting x = 0 scores 16.
 assert xL2 < 1.0 : "SIP did not learn the docs' problem: test x_l2 $xL2 (x = 0 scores 16)"
+
+// What the installed library tells a user beyond its classes: its licence (inherited from the parent pom), and the
+// sources and Javadoc jars that mvn verify built beside every library module's jar (an IDE shows both).
+def repoRoot = new File(libraryDocs).parentFile.parentFile
+def parentPom = new File(localRepositoryPath, "io/sipflow/sipflow-parent/${sipflowVersion}/sipflow-parent-${sipflowVersion}.pom")
+assert parentPom.isFile() : "invoker:install did not install the parent pom: $parentPom"
+def licenses = new groovy.xml.XmlSlurper().parse(parentPom).licenses.license.name*.text()
+assert licenses == ['Apache-2.0'] : "the parent pom's <licenses> should name Apache-2.0, found $licenses"
+[['autodiff', 'sipflow-autodiff'], ['nn', 'sipflow-nn'], ['physics', 'sipflow-physics'],
+ ['physics/plot', 'sipflow-plot'], ['gpu', 'sipflow-gpu']].each { dir, artifact ->
+    ['sources', 'javadoc'].each { kind ->
+        def jar = new File(repoRoot, "$dir/target/$artifact-$sipflowVersion-${kind}.jar")
+        assert jar.isFile() : "no $kind jar for $artifact: $jar"
+        def entry = kind == 'javadoc' ? 'index.html' : 'io/sipflow/'
+        def zip = new java.util.zip.ZipFile(jar)
+        try {
+            assert zip.entries().toList().any { it.name.startsWith(entry) } : "$jar holds no $entry"
+        } finally {
+            zip.close()
+        }
+    }
+}
+println "licence ${licenses}; sources and javadoc jars present for the five library modules"
 return true
