@@ -7,7 +7,6 @@ import io.sipflow.nn.Optimizer;
 import io.sipflow.nn.SGD;
 import io.sipflow.nn.Training;
 import io.sipflow.physics.problem.Problem;
-import io.sipflow.physics.problem.Problems;
 
 /**
  * The one training step, for every method; the trainer, {@code bench} and the heap plan all call it.

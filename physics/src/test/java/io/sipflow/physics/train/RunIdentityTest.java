@@ -1,6 +1,5 @@
 package io.sipflow.physics.train;
 
-import io.sipflow.physics.problem.Problems;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,6 +2,7 @@ package io.sipflow.physics.cli;
 
 import io.sipflow.nn.Checkpoint;
 import io.sipflow.physics.plot.Charts;
+import io.sipflow.physics.plot.ExamplePictures;
 import io.sipflow.physics.train.StepMetrics;
 import io.sipflow.physics.train.TestMetrics;
 import io.sipflow.physics.train.Trainer;
@@ -38,7 +39,7 @@ final class RunOutputs {
             AtomicFiles.writeString(dir.resolve(own(owned, "metrics.csv")), metricsCsv(headline, trainer.stepHistory()));
             AtomicFiles.writeString(dir.resolve(own(owned, "test.csv")), testCsv(trainer.testHistory()));
             Checkpoint.save(dir.resolve(own(owned, "model.npz")), trainer.network());
-            byte[] examples = trainer.examplesPng();
+            byte[] examples = ExamplePictures.png(trainer.problem(), trainer.network(), trainer.testBatch());
             if (examples != null) {
                 AtomicFiles.writeBytes(dir.resolve(own(owned, "examples.png")), examples);
             }

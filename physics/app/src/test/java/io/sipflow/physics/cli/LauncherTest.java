@@ -32,7 +32,7 @@ class LauncherTest {
     void theLauncherStripsColourCodesAndTheIncubatorWarning() throws Exception {
         Path root = tmp.resolve("repo");
         Files.createDirectories(root);
-        Files.copy(Path.of("..", "sipflow"), root.resolve("sipflow"));
+        Files.copy(Path.of("..", "..", "sipflow"), root.resolve("sipflow"));
         Files.setPosixFilePermissions(root.resolve("sipflow"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Path bin = tmp.resolve("bin");
         Files.createDirectories(bin);
@@ -57,10 +57,10 @@ class LauncherTest {
     @Test
     void theLauncherWorksWhenCalledThroughASymbolicLink() throws Exception {
         Path root = tmp.resolve("repo");
-        Files.createDirectories(root.resolve("physics/target"));
-        Files.copy(Path.of("..", "sipflow"), root.resolve("sipflow"));
+        Files.createDirectories(root.resolve("physics/app/target"));
+        Files.copy(Path.of("..", "..", "sipflow"), root.resolve("sipflow"));
         Files.setPosixFilePermissions(root.resolve("sipflow"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(root.resolve("physics/target/sipflow.jar"), "built"); // up to date: nothing to build
+        Files.writeString(root.resolve("physics/app/target/sipflow.jar"), "built"); // up to date: nothing to build
         Path bin = tmp.resolve("bin");
         Files.createDirectories(bin);
         Files.createSymbolicLink(bin.resolve("sipflow"), root.resolve("sipflow"));
@@ -70,7 +70,7 @@ class LauncherTest {
         pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
         assertEquals(0, pb.start().waitFor(), Files.readString(tmp.resolve("err")));
         List<String> args = Files.readAllLines(tmp.resolve("out"));
-        assertTrue(args.contains(root.resolve("physics/target/sipflow.jar").toString()), "the jar in the project: " + args);
+        assertTrue(args.contains(root.resolve("physics/app/target/sipflow.jar").toString()), "the jar in the project: " + args);
         assertFalse(Files.readString(tmp.resolve("err")).contains("building"), Files.readString(tmp.resolve("err")));
     }
 
@@ -78,9 +78,9 @@ class LauncherTest {
     @Test
     void aSipflowJavaThatIsNotThereGetsOneLine() throws Exception {
         Path root = tmp.resolve("repo");
-        Files.createDirectories(root.resolve("physics/target"));
-        Files.copy(Path.of("..", "sipflow"), root.resolve("sipflow"));
-        Files.writeString(root.resolve("physics/target/sipflow.jar"), "built");
+        Files.createDirectories(root.resolve("physics/app/target"));
+        Files.copy(Path.of("..", "..", "sipflow"), root.resolve("sipflow"));
+        Files.writeString(root.resolve("physics/app/target/sipflow.jar"), "built");
         ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("sipflow").toString(), "train");
         pb.environment().put("SIPFLOW_JAVA", tmp.resolve("no/such/java").toString());
         pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
