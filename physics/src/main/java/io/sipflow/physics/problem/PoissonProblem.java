@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The paper's Poisson experiment (Holl, Koltun & Thuerey 2022, Fig. 6a/b; the authors' {@code poisson/} script):
+ * The paper's Poisson experiment (Holl, Koltun &amp; Thuerey 2022, Fig. 6a/b; the authors' {@code poisson/} script):
  * recover a source field x from the solution y of Poisson's equation ∇²y = x.
  * <pre>
  *   x_gt = Noise(scale 10, smoothness 1) on R×R       data: PhiFlow's Noise(), mean 0, std 1 per field
@@ -37,7 +37,12 @@ public final class PoissonProblem implements Problem {
 
     private final int resolution;
 
-    /** The Poisson problem on R×R grids. */
+    /**
+     * The Poisson problem on R×R grids.
+     *
+     * @param resolution R, in cells
+     * @throws IllegalArgumentException if R is not a positive multiple of 8
+     */
     public PoissonProblem(int resolution) {
         if (resolution < 8 || resolution % 8 != 0) {
             throw new IllegalArgumentException("PoissonProblem: resolution " + resolution
@@ -51,6 +56,7 @@ public final class PoissonProblem implements Problem {
         this(DEFAULT_RESOLUTION);
     }
 
+    /** {@return R, the grid size in cells} */
     public int resolution() {
         return resolution;
     }

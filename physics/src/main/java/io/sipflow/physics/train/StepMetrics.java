@@ -5,7 +5,7 @@ package io.sipflow.physics.train;
  * (x_l2 for heat), the mean observation error y_l2 = ½‖P(x) − y*‖² and wall time. Steps count from 0.
  */
 public record StepMetrics(int step, double loss, BatchStats headline, double yL2Mean, double stepMs) {
-    /** The heat problem's name for the headline. */
+    /** {@return the headline statistics under the heat problem's name for them, x_l2} */
     public BatchStats xL2() {
         return headline;
     }

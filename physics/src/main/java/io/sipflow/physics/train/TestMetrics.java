@@ -8,19 +8,27 @@ import java.util.LinkedHashMap;
  * every one as its batch mean.
  */
 public record TestMetrics(int step, String headlineName, BatchStats headline, LinkedHashMap<String, Double> means) {
+    /** {@return the headline metric's batch mean (x_l2 for heat and Poisson, y_l2 for sin)} */
     public double xL2Mean() {
         return headline.mean();
     }
 
+    /** {@return the headline metric's population standard deviation over the batch} */
     public double xL2Std() {
         return headline.std();
     }
 
-    /** The mean of metric {@code name} (NaN if the problem has none by that name). */
+    /**
+     * The batch mean of metric {@code name}.
+     *
+     * @param name a metric's name, e.g. "x_l1"
+     * @return its mean, or NaN if the problem has no metric by that name
+     */
     public double mean(String name) {
         return means.getOrDefault(name, Double.NaN);
     }
 
+    /** {@return the batch mean of x_l1 = Σ|x_gt − x| (NaN for problems without it, such as sin)} */
     public double xL1Mean() {
         return mean("x_l1");
     }

@@ -26,7 +26,13 @@ public final class TrainerState {
     private TrainerState() {
     }
 
-    /** Writes {@code trainer}'s state to {@code file} (atomically). */
+    /**
+     * Writes {@code trainer}'s state to {@code file} (atomically).
+     *
+     * @param trainer the trainer to save, at any step
+     * @param file the {@code .npz} checkpoint, replaced if it exists
+     * @throws IOException if the file cannot be written (an existing one is then unchanged)
+     */
     public static void save(Trainer trainer, Path file) throws IOException {
         Map<String, Tensor> extra = new LinkedHashMap<>();
         List<StepMetrics> steps = trainer.steps;
@@ -55,7 +61,16 @@ public final class TrainerState {
         Checkpoint.save(file, trainer.network(), trainer.optimizer(), steps.size(), extra);
     }
 
-    /** Loads {@code file} into {@code trainer} (fresh, same config): weights, optimizer, metrics, data position. */
+    /**
+     * Loads {@code file} into {@code trainer} (fresh, same config): weights, optimizer, metrics, data position.
+     *
+     * @param trainer a trainer that has neither stepped nor tested, built from the checkpoint's config
+     * @param file a checkpoint {@link #save} wrote
+     * @throws IOException if the file cannot be read or is corrupted
+     * @throws IllegalStateException if the trainer has already stepped or tested
+     * @throws IllegalArgumentException if the file is not a training checkpoint or does not fit the trainer's
+     *         network and optimizer, naming the file and the entry
+     */
     public static void restore(Trainer trainer, Path file) throws IOException {
         if (!trainer.steps.isEmpty() || !trainer.tests.isEmpty()) {
             throw new IllegalStateException("restore into a fresh trainer only");
