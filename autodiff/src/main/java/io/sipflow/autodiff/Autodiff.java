@@ -15,9 +15,9 @@ import java.util.function.Function;
  * Tensor w = Tensor.vector(1, -2, 3).variable();
  * Tensor loss = w.square().sum();                  // L = Σ w²
  * Tensor dw = Autodiff.grad(loss, w).get(w);       // ∂L/∂w = 2·w
- * double second = dw.get(1);                       // => -4.0
+ * double second = dw.get(1);                       // → -4.0
  * Autodiff.ValueAndGrad vg = Autodiff.valueAndGrad(x -> x.exp().sum(), Tensor.scalar(0));
- * double slope = vg.gradient().item();             // => 1.0
+ * double slope = vg.gradient().item();             // → 1.0
  * }</pre>
  * The graph is walked once, in reverse topological order, iteratively (no recursion); gradients of a tensor used
  * several times are summed; each VJP result is checked against its input's shape, naming the op when it is wrong.

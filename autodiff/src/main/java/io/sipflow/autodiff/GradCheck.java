@@ -14,7 +14,7 @@ import java.util.function.Function;
  * Tensor b = Tensor.vector(-1, 0.5, 4);
  * GradCheck.Report r = GradCheck.check("mul", in -> in[0].mul(in[1]), a, b);
  * r.assertPassed();                  // else an AssertionError naming op, worst element and seed
- * boolean passed = r.passed();       // => true
+ * boolean passed = r.passed();       // → true
  * }</pre>
  * The function may return any shape: it is reduced to a scalar with a random cotangent v, L(x) = Σ v·f(x).
  * Analytic gradients come from {@link Autodiff#vjp} at the inputs' own types; numeric ones from

@@ -10,9 +10,9 @@ import java.util.function.UnaryOperator;
  * Tensor diagonal = Tensor.vector(2, 4, 8);               // A = diag(2, 4, 8): symmetric positive definite
  * Tensor b = Tensor.vector(2, 8, 32).variable();
  * Tensor x = Solve.cg(v -> v.mul(diagonal), b, 1e-12, 100);   // x = A⁻¹b
- * double last = x.get(2);                                  // => 4.0
+ * double last = Math.round(x.get(2) * 1e6) / 1e6;          // → 4.0
  * Tensor dLdb = Autodiff.grad(x.sum(), b).get(b);          // ∂Σx/∂b = A⁻ᵀ·1, one more CG solve
- * double first = dLdb.get(0);                              // => 0.5
+ * double first = Math.round(dLdb.get(0) * 1e6) / 1e6;      // → 0.5
  * }</pre>
  * With the 5-point Laplacian of module {@code physics}, {@code Solve.cg(Laplace::apply, x, 1e-5, 1000)} solves
  * ∇²y = x as PhiFlow's {@code solve_linear} does; the loss ½‖y − y*‖² then has ∂L/∂x = A⁻ᵀ(y − y*), found by one

@@ -17,10 +17,10 @@ import java.util.SplittableRandom;
  * Tensor a = Tensor.matrix(new double[] {1, 2}, new double[] {3, 4});   // shape (2, 2), float64
  * Tensor b = Tensor.vector(10, 20);                    // shape (2,): broadcast against each row of a
  * Tensor rowSums = a.mul(b).sum(new int[] {1}, false); // [1·10 + 2·20, 3·10 + 4·20]
- * double first = rowSums.get(0);                       // => 50.0
- * double second = rowSums.get(1);                      // => 110.0
+ * double first = rowSums.get(0);                       // → 50.0
+ * double second = rowSums.get(1);                      // → 110.0
  * Tensor ab = a.matmul(a.transpose());                 // (2, 2) × (2, 2) → (2, 2)
- * double corner = ab.get(1, 1);                        // => 25.0
+ * double corner = ab.get(1, 1);                        // → 25.0
  * }</pre>
  *
  * <p>Every op returns a new tensor. When an input takes part in differentiation (it is a {@link #variable()} or

@@ -21,9 +21,9 @@ import java.util.Map;
  *     Tensor loss = layer.forward(x).sub(target).square().mean();
  *     adam.step(Autodiff.grad(loss, layer.parameterValues()));
  * }
- * double w = layer.weight().value().item();                     // => 2.0
- * double b = layer.bias().value().item();                       // => 1.0
- * long steps = adam.steps();                                    // => 1000
+ * double w = Math.round(layer.weight().value().item() * 1e4) / 1e4;   // → 2.0
+ * double b = Math.round(layer.bias().value().item() * 1e4) / 1e4;     // → 1.0
+ * long steps = adam.steps();                                    // → 1000
  * }</pre>
  * At step t, for each parameter θ with gradient g:
  * <pre>

@@ -11,13 +11,13 @@ import java.util.Map;
  * A layer or network: {@code forward} plus ordered, named parameters, buffers and child modules.
  * <pre>{@code
  * Module net = new MLP(new MLP.Config(2, 1, List.of(8), Activation.RELU), 42);
- * long count = net.parameterCount();               // => 33
+ * long count = net.parameterCount();               // → 33
  * String names = String.join(" ", net.namedParameters().keySet());
- *                                                  // => linear0.weight linear0.bias linear1.weight linear1.bias
+ * // → linear0.weight linear0.bias linear1.weight linear1.bias
  * Tensor y = net.forward(Tensor.matrix(new double[] {0.5, -1}, new double[] {2, 3}));   // (2, 2) → (2, 1)
  * Gradients g = Autodiff.grad(y.square().mean(), net.parameterValues());
  * Tensor dw = g.get(net.parameters().get(0).value());
- * String shape = dw.shape().toString();            // => (8, 2)
+ * Shape shape = dw.shape();                        // → (8, 2)
  * }</pre>
  * 33 = 2·8 weights + 8 biases + 8·1 weights + 1 bias.
  *

@@ -13,8 +13,8 @@ import io.sipflow.autodiff.Tensor;
  * Tensor a = Tensor.vector(1, 2, 3).variable();
  * Tensor b = Tensor.vector(10, 20, 30);
  * Tensor sum = cpu.binary(BinaryOp.ADD, a, b, a.shape());   // shapes and types already checked by the caller
- * double last = sum.get(2);                                 // => 33.0
- * boolean tracked = sum.requiresGrad();                     // => false
+ * double last = sum.get(2);                                 // → 33.0
+ * boolean tracked = sum.requiresGrad();                     // → false
  * }</pre>
  *
  * <p>Contract for every method: inputs already have one common {@link io.sipflow.autodiff.DType} (the result has

@@ -13,8 +13,8 @@ import java.util.SplittableRandom;
  * <pre>{@code
  * Problem problem = new SinProblem(1, 0);          // ξ = 1, φ = 0: y = P(x) = (sin 10x₀, 10x₁)
  * Problem.Batch batch = problem.sample(4, new SplittableRandom(0));
- * String shape = batch.yTarget().shape().toString();            // => (4, 2)
- * double y1 = problem.physics(Tensor.matrix(new double[] {0.05, 0.02})).get(0, 1);   // => 0.2
+ * Shape shape = batch.yTarget().shape();                       // → (4, 2)
+ * double y1 = problem.physics(Tensor.matrix(new double[] {0.05, 0.02})).get(0, 1);   // → 0.2
  * Module net = problem.newNetwork(0);
  * Tensor pred = problem.predict(net, batch.yTarget());          // the network's x, differentiable
  * Tensor x = pred.stopGradient();

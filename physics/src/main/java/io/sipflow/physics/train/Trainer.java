@@ -29,9 +29,9 @@ import java.util.SplittableRandom;
  *     public void onStep(StepMetrics m) { }
  *     public void onTest(TestMetrics m) { tests.add(m); }
  * });
- * int testCount = tests.size();                            // => 3
- * int stepCount = trainer.stepHistory().size();            // => 40
- * boolean learned = tests.get(2).headline().mean() < tests.get(0).headline().mean() / 10;   // => true
+ * int testCount = tests.size();                            // → 3
+ * int stepCount = trainer.stepHistory().size();            // → 40
+ * boolean learned = tests.get(2).headline().mean() < tests.get(0).headline().mean() / 10;   // → true
  * }</pre>
  * Tests run at steps 0, 20 and 40; the sin problem's headline metric is y_l2 = ½‖P(x) − y*‖². One can also drive
  * the loop by hand with {@link #step()} and {@link #test()}.
