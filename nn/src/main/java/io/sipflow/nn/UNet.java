@@ -23,6 +23,9 @@ import java.util.SplittableRandom;
  */
 public final class UNet extends Module {
     /**
+     * The network's layout: PhiFlow's {@code u_net} arguments (in, out, levels, filters, batch norm, activation)
+     * plus the padding.
+     *
      * @param in         input channels
      * @param out        output channels
      * @param levels     resolution levels (levels − 1 poolings); spatial sizes must be divisible by 2^(levels−1)

@@ -4,7 +4,15 @@ import io.sipflow.autodiff.Tensor;
 
 import java.util.Locale;
 
-/** Mean ± population standard deviation (min … max) of a per-example quantity, as PhiFlow prints a batch. */
+/**
+ * Mean ± population standard deviation (min … max) of a per-example quantity, as PhiFlow prints a batch.
+ *
+ * @param count the number of examples
+ * @param mean the mean
+ * @param std the population standard deviation (divided by count, not count − 1)
+ * @param min the smallest value
+ * @param max the largest value
+ */
 public record BatchStats(int count, double mean, double std, double min, double max) {
 
     /**
