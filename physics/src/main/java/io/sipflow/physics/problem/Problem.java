@@ -21,7 +21,6 @@ import java.util.SplittableRandom;
  * Tensor target = problem.sipTarget(x, problem.physics(x), batch.yTarget());
  * Tensor sipLoss = Problem.l2(pred.sub(target)).sum();          // SIP
  * Tensor gdLoss = Problem.l2(problem.physics(pred).sub(batch.yTarget())).sum();   // GD, through the physics
- * Gradients g = Autodiff.grad(sipLoss, net.parameterValues());
  * }</pre>
  * Losses are per example and summed over the batch (the seed's convention). Implementations are immutable and
  * hold their settings (grid size, physics constants), so one instance describes one experiment.
