@@ -19,7 +19,7 @@ public interface DeviceValues {
      */
     DType dtype();
 
-    /** {@return the number of elements} */
+    /** {@return the number of elements, equal to the tensor's size} */
     int size();
 
     /** {@return a fresh host copy of FLOAT32 values (one device-to-host transfer)} */

@@ -80,7 +80,7 @@ public final class Gradients {
         return out;
     }
 
-    /** {@return the number of inputs} */
+    /** {@return the number of inputs, one gradient each} */
     public int size() {
         return inputs.size();
     }

@@ -281,7 +281,7 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- identity and data
 
-    /** {@return the dimensions of this tensor} */
+    /** {@return the dimensions, row-major (images are (N, C, H, W))} */
     public Shape shape() {
         return shape;
     }

@@ -100,7 +100,7 @@ public final class HalfInverseGradients {
         this.config = config;
     }
 
-    /** {@return the settings} */
+    /** {@return the truncation, κ, size limit and decomposition this instance computes directions with} */
     public Config config() {
         return config;
     }

@@ -211,12 +211,12 @@ public final class Trainer {
         }
     }
 
-    /** {@return the run's settings} */
+    /** {@return the settings this trainer was built from (problem, method, steps, seeds, …)} */
     public TrainConfig config() {
         return config;
     }
 
-    /** {@return the problem being trained on} */
+    /** {@return the problem being trained on, built from the config by {@link Problems#create}} */
     public Problem problem() {
         return problem;
     }
