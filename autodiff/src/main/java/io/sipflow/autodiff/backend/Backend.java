@@ -23,8 +23,10 @@ import io.sipflow.autodiff.Tensor;
  * with {@link Backends#use} or by name with {@link Backends#named}; another module contributes one through
  * {@link BackendProvider}.
  *
- * <p>The default methods run {@link CpuBackend}'s kernels on the host: a backend that has no kernel of its own for
- * one of them still computes it, reading its inputs' values.
+ * <p>The interface calls no implementation: a method is abstract, or its default is built from this interface's
+ * other methods or from a shared host loop ({@link AdamLoop}, {@link RunningStatisticsLoop}). A backend without a
+ * kernel of its own for some method wraps another backend and delegates (the OpenCL backend hands those to the
+ * {@link CpuBackend} it holds, which reads the inputs' values on the host).
  */
 public interface Backend {
     /** {@return the short name shown in benchmarks and errors ("cpu", "opencl")} */
@@ -64,9 +66,7 @@ public interface Backend {
      * @param dtype the target type
      * @return a fresh tensor of x's shape in {@code dtype}
      */
-    default Tensor cast(Tensor x, DType dtype) {
-        return CpuBackend.instance().cast(x, dtype);
-    }
+    Tensor cast(Tensor x, DType dtype);
 
     /**
      * Elementwise {@code op(a, b)} with NumPy broadcasting to {@code outShape}.
@@ -256,9 +256,7 @@ public interface Backend {
      * @param relu fuse a relu after the affine step
      * @return y and the batch statistics
      */
-    default BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double eps, boolean relu) {
-        return CpuBackend.instance().batchNormTraining(x, gamma, beta, eps, relu);
-    }
+    BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double eps, boolean relu);
 
     /**
      * The VJP of {@link #batchNormTraining}, given the forward's x, γ and statistics ({@code mean},
@@ -278,10 +276,8 @@ public interface Backend {
      * @param eps the forward's ε
      * @return the gradients for x, γ and β
      */
-    default BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor mean,
-                                                 Tensor variance, double eps) {
-        return CpuBackend.instance().batchNormBackward(g, reluOutput, x, gamma, mean, variance, eps);
-    }
+    BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor mean,
+                                                 Tensor variance, double eps);
 
     /**
      * Batch norm with given statistics (eval mode: the running mean and variance), x (N, C, H, W), γ, β, mean and
@@ -297,10 +293,8 @@ public interface Backend {
      * @param relu fuse a relu after the affine step
      * @return y, of x's shape and type
      */
-    default Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, double eps,
-                                      boolean relu) {
-        return CpuBackend.instance().batchNormInference(x, gamma, beta, mean, variance, eps, relu);
-    }
+    Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, double eps,
+                                      boolean relu);
 
     /**
      * Batch norm's running mean and variance after one training batch.
@@ -343,9 +337,7 @@ public interface Backend {
      * @param size the window's side
      * @return (N, C, H/size, W/size)
      */
-    default Tensor maxPool2d(Tensor x, int size) {
-        return CpuBackend.instance().maxPool2d(x, size);
-    }
+    Tensor maxPool2d(Tensor x, int size);
 
     /**
      * The VJP of {@link #maxPool2d}: gx is zero except at each window's argmax (the first maximum in row-major order,
@@ -356,9 +348,7 @@ public interface Backend {
      * @param size the window's side
      * @return gx of x's shape
      */
-    default Tensor maxPool2dBackward(Tensor gy, Tensor x, int size) {
-        return CpuBackend.instance().maxPool2dBackward(gy, x, size);
-    }
+    Tensor maxPool2dBackward(Tensor gy, Tensor x, int size);
 
     /**
      * Bilinear ×2 upsampling, PyTorch's align_corners=False. Output position d along an axis of length n reads
@@ -368,9 +358,7 @@ public interface Backend {
      * @param x the image (N, C, H, W)
      * @return (N, C, 2H, 2W)
      */
-    default Tensor upsampleBilinear2x(Tensor x) {
-        return CpuBackend.instance().upsampleBilinear2x(x);
-    }
+    Tensor upsampleBilinear2x(Tensor x);
 
     /**
      * The adjoint (VJP) of {@link #upsampleBilinear2x}: each gradient scattered back with the interpolation's weights,
@@ -380,9 +368,7 @@ public interface Backend {
      * @param xShape the input's shape (N, C, H, W)
      * @return gx of {@code xShape}
      */
-    default Tensor upsampleBilinear2xAdjoint(Tensor gy, Shape xShape) {
-        return CpuBackend.instance().upsampleBilinear2xAdjoint(gy, xShape);
-    }
+    Tensor upsampleBilinear2xAdjoint(Tensor gy, Shape xShape);
 
     // ---- layout copies: values are moved, never computed ----
 
@@ -393,9 +379,7 @@ public interface Backend {
      * @param axes a valid permutation of x's axes, non-negative
      * @return a fresh tensor with the values moved
      */
-    default Tensor permute(Tensor x, int[] axes) {
-        return CpuBackend.instance().permute(x, axes);
-    }
+    Tensor permute(Tensor x, int[] axes);
 
     /**
      * A copy of x broadcast (NumPy rules, already checked) to {@code shape}.
@@ -404,9 +388,7 @@ public interface Backend {
      * @param shape the target shape
      * @return a fresh tensor of {@code shape}
      */
-    default Tensor broadcastTo(Tensor x, Shape shape) {
-        return CpuBackend.instance().broadcastTo(x, shape);
-    }
+    Tensor broadcastTo(Tensor x, Shape shape);
 
     /**
      * Positions [start, end) of {@code axis}, all of the other axes.
@@ -417,9 +399,7 @@ public interface Backend {
      * @param end one past the last position kept, {@code 0 ≤ start ≤ end ≤ x.dim(axis)}
      * @return a fresh tensor whose axis has length {@code end − start}
      */
-    default Tensor slice(Tensor x, int axis, int start, int end) {
-        return CpuBackend.instance().slice(x, axis, start, end);
-    }
+    Tensor slice(Tensor x, int axis, int start, int end);
 
     /**
      * The parts joined along {@code axis}, in order.
@@ -429,9 +409,7 @@ public interface Backend {
      * @param shape the result's shape (the parts' lengths along axis summed)
      * @return a fresh tensor of {@code shape}
      */
-    default Tensor concat(Tensor[] parts, int axis, Shape shape) {
-        return CpuBackend.instance().concat(parts, axis, shape);
-    }
+    Tensor concat(Tensor[] parts, int axis, Shape shape);
 
     /**
      * x padded along {@code axis}: zeros (ZERO) or x repeated periodically (CIRCULAR: padded position p copies
@@ -444,9 +422,7 @@ public interface Backend {
      * @param mode ZERO or CIRCULAR
      * @return a fresh tensor whose axis has length {@code before + d + after}
      */
-    default Tensor pad(Tensor x, int axis, int before, int after, Padding mode) {
-        return CpuBackend.instance().pad(x, axis, before, after, mode);
-    }
+    Tensor pad(Tensor x, int axis, int before, int after, Padding mode);
 
     /**
      * The adjoint (VJP) of {@link #pad}: every padded position's gradient added onto the source position it copied
@@ -459,8 +435,6 @@ public interface Backend {
      * @param mode the forward's mode
      * @return the input's gradient, whose axis has length {@code length}
      */
-    default Tensor padAdjoint(Tensor g, int axis, int before, int length, Padding mode) {
-        return CpuBackend.instance().padAdjoint(g, axis, before, length, mode);
-    }
+    Tensor padAdjoint(Tensor g, int axis, int before, int length, Padding mode);
 
 }

@@ -11,10 +11,8 @@ import io.sipflow.nn.UNet;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.physics.Laplace;
 import io.sipflow.physics.Noise;
-import io.sipflow.physics.plot.FieldGrid;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -122,17 +120,6 @@ public final class PoissonProblem implements Problem {
             m.put("y_l2", Problem.l2(physics(xv).sub(batch.yTarget())));
             return m;
         });
-    }
-
-    /** Ground truth, observation and prediction of the first (up to 4) test examples, as heat draws them. */
-    @Override
-    public byte[] examplesPng(Module network, Batch test) {
-        int rows = Math.min(4, test.size());
-        Tensor x = test.xGroundTruth().slice(0, 0, rows);
-        Tensor y = test.yTarget().slice(0, 0, rows);
-        Tensor pred = Autodiff.noGrad(() -> predict(network, y));
-        return FieldGrid.png(List.of(new FieldGrid.Column("Ground Truth", x, 0),
-                new FieldGrid.Column("Observation", y, 1), new FieldGrid.Column("NN Prediction", pred, 0)), rows);
     }
 
     @Override

@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * Tensor gdLoss = Problem.l2(problem.physics(pred).sub(batch.yTarget())).sum();   // GD, through the physics
  * }</pre>
  * Losses are per example and summed over the batch (the seed's convention). Implementations are immutable and
- * hold their settings (grid size, physics constants), so one instance describes one experiment.
+ * hold their settings (grid size, physics constants), so one instance describes one experiment. A problem draws
+ * no pictures: {@code io.sipflow.physics.plot.ExamplePictures} (module sipflow-plot) does.
  */
 public interface Problem {
     /** {@return the name on the command line and in run.json: "heat", "poisson", "sin"} */
@@ -115,19 +116,6 @@ public interface Problem {
      * {@return the problem's settings for run.json and for rebuilding it on resume/evaluate (name → number or text)}
      */
     LinkedHashMap<String, Object> settings();
-
-    /**
-     * The PNG of examples.png for the first examples of {@code test} (heat: ground truth, observation and
-     * prediction fields side by side; sin: its own scatter), or null for no picture. Called outside training;
-     * must not change the network (batch-norm statistics included: the caller runs it without stat updates).
-     *
-     * @param network the network to show
-     * @param test the held-out batch
-     * @return PNG bytes, or null (the default)
-     */
-    default byte[] examplesPng(Module network, Batch test) {
-        return null;
-    }
 
     /**
      * l2(v) = ½·Σ v² over every axis but the first: one value per example, shape (B).
