@@ -35,6 +35,9 @@ public final class PoissonProblem implements Problem {
 
     private final int resolution;
 
+    private static final UNet.Config UNET = new UNet.Config(1, 1, 4, 16, Norm.BATCH, Activation.RELU,
+            Padding.CIRCULAR);
+
     /**
      * The Poisson problem on R×R grids.
      *
@@ -57,6 +60,11 @@ public final class PoissonProblem implements Problem {
     /** {@return R, the grid size in cells} */
     public int resolution() {
         return resolution;
+    }
+
+    @Override
+    public void requireBatchSizes(int batch, int testBatch) {
+        BatchNormSizes.require(UNET, resolution, batch, testBatch);
     }
 
     @Override
@@ -93,7 +101,7 @@ public final class PoissonProblem implements Problem {
     @Override
     public Module newNetwork(long seed) {
         try (Precision p = Precision.use(DType.FLOAT32)) {
-            return new UNet(new UNet.Config(1, 1, 4, 16, Norm.BATCH, Activation.RELU, Padding.CIRCULAR), seed);
+            return new UNet(UNET, seed);
         }
     }
 
