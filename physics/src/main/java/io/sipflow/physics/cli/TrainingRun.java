@@ -48,6 +48,15 @@ final class TrainingRun {
      */
     static Summary execute(TrainConfig config, Path dir, CommonOptions common, PrintWriter out, PrintWriter err,
                            boolean resume, boolean detectAnomaly) throws IOException {
+        try (GracefulStop stop = GracefulStop.install()) {
+            return execute(config, dir, common, out, err, resume, detectAnomaly, stop);
+        }
+    }
+
+    /** The run, ended between two steps with a checkpoint of the last one when {@code stop} is requested. */
+    private static Summary execute(TrainConfig config, Path dir, CommonOptions common, PrintWriter out,
+                                   PrintWriter err, boolean resume, boolean detectAnomaly, GracefulStop stop)
+            throws IOException {
         String name = config.method().id();
         Trainer trainer = new Trainer(config);
         Path checkpoint = dir.resolve(TrainOptions.CHECKPOINT_NPZ);
@@ -70,7 +79,16 @@ final class TrainingRun {
         try (ProgressReporter progress = new ProgressReporter(name, config.steps(), trainer.stepHistory().size(), out,
                 ProgressReporter.onTerminal(), step -> saveCheckpoint(trainer, checkpoint));
              Anomaly.Scope anomaly = detectAnomaly ? Anomaly.detect() : null) {
-            trainer.run(progress);
+            trainer.run(progress, stop::requested);
+        }
+        if (stop.requested() && trainer.divergence() == null && trainer.stepHistory().size() < config.steps()) {
+            saveCheckpoint(trainer, checkpoint);
+            out.flush();
+            // printed here, while the shutdown still waits for this run: once it is closed the JVM may halt
+            err.printf(Locale.ROOT, "%s: stopped by a signal after step %d of %d; wrote its checkpoint %s (--resume"
+                    + " continues from there)%n", name, trainer.stepHistory().size(), config.steps(), checkpoint);
+            err.flush();
+            throw new GracefulStop.RunStopped();
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         double median = medianStepMs(trainer.stepHistory());

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * The seed's training loop for any {@link Problem}: a fresh batch every step, one {@link TrainingStep}, a test
@@ -68,10 +69,18 @@ public final class Trainer {
      * the end; stops early at a non-finite value. A restored trainer continues where its checkpoint was.
      */
     public void run(Listener listener) {
+        run(listener, () -> false);
+    }
+
+    /**
+     * As {@link #run(Listener)}, but returns early, between two steps, once {@code stopRequested} says so (a
+     * signal asked the run to end): every step made is complete and can be checkpointed.
+     */
+    public void run(Listener listener, BooleanSupplier stopRequested) {
         if (tests.isEmpty()) {
             listener.onTest(test());
         }
-        while (steps.size() < config.steps()) {
+        while (steps.size() < config.steps() && !stopRequested.getAsBoolean()) {
             StepMetrics m;
             try {
                 m = step();
