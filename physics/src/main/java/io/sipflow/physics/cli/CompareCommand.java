@@ -117,7 +117,7 @@ final class CompareCommand implements Callable<Integer> {
         log.print(verdict(runs));
         log.println("wrote " + dir.resolve("comparison.csv") + " and " + dir.resolve("comparison.png"));
         log.flush();
-        return runs.stream().anyMatch(TrainingRun.Summary::diverged) ? TrainingRun.DIVERGED : 0;
+        return runs.stream().anyMatch(TrainingRun.Summary::failed) ? TrainingRun.DIVERGED : 0;
     }
 
     private static List<Method> recordedMethods(Path dir, CommandLine cl) {
@@ -145,8 +145,7 @@ final class CompareCommand implements Callable<Integer> {
             for (double v : r.finalTest().means().values()) {
                 sb.append(String.format(Locale.ROOT, ",%.6g", v));
             }
-            sb.append(String.format(Locale.ROOT, ",%.1f,%s%n", r.medianStepMs(), r.diverged()
-                    ? "diverged at step " + r.divergence().step() : "finished"));
+            sb.append(String.format(Locale.ROOT, ",%.1f,%s%n", r.medianStepMs(), r.status()));
         }
         return sb.toString();
     }
@@ -162,15 +161,21 @@ final class CompareCommand implements Callable<Integer> {
                 gd = r;
             }
         }
-        if (sip == null || gd == null || sip.diverged() || gd.diverged()) {
-            return sip != null && sip.diverged() || gd != null && gd.diverged()
-                    ? "no verdict: a method diverged (see the status column)\n" : "";
+        if (sip == null || gd == null || sip.failed() || gd.failed()) {
+            return sip != null && sip.failed() || gd != null && gd.failed()
+                    ? "no verdict: a method diverged or is unstable (see the status column)\n" : "";
         }
         double a = sip.finalTest().xL2Mean();
         double b = gd.finalTest().xL2Mean();
         return String.format(Locale.ROOT, "SIP final test %s %.3g vs GD %.3g: %s%n", sip.finalTest().headlineName(), a, b,
                 a < b ? String.format(Locale.ROOT, "SIP is %.2fx lower", b / a)
                         : String.format(Locale.ROOT, "GD is %.2fx lower", a / b));
+    }
+
+    /** "SIP", "SGD (diverged at step 3)" or "GD (unstable)": a run's name in comparison.png's legend. */
+    static String legend(TrainingRun.Summary r) {
+        return r.config().method().name() + (r.diverged() ? " (diverged at step " + r.divergence().step() + ")"
+                : r.unstable() ? " (unstable)" : "");
     }
 
     /** Test x_l2 over steps for every method, as the paper's figure. */
@@ -183,9 +188,7 @@ final class CompareCommand implements Callable<Integer> {
                 steps.add(t.step());
                 l2.add(t.xL2Mean());
             }
-            String label = r.config().method().name() + (r.diverged() ? " (diverged at step "
-                    + r.divergence().step() + ")" : "");
-            series.add(new Charts.Series(label, steps, l2, true));
+            series.add(new Charts.Series(legend(r), steps, l2, true));
         }
         var c = runs.get(0).config();
         String headline = runs.get(0).finalTest().headlineName();

@@ -106,7 +106,7 @@ final class SweepCommand implements Callable<Integer> {
         log.print(csv);
         log.println("wrote " + dir.resolve("sweep.csv") + " and " + dir.resolve("sweep.png"));
         log.flush();
-        return runs.stream().anyMatch(TrainingRun.Summary::diverged) ? TrainingRun.DIVERGED : 0;
+        return runs.stream().anyMatch(TrainingRun.Summary::failed) ? TrainingRun.DIVERGED : 0;
     }
 
     /** "xi_10", "xi_2.5". */
@@ -129,9 +129,21 @@ final class SweepCommand implements Callable<Integer> {
             }
             sb.append(String.format(Locale.ROOT, ",%.6g,%d,%.1f,%.1f,%s%n", t.mean("x_dist") / r.config().option("xi"),
                     t.step(), r.medianStepMs(), r.wallSeconds(),
-                    r.diverged() ? "diverged at step " + r.divergence().step() : "finished"));
+                    r.status()));
         }
         return sb.toString();
+    }
+
+    /** "GD" or "HIG (unstable at xi 100)": method m's name in sweep.png's legend, with the ξ where it failed. */
+    static String legend(Method m, List<TrainingRun.Summary> runs) {
+        List<String> failed = new ArrayList<>();
+        for (TrainingRun.Summary r : runs) {
+            if (r.config().method() == m && r.failed()) {
+                failed.add((r.diverged() ? "diverged" : "unstable") + " at xi "
+                        + folder(r.config().option("xi")).substring("xi_".length()));
+            }
+        }
+        return m.name() + (failed.isEmpty() ? "" : " (" + String.join(", ", failed) + ")");
     }
 
     /** Final x_dist/ξ against ξ (log₁₀ on the x axis), one curve per method. */
@@ -147,7 +159,7 @@ final class SweepCommand implements Callable<Integer> {
                 }
             }
             if (!xs.isEmpty()) {
-                series.add(new Charts.Series(m.name(), xs, ys, true));
+                series.add(new Charts.Series(legend(m, runs), xs, ys, true));
             }
         }
         TrainConfig c = runs.get(0).config();

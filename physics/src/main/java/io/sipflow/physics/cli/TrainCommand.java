@@ -66,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
         fits(config);
         TrainingRun.Summary s = TrainingRun.execute(config, dir, common, cl.getOut(), cl.getErr(), resume != null,
                 train.detectAnomaly);
-        return s.diverged() ? TrainingRun.DIVERGED : 0;
+        return s.failed() ? TrainingRun.DIVERGED : 0;
     }
 
     /** One line (exit 1) when the run cannot fit on this machine, before any work. */

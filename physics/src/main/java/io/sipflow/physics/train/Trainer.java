@@ -144,6 +144,22 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Every metric's batch mean for the trivial estimate x = 0 on the test batch: the baseline a trained network
+     * must beat ({@link Stability}). The network only supplies the estimate's shape and type; nothing changes.
+     */
+    public LinkedHashMap<String, Double> zeroEstimateMetrics() {
+        try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {
+            return Autodiff.noGrad(() -> {
+                Tensor x = problem.predict(net, testBatch.yTarget());
+                LinkedHashMap<String, Double> means = new LinkedHashMap<>();
+                problem.metrics(Tensor.full(x.dtype(), x.shape(), 0.0), testBatch)
+                        .forEach((name, perExample) -> means.put(name, perExample.mean().item()));
+                return means;
+            });
+        }
+    }
+
     /** examples.png of the current network on the test batch (null if the problem draws none); changes nothing. */
     public byte[] examplesPng() {
         try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {
