@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train every method from the same initial weights on the same batches and compare them.",
                 "Writes DIR/<method>/ for each run, DIR/comparison.csv and DIR/comparison.png.",
-                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a method stopped on a NaN or infinity."})
+                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a method stopped on a NaN or infinity or ended unstable."})
 final class CompareCommand implements Callable<Integer> {
     /** The methods and shared settings of a comparison, for --resume. */
     static final String COMPARE_JSON = "compare.json";

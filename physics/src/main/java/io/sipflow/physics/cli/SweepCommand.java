@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train every method at every conditioning xi of the sin problem (the SIP paper's Fig. 5).",
                 "Writes DIR/xi_<xi>/<method>/ for each run, DIR/sweep.csv and DIR/sweep.png.",
-                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a run stopped on a NaN or infinity."})
+                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a run stopped on a NaN or infinity or ended unstable."})
 final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
