@@ -146,9 +146,10 @@ class SignalStopTest {
     private ProcessBuilder launcher(String... args) throws IOException {
         Path root = tmp.resolve("repo");
         if (!Files.exists(root)) {
-            Files.createDirectories(root.resolve("physics/target"));
-            Files.copy(Path.of("..", "sipflow"), root.resolve("sipflow"));
-            Files.writeString(root.resolve("physics/target/sipflow.jar"), "placeholder: the launcher sees a built jar");
+            Files.createDirectories(root.resolve("physics/app/target"));
+            Files.copy(Path.of("..", "..", "sipflow"), root.resolve("sipflow"));
+            Files.writeString(root.resolve("physics/app/target/sipflow.jar"),
+                    "placeholder: the launcher sees a built jar");
         }
         Path java = tmp.resolve("java");
         Files.writeString(java, """
