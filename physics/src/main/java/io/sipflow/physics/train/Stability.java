@@ -33,6 +33,7 @@ public final class Stability {
      *
      * @param tests        the run's test results in order (the last is the final one)
      * @param zeroEstimate every metric's batch mean for x = 0 on the same test batch, by name
+     * @return null for a result that stands, else the reason it does not
      */
     public static String unstableBecause(List<TestMetrics> tests, Map<String, Double> zeroEstimate) {
         TestMetrics last = tests.get(tests.size() - 1);

@@ -116,6 +116,9 @@ public final class Trainer {
     /**
      * As {@link #run(Listener)}, but returns early, between two steps, once {@code stopRequested} says so (a
      * signal asked the run to end): every step made is complete and can be checkpointed.
+     *
+     * @param listener      told about every step, test and due checkpoint
+     * @param stopRequested asked before each step; true ends the run there
      */
     public void run(Listener listener, BooleanSupplier stopRequested) {
         if (tests.isEmpty()) {
@@ -205,6 +208,8 @@ public final class Trainer {
     /**
      * Every metric's batch mean for the trivial estimate x = 0 on the test batch: the baseline a trained network
      * must beat ({@link Stability}). The network only supplies the estimate's shape and type; nothing changes.
+     *
+     * @return metric name to batch mean, in the problem's report order
      */
     public LinkedHashMap<String, Double> zeroEstimateMetrics() {
         try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {
