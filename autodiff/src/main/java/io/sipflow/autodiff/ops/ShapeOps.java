@@ -97,7 +97,7 @@ public final class ShapeOps {
         return permute(a, axes);
     }
 
-    /** Positions [start, end) of {@code axis}. VJP: the gradient placed back, zeros elsewhere. */
+    /** Positions [start, end) of {@code axis}. VJP: the gradient placed back, zeros elsewhere (a zero pad). */
     public static Tensor slice(Tensor a, int axis, int start, int end) {
         int ax = a.shape().normalizeAxis(axis);
         int d = a.dim(ax);
@@ -105,10 +105,15 @@ public final class ShapeOps {
             throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") is outside axis " + ax
                     + " of " + a.shape());
         }
-        Backend backend = OpSupport.backend();
+        return sliceOn(OpSupport.backend(), a, ax, start, end);
+    }
+
+    /** {@link #slice} on a given backend, checked. Slice and zero pad are each other's adjoints. */
+    private static Tensor sliceOn(Backend backend, Tensor a, int ax, int start, int end) {
+        int d = a.dim(ax);
         Tensor value = backend.slice(a.constant(), ax, start, end);
         return Graph.record("slice", value, a, g -> new Tensor[] {
-            backend.pad(g.constant(), ax, start, d - end, Padding.ZERO)});
+            padOn(backend, g, ax, start, d - end, Padding.ZERO)});
     }
 
     /** Joins tensors along {@code axis}; other axes must match. VJP: each part's slice of the gradient. */
@@ -140,7 +145,7 @@ public final class ShapeOps {
             Tensor[] grads = new Tensor[in.length];
             int offset = 0;
             for (int i = 0; i < in.length; i++) {
-                grads[i] = backend.slice(g.constant(), ax, offset, offset + in[i].dim(ax));
+                grads[i] = sliceOn(backend, g, ax, offset, offset + in[i].dim(ax));
                 offset += in[i].dim(ax);
             }
             return grads;
@@ -187,10 +192,26 @@ public final class ShapeOps {
         if (mode == Padding.CIRCULAR && d == 0) {
             throw new IllegalArgumentException("pad: cannot wrap an empty axis " + ax + " of " + a.shape());
         }
-        Backend backend = OpSupport.backend();
+        return padOn(OpSupport.backend(), a, ax, before, after, mode);
+    }
+
+    /** {@link #padAxis} on a given backend, checked. VJP: {@link #padAdjointOn}. */
+    private static Tensor padOn(Backend backend, Tensor a, int ax, int before, int after, Padding mode) {
+        int d = a.dim(ax);
         Tensor value = backend.pad(a.constant(), ax, before, after, mode);
         return Graph.record("pad_" + mode.name().toLowerCase(), value, a, g -> new Tensor[] {
-            backend.padAdjoint(g.constant(), ax, before, d, mode)});
+            padAdjointOn(backend, g, ax, before, d, mode)});
+    }
+
+    /**
+     * The adjoint of padding an axis of length {@code length}: each padded position's gradient added onto the
+     * position it copied. Linear, so its VJP is the padding itself: pad(gg, before, g.dim(ax) − before − length).
+     */
+    private static Tensor padAdjointOn(Backend backend, Tensor g, int ax, int before, int length, Padding mode) {
+        int after = g.dim(ax) - before - length;
+        Tensor value = backend.padAdjoint(g.constant(), ax, before, length, mode);
+        return Graph.record("padAdjoint_" + mode.name().toLowerCase(), value, g, gg -> new Tensor[] {
+            padOn(backend, gg, ax, before, after, mode)});
     }
 
     /** Copies {@code a} to a larger shape by NumPy broadcasting. VJP: {@link Broadcast#sumTo}. */

@@ -28,8 +28,8 @@ public final class UnaryOps {
     /** eˣ. VJP: g·eˣ (reuses the output). */
     public static Tensor exp(Tensor a) {
         Tensor x = prepare("exp", a);
-        Tensor out = compute(UnaryOp.EXP, x, 0);
-        return Graph.record("exp", out, x, g -> new Tensor[] {BinaryOps.mul(g, out)});
+        return Graph.recordWithOutput("exp", compute(UnaryOp.EXP, x, 0), new Tensor[] {x},
+                (out, g) -> new Tensor[] {BinaryOps.mul(g, out)});
     }
 
     /** ln x. VJP: g / x. */
@@ -38,14 +38,14 @@ public final class UnaryOps {
         return Graph.record("log", compute(UnaryOp.LOG, x, 0), x, g -> new Tensor[] {BinaryOps.div(g, x)});
     }
 
-    /** √x. VJP: g / (2√x). */
+    /** √x. VJP: g / (2√x) (reuses the output). */
     public static Tensor sqrt(Tensor a) {
         Tensor x = prepare("sqrt", a);
-        Tensor out = compute(UnaryOp.SQRT, x, 0);
-        return Graph.record("sqrt", out, x, g -> new Tensor[] {BinaryOps.div(g, BinaryOps.mul(out, two(out)))});
+        return Graph.recordWithOutput("sqrt", compute(UnaryOp.SQRT, x, 0), new Tensor[] {x},
+                (out, g) -> new Tensor[] {BinaryOps.div(g, BinaryOps.mul(out, two(out)))});
     }
 
-    /** |x|. VJP: g·sign(x) (0 at x = 0). */
+    /** |x|. VJP: g·sign(x) (0 at x = 0); sign(x) is a constant mask: the second derivative is 0 almost everywhere. */
     public static Tensor abs(Tensor a) {
         Tensor x = prepare("abs", a);
         return Graph.record("abs", compute(UnaryOp.ABS, x, 0), x,
@@ -65,18 +65,18 @@ public final class UnaryOps {
         return Graph.record("sign", compute(UnaryOp.SIGN, x, 0), x, g -> new Tensor[] {null});
     }
 
-    /** max(x, 0). VJP: g where x &gt; 0, else 0. */
+    /** max(x, 0). VJP: g where x &gt; 0, else 0 (a constant mask: the second derivative is 0 almost everywhere). */
     public static Tensor relu(Tensor a) {
         Tensor x = prepare("relu", a);
         return Graph.record("relu", compute(UnaryOp.RELU, x, 0), x,
                 g -> new Tensor[] {BinaryOps.mul(g, compute(UnaryOp.STEP, x, 0))});
     }
 
-    /** xᵖ for a constant exponent. VJP: g·p·xᵖ⁻¹. */
+    /** xᵖ for a constant exponent. VJP: g·p·xᵖ⁻¹ (xᵖ⁻¹ recorded, so the VJP differentiates again). */
     public static Tensor pow(Tensor a, double p) {
         Tensor x = prepare("pow", a);
         return Graph.record("pow", compute(UnaryOp.POW, x, p), x,
-                g -> new Tensor[] {BinaryOps.mul(g, BinaryOps.mul(constant(x, p), compute(UnaryOp.POW, x, p - 1)))});
+                g -> new Tensor[] {BinaryOps.mul(g, BinaryOps.mul(constant(x, p), pow(x, p - 1)))});
     }
 
     /** x limited to [lo, hi]. VJP: g inside the interval, 0 outside (composite of maximum and minimum). */
