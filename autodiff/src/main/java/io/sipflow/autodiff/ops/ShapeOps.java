@@ -110,8 +110,19 @@ public final class ShapeOps {
 
     /** {@link #slice} on a given backend, checked. Slice and zero pad are each other's adjoints. */
     private static Tensor sliceOn(Backend backend, Tensor a, int ax, int start, int end) {
+        return sliceComputed(backend, a, backend.slice(a.constant(), ax, start, end), ax, start, end);
+    }
+
+    /**
+     * {@code value}, already computed as slice(a, ax, start, end), recorded as that slice of {@code a}: a fused op
+     * that sliced a constant copy can hand its backward pass the recorded version without slicing again.
+     */
+    static Tensor sliceComputed(Tensor a, Tensor value, int ax, int start, int end) {
+        return sliceComputed(OpSupport.backend(), a, value, ax, start, end);
+    }
+
+    private static Tensor sliceComputed(Backend backend, Tensor a, Tensor value, int ax, int start, int end) {
         int d = a.dim(ax);
-        Tensor value = backend.slice(a.constant(), ax, start, end);
         return Graph.record("slice", value, a, g -> new Tensor[] {
             padOn(backend, g, ax, start, d - end, Padding.ZERO)});
     }
