@@ -143,6 +143,28 @@ class SecondOrderTest {
         assertTrue(e.getMessage().contains("mySin"), e.getMessage());
     }
 
+    /** An op recorded with a VJP computed off the graph (a host copy of g) is refused at second order, by name. */
+    @Example
+    void aVjpComputedOffTheGraphRefusesASecondDerivative() {
+        java.util.function.Function<Tensor, Tensor> doubled = t -> Graph.record("hostDouble", t.constant().mul(2.0),
+                t, g -> new Tensor[] {Tensor.wrap(g.shape(), g.mul(2.0).toDoubleArray())});
+        Tensor x = Tensor.vector(1, 2);
+        assertArrayEquals(new double[] {8, 16}, Autodiff.valueAndGrad(t -> doubled.apply(t).square().sum(), x)
+                .gradient()); // d/dx (2x)² = 8x: first order is unaffected
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Autodiff.hvp(t -> doubled.apply(t).square().sum(), x, Tensor.vector(1, 1)));
+        assertTrue(e.getMessage().contains("hostDouble"), e.getMessage());
+    }
+
+    /** Recording a recorded backward pass again gives third derivatives: d³/dx³ Σ x⁴ = 24x. */
+    @Example
+    void thirdOrder() {
+        Tensor x = Tensor.vector(1, -2, 0.5).variable();
+        Tensor g1 = Autodiff.grad(x.pow(4).sum(), List.of(x), Autodiff.Differentiable.YES).get(x);
+        Tensor g2 = Autodiff.grad(g1.sum(), List.of(x), Autodiff.Differentiable.YES).get(x);
+        assertArrayEquals(new double[] {24, -48, 12}, Autodiff.grad(g2.sum(), x).get(x));
+    }
+
     private static Tensor map(Tensor x, java.util.function.DoubleUnaryOperator f) {
         double[] v = x.toDoubleArray();
         for (int i = 0; i < v.length; i++) {
