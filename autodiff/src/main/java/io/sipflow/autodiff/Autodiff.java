@@ -254,14 +254,24 @@ public final class Autodiff {
      */
     public static Tensor hvp(Function<Tensor, Tensor> fn, Tensor x, Tensor v) {
         Tensor xv = x.variable();
-        return hvp(fn.apply(xv), List.of(xv), List.of(v)).get(0);
+        return hvp(fn.apply(xv), List.of(xv), List.of(v), AfterBackward.FREE_GRAPH).get(0);
     }
 
     /**
      * Hessian-vector products of a recorded scalar {@code loss} with respect to several inputs at once (a network's
-     * parameters): (H·v)ᵢ = ∂/∂xᵢ Σⱼ ⟨∂loss/∂xⱼ, vⱼ⟩, each vᵢ of its input's shape. The forward graph is kept.
+     * parameters): (H·v)ᵢ = ∂/∂xᵢ Σⱼ ⟨∂loss/∂xⱼ, vⱼ⟩, each vᵢ of its input's shape. The forward graph is kept, so
+     * the same loss can give further products.
      */
     public static List<Tensor> hvp(Tensor loss, List<Tensor> inputs, List<Tensor> vectors) {
+        return hvp(loss, inputs, vectors, AfterBackward.KEEP_GRAPH);
+    }
+
+    /**
+     * As {@link #hvp(Tensor, List, List)}; {@link AfterBackward#FREE_GRAPH} frees the forward and the recorded
+     * backward graph during the second backward pass, which lowers the peak memory of a single product (the loss
+     * then cannot be differentiated again).
+     */
+    public static List<Tensor> hvp(Tensor loss, List<Tensor> inputs, List<Tensor> vectors, AfterBackward after) {
         if (inputs.size() != vectors.size()) {
             throw new IllegalArgumentException("hvp: " + inputs.size() + " inputs but " + vectors.size() + " vectors");
         }
@@ -280,7 +290,7 @@ public final class Autodiff {
         if (gv == null || !gv.requiresGrad()) { // the gradient does not depend on the inputs: H = 0
             return zerosLike(inputs);
         }
-        return grad(gv, inputs, Disconnected.ZERO).asList();
+        return grad(gv, inputs, Disconnected.ZERO, after).asList();
     }
 
     /**
