@@ -43,6 +43,12 @@ public final class HvpMemory {
         Module net = problem.newNetwork(config.seed());
         Problem.Batch data = problem.sample(batch, new SplittableRandom(config.seed()));
         SplittableRandom rng = new SplittableRandom(1);
+        for (int k = 0; k < products; k++) { // for comparison: the step's first-order gradient, as Training takes it
+            long start = System.nanoTime();
+            Tensor loss = TrainingStep.loss(problem, method, net, data).value();
+            Autodiff.grad(loss, net.parameterValues(), Autodiff.Disconnected.ZERO, Autodiff.AfterBackward.FREE_GRAPH);
+            System.out.printf(Locale.ROOT, "gradient %d: %.2f s%n", k, (System.nanoTime() - start) / 1e9);
+        }
         for (int k = 0; k < products; k++) {
             long start = System.nanoTime();
             Tensor loss = TrainingStep.loss(problem, method, net, data).value();
