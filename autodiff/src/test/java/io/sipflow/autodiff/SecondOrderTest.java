@@ -156,6 +156,21 @@ class SecondOrderTest {
         assertTrue(e.getMessage().contains("hostDouble"), e.getMessage());
     }
 
+    /**
+     * GradCheck.checkSecondOrder catches a VJP that is right at first order but not differentiable as written:
+     * x³ with the VJP g·3·stop(x)² passes the first-order check and fails the second-order one.
+     */
+    @Example
+    void checkSecondOrderCatchesAWrongSecondDerivative() {
+        java.util.function.Function<Tensor[], Tensor> cube = in -> Autodiff.customVjp("stoppedCube",
+                t -> t[0].pow(3), (t, out, g) -> new Tensor[] {g.mul(t[0].stopGradient().square()).mul(3)}, in[0]);
+        Tensor x = Tensor.vector(0.5, -1.5, 2);
+        GradCheck.check("stoppedCube", cube, x).assertPassed();
+        GradCheck.Report r = GradCheck.checkSecondOrder("stoppedCube", cube, GradCheck.Options.secondOrder(), x);
+        assertFalse(r.passed(), r.toString());
+        assertTrue(r.toString().contains("stoppedCube (second order): FAILED"), r.toString());
+    }
+
     /** Recording a recorded backward pass again gives third derivatives: d³/dx³ Σ x⁴ = 24x. */
     @Example
     void thirdOrder() {
