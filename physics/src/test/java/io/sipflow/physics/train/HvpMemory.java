@@ -4,7 +4,6 @@ import io.sipflow.autodiff.Autodiff;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.nn.Module;
 import io.sipflow.physics.problem.Problem;
-import io.sipflow.physics.problem.Problems;
 
 import java.util.ArrayList;
 import java.util.List;
