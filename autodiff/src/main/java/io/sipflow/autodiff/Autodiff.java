@@ -348,8 +348,9 @@ public final class Autodiff {
      * <b>Second order.</b> Under {@link Differentiable#YES} the VJP runs recorded, on the op's inputs and its
      * (recorded) output: a VJP written with tensor ops, like the one above, is differentiated like any library op.
      * A VJP whose gradient does not reach the inputs or the output through ops (it read their values into a new
-     * tensor, or the op is linear) gets a gradient that throws {@link UnsupportedOperationException} naming the op
-     * when it is differentiated again, instead of a wrong second derivative.
+     * tensor) gets a gradient that throws {@link UnsupportedOperationException} naming the op when it is
+     * differentiated again, instead of a wrong second derivative. A linear op, whose VJP rightly ignores its inputs,
+     * is declared with {@link #customLinearVjp}.
      */
     public static Tensor customVjp(String name, Function<Tensor[], Tensor> forward, CustomVjp vjp,
                                    Tensor... inputs) {
@@ -359,6 +360,24 @@ public final class Autodiff {
                 output[0], g));
         output[0] = recorded;
         return recorded;
+    }
+
+    /**
+     * {@link #customVjp} for an op that is linear in its inputs (a filter, a stencil, a transform), whose VJP therefore
+     * depends on the output gradient alone: the adjoint, applied to g.
+     * <pre>
+     * Tensor y = Autodiff.customLinearVjp("diffuse", in -> Fft2.filter(in[0], kernel),
+     *         (in, out, g) -> new Tensor[] {Diffuse.fourier(g, kappa, dt)}, u);   // self-adjoint
+     * </pre>
+     * <b>Second order.</b> Its second derivative is zero, so a recorded backward pass only needs the VJP to be
+     * differentiable in g: written with ops, or with linear custom ops like this one, it is; a VJP that returns g's
+     * values off the graph gets a gradient that throws {@link UnsupportedOperationException} naming the op when it is
+     * differentiated again. Declaring a non-linear op linear gives wrong second derivatives.
+     */
+    public static Tensor customLinearVjp(String name, Function<Tensor[], Tensor> forward, CustomVjp vjp,
+                                         Tensor... inputs) {
+        Tensor value = noGrad(() -> forward.apply(inputs.clone()));
+        return Graph.record(name, value, inputs, g -> vjp.apply(inputs, value, g));
     }
 
     /** The gradient rule of a {@link #customVjp} op: inputs (values), output (value), output gradient. */

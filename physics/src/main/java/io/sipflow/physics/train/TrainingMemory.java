@@ -131,7 +131,9 @@ public final class TrainingMemory {
         Problem.Batch data = problem.sample(batch, new SplittableRandom(0));
         Tensor loss = TrainingStep.loss(problem, config.method(), net, data).value();
         java.util.List<Tensor> params = net.parameterValues();
-        java.util.List<Tensor> g = Autodiff.grad(loss, params, Autodiff.Differentiable.YES).asList();
+        // records the gradients as an HVP does (no step is taken, nothing is updated)
+        java.util.List<Tensor> g = Autodiff.vjp(loss, Tensor.full(loss.dtype(), loss.shape(), 1.0), params,
+                Autodiff.Disconnected.ZERO, Autodiff.AfterBackward.KEEP_GRAPH, Autodiff.Differentiable.YES).asList();
         Tensor gv = null;
         for (Tensor gi : g) { // ⟨g, v⟩ with v = 1: the scalar an HVP differentiates
             gv = gv == null ? gi.sum() : gv.add(gi.sum());
