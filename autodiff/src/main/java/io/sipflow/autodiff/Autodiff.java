@@ -84,6 +84,11 @@ public final class Autodiff {
      * Tensor g = Autodiff.grad(x.pow(3).sum(), List.of(x), Differentiable.YES).get(x);  // 3x²
      * Tensor h = Autodiff.grad(g.sum(), x).get(x);                                      // 6x = [6, 12]
      * </pre>
+     *
+     * @param loss a one-element tensor with a recorded graph
+     * @param inputs the tensors to differentiate with respect to
+     * @param differentiable whether the gradients are recorded
+     * @return the gradients, by input
      */
     public static Gradients grad(Tensor loss, List<Tensor> inputs, Differentiable differentiable) {
         return grad(loss, inputs, Disconnected.ZERO, AfterBackward.KEEP_GRAPH, differentiable);
@@ -100,7 +105,16 @@ public final class Autodiff {
         return grad(loss, inputs, disconnected, after, Differentiable.NO);
     }
 
-    /** As {@link #grad(Tensor, List, Disconnected, AfterBackward)}, choosing whether the gradients are differentiable. */
+    /**
+     * As {@link #grad(Tensor, List, Disconnected, AfterBackward)}, choosing whether the gradients are differentiable.
+     *
+     * @param loss a one-element tensor with a recorded graph
+     * @param inputs the tensors to differentiate with respect to
+     * @param disconnected what an input the loss does not depend on gets
+     * @param after what is left of the graph
+     * @param differentiable whether the gradients are recorded
+     * @return the gradients, by input
+     */
     public static Gradients grad(Tensor loss, List<Tensor> inputs, Disconnected disconnected, AfterBackward after,
                                  Differentiable differentiable) {
         if (loss.size() != 1) {
@@ -127,6 +141,14 @@ public final class Autodiff {
      * As {@link #vjp(Tensor, Tensor, List, Disconnected, AfterBackward)}, choosing whether the gradients are
      * differentiable (with respect to the forward's inputs and to {@code seed}). {@link Differentiable#YES} needs
      * {@link AfterBackward#KEEP_GRAPH}: the recorded backward reads the forward graph again when it is differentiated.
+     *
+     * @param output a tensor with a recorded graph
+     * @param seed the cotangent, of output's shape
+     * @param inputs the tensors to differentiate with respect to
+     * @param disconnected what an input the output does not depend on gets
+     * @param after what is left of the graph
+     * @param differentiable whether the gradients are recorded
+     * @return seedᵀ·∂output/∂input, by input
      */
     public static Gradients vjp(Tensor output, Tensor seed, List<Tensor> inputs, Disconnected disconnected,
                                 AfterBackward after, Differentiable differentiable) {
@@ -251,6 +273,11 @@ public final class Autodiff {
      * </pre>
      * The result is a constant in x's type. An op on the way that has no second derivative throws
      * {@link UnsupportedOperationException} naming it.
+     *
+     * @param fn a scalar function
+     * @param x where the Hessian is taken
+     * @param v the vector, of x's shape
+     * @return H·v, of x's shape
      */
     public static Tensor hvp(Function<Tensor, Tensor> fn, Tensor x, Tensor v) {
         Tensor xv = x.variable();
@@ -261,6 +288,11 @@ public final class Autodiff {
      * Hessian-vector products of a recorded scalar {@code loss} with respect to several inputs at once (a network's
      * parameters): (H·v)ᵢ = ∂/∂xᵢ Σⱼ ⟨∂loss/∂xⱼ, vⱼ⟩, each vᵢ of its input's shape. The forward graph is kept, so
      * the same loss can give further products.
+     *
+     * @param loss a one-element tensor with a recorded graph
+     * @param inputs the tensors the Hessian is taken with respect to
+     * @param vectors one per input, of its shape
+     * @return (H·v)ᵢ, one per input
      */
     public static List<Tensor> hvp(Tensor loss, List<Tensor> inputs, List<Tensor> vectors) {
         return hvp(loss, inputs, vectors, AfterBackward.KEEP_GRAPH);
@@ -270,6 +302,12 @@ public final class Autodiff {
      * As {@link #hvp(Tensor, List, List)}; {@link AfterBackward#FREE_GRAPH} frees the forward and the recorded
      * backward graph during the second backward pass, which lowers the peak memory of a single product (the loss
      * then cannot be differentiated again).
+     *
+     * @param loss a one-element tensor with a recorded graph
+     * @param inputs the tensors the Hessian is taken with respect to
+     * @param vectors one per input, of its shape
+     * @param after what is left of the graph afterwards
+     * @return (H·v)ᵢ, one per input
      */
     public static List<Tensor> hvp(Tensor loss, List<Tensor> inputs, List<Tensor> vectors, AfterBackward after) {
         if (inputs.size() != vectors.size()) {
@@ -301,6 +339,11 @@ public final class Autodiff {
      * Tensor jv = Autodiff.jvp(t -> t.square(), x, Tensor.vector(1, 1));   // diag(2x)·[1, 1] = [2, 4]
      * </pre>
      * Every op on the way needs a differentiable VJP (see {@link Differentiable}); the result is a constant.
+     *
+     * @param fn a function of x
+     * @param x where the Jacobian is taken
+     * @param v the tangent, of x's shape
+     * @return J·v, of fn's output shape
      */
     public static Tensor jvp(Function<Tensor, Tensor> fn, Tensor x, Tensor v) {
         if (!v.shape().equals(x.shape())) {
@@ -373,6 +416,12 @@ public final class Autodiff {
      * differentiable in g: written with ops, or with linear custom ops like this one, it is; a VJP that returns g's
      * values off the graph gets a gradient that throws {@link UnsupportedOperationException} naming the op when it is
      * differentiated again. Declaring a non-linear op linear gives wrong second derivatives.
+     *
+     * @param name the op's name in errors and graphs
+     * @param forward the value from the inputs' values
+     * @param vjp the adjoint: input gradients from g
+     * @param inputs the op's inputs
+     * @return the value, recorded
      */
     public static Tensor customLinearVjp(String name, Function<Tensor[], Tensor> forward, CustomVjp vjp,
                                          Tensor... inputs) {

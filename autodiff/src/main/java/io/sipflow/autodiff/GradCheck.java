@@ -56,6 +56,8 @@ public final class GradCheck {
          * sum over a whole backward pass, whose rounding error divided by ε swamps small derivatives at ε = 1e-6;
          * its differences are of fourth order (error ∝ ε⁴), so the larger ε costs no accuracy (central differences
          * at 1e-4 missed 1/x's second derivative by 1e-4 relative).
+         *
+         * @return the options for second-order checks
          */
         public static Options secondOrder() {
             return defaults().withEpsilon(1e-4);
@@ -150,6 +152,12 @@ public final class GradCheck {
      * <pre>
      * GradCheck.checkSecondOrder("exp", in -> in[0].exp(), Options.secondOrder(), x).assertPassed();
      * </pre>
+     *
+     * @param op the name in the report
+     * @param fn the function whose VJP is differentiated
+     * @param options seed, ε (see {@link Options#secondOrder()}), directions, tolerance
+     * @param inputs where to check
+     * @return every comparison and the worst
      */
     public static Report checkSecondOrder(String op, Function<Tensor[], Tensor> fn, Options options,
                                           Tensor... inputs) {

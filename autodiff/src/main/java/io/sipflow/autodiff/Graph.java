@@ -37,6 +37,12 @@ public final class Graph {
     /**
      * As {@link #record(String, Tensor, Tensor[], Vjp)} for a VJP that reads the op's output (eˣ, √x): it is handed
      * the recorded output, so that a recorded backward pass differentiates through the output too.
+     *
+     * @param op the op's name
+     * @param value the op's result
+     * @param inputs the tensors the op read
+     * @param vjp gradients for inputs given the recorded output and its gradient
+     * @return value, with a node when an input requires a gradient
      */
     public static Tensor recordWithOutput(String op, Tensor value, Tensor[] inputs, OutputVjp vjp) {
         return record(op, value, inputs, null, vjp);

@@ -6,5 +6,10 @@ package io.sipflow.autodiff;
  */
 @FunctionalInterface
 public interface OutputVjp {
+    /**
+     * @param output the op's recorded output
+     * @param gradOutput the loss's gradient with respect to it
+     * @return one gradient per input (null: none flows there)
+     */
     Tensor[] apply(Tensor output, Tensor gradOutput);
 }

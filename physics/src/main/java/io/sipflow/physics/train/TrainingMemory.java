@@ -99,10 +99,13 @@ public final class TrainingMemory {
     }
 
     /**
-     * The Java heap a Hessian-vector product of one step's loss ({@link io.sipflow.autodiff.Autodiff#hvp}) needs at
+     * The Java heap a Hessian-vector product of one step's loss ({@code Autodiff.hvp}) needs at
      * the run's batch: FIXED + {@link #HVP_SLACK} · what the product keeps, the step's forward graph and its
      * recorded backward graph (see {@link #hvpGraphBytes}). For the seed preset (batch 128, 64×64) that is about
      * 2.9 GB, four times a training step's {@link #heapBytes}.
+     *
+     * @param config the run
+     * @return bytes of Java heap
      */
     public static long hvpHeapBytes(TrainConfig config) {
         int batch = Math.max(config.batch(), config.testBatch());
@@ -114,6 +117,10 @@ public final class TrainingMemory {
      * Bytes of the tensors a Hessian-vector product of one step keeps until its second backward pass: the forward
      * graph and the recorded gradients of every op, parameters excluded. Parameter-shaped gradients do not scale
      * with the batch, so the graph is recorded at two batch sizes and the bytes fitted as c + b·B·R².
+     *
+     * @param config the run (problem, method, resolution)
+     * @param batch examples per step
+     * @return bytes of the two graphs
      */
     public static long hvpGraphBytes(TrainConfig config, int batch) {
         long small = hvpProbeBytes(config, PROBE_BATCH);
