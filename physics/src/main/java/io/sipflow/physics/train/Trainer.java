@@ -160,7 +160,7 @@ public final class Trainer {
             } catch (Solve.NotConverged e) {
                 // The solve is part of the loss or its gradient: the step stopped before the optimizer, as a
                 // non-finite value stops it, and the run cannot go on with weights whose physics has no answer.
-                divergence = new Divergence(steps.size(), "a physics solve that did not converge after "
+                divergence = new Divergence(steps.size(), "a physics solve that failed after "
                         + e.iterations() + " iterations: " + e.getMessage(), e.iterations(), e.relativeResidual());
                 return;
             }

@@ -88,7 +88,7 @@ class SolverStopTest {
         assertEquals(1, d.solverIterations());
         assertTrue(d.solverResidual() > Laplace.TOLERANCE && Double.isFinite(d.solverResidual()), "residual "
                 + d.solverResidual());
-        assertTrue(err.toString().contains("diverged at step 2: a physics solve that did not converge after 1"
+        assertTrue(err.toString().contains("diverged at step 2: a physics solve that failed after 1"
                 + " iterations"), err.toString());
 
         Map<String, Object> json = Json.read(Files.readString(tmp.resolve("run.json")));
