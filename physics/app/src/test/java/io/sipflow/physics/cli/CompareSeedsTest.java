@@ -165,4 +165,34 @@ class CompareSeedsTest {
         assertTrue(bad.err().contains("momentum must be in [0, 1), got 1.0"), bad.err());
         assertEquals(Method.SGD, TrainConfig.fromSettings(json).method());
     }
+
+    @Test
+    void sweepWithSeedsGivesIntervalsPerXiAndTheZeroEstimate() throws Exception {
+        Path d = tmp.resolve("s");
+        CliErrorPathTest.Run r = CliErrorPathTest.run("sweep", "--xi", "1,10", "--methods", "sip,gd", "--seeds", "2",
+                "--angle", "0", "--steps", "20", "--test-every", "10", "--batch", "16", "--test-batch", "32",
+                "--threads", "1", "--out", d.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(d.resolve("sweep.csv"));
+        assertEquals(List.of("xi", "method", "n", "final_test_y_l2_mean"), List.of(lines.get(0).split(",")).subList(0, 4));
+        assertEquals(List.of("1.0,sip,2", "1.0,gd,2", "1.0,zero,1", "1.0,sip-gd,2", "10.0,sip,2", "10.0,gd,2",
+                "10.0,zero,1", "10.0,sip-gd,2"), lines.subList(1, 9).stream()
+                .map(l -> String.join(",", List.of(l.split(",")).subList(0, 3))).toList());
+        double a = ((Number) Json.read(Files.readString(d.resolve("xi_10/gd/seed_0/run.json")))
+                .get("final_test_x_dist_mean")).doubleValue();
+        double b = ((Number) Json.read(Files.readString(d.resolve("xi_10/gd/seed_1/run.json")))
+                .get("final_test_x_dist_mean")).doubleValue();
+        int col = List.of(lines.get(0).split(",")).indexOf("final_test_x_dist_over_xi_mean");
+        assertPrinted((a + b) / 2 / 10, lines.get(6).split(",")[col]);
+        // one seed: the columns sweep always wrote, plus a row for x = 0 at each xi
+        Path one = tmp.resolve("one");
+        assertEquals(0, CliErrorPathTest.run("sweep", "--xi", "1", "--methods", "sip", "--angle", "0", "--steps",
+                "10", "--batch", "16", "--test-batch", "32", "--threads", "1", "--out", one.toString()).code());
+        List<String> single = Files.readAllLines(one.resolve("sweep.csv"));
+        assertEquals("xi,method,final_test_y_l2,final_test_x_dist,final_test_x_dist_over_xi,steps,median_step_ms,"
+                + "wall_seconds,status", single.get(0));
+        assertTrue(single.get(2).startsWith("1.0,zero,") && single.get(2).endsWith(",reference: the estimate x = 0"),
+                single.get(2));
+        assertTrue(Files.isRegularFile(one.resolve("xi_1/sip/run.json")));
+    }
 }
