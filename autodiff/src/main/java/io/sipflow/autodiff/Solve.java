@@ -31,6 +31,10 @@ import java.util.function.UnaryOperator;
  * tolerance 0); an example that has converged stops moving while the others go on. A rank-1 b is one system.
  * Everything is computed in b's type (FLOAT32 or FLOAT64), whatever precision scope is open.
  *
+ * <p><b>Range.</b> The stopping test uses squared norms, so an example whose values lie far from 1 (|b| ~ 1e160
+ * or 1e-200) is solved scaled by a power of two and scaled back: exact in binary floating point, and the solution
+ * still scales linearly with b. Ordinary magnitudes are not touched (see {@code ExampleScaling}).
+ *
  * <p><b>Errors.</b> If some example has not converged after {@code maxIterations} operator applications, or CG
  * breaks down, {@link NotConverged} names the iterations done and the worst relative residual reached.
  *
@@ -43,6 +47,10 @@ import java.util.function.UnaryOperator;
  * the constant solution x, while the graph is recorded; the output then depends on v = A(θ)x with gradient −λ,
  * and the graph of v carries that back to whatever tensors the operator closes over (a weight field, a
  * diffusivity). An operator without variables records nothing there and costs one extra application.
+ *
+ * <p><b>Second order.</b> With a recorded backward pass the gradient with respect to b (λ, one more differentiable
+ * solve) can be differentiated again; the gradient with respect to the operator's variables cannot (it throws
+ * {@link UnsupportedOperationException} naming solve_cg when differentiated).
  */
 public final class Solve {
     private Solve() {
@@ -119,13 +127,49 @@ public final class Solve {
         Tensor[] inputs = v != null && v.requiresGrad() ? new Tensor[] {b, v} : new Tensor[] {b};
         DType dtype = b.dtype();
         return Graph.record("solve_cg", x, inputs, g -> {
+            if (Graph.isRecording()) {
+                return recordedGradients(operator, g.to(dtype), tolerance, maxIterations, inputs.length);
+            }
             Tensor lambda = iterate(operator, g.to(dtype), tolerance, maxIterations, null);
             return inputs.length == 1 ? new Tensor[] {lambda} : new Tensor[] {lambda, lambda.neg()};
         });
     }
 
-    /** Plain CG on constant values (no graph), per example along axis 0 for rank ≥ 2. */
+    /**
+     * The VJP for a recorded backward pass ({@link Autodiff.Differentiable#YES}): λ = A⁻¹g is itself a
+     * differentiable solve, linear in g (its VJP is one more solve) and depending on the operator's variables as any
+     * solve does, so ∂L/∂b = λ can be differentiated again. The operator-parameter route −λᵀ(∂A/∂θ)x is carried by
+     * A(θ)·stop(x), which holds x as a constant: its derivative in x would be lost, so differentiating it again
+     * throws, naming solve_cg, instead.
+     */
+    private static Tensor[] recordedGradients(UnaryOperator<Tensor> operator, Tensor g, double tolerance,
+                                              int maxIterations, int inputCount) {
+        Tensor lambda = cg(operator, g, tolerance, maxIterations);
+        if (inputCount == 1) {
+            return new Tensor[] {lambda};
+        }
+        Tensor toOperator = SecondOrder.firstOrderOnly("solve_cg", "the gradient with respect to the operator's"
+                + " variables holds the solution as a constant", lambda.neg(), lambda, g);
+        return new Tensor[] {lambda, toOperator};
+    }
+
+    /**
+     * CG on constant values (no graph), per example along axis 0 for rank ≥ 2; an example far outside magnitude 1
+     * is solved scaled by a power of two and scaled back ({@link ExampleScaling}), so 1e160 or 1e-200 solve
+     * like 1 instead of passing the stopping test at once.
+     */
     static Tensor iterate(UnaryOperator<Tensor> operator, Tensor b, double tolerance, int maxIterations, Tensor x0) {
+        ExampleScaling scaling = ExampleScaling.of(b);
+        if (scaling == null) {
+            return iterateInRange(operator, b, tolerance, maxIterations, x0);
+        }
+        Tensor start = x0 == null ? null : scaling.shrink(x0.stopGradient().to(b.dtype()));
+        return scaling.restore(iterateInRange(operator, scaling.shrink(b), tolerance, maxIterations, start));
+    }
+
+    /** Plain CG, for b whose squared norms neither overflow nor underflow. */
+    private static Tensor iterateInRange(UnaryOperator<Tensor> operator, Tensor b, double tolerance, int maxIterations,
+                                         Tensor x0) {
         try (Precision ignored = Precision.none()) {
             DType dtype = b.dtype();
             Tensor x = x0 == null ? Tensor.full(dtype, b.shape(), 0.0) : x0.stopGradient().to(dtype);

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * The seed's training loop for any {@link Problem}: a fresh batch every step, one {@link TrainingStep}, a test
@@ -144,10 +145,21 @@ public final class Trainer {
      * @param listener told about every step, test and due checkpoint
      */
     public void run(Listener listener) {
+        run(listener, () -> false);
+    }
+
+    /**
+     * As {@link #run(Listener)}, but returns early, between two steps, once {@code stopRequested} says so (a
+     * signal asked the run to end): every step made is complete and can be checkpointed.
+     *
+     * @param listener      told about every step, test and due checkpoint
+     * @param stopRequested asked before each step; true ends the run there
+     */
+    public void run(Listener listener, BooleanSupplier stopRequested) {
         if (tests.isEmpty()) {
             listener.onTest(test());
         }
-        while (steps.size() < config.steps()) {
+        while (steps.size() < config.steps() && !stopRequested.getAsBoolean()) {
             StepMetrics m;
             try {
                 m = step();
@@ -236,9 +248,9 @@ public final class Trainer {
 
     /**
      * Every metric's batch mean for the trivial estimate x = 0 on the test batch: the baseline a trained network
-     * must beat. The network only supplies the estimate's shape and type; nothing changes.
+     * must beat ({@link Stability}). The network only supplies the estimate's shape and type; nothing changes.
      *
-     * @return each metric's batch mean for x = 0, by name, in the problem's order
+     * @return metric name to batch mean, in the problem's report order
      */
     public LinkedHashMap<String, Double> zeroEstimateMetrics() {
         try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {

@@ -14,8 +14,8 @@ import java.util.Map;
  * deviation and 95 % Student-t interval over the seeds that finished ({@link SeedStatistics}), the estimate
  * x = 0's row, and a paired row "sip-gd": the same statistics of the per-seed differences SIP − GD, which is how
  * the two methods are compared (they share each seed's weights and data, so intervals of the two means that
- * overlap can still hide a consistent difference). A diverged seed's numbers are not a result: it is left out of
- * the statistics and named in the status column.
+ * overlap can still hide a consistent difference). A diverged or unstable seed's numbers are not a result: it is
+ * left out of the statistics and named in the status column.
  */
 final class SeedSummary {
     private SeedSummary() {
@@ -42,7 +42,7 @@ final class SeedSummary {
         sb.append(",median_step_ms,status\n");
         Map<Method, List<TrainingRun.Summary>> groups = byMethod(runs);
         for (Map.Entry<Method, List<TrainingRun.Summary>> g : groups.entrySet()) {
-            List<TrainingRun.Summary> ok = g.getValue().stream().filter(r -> !r.diverged()).toList();
+            List<TrainingRun.Summary> ok = g.getValue().stream().filter(r -> !r.failed()).toList();
             sb.append(g.getKey().id()).append(',').append(ok.size());
             for (String name : metrics) {
                 appendStats(sb, ok.isEmpty() ? null : SeedStatistics.of(
@@ -76,12 +76,12 @@ final class SeedSummary {
         sb.append(String.format(Locale.ROOT, ",%.6g,%.6g,%.6g,%.6g", s.mean(), s.std(), s.low(), s.high()));
     }
 
-    /** "finished", or "2 of 3 finished; seed 5 diverged at step 12". */
+    /** "finished", or "2 of 3 finished; seed 5 diverged at step 12" (or "seed 5 unstable: …"). */
     static String status(List<TrainingRun.Summary> seeds) {
         List<String> diverged = new ArrayList<>();
         for (TrainingRun.Summary r : seeds) {
-            if (r.diverged()) {
-                diverged.add("seed " + r.config().seed() + " diverged at step " + r.divergence().step());
+            if (r.failed()) {
+                diverged.add("seed " + r.config().seed() + " " + r.status());
             }
         }
         return diverged.isEmpty() ? "finished" : (seeds.size() - diverged.size()) + " of " + seeds.size()
@@ -103,7 +103,7 @@ final class SeedSummary {
         List<TrainingRun.Summary[]> pairs = new ArrayList<>();
         for (TrainingRun.Summary a : sip) {
             TrainingRun.Summary b = gdBySeed.get(a.config().seed());
-            if (b != null && !a.diverged() && !b.diverged()) {
+            if (b != null && !a.failed() && !b.failed()) {
                 pairs.add(new TrainingRun.Summary[] {a, b});
             }
         }
@@ -146,7 +146,7 @@ final class SeedSummary {
         List<Charts.Series> series = new ArrayList<>();
         List<Charts.Band> bands = new ArrayList<>();
         for (Map.Entry<Method, List<TrainingRun.Summary>> g : byMethod(runs).entrySet()) {
-            List<TrainingRun.Summary> ok = g.getValue().stream().filter(r -> !r.diverged()).toList();
+            List<TrainingRun.Summary> ok = g.getValue().stream().filter(r -> !r.failed()).toList();
             List<TrainingRun.Summary> used = ok.isEmpty() ? g.getValue() : ok;
             int points = used.stream().mapToInt(r -> r.tests().size()).min().orElse(0);
             List<Integer> steps = new ArrayList<>();

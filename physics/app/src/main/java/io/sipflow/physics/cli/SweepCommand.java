@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
         description = {"Train every method at every conditioning xi of the sin problem (the SIP paper's Fig. 5).",
                 "Writes DIR/xi_<xi>/<method>/ for each run (with --seeds N > 1: DIR/xi_<xi>/<method>/seed_<S>/),",
                 "DIR/sweep.csv (with the estimate x = 0 at each xi) and DIR/sweep.png.",
-                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a run stopped on a NaN or infinity."})
+                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a run stopped on a NaN or infinity or ended unstable."})
 final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -128,7 +128,7 @@ final class SweepCommand implements Callable<Integer> {
             log.print(csv);
             log.println("wrote " + dir.resolve("sweep.csv") + " and " + dir.resolve("sweep.png"));
             log.flush();
-            return runs.stream().anyMatch(TrainingRun.Summary::diverged) ? TrainingRun.DIVERGED : 0;
+            return runs.stream().anyMatch(TrainingRun.Summary::failed) ? TrainingRun.DIVERGED : 0;
         }
     }
 
@@ -173,7 +173,7 @@ final class SweepCommand implements Callable<Integer> {
             List<TrainingRun.Summary> atXi = runs.stream().filter(r -> r.config().option("xi") == xi).toList();
             Map<Method, List<TrainingRun.Summary>> groups = SeedSummary.byMethod(atXi);
             for (Map.Entry<Method, List<TrainingRun.Summary>> g : groups.entrySet()) {
-                List<TrainingRun.Summary> ok = g.getValue().stream().filter(r -> !r.diverged()).toList();
+                List<TrainingRun.Summary> ok = g.getValue().stream().filter(r -> !r.failed()).toList();
                 sb.append(xi).append(',').append(g.getKey().id()).append(',').append(ok.size());
                 for (String name : metrics) {
                     stats(sb, ok.stream().mapToDouble(r -> r.finalTest().mean(name)).toArray());
@@ -240,9 +240,21 @@ final class SweepCommand implements Callable<Integer> {
             }
             sb.append(String.format(Locale.ROOT, ",%.6g,%d,%.1f,%.1f,%s%n", t.mean("x_dist") / r.config().option("xi"),
                     t.step(), r.medianStepMs(), r.wallSeconds(),
-                    r.diverged() ? "diverged at step " + r.divergence().step() : "finished"));
+                    r.status()));
         }
         return sb.toString();
+    }
+
+    /** "GD" or "HIG (unstable at xi 100)": method m's name in sweep.png's legend, with the ξ where it failed. */
+    static String legend(Method m, List<TrainingRun.Summary> runs) {
+        List<String> failed = new ArrayList<>();
+        for (TrainingRun.Summary r : runs) {
+            if (r.config().method() == m && r.failed()) {
+                failed.add((r.diverged() ? "diverged" : "unstable") + " at xi "
+                        + folder(r.config().option("xi")).substring("xi_".length()));
+            }
+        }
+        return m.name() + (failed.isEmpty() ? "" : " (" + String.join(", ", failed) + ")");
     }
 
     /**
@@ -260,7 +272,7 @@ final class SweepCommand implements Callable<Integer> {
             for (double xi : zero.keySet()) {
                 List<TrainingRun.Summary> here = runs.stream().filter(r -> r.config().method() == m
                         && r.config().option("xi") == xi).toList();
-                List<TrainingRun.Summary> ok = here.stream().filter(r -> !r.diverged()).toList();
+                List<TrainingRun.Summary> ok = here.stream().filter(r -> !r.failed()).toList();
                 // a diverged run's last good value still marks the point when no seed finished (one seed: as ever)
                 double[] v = (ok.isEmpty() ? here : ok).stream().mapToDouble(r -> r.finalTest().mean("x_dist") / xi)
                         .toArray();
@@ -274,8 +286,9 @@ final class SweepCommand implements Callable<Integer> {
                 hi.add(s.high());
             }
             if (!xs.isEmpty()) {
-                series.add(new Charts.Series(m.name(), xs, ys, true));
-                bands.add(new Charts.Band(m.name(), xs, lo, hi));
+                String name = legend(m, runs);
+                series.add(new Charts.Series(name, xs, ys, true));
+                bands.add(new Charts.Band(name, xs, lo, hi));
             }
         }
         List<Double> zx = new ArrayList<>();
