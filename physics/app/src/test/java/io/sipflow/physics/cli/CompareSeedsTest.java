@@ -197,4 +197,15 @@ class CompareSeedsTest {
                 single.get(2));
         assertTrue(Files.isRegularFile(one.resolve("xi_1/sip/run.json")));
     }
+
+    @Test
+    void aSeedCountBelowOneIsAUsageError() {
+        for (String command : List.of("compare", "sweep")) {
+            CliErrorPathTest.Run r = CliErrorPathTest.run(command, "--seeds", "0", "--out",
+                    tmp.resolve(command).toString());
+            assertEquals(2, r.code(), command + ": " + r.err());
+            assertTrue(r.err().contains("--seeds must be at least 1, got 0"), r.err());
+            assertTrue(!Files.exists(tmp.resolve(command).resolve("compare.json")), "nothing written");
+        }
+    }
 }
