@@ -208,4 +208,22 @@ class CompareSeedsTest {
             assertTrue(!Files.exists(tmp.resolve(command).resolve("compare.json")), "nothing written");
         }
     }
+
+    @Test
+    void overwritingASeedsComparisonRemovesOnlyWhatItWrote() throws Exception {
+        Path d = tmp.resolve("o");
+        assertEquals(0, CliErrorPathTest.run(args("compare", "--methods", "sip", "--seeds", "2", "--out",
+                d.toString())).code());
+        Path mine = d.resolve("sip/seed_1/notes.txt");
+        Files.writeString(mine, "the user's");
+        CliErrorPathTest.Run again = CliErrorPathTest.run(args("compare", "--methods", "sip", "--seeds", "2",
+                "--out", d.toString()));
+        assertEquals(2, again.code(), "a finished comparison needs --overwrite");
+        CliErrorPathTest.Run r = CliErrorPathTest.run(args("compare", "--methods", "sip", "--seeds", "2",
+                "--overwrite", "--out", d.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("the user's", Files.readString(mine), "sipflow never deletes what it did not write");
+        assertTrue(Files.isRegularFile(d.resolve("sip/seed_0/run.json")) && Files.isRegularFile(d.resolve(
+                "comparison.csv")));
+    }
 }
