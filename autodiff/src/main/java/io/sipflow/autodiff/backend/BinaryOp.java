@@ -6,7 +6,7 @@ public enum BinaryOp {
     SUB { public double apply(double a, double b) { return a - b; } },
     MUL { public double apply(double a, double b) { return a * b; } },
     DIV { public double apply(double a, double b) { return a / b; } },
-    POW { public double apply(double a, double b) { return Math.pow(a, b); } },
+    POW { public double apply(double a, double b) { return StrictMath.pow(a, b); } },
     MAXIMUM { public double apply(double a, double b) { return Math.max(a, b); } },
     MINIMUM { public double apply(double a, double b) { return Math.min(a, b); } },
     /** 1 where a &gt; b, else 0 (masks carry the inputs' type). */
