@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * floats: 128-, 256- and 512-bit vectors); on any other width the constructor refuses and the plain-Java twins run.
  */
 public final class VectorKernels implements FastKernels {
-    private static final String IMPL = "vector " + VectorConv.VL + " lanes";
+    private static final String IMPL = "vector " + VectorConv.S.vectorBitSize() + "-bit";
     private static final LongAdder CONV_FORWARD = KernelCounts.counter("conv2d forward / " + IMPL);
     private static final LongAdder CONV_ACCUMULATE = KernelCounts.counter("conv2d forward accumulate / " + IMPL);
     private static final LongAdder CONV_DATA = KernelCounts.counter("conv2d backward data / " + IMPL);
