@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * sums, logical lane l of {@value SumOrder#LANES} summing the q ≡ l (mod 16) in image and q order; at the end of the
  * chunk the 16 lanes are added in lane order into double, and the chunks in chunk order. A 512-bit vector holds all
  * 16 lanes; narrower ones take LANES / VL passes over q, pass r holding lanes r·VL … r·VL + VL − 1 (on AVX2 two
- * passes with the same 8 accumulators, the second reading the q block the first left in L1). So the result is the
+ * passes with the same 8 accumulators, the second reading the q block the first left in cache). So the result is the
  * same bits at any thread count, at any vector width, and in {@link ScalarConv#backwardWeight}.
  */
 final class VectorConvWeight {
@@ -31,9 +31,11 @@ final class VectorConvWeight {
     private static final int TN = VL >= 16 ? 4 : 2;
     /**
      * Output positions per block of q on narrower vectors (a multiple of LANES): the 4×2 tiles there were bound by
-     * streaming whole images from L2 for every tile. With 512-bit vectors whole images (no blocking) measured best.
+     * streaming whole images from L2 for every tile; with several passes per block, blocks long enough that each
+     * pass's loop runs a few dozen iterations measured best (BENCHMARKS.md). With 512-bit vectors whole images (no
+     * blocking) measured best. The block only regroups the work: each lane's sum keeps its order.
      */
-    private static final int Q_BLOCK = VL >= 16 ? Integer.MAX_VALUE : 256;
+    private static final int Q_BLOCK = VL >= 16 ? Integer.MAX_VALUE : 1024;
 
     private VectorConvWeight() {
     }
@@ -56,7 +58,7 @@ final class VectorConvWeight {
                 layOutGradient(gy, img, o, oPad, h, wd, g, gq, (img - lo) * oPad * g.qLen);
             }
             // Every tile's lane sums at once, so q can run in blocks: on AVX2 a block's gradient rows and input
-            // spans stay in L1 for all tiles and passes. Each lane still sums its terms in image and q order.
+            // spans stay in cache for all tiles and passes. Each lane still sums its terms in image and q order.
             float[] tmp = Scratch.floats(Scratch.LANE_SUMS, oPad * tPad * LANES);
             java.util.Arrays.fill(tmp, 0, oPad * tPad * LANES, 0f);
             int block = Math.min(g.qLen, Q_BLOCK);
