@@ -11,14 +11,12 @@ import io.sipflow.nn.UNet;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.physics.Laplace;
 import io.sipflow.physics.Noise;
-import io.sipflow.physics.plot.FieldGrid;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The paper's Poisson experiment (Holl, Koltun & Thuerey 2022, Fig. 6a/b; the authors' {@code poisson/} script):
+ * The paper's Poisson experiment (Holl, Koltun &amp; Thuerey 2022, Fig. 6a/b; the authors' {@code poisson/} script):
  * recover a source field x from the solution y of Poisson's equation ∇²y = x.
  * <pre>
  *   x_gt = Noise(scale 10, smoothness 1) on R×R       data: PhiFlow's Noise(), mean 0, std 1 per field
@@ -37,6 +35,9 @@ public final class PoissonProblem implements Problem {
 
     private final int resolution;
 
+    private static final UNet.Config UNET = new UNet.Config(1, 1, 4, 16, Norm.BATCH, Activation.RELU,
+            Padding.CIRCULAR);
+
     /** The Poisson problem on R×R grids. */
     public PoissonProblem(int resolution) {
         if (resolution < 8 || resolution % 8 != 0) {
@@ -53,6 +54,11 @@ public final class PoissonProblem implements Problem {
 
     public int resolution() {
         return resolution;
+    }
+
+    @Override
+    public void requireBatchSizes(int batch, int testBatch) {
+        BatchNormSizes.require(UNET, resolution, batch, testBatch);
     }
 
     @Override
@@ -89,7 +95,7 @@ public final class PoissonProblem implements Problem {
     @Override
     public Module newNetwork(long seed) {
         try (Precision p = Precision.use(DType.FLOAT32)) {
-            return new UNet(new UNet.Config(1, 1, 4, 16, Norm.BATCH, Activation.RELU, Padding.CIRCULAR), seed);
+            return new UNet(UNET, seed);
         }
     }
 
@@ -116,17 +122,6 @@ public final class PoissonProblem implements Problem {
             m.put("y_l2", Problem.l2(physics(xv).sub(batch.yTarget())));
             return m;
         });
-    }
-
-    /** Ground truth, observation and prediction of the first (up to 4) test examples, as heat draws them. */
-    @Override
-    public byte[] examplesPng(Module network, Batch test) {
-        int rows = Math.min(4, test.size());
-        Tensor x = test.xGroundTruth().slice(0, 0, rows);
-        Tensor y = test.yTarget().slice(0, 0, rows);
-        Tensor pred = Autodiff.noGrad(() -> predict(network, y));
-        return FieldGrid.png(List.of(new FieldGrid.Column("Ground Truth", x, 0),
-                new FieldGrid.Column("Observation", y, 1), new FieldGrid.Column("NN Prediction", pred, 0)), rows);
     }
 
     @Override

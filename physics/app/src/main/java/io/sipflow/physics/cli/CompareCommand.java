@@ -1,0 +1,238 @@
+package io.sipflow.physics.cli;
+
+import io.sipflow.physics.plot.Charts;
+import io.sipflow.physics.train.Method;
+import io.sipflow.physics.train.RunIdentity;
+import io.sipflow.physics.train.TestMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import io.sipflow.physics.train.TrainConfig;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code sipflow compare}: the README's main job, SIP against GD from identical weights and data. */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train every method from the same initial weights on the same batches and compare them.",
+                "Writes DIR/<method>/ for each run, DIR/comparison.csv and DIR/comparison.png.",
+                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a method stopped on a NaN or infinity."})
+final class CompareCommand implements Callable<Integer> {
+    /** The methods and shared settings of a comparison, for --resume. */
+    static final String COMPARE_JSON = "compare.json";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--methods", paramLabel = "METHOD", split = ",", defaultValue = "sip,gd",
+            converter = TrainCommand.MethodConverter.class,
+            description = "methods to train, comma-separated, each once: sip, gd, sgd (default sip,gd)")
+    List<Method> methods;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default runs/compare)")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "continue the comparison in DIR: finished methods are kept, interrupted ones resume")
+    Path resume;
+
+    @Mixin
+    TrainOptions train;
+
+    @Mixin
+    CommonOptions common;
+
+    /** Every method's config, validated before the first long run (also used by {@link HeapPlan}). */
+    List<TrainConfig> configs() {
+        CommandLine cl = spec.commandLine();
+        List<TrainConfig> configs = new ArrayList<>();
+        if (resume != null) {
+            if (out != null) {
+                throw new CommandLine.ParameterException(cl, "--resume DIR writes to DIR; drop --out");
+            }
+            TrainConfig base = train.resumed(resume, COMPARE_JSON, cl);
+            List<Method> recorded = recordedMethods(resume, cl);
+            if (cl.getParseResult() != null && cl.getParseResult().hasMatchedOption("--methods")
+                    && !methods.equals(recorded)) {
+                throw new CommandLine.ParameterException(cl, "--methods " + ids(methods) + " differs from the methods "
+                        + ids(recorded) + " the comparison in " + resume + " was started with; --resume continues it"
+                        + " as it started (drop --methods)");
+            }
+            for (Method m : recorded) {
+                configs.add(base.withMethod(m));
+            }
+            return configs;
+        }
+        Set<Method> seen = EnumSet.noneOf(Method.class);
+        for (Method m : methods) {
+            if (!seen.add(m)) {
+                throw new CommandLine.ParameterException(cl, "--methods names " + m.id() + " twice; give each method once");
+            }
+            configs.add(train.resolve(m, cl));
+        }
+        return configs;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        List<TrainConfig> configs = configs();
+        common.apply();
+        Path given = resume != null ? resume : out != null ? out : Path.of("runs", "compare");
+        String flag = resume != null ? "--resume" : "--out";
+        OutputFolder.Mode mode = resume != null ? OutputFolder.Mode.RESUME
+                : train.overwrite ? OutputFolder.Mode.OVERWRITE : OutputFolder.Mode.NEW;
+        Path dir = OutputFolder.usage(cl, () -> OutputFolder.check(given, flag, mode));
+        for (TrainConfig c : configs) {
+            TrainCommand.fits(c);
+        }
+        try (RunLock lock = OutputFolder.usage(cl, () -> RunLock.acquire(dir, flag, given))) {
+            Map<Method, String> resumed = resumable(cl, dir, configs);
+            OutputFolder.usage(cl, () -> OutputFolder.prepare(given, flag, dir, mode));
+            String runId = resume != null ? recordedRunId(dir) : RunIdentity.newRunId();
+            if (resume == null) {
+                Map<String, Object> json = new LinkedHashMap<>(configs.get(0).settings());
+                json.put("methods", ids(configs.stream().map(TrainConfig::method).toList()));
+                json.put(TrainingRun.RUN_ID, runId);
+                AtomicFiles.writeString(dir.resolve(COMPARE_JSON), Json.write(json));
+            }
+            List<TrainingRun.Summary> runs = new ArrayList<>();
+            List<String> owned = new ArrayList<>(List.of(COMPARE_JSON, "comparison.csv", "comparison.png"));
+            for (TrainConfig c : configs) {
+                owned.add(c.method().id() + "/");
+                runs.add(trainMethod(cl, c, dir, given.resolve(c.method().id()), flag,
+                        resumed.getOrDefault(c.method(), runId + "-" + c.method().id()), resumed.containsKey(c.method())));
+            }
+            AtomicFiles.writeString(dir.resolve("comparison.csv"), comparisonCsv(runs));
+            AtomicFiles.writeBytes(dir.resolve("comparison.png"), comparisonPng(runs));
+            OutputFolder.writeManifest(dir, runId, owned);
+            PrintWriter log = cl.getOut();
+            log.println();
+            log.print(comparisonCsv(runs));
+            log.print(verdict(runs));
+            log.println("wrote " + dir.resolve("comparison.csv") + " and " + dir.resolve("comparison.png"));
+            log.flush();
+            return runs.stream().anyMatch(TrainingRun.Summary::diverged) ? TrainingRun.DIVERGED : 0;
+        }
+    }
+
+    /** With --resume: the run id of each interrupted method, every checkpoint checked before the first one trains. */
+    private Map<Method, String> resumable(CommandLine cl, Path dir, List<TrainConfig> configs) throws IOException {
+        Map<Method, String> resumed = new LinkedHashMap<>();
+        for (TrainConfig c : configs) {
+            Path runDir = dir.resolve(c.method().id());
+            if (resume != null && Files.isRegularFile(runDir.resolve(TrainOptions.CHECKPOINT_NPZ))) {
+                resumed.put(c.method(), OutputFolder.usage(cl, () -> ResumeCheck.runId(runDir, c)));
+            }
+        }
+        return resumed;
+    }
+
+    /** One method's run in DIR/&lt;method&gt;/, under that folder's own lock. */
+    private TrainingRun.Summary trainMethod(CommandLine cl, TrainConfig c, Path dir, Path shown, String flag,
+                                            String runId, boolean resumeIt) throws IOException {
+        Path runDir = dir.resolve(c.method().id());
+        try (RunLock sub = OutputFolder.usage(cl, () -> RunLock.acquire(runDir, flag, shown))) {
+            Files.deleteIfExists(runDir.resolve(RunFiles.MANIFEST)); // its results are about to change
+            return TrainingRun.execute(c, runDir, runId, common, cl.getOut(), cl.getErr(), resumeIt,
+                    train.detectAnomaly);
+        }
+    }
+
+    private static String ids(List<Method> methods) {
+        return String.join(",", methods.stream().map(Method::id).toList());
+    }
+
+    /** The comparison's run id from compare.json (one written before sipflow 0.2 gets a new one). */
+    private static String recordedRunId(Path dir) throws java.io.IOException {
+        Object id = Json.read(Files.readString(dir.resolve(COMPARE_JSON))).get(TrainingRun.RUN_ID);
+        return id != null ? id.toString() : RunIdentity.newRunId();
+    }
+
+    private static List<Method> recordedMethods(Path dir, CommandLine cl) {
+        try {
+            Object m = Json.read(java.nio.file.Files.readString(dir.resolve(COMPARE_JSON))).get("methods");
+            List<Method> out = new ArrayList<>();
+            for (String id : String.valueOf(m).split(",")) {
+                out.add(Method.parse(id));
+            }
+            return out;
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new CommandLine.ParameterException(cl, "--resume " + dir + ": cannot read the methods in "
+                    + dir.resolve(COMPARE_JSON) + ": " + e.getMessage());
+        }
+    }
+
+    static String comparisonCsv(List<TrainingRun.Summary> runs) {
+        StringBuilder sb = new StringBuilder("method");
+        for (String name : runs.get(0).finalTest().means().keySet()) {
+            sb.append(",final_test_").append(name);
+        }
+        sb.append(",median_step_ms,status\n");
+        for (TrainingRun.Summary r : runs) {
+            sb.append(r.config().method().id());
+            for (double v : r.finalTest().means().values()) {
+                sb.append(String.format(Locale.ROOT, ",%.6g", v));
+            }
+            sb.append(String.format(Locale.ROOT, ",%.1f,%s%n", r.medianStepMs(), r.diverged()
+                    ? "diverged at step " + r.divergence().step() : "finished"));
+        }
+        return sb.toString();
+    }
+
+    /** "SIP final test x_l2 12.1 vs GD 20.3 (1.67x lower)" when both methods ran, else nothing. */
+    static String verdict(List<TrainingRun.Summary> runs) {
+        TrainingRun.Summary sip = null;
+        TrainingRun.Summary gd = null;
+        for (TrainingRun.Summary r : runs) {
+            if (r.config().method() == Method.SIP) {
+                sip = r;
+            } else if (r.config().method() == Method.GD) {
+                gd = r;
+            }
+        }
+        if (sip == null || gd == null || sip.diverged() || gd.diverged()) {
+            return sip != null && sip.diverged() || gd != null && gd.diverged()
+                    ? "no verdict: a method diverged (see the status column)\n" : "";
+        }
+        double a = sip.finalTest().xL2Mean();
+        double b = gd.finalTest().xL2Mean();
+        return String.format(Locale.ROOT, "SIP final test %s %.3g vs GD %.3g: %s%n", sip.finalTest().headlineName(), a, b,
+                a < b ? String.format(Locale.ROOT, "SIP is %.2fx lower", b / a)
+                        : String.format(Locale.ROOT, "GD is %.2fx lower", a / b));
+    }
+
+    /** Test x_l2 over steps for every method, as the paper's figure. */
+    static byte[] comparisonPng(List<TrainingRun.Summary> runs) {
+        List<Charts.Series> series = new ArrayList<>();
+        for (TrainingRun.Summary r : runs) {
+            List<Integer> steps = new ArrayList<>();
+            List<Double> l2 = new ArrayList<>();
+            for (TestMetrics t : r.tests()) {
+                steps.add(t.step());
+                l2.add(t.xL2Mean());
+            }
+            String label = r.config().method().name() + (r.diverged() ? " (diverged at step "
+                    + r.divergence().step() + ")" : "");
+            series.add(new Charts.Series(label, steps, l2, true));
+        }
+        var c = runs.get(0).config();
+        String headline = runs.get(0).finalTest().headlineName();
+        return Charts.logChart("Test " + headline + " (held-out batch of " + c.testBatch() + ", " + c.resolution() + "x"
+                + c.resolution() + ", train batch " + c.batch() + ")", "training step", headline + ", batch mean", series);
+    }
+}

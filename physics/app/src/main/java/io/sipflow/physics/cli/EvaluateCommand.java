@@ -1,0 +1,127 @@
+package io.sipflow.physics.cli;
+
+import io.sipflow.physics.plot.ExamplePictures;
+import io.sipflow.nn.Checkpoint;
+import io.sipflow.nn.Module;
+import io.sipflow.physics.problem.Problem;
+import io.sipflow.physics.train.Problems;
+import io.sipflow.physics.train.TestMetrics;
+import io.sipflow.physics.train.TrainConfig;
+import io.sipflow.physics.train.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sipflow evaluate}: test metrics and example pictures of a saved model. The problem, grid and test batch
+ * come from the run.json beside the model (flags override them); evaluating never changes the model.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Test a saved model on a fresh batch: prints its metrics, writes examples.png.",
+                "Problem, resolution and test batch come from the run.json beside the model unless given."})
+final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "model.npz written by train")
+    Path model;
+
+    @Option(names = "--batch", paramLabel = "B", description = "test examples (default: run.json's test_batch)")
+    Integer batch;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed of the test batch (default: run.json's test_seed)")
+    Long seed;
+
+    @Option(names = "--resolution", paramLabel = "R", description = "grid size (default: run.json's resolution)")
+    Integer resolution;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where examples.png goes (default: the model's folder)")
+    Path out;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        if (batch != null && batch < 1) {
+            throw new CommandLine.ParameterException(cl, "--batch must be positive, got " + batch);
+        }
+        if (!Files.exists(model)) {
+            throw new NoSuchFileException(model.toString(), null, "given by --model");
+        }
+        TrainConfig config = recorded(cl);
+        common.apply();
+        Problem problem = Problems.create(config);
+        Module net = problem.newNetwork(0);
+        try {
+            Checkpoint.load(model, net);
+        } catch (RuntimeException | java.io.IOException e) {
+            throw new IllegalArgumentException("cannot load --model " + model + " as a " + problem.id()
+                    + " network checkpoint (.npz from sipflow train): " + e.getMessage(), e);
+        }
+        Problem.Batch test = problem.sample(config.testBatch(), new SplittableRandom(config.testSeed()));
+        TestMetrics t = Trainer.evaluate(problem, net, test, 0);
+        Path dir = out != null ? out : model.toAbsolutePath().getParent();
+        byte[] png = ExamplePictures.png(problem, net, test);
+        if (png != null) {
+            AtomicFiles.writeBytes(dir.resolve("examples.png"), png);
+        }
+        StringBuilder metrics = new StringBuilder();
+        for (Map.Entry<String, Double> e : t.means().entrySet()) {
+            metrics.append(metrics.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+                    .append(String.format(Locale.ROOT, "%.3f", e.getValue()));
+            if (e.getKey().equals(t.headlineName())) {
+                metrics.append(String.format(Locale.ROOT, " ± %.3f", t.headline().std()));
+            }
+        }
+        cl.getOut().printf(Locale.ROOT, "%s on %d examples (%dx%d, seed %d): %s%s%n", model, config.testBatch(),
+                config.resolution(), config.resolution(), config.testSeed(), metrics,
+                png != null ? "; wrote " + dir.resolve("examples.png") : "");
+        return 0;
+    }
+
+    /**
+     * The run's settings from run.json beside the model, overridden by the flags. Without a readable run.json the
+     * grid must be given (--resolution); the message says which file was missing or what was wrong with it.
+     */
+    private TrainConfig recorded(CommandLine cl) {
+        Path runJson = model.toAbsolutePath().getParent().resolve("run.json");
+        TrainConfig.Builder b;
+        if (Files.isRegularFile(runJson)) {
+            try {
+                b = TrainConfig.fromSettings(Json.read(Files.readString(runJson))).toBuilder();
+            } catch (java.io.IOException | RuntimeException e) {
+                if (resolution == null) {
+                    throw new CommandLine.ParameterException(cl, "cannot read " + runJson + " beside the model ("
+                            + e.getMessage() + "); pass --resolution R (and --batch, --seed) to evaluate without it");
+                }
+                b = TrainConfig.builder();
+            }
+        } else if (resolution == null) {
+            throw new CommandLine.ParameterException(cl, "no run.json beside " + model + " to say its grid size; pass"
+                    + " --resolution R (and --batch, --seed) to evaluate it");
+        } else {
+            b = TrainConfig.builder();
+        }
+        if (resolution != null) b.resolution(resolution);
+        if (batch != null) b.testBatch(batch);
+        if (seed != null) b.testSeed(seed);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+    }
+}

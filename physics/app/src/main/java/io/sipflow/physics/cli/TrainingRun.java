@@ -1,0 +1,148 @@
+package io.sipflow.physics.cli;
+
+import io.sipflow.autodiff.Anomaly;
+import io.sipflow.physics.train.StepMetrics;
+import io.sipflow.physics.train.TestMetrics;
+import io.sipflow.physics.train.TrainConfig;
+import io.sipflow.physics.train.Trainer;
+import io.sipflow.physics.train.TrainerState;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One training run from the command line: train with progress output and periodic checkpoints in DIR, then write
+ * the run's files, each by an atomic rename, and its manifest last (see {@link OutputFolder}). A run that meets a non-finite value stops, writes what it has up to the last good
+ * step (run.json says "status": "diverged") and says so in one line.
+ */
+final class TrainingRun {
+    /** Exit code of a run that stopped on a non-finite value. */
+    static final int DIVERGED = 3;
+    /** The name of the run id in checkpoint.json, run.json and compare.json. */
+    static final String RUN_ID = "run_id";
+
+    private TrainingRun() {
+    }
+
+    /** What {@code compare} needs from a finished run. */
+    record Summary(TrainConfig config, List<TestMetrics> tests, double medianStepMs, double wallSeconds,
+                   Trainer.Divergence divergence) {
+        TestMetrics finalTest() {
+            return tests.get(tests.size() - 1);
+        }
+
+        boolean diverged() {
+            return divergence != null;
+        }
+    }
+
+    /**
+     * Trains {@code config} as run {@code runId} into {@code dir} (checked by {@link OutputFolder#check}, locked
+     * and prepared by the caller); with {@code resume}, continues from DIR/checkpoint.npz (whose identity
+     * {@link ResumeCheck} has checked).
+     */
+    static Summary execute(TrainConfig config, Path dir, String runId, CommonOptions common, PrintWriter out,
+                           PrintWriter err, boolean resume, boolean detectAnomaly) throws IOException {
+        String name = config.method().id();
+        Trainer trainer = new Trainer(config);
+        Path checkpoint = dir.resolve(TrainOptions.CHECKPOINT_NPZ);
+        if (resume) {
+            try {
+                TrainerState.restore(trainer, checkpoint, runId);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot resume from " + checkpoint + ": " + e.getMessage(), e);
+            }
+        }
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(dir.resolve(TrainOptions.CHECKPOINT_JSON), checkpointJson(config, runId));
+        out.printf(Locale.ROOT, "%s: %s%d steps, batch %d, %dx%d, seed %d, lr %s, backend %s, %d threads -> %s%n",
+                name, resume ? "resuming at step " + trainer.stepHistory().size() + " of " : "", config.steps(),
+                config.batch(), config.resolution(), config.resolution(), config.seed(), config.learningRate(),
+                common.backend, common.effectiveThreads(), dir);
+        out.flush();
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        try (ProgressReporter progress = new ProgressReporter(name, config.steps(), trainer.stepHistory().size(), out,
+                ProgressReporter.onTerminal(), step -> saveCheckpoint(trainer, checkpoint, runId));
+             Anomaly.Scope anomaly = detectAnomaly ? Anomaly.detect() : null) {
+            trainer.run(progress);
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double median = medianStepMs(trainer.stepHistory());
+        Summary summary = new Summary(config, trainer.testHistory(), median, wall, trainer.divergence());
+        RunOutputs.write(trainer, dir, runId, runJson(trainer, runId, common, started, summary));
+        TestMetrics last = summary.finalTest();
+        if (summary.diverged()) {
+            Trainer.Divergence d = summary.divergence();
+            out.flush();
+            err.printf(Locale.ROOT, "%s: diverged at step %d: non-finite values in %s; that update was not applied."
+                    + " Wrote the %d good steps to %s (last good checkpoint: %s)%n", name, d.step(), d.what(), d.step(),
+                    dir, checkpoint);
+            err.flush();
+        } else {
+            out.printf(Locale.ROOT, "%s: final test %s %.3f ± %.3f; median %.0f ms/step; %.1f s; wrote %s%n", name,
+                    last.headlineName(), last.headline().mean(), last.headline().std(), median, wall, dir);
+        }
+        out.flush();
+        return summary;
+    }
+
+    /** checkpoint.json: the run's settings, which a resume continues with, and its id. */
+    static String checkpointJson(TrainConfig config, String runId) {
+        Map<String, Object> json = new LinkedHashMap<>(config.settings());
+        json.put(RUN_ID, runId);
+        return Json.write(json);
+    }
+
+    /**
+     * Writes the checkpoint, then removes temporary files a killed write left in its folder: the run holds the
+     * folder's lock, so no other write is in flight there.
+     */
+    static void saveCheckpoint(Trainer trainer, Path checkpoint, String runId) {
+        try {
+            TrainerState.save(trainer, checkpoint, runId);
+            RunFiles.removeTemporaries(checkpoint.getParent());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the checkpoint " + checkpoint, e);
+        }
+    }
+
+    static double medianStepMs(List<StepMetrics> steps) {
+        if (steps.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] ms = steps.stream().mapToDouble(StepMetrics::stepMs).toArray();
+        Arrays.sort(ms);
+        return ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
+    }
+
+    /** Every setting of the run (from its config and its problem), so it can be repeated, plus its results. */
+    static String runJson(Trainer trainer, String runId, CommonOptions common, Instant started, Summary s) {
+        Map<String, Object> json = new LinkedHashMap<>(trainer.config().settings());
+        json.putAll(trainer.problem().settings());
+        json.put(RUN_ID, runId);
+        json.put("backend", common.backend);
+        json.put("threads", common.effectiveThreads());
+        json.put("java", System.getProperty("java.version"));
+        json.put("started", started.toString());
+        json.put("status", s.diverged() ? "diverged" : "finished");
+        json.put("diverged_at_step", s.diverged() ? s.divergence().step() : null);
+        json.put("diverged_because", s.diverged() ? "non-finite values in " + s.divergence().what() : null);
+        json.put("steps_done", trainer.stepHistory().size());
+        json.put("wall_seconds", s.wallSeconds());
+        json.put("median_step_ms", s.medianStepMs());
+        TestMetrics t = s.finalTest();
+        for (Map.Entry<String, Double> e : t.means().entrySet()) {
+            json.put("final_test_" + e.getKey() + "_mean", e.getValue());
+        }
+        return Json.write(json);
+    }
+}
