@@ -18,22 +18,25 @@ public final class FastPath {
     private FastPath() {
     }
 
-    /** The kernels in use: the Vector API ones, or their plain-Java twins. */
+    /** {@return the kernels in use: the Vector API ones, or their plain-Java twins (the same bits)} */
     public static FastKernels kernels() {
         return KERNELS;
     }
 
-    /** Whether the kernels in use are the Vector API ones. */
+    /** {@return whether the kernels in use are the Vector API ones} */
     public static boolean usesVectorApi() {
         return KERNELS.usesVectorApi();
     }
 
-    /** Whether the running JVM resolved the Vector API module. */
+    /** {@return whether the running JVM resolved module {@code jdk.incubator.vector}} */
     public static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
     }
 
-    /** A one-line description for benchmarks and logs: which kernels the CPU backend runs. */
+    /**
+     * {@return a one-line description for benchmarks and logs of which kernels the CPU backend runs ("scalar" or
+     * the vector kernels' own description)}
+     */
     public static String describe() {
         return KERNELS.toString();
     }

@@ -16,12 +16,17 @@ public final class KernelCounts {
     private KernelCounts() {
     }
 
-    /** The counter for {@code kernel}, created at zero on first use; keep it in a static final field. */
+    /**
+     * The counter for a kernel, created at zero on first use; keep it in a static final field.
+     *
+     * @param kernel the kernel and its implementation, e.g. "conv2d forward / scalar"
+     * @return its counter, the same object for the same name
+     */
     public static LongAdder counter(String kernel) {
         return COUNTERS.computeIfAbsent(kernel, k -> new LongAdder());
     }
 
-    /** Every kernel that ran at least once since the last {@link #reset}, with its count, sorted by name. */
+    /** {@return every kernel that ran at least once since the last {@link #reset}, with its count, sorted by name} */
     public static Map<String, Long> snapshot() {
         Map<String, Long> out = new TreeMap<>();
         COUNTERS.forEach((k, v) -> {

@@ -21,6 +21,10 @@ public final class VectorKernels implements FastKernels {
     private static final LongAdder MATMUL_F32 = KernelCounts.counter("matmul float32 / " + IMPL);
     private static final LongAdder MATMUL_F64 = KernelCounts.counter("matmul float64 / " + IMPL);
 
+    /**
+     * Creates the kernels; {@link io.sipflow.autodiff.backend.FastPath} calls it by reflection when the module is
+     * present. Refuses vector widths that do not divide the 16 logical lanes of {@link SumOrder}.
+     */
     public VectorKernels() {
         if (SumOrder.LANES % VectorConv.VL != 0) {
             throw new IllegalStateException("vectors of " + VectorConv.VL + " floats do not divide the "
