@@ -54,6 +54,11 @@ public final class HeatProblem implements Problem {
         return "heat";
     }
 
+    @Override
+    public String describe() {
+        return "heat " + resolution + "x" + resolution;
+    }
+
     public int resolution() {
         return resolution;
     }

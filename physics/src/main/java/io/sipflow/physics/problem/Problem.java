@@ -78,6 +78,14 @@ public interface Problem {
      */
     LinkedHashMap<String, Tensor> metrics(Tensor x, Batch batch);
 
+    /**
+     * A few words naming this instance for console lines and plot titles: "heat 32x32", "sin xi=10 angle=45".
+     * The id by default.
+     */
+    default String describe() {
+        return id();
+    }
+
     /** The problem's settings for run.json and for rebuilding it on resume/evaluate (name → number or text). */
     LinkedHashMap<String, Object> settings();
 

@@ -170,7 +170,7 @@ public final class TrainConfig {
     /** Write a checkpoint after every this many steps (0: only at the end). */
     public int checkpointEvery() { return checkpointEvery; }
 
-    /** The problem's own settings (sin: xi, angle), by name; their defaults come from the problem's registration. */
+    /** The problem's own settings (sin: xi, angle), by name; declared, with their defaults, by its {@link ProblemProvider}. */
     public Map<String, Double> options() { return options; }
 
     /** Problem option {@code name}, or an error naming the options this run has. */
@@ -238,11 +238,13 @@ public final class TrainConfig {
         public Builder testSeed(long v) { testSeed = v; return this; }
         public Builder testEvery(int v) { testEvery = v; return this; }
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
-        /** A problem option; a problem's registration sets each of its options' defaults this way. */
+        /** A problem option ({@link Problems#withSuggestions} fills in the defaults of those not set). */
         public Builder option(String name, double v) { options.put(name, v); return this; }
         public Builder options(Map<String, Double> v) { options.putAll(v); return this; }
-        /** The options set so far (the problem's defaults, once its registration ran), by name. */
+        /** The options set so far, by name. */
         public Map<String, Double> options() { return java.util.Collections.unmodifiableMap(options); }
+        /** The problem set so far. */
+        public String problem() { return problem; }
         /** The method set so far: a problem's suggested settings may depend on it (the sin problem's rates do). */
         public Method method() { return method; }
 

@@ -232,7 +232,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         var c = runs.get(0).config();
         String headline = runs.get(0).finalTest().headlineName();
-        return Charts.logChart("Test " + headline + " (held-out batch of " + c.testBatch() + ", " + c.resolution() + "x"
-                + c.resolution() + ", train batch " + c.batch() + ")", "training step", headline + ", batch mean", series);
+        return Charts.logChart("Test " + headline + " (" + runs.get(0).problem() + ", held-out batch of "
+                + c.testBatch() + ", train batch " + c.batch() + ")", "training step", headline + ", batch mean", series);
     }
 }

@@ -86,8 +86,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 metrics.append(String.format(Locale.ROOT, " ± %.3f", t.headline().std()));
             }
         }
-        cl.getOut().printf(Locale.ROOT, "%s on %d examples (%dx%d, seed %d): %s%s%n", model, config.testBatch(),
-                config.resolution(), config.resolution(), config.testSeed(), metrics,
+        cl.getOut().printf(Locale.ROOT, "%s on %d examples (%s, seed %d): %s%s%n", model, config.testBatch(),
+                problem.describe(), config.testSeed(), metrics,
                 png != null ? "; wrote " + dir.resolve("examples.png") : "");
         return 0;
     }

@@ -142,8 +142,8 @@ final class RunOutputs {
             series.add(new Charts.Series("y_l2 (train batches, " + w + "-step mean)", steps, yl2, false));
         }
         series.add(new Charts.Series(headline + " (test batch)", testSteps, testL2, true));
-        return Charts.logChart(method + " training (batch " + trainer.config().batch() + ", "
-                        + trainer.config().resolution() + "x" + trainer.config().resolution() + ")", "step",
+        return Charts.logChart(method + " training (" + trainer.problem().describe() + ", batch "
+                        + trainer.config().batch() + ")", "step",
                 "l2 per example (batch mean)", series);
     }
 }

@@ -33,8 +33,8 @@ final class TrainingRun {
     }
 
     /** What {@code compare} needs from a finished run. */
-    record Summary(TrainConfig config, List<TestMetrics> tests, double medianStepMs, double wallSeconds,
-                   Trainer.Divergence divergence) {
+    record Summary(TrainConfig config, String problem, List<TestMetrics> tests, double medianStepMs,
+                   double wallSeconds, Trainer.Divergence divergence) {
         TestMetrics finalTest() {
             return tests.get(tests.size() - 1);
         }
@@ -63,9 +63,9 @@ final class TrainingRun {
         }
         Files.createDirectories(dir);
         AtomicFiles.writeString(dir.resolve(TrainOptions.CHECKPOINT_JSON), checkpointJson(config, runId));
-        out.printf(Locale.ROOT, "%s: %s%d steps, batch %d, %dx%d, seed %d, lr %s, backend %s, %d threads -> %s%n",
-                name, resume ? "resuming at step " + trainer.stepHistory().size() + " of " : "", config.steps(),
-                config.batch(), config.resolution(), config.resolution(), config.seed(), config.learningRate(),
+        out.printf(Locale.ROOT, "%s: %s, %s%d steps, batch %d, seed %d, lr %s, backend %s, %d threads -> %s%n",
+                name, trainer.problem().describe(), resume ? "resuming at step " + trainer.stepHistory().size()
+                + " of " : "", config.steps(), config.batch(), config.seed(), config.learningRate(),
                 common.backend, common.effectiveThreads(), dir);
         out.flush();
         Instant started = Instant.now();
@@ -77,7 +77,8 @@ final class TrainingRun {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         double median = medianStepMs(trainer.stepHistory());
-        Summary summary = new Summary(config, trainer.testHistory(), median, wall, trainer.divergence());
+        Summary summary = new Summary(config, trainer.problem().describe(), trainer.testHistory(), median, wall,
+                trainer.divergence());
         RunOutputs.write(trainer, dir, runId, runJson(trainer, runId, common, started, summary));
         TestMetrics last = summary.finalTest();
         if (summary.diverged()) {

@@ -1,0 +1,61 @@
+package io.sipflow.physics.train;
+
+import java.util.Locale;
+import java.util.function.DoublePredicate;
+
+/**
+ * One setting a problem declares for {@code --option NAME=VALUE}: its name (run.json records it as
+ * {@code option.NAME}), its default, one line of help, and which values it accepts.
+ * <pre>
+ *   ProblemOption.of("xi", 10, "conditioning: stretches one direction of x by xi", v -> v > 0, "> 0")
+ * </pre>
+ *
+ * @param name         the option's name, letters, digits and underscores
+ * @param defaultValue its value where the user gave none
+ * @param help         one line for {@code sipflow help train}
+ * @param valid        which values it accepts
+ * @param requirement  what {@code valid} asks for, in words ("> 0"), for the error message
+ */
+public record ProblemOption(String name, double defaultValue, String help, DoublePredicate valid, String requirement) {
+    public ProblemOption {
+        if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("problem option name '" + name
+                    + "' must start with a letter and hold only letters, digits and underscores");
+        }
+        if (!valid.test(defaultValue)) {
+            throw new IllegalArgumentException("problem option " + name + ": its default " + defaultValue
+                    + " is not " + requirement);
+        }
+    }
+
+    /** An option with a range check ({@code valid}, described by {@code requirement}); finite values only. */
+    public static ProblemOption of(String name, double defaultValue, String help, DoublePredicate valid,
+                                   String requirement) {
+        return new ProblemOption(name, defaultValue, help, v -> Double.isFinite(v) && valid.test(v),
+                "a finite number " + requirement);
+    }
+
+    /** An option that takes any finite number. */
+    public static ProblemOption of(String name, double defaultValue, String help) {
+        return new ProblemOption(name, defaultValue, help, Double::isFinite, "a finite number");
+    }
+
+    /** {@code value}, or an error naming the problem, the option and what it accepts. */
+    public double check(String problem, double value) {
+        if (!valid.test(value)) {
+            throw new IllegalArgumentException("--option " + name + "=" + value + ": problem " + problem
+                    + " needs " + name + " to be " + requirement);
+        }
+        return value;
+    }
+
+    /** "xi=10: conditioning ..." (name, default and help) for help text. */
+    public String describe() {
+        return String.format(Locale.ROOT, "%s=%s: %s", name, number(defaultValue), help);
+    }
+
+    /** 10 rather than 10.0; other values as Java prints them. */
+    static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+}
