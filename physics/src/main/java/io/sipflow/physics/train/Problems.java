@@ -23,37 +23,46 @@ public final class Problems {
     private Problems() {
     }
 
-    /** Loaded on first use, so a failing user provider is reported by the call that needed problems. */
-    private static final class Registry {
-        static final Map<String, ProblemProvider> PROVIDERS = load();
+    /** Loaded on first use, so a failing user provider is reported (each time) by the call that needed it. */
+    private static Map<String, ProblemProvider> providers;
+
+    private static synchronized Map<String, ProblemProvider> providers() {
+        if (providers == null) {
+            providers = load();
+        }
+        return providers;
     }
 
     private static Map<String, ProblemProvider> load() {
-        Map<String, ProblemProvider> found = new LinkedHashMap<>();
         try {
-            for (ProblemProvider p : ServiceLoader.load(ProblemProvider.class, Problems.class.getClassLoader())) {
-                String id = p.id();
-                if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
-                    throw new IllegalStateException("problem provider " + p.getClass().getName() + " has the id '" + id
-                            + "'; an id is letters, digits, '-' and '_'");
-                }
-                ProblemProvider before = found.putIfAbsent(id, p);
-                if (before != null) {
-                    throw new IllegalStateException("two problems are named '" + id + "': "
-                            + before.getClass().getName() + " and " + p.getClass().getName()
-                            + "; remove one of them from the class path");
-                }
-            }
+            return byId(ServiceLoader.load(ProblemProvider.class, Problems.class.getClassLoader()));
         } catch (ServiceConfigurationError e) {
             throw new IllegalStateException("cannot load a problem named in META-INF/services/"
                     + ProblemProvider.class.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code providers} by id, in their order; an id that is not a plain name, or one taken twice, is refused. */
+    static Map<String, ProblemProvider> byId(Iterable<ProblemProvider> providers) {
+        Map<String, ProblemProvider> found = new LinkedHashMap<>();
+        for (ProblemProvider p : providers) {
+            String id = p.id();
+            if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
+                throw new IllegalStateException("problem provider " + p.getClass().getName() + " has the id '" + id
+                        + "'; an id is letters, digits, '-' and '_'");
+            }
+            ProblemProvider before = found.putIfAbsent(id, p);
+            if (before != null) {
+                throw new IllegalStateException("two problems are named '" + id + "': " + before.getClass().getName()
+                        + " and " + p.getClass().getName() + "; remove one of them from the class path");
+            }
         }
         return found;
     }
 
     /** The provider of {@code id}, or an error listing the known ones. */
     public static ProblemProvider named(String id) {
-        ProblemProvider p = Registry.PROVIDERS.get(id);
+        ProblemProvider p = providers().get(id);
         if (p == null) {
             throw new IllegalArgumentException("unknown problem '" + id + "'; expected one of "
                     + String.join(", ", ids()) + " (a problem of your own: see docs/library.md)");
@@ -63,12 +72,12 @@ public final class Problems {
 
     /** Every problem, built-ins first. */
     public static List<ProblemProvider> all() {
-        return List.copyOf(Registry.PROVIDERS.values());
+        return List.copyOf(providers().values());
     }
 
     /** Known ids, built-ins first. */
     public static List<String> ids() {
-        return List.copyOf(Registry.PROVIDERS.keySet());
+        return List.copyOf(providers().keySet());
     }
 
     /**

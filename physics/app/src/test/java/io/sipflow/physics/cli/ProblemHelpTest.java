@@ -1,0 +1,54 @@
+package io.sipflow.physics.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Each problem's own options and suggestions in help; no heat grid in the sin problem's help or console lines. */
+class ProblemHelpTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void helpListsEveryProblemWithItsOptionsAndSuggestions() {
+        for (String command : new String[] {"train", "compare"}) {
+            CliErrorPathTest.Run r = CliErrorPathTest.run(command, "--help");
+            assertEquals(0, r.code(), r.err());
+            String help = r.out();
+            assertTrue(help.contains("  heat     invert heat conduction on an R x R periodic grid\n"
+                    + "           suggests (your flags win): steps 300, batch 32, resolution 32, lr 0.001 (sip)"), help);
+            assertTrue(help.contains("  sin      the SIP paper's 2-D problem y = (sin a, b), conditioned by xi\n"
+                    + "           --option xi=10: conditioning: a scaled by 10/xi, b by 10*xi\n"
+                    + "           --option angle=45: rotation of x in degrees\n"
+                    + "           suggests (your flags win): steps 20000, batch 100, lr 0.001 (sip)"), help);
+            assertFalse(help.contains("(default 32)") || help.contains("(default 300)"), "heat's defaults: " + help);
+        }
+    }
+
+    @Test
+    void theSinProblemShowsNoGrid() {
+        CliErrorPathTest.Run r = CliErrorPathTest.run("train", "--problem", "sin", "--steps", "2", "--batch", "4",
+                "--test-batch", "4", "--threads", "1", "--out", tmp.resolve("sin").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("sip: sin xi=10 angle=45, 2 steps, batch 4, seed 0"), r.out());
+        assertFalse(r.out().contains("32x32"), r.out());
+
+        CliErrorPathTest.Run grid = CliErrorPathTest.run("train", "--problem", "sin", "--resolution", "16", "--out",
+                tmp.resolve("grid").toString());
+        assertEquals(2, grid.code());
+        assertTrue(grid.err().contains("--resolution: problem sin has no grid; drop it"), grid.err());
+    }
+
+    @Test
+    void theHeatProblemStillNamesItsGrid() {
+        CliErrorPathTest.Run r = CliErrorPathTest.run("train", "--steps", "1", "--resolution", "8", "--batch", "2",
+                "--test-batch", "2", "--threads", "1", "--out", tmp.resolve("heat").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("sip: heat 8x8, 1 steps, batch 2"), r.out());
+    }
+}
