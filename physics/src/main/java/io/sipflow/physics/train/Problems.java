@@ -70,6 +70,15 @@ public final class Problems {
         return p;
     }
 
+    /**
+     * Whether problem {@code id} lives on a grid ({@link ProblemProvider#usesResolution()}); true for an id no
+     * provider on the class path has, so a config of an unknown problem still lists every setting.
+     */
+    public static boolean usesResolution(String id) {
+        ProblemProvider p = providers().get(id);
+        return p == null || p.usesResolution();
+    }
+
     /** Every problem, built-ins first. */
     public static List<ProblemProvider> all() {
         return List.copyOf(providers().values());

@@ -85,14 +85,16 @@ public final class TrainConfig {
     /** The settings a resumed run may change (--steps extends it, --checkpoint-every); every other one is fixed. */
     public static final java.util.Set<String> RESUMABLE = java.util.Set.of("steps", "checkpoint_every");
 
-    /** Every setting by its run.json name, in a fixed order. */
+    /** Every setting by its run.json name, in a fixed order; resolution only for a problem on a grid. */
     public LinkedHashMap<String, Object> settings() {
         LinkedHashMap<String, Object> s = new LinkedHashMap<>();
         s.put("problem", problem);
         s.put("method", method.id());
         s.put("steps", steps);
         s.put("batch", batch);
-        s.put("resolution", resolution);
+        if (Problems.usesResolution(problem)) {
+            s.put("resolution", resolution); // a problem without a grid ignores it, so its runs do not record it
+        }
         s.put("seed", seed);
         s.put("learning_rate", learningRate);
         s.put("adam_epsilon", adamEpsilon);

@@ -63,9 +63,9 @@ final class TrainingRun {
         }
         Files.createDirectories(dir);
         AtomicFiles.writeString(dir.resolve(TrainOptions.CHECKPOINT_JSON), checkpointJson(config, runId));
-        out.printf(Locale.ROOT, "%s: %s, %s%d steps, batch %d, seed %d, lr %s, backend %s, %d threads -> %s%n",
-                name, trainer.problem().describe(), resume ? "resuming at step " + trainer.stepHistory().size()
-                + " of " : "", config.steps(), config.batch(), config.seed(), config.learningRate(),
+        out.printf(Locale.ROOT, "%s: %s%d steps, %s, batch %d, seed %d, lr %s, backend %s, %d threads -> %s%n",
+                name, resume ? "resuming at step " + trainer.stepHistory().size() + " of " : "", config.steps(),
+                trainer.problem().describe(), config.batch(), config.seed(), config.learningRate(),
                 common.backend, common.effectiveThreads(), dir);
         out.flush();
         Instant started = Instant.now();

@@ -78,7 +78,7 @@ class OwnProblemTest {
         compare.addAll(FEW_STEPS);
         Result first = sipflow(classes, compare.toArray(new String[0]));
         assertEquals(0, first.code(), first.out() + first.err());
-        assertTrue(first.out().contains("sip: gain 5.0, 4x4, 4 steps, batch 4"), first.out());
+        assertTrue(first.out().contains("sip: 4 steps, gain 5.0, 4x4, batch 4"), first.out());
         assertEquals(List.of("method,final_test_x_l2,median_step_ms,status"),
                 Files.readAllLines(dir.resolve("comparison.csv")).subList(0, 1));
         for (String method : List.of("sip", "gd")) {
@@ -96,7 +96,7 @@ class OwnProblemTest {
 
         Result resumed = sipflow(classes, "compare", "--resume", dir.toString(), "--steps", "8", "--threads", "1");
         assertEquals(0, resumed.code(), resumed.out() + resumed.err());
-        assertTrue(resumed.out().contains("sip: gain 5.0, 4x4, resuming at step 4 of 8 steps"), resumed.out());
+        assertTrue(resumed.out().contains("sip: resuming at step 4 of 8 steps, gain 5.0, 4x4, batch 4"), resumed.out());
         List<String> after = withoutTimings(dir.resolve("sip/metrics.csv"));
         assertEquals(1 + 8, after.size());
         assertEquals(before, after.subList(0, before.size()), "the first 4 steps are kept, not trained again");

@@ -31,12 +31,15 @@ class ProblemHelpTest {
     }
 
     @Test
-    void theSinProblemShowsNoGrid() {
+    void theSinProblemShowsNoGrid() throws java.io.IOException {
         CliErrorPathTest.Run r = CliErrorPathTest.run("train", "--problem", "sin", "--steps", "2", "--batch", "4",
                 "--test-batch", "4", "--threads", "1", "--out", tmp.resolve("sin").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("sip: sin xi=10 angle=45, 2 steps, batch 4, seed 0"), r.out());
+        assertTrue(r.out().startsWith("sip: 2 steps, sin xi=10 angle=45, batch 4, seed 0"), r.out());
         assertFalse(r.out().contains("32x32"), r.out());
+        String json = java.nio.file.Files.readString(tmp.resolve("sin/run.json"));
+        assertFalse(json.contains("\"resolution\""), "a problem without a grid records no resolution: " + json);
+        assertTrue(json.contains("\"option.xi\": 10.0"), json);
 
         CliErrorPathTest.Run grid = CliErrorPathTest.run("train", "--problem", "sin", "--resolution", "16", "--out",
                 tmp.resolve("grid").toString());
@@ -49,6 +52,6 @@ class ProblemHelpTest {
         CliErrorPathTest.Run r = CliErrorPathTest.run("train", "--steps", "1", "--resolution", "8", "--batch", "2",
                 "--test-batch", "2", "--threads", "1", "--out", tmp.resolve("heat").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("sip: heat 8x8, 1 steps, batch 2"), r.out());
+        assertTrue(r.out().startsWith("sip: 1 steps, heat 8x8, batch 2"), r.out());
     }
 }
