@@ -13,24 +13,27 @@ public final class Node {
     private final String op;
     private Tensor[] inputs;
     private Vjp vjp;
+    private OutputVjp outputVjp;
     private boolean freed;
 
-    Node(String op, Tensor[] inputs, Vjp vjp) {
+    Node(String op, Tensor[] inputs, Vjp vjp, OutputVjp outputVjp) {
         this.op = op;
         this.inputs = inputs;
         this.vjp = vjp;
+        this.outputVjp = outputVjp;
     }
 
+    /** {@return the op's name ("mul", "conv2d", ...), kept after the node is freed} */
     public String op() {
         return op;
     }
 
-    /** The tensors this op read; empty once the node is {@linkplain #isFreed() freed}. */
+    /** {@return the tensors this op read; empty once the node is {@linkplain #isFreed() freed}} */
     public List<Tensor> inputs() {
         return List.of(inputs);
     }
 
-    /** True when a backward pass freed this node: the graph through it cannot be differentiated again. */
+    /** {@return true when a backward pass freed this node: the graph through it cannot be differentiated again} */
     public boolean isFreed() {
         return freed;
     }
@@ -39,14 +42,21 @@ public final class Node {
         return inputs;
     }
 
-    Vjp vjp() {
-        return vjp;
+    /** True when the op passes no gradient back (stopGradient and friends), or the node was freed. */
+    boolean hasNoVjp() {
+        return vjp == null && outputVjp == null;
+    }
+
+    /** The input gradients for output gradient {@code g}; {@code output} is the tensor this node is attached to. */
+    Tensor[] applyVjp(Tensor output, Tensor g) {
+        return vjp != null ? vjp.apply(g) : outputVjp.apply(output, g);
     }
 
     /** Drops the inputs and the VJP (and with it every value the VJP captured). */
     void free() {
         inputs = NONE;
         vjp = null;
+        outputVjp = null;
         freed = true;
     }
 }

@@ -18,6 +18,11 @@ public final class ImageOps {
      * for size 2. H and W must be divisible by size.
      * VJP: each window's gradient goes to its argmax (the first maximum in row-major order on ties, as PyTorch),
      * which the backend finds again from x rather than saving it.
+     *
+     * @param x the image (N, C, H, W)
+     * @param size the window's side, ≥ 1, dividing H and W
+     * @return (N, C, H/size, W/size)
+     * @throws IllegalArgumentException if x is not rank 4 or the size does not divide H and W
      */
     public static Tensor maxPool2d(Tensor x, int size) {
         OpSupport.requireNonNull("maxPool2d", x);
@@ -31,7 +36,23 @@ public final class ImageOps {
         Backend backend = OpSupport.backend();
         Tensor value = backend.maxPool2d(xs.constant(), size);
         return Graph.record("maxPool2d", value, xs, g -> new Tensor[] {
-            backend.maxPool2dBackward(OpSupport.as(g.constant(), xs.dtype()), xs.constant(), size)});
+            maxPoolBackward(backend, OpSupport.as(g, xs.dtype()), xs.constant(), size)});
+    }
+
+    /**
+     * maxPool2d's VJP, gx = maxPool2dBackward(gy, x): gy scattered to each window's argmax. Linear in gy, and
+     * piecewise constant in x (the argmax moves only at ties), so its derivative in x is 0 almost everywhere and x
+     * is a constant here. VJP for ḡx: each window's ḡx at its argmax, ḡy = Σ_window ḡx·mask, where
+     * mask = maxPool2dBackward(1, x) marks the argmaxes.
+     */
+    private static Tensor maxPoolBackward(Backend backend, Tensor gy, Tensor x, int size) {
+        Tensor value = backend.maxPool2dBackward(gy.constant(), x, size);
+        return Graph.record("maxPool2dBackward", value, gy, ggx -> {
+            Tensor mask = backend.maxPool2dBackward(Tensor.full(gy.dtype(), gy.shape(), 1.0), x, size);
+            int[] d = gy.shape().dims();
+            Tensor windows = ShapeOps.reshape(BinaryOps.mul(ggx, mask), d[0], d[1], d[2], size, d[3], size);
+            return new Tensor[] {ReduceOps.sum(windows, new int[] {3, 5}, false)};
+        });
     }
 
     /**
@@ -39,6 +60,10 @@ public final class ImageOps {
      * {@code src = max(0, (d + 0.5)/2 − 0.5)}, interpolating between floor(src) and floor(src) + 1, the latter
      * clamped to the last row/column. Away from the edges: y[2m] = ¼x[m−1] + ¾x[m], y[2m+1] = ¾x[m] + ¼x[m+1].
      * VJP: the transpose of that (separable) linear map, each gradient scattered back with the same weights.
+     *
+     * @param x the image (N, C, H, W)
+     * @return (N, C, 2H, 2W)
+     * @throws IllegalArgumentException if x is not rank 4
      */
     public static Tensor upsampleBilinear2x(Tensor x) {
         OpSupport.requireNonNull("upsampleBilinear2x", x);
@@ -47,7 +72,16 @@ public final class ImageOps {
         Backend backend = OpSupport.backend();
         Tensor value = backend.upsampleBilinear2x(xs.constant());
         return Graph.record("upsampleBilinear2x", value, xs, g -> new Tensor[] {
-            backend.upsampleBilinear2xAdjoint(OpSupport.as(g.constant(), xs.dtype()), xs.shape())});
+            upsampleAdjoint(backend, OpSupport.as(g, xs.dtype()), xs.shape())});
+    }
+
+    /**
+     * The adjoint of {@link #upsampleBilinear2x} (its VJP): gy (N, C, 2H, 2W) scattered back to {@code xShape} with
+     * the interpolation weights. The weights are constants, so its own VJP is the upsampling: ḡy = upsample(ḡx).
+     */
+    static Tensor upsampleAdjoint(Backend backend, Tensor gy, Shape xShape) {
+        Tensor value = backend.upsampleBilinear2xAdjoint(gy.constant(), xShape);
+        return Graph.record("upsampleBilinear2xAdjoint", value, gy, ggx -> new Tensor[] {upsampleBilinear2x(ggx)});
     }
 
     private static void checkImage(String op, Shape s) {

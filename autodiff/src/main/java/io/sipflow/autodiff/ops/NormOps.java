@@ -17,6 +17,7 @@ import io.sipflow.autodiff.backend.Backend;
  * {@link Fused#RELU} applies max(y, 0) inside the op: one saved tensor per layer instead of two (a separate ReLU
  * node would keep the normalised output alive for its mask), with values and gradients identical to
  * {@code batchNorm2d(...).relu()}, since the mask y &gt; 0 can be read from the output.
+ * The VJP's own VJP (second order) is in {@link BatchNormBackward}.
  */
 public final class NormOps {
     private NormOps() {
@@ -24,17 +25,34 @@ public final class NormOps {
 
     /** What the op applies to its normalised output. */
     public enum Fused {
+        /** The affine output y = γ·x̂ + β as it is. */
         NONE,
+        /** max(y, 0), fused into the op. */
         RELU
     }
 
-    /** The normalised output and the batch statistics it used: FLOAT64 (C), the variance biased. */
+    /**
+     * The normalised output and the batch statistics it used.
+     *
+     * @param output y, of x's shape, in the op's type, with the VJP attached
+     * @param mean the per-channel batch mean μ, FLOAT64 (C), a constant
+     * @param variance the per-channel biased batch variance σ², FLOAT64 (C), a constant
+     */
     public record BatchNormResult(Tensor output, Tensor mean, Tensor variance) {
     }
 
     /**
-     * Normalises x (N, C, H, W) per channel with its own batch statistics; γ, β have shape (C). The result has the
-     * op's type (the scope's, else the promotion of x, γ, β).
+     * Normalises x (N, C, H, W) per channel with its own batch statistics, as in the class comment. The result has
+     * the op's type (the scope's, else the promotion of x, γ, β).
+     *
+     * @param x the batch (N, C, H, W), with N·H·W ≥ 2
+     * @param gamma the scale γ (C)
+     * @param beta the shift β (C)
+     * @param eps added to σ² before the square root (PyTorch's 1e-5)
+     * @param fused NONE, or RELU to apply max(y, 0) inside the op
+     * @return y and the batch statistics (for the running averages)
+     * @throws IllegalArgumentException if the shapes do not fit, an input is null, or a channel has fewer than two
+     *         values
      */
     public static BatchNormResult batchNorm2d(Tensor x, Tensor gamma, Tensor beta, double eps, Fused fused) {
         OpSupport.requireNonNull("batchNorm2d", x, gamma, beta);
@@ -51,12 +69,9 @@ public final class NormOps {
         Backend backend = OpSupport.backend();
         Backend.BatchNormForward f = backend.batchNormTraining(xs.constant(), gs.constant(), bs.constant(), eps, relu);
         Tensor y = f.y();
-        Tensor out = Graph.record(relu ? "batchNorm2dRelu" : "batchNorm2d", y, new Tensor[] {xs, gs, bs}, g -> {
-            // with ReLU fused the backend masks g by [y > 0] first (ReLU's VJP): y > 0 exactly where it passed
-            Backend.BatchNormGradients b = backend.batchNormBackward(OpSupport.as(g.constant(), type),
-                    relu ? y : null, xs.constant(), gs.constant(), f.mean(), f.variance(), eps);
-            return new Tensor[] {b.gx(), b.gGamma(), b.gBeta()};
-        });
+        // with ReLU fused the backend masks g by [y > 0] first (ReLU's VJP): y > 0 exactly where it passed
+        Tensor out = Graph.record(relu ? "batchNorm2dRelu" : "batchNorm2d", y, new Tensor[] {xs, gs, bs},
+                g -> BatchNormBackward.gradients(backend, OpSupport.as(g, type), relu ? y : null, xs, gs, f, eps));
         return new BatchNormResult(out, f.mean(), f.variance());
     }
 
@@ -65,6 +80,16 @@ public final class NormOps {
      * constants (no gradient flows to them), y = (x − mean)·γ/√(variance + ε) + β, then {@code fused}.
      * VJP, with g masked by [y &gt; 0] under RELU and s = γ/√(variance + ε):
      * gx = g·s,  gγ = Σ g·(x − mean)/√(variance + ε),  gβ = Σ g  (sums over N, H, W).
+     *
+     * @param x the batch (N, C, H, W)
+     * @param gamma the scale γ (C)
+     * @param beta the shift β (C)
+     * @param mean the running mean (C)
+     * @param variance the running variance (C)
+     * @param eps added to the variance before the square root
+     * @param fused NONE or RELU
+     * @return y, of x's shape
+     * @throws IllegalArgumentException if the shapes do not fit or an input is null
      */
     public static Tensor batchNorm2dInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance,
                                               double eps, Fused fused) {
@@ -85,12 +110,12 @@ public final class NormOps {
                 relu);
         Shape perChannel = Shape.of(1, x.dim(1), 1, 1);
         return Graph.record(relu ? "batchNorm2dInferenceRelu" : "batchNorm2dInference", y,
-                new Tensor[] {xs, gs, bs}, g -> {
-                    Tensor gm = relu ? g.constant().mul(y.gt(Tensor.scalar(0).to(type))) : g.constant();
+                new Tensor[] {xs, gs, bs}, g -> { // recorded ops of g, x and γ: differentiable again
+                    Tensor gm = relu ? g.mul(y.gt(Tensor.scalar(0).to(type))) : g;
                     Tensor invStd = vc.add(eps).sqrt().reshape(perChannel).pow(-1);
-                    Tensor xhat = xs.constant().sub(mc.reshape(perChannel)).mul(invStd);
+                    Tensor xhat = xs.sub(mc.reshape(perChannel)).mul(invStd);
                     int[] sums = {0, 2, 3};
-                    return new Tensor[] {gm.mul(gs.constant().reshape(perChannel).mul(invStd)),
+                    return new Tensor[] {gm.mul(gs.reshape(perChannel).mul(invStd)),
                         gm.mul(xhat).sum(sums, false), gm.sum(sums, false)};
                 });
     }

@@ -15,12 +15,26 @@ public final class ShapeOps {
     private ShapeOps() {
     }
 
-    /** Same values, new dims with the same element count; one dim may be −1 (inferred from the others). */
+    /**
+     * Same values, new dims with the same element count; one dim may be −1 (inferred from the others).
+     *
+     * @param a the input
+     * @param dims the new dimensions, at most one −1
+     * @return a tensor sharing a's storage (a itself if the shape is unchanged)
+     * @throws IllegalArgumentException if the element count differs or a dim is negative other than one −1
+     */
     public static Tensor reshape(Tensor a, int... dims) {
         return reshape(a, inferMinusOne(a, dims));
     }
 
-    /** Same values, new shape with the same element count. VJP: reshape back. */
+    /**
+     * Same values, new shape with the same element count. VJP: reshape back.
+     *
+     * @param a the input
+     * @param shape the new shape
+     * @return a tensor sharing a's storage (a itself if the shape is unchanged)
+     * @throws IllegalArgumentException if the element count differs
+     */
     public static Tensor reshape(Tensor a, Shape shape) {
         if (shape.size() != a.size()) {
             throw new IllegalArgumentException("reshape: cannot view " + a.shape() + " (" + a.size()
@@ -59,7 +73,14 @@ public final class ShapeOps {
         return Shape.of(d);
     }
 
-    /** Reorders axes: result axis i is input axis {@code axes[i]}. VJP: the inverse permutation. */
+    /**
+     * Reorders axes: result axis i is input axis {@code axes[i]}. VJP: the inverse permutation.
+     *
+     * @param a the input
+     * @param axes a permutation of a's axes (negative values count from the end)
+     * @return a new tensor with the values moved
+     * @throws IllegalArgumentException if {@code axes} does not list each axis exactly once
+     */
     public static Tensor permute(Tensor a, int... axes) {
         if (axes.length != a.rank()) {
             throw new IllegalArgumentException("permute: " + Arrays.toString(axes) + " does not list the "
@@ -83,7 +104,13 @@ public final class ShapeOps {
         return Graph.record("permute", value, a, g -> new Tensor[] {permute(g, inverse)});
     }
 
-    /** Swaps the last two axes (rank ≥ 2). */
+    /**
+     * Swaps the last two axes (rank ≥ 2).
+     *
+     * @param a the input (…, m, n)
+     * @return (…, n, m)
+     * @throws IllegalArgumentException if a's rank is below 2
+     */
     public static Tensor transpose(Tensor a) {
         if (a.rank() < 2) {
             throw new IllegalArgumentException("transpose: needs rank >= 2, got " + a.shape());
@@ -97,7 +124,16 @@ public final class ShapeOps {
         return permute(a, axes);
     }
 
-    /** Positions [start, end) of {@code axis}. VJP: the gradient placed back, zeros elsewhere. */
+    /**
+     * Positions [start, end) of {@code axis}. VJP: the gradient placed back, zeros elsewhere (a zero pad).
+     *
+     * @param a the input
+     * @param axis the axis to cut (negative counts from the end)
+     * @param start first position kept
+     * @param end one past the last position kept, {@code 0 ≤ start ≤ end ≤ a.dim(axis)}
+     * @return a tensor whose axis has length {@code end − start}
+     * @throws IllegalArgumentException if the axis or the range is out of bounds
+     */
     public static Tensor slice(Tensor a, int axis, int start, int end) {
         int ax = a.shape().normalizeAxis(axis);
         int d = a.dim(ax);
@@ -105,13 +141,36 @@ public final class ShapeOps {
             throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") is outside axis " + ax
                     + " of " + a.shape());
         }
-        Backend backend = OpSupport.backend();
-        Tensor value = backend.slice(a.constant(), ax, start, end);
-        return Graph.record("slice", value, a, g -> new Tensor[] {
-            backend.pad(g.constant(), ax, start, d - end, Padding.ZERO)});
+        return sliceOn(OpSupport.backend(), a, ax, start, end);
     }
 
-    /** Joins tensors along {@code axis}; other axes must match. VJP: each part's slice of the gradient. */
+    /** {@link #slice} on a given backend, checked. Slice and zero pad are each other's adjoints. */
+    private static Tensor sliceOn(Backend backend, Tensor a, int ax, int start, int end) {
+        return sliceComputed(backend, a, backend.slice(a.constant(), ax, start, end), ax, start, end);
+    }
+
+    /**
+     * {@code value}, already computed as slice(a, ax, start, end), recorded as that slice of {@code a}: a fused op
+     * that sliced a constant copy can hand its backward pass the recorded version without slicing again.
+     */
+    static Tensor sliceComputed(Tensor a, Tensor value, int ax, int start, int end) {
+        return sliceComputed(OpSupport.backend(), a, value, ax, start, end);
+    }
+
+    private static Tensor sliceComputed(Backend backend, Tensor a, Tensor value, int ax, int start, int end) {
+        int d = a.dim(ax);
+        return Graph.record("slice", value, a, g -> new Tensor[] {
+            padOn(backend, g, ax, start, d - end, Padding.ZERO)});
+    }
+
+    /**
+     * Joins tensors along {@code axis}; other axes must match. VJP: each part's slice of the gradient.
+     *
+     * @param axis the axis to join along (negative counts from the end)
+     * @param parts at least one tensor; types are promoted as for binary ops
+     * @return a tensor whose axis has the parts' lengths summed
+     * @throws IllegalArgumentException if no part is given, one is null, or the shapes differ outside {@code axis}
+     */
     public static Tensor concat(int axis, Tensor... parts) {
         if (parts.length == 0) {
             throw new IllegalArgumentException("concat: no tensors given");
@@ -140,7 +199,7 @@ public final class ShapeOps {
             Tensor[] grads = new Tensor[in.length];
             int offset = 0;
             for (int i = 0; i < in.length; i++) {
-                grads[i] = backend.slice(g.constant(), ax, offset, offset + in[i].dim(ax));
+                grads[i] = sliceOn(backend, g, ax, offset, offset + in[i].dim(ax));
                 offset += in[i].dim(ax);
             }
             return grads;
@@ -162,6 +221,14 @@ public final class ShapeOps {
      * Pads every axis: {@code before[i]} and {@code after[i]} positions, with zeros or by wrapping around
      * (CIRCULAR: the tensor repeats periodically). VJP: ZERO slices the gradient back; CIRCULAR also adds the
      * wrapped positions' gradients onto the positions they copied.
+     *
+     * @param a the input
+     * @param before widths in front, one per axis, ≥ 0
+     * @param after widths at the end, one per axis, ≥ 0
+     * @param mode ZERO or CIRCULAR
+     * @return a tensor whose axis i has length {@code before[i] + a.dim(i) + after[i]}
+     * @throws IllegalArgumentException if the width arrays do not have one entry per axis, a width is negative,
+     *         or CIRCULAR is asked of an empty axis
      */
     public static Tensor pad(Tensor a, int[] before, int[] after, Padding mode) {
         if (before.length != a.rank() || after.length != a.rank()) {
@@ -180,20 +247,53 @@ public final class ShapeOps {
         return out;
     }
 
-    /** One axis of {@link #pad}. */
+    /**
+     * One axis of {@link #pad}.
+     *
+     * @param a the input
+     * @param axis the axis to pad (negative counts from the end)
+     * @param before positions added in front, ≥ 0
+     * @param after positions added at the end, ≥ 0
+     * @param mode ZERO or CIRCULAR
+     * @return a tensor whose axis has length {@code before + a.dim(axis) + after}
+     * @throws IllegalArgumentException if the axis is out of range or CIRCULAR is asked of an empty axis
+     */
     public static Tensor padAxis(Tensor a, int axis, int before, int after, Padding mode) {
         int ax = a.shape().normalizeAxis(axis);
         int d = a.dim(ax);
         if (mode == Padding.CIRCULAR && d == 0) {
             throw new IllegalArgumentException("pad: cannot wrap an empty axis " + ax + " of " + a.shape());
         }
-        Backend backend = OpSupport.backend();
-        Tensor value = backend.pad(a.constant(), ax, before, after, mode);
-        return Graph.record("pad_" + mode.name().toLowerCase(), value, a, g -> new Tensor[] {
-            backend.padAdjoint(g.constant(), ax, before, d, mode)});
+        return padOn(OpSupport.backend(), a, ax, before, after, mode);
     }
 
-    /** Copies {@code a} to a larger shape by NumPy broadcasting. VJP: {@link Broadcast#sumTo}. */
+    /** {@link #padAxis} on a given backend, checked. VJP: {@link #padAdjointOn}. */
+    private static Tensor padOn(Backend backend, Tensor a, int ax, int before, int after, Padding mode) {
+        int d = a.dim(ax);
+        Tensor value = backend.pad(a.constant(), ax, before, after, mode);
+        return Graph.record("pad_" + mode.name().toLowerCase(), value, a, g -> new Tensor[] {
+            padAdjointOn(backend, g, ax, before, d, mode)});
+    }
+
+    /**
+     * The adjoint of padding an axis of length {@code length}: each padded position's gradient added onto the
+     * position it copied. Linear, so its VJP is the padding itself: pad(gg, before, g.dim(ax) − before − length).
+     */
+    private static Tensor padAdjointOn(Backend backend, Tensor g, int ax, int before, int length, Padding mode) {
+        int after = g.dim(ax) - before - length;
+        Tensor value = backend.padAdjoint(g.constant(), ax, before, length, mode);
+        return Graph.record("padAdjoint_" + mode.name().toLowerCase(), value, g, gg -> new Tensor[] {
+            padOn(backend, gg, ax, before, after, mode)});
+    }
+
+    /**
+     * Copies {@code a} to a larger shape by NumPy broadcasting. VJP: {@link Broadcast#sumTo}.
+     *
+     * @param a the input
+     * @param shape the target; broadcasting a's shape against it must give it unchanged
+     * @return a tensor of {@code shape} (a itself if the shape is unchanged)
+     * @throws IllegalArgumentException if a's shape cannot be broadcast to {@code shape}
+     */
     public static Tensor broadcastTo(Tensor a, Shape shape) {
         Shape out = Shape.broadcast("broadcastTo", a.shape(), shape);
         if (!out.equals(shape)) {

@@ -17,6 +17,10 @@ public final class BuiltInProblems {
 
     /** Heat conduction on a periodic R × R grid: recover the initial temperature from the diffused field. */
     public static final class Heat implements ProblemProvider {
+        /** The provider {@link java.util.ServiceLoader} creates. */
+        public Heat() {
+        }
+
         @Override
         public String id() {
             return "heat";
@@ -40,6 +44,10 @@ public final class BuiltInProblems {
 
     /** Poisson's equation on an R × R grid: recover the source from the potential. */
     public static final class Poisson implements ProblemProvider {
+        /** The provider {@link java.util.ServiceLoader} creates. */
+        public Poisson() {
+        }
+
         @Override
         public String id() {
             return "poisson";
@@ -55,7 +63,12 @@ public final class BuiltInProblems {
             return true;
         }
 
-        /** The authors' Poisson script trains with torch's Adam: eps 1e-8, not PhiFlow's 1e-7. */
+        /**
+         * The authors' Poisson script trains with torch's Adam: eps 1e-8, not PhiFlow's 1e-7.
+         *
+         * @param b the run's settings so far
+         * @return {@code b}
+         */
         @Override
         public TrainConfig.Builder suggest(TrainConfig.Builder b) {
             return b.adamEpsilon(1e-8);
@@ -69,6 +82,10 @@ public final class BuiltInProblems {
 
     /** The SIP paper's 2-D characterization problem y = (sin a, b). */
     public static final class Sin implements ProblemProvider {
+        /** The provider {@link java.util.ServiceLoader} creates. */
+        public Sin() {
+        }
+
         @Override
         public String id() {
             return "sin";
@@ -93,6 +110,9 @@ public final class BuiltInProblems {
          * rate is ours: its step along the stiffest direction grows like √σ_max ∝ √ξ, so 0.1/√ξ (0.1 is stable at
          * ξ = 1, 0.3 is not). SIP, GD and SGD steps cost well under a millisecond, a HIG step (200 backward passes
          * and a 200 × 200 eigendecomposition) about 50 ms: 20,000 steps for the former, 1,000 for HIG.
+         *
+         * @param b the run's settings so far, xi set
+         * @return {@code b}
          */
         @Override
         public TrainConfig.Builder suggest(TrainConfig.Builder b) {

@@ -17,6 +17,16 @@ import java.util.function.DoublePredicate;
  * @param requirement  what {@code valid} asks for, in words ("> 0"), for the error message
  */
 public record ProblemOption(String name, double defaultValue, String help, DoublePredicate valid, String requirement) {
+    /**
+     * Checks the name and that {@code valid} accepts the default.
+     *
+     * @param name         the option's name, letters, digits and underscores
+     * @param defaultValue its value where the user gave none
+     * @param help         one line for help
+     * @param valid        which values it accepts
+     * @param requirement  what {@code valid} asks for, in words
+     * @throws IllegalArgumentException for a name that is not a plain identifier or a default {@code valid} refuses
+     */
     public ProblemOption {
         if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException("problem option name '" + name
@@ -28,19 +38,42 @@ public record ProblemOption(String name, double defaultValue, String help, Doubl
         }
     }
 
-    /** An option with a range check ({@code valid}, described by {@code requirement}); finite values only. */
+    /**
+     * An option with a range check; NaN and infinities are refused as well.
+     *
+     * @param name         the option's name
+     * @param defaultValue its value where the user gave none
+     * @param help         one line for help
+     * @param valid        which finite values it accepts
+     * @param requirement  what {@code valid} asks for, in words ("&gt; 0")
+     * @return the option
+     */
     public static ProblemOption of(String name, double defaultValue, String help, DoublePredicate valid,
                                    String requirement) {
         return new ProblemOption(name, defaultValue, help, v -> Double.isFinite(v) && valid.test(v),
                 "a finite number " + requirement);
     }
 
-    /** An option that takes any finite number. */
+    /**
+     * An option that takes any finite number.
+     *
+     * @param name         the option's name
+     * @param defaultValue its value where the user gave none
+     * @param help         one line for help
+     * @return the option
+     */
     public static ProblemOption of(String name, double defaultValue, String help) {
         return new ProblemOption(name, defaultValue, help, Double::isFinite, "a finite number");
     }
 
-    /** {@code value}, or an error naming the problem, the option and what it accepts. */
+    /**
+     * Checks one value of this option.
+     *
+     * @param problem the problem's id, for the message
+     * @param value   the value given
+     * @return {@code value}
+     * @throws IllegalArgumentException naming the problem, the option and what it accepts
+     */
     public double check(String problem, double value) {
         if (!valid.test(value)) {
             throw new IllegalArgumentException("--option " + name + "=" + value + ": problem " + problem
@@ -49,7 +82,7 @@ public record ProblemOption(String name, double defaultValue, String help, Doubl
         return value;
     }
 
-    /** "xi=10: conditioning ..." (name, default and help) for help text. */
+    /** {@return "xi=10: conditioning ...": the name, the default and the help, for help text} */
     public String describe() {
         return String.format(Locale.ROOT, "%s=%s: %s", name, number(defaultValue), help);
     }

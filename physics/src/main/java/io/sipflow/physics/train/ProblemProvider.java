@@ -21,20 +21,20 @@ import java.util.List;
  * so {@code create} may read {@link TrainConfig#option} for each declared option.
  */
 public interface ProblemProvider {
-    /** The name {@code --problem} takes and run.json records: letters, digits, '-' and '_'. */
+    /** {@return the name {@code --problem} takes and run.json records: letters, digits, '-' and '_'} */
     String id();
 
-    /** One line for the command line's help. */
+    /** {@return one line for the command line's help} */
     String description();
 
-    /** The settings {@code --option NAME=VALUE} may give this problem; none by default. */
+    /** {@return the settings {@code --option NAME=VALUE} may give this problem; none by default} */
     default List<ProblemOption> options() {
         return List.of();
     }
 
     /**
-     * Whether the problem lives on an R × R grid, so {@code --resolution} applies and titles show "RxR". False by
-     * default: {@code --resolution} is then refused for this problem.
+     * {@return whether the problem lives on an R × R grid, so {@code --resolution} applies and run.json records
+     * it; false by default: {@code --resolution} is then refused for this problem}
      */
     default boolean usesResolution() {
         return false;
@@ -43,11 +43,19 @@ public interface ProblemProvider {
     /**
      * The settings this problem suggests where the user gave none (steps, batch, learning rate ...), set on
      * {@code b}, which already holds the method and every option's value; the default suggests nothing.
+     *
+     * @param b the run's settings so far
+     * @return {@code b}
      */
     default TrainConfig.Builder suggest(TrainConfig.Builder b) {
         return b;
     }
 
-    /** The problem a run of {@code config} trains on; every declared option is in {@code config.options()}. */
+    /**
+     * Builds the problem for a run.
+     *
+     * @param config the run's settings; every declared option is in {@code config.options()}, checked
+     * @return a new problem instance
+     */
     Problem create(TrainConfig config);
 }

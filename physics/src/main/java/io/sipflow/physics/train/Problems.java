@@ -60,7 +60,14 @@ public final class Problems {
         return found;
     }
 
-    /** The provider of {@code id}, or an error listing the known ones. */
+    /**
+     * The provider of one problem.
+     *
+     * @param id a problem's name
+     * @return its provider
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     * @throws IllegalStateException when a provider on the class path cannot be loaded, or two share an id
+     */
     public static ProblemProvider named(String id) {
         ProblemProvider p = providers().get(id);
         if (p == null) {
@@ -71,27 +78,34 @@ public final class Problems {
     }
 
     /**
-     * Whether problem {@code id} lives on a grid ({@link ProblemProvider#usesResolution()}); true for an id no
-     * provider on the class path has, so a config of an unknown problem still lists every setting.
+     * Whether a problem lives on a grid ({@link ProblemProvider#usesResolution()}).
+     *
+     * @param id a problem's name
+     * @return its provider's answer; true for an id no provider on the class path has, so a config of an unknown
+     *         problem still lists every setting
      */
     public static boolean usesResolution(String id) {
         ProblemProvider p = providers().get(id);
         return p == null || p.usesResolution();
     }
 
-    /** Every problem, built-ins first. */
+    /** {@return every problem's provider, built-ins first} */
     public static List<ProblemProvider> all() {
         return List.copyOf(providers().values());
     }
 
-    /** Known ids, built-ins first. */
+    /** {@return the known ids, built-ins first} */
     public static List<String> ids() {
         return List.copyOf(providers().keySet());
     }
 
     /**
-     * {@code b} (which names the problem and method) with the problem's options set, {@code options} over their
-     * defaults, each checked, and then the settings the problem suggests. Set explicit settings afterwards.
+     * Completes a run's settings with what its problem declares and suggests. Set explicit settings afterwards.
+     *
+     * @param b       settings naming the problem and the method
+     * @param options the user's problem options, by name (others get their defaults)
+     * @return {@code b} with every option set and checked, then the settings the problem suggests
+     * @throws IllegalArgumentException for an option the problem does not declare or a value it refuses
      */
     public static TrainConfig.Builder withSuggestions(TrainConfig.Builder b, Map<String, Double> options) {
         ProblemProvider p = named(b.problem());
@@ -99,7 +113,13 @@ public final class Problems {
         return p.suggest(b);
     }
 
-    /** The problem a run of {@code config} trains on, its options completed with their defaults and checked. */
+    /**
+     * The problem a run trains on.
+     *
+     * @param config a run's settings; {@link TrainConfig#problem()} names the problem
+     * @return a new problem instance, its options completed with their defaults and checked
+     * @throws IllegalArgumentException for an unknown problem, an undeclared option or a refused value
+     */
     public static Problem create(TrainConfig config) {
         ProblemProvider p = named(config.problem());
         Map<String, Double> options = checkedOptions(p, config.options());
