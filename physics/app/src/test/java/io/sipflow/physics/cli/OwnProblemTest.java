@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * docs/library.md's "your own problem through the CLI", for real: its Java block is compiled with javax.tools
  * into a folder of its own (not on this JVM's class path), registered as that page says, and run through the
- * ./sipflow launcher with SIPFLOW_CLASSPATH: help lists it, compare trains it into the usual files, and
- * --resume --steps extends the comparison from its checkpoints. The page's commands are checked against the text.
+ * ./sipflow launcher with SIPFLOW_CLASSPATH: help lists it, compare trains it into the usual files,
+ * --resume --steps extends the comparison from its checkpoints, and evaluate reads its model back. The page's
+ * commands are checked against the text.
  */
 class OwnProblemTest {
     private static final Path DOC = Path.of("..", "..", "docs", "library.md");
@@ -102,6 +103,12 @@ class OwnProblemTest {
         assertEquals(before, after.subList(0, before.size()), "the first 4 steps are kept, not trained again");
         List<String> tests = Files.readAllLines(dir.resolve("gd/test.csv"));
         assertTrue(tests.get(tests.size() - 1).startsWith("8,"), tests.toString());
+
+        Result evaluate = sipflow(classes, "evaluate", "--model", dir.resolve("sip/model.npz").toString(), "--out",
+                tmp.resolve("eval").toString());
+        assertEquals(0, evaluate.code(), evaluate.err());
+        assertTrue(evaluate.out().contains("(gain 5.0, 4x4, seed 1): x_l2 "), evaluate.out());
+        assertTrue(Files.size(tmp.resolve("eval/examples.png")) > 0);
     }
 
     /** The page's {@code package mine;} block, compiled against this module's class path into tmp/mine-classes. */
