@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
         description = {"Train a network to invert the physics with SIP, GD or SGD updates.",
                 "Writes metrics.csv, test.csv, model.npz, curves.png, run.json, the checkpoint and (for problems with",
                 "pictures: heat, poisson, sin, and any whose x is an (B, n, n) field) examples.png to DIR.",
-                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 stopped on a NaN or infinity."})
+                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 stopped on a NaN or infinity or ended unstable."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -77,7 +77,7 @@ final class TrainCommand implements Callable<Integer> {
             OutputFolder.usage(cl, () -> OutputFolder.prepare(given, flag, dir, mode));
             TrainingRun.Summary s = TrainingRun.execute(config, dir, runId, common, cl.getOut(), cl.getErr(),
                     resume != null, train.detectAnomaly);
-            return s.diverged() ? TrainingRun.DIVERGED : 0;
+            return s.failed() ? TrainingRun.DIVERGED : 0;
         }
     }
 

@@ -78,7 +78,7 @@ class OwnProblemTest {
                 dir.toString()));
         compare.addAll(FEW_STEPS);
         Result first = sipflow(classes, compare.toArray(new String[0]));
-        assertEquals(0, first.code(), first.out() + first.err());
+        assertFinishedOrUnstable(first, dir);
         assertTrue(first.out().contains("sip: 4 steps, gain 5.0, 4x4, batch 4"), first.out());
         assertEquals(List.of("method,final_test_x_l2,median_step_ms,status"),
                 Files.readAllLines(dir.resolve("comparison.csv")).subList(0, 1));
@@ -96,7 +96,7 @@ class OwnProblemTest {
         List<String> before = withoutTimings(dir.resolve("sip/metrics.csv"));
 
         Result resumed = sipflow(classes, "compare", "--resume", dir.toString(), "--steps", "8", "--threads", "1");
-        assertEquals(0, resumed.code(), resumed.out() + resumed.err());
+        assertFinishedOrUnstable(resumed, dir);
         assertTrue(resumed.out().contains("sip: resuming at step 4 of 8 steps, gain 5.0, 4x4, batch 4"), resumed.out());
         List<String> after = withoutTimings(dir.resolve("sip/metrics.csv"));
         assertEquals(1 + 8, after.size());
@@ -109,6 +109,21 @@ class OwnProblemTest {
         assertEquals(0, evaluate.code(), evaluate.err());
         assertTrue(evaluate.out().contains("(gain 5.0, 4x4, seed 1): x_l2 "), evaluate.out());
         assertTrue(Files.size(tmp.resolve("eval/examples.png")) > 0);
+    }
+
+    /**
+     * A few steps can leave a method worse than the estimate x = 0, which the run reports as "unstable" (exit 3);
+     * every other outcome is a failure. Each method's run.json says which, and the exit code must agree.
+     */
+    static void assertFinishedOrUnstable(Result r, Path dir) throws IOException {
+        boolean unstable = false;
+        for (String method : List.of("sip", "gd")) {
+            String json = Files.readString(dir.resolve(method).resolve("run.json"));
+            boolean finished = json.contains("\"status\": \"finished\"");
+            assertTrue(finished || json.contains("\"status\": \"unstable\""), method + ": " + json);
+            unstable |= !finished;
+        }
+        assertEquals(unstable ? TrainingRun.DIVERGED : 0, r.code(), r.out() + r.err());
     }
 
     /** The page's {@code package mine;} block, compiled against this module's class path into tmp/mine-classes. */
