@@ -49,11 +49,12 @@ public enum Method {
             return physicsLoss(in);
         }
     },
-    /** The same loss as GD with plain stochastic gradient descent. */
+    /** The same loss as GD with stochastic gradient descent (the config's momentum and Nesterov flag). */
     SGD {
         @Override
         public Optimizer newOptimizer(TrainConfig config, Module network) {
-            return new io.sipflow.nn.SGD(network.parameters(), config.learningRate(), 0);
+            return new io.sipflow.nn.SGD(network.parameters(), config.learningRate(), config.momentum(),
+                    config.nesterov());
         }
 
         @Override

@@ -32,7 +32,8 @@ public final class TrainingStep {
 
     /**
      * The optimizer the config's method trains with ({@link Method#newOptimizer}): Adam (with the config's ε) for
-     * SIP and GD, SGD without momentum for SGD and HIG.
+     * SIP and GD, SGD with the config's momentum (and Nesterov flag) for SGD, SGD without momentum for HIG (its
+     * direction is the update).
      *
      * @param config the run (method, learning rate, Adam ε)
      * @param network the network whose parameters it updates
