@@ -60,6 +60,11 @@ public final class HeatProblem implements Problem {
         return "heat";
     }
 
+    @Override
+    public String describe() {
+        return "heat " + resolution + "x" + resolution;
+    }
+
     /** {@return R, the grid size in cells} */
     public int resolution() {
         return resolution;

@@ -72,6 +72,11 @@ public final class PoissonProblem implements Problem {
         return "poisson";
     }
 
+    @Override
+    public String describe() {
+        return "poisson " + resolution + "x" + resolution;
+    }
+
     /** x_gt from {@link Noise}, y* = P(x_gt), both (B, R, R) FLOAT64 and constant. */
     @Override
     public Batch sample(int size, SplittableRandom random) {

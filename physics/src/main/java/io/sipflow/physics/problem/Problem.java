@@ -124,6 +124,15 @@ public interface Problem {
     LinkedHashMap<String, Tensor> metrics(Tensor x, Batch batch);
 
     /**
+     * A few words naming this instance for console lines and plot titles: "heat 32x32", "sin xi=10 angle=45".
+     *
+     * @return the description; the id by default
+     */
+    default String describe() {
+        return id();
+    }
+
+    /**
      * {@return the problem's settings for run.json and for rebuilding it on resume/evaluate (name → number or text)}
      */
     LinkedHashMap<String, Object> settings();

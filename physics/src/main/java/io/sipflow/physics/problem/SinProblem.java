@@ -88,6 +88,16 @@ public final class SinProblem implements Problem {
         return "sin";
     }
 
+    /** 10 rather than 10.0. */
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    @Override
+    public String describe() {
+        return "sin xi=" + number(xi) + " angle=" + number(angleDegrees);
+    }
+
     @Override
     public Batch sample(int size, SplittableRandom random) {
         double[] y = new double[2 * size];

@@ -1,19 +1,156 @@
 package io.sipflow.physics.train;
 
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.nn.Adam;
+import io.sipflow.nn.Module;
+import io.sipflow.nn.Optimizer;
+import io.sipflow.nn.Training;
+import io.sipflow.physics.problem.Problem;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** How the network's weights are updated (see {@link TrainingStep}). */
+/**
+ * How the network's weights are updated: each method owns its optimizer, its loss and its update, and works on an
+ * {@link Input} (the problem, the network and the batch of one step; a second-order method needs all three).
+ * <pre>
+ *   Optimizer opt = method.newOptimizer(config, net);
+ *   Training.Step&lt;TrainingStep.Outputs&gt; s = method.update(new Method.Input(problem, net, batch), opt);
+ * </pre>
+ */
 public enum Method {
     /** Scale-invariant physics: regress the prediction onto x + P⁻¹(y* − P(x)), with Adam. */
-    SIP,
+    SIP {
+        @Override
+        public Optimizer newOptimizer(TrainConfig config, Module network) {
+            return adam(config, network);
+        }
+
+        /** loss = Σ_b ½‖pred − stop(problem.sipTarget(x, P(x), y*))‖² with x = stop(pred). */
+        @Override
+        public Training.Loss<TrainingStep.Outputs> loss(Input in) {
+            Tensor prediction = in.problem().predict(in.network(), in.batch().yTarget());
+            Tensor x = prediction.stopGradient();
+            Tensor y = in.problem().physics(x);
+            Tensor target = in.problem().sipTarget(x, y, in.batch().yTarget());
+            return new Training.Loss<>(Problem.l2(prediction.sub(target)).sum(), new TrainingStep.Outputs(x, y));
+        }
+    },
     /** Gradient descent through the differentiable physics: minimise ½‖P(pred) − y*‖² with Adam. */
-    GD,
-    /** The same loss as GD with plain stochastic gradient descent. */
-    SGD,
+    GD {
+        @Override
+        public Optimizer newOptimizer(TrainConfig config, Module network) {
+            return adam(config, network);
+        }
+
+        @Override
+        public Training.Loss<TrainingStep.Outputs> loss(Input in) {
+            return physicsLoss(in);
+        }
+    },
+    /** The same loss as GD with stochastic gradient descent (the config's momentum and Nesterov flag). */
+    SGD {
+        @Override
+        public Optimizer newOptimizer(TrainConfig config, Module network) {
+            return new io.sipflow.nn.SGD(network.parameters(), config.learningRate(), config.momentum(),
+                    config.nesterov());
+        }
+
+        @Override
+        public Training.Loss<TrainingStep.Outputs> loss(Input in) {
+            return physicsLoss(in);
+        }
+    },
     /** Half-inverse gradients: Δθ = −η·V·Σ^(−1/2)·Uᵀ·∂L/∂y from the batch Jacobian's SVD. */
-    HIG;
+    HIG {
+        /** SGD without momentum: the half-inverse direction is the update. */
+        @Override
+        public Optimizer newOptimizer(TrainConfig config, Module network) {
+            return new io.sipflow.nn.SGD(network.parameters(), config.learningRate(), 0);
+        }
+
+        /** GD's loss (reported as the step's loss; HIG does not follow its gradient). */
+        @Override
+        public Training.Loss<TrainingStep.Outputs> loss(Input in) {
+            return physicsLoss(in);
+        }
+
+        @Override
+        public Training.Step<TrainingStep.Outputs> update(Input in, Optimizer optimizer) {
+            return HigStep.run(in.problem(), in.network(), optimizer, in.batch());
+        }
+
+        /** The per-example Jacobian must fit ({@link HigStep#requireFits}): the heat U-Net's does not. */
+        @Override
+        public void requireFits(TrainConfig config) {
+            HigStep.requireFits(config);
+        }
+    };
+
+    /**
+     * What a method works on in one step.
+     *
+     * @param problem the problem (its physics, inverse and prediction)
+     * @param network the network being trained
+     * @param batch   the training batch
+     */
+    public record Input(Problem problem, Module network, Problem.Batch batch) {
+    }
+
+    /**
+     * The optimizer this method trains with.
+     *
+     * @param config  the run (learning rate, Adam ε)
+     * @param network the network whose parameters it updates
+     * @return a fresh optimizer at step 0
+     */
+    public abstract Optimizer newOptimizer(TrainConfig config, Module network);
+
+    /**
+     * The batch loss with its graph, and the step's outputs.
+     *
+     * @param in the problem, network and batch
+     * @return the summed loss (differentiable with respect to the network) and the outputs
+     */
+    public abstract Training.Loss<TrainingStep.Outputs> loss(Input in);
+
+    /**
+     * One update of the network on the batch: by default the gradient of {@link #loss} through
+     * {@link Training#updateWeights} (all or nothing).
+     *
+     * @param in        the problem, network and batch
+     * @param optimizer the optimizer {@link #newOptimizer} made
+     * @return the summed loss before the update and the outputs
+     * @throws io.sipflow.nn.NonFiniteException if a value goes non-finite; nothing then changes
+     */
+    public Training.Step<TrainingStep.Outputs> update(Input in, Optimizer optimizer) {
+        return Training.updateWeights(in.network(), optimizer, () -> loss(in));
+    }
+
+    /**
+     * Throws when a run of {@code config} cannot train with this method; nothing to check by default.
+     *
+     * @param config the run
+     * @throws IllegalArgumentException naming the size and the limit
+     */
+    public void requireFits(TrainConfig config) {
+    }
+
+    /** Adam with the config's ε (PhiFlow's 1e-7 unless the problem suggests another). */
+    private static Optimizer adam(TrainConfig config, Module network) {
+        return new Adam(network.parameters(), config.learningRate(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
+                config.adamEpsilon());
+    }
+
+    /** loss = Σ_b ½‖P(pred) − y*‖², differentiated through the physics. */
+    private static Training.Loss<TrainingStep.Outputs> physicsLoss(Input in) {
+        Tensor prediction = in.problem().predict(in.network(), in.batch().yTarget());
+        Tensor x = prediction.stopGradient();
+        Tensor y = in.problem().physics(prediction);
+        return new Training.Loss<>(Problem.l2(y.sub(in.batch().yTarget())).sum(), new TrainingStep.Outputs(x,
+                y.stopGradient()));
+    }
 
     /** {@return "sip", "gd", "sgd" or "hig", as on the command line and in file names} */
     public String id() {

@@ -1,113 +1,150 @@
 package io.sipflow.physics.train;
 
-import io.sipflow.physics.problem.HeatProblem;
-import io.sipflow.physics.problem.PoissonProblem;
 import io.sipflow.physics.problem.Problem;
-import io.sipflow.physics.problem.SinProblem;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
- * The problems {@code --problem} can name: one line each, id → how to build it from a run's settings, and the
- * settings it suggests where the user gave none (learning rate, steps, batch ...).
+ * The problems {@code --problem} can name: every {@link ProblemProvider} on the class path, found once by
+ * {@link ServiceLoader} (the built-ins first, in the order their services file lists them). A run's config is
+ * completed here: the problem's options get their defaults and are checked, then the problem suggests the
+ * settings the user left open.
+ * <pre>
+ *   TrainConfig.Builder b = TrainConfig.builder().problem("sin").method(Method.GD);
+ *   TrainConfig c = Problems.withSuggestions(b, Map.of("xi", 4.0)).steps(500).build();
+ *   Problem p = Problems.create(c);
+ * </pre>
  */
 public final class Problems {
-    /**
-     * A registered problem: its factory and its default settings.
-     *
-     * @param id the problem's name ("heat", "poisson", "sin")
-     * @param factory builds the problem from a run's settings
-     * @param defaults fills in the settings the problem suggests where the user gave none
-     */
-    public record Entry(String id, Function<TrainConfig, Problem> factory, UnaryOperator<TrainConfig.Builder> defaults) {
-    }
-
-    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
-
-    static {
-        register("heat", c -> new HeatProblem(c.resolution()), b -> b);
-        register("poisson", c -> new PoissonProblem(c.resolution()), Problems::poissonDefaults);
-        register("sin", c -> new SinProblem(c.option("xi"), c.option("angle")), Problems::sinDefaults);
-    }
-
-    /**
-     * The authors' settings (sin_characterization/train_sin.py): batch 100; Adam (SIP, GD) at 1e-3 with PyTorch's
-     * ε = 1e-8; SGD at 1e-2/ξ² for their batch-mean loss, so 1e-4/ξ² for sipflow's batch sum. HIG's rate is ours:
-     * its step along the stiffest direction grows like √σ_max ∝ √ξ, so 0.1/√ξ (0.1 is stable at ξ = 1, 0.3 is not).
-     * SIP, GD and SGD steps cost well under a millisecond, a HIG step (200 backward passes and a 200 × 200
-     * eigendecomposition) about 50 ms: 20,000 steps for the former, 1,000 for HIG (a compare at the defaults takes about 2 minutes on 2 cores).
-     */
-    private static TrainConfig.Builder sinDefaults(TrainConfig.Builder b) {
-        if (!b.options().containsKey("xi")) {
-            b.option("xi", 10);     // the authors' default conditioning
-        }
-        if (!b.options().containsKey("angle")) {
-            b.option("angle", 45);  // and rotation, in degrees
-        }
-        double xi = b.options().get("xi");
-        b.batch(100).testBatch(1000).adamEpsilon(1e-8);
-        switch (b.method()) {
-            case SIP, GD -> b.learningRate(1e-3).steps(20_000).testEvery(500).checkpointEvery(5_000);
-            case SGD -> b.learningRate(1e-4 / (xi * xi)).steps(20_000).testEvery(500).checkpointEvery(5_000);
-            case HIG -> b.learningRate(0.1 / Math.sqrt(xi)).steps(1_000).testEvery(25).checkpointEvery(250);
-        }
-        return b;
-    }
-
-    /**
-     * The authors' Poisson script trains with torch's Adam: ε = 1e-8, not PhiFlow's 1e-7. Their SGD uses momentum
-     * 0.9 at lr 3e-12 on their loss scale; plain SGD diverges at step 2 here at any rate tried down to 1e-6. On
-     * sipflow's batch-summed ½‖P(pred) − y*‖² (32², batch 32, 100 steps) momentum 0.9 gave test x_l2 272 at lr 1e-8,
-     * 199 at 1e-9, 265 at 1e-10, 398 at 1e-11 and diverged at 1e-6: so 0.9 at 1e-9.
-     */
-    private static TrainConfig.Builder poissonDefaults(TrainConfig.Builder b) {
-        b.adamEpsilon(1e-8);
-        if (b.method() == Method.SGD) {
-            b.learningRate(1e-9).momentum(0.9);
-        }
-        return b;
-    }
-
     private Problems() {
     }
 
-    private static void register(String id, Function<TrainConfig, Problem> factory,
-                                 UnaryOperator<TrainConfig.Builder> defaults) {
-        REGISTRY.put(id, new Entry(id, factory, defaults));
+    /** Loaded on first use, so a failing user provider is reported (each time) by the call that needed it. */
+    private static Map<String, ProblemProvider> providers;
+
+    private static synchronized Map<String, ProblemProvider> providers() {
+        if (providers == null) {
+            providers = load();
+        }
+        return providers;
+    }
+
+    private static Map<String, ProblemProvider> load() {
+        try {
+            return byId(ServiceLoader.load(ProblemProvider.class, Problems.class.getClassLoader()));
+        } catch (ServiceConfigurationError e) {
+            throw new IllegalStateException("cannot load a problem named in META-INF/services/"
+                    + ProblemProvider.class.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code providers} by id, in their order; an id that is not a plain name, or one taken twice, is refused. */
+    static Map<String, ProblemProvider> byId(Iterable<ProblemProvider> providers) {
+        Map<String, ProblemProvider> found = new LinkedHashMap<>();
+        for (ProblemProvider p : providers) {
+            String id = p.id();
+            if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
+                throw new IllegalStateException("problem provider " + p.getClass().getName() + " has the id '" + id
+                        + "'; an id is letters, digits, '-' and '_'");
+            }
+            ProblemProvider before = found.putIfAbsent(id, p);
+            if (before != null) {
+                throw new IllegalStateException("two problems are named '" + id + "': " + before.getClass().getName()
+                        + " and " + p.getClass().getName() + "; remove one of them from the class path");
+            }
+        }
+        return found;
     }
 
     /**
-     * The entry for {@code id}.
+     * The provider of one problem.
      *
      * @param id a problem's name
-     * @return its registration
+     * @return its provider
      * @throws IllegalArgumentException for an unknown name, listing the known ones
+     * @throws IllegalStateException when a provider on the class path cannot be loaded, or two share an id
      */
-    public static Entry named(String id) {
-        Entry e = REGISTRY.get(id);
-        if (e == null) {
+    public static ProblemProvider named(String id) {
+        ProblemProvider p = providers().get(id);
+        if (p == null) {
             throw new IllegalArgumentException("unknown problem '" + id + "'; expected one of "
-                    + String.join(", ", REGISTRY.keySet()));
+                    + String.join(", ", ids()) + " (a problem of your own: see docs/library.md)");
         }
-        return e;
+        return p;
     }
 
     /**
-     * The problem a run of {@code config} trains on.
+     * Whether a problem lives on a grid ({@link ProblemProvider#usesResolution()}).
      *
-     * @param config a run's settings; {@link TrainConfig#problem()} names the problem
-     * @return a new problem instance
-     * @throws IllegalArgumentException for an unknown problem or a missing problem option
+     * @param id a problem's name
+     * @return its provider's answer; true for an id no provider on the class path has, so a config of an unknown
+     *         problem still lists every setting
      */
-    public static Problem create(TrainConfig config) {
-        return named(config.problem()).factory().apply(config);
+    public static boolean usesResolution(String id) {
+        ProblemProvider p = providers().get(id);
+        return p == null || p.usesResolution();
     }
 
-    /** {@return the known ids, in registration order} */
-    public static Iterable<String> ids() {
-        return REGISTRY.keySet();
+    /** {@return every problem's provider, built-ins first} */
+    public static List<ProblemProvider> all() {
+        return List.copyOf(providers().values());
+    }
+
+    /** {@return the known ids, built-ins first} */
+    public static List<String> ids() {
+        return List.copyOf(providers().keySet());
+    }
+
+    /**
+     * Completes a run's settings with what its problem declares and suggests. Set explicit settings afterwards.
+     *
+     * @param b       settings naming the problem and the method
+     * @param options the user's problem options, by name (others get their defaults)
+     * @return {@code b} with every option set and checked, then the settings the problem suggests
+     * @throws IllegalArgumentException for an option the problem does not declare or a value it refuses
+     */
+    public static TrainConfig.Builder withSuggestions(TrainConfig.Builder b, Map<String, Double> options) {
+        ProblemProvider p = named(b.problem());
+        b.options(checkedOptions(p, options));
+        return p.suggest(b);
+    }
+
+    /**
+     * The problem a run trains on.
+     *
+     * @param config a run's settings; {@link TrainConfig#problem()} names the problem
+     * @return a new problem instance, its options completed with their defaults and checked
+     * @throws IllegalArgumentException for an unknown problem, an undeclared option or a refused value
+     */
+    public static Problem create(TrainConfig config) {
+        ProblemProvider p = named(config.problem());
+        Map<String, Double> options = checkedOptions(p, config.options());
+        TrainConfig complete = options.equals(config.options()) ? config
+                : config.toBuilder().options(options).build();
+        return p.create(complete);
+    }
+
+    /** Every declared option of {@code p}: the given value (checked) or its default; unknown names refused. */
+    static Map<String, Double> checkedOptions(ProblemProvider p, Map<String, Double> given) {
+        Map<String, ProblemOption> declared = new LinkedHashMap<>();
+        for (ProblemOption o : p.options()) {
+            declared.put(o.name(), o);
+        }
+        for (String name : given.keySet()) {
+            if (!declared.containsKey(name)) {
+                throw new IllegalArgumentException("--option " + name + ": problem " + p.id() + " has "
+                        + (declared.isEmpty() ? "no options" : "the options " + String.join(", ", declared.keySet())));
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (ProblemOption o : declared.values()) {
+            Double v = given.get(o.name());
+            out.put(o.name(), v == null ? o.defaultValue() : o.check(p.id(), v));
+        }
+        return out;
     }
 }

@@ -102,8 +102,8 @@ public final class TrainConfig {
 
     /**
      * {@return every setting by its run.json name ({@code learning_rate}, {@code option.xi}, …), in a fixed order;
-     * {@code momentum} and {@code nesterov} only where they are not 0 and false, so a run without them has the
-     * settings (and run identity) it had before they existed}
+     * {@code resolution} only for a problem on a grid, {@code momentum} and {@code nesterov} only where they are not
+     * 0 and false, so a run without them has the settings (and run identity) it had before they existed}
      */
     public LinkedHashMap<String, Object> settings() {
         LinkedHashMap<String, Object> s = new LinkedHashMap<>();
@@ -111,7 +111,9 @@ public final class TrainConfig {
         s.put("method", method.id());
         s.put("steps", steps);
         s.put("batch", batch);
-        s.put("resolution", resolution);
+        if (Problems.usesResolution(problem)) {
+            s.put("resolution", resolution); // a problem without a grid ignores it, so its runs do not record it
+        }
         s.put("seed", seed);
         s.put("learning_rate", learningRate);
         s.put("adam_epsilon", adamEpsilon);
@@ -217,8 +219,8 @@ public final class TrainConfig {
     public int checkpointEvery() { return checkpointEvery; }
 
     /**
-     * {@return the problem's own settings (sin: xi, angle), by name; their defaults come from the problem's
-     * registration}
+     * {@return the problem's own settings (sin: xi, angle), by name; declared, with their defaults, by its
+     * {@link ProblemProvider}}
      */
     public Map<String, Double> options() { return options; }
 
@@ -382,7 +384,7 @@ public final class TrainConfig {
          */
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
         /**
-         * A problem option; a problem's registration sets each of its options' defaults this way.
+         * A problem option ({@link Problems#withSuggestions} fills in the defaults of those not set).
          *
          * @param name the option's name
          * @param v its value
@@ -396,8 +398,10 @@ public final class TrainConfig {
          * @return this builder
          */
         public Builder options(Map<String, Double> v) { options.putAll(v); return this; }
-        /** {@return the options set so far (the problem's defaults, once its registration ran), by name} */
+        /** {@return the options set so far, by name} */
         public Map<String, Double> options() { return java.util.Collections.unmodifiableMap(options); }
+        /** {@return the problem set so far} */
+        public String problem() { return problem; }
         /**
          * {@return the method set so far: a problem's suggested settings may depend on it (the sin problem's rates do)}
          */

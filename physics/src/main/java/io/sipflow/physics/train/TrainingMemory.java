@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
  *   activations(B, R) = bytes(graph at 2×8×8) · B·R² / 128
  *   heap(config)      = max(MIN, FIXED + SLACK · activations(max(B, test batch), R))
  * </pre>
+ * A problem without a grid ({@link ProblemProvider#usesResolution()} false) scales with B alone.
  * FIXED covers the JVM's own objects, the weights, Adam's moments and the data batches; SLACK covers the backward
  * pass's temporaries and G1's humongous-region rounding. Both were calibrated in BENCHMARKS.md (smallest heap
  * that ran the seed preset, plus margin).
@@ -53,8 +54,14 @@ public final class TrainingMemory {
      * @return activations(B, R) of the class comment, saturating at {@link Long#MAX_VALUE}
      */
     public static long activationBytes(TrainConfig config, int batch) {
-        double perPixel = probeBytes(config) / (double) (PROBE_BATCH * PROBE_RESOLUTION * PROBE_RESOLUTION);
-        return saturate(Math.ceil(perPixel * batch * (double) config.resolution() * config.resolution()));
+        double perExample = probeBytes(config) / (double) PROBE_BATCH;
+        return saturate(Math.ceil(perExample * batch * gridScale(config)));
+    }
+
+    /** How much larger an example is than at the probe's 8×8 grid: (R/8)² on a grid, 1 for other problems. */
+    private static double gridScale(TrainConfig config) {
+        double r = Problems.usesResolution(config.problem()) ? config.resolution() : PROBE_RESOLUTION;
+        return r * r / (PROBE_RESOLUTION * PROBE_RESOLUTION);
     }
 
     /**
@@ -81,7 +88,7 @@ public final class TrainingMemory {
     public static void checkFits(TrainConfig config, long machineBytes) {
         double widest = (double) Math.max(config.batch(), config.testBatch()) * 16 * config.resolution()
                 * config.resolution();
-        if (widest > Integer.MAX_VALUE) {
+        if (Problems.usesResolution(config.problem()) && widest > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "batch %d at %dx%d needs tensors of"
                     + " %.3g elements, beyond the 2^31 - 1 a tensor holds; use a smaller --batch or --resolution",
                     Math.max(config.batch(), config.testBatch()), config.resolution(), config.resolution(), widest));

@@ -1,15 +1,14 @@
 package io.sipflow.physics.train;
 
 import io.sipflow.autodiff.Tensor;
-import io.sipflow.nn.Adam;
 import io.sipflow.nn.Module;
 import io.sipflow.nn.Optimizer;
-import io.sipflow.nn.SGD;
 import io.sipflow.nn.Training;
 import io.sipflow.physics.problem.Problem;
 
 /**
- * The one training step, for every method; the trainer, {@code bench} and the heap plan all call it.
+ * The one training step, for every method (each {@link Method} owns its optimizer, loss and update); the trainer,
+ * {@code bench} and the heap plan all call it.
  * <pre>
  *   pred = problem.predict(net, y*);  x = stop(pred)
  *   SIP:      loss = Σ_b ½‖pred − stop(problem.sipTarget(x, P(x), y*))‖²     → Adam
@@ -32,8 +31,8 @@ public final class TrainingStep {
     }
 
     /**
-     * The optimizer {@code method} trains with, over the network's parameters: Adam (with the config's ε) for SIP
-     * and GD, SGD with the config's momentum (and Nesterov flag) for SGD, SGD without momentum for HIG (its
+     * The optimizer the config's method trains with ({@link Method#newOptimizer}): Adam (with the config's ε) for
+     * SIP and GD, SGD with the config's momentum (and Nesterov flag) for SGD, SGD without momentum for HIG (its
      * direction is the update).
      *
      * @param config the run (method, learning rate, Adam ε)
@@ -41,12 +40,7 @@ public final class TrainingStep {
      * @return a fresh optimizer at step 0
      */
     public static Optimizer newOptimizer(TrainConfig config, Module network) {
-        return switch (config.method()) {
-            case SIP, GD -> new Adam(network.parameters(), config.learningRate(), Adam.DEFAULT_BETA1,
-                    Adam.DEFAULT_BETA2, config.adamEpsilon());
-            case SGD -> new SGD(network.parameters(), config.learningRate(), config.momentum(), config.nesterov());
-            case HIG -> new SGD(network.parameters(), config.learningRate(), 0);
-        };
+        return config.method().newOptimizer(config, network);
     }
 
     /**
@@ -60,9 +54,7 @@ public final class TrainingStep {
      */
     public static void requireFeasible(TrainConfig config) {
         Problems.create(config).requireBatchSizes(config.batch(), config.testBatch());
-        if (config.method() == Method.HIG) {
-            HigStep.requireFits(config);
-        }
+        config.method().requireFits(config);
     }
 
     /**
@@ -75,16 +67,7 @@ public final class TrainingStep {
      * @return the summed loss (differentiable with respect to the network) and the outputs
      */
     public static Training.Loss<Outputs> loss(Problem problem, Method method, Module network, Problem.Batch batch) {
-        Tensor yTarget = batch.yTarget();
-        Tensor prediction = problem.predict(network, yTarget);
-        Tensor x = prediction.stopGradient();
-        if (method == Method.SIP) {
-            Tensor y = problem.physics(x);
-            Tensor target = problem.sipTarget(x, y, yTarget);
-            return new Training.Loss<>(Problem.l2(prediction.sub(target)).sum(), new Outputs(x, y));
-        }
-        Tensor y = problem.physics(prediction);
-        return new Training.Loss<>(Problem.l2(y.sub(yTarget)).sum(), new Outputs(x, y.stopGradient()));
+        return method.loss(new Method.Input(problem, network, batch));
     }
 
     /**
@@ -100,9 +83,6 @@ public final class TrainingStep {
      */
     public static Training.Step<Outputs> run(Problem problem, Method method, Module network, Optimizer optimizer,
                                              Problem.Batch batch) {
-        if (method == Method.HIG) {
-            return HigStep.run(problem, network, optimizer, batch);
-        }
-        return Training.updateWeights(network, optimizer, () -> loss(problem, method, network, batch));
+        return method.update(new Method.Input(problem, network, batch), optimizer);
     }
 }

@@ -40,12 +40,12 @@ class TrainConfigTest {
                 () -> TrainConfig.builder().momentum(1).build());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> TrainConfig.builder().nesterov(true).build(), "Nesterov without momentum");
-        TrainConfig poisson = Problems.named("poisson").defaults()
-                .apply(TrainConfig.builder().problem("poisson").method(Method.SGD)).build();
+        TrainConfig poisson = Problems.withSuggestions(TrainConfig.builder().problem("poisson").method(Method.SGD),
+                java.util.Map.of()).build();
         assertEquals(0.9, poisson.momentum(), 0.0);
         assertEquals(1e-9, poisson.learningRate(), 0.0);
-        TrainConfig adam = Problems.named("poisson").defaults()
-                .apply(TrainConfig.builder().problem("poisson").method(Method.GD)).build();
+        TrainConfig adam = Problems.withSuggestions(TrainConfig.builder().problem("poisson").method(Method.GD),
+                java.util.Map.of()).build();
         assertEquals(0.0, adam.momentum(), 0.0, "the Adam methods keep their settings");
         assertEquals(io.sipflow.nn.SGD.class, TrainingStep.newOptimizer(sgd,
                 Problems.create(sgd).newNetwork(0)).getClass());

@@ -352,8 +352,8 @@ final class CompareCommand implements Callable<Integer> {
         List<Charts.Series> all = new ArrayList<>(series);
         double value = zero.get(headline);
         all.add(new Charts.Series("x = 0", List.of(0, c.steps()), List.of(value, value), false, true));
-        return Charts.logChart("Test " + headline + " (held-out batch of " + c.testBatch() + ", " + c.resolution() + "x"
-                + c.resolution() + ", train batch " + c.batch() + ")", "training step", headline + ", batch mean", all,
+        return Charts.logChart("Test " + headline + " (" + runs.get(0).problem() + ", held-out batch of "
+                + c.testBatch() + ", train batch " + c.batch() + ")", "training step", headline + ", batch mean", all,
                 bands);
     }
 
@@ -367,8 +367,8 @@ final class CompareCommand implements Callable<Integer> {
     static byte[] comparisonPng(List<TrainingRun.Summary> runs) {
         var c = runs.get(0).config();
         String headline = runs.get(0).finalTest().headlineName();
-        return Charts.logChart("Test " + headline + " (held-out batch of " + c.testBatch() + ", " + c.resolution() + "x"
-                + c.resolution() + ", train batch " + c.batch() + ")", "training step", headline + ", batch mean",
+        return Charts.logChart("Test " + headline + " (" + runs.get(0).problem() + ", held-out batch of "
+                + c.testBatch() + ", train batch " + c.batch() + ")", "training step", headline + ", batch mean",
                 series(runs));
     }
 

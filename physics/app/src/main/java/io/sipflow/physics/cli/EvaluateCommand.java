@@ -76,8 +76,8 @@ final class EvaluateCommand implements Callable<Integer> {
         Problem.Batch test = problem.sample(config.testBatch(), new SplittableRandom(config.testSeed()));
         TestMetrics t = Trainer.evaluate(problem, net, test, 0);
         // the metrics come first: a failure to write examples.png (a read-only folder) must not lose them
-        cl.getOut().printf(Locale.ROOT, "%s on %d examples (%dx%d, seed %d): %s%n", model, config.testBatch(),
-                config.resolution(), config.resolution(), config.testSeed(), describe(t));
+        cl.getOut().printf(Locale.ROOT, "%s on %d examples (%s, seed %d): %s%n", model, config.testBatch(),
+                problem.describe(), config.testSeed(), describe(t));
         cl.getOut().flush();
         String nonFinite = nonFiniteMetrics(t);
         if (nonFinite != null) {

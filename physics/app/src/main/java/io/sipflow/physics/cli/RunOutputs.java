@@ -146,8 +146,8 @@ final class RunOutputs {
         int last = Math.max(1, testSteps.get(testSteps.size() - 1));
         series.add(new Charts.Series(headline + " of x = 0 (test batch)", List.of(0, last), List.of(zero, zero), false,
                 true));
-        return Charts.logChart(method + " training (batch " + trainer.config().batch() + ", "
-                        + trainer.config().resolution() + "x" + trainer.config().resolution() + ")", "step",
+        return Charts.logChart(method + " training (" + trainer.problem().describe() + ", batch "
+                        + trainer.config().batch() + ")", "step",
                 "l2 per example (batch mean)", series);
     }
 }

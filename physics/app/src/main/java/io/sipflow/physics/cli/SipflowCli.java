@@ -33,6 +33,9 @@ public final class SipflowCli implements Runnable {
         CommandLine cl = new CommandLine(new SipflowCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(SipflowCli::reportFailure);
+        for (String name : java.util.List.of("train", "compare")) {
+            ProblemHelp.addTo(cl.getSubcommands().get(name));
+        }
         CommandLine.IParameterExceptionHandler picocliDefault = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((e, args) -> {
             if (e.getClass() != CommandLine.ParameterException.class) {

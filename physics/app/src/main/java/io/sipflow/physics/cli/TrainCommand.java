@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 /** {@code sipflow train}: one training run. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a network to invert the physics with SIP, GD or SGD updates.",
-                "Writes metrics.csv, test.csv, model.npz, examples.png, curves.png, run.json and the checkpoint to DIR.",
+                "Writes metrics.csv, test.csv, model.npz, curves.png, run.json, the checkpoint and (for problems with",
+                "pictures: heat, poisson, sin, and any whose x is an (B, n, n) field) examples.png to DIR.",
                 "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 stopped on a NaN or infinity or ended unstable."})
 final class TrainCommand implements Callable<Integer> {
     @Spec

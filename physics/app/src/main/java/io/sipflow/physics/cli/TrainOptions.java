@@ -1,5 +1,6 @@
 package io.sipflow.physics.cli;
 
+import io.sipflow.physics.train.ProblemProvider;
 import io.sipflow.physics.train.Problems;
 import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.TrainConfig;
@@ -29,25 +30,25 @@ public final class TrainOptions {
         SEED
     }
 
-    @Option(names = "--problem", paramLabel = "NAME", description = "the inverse problem (default heat)")
+    @Option(names = "--problem", paramLabel = "NAME", description = "the inverse problem, listed below (default heat)")
     String problem;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "seed: the notebook's 64x64, batch 128, 500 steps")
+    @Option(names = "--preset", paramLabel = "NAME", description = "seed: the heat notebook's 64x64, batch 128, 500 steps")
     Preset preset;
 
-    @Option(names = "--steps", paramLabel = "N", description = "training steps (default 300)")
+    @Option(names = "--steps", paramLabel = "N", description = "training steps (default: the problem's, below)")
     Integer steps;
 
-    @Option(names = "--batch", paramLabel = "B", description = "examples per step (default 32)")
+    @Option(names = "--batch", paramLabel = "B", description = "examples per step (default: the problem's)")
     Integer batch;
 
-    @Option(names = "--resolution", paramLabel = "R", description = "grid size R x R, a multiple of 8 (default 32)")
+    @Option(names = "--resolution", paramLabel = "R", description = "problems on a grid: size R x R, a multiple of 8 (default: the problem's)")
     Integer resolution;
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of initial weights and training data (default 0)")
     Long seed;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "learning rate (default 1e-3)")
+    @Option(names = "--lr", paramLabel = "RATE", description = "learning rate (default: the problem's)")
     Double lr;
 
     @Option(names = "--momentum", paramLabel = "MU",
@@ -57,21 +58,21 @@ public final class TrainOptions {
     @Option(names = "--nesterov", description = "SGD: Nesterov's momentum instead of heavy-ball (needs --momentum > 0)")
     boolean nesterov;
 
-    @Option(names = "--test-batch", paramLabel = "B", description = "size of the held-out test batch (default 64)")
+    @Option(names = "--test-batch", paramLabel = "B", description = "size of the held-out test batch (default: the problem's)")
     Integer testBatch;
 
     @Option(names = "--test-seed", paramLabel = "S", description = "seed of the held-out test batch (default 1)")
     Long testSeed;
 
-    @Option(names = "--test-every", paramLabel = "N", description = "evaluate the test batch every N steps (default 50)")
+    @Option(names = "--test-every", paramLabel = "N", description = "evaluate the test batch every N steps (default: the problem's)")
     Integer testEvery;
 
     @Option(names = "--checkpoint-every", paramLabel = "N",
-            description = "write DIR/checkpoint.npz every N steps, 0 = only at the end (default 100)")
+            description = "write DIR/checkpoint.npz every N steps, 0 = only at the end (default: the problem's)")
     Integer checkpointEvery;
 
     @Option(names = "--option", paramLabel = "NAME=VALUE",
-            description = "a setting of the problem (sin: xi, angle), may be repeated")
+            description = "a setting the problem declares (listed below), may be repeated")
     java.util.Map<String, Double> options;
 
     @Option(names = "--xi", paramLabel = "XI", split = ",",
@@ -103,19 +104,14 @@ public final class TrainOptions {
     private TrainConfig resolve(Method method) {
         TrainConfig.Builder b = preset == Preset.SEED ? TrainConfig.seedPreset() : TrainConfig.builder();
         String id = problem != null ? problem : "heat";
-        var defaults = Problems.named(id).defaults();
-        // The method and the user's problem options first: the problem's suggested settings may depend on them
-        // (the sin problem's SGD and HIG rates scale with xi); its registration only fills in missing options.
-        b.problem(id).method(method);
-        var known = defaults.apply(TrainConfig.builder().problem(id).method(method)).options().keySet();
-        for (var e : userOptions().entrySet()) {
-            if (!known.contains(e.getKey())) {
-                throw new IllegalArgumentException("--option " + e.getKey() + ": problem " + id + " has "
-                        + (known.isEmpty() ? "no options" : "the options " + String.join(", ", known)));
-            }
-            b.option(e.getKey(), e.getValue());
+        ProblemProvider provider = Problems.named(id);
+        if (!provider.usesResolution() && (resolution != null || preset != null)) {
+            throw new IllegalArgumentException((resolution != null ? "--resolution" : "--preset") + ": problem " + id
+                    + " has no grid; drop it");
         }
-        b = defaults.apply(b);
+        // The method and the user's options first: the problem's suggestions may depend on them (the sin
+        // problem's SGD and HIG rates scale with xi). Explicit flags win over every suggestion.
+        b = Problems.withSuggestions(b.problem(id).method(method), userOptions());
         if (steps != null) b.steps(steps);
         if (batch != null) b.batch(batch);
         if (resolution != null) b.resolution(resolution);

@@ -34,8 +34,14 @@ final class TrainingRun {
     }
 
     /** What {@code compare} needs from a finished run. */
-    record Summary(TrainConfig config, List<TestMetrics> tests, double medianStepMs, double wallSeconds,
-                   Trainer.Divergence divergence, String unstableBecause) {
+    record Summary(TrainConfig config, String problem, List<TestMetrics> tests, double medianStepMs,
+                   double wallSeconds, Trainer.Divergence divergence, String unstableBecause) {
+        /** A summary whose problem is named by its id alone (tests that build one by hand). */
+        Summary(TrainConfig config, List<TestMetrics> tests, double medianStepMs, double wallSeconds,
+                Trainer.Divergence divergence, String unstableBecause) {
+            this(config, config.problem(), tests, medianStepMs, wallSeconds, divergence, unstableBecause);
+        }
+
         TestMetrics finalTest() {
             return tests.get(tests.size() - 1);
         }
@@ -95,9 +101,9 @@ final class TrainingRun {
         }
         Files.createDirectories(dir);
         AtomicFiles.writeString(dir.resolve(TrainOptions.CHECKPOINT_JSON), checkpointJson(config, runId));
-        out.printf(Locale.ROOT, "%s: %s%d steps, batch %d, %dx%d, seed %d, lr %s, backend %s, %d threads -> %s%n",
+        out.printf(Locale.ROOT, "%s: %s%d steps, %s, batch %d, seed %d, lr %s, backend %s, %d threads -> %s%n",
                 name, resume ? "resuming at step " + trainer.stepHistory().size() + " of " : "", config.steps(),
-                config.batch(), config.resolution(), config.resolution(), config.seed(), config.learningRate(),
+                trainer.problem().describe(), config.batch(), config.seed(), config.learningRate(),
                 common.backend, common.effectiveThreads(), dir);
         out.flush();
         Instant started = Instant.now();
@@ -120,7 +126,8 @@ final class TrainingRun {
         double median = medianStepMs(trainer.stepHistory());
         String unstable = trainer.divergence() != null ? null
                 : Stability.unstableBecause(trainer.testHistory(), trainer.zeroEstimateMetrics());
-        Summary summary = new Summary(config, trainer.testHistory(), median, wall, trainer.divergence(), unstable);
+        Summary summary = new Summary(config, trainer.problem().describe(), trainer.testHistory(), median, wall,
+                trainer.divergence(), unstable);
         RunOutputs.write(trainer, dir, runId, runJson(trainer, runId, common, started, summary));
         TestMetrics last = summary.finalTest();
         if (summary.diverged()) {

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * model in a folder it cannot write still prints its metrics before saying that examples.png failed.
  */
 class EvaluateFaultsTest {
-    private static final String METRICS = "on 4 examples (8x8, seed 1): x_l2 ";
+    private static final String METRICS = "on 4 examples (heat 8x8, seed 1): x_l2 ";
 
     @TempDir
     Path tmp;

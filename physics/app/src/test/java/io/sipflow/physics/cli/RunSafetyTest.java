@@ -91,8 +91,10 @@ class RunSafetyTest {
             for (String a : args.trim().split(" +")) {
                 argv.add(fill(a, d));
             }
-            // the fixtures' settings (not --steps: rows give it); a resume takes its settings from the folder
-            argv.addAll(List.of(RunFolderFixtures.TINY).subList(argv.contains("--resume") ? 6 : 0, 8));
+            // the fixtures' settings (not --steps: rows give it); a resume takes its settings from the folder, and
+            // sweep's sin problem has no grid (it refuses --resolution)
+            argv.addAll(List.of(RunFolderFixtures.TINY).subList(argv.contains("--resume") ? 6
+                    : argv.get(0).equals("sweep") ? 2 : 0, 8));
             CliErrorPathTest.Run r = CliErrorPathTest.run(argv.toArray(new String[0]));
             assertEquals(code, r.code(), r.out() + r.err());
             if (message != null) {

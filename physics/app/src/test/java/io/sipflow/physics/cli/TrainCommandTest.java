@@ -42,7 +42,7 @@ class TrainCommandTest {
         CliErrorPathTest.Run e = CliErrorPathTest.run("evaluate", "--model", dir.resolve("model.npz").toString(),
                 "--batch", "4", "--out", evalDir.toString());
         assertEquals(0, e.code(), e.err());
-        assertTrue(e.out().contains("(16x16, seed 1): x_l2 "), e.out());
+        assertTrue(e.out().contains("(heat 16x16, seed 1): x_l2 "), e.out());
         assertTrue(Files.size(evalDir.resolve("examples.png")) > 0);
     }
 

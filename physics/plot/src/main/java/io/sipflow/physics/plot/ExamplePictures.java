@@ -13,13 +13,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * examples.png of the built-in problems: the network's estimate beside the truth on the first test examples. The
- * library's problems draw nothing themselves (so a consumer of sipflow-physics needs no plotting jars); the
- * application, or a user who adds sipflow-plot, draws them here.
+ * examples.png of the built-in problems, and of any problem whose ground truth x is a (B, n, n) field: the
+ * network's estimate beside the truth on the first test examples. Other problems of a user's own get none (this
+ * class cannot know how their x and y look). The library's problems draw nothing themselves (so a consumer of
+ * sipflow-physics needs no plotting jars); the application, or a user who adds sipflow-plot, draws them here.
  *
  * <pre>
  *   heat, poisson: one row per example: ground truth x | observation y* | network prediction
  *   sin:           the network's x for each test target and the exact solution closest to it, in the x plane
+ *   other (B, n, n) fields with a ground truth: as heat
  * </pre>
  */
 public final class ExamplePictures {
@@ -33,8 +35,8 @@ public final class ExamplePictures {
 
     /**
      * The PNG of examples.png for {@code network} on the first examples of {@code test}, or null for a problem
-     * this class has no picture for. Runs without gradients and without updating batch-norm running statistics,
-     * so the network is unchanged.
+     * this class has no picture for (no ground truth, or an x that is not a (B, n, n) field). Runs without
+     * gradients and without updating batch-norm running statistics, so the network is unchanged.
      */
     public static byte[] png(Problem problem, Module network, Problem.Batch test) {
         try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {
@@ -46,6 +48,9 @@ public final class ExamplePictures {
             }
             if (problem instanceof SinProblem sin) {
                 return sinScatter(sin, network, test);
+            }
+            if (test.xGroundTruth() != null && test.xGroundTruth().rank() == 3) {
+                return fields(problem, network, test, HEAT_ROWS); // any problem whose x is a (B, n, n) field
             }
             return null;
         }

@@ -21,7 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** examples.png of each built-in problem is a real picture, and drawing it leaves the network as it was. */
+/**
+ * examples.png of each built-in problem (and of a user's field problem) is a real picture, and drawing it leaves the
+ * network as it was.
+ */
 class ExamplePicturesTest {
     @Test
     void eachBuiltInProblemDrawsAPngAndLeavesTheNetworkUnchanged() throws IOException {
@@ -40,20 +43,29 @@ class ExamplePicturesTest {
         }
     }
 
+    /** A user's problem on (B, n, n) fields with a ground truth is drawn like heat; one without gets none. */
     @Test
-    void aProblemWithoutAPictureGetsNull() {
-        HeatProblem heat = new HeatProblem(16);
-        Problem unknown = new Problem() {
+    void aUsersFieldProblemIsDrawnAndOtherProblemsGetNull() throws IOException {
+        Problem fields = unknown(new HeatProblem(16));
+        byte[] png = ExamplePictures.png(fields, fields.newNetwork(0), fields.sample(2, new SplittableRandom(1)));
+        assertNotNull(png, "a (B, n, n) field with a ground truth");
+        assertNotNull(ImageIO.read(new ByteArrayInputStream(png)), "not a readable PNG");
+        Problem vectors = unknown(new SinProblem(10, 0)); // x is (B, 2) and there is no ground truth
+        assertNull(ExamplePictures.png(vectors, vectors.newNetwork(0), vectors.sample(2, new SplittableRandom(1))));
+    }
+
+    /** {@code inner} under another name and class, so ExamplePictures cannot recognise it. */
+    private static Problem unknown(Problem inner) {
+        return new Problem() {
             public String id() { return "unknown"; }
-            public Batch sample(int size, SplittableRandom random) { return heat.sample(size, random); }
-            public Tensor physics(Tensor x) { return heat.physics(x); }
-            public Tensor sipTarget(Tensor x, Tensor y, Tensor yTarget) { return heat.sipTarget(x, y, yTarget); }
-            public Module newNetwork(long seed) { return heat.newNetwork(seed); }
-            public Tensor predict(Module network, Tensor yTarget) { return heat.predict(network, yTarget); }
-            public java.util.LinkedHashMap<String, Tensor> metrics(Tensor x, Batch batch) { return heat.metrics(x, batch); }
-            public java.util.LinkedHashMap<String, Object> settings() { return heat.settings(); }
+            public Batch sample(int size, SplittableRandom random) { return inner.sample(size, random); }
+            public Tensor physics(Tensor x) { return inner.physics(x); }
+            public Tensor sipTarget(Tensor x, Tensor y, Tensor yTarget) { return inner.sipTarget(x, y, yTarget); }
+            public Module newNetwork(long seed) { return inner.newNetwork(seed); }
+            public Tensor predict(Module network, Tensor yTarget) { return inner.predict(network, yTarget); }
+            public java.util.LinkedHashMap<String, Tensor> metrics(Tensor x, Batch batch) { return inner.metrics(x, batch); }
+            public java.util.LinkedHashMap<String, Object> settings() { return inner.settings(); }
         };
-        assertNull(ExamplePictures.png(unknown, unknown.newNetwork(0), unknown.sample(2, new SplittableRandom(1))));
     }
 
     private static List<double[]> state(Module net) {

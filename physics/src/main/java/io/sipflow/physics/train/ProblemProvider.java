@@ -1,0 +1,61 @@
+package io.sipflow.physics.train;
+
+import io.sipflow.physics.problem.Problem;
+
+import java.util.List;
+
+/**
+ * A problem that {@code --problem ID} can name, found by {@link java.util.ServiceLoader}: a jar on the class path
+ * (the launcher's {@code SIPFLOW_CLASSPATH}) whose {@code META-INF/services/io.sipflow.physics.train.ProblemProvider}
+ * names a public class with a public no-argument constructor that implements this interface. The built-in
+ * problems are registered the same way ({@link BuiltInProblems}).
+ * <pre>
+ *   public final class MineProvider implements ProblemProvider {
+ *       public String id() { return "mine"; }
+ *       public String description() { return "y = scale · x, learnt by a small MLP"; }
+ *       public List&lt;ProblemOption&gt; options() { return List.of(ProblemOption.of("scale", 3, "the gain")); }
+ *       public Problem create(TrainConfig c) { return new Mine(c.option("scale")); }
+ *   }
+ * </pre>
+ * {@link Problems} fills in each option's default and checks every value before {@link #create} sees the config,
+ * so {@code create} may read {@link TrainConfig#option} for each declared option.
+ */
+public interface ProblemProvider {
+    /** {@return the name {@code --problem} takes and run.json records: letters, digits, '-' and '_'} */
+    String id();
+
+    /** {@return one line for the command line's help} */
+    String description();
+
+    /** {@return the settings {@code --option NAME=VALUE} may give this problem; none by default} */
+    default List<ProblemOption> options() {
+        return List.of();
+    }
+
+    /**
+     * {@return whether the problem lives on an R × R grid, so {@code --resolution} applies and run.json records
+     * it; false by default: {@code --resolution} is then refused for this problem}
+     */
+    default boolean usesResolution() {
+        return false;
+    }
+
+    /**
+     * The settings this problem suggests where the user gave none (steps, batch, learning rate ...), set on
+     * {@code b}, which already holds the method and every option's value; the default suggests nothing.
+     *
+     * @param b the run's settings so far
+     * @return {@code b}
+     */
+    default TrainConfig.Builder suggest(TrainConfig.Builder b) {
+        return b;
+    }
+
+    /**
+     * Builds the problem for a run.
+     *
+     * @param config the run's settings; every declared option is in {@code config.options()}, checked
+     * @return a new problem instance
+     */
+    Problem create(TrainConfig config);
+}
