@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Line charts with a logarithmic y axis (losses span decades), as PNG bytes through XChart. */
+/** Line charts, as PNG bytes through XChart: log-y for losses (they span decades), linear for functions. */
 public final class Charts {
     private Charts() {
     }
@@ -36,6 +36,24 @@ public final class Charts {
                 continue;
             }
             XYSeries xy = chart.addSeries(s.name(), List.copyOf(pts.keySet()), List.copyOf(pts.values()));
+            xy.setMarker(s.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        }
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("rendering chart '" + title + "'", e);
+        }
+    }
+
+    /** A chart of every series on linear axes (a function and its derivative, say). */
+    public static byte[] lineChart(String title, String xLabel, String yLabel, List<Series> series) {
+        XYChart chart = new XYChartBuilder().width(900).height(600).title(title).xAxisTitle(xLabel)
+                .yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setXAxisTickMarkSpacingHint(120);   // about eight labels across, none crowded
+        for (Series s : series) {
+            XYSeries xy = chart.addSeries(s.name(), s.x(), s.y());
             xy.setMarker(s.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         }
         try {
