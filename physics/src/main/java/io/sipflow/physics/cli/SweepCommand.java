@@ -134,7 +134,7 @@ final class SweepCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** Final x_dist/ξ against ξ (log₁₀ on the x axis), one curve per method. */
+    /** Final x_dist/ξ against ξ (both axes logarithmic), one curve per method. */
     static byte[] sweepPng(List<TrainingRun.Summary> runs) {
         List<Charts.Series> series = new ArrayList<>();
         for (Method m : Method.values()) {
@@ -142,7 +142,7 @@ final class SweepCommand implements Callable<Integer> {
             List<Double> ys = new ArrayList<>();
             for (TrainingRun.Summary r : runs) {
                 if (r.config().method() == m) {
-                    xs.add(Math.log10(r.config().option("xi")));
+                    xs.add(r.config().option("xi"));
                     ys.add(r.finalTest().mean("x_dist") / r.config().option("xi"));
                 }
             }
@@ -151,7 +151,7 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         TrainConfig c = runs.get(0).config();
-        return Charts.logChart("sin problem, angle " + c.option("angle") + "°: final test x_dist / xi (test batch "
-                + c.testBatch() + ")", "log10(xi)", "relative x-distance x_dist / xi", series);
+        return Charts.logLogChart("sin problem, angle " + c.option("angle") + "°: final test x_dist / xi (test batch "
+                + c.testBatch() + ")", "xi", "relative x-distance x_dist / xi", series);
     }
 }
