@@ -70,13 +70,18 @@ class WalkthroughTest {
                         "-Dsipflow.pictures=" + pictures)
                 .snippetTimeout(SNIPPET_LIMIT)
                 .start()) {
+            long start = System.nanoTime();
             for (Chapter.Block block : page.jshellBlocks()) {
                 JShellSession.BlockResult result = jshell.run(block.code());
+                result.snippets().forEach(s -> System.out.print(s.printed()));
                 result.assertPassed(page.name() + " (the block at line " + block.line() + ")");
                 long arrows = block.code().chars().filter(c -> c == JShellSession.STATED.charAt(0)).count();
                 assertEquals(arrows, result.stated().size(), page.name() + " line " + block.line()
                         + ": every → in a block must be a checked `// → output` comment");
             }
+            // For the reader's information (the walkthrough's README lists each page's run time), not a check.
+            System.out.printf("%s: %d blocks ran in %.1f s%n", page.name(), page.jshellBlocks().size(),
+                    (System.nanoTime() - start) / 1e9);
         }
         for (Chapter.Block test : page.testFiles()) {
             Path work = Files.createDirectories(scratch.resolve(page.name()).resolve("test-" + test.line()));
