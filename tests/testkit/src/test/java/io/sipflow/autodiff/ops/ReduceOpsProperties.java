@@ -2,6 +2,8 @@ package io.sipflow.autodiff.ops;
 
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.testkit.TensorArbitraries;
+import io.sipflow.testkit.TensorValues;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -9,13 +11,13 @@ import net.jqwik.api.Provide;
 
 import java.util.SplittableRandom;
 
-import static io.sipflow.autodiff.ops.BinaryOpsProperties.check;
+import static io.sipflow.testkit.GradAssert.assertGradients;
 
 /** Gradient properties of sum, mean and max over random axis subsets, with and without keepDims. */
 class ReduceOpsProperties {
     @Provide
     Arbitrary<Shape> shapes() {
-        return TestTensors.shapes(1);
+        return TensorArbitraries.shapes(1);
     }
 
     /** A random non-empty subset of the axes, possibly with negative indices. */
@@ -37,29 +39,29 @@ class ReduceOpsProperties {
     @Property(tries = 50)
     void sum(@ForAll("shapes") Shape s, @ForAll long seed, @ForAll boolean keepDims) {
         int[] ax = axes(s, seed);
-        check("sum", in -> in[0].sum(ax, keepDims), TestTensors.uniform(s, -2, 2, seed));
+        assertGradients("sum", in -> in[0].sum(ax, keepDims), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 30)
     void sumAll(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check("sum", in -> in[0].sum(), TestTensors.uniform(s, -2, 2, seed));
+        assertGradients("sum", in -> in[0].sum(), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 50)
     void mean(@ForAll("shapes") Shape s, @ForAll long seed, @ForAll boolean keepDims) {
         int[] ax = axes(s, seed);
-        check("mean", in -> in[0].mean(ax, keepDims), TestTensors.uniform(s, -2, 2, seed));
+        assertGradients("mean", in -> in[0].mean(ax, keepDims), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 50)
     void max(@ForAll("shapes") Shape s, @ForAll long seed, @ForAll boolean keepDims) {
         int[] ax = axes(s, seed);
-        check("max", in -> in[0].max(ax, keepDims), TestTensors.distinct(s, seed));
+        assertGradients("max", in -> in[0].max(ax, keepDims), TensorValues.distinct(s, seed));
     }
 
     @Property(tries = 30)
     void maxAll(@ForAll("shapes") Shape s, @ForAll long seed) {
-        Tensor x = TestTensors.distinct(s, seed);
-        check("max", in -> in[0].max(), x);
+        Tensor x = TensorValues.distinct(s, seed);
+        assertGradients("max", in -> in[0].max(), x);
     }
 }

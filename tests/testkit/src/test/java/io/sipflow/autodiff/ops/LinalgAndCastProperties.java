@@ -4,13 +4,14 @@ import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.GradCheck;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.testkit.TensorValues;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 import java.util.SplittableRandom;
 
-import static io.sipflow.autodiff.ops.BinaryOpsProperties.check;
+import static io.sipflow.testkit.GradAssert.assertGradients;
 
 /** Gradient properties of matmul (with broadcast batch axes), casts and where. */
 class LinalgAndCastProperties {
@@ -31,18 +32,18 @@ class LinalgAndCastProperties {
             case 2 -> Shape.of(k, n);
             default -> Shape.of(3, k, n);
         };
-        check("matmul", in -> in[0].matmul(in[1]), TestTensors.uniform(a, -2, 2, seed), TestTensors.uniform(b, -2, 2, ~seed));
+        assertGradients("matmul", in -> in[0].matmul(in[1]), TensorValues.uniform(a, -2, 2, seed), TensorValues.uniform(b, -2, 2, ~seed));
     }
 
     /** to(FLOAT32) and back: the gradient comes back in FLOAT64 (cast back), equal up to float rounding. */
     @Property(tries = 30)
     void castRoundTrip(@ForAll @IntRange(min = 1, max = 5) int n, @ForAll long seed) {
-        Tensor x = TestTensors.uniform(Shape.of(n), -2, 2, seed);
+        Tensor x = TensorValues.uniform(Shape.of(n), -2, 2, seed);
         // The function rounds through FLOAT32 inside, so differences need a step far above float32's resolution
         // and the FLOAT32 tolerance, even though input and output are FLOAT64.
         GradCheck.Options opts = GradCheck.Options.defaults().withSeed(seed).withEpsilon(1e-3)
                 .withTolerance(GradCheck.Tolerance.FLOAT32);
-        GradCheck.check("to", in -> in[0].to(DType.FLOAT32).square().to(DType.FLOAT64), opts, x).assertPassed();
+        assertGradients("to", in -> in[0].to(DType.FLOAT32).square().to(DType.FLOAT64), opts, x);
     }
 
     @Property(tries = 30)
@@ -53,7 +54,7 @@ class LinalgAndCastProperties {
             mask[i] = rng.nextBoolean() ? 1 : 0;
         }
         Tensor cond = Tensor.of(Shape.of(r, c), mask);
-        check("where", in -> CompareOps.where(cond, in[0], in[1]),
-                TestTensors.uniform(Shape.of(r, c), -2, 2, seed), TestTensors.uniform(Shape.of(c), -2, 2, ~seed));
+        assertGradients("where", in -> CompareOps.where(cond, in[0], in[1]),
+                TensorValues.uniform(Shape.of(r, c), -2, 2, seed), TensorValues.uniform(Shape.of(c), -2, 2, ~seed));
     }
 }

@@ -3,74 +3,76 @@ package io.sipflow.autodiff.ops;
 import io.sipflow.autodiff.Autodiff;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.testkit.TensorArbitraries;
+import io.sipflow.testkit.TensorValues;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-import static io.sipflow.autodiff.ops.BinaryOpsProperties.check;
+import static io.sipflow.testkit.GradAssert.assertGradients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Gradient properties of the unary ops; values avoid each op's non-differentiable points. */
 class UnaryOpsProperties {
     @Provide
     Arbitrary<Shape> shapes() {
-        return TestTensors.shapes();
+        return TensorArbitraries.shapes();
     }
 
     @Property(tries = 40)
     void neg(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check("neg", in -> in[0].neg(), TestTensors.uniform(s, -2, 2, seed));
+        assertGradients("neg", in -> in[0].neg(), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 40)
     void exp(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check("exp", in -> in[0].exp(), TestTensors.uniform(s, -2, 2, seed));
+        assertGradients("exp", in -> in[0].exp(), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 40)
     void log(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check("log", in -> in[0].log(), TestTensors.uniform(s, 0.3, 3, seed));
+        assertGradients("log", in -> in[0].log(), TensorValues.uniform(s, 0.3, 3, seed));
     }
 
     @Property(tries = 40)
     void sqrt(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check("sqrt", in -> in[0].sqrt(), TestTensors.uniform(s, 0.3, 3, seed));
+        assertGradients("sqrt", in -> in[0].sqrt(), TensorValues.uniform(s, 0.3, 3, seed));
     }
 
     @Property(tries = 40)
     void abs(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check("abs", in -> in[0].abs(), TestTensors.awayFromZero(s, seed));
+        assertGradients("abs", in -> in[0].abs(), TensorValues.awayFromZero(s, seed));
     }
 
     @Property(tries = 40)
     void square(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check("square", in -> in[0].square(), TestTensors.uniform(s, -2, 2, seed));
+        assertGradients("square", in -> in[0].square(), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 40)
     void relu(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check("relu", in -> in[0].relu(), TestTensors.awayFromZero(s, seed));
+        assertGradients("relu", in -> in[0].relu(), TensorValues.awayFromZero(s, seed));
     }
 
     @Property(tries = 40)
     void powConstantExponent(@ForAll("shapes") Shape s, @ForAll long seed) {
         double p = -2 + 4 * new java.util.SplittableRandom(seed).nextDouble();
-        check("pow", in -> in[0].pow(p), TestTensors.uniform(s, 0.5, 2, seed));
+        assertGradients("pow", in -> in[0].pow(p), TensorValues.uniform(s, 0.5, 2, seed));
     }
 
     @Property(tries = 40)
     void clip(@ForAll("shapes") Shape s, @ForAll long seed) {
         // values ±[0.2, 2), bounds ±1.1 never closer than 0.1 to... only the bounds themselves matter:
-        Tensor x = TestTensors.awayFromZero(s, seed).mul(0.9); // ±[0.18, 1.8)
+        Tensor x = TensorValues.awayFromZero(s, seed).mul(0.9); // ±[0.18, 1.8)
         Tensor safe = x.add(x.sub(1.0).abs().lt(Tensor.scalar(0.05)).mul(0.1)); // push values off the bound 1.0
-        check("clip", in -> in[0].clip(-1.0, 1.0), safe);
+        assertGradients("clip", in -> in[0].clip(-1.0, 1.0), safe);
     }
 
     /** sign is piecewise constant: its gradient is exactly zero. */
     @Property(tries = 20)
     void signHasZeroGradient(@ForAll("shapes") Shape s, @ForAll long seed) {
-        Tensor x = TestTensors.awayFromZero(s, seed).variable();
+        Tensor x = TensorValues.awayFromZero(s, seed).variable();
         Tensor g = Autodiff.grad(x.sign().mul(x).sum(), x).get(x);
         double[] expected = x.sign().toDoubleArray();
         for (int i = 0; i < expected.length; i++) {

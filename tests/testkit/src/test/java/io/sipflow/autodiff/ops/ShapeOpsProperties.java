@@ -3,6 +3,8 @@ package io.sipflow.autodiff.ops;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.testkit.TensorArbitraries;
+import io.sipflow.testkit.TensorValues;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -11,31 +13,31 @@ import net.jqwik.api.constraints.IntRange;
 
 import java.util.SplittableRandom;
 
-import static io.sipflow.autodiff.ops.BinaryOpsProperties.check;
+import static io.sipflow.testkit.GradAssert.assertGradients;
 
 /** Gradient properties of the ops that move values: reshape, permute, transpose, slice, concat, pad, broadcast. */
 class ShapeOpsProperties {
     @Provide
     Arbitrary<Shape> shapes() {
-        return TestTensors.shapes(1);
+        return TensorArbitraries.shapes(1);
     }
 
     @Property(tries = 30)
     void reshapeToFlatAndBack(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check("reshape", in -> in[0].reshape(-1).mul(in[0].reshape(-1)).reshape(s), TestTensors.uniform(s, -2, 2, seed));
+        assertGradients("reshape", in -> in[0].reshape(-1).mul(in[0].reshape(-1)).reshape(s), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 40)
     void permute(@ForAll("shapes") Shape s, @ForAll long seed) {
         int[] perm = randomPermutation(s.rank(), seed);
-        Tensor w = TestTensors.uniform(permuted(s, perm), -1, 1, ~seed); // makes the output gradient non-uniform
-        check("permute", in -> in[0].permute(perm).mul(w), TestTensors.uniform(s, -2, 2, seed));
+        Tensor w = TensorValues.uniform(permuted(s, perm), -1, 1, ~seed); // makes the output gradient non-uniform
+        assertGradients("permute", in -> in[0].permute(perm).mul(w), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 30)
     void transpose(@ForAll("shapes") Shape s, @ForAll long seed) {
         Shape s2 = s.rank() >= 2 ? s : Shape.of(2, s.dim(0));
-        check("transpose", in -> in[0].transpose(), TestTensors.uniform(s2, -2, 2, seed));
+        assertGradients("transpose", in -> in[0].transpose(), TensorValues.uniform(s2, -2, 2, seed));
     }
 
     @Property(tries = 40)
@@ -44,31 +46,31 @@ class ShapeOpsProperties {
         int axis = rng.nextInt(s.rank());
         int start = rng.nextInt(s.dim(axis));
         int end = start + 1 + rng.nextInt(s.dim(axis) - start);
-        check("slice", in -> in[0].slice(axis, start, end), TestTensors.uniform(s, -2, 2, seed));
+        assertGradients("slice", in -> in[0].slice(axis, start, end), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 40)
     void concat(@ForAll("shapes") Shape s, @ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int extra) {
         int axis = new SplittableRandom(seed).nextInt(s.rank());
         Shape other = s.withDim(axis, extra);
-        check("concat", in -> ShapeOps.concat(axis, in[0], in[1], in[0]),
-                TestTensors.uniform(s, -2, 2, seed), TestTensors.uniform(other, -2, 2, ~seed));
+        assertGradients("concat", in -> ShapeOps.concat(axis, in[0], in[1], in[0]),
+                TensorValues.uniform(s, -2, 2, seed), TensorValues.uniform(other, -2, 2, ~seed));
     }
 
     @Property(tries = 40)
     void padZero(@ForAll("shapes") Shape s, @ForAll long seed) {
         int[][] widths = widths(s, seed, 3);
-        check("pad_zero", in -> ShapeOps.pad(in[0], widths[0], widths[1], Padding.ZERO), TestTensors.uniform(s, -2, 2, seed));
+        assertGradients("pad_zero", in -> ShapeOps.pad(in[0], widths[0], widths[1], Padding.ZERO), TensorValues.uniform(s, -2, 2, seed));
     }
 
     /** Circular padding wider than the axis wraps more than once; the VJP must add every copy back. */
     @Property(tries = 40)
     void padCircular(@ForAll("shapes") Shape s, @ForAll long seed) {
         int[][] widths = widths(s, seed, 5);
-        Tensor x = TestTensors.uniform(s, -2, 2, seed);
+        Tensor x = TensorValues.uniform(s, -2, 2, seed);
         Shape out = ShapeOps.pad(x, widths[0], widths[1], Padding.CIRCULAR).shape();
-        Tensor w = TestTensors.uniform(out, -1, 1, ~seed);
-        check("pad_circular", in -> ShapeOps.pad(in[0], widths[0], widths[1], Padding.CIRCULAR).mul(w), x);
+        Tensor w = TensorValues.uniform(out, -1, 1, ~seed);
+        assertGradients("pad_circular", in -> ShapeOps.pad(in[0], widths[0], widths[1], Padding.CIRCULAR).mul(w), x);
     }
 
     @Property(tries = 40)
@@ -81,8 +83,8 @@ class ShapeOpsProperties {
             }
         }
         Shape from = Shape.of(java.util.Arrays.copyOfRange(small, rng.nextInt(small.length + 1), small.length));
-        Tensor w = TestTensors.uniform(s, -1, 1, ~seed);
-        check("broadcastTo", in -> in[0].broadcastTo(s).mul(w), TestTensors.uniform(from, -2, 2, seed));
+        Tensor w = TensorValues.uniform(s, -1, 1, ~seed);
+        assertGradients("broadcastTo", in -> in[0].broadcastTo(s).mul(w), TensorValues.uniform(from, -2, 2, seed));
     }
 
     static int[] randomPermutation(int n, long seed) {
