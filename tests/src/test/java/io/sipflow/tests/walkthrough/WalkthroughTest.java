@@ -105,7 +105,7 @@ class WalkthroughTest {
     }
 
     /** The folder holding docs/ (surefire runs in the tests module's folder). */
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isDirectory(dir.resolve("docs"))) {
             dir = dir.getParent();
