@@ -54,6 +54,14 @@ class WalkthroughTest {
         }
     }
 
+    /** README.md's taste of the API runs as written too, with its stated outputs. */
+    @Test
+    void theReadmeTasteRunsAsWritten() throws Exception {
+        Chapter readme = Chapter.read(repositoryRoot().resolve("README.md"));
+        assertFalse(readme.jshellBlocks().isEmpty(), "README.md has no ```java block");
+        runBlocks(readme, scratch.resolve("readme"));
+    }
+
     private static List<Path> pages() throws IOException {
         try (Stream<Path> files = Files.list(PAGES)) {
             return files.filter(f -> f.getFileName().toString().matches("\\d\\d-.*\\.md")).sorted().toList();
@@ -64,6 +72,13 @@ class WalkthroughTest {
         assertFalse(page.jshellBlocks().isEmpty(), page.name() + " has no ```java block");
         assertFalse(page.pictures().isEmpty(), page.name() + " shows no picture of its own");
         Path pictures = Files.createDirectories(scratch.resolve(page.name()).resolve("pictures"));
+        runBlocks(page, pictures);
+        checkTestFilesAndPictures(page, pictures);
+    }
+
+    /** Every ```java block of {@code page}, in order, in one fresh jshell, each stated output checked. */
+    private static void runBlocks(Chapter page, Path pictures) throws IOException {
+        Files.createDirectories(pictures);
         try (JShellSession jshell = JShellSession.builder()
                 .classPath(LibraryClassPath.entries())
                 .remoteVmOptions("--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true",
@@ -83,6 +98,9 @@ class WalkthroughTest {
             System.out.printf("%s: %d blocks ran in %.1f s%n", page.name(), page.jshellBlocks().size(),
                     (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    private static void checkTestFilesAndPictures(Chapter page, Path pictures) throws Exception {
         for (Chapter.Block test : page.testFiles()) {
             Path work = Files.createDirectories(scratch.resolve(page.name()).resolve("test-" + test.line()));
             TestFileRunner.Outcome outcome = TestFileRunner.compileAndRun(test.code(),
