@@ -1,5 +1,6 @@
 package io.sipflow.physics.plot;
 
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -20,8 +21,8 @@ import java.util.Locale;
  *
  * <p>A log axis is drawn as a linear axis over log₁₀ of the values, labelled with the values themselves
  * ({@link #tickLabel}): XChart then spaces the labels evenly, one every ~55 pixels whatever the number of decades,
- * so there is a label within a short distance of every point (where the curves end included) and never a crowd of
- * minor labels (XChart's own log axis labels every 2, 3, … 9 of each decade, or only the decades).
+ * and never a crowd of minor labels (XChart's own log axis labels every 2, 3, … 9 of each decade, or only the
+ * decades). On a log-y chart each curve's last value is also written beside its end, where the eye looks for it.
  */
 public final class Charts {
     private static final int LABEL_SPACING_PX = 55;
@@ -63,6 +64,7 @@ public final class Charts {
         if (logY) {
             chart.setCustomYAxisTickLabelsFormatter(v -> tickLabel(Math.pow(10, v)));
         }
+        List<double[]> ends = new ArrayList<>();
         for (Series s : series) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
@@ -79,11 +81,36 @@ public final class Charts {
             }
             XYSeries xy = chart.addSeries(s.name(), xs, ys);
             xy.setMarker(s.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            ends.add(new double[] {xs.get(xs.size() - 1), ys.get(ys.size() - 1), s.y().get(s.y().size() - 1).doubleValue()});
+        }
+        if (logY) {
+            labelEnds(chart, ends);
         }
         try {
             return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException("rendering chart '" + title + "'", e);
+        }
+    }
+
+    /**
+     * Writes each curve's last value (three significant digits) just above and left of its end point, in data
+     * coordinates: a small fraction of the axes' spans, so it never covers the marker.
+     */
+    private static void labelEnds(XYChart chart, List<double[]> ends) {
+        double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
+        double yMin = Double.POSITIVE_INFINITY, yMax = Double.NEGATIVE_INFINITY;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            xMin = Math.min(xMin, s.getXMin());
+            xMax = Math.max(xMax, s.getXMax());
+            yMin = Math.min(yMin, s.getYMin());
+            yMax = Math.max(yMax, s.getYMax());
+        }
+        double dx = (xMax - xMin) * 0.025;
+        double dy = Math.max(yMax - yMin, 0.1) * 0.035;
+        for (double[] end : ends) {
+            String text = new BigDecimal(end[2]).round(new MathContext(3)).stripTrailingZeros().toString();
+            chart.addAnnotation(new AnnotationText(text, end[0] - dx, end[1] + dy, false));
         }
     }
 
