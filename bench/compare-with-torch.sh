@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the PyTorch reference (../shared/bench/torch_sip_step.py, relative to the repository root) and
+# Runs the PyTorch reference (bench/torch_sip_step.py) and
 # `sipflow bench` on the same workload, alternating, and prints sipflow/torch per measurement.
 #
 # Usage: bench/compare-with-torch.sh [--batch 128] [--resolution 64] [--steps 20] [--warmup 3] [--threads 2] [--rounds 1]
@@ -8,11 +8,11 @@
 # --avx2 measures an AVX2-only machine on an AVX-512 one: the JVM runs with -XX:UseAVX=2 (256-bit vector species),
 # torch with ATEN_CPU_CAPABILITY=avx2 and DNNL_MAX_CPU_ISA=AVX2 (its oneDNN convolutions).
 # Needs /usr/bin/python3 with torch (Debian: apt-get install -y python3-torch); without it only sipflow runs.
-# Extra JVM options for sipflow: SIPFLOW_JAVA_OPTS, the JVM: SIPFLOW_JAVA (as for ./sipflow). From a worktree whose
-# ../shared is elsewhere: SIPFLOW_TORCH_SCRIPT=/path/to/torch_sip_step.py.
+# Extra JVM options for sipflow: SIPFLOW_JAVA_OPTS, the JVM: SIPFLOW_JAVA (as for ./sipflow). Another reference
+# script: SIPFLOW_TORCH_SCRIPT=/path/to/torch_sip_step.py.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TORCH_SCRIPT="${SIPFLOW_TORCH_SCRIPT:-$ROOT/../shared/bench/torch_sip_step.py}"
+TORCH_SCRIPT="${SIPFLOW_TORCH_SCRIPT:-$ROOT/bench/torch_sip_step.py}"
 PYTHON=/usr/bin/python3
 
 BATCH=128 RES=64 STEPS=20 WARMUP=3 THREADS=2 ROUNDS=1 AVX2=0

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Makes unet_torch_golden.npz: the seed's U-Net in PyTorch, with fixed weights, on a fixed small input.
 
-The architecture is copied verbatim from shared/bench/torch_sip_step.py. Weights: PyTorch's default init under
+The architecture is copied verbatim from bench/torch_sip_step.py. Weights: PyTorch's default init under
 torch.manual_seed(0), batch-norm gamma/beta perturbed (so a mix-up of the two shows), all rounded to float32 and
 stored as float32 (half the file); the network then runs in float64 in training mode (batch statistics).
 

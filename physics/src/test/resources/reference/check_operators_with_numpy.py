@@ -13,7 +13,7 @@ def diffuse(v, amount=8.0):
     return np.fft.ifft2(np.fft.fft2(v) * np.exp(-(2 * np.pi) ** 2 * k2 * amount)).real
 
 def inverse(r, amount=8.0, scale=1e-6):
-    """inv_diffuse + apply_damping of the seed notebook, as in shared/bench/torch_sip_step.py."""
+    """inv_diffuse + apply_damping of the seed notebook, as in bench/torch_sip_step.py."""
     ny, nx = r.shape[-2:]
     k2 = np.fft.fftfreq(ny)[:, None] ** 2 + np.fft.fftfreq(nx)[None, :] ** 2
     log_kernel = (2 * np.pi) ** 2 * k2 * amount

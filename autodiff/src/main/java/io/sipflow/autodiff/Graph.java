@@ -14,7 +14,7 @@ import java.util.Set;
  *
  * <p>{@link #record} is the one place where nodes are made: every op in {@code io.sipflow.autodiff.ops} computes
  * its value, then hands the value, its inputs and its VJP here. A node is kept only when some input
- * {@link Tensor#requiresGrad() requires a gradient} and recording is on (see {@link Autodiff#noGrad()}).
+ * {@link Tensor#requiresGrad() requires a gradient} and recording is on (see {@link Autodiff#noGrad}).
  */
 public final class Graph {
     private static final ThreadLocal<Boolean> RECORDING_OFF = ThreadLocal.withInitial(() -> Boolean.FALSE);

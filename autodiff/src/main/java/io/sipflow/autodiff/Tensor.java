@@ -325,7 +325,7 @@ public final class Tensor {
         return node == null && !variable ? this : new Tensor(shape, dtype, storage, null, false);
     }
 
-    /** True for variables and for everything computed from one (outside {@link Autodiff#noGrad()}). */
+    /** True for variables and for everything computed from one (outside {@link Autodiff#noGrad}). */
     public boolean requiresGrad() {
         return variable || node != null;
     }

@@ -319,6 +319,13 @@ public final class OpenClBackend implements Backend {
                 : host.batchNormBackward(g, reluOutput, x, gamma, mean, variance, eps);
     }
 
+    /** Eval-mode batch norm has no device kernel yet: the host computes it (reading resident inputs once). */
+    @Override
+    public Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, double eps,
+                                     boolean relu) {
+        return host.batchNormInference(x, gamma, beta, mean, variance, eps, relu);
+    }
+
     @Override
     public RunningStatistics batchNormRunningUpdate(Tensor runningMean, Tensor runningVar, Tensor batchMean,
                                                     Tensor batchVariance, double momentum, int count) {

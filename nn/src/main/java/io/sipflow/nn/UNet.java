@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The U-Net of PhiFlow's {@code u_net} and of the seed notebook (see also {@code shared/bench/torch_sip_step.py}):
+ * The U-Net of PhiFlow's {@code u_net} and of the seed notebook (see also {@code bench/torch_sip_step.py}):
  * <pre>
  * x ─ inc ──────────────────────────────────────────────── concat ─ up3 ─ outc ─▶
  *      └ pool ─ down1 ───────────────────────── concat ─ up2 ─ upsample ┘

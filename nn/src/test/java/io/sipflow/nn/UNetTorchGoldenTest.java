@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Our U-Net against PyTorch's (golden/make_unet_golden.py, the architecture of shared/bench/torch_sip_step.py):
+ * Our U-Net against PyTorch's (golden/make_unet_golden.py, the architecture of bench/torch_sip_step.py):
  * same weights, same float64 input (2, 1, 16, 16), training-mode batch norm. Both sides compute in float64 and
  * differ only in summation order, so we require agreement to 1e-10 (absolute, values are O(1)).
  */

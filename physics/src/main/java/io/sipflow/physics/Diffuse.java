@@ -1,7 +1,7 @@
 package io.sipflow.physics;
 
+import io.sipflow.autodiff.Autodiff;
 import io.sipflow.autodiff.DType;
-import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Tensor;
 
 /** Forward heat diffusion on a periodic grid with cell size 1, as PhiFlow's {@code diffuse.fourier}. */
@@ -22,8 +22,8 @@ public final class Diffuse {
         Fft2.fieldCount("Diffuse.fourier", u);
         final Tensor u64 = u.dtype() == DType.FLOAT64 ? u : u.to(DType.FLOAT64);
         double[] kernel = kernel(u64.dim(-2), u64.dim(-1), diffusivity * dt);
-        Tensor value = Fft2.filter(u64, kernel);
-        return Graph.record("diffuse", value, u64, g -> new Tensor[] {fourier(g, diffusivity, dt)});
+        return Autodiff.customVjp("diffuse", in -> Fft2.filter(in[0], kernel),
+                (in, out, g) -> new Tensor[] {fourier(g, diffusivity, dt)}, u64);
     }
 
     /** exp(−4π²·|k|²·amount) on the (ny, nx) frequency grid; amount = κ·dt. */

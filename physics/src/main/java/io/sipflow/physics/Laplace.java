@@ -1,7 +1,7 @@
 package io.sipflow.physics;
 
+import io.sipflow.autodiff.Autodiff;
 import io.sipflow.autodiff.DType;
-import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Solve;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.Threads;
@@ -31,7 +31,7 @@ public final class Laplace {
     public static Tensor apply(Tensor u) {
         Fft2.fieldCount("Laplace.apply", u);
         final Tensor u64 = u.dtype() == DType.FLOAT64 ? u : u.to(DType.FLOAT64);
-        return Graph.record("laplace", stencil(u64), u64, g -> new Tensor[] {apply(g)});
+        return Autodiff.customVjp("laplace", in -> stencil(in[0]), (in, out, g) -> new Tensor[] {apply(g)}, u64);
     }
 
     /**

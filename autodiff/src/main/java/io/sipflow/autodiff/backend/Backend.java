@@ -13,8 +13,10 @@ import io.sipflow.autodiff.Tensor;
  * it too), shapes are already validated, and the result is a fresh tensor (inputs are never written).
  * Images are NCHW; convolution weights are OIkk with odd k, stride 1, "same" padding k/2.
  *
- * <p>The default methods run {@link CpuBackend}'s kernels on the host: a backend that has no kernel of its own for
- * one of them still computes it, reading its inputs' values.
+ * <p>The interface calls no implementation: a method is abstract, or its default is built from this interface's
+ * other methods or from a shared host loop ({@link AdamLoop}, {@link RunningStatisticsLoop}). A backend without a
+ * kernel of its own for some method wraps another backend and delegates (the OpenCL backend hands those to the
+ * {@link CpuBackend} it holds, which reads the inputs' values on the host).
  */
 public interface Backend {
     /** Short name shown in benchmarks and errors ("cpu", "opencl"). */
@@ -43,9 +45,7 @@ public interface Backend {
     }
 
     /** x's values in {@code dtype} (a different one from x's), each rounded once to FLOAT32 or widened exactly. */
-    default Tensor cast(Tensor x, DType dtype) {
-        return CpuBackend.instance().cast(x, dtype);
-    }
+    Tensor cast(Tensor x, DType dtype);
 
     /** Elementwise {@code op(a, b)} with NumPy broadcasting to {@code outShape}. */
     Tensor binary(BinaryOp op, Tensor a, Tensor b, Shape outShape);
@@ -132,9 +132,7 @@ public interface Backend {
      * {@code mean} and {@code variance} are FLOAT64 tensors of shape (C) whatever x's type: the backward pass and the
      * running-statistics update use them at double precision (they are C numbers). Callers ensure M ≥ 2.
      */
-    default BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double eps, boolean relu) {
-        return CpuBackend.instance().batchNormTraining(x, gamma, beta, eps, relu);
-    }
+    BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double eps, boolean relu);
 
     /**
      * The VJP of {@link #batchNormTraining}, given the forward's x, γ and statistics ({@code mean},
@@ -145,20 +143,16 @@ public interface Backend {
      * </pre>
      * g, x, reluOutput and γ share one type; the gradients have it too.
      */
-    default BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor mean,
-                                                 Tensor variance, double eps) {
-        return CpuBackend.instance().batchNormBackward(g, reluOutput, x, gamma, mean, variance, eps);
-    }
+    BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor mean,
+                                                 Tensor variance, double eps);
 
     /**
      * Batch norm with given statistics (eval mode: the running mean and variance), x (N, C, H, W), γ, β, mean and
      * variance (C), all of x's type: y = (x − mean)·γ/√(variance + ε) + β, then y &gt; 0 ? y : 0 with {@code relu}.
      * Its VJP is elementwise and per-channel sums, composed by the op from the other methods.
      */
-    default Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, double eps,
-                                      boolean relu) {
-        return CpuBackend.instance().batchNormInference(x, gamma, beta, mean, variance, eps, relu);
-    }
+    Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, double eps,
+                                      boolean relu);
 
     /** Batch norm's running mean and variance after one training batch. */
     record RunningStatistics(Tensor mean, Tensor variance) {
@@ -185,17 +179,13 @@ public interface Backend {
      * Max over non-overlapping size×size windows (stride size): x (N, C, H, W), H and W divisible by size →
      * (N, C, H/size, W/size). NaN is never chosen over the window's first element (a strict {@code >} comparison).
      */
-    default Tensor maxPool2d(Tensor x, int size) {
-        return CpuBackend.instance().maxPool2d(x, size);
-    }
+    Tensor maxPool2d(Tensor x, int size);
 
     /**
      * The VJP of {@link #maxPool2d}: gx is zero except at each window's argmax (the first maximum in row-major order,
      * found again from x), which gets that window's gy. gy (N, C, H/size, W/size), x (N, C, H, W) → gx of x's shape.
      */
-    default Tensor maxPool2dBackward(Tensor gy, Tensor x, int size) {
-        return CpuBackend.instance().maxPool2dBackward(gy, x, size);
-    }
+    Tensor maxPool2dBackward(Tensor gy, Tensor x, int size);
 
     /**
      * Bilinear ×2 upsampling, PyTorch's align_corners=False: x (N, C, H, W) → (N, C, 2H, 2W). Output position d
@@ -203,55 +193,39 @@ public interface Backend {
      * n − 1), weights 1 − frac and frac; the 2-D value is a0·(b0·x00 + b1·x01) + a1·(b0·x10 + b1·x11), computed in
      * double and rounded once.
      */
-    default Tensor upsampleBilinear2x(Tensor x) {
-        return CpuBackend.instance().upsampleBilinear2x(x);
-    }
+    Tensor upsampleBilinear2x(Tensor x);
 
     /**
      * The adjoint (VJP) of {@link #upsampleBilinear2x}: gy (N, C, 2H, 2W) → gx of {@code xShape} (N, C, H, W), each
      * gradient scattered back with the interpolation's weights, accumulated per plane in double, rounded once.
      */
-    default Tensor upsampleBilinear2xAdjoint(Tensor gy, Shape xShape) {
-        return CpuBackend.instance().upsampleBilinear2xAdjoint(gy, xShape);
-    }
+    Tensor upsampleBilinear2xAdjoint(Tensor gy, Shape xShape);
 
     // ---- layout copies: values are moved, never computed ----
 
     /** A copy of x with axes reordered: result axis i is input axis {@code axes[i]} (a valid permutation). */
-    default Tensor permute(Tensor x, int[] axes) {
-        return CpuBackend.instance().permute(x, axes);
-    }
+    Tensor permute(Tensor x, int[] axes);
 
     /** A copy of x broadcast (NumPy rules, already checked) to {@code shape}. */
-    default Tensor broadcastTo(Tensor x, Shape shape) {
-        return CpuBackend.instance().broadcastTo(x, shape);
-    }
+    Tensor broadcastTo(Tensor x, Shape shape);
 
     /** Positions [start, end) of {@code axis} (0 ≤ start ≤ end ≤ x.dim(axis)). */
-    default Tensor slice(Tensor x, int axis, int start, int end) {
-        return CpuBackend.instance().slice(x, axis, start, end);
-    }
+    Tensor slice(Tensor x, int axis, int start, int end);
 
     /** The parts joined along {@code axis}; all of one type, equal outside axis; the result has {@code shape}. */
-    default Tensor concat(Tensor[] parts, int axis, Shape shape) {
-        return CpuBackend.instance().concat(parts, axis, shape);
-    }
+    Tensor concat(Tensor[] parts, int axis, Shape shape);
 
     /**
      * x padded along {@code axis} by {@code before} and {@code after} positions: zeros (ZERO) or x repeated
      * periodically (CIRCULAR: padded position p copies source (p − before) mod d; the axis is non-empty).
      */
-    default Tensor pad(Tensor x, int axis, int before, int after, Padding mode) {
-        return CpuBackend.instance().pad(x, axis, before, after, mode);
-    }
+    Tensor pad(Tensor x, int axis, int before, int after, Padding mode);
 
     /**
      * The adjoint (VJP) of {@link #pad} for an input whose axis had length {@code length}: every padded position's
      * gradient added onto the source position it copied (zeros dropped), accumulated in double from 0 in padded
      * order, rounded once.
      */
-    default Tensor padAdjoint(Tensor g, int axis, int before, int length, Padding mode) {
-        return CpuBackend.instance().padAdjoint(g, axis, before, length, mode);
-    }
+    Tensor padAdjoint(Tensor g, int axis, int before, int length, Padding mode);
 
 }

@@ -12,10 +12,8 @@ import io.sipflow.nn.UNet;
 import io.sipflow.physics.Diffuse;
 import io.sipflow.physics.HeatExamples;
 import io.sipflow.physics.InverseDiffuse;
-import io.sipflow.physics.plot.FieldGrid;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -34,8 +32,6 @@ public final class HeatProblem implements Problem {
     public static final double UNCERTAINTY_SCALE = 1e-6;
     /** PhiFlow's {@code u_net(1, 1)}: 4 levels, 16 filters, batch norm, ReLU, circular padding (37,697 weights). */
     public static final UNet.Config UNET = new UNet.Config(1, 1, 4, 16, Norm.BATCH, Activation.RELU, Padding.CIRCULAR);
-    /** Rows of examples.png. */
-    static final int EXAMPLE_ROWS = 3;
 
     private final int resolution;
 
@@ -140,16 +136,5 @@ public final class HeatProblem implements Problem {
         s.put("network_precision", "float32");
         s.put("physics_precision", "float64");
         return s;
-    }
-
-    /** Ground truth, observation and prediction of the first test examples, as in the notebook's last cell. */
-    @Override
-    public byte[] examplesPng(Module network, Batch test) {
-        int rows = Math.min(EXAMPLE_ROWS, test.size());
-        Tensor x = test.xGroundTruth().slice(0, 0, rows);
-        Tensor y = test.yTarget().slice(0, 0, rows);
-        Tensor pred = Autodiff.noGrad(() -> predict(network, y));
-        return FieldGrid.png(List.of(new FieldGrid.Column("Ground Truth", x, 0),
-                new FieldGrid.Column("Observation", y, 1), new FieldGrid.Column("NN Prediction", pred, 0)), rows);
     }
 }

@@ -11,14 +11,12 @@ import io.sipflow.nn.UNet;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.physics.Laplace;
 import io.sipflow.physics.Noise;
-import io.sipflow.physics.plot.FieldGrid;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The paper's Poisson experiment (Holl, Koltun & Thuerey 2022, Fig. 6a/b; the authors' {@code poisson/} script):
+ * The paper's Poisson experiment (Holl, Koltun &amp; Thuerey 2022, Fig. 6a/b; the authors' {@code poisson/} script):
  * recover a source field x from the solution y of Poisson's equation ∇²y = x.
  * <pre>
  *   x_gt = Noise(scale 10, smoothness 1) on R×R       data: PhiFlow's Noise(), mean 0, std 1 per field
@@ -116,17 +114,6 @@ public final class PoissonProblem implements Problem {
             m.put("y_l2", Problem.l2(physics(xv).sub(batch.yTarget())));
             return m;
         });
-    }
-
-    /** Ground truth, observation and prediction of the first (up to 4) test examples, as heat draws them. */
-    @Override
-    public byte[] examplesPng(Module network, Batch test) {
-        int rows = Math.min(4, test.size());
-        Tensor x = test.xGroundTruth().slice(0, 0, rows);
-        Tensor y = test.yTarget().slice(0, 0, rows);
-        Tensor pred = Autodiff.noGrad(() -> predict(network, y));
-        return FieldGrid.png(List.of(new FieldGrid.Column("Ground Truth", x, 0),
-                new FieldGrid.Column("Observation", y, 1), new FieldGrid.Column("NN Prediction", pred, 0)), rows);
     }
 
     @Override

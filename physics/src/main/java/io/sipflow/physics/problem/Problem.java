@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 /**
  * One inverse problem a network learns to solve: find x such that P(x) = y* for observations y*. A problem
  * supplies its data, its forward physics P, the inverse that SIP trains against, its default network and its
- * metrics; the trainer, {@code compare}, {@code evaluate}, checkpoints and plots know nothing else about it.
+ * metrics; the trainer, {@code compare}, {@code evaluate}, checkpoints and plots know nothing else about it. A
+ * problem draws no pictures: {@code io.sipflow.physics.plot.ExamplePictures} (module sipflow-plot) does.
  *
  * <pre>
  *   Batch b = problem.sample(batch, random);            // y* (and x_gt where one exists)
@@ -72,15 +73,6 @@ public interface Problem {
 
     /** The problem's settings for run.json and for rebuilding it on resume/evaluate (name → number or text). */
     LinkedHashMap<String, Object> settings();
-
-    /**
-     * The PNG of examples.png for the first examples of {@code test} (heat: ground truth, observation and
-     * prediction fields side by side; sin: its own scatter), or null for no picture. Called outside training;
-     * must not change the network (batch-norm statistics included: the caller runs it without stat updates).
-     */
-    default byte[] examplesPng(Module network, Batch test) {
-        return null;
-    }
 
     /** l2(v) = ½·Σ v² over every axis but the first: one value per example, shape (B). */
     static Tensor l2(Tensor v) {

@@ -8,7 +8,6 @@ import io.sipflow.autodiff.Tensor;
 import io.sipflow.nn.Activation;
 import io.sipflow.nn.MLP;
 import io.sipflow.nn.Module;
-import io.sipflow.physics.plot.Scatter;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -180,32 +179,6 @@ public final class SinProblem implements Problem {
             out[i + 1] = (-cb0 * as + ca0 * bs) / det;
         }
         return Tensor.wrap(x.shape(), out);
-    }
-
-    /**
-     * examples.png: the network's x for the first 300 test targets and the exact solution closest to each, in the
-     * x plane (a well-trained network puts every blue point on its orange one).
-     */
-    @Override
-    public byte[] examplesPng(Module network, Batch test) {
-        int n = Math.min(300, test.size());
-        Tensor y = test.yTarget().slice(0, 0, n);
-        Tensor x = Autodiff.noGrad(() -> predict(network, y));
-        Tensor closest = closestSolution(x, y);
-        return Scatter.png(String.format(java.util.Locale.ROOT, "sin problem (xi %s, angle %s): %d test examples",
-                        xi, angleDegrees, n), "x0", "x1",
-                List.of(points("network prediction x", x), points("closest exact solution", closest)));
-    }
-
-    private static Scatter.Points points(String name, Tensor xy) {
-        double[] v = xy.toDoubleArray();
-        double[] a = new double[v.length / 2];
-        double[] b = new double[v.length / 2];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = v[2 * i];
-            b[i] = v[2 * i + 1];
-        }
-        return new Scatter.Points(name, a, b);
     }
 
     @Override

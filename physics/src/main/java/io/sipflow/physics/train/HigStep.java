@@ -9,7 +9,6 @@ import io.sipflow.nn.NonFiniteException;
 import io.sipflow.nn.Optimizer;
 import io.sipflow.nn.Training;
 import io.sipflow.physics.problem.Problem;
-import io.sipflow.physics.problem.Problems;
 
 import java.util.SplittableRandom;
 

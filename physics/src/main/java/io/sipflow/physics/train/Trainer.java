@@ -9,7 +9,6 @@ import io.sipflow.nn.NonFiniteException;
 import io.sipflow.nn.Optimizer;
 import io.sipflow.nn.Training;
 import io.sipflow.physics.problem.Problem;
-import io.sipflow.physics.problem.Problems;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -132,13 +131,6 @@ public final class Trainer {
                 }
                 return new TestMetrics(step, first, headline, means);
             });
-        }
-    }
-
-    /** examples.png of the current network on the test batch (null if the problem draws none); changes nothing. */
-    public byte[] examplesPng() {
-        try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {
-            return problem.examplesPng(net, testBatch);
         }
     }
 

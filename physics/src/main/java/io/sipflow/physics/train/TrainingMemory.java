@@ -5,7 +5,6 @@ import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.nn.Module;
 import io.sipflow.physics.problem.Problem;
-import io.sipflow.physics.problem.Problems;
 
 import java.util.SplittableRandom;
 

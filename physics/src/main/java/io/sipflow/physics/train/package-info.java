@@ -10,6 +10,8 @@
  * </pre>
  * {@link io.sipflow.physics.train.TrainConfig} holds a run's settings (built by name, defaults in one place),
  * {@link io.sipflow.physics.train.TrainingStep} the one step, {@link io.sipflow.physics.train.Trainer} the loop
- * (data, tests, divergence), {@link io.sipflow.physics.train.TrainerState} its checkpoints.
+ * (data, tests, divergence), {@link io.sipflow.physics.train.TrainerState} its checkpoints,
+ * {@link io.sipflow.physics.train.Problems} the problems a run can name. This package uses {@code problem}; the
+ * problems know nothing of training.
  */
 package io.sipflow.physics.train;

@@ -2,12 +2,8 @@ package io.sipflow.physics.train;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,20 +26,5 @@ class TrainConfigTest {
         assertEquals(withOptions, TrainConfig.fromSettings(withOptions.settings()));
         assertEquals(0.25, withOptions.option("xi"), 0.0);
         assertEquals(1.5, (Double) withOptions.settings().get("option.angle"), 0.0);
-    }
-
-    /**
-     * Only nn.Training differentiates a loss and applies an optimizer: the trainer, bench and the heap plan call
-     * TrainingStep (the step was once written in four places).
-     */
-    @Test
-    void noMainCodeOutsideTheOneStepTakesGradientsOrStepsAnOptimizer() throws IOException {
-        try (Stream<Path> files = Files.walk(Path.of("src", "main", "java"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                String text = Files.readString(f);
-                assertTrue(!text.contains("Autodiff.grad(") && !text.matches("(?s).*\\b(adam|optimizer|sgd)\\.step\\(.*"),
-                        f + " takes its own training step; call TrainingStep.run");
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.sipflow.physics.cli;
 
 import io.sipflow.nn.Checkpoint;
 import io.sipflow.physics.plot.Charts;
+import io.sipflow.physics.plot.ExamplePictures;
 import io.sipflow.physics.train.StepMetrics;
 import io.sipflow.physics.train.TestMetrics;
 import io.sipflow.physics.train.Trainer;
@@ -37,7 +38,7 @@ final class RunOutputs {
             Files.writeString(staged.resolve("metrics.csv"), metricsCsv(headline, trainer.stepHistory()));
             Files.writeString(staged.resolve("test.csv"), testCsv(trainer.testHistory()));
             Checkpoint.save(staged.resolve("model.npz"), trainer.network());
-            byte[] examples = trainer.examplesPng();
+            byte[] examples = ExamplePictures.png(trainer.problem(), trainer.network(), trainer.testBatch());
             if (examples != null) {
                 Files.write(staged.resolve("examples.png"), examples);
             }

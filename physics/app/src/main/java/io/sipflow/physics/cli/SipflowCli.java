@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** {@code sipflow}: learn to invert physics (heat conduction, Poisson, the sin problem) with scale-invariant updates. */
-@Command(name = "sipflow", mixinStandardHelpOptions = true, version = "sipflow 0.1.0",
+@Command(name = "sipflow", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = {"Learning to invert physics with scale-invariant physics (SIP) updates: heat, Poisson, sin.",
                 "Start with:  sipflow compare   (SIP vs gradient descent, a few minutes on 2 cores)"},
         subcommands = {TrainCommand.class, CompareCommand.class, SweepCommand.class, EvaluateCommand.class,

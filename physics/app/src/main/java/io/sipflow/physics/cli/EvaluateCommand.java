@@ -1,10 +1,10 @@
 package io.sipflow.physics.cli;
 
-import io.sipflow.nn.BatchNorm2d;
+import io.sipflow.physics.plot.ExamplePictures;
 import io.sipflow.nn.Checkpoint;
 import io.sipflow.nn.Module;
 import io.sipflow.physics.problem.Problem;
-import io.sipflow.physics.problem.Problems;
+import io.sipflow.physics.train.Problems;
 import io.sipflow.physics.train.TestMetrics;
 import io.sipflow.physics.train.TrainConfig;
 import io.sipflow.physics.train.Trainer;
@@ -74,10 +74,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Problem.Batch test = problem.sample(config.testBatch(), new SplittableRandom(config.testSeed()));
         TestMetrics t = Trainer.evaluate(problem, net, test, 0);
         Path dir = out != null ? out : model.toAbsolutePath().getParent();
-        byte[] png;
-        try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {
-            png = problem.examplesPng(net, test);
-        }
+        byte[] png = ExamplePictures.png(problem, net, test);
         if (png != null) {
             AtomicFiles.writeBytes(dir.resolve("examples.png"), png);
         }

@@ -1,6 +1,9 @@
-package io.sipflow.physics.problem;
+package io.sipflow.physics.train;
 
-import io.sipflow.physics.train.TrainConfig;
+import io.sipflow.physics.problem.HeatProblem;
+import io.sipflow.physics.problem.PoissonProblem;
+import io.sipflow.physics.problem.Problem;
+import io.sipflow.physics.problem.SinProblem;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.sipflow.physics.cli;
 
-import io.sipflow.physics.problem.Problems;
+import io.sipflow.physics.train.Problems;
 import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.TrainConfig;
 import io.sipflow.physics.train.TrainingStep;

@@ -32,7 +32,7 @@ class LauncherTest {
     void theLauncherStripsColourCodesAndTheIncubatorWarning() throws Exception {
         Path root = tmp.resolve("repo");
         Files.createDirectories(root);
-        Files.copy(Path.of("..", "sipflow"), root.resolve("sipflow"));
+        Files.copy(Path.of("..", "..", "sipflow"), root.resolve("sipflow"));
         Files.setPosixFilePermissions(root.resolve("sipflow"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Path bin = tmp.resolve("bin");
         Files.createDirectories(bin);

@@ -8,7 +8,7 @@ import io.sipflow.autodiff.backend.Transfers;
 import io.sipflow.nn.Module;
 import io.sipflow.nn.Optimizer;
 import io.sipflow.physics.problem.Problem;
-import io.sipflow.physics.problem.Problems;
+import io.sipflow.physics.train.Problems;
 import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.TrainConfig;
 import io.sipflow.physics.train.TrainingStep;
@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * {@code sipflow bench}: the same measurements as {@code shared/bench/torch_sip_step.py}, one line each, so
+ * {@code sipflow bench}: the same measurements as {@code bench/torch_sip_step.py}, one line each, so
  * {@code bench/compare-with-torch.sh} can put them side by side:
  * <pre>
  * sipflow sip_step median_ms=… min_ms=… max_ms=… n=20      (predict, SIP loss, gradients, Adam)
@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Time a SIP step, a GD step, a forward pass and each layer kind.",
-                "The seed's experiment; one line each, like the PyTorch reference (shared/bench/torch_sip_step.py)."})
+                "The seed's experiment; one line each, like the PyTorch reference (bench/torch_sip_step.py)."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
