@@ -95,7 +95,8 @@ public final class Charts {
 
     /**
      * Writes each curve's last value (three significant digits) just above and left of its end point, in data
-     * coordinates: a small fraction of the axes' spans, so it never covers the marker.
+     * coordinates: a small fraction of the axes' spans, so it never covers the marker; labels of curves that end
+     * close together are stacked, lowest first.
      */
     private static void labelEnds(XYChart chart, List<double[]> ends) {
         double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
@@ -108,9 +109,14 @@ public final class Charts {
         }
         double dx = (xMax - xMin) * 0.025;
         double dy = Math.max(yMax - yMin, 0.1) * 0.035;
-        for (double[] end : ends) {
+        List<double[]> byHeight = new ArrayList<>(ends);
+        byHeight.sort(java.util.Comparator.comparingDouble((double[] e) -> e[1]));
+        double lastY = Double.NEGATIVE_INFINITY;
+        for (double[] end : byHeight) {
             String text = new BigDecimal(end[2]).round(new MathContext(3)).stripTrailingZeros().toString();
-            chart.addAnnotation(new AnnotationText(text, end[0] - dx, end[1] + dy, false));
+            double y = Math.max(end[1] + dy, lastY + 1.5 * dy);   // curves ending close together: labels stack
+            chart.addAnnotation(new AnnotationText(text, end[0] - dx, y, false));
+            lastY = y;
         }
     }
 
