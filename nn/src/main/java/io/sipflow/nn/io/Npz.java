@@ -33,7 +33,9 @@ public final class Npz {
             writeVia(path, arrays);
         } catch (IOException e) {
             // name the caller's file and the reason, never the temporary file it went through
-            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+            // (a FileSystemException's message holds the temporary file's name; its reason and kind do not)
+            String reason = e instanceof java.nio.file.FileSystemException f
+                    ? f.getReason() != null ? f.getReason() : e.getClass().getSimpleName()
                     : e.getClass().getSimpleName() + (e.getMessage() != null ? " " + e.getMessage() : "");
             throw new IOException("cannot write " + path + ": " + reason, e);
         }

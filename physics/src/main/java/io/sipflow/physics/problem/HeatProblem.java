@@ -45,6 +45,11 @@ public final class HeatProblem implements Problem {
     }
 
     @Override
+    public void requireBatchSizes(int batch, int testBatch) {
+        BatchNormSizes.require(UNET, resolution, batch, testBatch);
+    }
+
+    @Override
     public String id() {
         return "heat";
     }

@@ -35,6 +35,9 @@ public final class PoissonProblem implements Problem {
 
     private final int resolution;
 
+    private static final UNet.Config UNET = new UNet.Config(1, 1, 4, 16, Norm.BATCH, Activation.RELU,
+            Padding.CIRCULAR);
+
     /** The Poisson problem on R×R grids. */
     public PoissonProblem(int resolution) {
         if (resolution < 8 || resolution % 8 != 0) {
@@ -51,6 +54,11 @@ public final class PoissonProblem implements Problem {
 
     public int resolution() {
         return resolution;
+    }
+
+    @Override
+    public void requireBatchSizes(int batch, int testBatch) {
+        BatchNormSizes.require(UNET, resolution, batch, testBatch);
     }
 
     @Override
@@ -87,7 +95,7 @@ public final class PoissonProblem implements Problem {
     @Override
     public Module newNetwork(long seed) {
         try (Precision p = Precision.use(DType.FLOAT32)) {
-            return new UNet(new UNet.Config(1, 1, 4, 16, Norm.BATCH, Activation.RELU, Padding.CIRCULAR), seed);
+            return new UNet(UNET, seed);
         }
     }
 

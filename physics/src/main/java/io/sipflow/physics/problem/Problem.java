@@ -60,6 +60,13 @@ public interface Problem {
     Module newNetwork(long seed);
 
     /**
+     * Throws, saying why, when the network cannot train on batches of {@code batch} examples or be tested on
+     * {@code testBatch} (a U-Net's batch norm needs more than one value per channel). Any size by default.
+     */
+    default void requireBatchSizes(int batch, int testBatch) {
+    }
+
+    /**
      * The network's estimate of x from y*, in the physics' type and layout (for heat: the FLOAT32 U-Net on
      * (B, 1, n, n), mean-corrected, returned as (B, n, n) FLOAT64). Differentiable with respect to the network.
      */

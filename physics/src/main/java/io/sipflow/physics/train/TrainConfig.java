@@ -82,6 +82,9 @@ public final class TrainConfig {
         return toBuilder().method(m).build();
     }
 
+    /** The settings a resumed run may change (--steps extends it, --checkpoint-every); every other one is fixed. */
+    public static final java.util.Set<String> RESUMABLE = java.util.Set.of("steps", "checkpoint_every");
+
     /** Every setting by its run.json name, in a fixed order. */
     public LinkedHashMap<String, Object> settings() {
         LinkedHashMap<String, Object> s = new LinkedHashMap<>();

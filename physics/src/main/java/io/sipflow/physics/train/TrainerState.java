@@ -19,16 +19,26 @@ import java.util.Map;
  *                                  and skips this many batches (SplittableRandom's state cannot be saved)
  * train.loss, train.&lt;h&gt;_mean, …     every step's metrics so far (FLOAT64, so metrics.csv comes out identical)
  * test.step, test.&lt;h&gt;_mean, …      every test result so far
+ * run.identity                     the run's {@link RunIdentity} as UTF-8 bytes (one value per byte)
  * </pre>
- * Restoring into a fresh {@link Trainer} of the same config continues the run bit for bit.
+ * Restoring into a fresh {@link Trainer} of the same run continues it bit for bit; a checkpoint of another run
+ * (another run id, problem or setting) is refused before anything is loaded.
  */
 public final class TrainerState {
     private TrainerState() {
     }
 
-    /** Writes {@code trainer}'s state to {@code file} (atomically). */
-    public static void save(Trainer trainer, Path file) throws IOException {
+    private static final String IDENTITY = "run.identity";
+
+    /** Writes {@code trainer}'s state, as run {@code runId}, to {@code file} (atomically). */
+    public static void save(Trainer trainer, Path file, String runId) throws IOException {
         Map<String, Tensor> extra = new LinkedHashMap<>();
+        byte[] identity = RunIdentity.of(runId, trainer.config(), trainer.problem()).toBytes();
+        double[] bytes = new double[identity.length];
+        for (int i = 0; i < identity.length; i++) {
+            bytes[i] = identity[i] & 0xff;
+        }
+        extra.put(IDENTITY, vector(bytes));
         List<StepMetrics> steps = trainer.steps;
         extra.put("data.batches_drawn", scalar(steps.size()));
         if (!steps.isEmpty()) {
@@ -55,11 +65,33 @@ public final class TrainerState {
         Checkpoint.save(file, trainer.network(), trainer.optimizer(), steps.size(), extra);
     }
 
-    /** Loads {@code file} into {@code trainer} (fresh, same config): weights, optimizer, metrics, data position. */
-    public static void restore(Trainer trainer, Path file) throws IOException {
+    /** The identity of the run that wrote {@code file}; an error if it has none (written before sipflow 0.2). */
+    public static RunIdentity identity(Path file) throws IOException {
+        Tensor t = io.sipflow.nn.io.Npz.read(file).get("state." + IDENTITY); // Checkpoint keeps extras under "state."
+        if (t == null) {
+            throw new IllegalArgumentException(file + " records no run identity (not a sipflow training checkpoint,"
+                    + " or one written before sipflow 0.2), so it cannot be shown to belong to this run");
+        }
+        double[] v = t.toDoubleArray();
+        byte[] bytes = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            bytes[i] = (byte) v[i];
+        }
+        return RunIdentity.fromBytes(bytes);
+    }
+
+    /**
+     * Loads {@code file} into {@code trainer} (fresh, the run {@code runId}): weights, optimizer, metrics, data
+     * position. A checkpoint of another run is refused, naming what differs, before anything is loaded.
+     */
+    public static void restore(Trainer trainer, Path file, String runId) throws IOException {
         if (!trainer.steps.isEmpty() || !trainer.tests.isEmpty()) {
             throw new IllegalStateException("restore into a fresh trainer only");
         }
+        RunIdentity expected = RunIdentity.of(runId, trainer.config(), trainer.problem());
+        identity(file).difference(expected).ifPresent(d -> {
+            throw new IllegalArgumentException(file + " is from another run: " + d + " (checkpoint vs this run)");
+        });
         Checkpoint.Restored r = Checkpoint.restore(file, trainer.network(), trainer.optimizer());
         Map<String, Tensor> s = r.extra();
         int drawn = (int) need(file, s, "data.batches_drawn").item();

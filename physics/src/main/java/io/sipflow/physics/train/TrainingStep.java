@@ -36,10 +36,13 @@ public final class TrainingStep {
     }
 
     /**
-     * Throws for a run that cannot train, so a command can stop before any work: HIG where the per-example Jacobian
-     * would exceed its limit (the heat U-Net), naming the size and the limit.
+     * Throws for a run that cannot train, so a command can stop before any work: problem options the problem
+     * refuses (the sin problem's xi ≤ 0 or NaN), batch sizes its network cannot train on (batch norm with one
+     * value per channel), HIG where the per-example Jacobian would exceed its limit (the heat U-Net), naming the
+     * size and the limit.
      */
     public static void requireFeasible(TrainConfig config) {
+        Problems.create(config).requireBatchSizes(config.batch(), config.testBatch());
         if (config.method() == Method.HIG) {
             HigStep.requireFits(config);
         }

@@ -39,7 +39,7 @@ class ResumeTest {
                     @Override
                     public void onCheckpointDue(int step) {
                         try {
-                            TrainerState.save(first, file);
+                            TrainerState.save(first, file, "resume-test");
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
@@ -51,7 +51,7 @@ class ResumeTest {
             }
             first.step(); // work after the checkpoint is lost with the process
             Trainer resumed = new Trainer(config);
-            TrainerState.restore(resumed, file);
+            TrainerState.restore(resumed, file, "resume-test");
             assertEquals(5, resumed.stepHistory().size());
             resumed.run(m -> { });
 

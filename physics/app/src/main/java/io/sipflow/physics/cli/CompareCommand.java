@@ -2,6 +2,7 @@ package io.sipflow.physics.cli;
 
 import io.sipflow.physics.plot.Charts;
 import io.sipflow.physics.train.Method;
+import io.sipflow.physics.train.RunIdentity;
 import io.sipflow.physics.train.TestMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +13,9 @@ import picocli.CommandLine.Spec;
 import io.sipflow.physics.train.TrainConfig;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,7 +65,14 @@ final class CompareCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(cl, "--resume DIR writes to DIR; drop --out");
             }
             TrainConfig base = train.resumed(resume, COMPARE_JSON, cl);
-            for (Method m : recordedMethods(resume, cl)) {
+            List<Method> recorded = recordedMethods(resume, cl);
+            if (cl.getParseResult() != null && cl.getParseResult().hasMatchedOption("--methods")
+                    && !methods.equals(recorded)) {
+                throw new CommandLine.ParameterException(cl, "--methods " + ids(methods) + " differs from the methods "
+                        + ids(recorded) + " the comparison in " + resume + " was started with; --resume continues it"
+                        + " as it started (drop --methods)");
+            }
+            for (Method m : recorded) {
                 configs.add(base.withMethod(m));
             }
             return configs;
@@ -82,42 +92,75 @@ final class CompareCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         List<TrainConfig> configs = configs();
         common.apply();
-        Path dir = resume != null ? resume : out != null ? out : Path.of("runs", "compare");
-        List<String> results = new ArrayList<>(List.of("comparison.csv", "comparison.png"));
-        for (TrainConfig c : configs) {
-            results.add(c.method().id() + "/run.json");
-        }
-        try {
-            dir = OutputFolder.check(dir, resume != null ? "--resume" : "--out", resume != null || train.overwrite,
-                    results);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
-        }
+        Path given = resume != null ? resume : out != null ? out : Path.of("runs", "compare");
+        String flag = resume != null ? "--resume" : "--out";
+        OutputFolder.Mode mode = resume != null ? OutputFolder.Mode.RESUME
+                : train.overwrite ? OutputFolder.Mode.OVERWRITE : OutputFolder.Mode.NEW;
+        Path dir = OutputFolder.usage(cl, () -> OutputFolder.check(given, flag, mode));
         for (TrainConfig c : configs) {
             TrainCommand.fits(c);
         }
-        if (resume == null) {
-            java.nio.file.Files.createDirectories(dir);
-            Map<String, Object> json = new LinkedHashMap<>(configs.get(0).settings());
-            json.put("methods", String.join(",", configs.stream().map(c -> c.method().id()).toList()));
-            AtomicFiles.writeString(dir.resolve(COMPARE_JSON), Json.write(json));
+        try (RunLock lock = OutputFolder.usage(cl, () -> RunLock.acquire(dir, flag, given))) {
+            Map<Method, String> resumed = resumable(cl, dir, configs);
+            OutputFolder.usage(cl, () -> OutputFolder.prepare(given, flag, dir, mode));
+            String runId = resume != null ? recordedRunId(dir) : RunIdentity.newRunId();
+            if (resume == null) {
+                Map<String, Object> json = new LinkedHashMap<>(configs.get(0).settings());
+                json.put("methods", ids(configs.stream().map(TrainConfig::method).toList()));
+                json.put(TrainingRun.RUN_ID, runId);
+                AtomicFiles.writeString(dir.resolve(COMPARE_JSON), Json.write(json));
+            }
+            List<TrainingRun.Summary> runs = new ArrayList<>();
+            List<String> owned = new ArrayList<>(List.of(COMPARE_JSON, "comparison.csv", "comparison.png"));
+            for (TrainConfig c : configs) {
+                owned.add(c.method().id() + "/");
+                runs.add(trainMethod(cl, c, dir, given.resolve(c.method().id()), flag,
+                        resumed.getOrDefault(c.method(), runId + "-" + c.method().id()), resumed.containsKey(c.method())));
+            }
+            AtomicFiles.writeString(dir.resolve("comparison.csv"), comparisonCsv(runs));
+            AtomicFiles.writeBytes(dir.resolve("comparison.png"), comparisonPng(runs));
+            OutputFolder.writeManifest(dir, runId, owned);
+            PrintWriter log = cl.getOut();
+            log.println();
+            log.print(comparisonCsv(runs));
+            log.print(verdict(runs));
+            log.println("wrote " + dir.resolve("comparison.csv") + " and " + dir.resolve("comparison.png"));
+            log.flush();
+            return runs.stream().anyMatch(TrainingRun.Summary::diverged) ? TrainingRun.DIVERGED : 0;
         }
-        PrintWriter log = cl.getOut();
-        List<TrainingRun.Summary> runs = new ArrayList<>();
+    }
+
+    /** With --resume: the run id of each interrupted method, every checkpoint checked before the first one trains. */
+    private Map<Method, String> resumable(CommandLine cl, Path dir, List<TrainConfig> configs) throws IOException {
+        Map<Method, String> resumed = new LinkedHashMap<>();
         for (TrainConfig c : configs) {
             Path runDir = dir.resolve(c.method().id());
-            boolean canResume = resume != null
-                    && java.nio.file.Files.isRegularFile(runDir.resolve(TrainOptions.CHECKPOINT_NPZ));
-            runs.add(TrainingRun.execute(c, runDir, common, log, cl.getErr(), canResume, train.detectAnomaly));
+            if (resume != null && Files.isRegularFile(runDir.resolve(TrainOptions.CHECKPOINT_NPZ))) {
+                resumed.put(c.method(), OutputFolder.usage(cl, () -> ResumeCheck.runId(runDir, c)));
+            }
         }
-        AtomicFiles.writeString(dir.resolve("comparison.csv"), comparisonCsv(runs));
-        AtomicFiles.writeBytes(dir.resolve("comparison.png"), comparisonPng(runs));
-        log.println();
-        log.print(comparisonCsv(runs));
-        log.print(verdict(runs));
-        log.println("wrote " + dir.resolve("comparison.csv") + " and " + dir.resolve("comparison.png"));
-        log.flush();
-        return runs.stream().anyMatch(TrainingRun.Summary::diverged) ? TrainingRun.DIVERGED : 0;
+        return resumed;
+    }
+
+    /** One method's run in DIR/&lt;method&gt;/, under that folder's own lock. */
+    private TrainingRun.Summary trainMethod(CommandLine cl, TrainConfig c, Path dir, Path shown, String flag,
+                                            String runId, boolean resumeIt) throws IOException {
+        Path runDir = dir.resolve(c.method().id());
+        try (RunLock sub = OutputFolder.usage(cl, () -> RunLock.acquire(runDir, flag, shown))) {
+            Files.deleteIfExists(runDir.resolve(RunFiles.MANIFEST)); // its results are about to change
+            return TrainingRun.execute(c, runDir, runId, common, cl.getOut(), cl.getErr(), resumeIt,
+                    train.detectAnomaly);
+        }
+    }
+
+    private static String ids(List<Method> methods) {
+        return String.join(",", methods.stream().map(Method::id).toList());
+    }
+
+    /** The comparison's run id from compare.json (one written before sipflow 0.2 gets a new one). */
+    private static String recordedRunId(Path dir) throws java.io.IOException {
+        Object id = Json.read(Files.readString(dir.resolve(COMPARE_JSON))).get(TrainingRun.RUN_ID);
+        return id != null ? id.toString() : RunIdentity.newRunId();
     }
 
     private static List<Method> recordedMethods(Path dir, CommandLine cl) {

@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The files a training run leaves in its folder. They are written into a staged sibling folder and appear
- * together ({@link OutputFolder#commit}); the run's checkpoint goes with them, so a finished run can be extended
- * with {@code --resume DIR --steps N}.
+ * The files a training run leaves in its folder, each written by its own atomic rename (a reader sees the old
+ * file or the new one, never half of one), then the manifest listing them as the run's own, last: a folder
+ * without a manifest holds a run that has not finished writing. The run's checkpoint goes with them, so a
+ * finished run can be extended with {@code --resume DIR --steps N}.
  */
 final class RunOutputs {
     static final String METRICS_HEADER = "step,loss,x_l2_mean,x_l2_std,x_l2_min,x_l2_max,y_l2_mean,step_ms";
@@ -28,29 +29,34 @@ final class RunOutputs {
     }
 
     /**
-     * metrics.csv, test.csv, model.npz, examples.png, curves.png, run.json, checkpoint.npz and checkpoint.json of a
-     * finished (or stopped) run, into {@code dir} as one unit. Errors name {@code dir}, not the staging folder.
+     * metrics.csv, test.csv, model.npz, examples.png, curves.png, checkpoint.npz, checkpoint.json and run.json of
+     * a finished (or stopped) run {@code runId} into {@code dir}, then the manifest. Errors name {@code dir}.
      */
-    static void write(Trainer trainer, Path dir, String runJson) throws IOException {
-        Path staged = OutputFolder.stage(dir);
+    static void write(Trainer trainer, Path dir, String runId, String runJson) throws IOException {
+        List<String> owned = new ArrayList<>();
         try {
             String headline = trainer.testHistory().get(0).headlineName();
-            Files.writeString(staged.resolve("metrics.csv"), metricsCsv(headline, trainer.stepHistory()));
-            Files.writeString(staged.resolve("test.csv"), testCsv(trainer.testHistory()));
-            Checkpoint.save(staged.resolve("model.npz"), trainer.network());
+            AtomicFiles.writeString(dir.resolve(own(owned, "metrics.csv")), metricsCsv(headline, trainer.stepHistory()));
+            AtomicFiles.writeString(dir.resolve(own(owned, "test.csv")), testCsv(trainer.testHistory()));
+            Checkpoint.save(dir.resolve(own(owned, "model.npz")), trainer.network());
             byte[] examples = ExamplePictures.png(trainer.problem(), trainer.network(), trainer.testBatch());
             if (examples != null) {
-                Files.write(staged.resolve("examples.png"), examples);
+                AtomicFiles.writeBytes(dir.resolve(own(owned, "examples.png")), examples);
             }
-            Files.write(staged.resolve("curves.png"), curvesPng(trainer));
-            Files.writeString(staged.resolve("run.json"), runJson);
-            TrainerState.save(trainer, staged.resolve(TrainOptions.CHECKPOINT_NPZ));
-            Files.writeString(staged.resolve(TrainOptions.CHECKPOINT_JSON), Json.write(trainer.config().settings()));
-            OutputFolder.commit(staged, dir);
+            AtomicFiles.writeBytes(dir.resolve(own(owned, "curves.png")), curvesPng(trainer));
+            TrainingRun.saveCheckpoint(trainer, dir.resolve(own(owned, TrainOptions.CHECKPOINT_NPZ)), runId);
+            AtomicFiles.writeString(dir.resolve(own(owned, TrainOptions.CHECKPOINT_JSON)),
+                    TrainingRun.checkpointJson(trainer.config(), runId));
+            AtomicFiles.writeString(dir.resolve(own(owned, "run.json")), runJson);
+            OutputFolder.writeManifest(dir, runId, owned);
         } catch (IOException | RuntimeException e) {
-            OutputFolder.discard(staged);
             throw new IOException("cannot write the results to " + dir + ": " + describe(e), e);
         }
+    }
+
+    private static String own(List<String> owned, String name) {
+        owned.add(name);
+        return name;
     }
 
     private static String describe(Exception e) {

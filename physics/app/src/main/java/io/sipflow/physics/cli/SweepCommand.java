@@ -2,6 +2,7 @@ package io.sipflow.physics.cli;
 
 import io.sipflow.physics.plot.Charts;
 import io.sipflow.physics.train.Method;
+import io.sipflow.physics.train.RunIdentity;
 import io.sipflow.physics.train.TestMetrics;
 import io.sipflow.physics.train.TrainConfig;
 import picocli.CommandLine;
@@ -85,28 +86,34 @@ final class SweepCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         List<TrainConfig> configs = configs();
         common.apply();
-        Path dir;
-        try {
-            dir = OutputFolder.check(out != null ? out : Path.of("runs", "sweep"), "--out", train.overwrite,
-                    List.of("sweep.csv", "sweep.png"));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
+        Path given = out != null ? out : Path.of("runs", "sweep");
+        OutputFolder.Mode mode = train.overwrite ? OutputFolder.Mode.OVERWRITE : OutputFolder.Mode.NEW;
+        Path dir = OutputFolder.usage(cl, () -> OutputFolder.check(given, "--out", mode));
+        try (RunLock lock = OutputFolder.usage(cl, () -> RunLock.acquire(dir, "--out", given))) {
+            OutputFolder.usage(cl, () -> OutputFolder.prepare(given, "--out", dir, mode));
+            String runId = RunIdentity.newRunId();
+            PrintWriter log = cl.getOut();
+            List<TrainingRun.Summary> runs = new ArrayList<>();
+            List<String> owned = new ArrayList<>(List.of("sweep.csv", "sweep.png"));
+            for (TrainConfig c : configs) {
+                String sub = folder(c.option("xi")) + "/" + c.method().id();
+                owned.add(sub + "/");
+                Path runDir = dir.resolve(sub);
+                try (RunLock l = OutputFolder.usage(cl, () -> RunLock.acquire(runDir, "--out", given.resolve(sub)))) {
+                    runs.add(TrainingRun.execute(c, runDir, runId + "-" + sub.replace('/', '-'), common, log,
+                            cl.getErr(), false, train.detectAnomaly));
+                }
+            }
+            String csv = sweepCsv(runs);
+            AtomicFiles.writeString(dir.resolve("sweep.csv"), csv);
+            AtomicFiles.writeBytes(dir.resolve("sweep.png"), sweepPng(runs));
+            OutputFolder.writeManifest(dir, runId, owned);
+            log.println();
+            log.print(csv);
+            log.println("wrote " + dir.resolve("sweep.csv") + " and " + dir.resolve("sweep.png"));
+            log.flush();
+            return runs.stream().anyMatch(TrainingRun.Summary::diverged) ? TrainingRun.DIVERGED : 0;
         }
-        Files.createDirectories(dir);
-        PrintWriter log = cl.getOut();
-        List<TrainingRun.Summary> runs = new ArrayList<>();
-        for (TrainConfig c : configs) {
-            Path runDir = dir.resolve(folder(c.option("xi"))).resolve(c.method().id());
-            runs.add(TrainingRun.execute(c, runDir, common, log, cl.getErr(), false, train.detectAnomaly));
-        }
-        String csv = sweepCsv(runs);
-        AtomicFiles.writeString(dir.resolve("sweep.csv"), csv);
-        AtomicFiles.writeBytes(dir.resolve("sweep.png"), sweepPng(runs));
-        log.println();
-        log.print(csv);
-        log.println("wrote " + dir.resolve("sweep.csv") + " and " + dir.resolve("sweep.png"));
-        log.flush();
-        return runs.stream().anyMatch(TrainingRun.Summary::diverged) ? TrainingRun.DIVERGED : 0;
     }
 
     /** "xi_10", "xi_2.5". */

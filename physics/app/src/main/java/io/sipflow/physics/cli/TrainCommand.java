@@ -1,6 +1,7 @@
 package io.sipflow.physics.cli;
 
 import io.sipflow.physics.train.Method;
+import io.sipflow.physics.train.RunIdentity;
 import io.sipflow.physics.train.TrainConfig;
 import io.sipflow.physics.train.TrainingMemory;
 import picocli.CommandLine;
@@ -46,7 +47,14 @@ final class TrainCommand implements Callable<Integer> {
             if (out != null) {
                 throw new CommandLine.ParameterException(cl, "--resume DIR writes to DIR; drop --out");
             }
-            return train.resumed(resume, TrainOptions.CHECKPOINT_JSON, cl);
+            TrainConfig recorded = train.resumed(resume, TrainOptions.CHECKPOINT_JSON, cl);
+            if (cl.getParseResult() != null && cl.getParseResult().hasMatchedOption("--method")
+                    && method != recorded.method()) {
+                throw new CommandLine.ParameterException(cl, "--method " + method.id() + " differs from the method "
+                        + recorded.method().id() + " the run in " + resume + " was started with; --resume continues"
+                        + " a run as it started (drop --method)");
+            }
+            return recorded;
         }
         return train.resolve(method, cl);
     }
@@ -56,17 +64,20 @@ final class TrainCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         TrainConfig config = config();
         common.apply();
-        Path dir = resume != null ? resume : out != null ? out : Path.of("runs", config.method().id());
+        Path given = resume != null ? resume : out != null ? out : Path.of("runs", config.method().id());
         String flag = resume != null ? "--resume" : "--out";
-        try {
-            dir = OutputFolder.check(dir, flag, resume != null || train.overwrite, OutputFolder.RESULTS);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
-        }
+        OutputFolder.Mode mode = resume != null ? OutputFolder.Mode.RESUME
+                : train.overwrite ? OutputFolder.Mode.OVERWRITE : OutputFolder.Mode.NEW;
+        Path dir = OutputFolder.usage(cl, () -> OutputFolder.check(given, flag, mode));
         fits(config);
-        TrainingRun.Summary s = TrainingRun.execute(config, dir, common, cl.getOut(), cl.getErr(), resume != null,
-                train.detectAnomaly);
-        return s.diverged() ? TrainingRun.DIVERGED : 0;
+        try (RunLock lock = OutputFolder.usage(cl, () -> RunLock.acquire(dir, flag, given))) {
+            String runId = resume != null ? OutputFolder.usage(cl, () -> ResumeCheck.runId(dir, config))
+                    : RunIdentity.newRunId();
+            OutputFolder.usage(cl, () -> OutputFolder.prepare(given, flag, dir, mode));
+            TrainingRun.Summary s = TrainingRun.execute(config, dir, runId, common, cl.getOut(), cl.getErr(),
+                    resume != null, train.detectAnomaly);
+            return s.diverged() ? TrainingRun.DIVERGED : 0;
+        }
     }
 
     /** One line (exit 1) when the run cannot fit on this machine, before any work. */

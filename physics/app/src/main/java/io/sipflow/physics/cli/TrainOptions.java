@@ -132,12 +132,22 @@ public final class TrainOptions {
                 throw new IllegalArgumentException("--xi takes one value here, got " + xi + "; sweep --xi "
                         + String.join(",", xi.stream().map(String::valueOf).toList()) + " trains at each of them");
             }
-            all.put("xi", xi.get(0));
+            shorthand(all, "xi", xi.get(0));
         }
         if (angle != null) {
-            all.put("angle", angle);
+            shorthand(all, "angle", angle);
         }
         return all;
+    }
+
+    /** --xi or --angle, which must not contradict the same setting given by --option. */
+    private static void shorthand(java.util.Map<String, Double> all, String name, double value) {
+        Double option = all.get(name);
+        if (option != null && Double.compare(option, value) != 0) {
+            throw new IllegalArgumentException("--" + name + " " + value + " contradicts --option " + name + "="
+                    + option + "; give " + name + " once");
+        }
+        all.put(name, value);
     }
 
     /**
@@ -145,6 +155,10 @@ public final class TrainOptions {
      * setting flag is refused (the run continues as it started).
      */
     TrainConfig resumed(Path dir, String file, CommandLine cl) {
+        if (overwrite) {
+            throw new CommandLine.ParameterException(cl, "--resume continues the run in " + dir + " and --overwrite"
+                    + " would replace it; give one of them");
+        }
         if (problem != null || preset != null || batch != null || resolution != null || seed != null || lr != null
                 || testBatch != null || testSeed != null || testEvery != null || options != null || xi != null
                 || angle != null) {
@@ -164,7 +178,7 @@ public final class TrainOptions {
             b.checkpointEvery(checkpointEvery);
         }
         try {
-            return b.build();
+            return b.build(); // only TrainConfig.RESUMABLE settings differ from the recorded ones
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

@@ -20,12 +20,14 @@ import java.util.Map;
 
 /**
  * One training run from the command line: train with progress output and periodic checkpoints in DIR, then write
- * the run's folder as one unit. A run that meets a non-finite value stops, writes what it has up to the last good
+ * the run's files, each by an atomic rename, and its manifest last (see {@link OutputFolder}). A run that meets a non-finite value stops, writes what it has up to the last good
  * step (run.json says "status": "diverged") and says so in one line.
  */
 final class TrainingRun {
     /** Exit code of a run that stopped on a non-finite value. */
     static final int DIVERGED = 3;
+    /** The name of the run id in checkpoint.json, run.json and compare.json. */
+    static final String RUN_ID = "run_id";
 
     private TrainingRun() {
     }
@@ -43,23 +45,24 @@ final class TrainingRun {
     }
 
     /**
-     * Trains {@code config} into {@code dir} (already checked by {@link OutputFolder#check}); with {@code resume},
-     * continues from DIR/checkpoint.npz.
+     * Trains {@code config} as run {@code runId} into {@code dir} (checked by {@link OutputFolder#check}, locked
+     * and prepared by the caller); with {@code resume}, continues from DIR/checkpoint.npz (whose identity
+     * {@link ResumeCheck} has checked).
      */
-    static Summary execute(TrainConfig config, Path dir, CommonOptions common, PrintWriter out, PrintWriter err,
-                           boolean resume, boolean detectAnomaly) throws IOException {
+    static Summary execute(TrainConfig config, Path dir, String runId, CommonOptions common, PrintWriter out,
+                           PrintWriter err, boolean resume, boolean detectAnomaly) throws IOException {
         String name = config.method().id();
         Trainer trainer = new Trainer(config);
         Path checkpoint = dir.resolve(TrainOptions.CHECKPOINT_NPZ);
         if (resume) {
             try {
-                TrainerState.restore(trainer, checkpoint);
+                TrainerState.restore(trainer, checkpoint, runId);
             } catch (IOException | RuntimeException e) {
                 throw new IllegalArgumentException("cannot resume from " + checkpoint + ": " + e.getMessage(), e);
             }
         }
         Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve(TrainOptions.CHECKPOINT_JSON), Json.write(config.settings()));
+        AtomicFiles.writeString(dir.resolve(TrainOptions.CHECKPOINT_JSON), checkpointJson(config, runId));
         out.printf(Locale.ROOT, "%s: %s%d steps, batch %d, %dx%d, seed %d, lr %s, backend %s, %d threads -> %s%n",
                 name, resume ? "resuming at step " + trainer.stepHistory().size() + " of " : "", config.steps(),
                 config.batch(), config.resolution(), config.resolution(), config.seed(), config.learningRate(),
@@ -68,14 +71,14 @@ final class TrainingRun {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         try (ProgressReporter progress = new ProgressReporter(name, config.steps(), trainer.stepHistory().size(), out,
-                ProgressReporter.onTerminal(), step -> saveCheckpoint(trainer, checkpoint));
+                ProgressReporter.onTerminal(), step -> saveCheckpoint(trainer, checkpoint, runId));
              Anomaly.Scope anomaly = detectAnomaly ? Anomaly.detect() : null) {
             trainer.run(progress);
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         double median = medianStepMs(trainer.stepHistory());
         Summary summary = new Summary(config, trainer.testHistory(), median, wall, trainer.divergence());
-        RunOutputs.write(trainer, dir, runJson(trainer, common, started, summary));
+        RunOutputs.write(trainer, dir, runId, runJson(trainer, runId, common, started, summary));
         TestMetrics last = summary.finalTest();
         if (summary.diverged()) {
             Trainer.Divergence d = summary.divergence();
@@ -92,9 +95,21 @@ final class TrainingRun {
         return summary;
     }
 
-    private static void saveCheckpoint(Trainer trainer, Path checkpoint) {
+    /** checkpoint.json: the run's settings, which a resume continues with, and its id. */
+    static String checkpointJson(TrainConfig config, String runId) {
+        Map<String, Object> json = new LinkedHashMap<>(config.settings());
+        json.put(RUN_ID, runId);
+        return Json.write(json);
+    }
+
+    /**
+     * Writes the checkpoint, then removes temporary files a killed write left in its folder: the run holds the
+     * folder's lock, so no other write is in flight there.
+     */
+    static void saveCheckpoint(Trainer trainer, Path checkpoint, String runId) {
         try {
-            TrainerState.save(trainer, checkpoint);
+            TrainerState.save(trainer, checkpoint, runId);
+            RunFiles.removeTemporaries(checkpoint.getParent());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot write the checkpoint " + checkpoint, e);
         }
@@ -110,9 +125,10 @@ final class TrainingRun {
     }
 
     /** Every setting of the run (from its config and its problem), so it can be repeated, plus its results. */
-    static String runJson(Trainer trainer, CommonOptions common, Instant started, Summary s) {
+    static String runJson(Trainer trainer, String runId, CommonOptions common, Instant started, Summary s) {
         Map<String, Object> json = new LinkedHashMap<>(trainer.config().settings());
         json.putAll(trainer.problem().settings());
+        json.put(RUN_ID, runId);
         json.put("backend", common.backend);
         json.put("threads", common.effectiveThreads());
         json.put("java", System.getProperty("java.version"));

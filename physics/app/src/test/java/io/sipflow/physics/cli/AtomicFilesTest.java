@@ -29,4 +29,12 @@ class AtomicFilesTest {
             assertEquals(1, files.count(), "only the target remains");
         }
     }
+
+    /** A file system error without a reason (the temporary file vanished) names the user's file, not the temporary. */
+    @Test
+    void anErrorWithoutAReasonNeverNamesTheTemporaryFile() {
+        Path target = tmp.resolve("checkpoint.json");
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, Files::delete));
+        assertEquals("cannot write " + target + ": NoSuchFileException", e.getMessage());
+    }
 }

@@ -66,7 +66,15 @@ class BadInputTest {
             "physics poisson --in {F} --out {N} --tolerance -1 | 2 | --tolerance must be a finite number > 0, got -1.0",
             "evaluate --model {M}                          | 2 | no run.json beside {M}",
             "evaluate --model {B}                          | 2 | cannot read {D}/run.json beside the model",
-            "physics diffuse --in {X} --out {N}            | 1 | the .npy header says it is 118 bytes long, but only 20 bytes follow"})
+            "physics diffuse --in {X} --out {N}            | 1 | the .npy header says it is 118 bytes long, but only 20 bytes follow",
+            "train --problem sin --option xi=0 --out {N}    | 2 | sin problem: need a finite xi > 0 and a finite angle, got xi=0.0",
+            "train --problem sin --option xi=NaN --out {N}  | 2 | sin problem: need a finite xi > 0 and a finite angle, got xi=NaN",
+            "train --problem sin --xi 3 --option xi=4 --out {N} | 2 | --xi 3.0 contradicts --option xi=4.0; give xi once",
+            "train --batch 1 --resolution 8 --out {N}      | 2 | batch 1 at 8x8: the U-Net's batch norm would see one value per channel at its deepest level (1x1) and needs more than one value per channel",
+            "train --test-batch 1 --resolution 8 --out {N} | 2 | test batch 1 at 8x8: the U-Net's batch norm would see one value",
+            "train --out {N}/{256}                         | 2 | --out {N}/{256} is not writable: the name rrrrrrrrrrrrrrrr… is 256 bytes long; this file system allows at most 255",
+            "compare --out {N}/{256}                       | 2 | is 256 bytes long; this file system allows at most 255",
+            "train --resume {E} --overwrite                | 2 | --resume continues the run in {E} and --overwrite would replace it"})
     void stopsAtOnceWithAClearMessage(String args, int code, String expected) {
         String f = tmp.resolve("file").toString();
         List<String> argv = new ArrayList<>();
@@ -91,6 +99,7 @@ class BadInputTest {
                 .replace("{E}", tmp.resolve("empty").toString()).replace("{N}", tmp.resolve("new").toString())
                 .replace("{M}", tmp.resolve("lonely/model.npz").toString())
                 .replace("{B}", tmp.resolve("broken/model.npz").toString())
-                .replace("{D}", tmp.resolve("broken").toString()).replace("{X}", tmp.resolve("short.npy").toString());
+                .replace("{D}", tmp.resolve("broken").toString()).replace("{X}", tmp.resolve("short.npy").toString())
+                .replace("{256}", "r".repeat(256));
     }
 }

@@ -53,6 +53,44 @@ class LauncherTest {
         assertFalse((out + err).contains("\u001b"), "raw colour codes: " + err);
     }
 
+    /** ln -s .../sipflow ~/bin/sipflow: the launcher finds its project through the link, not beside the link. */
+    @Test
+    void theLauncherWorksWhenCalledThroughASymbolicLink() throws Exception {
+        Path root = tmp.resolve("repo");
+        Files.createDirectories(root.resolve("physics/app/target"));
+        Files.copy(Path.of("..", "..", "sipflow"), root.resolve("sipflow"));
+        Files.setPosixFilePermissions(root.resolve("sipflow"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(root.resolve("physics/app/target/sipflow.jar"), "built"); // up to date: nothing to build
+        Path bin = tmp.resolve("bin");
+        Files.createDirectories(bin);
+        Files.createSymbolicLink(bin.resolve("sipflow"), root.resolve("sipflow"));
+        executable(bin.resolve("java"), "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done\n");
+        ProcessBuilder pb = new ProcessBuilder(bin.resolve("sipflow").toString(), "--version");
+        pb.environment().put("SIPFLOW_JAVA", bin.resolve("java").toString());
+        pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
+        assertEquals(0, pb.start().waitFor(), Files.readString(tmp.resolve("err")));
+        List<String> args = Files.readAllLines(tmp.resolve("out"));
+        assertTrue(args.contains(root.resolve("physics/app/target/sipflow.jar").toString()), "the jar in the project: " + args);
+        assertFalse(Files.readString(tmp.resolve("err")).contains("building"), Files.readString(tmp.resolve("err")));
+    }
+
+    /** SIPFLOW_JAVA naming nothing runnable: one line from the launcher, exit 2, before anything else. */
+    @Test
+    void aSipflowJavaThatIsNotThereGetsOneLine() throws Exception {
+        Path root = tmp.resolve("repo");
+        Files.createDirectories(root.resolve("physics/app/target"));
+        Files.copy(Path.of("..", "..", "sipflow"), root.resolve("sipflow"));
+        Files.writeString(root.resolve("physics/app/target/sipflow.jar"), "built");
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("sipflow").toString(), "train");
+        pb.environment().put("SIPFLOW_JAVA", tmp.resolve("no/such/java").toString());
+        pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
+        assertEquals(2, pb.start().waitFor());
+        List<String> err = Files.readAllLines(tmp.resolve("err"));
+        assertEquals(List.of("sipflow: SIPFLOW_JAVA=" + tmp.resolve("no/such/java") + " is not a program that can be"
+                + " run; point it at a JDK 17+'s bin/java, or unset it"), err);
+        assertEquals("", Files.readString(tmp.resolve("out")));
+    }
+
     @Test
     void heapPlanStopsARunThatCannotFitWithExitThreeAndOneLine() throws Exception {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

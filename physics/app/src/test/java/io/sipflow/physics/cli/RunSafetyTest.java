@@ -4,6 +4,8 @@ import io.sipflow.autodiff.Tensor;
 import io.sipflow.nn.io.Npz;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Runs that go wrong say so: divergence, anomalies, empty runs, replaced results, evaluation without side effects. */
+/**
+ * Runs that go wrong say so: divergence, anomalies, empty runs, replaced results, evaluation without side effects;
+ * and the table of output folders ({@link #outputFoldersAreSafe}): sipflow never deletes what it did not write,
+ * never mixes two runs, runs one at a time per folder, and finds path problems before training.
+ */
 class RunSafetyTest {
     private static final String[] TINY = {"--resolution", "16", "--batch", "4", "--test-batch", "4", "--threads", "1"};
 
@@ -29,6 +35,134 @@ class RunSafetyTest {
         System.arraycopy(args, 0, all, 0, args.length);
         System.arraycopy(tiny, 0, all, args.length, tiny.length);
         return CliErrorPathTest.run(all);
+    }
+
+    /**
+     * One row per case: the fixture {D} starts as (see {@link RunFolderFixtures}), the command, its exit code, a
+     * part of its message; then paths under {D} that must exist afterwards, paths that must not, and foreign paths
+     * that must be unchanged byte for byte. A refused command (exit 2) must leave the whole temporary folder as it
+     * found it: nothing written, nothing deleted.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            // 1. never delete what sipflow did not write
+            "project | train --out {D}/. | 2 | --out {D}/. holds .git/, which sipflow did not write | - | - | -",
+            "project | compare --out {D} | 2 | --out {D} holds .git/, which sipflow did not write | - | - | -",
+            "project | sweep --out {D} --steps 1 | 2 | --out {D} holds .git/, which sipflow did not write | - | - | -",
+            "project | train --overwrite --out {D} | 2 | --out {D} holds .git/, which sipflow did not write | - | - | -",
+            "run+project | train --overwrite --out {D} --steps 3 | 0 | - | run.json sipflow-manifest.txt | .sipflow.lock"
+                    + " | README.md notes.txt src/main/Main.java .git/HEAD .git/objects/ab/cdef",
+            "compare+foreign | compare --overwrite --methods sip --steps 2 --out {D} | 0 | - | sip/run.json comparison.csv"
+                    + " | gd .sipflow.lock sip/.sipflow.lock | README.md sip/notes.txt",
+            "interrupted | train --out {D} | 2 | --out {D} holds a run that has not finished (checkpoint.json);"
+                    + " pass --resume {D} | - | - | -",
+            "interrupted-compare | compare --out {D} | 2 | --out {D} holds a run that has not finished"
+                    + " (compare.json); pass --resume {D} | - | - | -",
+            "interrupted | train --overwrite --steps 2 --out {D} | 0 | - | run.json | checkpoint.npz.123456.tmp .sipflow.lock | -",
+            "interrupted+notes | train --overwrite --out {D} | 2 | --out {D} holds notes.txt, which sipflow did not"
+                    + " write | - | - | -",
+            // 2. a resume never mixes runs
+            "npz-of-another-run | train --resume {D} | 2 | {D}/checkpoint.npz is from another run than checkpoint.json"
+                    + " beside it (run id | - | - | -",
+            "npz-of-another-problem | train --resume {D} | 2 | {D}/checkpoint.npz is from another run than"
+                    + " checkpoint.json beside it (problem poisson vs heat) | - | - | -",
+            "old-results-beside-new-checkpoint | train --resume {D} | 2 | {D}/run.json holds the results of another"
+                    + " run | - | - | -",
+            "no-run-id | train --resume {D} | 2 | {D}/checkpoint.json names no run id | - | - | -",
+            "finished | train --resume {D} --method gd | 2 | --method gd differs from the method sip | - | - | -",
+            "finished | train --resume {D} --method sip --steps 3 | 0 | - | run.json | - | -",
+            "compare | compare --resume {D} --methods gd | 2 | --methods gd differs from the methods sip,gd | - | - | -",
+            // 3. one run per folder
+            "locked | train --out {D} | 2 | --out {D} is in use by another sipflow run (host {HOST}, process {PID})"
+                    + " | - | - | -",
+            // 5. paths
+            "symlink | train --steps 2 --out {D} | 0 | - | run.json | - | -",
+            "dangling | train --out {D} | 2 | --out {D} is a symbolic link to {T}/missing, which does not exist"
+                    + " | - | - | -",
+            "stale-temporary | train --resume {D} --steps 3 | 0 | - | run.json | checkpoint.npz.999.tmp | -",
+            "new | train --steps 2 --out {D}/{240} | 0 | - | {240}/run.json | - | -"})
+    void outputFoldersAreSafe(String fixture, String args, int code, String message, String exists, String absent,
+                              String kept) throws Exception {
+        RunFolderFixtures f = new RunFolderFixtures(tmp);
+        Path d = f.build(fixture);
+        try {
+            Map<String, String> before = RunFolderFixtures.snapshot(tmp);
+            List<String> argv = new java.util.ArrayList<>();
+            for (String a : args.trim().split(" +")) {
+                argv.add(fill(a, d));
+            }
+            // the fixtures' settings (not --steps: rows give it); a resume takes its settings from the folder
+            argv.addAll(List.of(RunFolderFixtures.TINY).subList(argv.contains("--resume") ? 6 : 0, 8));
+            CliErrorPathTest.Run r = CliErrorPathTest.run(argv.toArray(new String[0]));
+            assertEquals(code, r.code(), r.out() + r.err());
+            if (message != null) {
+                assertTrue(r.err().contains(fill(message, d)), "expected '" + fill(message, d) + "' in:\n" + r.err());
+            }
+            if (code != 0) {
+                assertEquals(before, RunFolderFixtures.snapshot(tmp), "a refused run changes nothing");
+            }
+            for (String p : words(exists)) {
+                assertTrue(Files.exists(d.resolve(fill(p, d))), p + " exists");
+            }
+            for (String p : words(absent)) {
+                assertFalse(Files.exists(d.resolve(fill(p, d)), java.nio.file.LinkOption.NOFOLLOW_LINKS), p + " is gone");
+            }
+            Map<String, String> after = RunFolderFixtures.snapshot(tmp);
+            for (String p : words(kept)) {
+                String rel = tmp.relativize(d.resolve(p)).toString();
+                assertEquals(before.get(rel), after.get(rel), p + " unchanged");
+            }
+            if (fixture.equals("symlink")) {
+                assertTrue(Files.isSymbolicLink(d) && Files.exists(tmp.resolve("real/run.json")), "the link is followed");
+            }
+        } finally {
+            if (f.held != null) {
+                f.held.close();
+            }
+        }
+    }
+
+    /**
+     * A second run on a folder that another process is training into fails at once, naming the folder and that
+     * process; once the first is killed (kill -9), the operating system has released its lock and a new run may
+     * take the folder.
+     */
+    @Test
+    void aSecondRunOnAFolderInUseFailsAtOnceAndAKilledRunsLockIsReleased() throws Exception {
+        Path dir = tmp.resolve("busy");
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules",
+                "jdk.incubator.vector", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                SipflowCli.class.getName(), "train", "--resolution", "8", "--batch", "4", "--test-batch", "4",
+                "--steps", "1000000", "--threads", "1", "--out", dir.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (p.isAlive() && !Files.exists(dir.resolve("checkpoint.json")) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(p.isAlive(), "the first run ended early:\n" + Files.readString(tmp.resolve("log")));
+            CliErrorPathTest.Run second = run(TINY, "train", "--overwrite", "--out", dir.toString());
+            assertEquals(2, second.code(), second.err());
+            assertTrue(second.err().contains("--out " + dir + " is in use by another sipflow run (host " + RunLock.host()
+                    + ", process " + p.pid() + ")"), second.err());
+        } finally {
+            p.destroyForcibly(); // SIGKILL: no clean-up code runs
+            p.waitFor();
+        }
+        assertTrue(Files.exists(dir.resolve(RunLock.FILE)), "a killed run leaves its lock file, but not its lock");
+        CliErrorPathTest.Run after = run(TINY, "train", "--overwrite", "--steps", "2", "--out", dir.toString());
+        assertEquals(0, after.code(), after.err());
+        assertFalse(Files.exists(dir.resolve(RunLock.FILE)), "released and removed at the end of the run");
+    }
+
+    private static List<String> words(String s) {
+        return s == null ? List.of() : List.of(s.trim().split(" +"));
+    }
+
+    private String fill(String s, Path d) {
+        return s.replace("{D}", d.toString()).replace("{T}", tmp.toString()).replace("{240}", "r".repeat(240))
+                .replace("{HOST}", RunLock.host()).replace("{PID}", String.valueOf(ProcessHandle.current().pid()));
     }
 
     /** The example: lr 1e30 once exited 0 with a finite test x_l2 and a model.npz full of NaN. */
@@ -90,34 +224,30 @@ class RunSafetyTest {
         assertTrue(String.valueOf(json.get("network")).startsWith("UNet[in=1, out=1, levels=4, filters=16"), text);
     }
 
+    /** --overwrite replaces the earlier run's own files and nothing else; the manifest is written last. */
     @Test
-    void resultsAreReplacedOnlyWithOverwriteAndAsAWhole() throws IOException {
+    void overwriteReplacesOnlyTheEarlierRunsOwnFiles() throws IOException {
         Path dir = tmp.resolve("o");
         assertEquals(0, run(TINY, "train", "--steps", "2", "--out", dir.toString()).code());
+        List<String> manifest = Files.readAllLines(dir.resolve(RunFiles.MANIFEST));
+        assertTrue(manifest.get(0).startsWith(RunFiles.MANIFEST_HEADER), manifest.toString());
+        assertTrue(manifest.containsAll(List.of("run.json", "model.npz", "checkpoint.npz", "checkpoint.json")),
+                manifest.toString());
         Files.writeString(dir.resolve("note.txt"), "from the first run");
         CliErrorPathTest.Run again = run(TINY, "train", "--steps", "3", "--out", dir.toString());
         assertEquals(2, again.code());
         assertTrue(again.err().contains("pass --overwrite"), again.err());
         assertEquals(0, run(TINY, "train", "--steps", "3", "--overwrite", "--out", dir.toString()).code());
-        assertFalse(Files.exists(dir.resolve("note.txt")), "the new run's folder replaced the old one whole");
+        assertEquals("from the first run", Files.readString(dir.resolve("note.txt")), "a file sipflow did not write stays");
         assertEquals(4, Files.readAllLines(dir.resolve("metrics.csv")).size());
         try (var siblings = Files.list(tmp)) {
-            assertEquals(List.of("o"), siblings.map(p -> p.getFileName().toString()).toList(), "no staging left");
+            assertEquals(List.of("o"), siblings.map(p -> p.getFileName().toString()).toList(), "nothing beside DIR");
         }
-    }
-
-    /** A kill between the two renames of a replacement leaves the old run under a hidden name; it comes back. */
-    @Test
-    void aReplacementInterruptedBetweenItsRenamesIsUndone() throws IOException {
-        Path dir = tmp.resolve("run");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("run.json"), "{}");
-        Path old = tmp.resolve(".run.sipflow-old-abc");
-        Files.move(dir, old);
-        Files.createDirectories(tmp.resolve(".run.sipflow-new-def"));
-        OutputFolder.check(dir, "--out", true, OutputFolder.RESULTS);
-        assertTrue(Files.exists(dir.resolve("run.json")), "previous run restored");
-        assertFalse(Files.exists(old) || Files.exists(tmp.resolve(".run.sipflow-new-def")));
+        try (var inside = Files.list(dir)) {
+            assertEquals(List.of("checkpoint.json", "checkpoint.npz", "curves.png", "examples.png", "metrics.csv", "model.npz",
+                    "note.txt", "run.json", RunFiles.MANIFEST, "test.csv"),
+                    inside.map(p -> p.getFileName().toString()).sorted().toList(), "no lock or temporary file left");
+        }
     }
 
     /**

@@ -35,7 +35,7 @@ class TrainCommandTest {
         }
         assertTrue(Files.readString(dir.resolve("run.json")).contains("\"method\": \"gd\""));
         try (var files = Files.list(dir)) {
-            assertEquals(8, files.count(), "no temporary files left behind");
+            assertEquals(9, files.count(), "the 8 files and the manifest; no temporary or lock file left behind");
         }
 
         Path evalDir = tmp.resolve("eval");
