@@ -20,7 +20,11 @@ public final class Anomaly {
     private Anomaly() {
     }
 
-    /** Switches detection on until the scope closes. */
+    /**
+     * Switches detection on, on all threads, until the scope closes.
+     *
+     * @return the scope; close it (try-with-resources) to restore the previous setting
+     */
     public static Scope detect() {
         return new Scope();
     }

@@ -11,11 +11,14 @@ import java.util.function.Function;
 
 /**
  * Reverse-mode differentiation.
- * <pre>
- * Tensor w = Tensor.randn(rng, 3).variable();
- * Tensor loss = w.square().sum();
- * Tensor dw = Autodiff.grad(loss, w).get(w);       // 2·w
- * </pre>
+ * <pre>{@code
+ * Tensor w = Tensor.vector(1, -2, 3).variable();
+ * Tensor loss = w.square().sum();                  // L = Σ w²
+ * Tensor dw = Autodiff.grad(loss, w).get(w);       // ∂L/∂w = 2·w
+ * double second = dw.get(1);                       // → -4.0
+ * Autodiff.ValueAndGrad vg = Autodiff.valueAndGrad(x -> x.exp().sum(), Tensor.scalar(0));
+ * double slope = vg.gradient().item();             // → 1.0
+ * }</pre>
  * The graph is walked once, in reverse topological order, iteratively (no recursion); gradients of a tensor used
  * several times are summed; each VJP result is checked against its input's shape, naming the op when it is wrong.
  */
@@ -43,17 +46,41 @@ public final class Autodiff {
         FREE_GRAPH
     }
 
-    /** Gradients of a scalar {@code loss} with respect to each of {@code inputs}. */
+    /**
+     * Gradients of a scalar {@code loss} with respect to each of {@code inputs}; an input the loss does not depend
+     * on is an error ({@link Disconnected#ERROR}).
+     *
+     * @param loss a one-element tensor computed from the inputs
+     * @param inputs variables (or tensors computed from them) the loss was computed from
+     * @return ∂loss/∂input for each input, each of its input's shape and type
+     * @throws IllegalArgumentException if the loss has more than one element or an input is not connected to it
+     */
     public static Gradients grad(Tensor loss, Tensor... inputs) {
         return grad(loss, List.of(inputs), Disconnected.ERROR);
     }
 
-    /** Gradients of a scalar {@code loss} with respect to each of {@code inputs}. */
+    /**
+     * Gradients of a scalar {@code loss} with respect to each of {@code inputs}; an input the loss does not depend
+     * on is an error ({@link Disconnected#ERROR}).
+     *
+     * @param loss a one-element tensor computed from the inputs
+     * @param inputs variables (or tensors computed from them) the loss was computed from
+     * @return ∂loss/∂input for each input, each of its input's shape and type
+     * @throws IllegalArgumentException if the loss has more than one element or an input is not connected to it
+     */
     public static Gradients grad(Tensor loss, List<Tensor> inputs) {
         return grad(loss, inputs, Disconnected.ERROR);
     }
 
-    /** As {@link #grad(Tensor, List)}, choosing what happens to inputs the loss does not depend on. */
+    /**
+     * As {@link #grad(Tensor, List)}, choosing what happens to inputs the loss does not depend on.
+     *
+     * @param loss a one-element tensor
+     * @param inputs the tensors to differentiate with respect to
+     * @param disconnected ERROR to throw for an unconnected input, ZERO to give it a gradient of zeros
+     * @return ∂loss/∂input for each input
+     * @throws IllegalArgumentException if the loss has more than one element, or an input is unconnected under ERROR
+     */
     public static Gradients grad(Tensor loss, List<Tensor> inputs, Disconnected disconnected) {
         return grad(loss, inputs, disconnected, AfterBackward.KEEP_GRAPH);
     }
@@ -64,6 +91,15 @@ public final class Autodiff {
      * <pre>
      * Gradients g = Autodiff.grad(loss, net.parameterValues(), Disconnected.ZERO, AfterBackward.FREE_GRAPH);
      * </pre>
+     *
+     * @param loss a one-element tensor
+     * @param inputs the tensors to differentiate with respect to
+     * @param disconnected what an unconnected input gets
+     * @param after KEEP_GRAPH, or FREE_GRAPH to release each node once its VJP has run
+     * @return ∂loss/∂input for each input
+     * @throws IllegalArgumentException if the loss has more than one element, or an input is unconnected under ERROR
+     * @throws IllegalStateException if the graph was freed by an earlier FREE_GRAPH pass, or a VJP returns a
+     *         gradient of the wrong shape (naming the op)
      */
     public static Gradients grad(Tensor loss, List<Tensor> inputs, Disconnected disconnected, AfterBackward after) {
         if (loss.size() != 1) {
@@ -75,12 +111,34 @@ public final class Autodiff {
 
     /**
      * The vector-Jacobian product seedᵀ·∂output/∂input for each input: reverse mode from a non-scalar output.
+     * With a seed of ones it is the gradient of {@code output.sum()}.
+     *
+     * @param output the tensor to differentiate
+     * @param seed the cotangent, of output's shape (cast to output's type)
+     * @param inputs the tensors to differentiate with respect to
+     * @param disconnected what an unconnected input gets
+     * @return seedᵀ·∂output/∂input for each input, of its input's shape and type
+     * @throws IllegalArgumentException if the seed's shape differs from the output's, or an input is unconnected
+     *         under ERROR
      */
     public static Gradients vjp(Tensor output, Tensor seed, List<Tensor> inputs, Disconnected disconnected) {
         return vjp(output, seed, inputs, disconnected, AfterBackward.KEEP_GRAPH);
     }
 
-    /** As {@link #vjp(Tensor, Tensor, List, Disconnected)}, choosing what is left of the graph afterwards. */
+    /**
+     * As {@link #vjp(Tensor, Tensor, List, Disconnected)}, choosing what is left of the graph afterwards.
+     *
+     * @param output the tensor to differentiate
+     * @param seed the cotangent, of output's shape
+     * @param inputs the tensors to differentiate with respect to
+     * @param disconnected what an unconnected input gets
+     * @param after KEEP_GRAPH, or FREE_GRAPH to release each node once its VJP has run
+     * @return seedᵀ·∂output/∂input for each input
+     * @throws IllegalArgumentException if the seed's shape differs from the output's, or an input is unconnected
+     *         under ERROR
+     * @throws IllegalStateException if the graph was freed by an earlier FREE_GRAPH pass, or a VJP returns a
+     *         gradient of the wrong shape (naming the op)
+     */
     public static Gradients vjp(Tensor output, Tensor seed, List<Tensor> inputs, Disconnected disconnected,
                                 AfterBackward after) {
         if (!seed.shape().equals(output.shape())) {
@@ -175,7 +233,14 @@ public final class Autodiff {
         return new Gradients(inputs, result);
     }
 
-    /** The value of {@code fn} at {@code x} and its gradient there ({@code fn} must return one element). */
+    /**
+     * The value of {@code fn} at {@code x} and its gradient there (JAX's {@code value_and_grad}).
+     *
+     * @param fn a function returning one element; it receives {@code x} as a fresh variable
+     * @param x the point (its history, if any, is cut)
+     * @return fn(x) with its graph cut, and ∂fn/∂x (zeros if fn does not depend on x)
+     * @throws IllegalArgumentException if fn's result has more than one element
+     */
     public static ValueAndGrad valueAndGrad(Function<Tensor, Tensor> fn, Tensor x) {
         Tensor xv = x.variable();
         Tensor value = fn.apply(xv);
@@ -183,13 +248,22 @@ public final class Autodiff {
         return new ValueAndGrad(value.stopGradient(), g);
     }
 
-    /** A value and the gradient of it. */
+    /**
+     * A value and the gradient of it.
+     *
+     * @param value the function's value, cut from the graph
+     * @param gradient its gradient with respect to the argument, of the argument's shape
+     */
     public record ValueAndGrad(Tensor value, Tensor gradient) {
     }
 
     /**
      * Runs {@code body} without recording a graph (inference, optimizer updates): results never require
-     * gradients. Restores the previous setting afterwards.
+     * gradients. Restores the previous setting afterwards, also when the body throws.
+     *
+     * @param <T> the body's result type
+     * @param body the computation
+     * @return what the body returned
      */
     public static <T> T noGrad(java.util.function.Supplier<T> body) {
         boolean was = Graph.isRecording();
@@ -205,9 +279,16 @@ public final class Autodiff {
      * Adds an op without touching the library: {@code forward} computes the value from the inputs (untracked),
      * {@code vjp} maps the output's gradient to the inputs' gradients.
      * <pre>
-     * Tensor y = Autodiff.customVjp("cube", in -> in[0].mul(in[0]).mul(in[0]),
-     *         (in, out, g) -> new Tensor[] {g.mul(in[0].square()).mul(3)}, x);
+     * Tensor y = Autodiff.customVjp("cube", in -&gt; in[0].mul(in[0]).mul(in[0]),
+     *         (in, out, g) -&gt; new Tensor[] {g.mul(in[0].square()).mul(3)}, x);
      * </pre>
+     * Check the rule with {@link GradCheck}.
+     *
+     * @param name the op's name in graphs and error messages
+     * @param forward computes the output from (a copy of) the inputs array, without recording
+     * @param vjp the gradient rule; it must return one gradient (or null for none) per input, of its input's shape
+     * @param inputs the op's inputs
+     * @return the output, with a graph node if any input requires a gradient
      */
     public static Tensor customVjp(String name, Function<Tensor[], Tensor> forward, CustomVjp vjp,
                                    Tensor... inputs) {
@@ -218,6 +299,14 @@ public final class Autodiff {
     /** The gradient rule of a {@link #customVjp} op: inputs (values), output (value), output gradient. */
     @FunctionalInterface
     public interface CustomVjp {
+        /**
+         * The inputs' gradients for one output gradient.
+         *
+         * @param inputs the op's inputs (values)
+         * @param output the op's output (value)
+         * @param gradOutput ∂L/∂output, of output's shape
+         * @return ∂L/∂input for each input, of its shape, or null where an input gets no gradient
+         */
         Tensor[] apply(Tensor[] inputs, Tensor output, Tensor gradOutput);
     }
 }

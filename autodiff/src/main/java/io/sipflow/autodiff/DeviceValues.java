@@ -10,18 +10,21 @@ package io.sipflow.autodiff;
  * copy).
  */
 public interface DeviceValues {
-    /** The backend (or device) that holds the values, for messages: "opencl on pthread-...". */
+    /** {@return the backend (or device) that holds the values, for messages: "opencl on pthread-..."} */
     String holder();
 
-    /** The element type; FLOAT32 values are read with {@link #readFloats()}, FLOAT64 with {@link #readDoubles()}. */
+    /**
+     * {@return the element type; FLOAT32 values are read with {@link #readFloats()}, FLOAT64 with
+     * {@link #readDoubles()}}
+     */
     DType dtype();
 
-    /** Number of elements. */
+    /** {@return the number of elements, equal to the tensor's size} */
     int size();
 
-    /** A fresh host copy of FLOAT32 values (one device-to-host transfer). */
+    /** {@return a fresh host copy of FLOAT32 values (one device-to-host transfer)} */
     float[] readFloats();
 
-    /** A fresh host copy of FLOAT64 values (one device-to-host transfer). */
+    /** {@return a fresh host copy of FLOAT64 values (one device-to-host transfer)} */
     double[] readDoubles();
 }

@@ -9,10 +9,13 @@ import java.util.function.Function;
 /**
  * Checks an op's VJP against central finite differences, so users can test their own ops exactly as the library
  * tests its own.
- * <pre>
+ * <pre>{@code
+ * Tensor a = Tensor.vector(1, 2, 3);
+ * Tensor b = Tensor.vector(-1, 0.5, 4);
  * GradCheck.Report r = GradCheck.check("mul", in -> in[0].mul(in[1]), a, b);
- * r.assertPassed();                                  // AssertionError naming op, worst element and seed
- * </pre>
+ * r.assertPassed();                  // else an AssertionError naming op, worst element and seed
+ * boolean passed = r.passed();       // → true
+ * }</pre>
  * The function may return any shape: it is reduced to a scalar with a random cotangent v, L(x) = Σ v·f(x).
  * Analytic gradients come from {@link Autodiff#vjp} at the inputs' own types; numeric ones from
  * (L(x + εd) − L(x − εd)) / 2ε evaluated in FLOAT64 (inputs widened), both
@@ -27,14 +30,25 @@ public final class GradCheck {
     private GradCheck() {
     }
 
-    /** Allowed difference between analytic and numeric derivatives. */
+    /**
+     * Allowed difference between analytic and numeric derivatives: |analytic − numeric| ≤ atol + rtol·max(|analytic|,
+     * |numeric|).
+     *
+     * @param rtol the relative part
+     * @param atol the absolute part
+     */
     public record Tolerance(double rtol, double atol) {
         /** Analytic in 64-bit against 64-bit differences with ε = 1e-6: agreement to about 1e-7 relative. */
         public static final Tolerance FLOAT64 = new Tolerance(1e-5, 1e-7);
         /** Analytic in 32-bit (≈ 7 digits) against 64-bit differences. */
         public static final Tolerance FLOAT32 = new Tolerance(2e-2, 2e-3);
 
-        /** The tolerance for analytic gradients computed in {@code d}. */
+        /**
+         * The tolerance for analytic gradients computed in {@code d}.
+         *
+         * @param d the type the analytic gradients were computed in
+         * @return {@link #FLOAT64} for FLOAT64, else {@link #FLOAT32}
+         */
         public static Tolerance of(DType d) {
             return d == DType.FLOAT64 ? FLOAT64 : FLOAT32;
         }
@@ -44,45 +58,103 @@ public final class GradCheck {
         }
     }
 
-    /** How thoroughly to check. */
+    /**
+     * How thoroughly to check.
+     *
+     * @param seed seeds the cotangent and the random directions
+     * @param epsilon the finite-difference step ε, in the inputs' units
+     * @param directions how many random directions to compare along
+     * @param maxElementwise inputs with at most this many elements are also compared element by element
+     * @param tolerance the tolerance, or null to take it from the inputs' types
+     */
     public record Options(long seed, double epsilon, int directions, int maxElementwise, Tolerance tolerance) {
-        /** Seed 0, ε = 1e-6, 3 directions, elementwise up to 64 elements, tolerance from the input types. */
+        /** {@return seed 0, ε = 1e-6, 3 directions, elementwise up to 64 elements, tolerance from the input types} */
         public static Options defaults() {
             return new Options(0L, 1e-6, 3, 64, null);
         }
 
+        /**
+         * These options with another seed.
+         *
+         * @param s the seed
+         * @return a copy with {@code seed = s}
+         */
         public Options withSeed(long s) {
             return new Options(s, epsilon, directions, maxElementwise, tolerance);
         }
 
+        /**
+         * These options with another finite-difference step.
+         *
+         * @param e ε, e.g. 1e-6 for FLOAT64 functions of values near 1
+         * @return a copy with {@code epsilon = e}
+         */
         public Options withEpsilon(double e) {
             return new Options(seed, e, directions, maxElementwise, tolerance);
         }
 
+        /**
+         * These options with a fixed tolerance.
+         *
+         * @param t the tolerance, or null to take it from the input types
+         * @return a copy with {@code tolerance = t}
+         */
         public Options withTolerance(Tolerance t) {
             return new Options(seed, epsilon, directions, maxElementwise, t);
         }
 
+        /**
+         * These options with another number of random directions.
+         *
+         * @param n how many directions, ≥ 0
+         * @return a copy with {@code directions = n}
+         */
         public Options withDirections(int n) {
             return new Options(seed, epsilon, n, maxElementwise, tolerance);
         }
 
+        /**
+         * These options with another elementwise limit.
+         *
+         * @param n inputs with at most n elements are compared element by element (0: none)
+         * @return a copy with {@code maxElementwise = n}
+         */
         public Options withMaxElementwise(int n) {
             return new Options(seed, epsilon, directions, n, tolerance);
         }
     }
 
-    /** One compared derivative. {@code element} is −1 for a random direction. */
+    /**
+     * One compared derivative.
+     *
+     * @param input the input's index, or −1 for a random direction (which moves all inputs)
+     * @param element the flat element index, or −1 for a random direction
+     * @param analytic the derivative from the VJP
+     * @param numeric the central difference
+     * @param passed whether the two agree within the tolerance
+     */
     public record Comparison(int input, int element, double analytic, double numeric, boolean passed) {
     }
 
-    /** The outcome of a check: every comparison, the worst one, and what to print when it fails. */
+    /**
+     * The outcome of a check: every comparison, the worst one, and what to print when it fails.
+     *
+     * @param op the name given to {@link GradCheck#check}
+     * @param seed the seed used, to reproduce a failure
+     * @param tolerance the tolerance applied
+     * @param comparisons every compared derivative, random directions first
+     */
     public record Report(String op, long seed, Tolerance tolerance, List<Comparison> comparisons) {
+        /** {@return whether every comparison passed} */
         public boolean passed() {
             return comparisons.stream().allMatch(Comparison::passed);
         }
 
-        /** The comparison with the largest error relative to its tolerance. */
+        /**
+         * The comparison with the largest error relative to its tolerance (NaN counts as worst).
+         *
+         * @return that comparison, or null when nothing was compared
+         */
         public Comparison worst() {
             Comparison worst = null;
             double worstScore = -1;
@@ -104,6 +176,9 @@ public final class GradCheck {
             }
         }
 
+        /**
+         * {@return one line: op, verdict, failed count, seed, tolerances, and the worst comparison's place and values}
+         */
         @Override
         public String toString() {
             Comparison w = worst();
@@ -117,12 +192,28 @@ public final class GradCheck {
         }
     }
 
-    /** Checks {@code fn}'s gradients at {@code inputs} with default options. */
+    /**
+     * Checks {@code fn}'s gradients at {@code inputs} with default options.
+     *
+     * @param op a name for the report and its failure message
+     * @param fn the function to check; it receives the inputs as variables and may return any shape
+     * @param inputs the point to check at (copied; their types set the tolerance)
+     * @return the report; call {@link Report#assertPassed()} in a test
+     */
     public static Report check(String op, Function<Tensor[], Tensor> fn, Tensor... inputs) {
         return check(op, fn, Options.defaults(), inputs);
     }
 
-    /** Checks {@code fn}'s gradients at {@code inputs}. */
+    /**
+     * Checks {@code fn}'s gradients at {@code inputs}.
+     *
+     * @param op a name for the report and its failure message
+     * @param fn the function to check; it receives the inputs as variables and may return any shape; it is also
+     *        called on shifted FLOAT64 copies without a graph
+     * @param options seed, step, directions, elementwise limit and tolerance
+     * @param inputs the point to check at
+     * @return the report
+     */
     public static Report check(String op, Function<Tensor[], Tensor> fn, Options options, Tensor... inputs) {
         SplittableRandom rng = new SplittableRandom(options.seed());
         Tensor[] vars = new Tensor[inputs.length];

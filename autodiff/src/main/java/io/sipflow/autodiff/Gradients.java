@@ -22,6 +22,11 @@ public final class Gradients {
     /**
      * Gradients that were computed some other way (an optimizer's direction, a per-example Jacobian solve), keyed
      * like {@link Autodiff#grad}'s: {@code values.get(i)} belongs to {@code inputs.get(i)} and must have its shape.
+     *
+     * @param inputs the tensors the gradients belong to (looked up by identity)
+     * @param values one gradient per input, in the same order
+     * @return the gradients
+     * @throws IllegalArgumentException if the lists differ in length or a value's shape differs from its input's
      */
     public static Gradients of(List<Tensor> inputs, List<Tensor> values) {
         if (inputs.size() != values.size()) {
@@ -39,7 +44,13 @@ public final class Gradients {
         return new Gradients(inputs, byTensor);
     }
 
-    /** The gradient with respect to {@code t}, which must be one of the tensors passed to {@code grad}. */
+    /**
+     * The gradient with respect to {@code t}, which must be one of the tensors passed to {@code grad}.
+     *
+     * @param t the input, the same object (not an equal tensor)
+     * @return its gradient, of its shape and type
+     * @throws IllegalArgumentException if no gradient was computed for {@code t}
+     */
     public Tensor get(Tensor t) {
         Tensor g = byTensor.get(t);
         if (g == null) {
@@ -49,12 +60,18 @@ public final class Gradients {
         return g;
     }
 
-    /** The gradient of the {@code i}-th input, in the order passed to {@code grad}. */
+    /**
+     * The gradient of the {@code i}-th input, in the order passed to {@code grad}.
+     *
+     * @param i an index in {@code [0, size())}
+     * @return that input's gradient
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public Tensor get(int i) {
         return get(inputs.get(i));
     }
 
-    /** The gradients in input order. */
+    /** {@return the gradients in input order} */
     public List<Tensor> asList() {
         List<Tensor> out = new ArrayList<>(inputs.size());
         for (Tensor t : inputs) {
@@ -63,6 +80,7 @@ public final class Gradients {
         return out;
     }
 
+    /** {@return the number of inputs, one gradient each} */
     public int size() {
         return inputs.size();
     }

@@ -14,7 +14,7 @@ import java.util.Set;
  *
  * <p>{@link #record} is the one place where nodes are made: every op in {@code io.sipflow.autodiff.ops} computes
  * its value, then hands the value, its inputs and its VJP here. A node is kept only when some input
- * {@link Tensor#requiresGrad() requires a gradient} and recording is on (see {@link Autodiff#noGrad}).
+ * {@link Tensor#requiresGrad() requires a gradient} and recording is on (see {@link Autodiff#noGrad(java.util.function.Supplier)}).
  */
 public final class Graph {
     private static final ThreadLocal<Boolean> RECORDING_OFF = ThreadLocal.withInitial(() -> Boolean.FALSE);
@@ -28,7 +28,9 @@ public final class Graph {
      * @param op     the op's name, shown in errors and in {@link #toDot}
      * @param value  the op's result, computed without the graph
      * @param inputs the tensors the op read
-     * @param vjp    gradients for {@code inputs} given the gradient of the result
+     * @param vjp    gradients for {@code inputs} given the gradient of the result; null for an op through which no
+     *               gradient flows (shown in the graph, like {@code stopGradient})
+     * @return {@code value} with a node attached, or {@code value} itself when nothing is recorded
      */
     public static Tensor record(String op, Tensor value, Tensor[] inputs, Vjp vjp) {
         if (Anomaly.isOn() && !RECORDING_OFF.get()) { // not inside a VJP: the sweep checks those whole
@@ -40,7 +42,15 @@ public final class Graph {
         return value.withNode(new Node(op, inputs.clone(), vjp));
     }
 
-    /** Single-input form of {@link #record(String, Tensor, Tensor[], Vjp)}. */
+    /**
+     * Single-input form of {@link #record(String, Tensor, Tensor[], Vjp)}.
+     *
+     * @param op the op's name
+     * @param value the op's result, computed without the graph
+     * @param input the tensor the op read
+     * @param vjp the gradient for {@code input} given the gradient of the result, as a one-element array
+     * @return {@code value} with a node attached, or {@code value} itself when nothing is recorded
+     */
     public static Tensor record(String op, Tensor value, Tensor input, Vjp vjp) {
         return record(op, value, new Tensor[] {input}, vjp);
     }
@@ -65,6 +75,9 @@ public final class Graph {
     /**
      * Every tensor that {@code root} depends on through recorded nodes, in topological order (inputs before the
      * tensors computed from them; {@code root} last). Iterative, so a 100,000-op chain does not overflow the stack.
+     *
+     * @param root the tensor whose history is walked
+     * @return the tensors that require a gradient (and {@code root}), each once, inputs first
      */
     public static List<Tensor> topologicalOrder(Tensor root) {
         List<Tensor> order = new ArrayList<>();
@@ -94,6 +107,9 @@ public final class Graph {
     /**
      * Graphviz text of the graph that produced {@code root}: one box per tensor (op, shape, dtype), arrows from
      * inputs to outputs. Render with {@code dot -Tpng}.
+     *
+     * @param root the tensor whose history is drawn (drawn bold)
+     * @return a {@code digraph} in the dot language
      */
     public static String toDot(Tensor root) {
         Map<Tensor, Integer> ids = new IdentityHashMap<>();

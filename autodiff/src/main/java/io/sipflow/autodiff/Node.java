@@ -21,16 +21,17 @@ public final class Node {
         this.vjp = vjp;
     }
 
+    /** {@return the op's name ("mul", "conv2d", ...), kept after the node is freed} */
     public String op() {
         return op;
     }
 
-    /** The tensors this op read; empty once the node is {@linkplain #isFreed() freed}. */
+    /** {@return the tensors this op read; empty once the node is {@linkplain #isFreed() freed}} */
     public List<Tensor> inputs() {
         return List.of(inputs);
     }
 
-    /** True when a backward pass freed this node: the graph through it cannot be differentiated again. */
+    /** {@return true when a backward pass freed this node: the graph through it cannot be differentiated again} */
     public boolean isFreed() {
         return freed;
     }

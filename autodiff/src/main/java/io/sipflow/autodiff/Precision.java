@@ -24,7 +24,13 @@ public final class Precision implements AutoCloseable {
         this.owner = Thread.currentThread();
     }
 
-    /** Opens a scope in which tensors are created and computed in {@code dtype}. */
+    /**
+     * Opens a scope in which tensors are created and computed in {@code dtype}, on this thread.
+     *
+     * @param dtype the scope's type
+     * @return the scope; close it on the same thread (try-with-resources) to restore the previous setting
+     * @throws IllegalArgumentException if {@code dtype} is null
+     */
     public static Precision use(DType dtype) {
         if (dtype == null) {
             throw new IllegalArgumentException("Precision.use: dtype must not be null");
@@ -41,29 +47,45 @@ public final class Precision implements AutoCloseable {
         return scope;
     }
 
-    /** The scope's type on this thread, or null outside any scope. */
+    /** {@return the scope's type on this thread, or null outside any scope} */
     public static DType current() {
         return CURRENT.get();
     }
 
-    /** The type new tensors get when none is named: the scope's, else FLOAT64. */
+    /** {@return the type new tensors get when none is named: the scope's, else FLOAT64} */
     public static DType defaultType() {
         DType d = CURRENT.get();
         return d == null ? DType.FLOAT64 : d;
     }
 
-    /** The type an op computes in: the scope's, else the promotion of its inputs' types. */
+    /**
+     * The type a binary op computes in: the scope's, else the promotion of its inputs' types.
+     *
+     * @param a the first input's type
+     * @param b the second input's type
+     * @return the scope's type, else {@link DType#promote(DType, DType)}
+     */
     public static DType resultType(DType a, DType b) {
         DType d = CURRENT.get();
         return d != null ? d : DType.promote(a, b);
     }
 
-    /** The type a unary op computes in: the scope's, else the input's. */
+    /**
+     * The type a unary op computes in: the scope's, else the input's.
+     *
+     * @param a the input's type
+     * @return the scope's type, else {@code a}
+     */
     public static DType resultType(DType a) {
         DType d = CURRENT.get();
         return d != null ? d : a;
     }
 
+    /**
+     * Restores the setting from before this scope; closing twice does nothing.
+     *
+     * @throws IllegalStateException if called on another thread than the one that opened the scope
+     */
     @Override
     public void close() {
         if (closed) {

@@ -28,33 +28,50 @@ public final class Shape {
         this.size = (int) n;
     }
 
+    /**
+     * A shape from its dimensions; {@code Shape.of()} is the scalar shape.
+     *
+     * @param dims the dimensions, each ≥ 0 (copied)
+     * @return the shape
+     * @throws IllegalArgumentException if a dimension is negative or the element count exceeds
+     *         {@code Integer.MAX_VALUE}
+     */
     public static Shape of(int... dims) {
         return dims.length == 0 ? SCALAR : new Shape(dims.clone());
     }
 
+    /** {@return the rank-0 shape {@code ()}, which has one element} */
     public static Shape scalar() {
         return SCALAR;
     }
 
+    /** {@return the number of axes} */
     public int rank() {
         return dims.length;
     }
 
-    /** Size of axis {@code axis}; negative values count from the end. */
+    /**
+     * Size of axis {@code axis}; negative values count from the end.
+     *
+     * @param axis an axis in {@code [-rank, rank)}
+     * @return its length
+     * @throws IllegalArgumentException if the axis is out of range
+     */
     public int dim(int axis) {
         return dims[normalizeAxis(axis)];
     }
 
-    /** Number of elements. */
+    /** {@return the number of elements, the product of the dimensions} */
     public int size() {
         return size;
     }
 
+    /** {@return a copy of the dimensions} */
     public int[] dims() {
         return dims.clone();
     }
 
-    /** Row-major strides in elements: stride[i] = product of dims after i. */
+    /** {@return row-major strides in elements: stride[i] = product of the dims after i} */
     public int[] strides() {
         int[] s = new int[dims.length];
         int acc = 1;
@@ -65,7 +82,13 @@ public final class Shape {
         return s;
     }
 
-    /** Maps a possibly negative axis to 0..rank-1, or throws naming the axis and this shape. */
+    /**
+     * Maps a possibly negative axis to 0..rank-1.
+     *
+     * @param axis an axis in {@code [-rank, rank)}
+     * @return {@code axis}, plus rank if negative
+     * @throws IllegalArgumentException if the axis is out of range, naming the axis and this shape
+     */
     public int normalizeAxis(int axis) {
         int a = axis < 0 ? axis + dims.length : axis;
         if (a < 0 || a >= dims.length) {
@@ -74,7 +97,14 @@ public final class Shape {
         return a;
     }
 
-    /** This shape with axis {@code axis} replaced by {@code size}. */
+    /**
+     * This shape with axis {@code axis} replaced by {@code size}.
+     *
+     * @param axis an axis in {@code [-rank, rank)}
+     * @param size the new length, ≥ 0
+     * @return the new shape
+     * @throws IllegalArgumentException if the axis is out of range or the size negative
+     */
     public Shape withDim(int axis, int size) {
         int[] d = dims.clone();
         d[normalizeAxis(axis)] = size;
@@ -82,9 +112,14 @@ public final class Shape {
     }
 
     /**
-     * NumPy broadcasting: align trailing axes; each pair must be equal or contain a 1.
+     * NumPy broadcasting: align trailing axes; each pair must be equal or contain a 1, e.g. (4, 1, 3) and (5, 1)
+     * give (4, 5, 3).
      *
      * @param op named in the error message when the shapes do not broadcast
+     * @param a one shape
+     * @param b the other
+     * @return the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast, naming op, shapes and the axis
      */
     public static Shape broadcast(String op, Shape a, Shape b) {
         if (a.equals(b)) {

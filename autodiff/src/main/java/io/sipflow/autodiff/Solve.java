@@ -6,10 +6,17 @@ import java.util.function.UnaryOperator;
 
 /**
  * A linear solve you can differentiate through: x = A⁻¹b by conjugate gradients, with an implicit (adjoint) VJP.
- * <pre>
- *   Tensor y = Solve.cg(Laplace::apply, x, 1e-5, 1000);          // ∇²y = x, as PhiFlow's solve_linear
- *   loss = ½‖y − y*‖²  →  ∂L/∂x = A⁻ᵀ(y − y*)                     // one more CG solve, not the iterations
- * </pre>
+ * <pre>{@code
+ * Tensor diagonal = Tensor.vector(2, 4, 8);               // A = diag(2, 4, 8): symmetric positive definite
+ * Tensor b = Tensor.vector(2, 8, 32).variable();
+ * Tensor x = Solve.cg(v -> v.mul(diagonal), b, 1e-12, 100);   // x = A⁻¹b
+ * double last = Math.round(x.get(2) * 1e6) / 1e6;          // → 4.0
+ * Tensor dLdb = Autodiff.grad(x.sum(), b).get(b);          // ∂Σx/∂b = A⁻ᵀ·1, one more CG solve
+ * double first = Math.round(dLdb.get(0) * 1e6) / 1e6;      // → 0.5
+ * }</pre>
+ * With the 5-point Laplacian of module {@code physics}, {@code Solve.cg(Laplace::apply, x, 1e-5, 1000)} solves
+ * ∇²y = x as PhiFlow's {@code solve_linear} does; the loss ½‖y − y*‖² then has ∂L/∂x = A⁻ᵀ(y − y*), found by one
+ * more CG solve rather than by differentiating the iterations.
  *
  * <p><b>The operator.</b> {@code operator} is a linear function on tensors of b's shape that is <em>symmetric</em>
  * (⟨u, Av⟩ = ⟨Au, v⟩) and <em>definite</em>: either positive definite or negative definite. CG needs no sign flip
@@ -43,7 +50,9 @@ public final class Solve {
 
     /** CG did not reach its tolerance: how far it got. */
     public static final class NotConverged extends ArithmeticException {
+        /** Operator applications done before CG stopped. */
         private final int iterations;
+        /** The worst example's ‖r‖/‖b‖ when CG stopped. */
         private final double relativeResidual;
 
         NotConverged(String message, int iterations, double relativeResidual) {
@@ -52,18 +61,29 @@ public final class Solve {
             this.relativeResidual = relativeResidual;
         }
 
-        /** Operator applications done inside the iteration. */
+        /** {@return the operator applications done inside the iteration} */
         public int iterations() {
             return iterations;
         }
 
-        /** The worst example's ‖r‖/‖b‖ when CG stopped. */
+        /** {@return the worst example's ‖r‖/‖b‖ when CG stopped} */
         public double relativeResidual() {
             return relativeResidual;
         }
     }
 
-    /** {@link #cg(UnaryOperator, Tensor, double, int, Tensor)} from x0 = 0. */
+    /**
+     * {@link #cg(UnaryOperator, Tensor, double, int, Tensor)} from x0 = 0.
+     *
+     * @param operator the symmetric definite linear map A, on tensors of b's shape
+     * @param b the right-hand side; axis 0 indexes independent systems for rank ≥ 2
+     * @param tolerance the relative residual ‖r‖/‖b‖ to reach per example, ≥ 0
+     * @param maxIterations the most operator applications, ≥ 0
+     * @return x with A(x) ≈ b, of b's shape and type, differentiable with respect to b and the operator's variables
+     * @throws NotConverged if some example is not within tolerance after {@code maxIterations} iterations, or CG
+     *         breaks down on an indefinite or singular operator
+     * @throws IllegalArgumentException if the tolerance is negative or NaN, or maxIterations is negative
+     */
     public static Tensor cg(UnaryOperator<Tensor> operator, Tensor b, double tolerance, int maxIterations) {
         return cg(operator, b, tolerance, maxIterations, null);
     }
@@ -73,7 +93,16 @@ public final class Solve {
      * Differentiable with respect to b and to any variables the operator uses; x0 gets no gradient (the solution
      * does not depend on it).
      *
-     * @throws NotConverged if some example is not within tolerance after {@code maxIterations} iterations
+     * @param operator the symmetric definite linear map A, on tensors of b's shape
+     * @param b the right-hand side; axis 0 indexes independent systems for rank ≥ 2
+     * @param tolerance the relative residual ‖r‖/‖b‖ to reach per example, ≥ 0
+     * @param maxIterations the most operator applications, ≥ 0
+     * @param x0 the starting guess, of b's shape, or null for zeros
+     * @return x with A(x) ≈ b, of b's shape and type
+     * @throws NotConverged if some example is not within tolerance after {@code maxIterations} iterations, or CG
+     *         breaks down on an indefinite or singular operator
+     * @throws IllegalArgumentException if the tolerance is negative or NaN, maxIterations is negative, or x0's shape
+     *         differs from b's
      */
     public static Tensor cg(UnaryOperator<Tensor> operator, Tensor b, double tolerance, int maxIterations,
                             Tensor x0) {

@@ -6,5 +6,11 @@ package io.sipflow.autodiff;
  */
 @FunctionalInterface
 public interface Vjp {
+    /**
+     * The inputs' gradients for one output gradient.
+     *
+     * @param gradOutput ∂L/∂output, of the output's shape
+     * @return ∂L/∂input for each input, in input order and of its shape; null where no gradient flows
+     */
     Tensor[] apply(Tensor gradOutput);
 }

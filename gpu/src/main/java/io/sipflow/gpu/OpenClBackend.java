@@ -57,7 +57,12 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /** A backend on the device chosen by {@link OpenClDevices#configuredFilter()} (default "any": GPU first). */
+    /**
+     * A backend on the device chosen by {@link OpenClDevices#configuredFilter()} (default "any": GPU first).
+     *
+     * @return a backend whose self-test product ran on the device
+     * @throws IllegalStateException if no device matches or the self-test fails, naming what was found
+     */
     public static OpenClBackend create() {
         return create(OpenClDevices.configuredFilter());
     }
@@ -65,6 +70,11 @@ public final class OpenClBackend implements Backend {
     /**
      * A backend on the device matching {@code filter} (see {@link OpenClDevices}), after one tiny matrix product
      * has run there (so a device that lists but cannot run kernels fails here, not in the middle of training).
+     *
+     * @param filter "any", "gpu", "cpu", "accelerator", or text matched against the devices (see
+     *        {@link OpenClDevices})
+     * @return a backend whose self-test product ran on the device
+     * @throws IllegalStateException if no device matches or the self-test fails, naming what was found
      */
     public static OpenClBackend create(String filter) {
         OpenClBackend backend = new OpenClBackend(OpenClDevices.select(filter));
@@ -101,18 +111,20 @@ public final class OpenClBackend implements Backend {
         return t;
     }
 
-    /** Float and double arena elements held by live resident tensors (tests check that ranges come back). */
+    /**
+     * {@return the float and double arena elements held by live resident tensors (tests check that ranges come back)}
+     */
     public long[] residentElements() {
         return arena.used();
     }
 
 
-    /** The OpenCL device every kernel runs on. */
+    /** {@return the OpenCL device every kernel runs on} */
     public OpenCLDevice device() {
         return device;
     }
 
-    /** Device name, type, platform and OpenCL version, for logs and benchmarks. */
+    /** {@return the device's name, type, platform and OpenCL version, for logs and benchmarks} */
     public String deviceDescription() {
         return OpenClDevices.describe(device);
     }

@@ -24,7 +24,7 @@ public final class OpenClDevices {
     private OpenClDevices() {
     }
 
-    /** The filter from {@value #FILTER_PROPERTY} / {@code SIPFLOW_OPENCL_DEVICE}, or {@code "any"}. */
+    /** {@return the filter from {@value #FILTER_PROPERTY} / {@code SIPFLOW_OPENCL_DEVICE}, or {@code "any"}} */
     public static String configuredFilter() {
         String p = System.getProperty(FILTER_PROPERTY);
         if (p == null || p.isBlank()) {
@@ -33,7 +33,7 @@ public final class OpenClDevices {
         return p == null || p.isBlank() ? "any" : p.trim();
     }
 
-    /** Every OpenCL device of every platform the OpenCL loader reports; empty if OpenCL is unavailable. */
+    /** {@return every OpenCL device of every platform the OpenCL loader reports; empty if OpenCL is unavailable} */
     public static List<OpenCLDevice> all() {
         List<OpenCLDevice> devices = new ArrayList<>();
         if (!OpenCLLoader.isOpenCLAvailable()) {
@@ -49,6 +49,8 @@ public final class OpenClDevices {
      * The device matching {@code filter} (see the class comment); among several matches a GPU comes before an
      * accelerator before a CPU device, then platform order.
      *
+     * @param filter the filter, any case
+     * @return the best matching device
      * @throws IllegalStateException naming the filter, what was looked for and the devices that were found
      */
     public static OpenCLDevice select(String filter) {
@@ -70,7 +72,12 @@ public final class OpenClDevices {
         return best;
     }
 
-    /** "NVIDIA H200 (GPU, platform NVIDIA CUDA, OpenCL 3.0 CUDA 12.4)". */
+    /**
+     * A one-line description of a device, e.g. "NVIDIA H200 (GPU, platform NVIDIA CUDA, OpenCL 3.0 CUDA 12.4, …)".
+     *
+     * @param d the device
+     * @return its name, type, platform, OpenCL version, compute units and memory in MiB
+     */
     public static String describe(OpenCLDevice d) {
         OpenCLPlatform p = d.getOpenCLPlatform();
         return d.getName() + " (" + d.getType() + ", platform " + p.getName() + ", " + p.getVersion()

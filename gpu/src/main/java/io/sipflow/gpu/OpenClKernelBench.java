@@ -26,6 +26,12 @@ public final class OpenClKernelBench {
     private OpenClKernelBench() {
     }
 
+    /**
+     * Prints one timing line per kernel, size and type (see the class comment).
+     *
+     * @param args {@code --batch}, {@code --size}, {@code --filters}, {@code --matmul}, {@code --reps},
+     *        {@code --device} and {@code --cpu}, as in the class comment
+     */
     public static void main(String[] args) {
         int batch = intArg(args, "--batch", 128);
         int size = intArg(args, "--size", 64);

@@ -12,5 +12,11 @@ public enum Activation {
         }
     };
 
+    /**
+     * Applies the nonlinearity elementwise.
+     *
+     * @param x any tensor
+     * @return a tensor of x's shape
+     */
     public abstract Tensor apply(Tensor x);
 }

@@ -11,8 +11,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Adam (Kingma &amp; Ba), with PyTorch's update rule and bias correction. At step t, for each parameter θ with
- * gradient g:
+ * Adam (Kingma &amp; Ba), with PyTorch's update rule and bias correction.
+ * <pre>{@code
+ * Linear layer = new Linear(1, 1, new SplittableRandom(0));     // y = w·x + b
+ * Adam adam = new Adam(layer.parameters(), 0.05);
+ * Tensor x = Tensor.matrix(new double[] {1}, new double[] {2}, new double[] {3});
+ * Tensor target = x.mul(2).add(1);                              // fit y = 2x + 1
+ * for (int step = 0; step < 1000; step++) {
+ *     Tensor loss = layer.forward(x).sub(target).square().mean();
+ *     adam.step(Autodiff.grad(loss, layer.parameterValues()));
+ * }
+ * double w = Math.round(layer.weight().value().item() * 1e4) / 1e4;   // → 2.0
+ * double b = Math.round(layer.bias().value().item() * 1e4) / 1e4;     // → 1.0
+ * long steps = adam.steps();                                    // → 1000
+ * }</pre>
+ * At step t, for each parameter θ with gradient g:
  * <pre>
  * m ← β₁·m + (1 − β₁)·g
  * v ← β₂·v + (1 − β₂)·g²
@@ -24,8 +37,11 @@ import java.util.Map;
  * stay there too (on the OpenCL device, nothing crosses to the host).
  */
 public final class Adam implements Optimizer {
+    /** β₁ = 0.9, the decay of the first moment. */
     public static final double DEFAULT_BETA1 = 0.9;
+    /** β₂ = 0.999, the decay of the second moment. */
     public static final double DEFAULT_BETA2 = 0.999;
+    /** ε = 1e-7, PhiFlow's default, added to √v̂. */
     public static final double DEFAULT_EPS = 1e-7;
 
     private final List<Parameter> params;
@@ -37,10 +53,27 @@ public final class Adam implements Optimizer {
     private final Tensor[] v;
     private long t;
 
+    /**
+     * Adam with the default β₁, β₂ and ε.
+     *
+     * @param params the parameters to update, in order (copied)
+     * @param lr the learning rate, &gt; 0
+     * @throws IllegalArgumentException if lr ≤ 0
+     */
     public Adam(List<Parameter> params, double lr) {
         this(params, lr, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPS);
     }
 
+    /**
+     * Adam with zero moments and step count 0.
+     *
+     * @param params the parameters to update, in order (copied)
+     * @param lr the learning rate, &gt; 0
+     * @param beta1 β₁ in [0, 1)
+     * @param beta2 β₂ in [0, 1)
+     * @param eps ε &gt; 0
+     * @throws IllegalArgumentException if a setting is out of range, naming all of them
+     */
     public Adam(List<Parameter> params, double lr, double beta1, double beta2, double eps) {
         if (!(lr > 0) || beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || !(eps > 0)) {
             throw new IllegalArgumentException("Adam: need lr > 0, 0 <= beta1, beta2 < 1 and eps > 0; got lr=" + lr

@@ -21,7 +21,9 @@ import io.sipflow.autodiff.ops.NormOps;
  * ones untouched.
  */
 public final class BatchNorm2d extends Module {
+    /** ε = 1e-5, added to the variance before the square root (PyTorch's default). */
     public static final double EPS = 1e-5;
+    /** The weight 0.1 of each new batch in the running statistics (PyTorch's default). */
     public static final double MOMENTUM = 0.1;
 
     private final int channels;
@@ -30,6 +32,12 @@ public final class BatchNorm2d extends Module {
     private final Buffer runningMean;
     private final Buffer runningVar;
 
+    /**
+     * A batch norm over {@code channels} channels with γ = 1, β = 0, running mean 0 and running variance 1, in the
+     * current default type.
+     *
+     * @param channels C, the channel count of the images it normalises
+     */
     public BatchNorm2d(int channels) {
         DType type = Precision.defaultType();
         this.channels = channels;
@@ -39,6 +47,13 @@ public final class BatchNorm2d extends Module {
         this.runningVar = addBuffer("running_var", Tensor.full(type, Shape.of(channels), 1.0));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @param x the batch (N, C, H, W); in training mode N·H·W ≥ 2
+     * @return the normalised batch, of x's shape
+     * @throws IllegalArgumentException if x is not (N, C, H, W) with this layer's C
+     */
     @Override
     public Tensor forward(Tensor x) {
         checkInput(x);
@@ -48,6 +63,10 @@ public final class BatchNorm2d extends Module {
     /**
      * {@code relu(forward(x))} as one op (see {@link NormOps.Fused}): same values and gradients, one saved
      * full-size tensor fewer.
+     *
+     * @param x the batch (N, C, H, W)
+     * @return max(forward(x), 0)
+     * @throws IllegalArgumentException if x is not (N, C, H, W) with this layer's C
      */
     public Tensor forwardRelu(Tensor x) {
         checkInput(x);
@@ -63,7 +82,11 @@ public final class BatchNorm2d extends Module {
 
     private static final ThreadLocal<Boolean> FROZEN = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
-    /** A scope on this thread in which no batch norm updates its running statistics (tests, pictures). */
+    /**
+     * A scope on this thread in which no batch norm updates its running statistics (tests, pictures).
+     *
+     * @return the scope; close it (try-with-resources) to restore the previous setting
+     */
     public static StatisticsFrozen statisticsFrozen() {
         return new StatisticsFrozen(FROZEN.get());
     }
@@ -77,6 +100,7 @@ public final class BatchNorm2d extends Module {
             FROZEN.set(Boolean.TRUE);
         }
 
+        /** Restores the setting from before the scope opened. */
         @Override
         public void close() {
             FROZEN.set(previous);
@@ -101,18 +125,22 @@ public final class BatchNorm2d extends Module {
                 EPS, fused);
     }
 
+    /** {@return γ, (C), named {@code weight}} */
     public Parameter weight() {
         return weight;
     }
 
+    /** {@return β, (C), named {@code bias}} */
     public Parameter bias() {
         return bias;
     }
 
+    /** {@return the running mean, (C), named {@code running_mean}} */
     public Buffer runningMean() {
         return runningMean;
     }
 
+    /** {@return the running (unbiased) variance, (C), named {@code running_var}} */
     public Buffer runningVar() {
         return runningVar;
     }

@@ -17,23 +17,32 @@ public final class Buffer {
         this.value = initial.constant();
     }
 
+    /** {@return the dotted path from the root module, e.g. {@code inc.norm1.running_mean}} */
     public String name() {
         return name;
     }
 
+    /** {@return the current value, a constant} */
     public Tensor value() {
         return value;
     }
 
+    /** {@return the value's shape, fixed for the buffer's life} */
     public Shape shape() {
         return value.shape();
     }
 
+    /** {@return the value's type, fixed for the buffer's life} */
     public DType dtype() {
         return value.dtype();
     }
 
-    /** Replaces the value by {@code next} (same shape and type). */
+    /**
+     * Replaces the value by {@code next} (same shape and type), kept as a constant.
+     *
+     * @param next the new value
+     * @throws IllegalArgumentException if its shape or type differs, naming the buffer
+     */
     public void set(Tensor next) {
         if (!next.shape().equals(value.shape()) || next.dtype() != value.dtype()) {
             throw new IllegalArgumentException("buffer " + name + " is " + value.shape() + " " + value.dtype()
@@ -46,6 +55,7 @@ public final class Buffer {
         name = parent + "." + name;
     }
 
+    /** {@return {@code Buffer NAME SHAPE DTYPE}} */
     @Override
     public String toString() {
         return "Buffer " + name + " " + value.shape() + " " + value.dtype();

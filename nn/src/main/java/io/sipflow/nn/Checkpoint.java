@@ -30,12 +30,26 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    /** Saves the module's parameters and buffers. */
+    /**
+     * Saves the module's parameters and buffers.
+     *
+     * @param path the {@code .npz} file, replaced atomically if it exists
+     * @param module the module to save
+     * @throws IOException if the file cannot be written (the old one, if any, is then unchanged)
+     */
     public static void save(Path path, Module module) throws IOException {
         Npz.write(path, moduleEntries(module));
     }
 
-    /** Saves the module, the optimizer's state and the training step. */
+    /**
+     * Saves the module, the optimizer's state and the training step.
+     *
+     * @param path the {@code .npz} file, replaced atomically if it exists
+     * @param module the module to save
+     * @param optimizer the optimizer whose {@link Optimizer#state()} is saved
+     * @param step the number of training steps done
+     * @throws IOException if the file cannot be written
+     */
     public static void save(Path path, Module module, Optimizer optimizer, long step) throws IOException {
         Map<String, Tensor> entries = moduleEntries(module);
         for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) {
@@ -48,6 +62,13 @@ public final class Checkpoint {
     /**
      * Saves the module, the optimizer's state, the training step and {@code extra} (stored as {@code state.<name>}),
      * everything a run needs to continue exactly where it was.
+     *
+     * @param path the {@code .npz} file, replaced atomically if it exists
+     * @param module the module to save
+     * @param optimizer the optimizer whose {@link Optimizer#state()} is saved
+     * @param step the number of training steps done
+     * @param extra further tensors by name (metrics so far)
+     * @throws IOException if the file cannot be written
      */
     public static void save(Path path, Module module, Optimizer optimizer, long step, Map<String, Tensor> extra)
             throws IOException {
@@ -62,11 +83,26 @@ public final class Checkpoint {
         Npz.write(path, entries);
     }
 
-    /** What {@link #restore} read besides the module and optimizer: the step and the extra state by name. */
+    /**
+     * What {@link #restore} read besides the module and optimizer.
+     *
+     * @param step the saved training step
+     * @param extra the extra state by name, without the {@code state.} prefix
+     */
     public record Restored(long step, Map<String, Tensor> extra) {
     }
 
-    /** Loads what {@link #save(Path, Module, Optimizer, long, Map)} wrote into {@code module} and {@code optimizer}. */
+    /**
+     * Loads what {@link #save(Path, Module, Optimizer, long, Map)} wrote into {@code module} and {@code optimizer}.
+     *
+     * @param path the {@code .npz} file
+     * @param module receives the parameters and buffers
+     * @param optimizer receives its state
+     * @return the step and the extra state
+     * @throws IOException if the file cannot be read or an entry is corrupted (CRC-32)
+     * @throws IllegalArgumentException if an entry is missing, extra, of the wrong shape or type, or not finite, or
+     *         the file holds no optimizer state; nothing is changed then, and the message names the file and entry
+     */
     public static Restored restore(Path path, Module module, Optimizer optimizer) throws IOException {
         long step = load(path, module, optimizer);
         Map<String, Tensor> extra = new LinkedHashMap<>();
@@ -78,14 +114,33 @@ public final class Checkpoint {
         return new Restored(step, extra);
     }
 
-    /** Loads parameters and buffers into {@code module}; returns the saved step, or 0 if none was saved. */
+    /**
+     * Loads parameters and buffers into {@code module}.
+     *
+     * @param path the {@code .npz} file
+     * @param module receives the parameters and buffers
+     * @return the saved step, or 0 if none was saved
+     * @throws IOException if the file cannot be read or an entry is corrupted (CRC-32)
+     * @throws IllegalArgumentException if an entry is missing, extra, of the wrong shape or type, or not finite;
+     *         the module is then unchanged
+     */
     public static long load(Path path, Module module) throws IOException {
         Map<String, Tensor> file = Npz.read(path);
         apply(path, file, module);
         return step(file);
     }
 
-    /** Loads the module and the optimizer's state; returns the saved step, or 0 if none was saved. */
+    /**
+     * Loads the module and the optimizer's state.
+     *
+     * @param path the {@code .npz} file
+     * @param module receives the parameters and buffers
+     * @param optimizer receives its state
+     * @return the saved step, or 0 if none was saved
+     * @throws IOException if the file cannot be read or an entry is corrupted (CRC-32)
+     * @throws IllegalArgumentException if an entry does not fit the module or the optimizer, a weight is not finite,
+     *         or the file holds no optimizer state
+     */
     public static long load(Path path, Module module, Optimizer optimizer) throws IOException {
         Map<String, Tensor> file = Npz.read(path);
         Map<String, Tensor> state = new LinkedHashMap<>();

@@ -17,6 +17,16 @@ public final class Conv2d extends Module {
     private final Parameter bias;
     private final Padding padding;
 
+    /**
+     * A layer with freshly drawn weights in the current default type.
+     *
+     * @param in input channels, ≥ 1
+     * @param out output channels, ≥ 1
+     * @param kernel the kernel side k, odd
+     * @param padding ZERO or CIRCULAR
+     * @param rng draws the weight, then the bias
+     * @throws IllegalArgumentException if a channel count is below 1 or the kernel is even
+     */
     public Conv2d(int in, int out, int kernel, Padding padding, SplittableRandom rng) {
         if (in < 1 || out < 1 || kernel < 1 || kernel % 2 == 0) {
             throw new IllegalArgumentException("Conv2d: need in, out >= 1 and an odd kernel, got in=" + in
@@ -30,6 +40,13 @@ public final class Conv2d extends Module {
         this.padding = padding;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @param x the image (N, in, H, W)
+     * @return (N, out, H, W)
+     * @throws IllegalArgumentException if x is not NCHW with {@code in} channels
+     */
     @Override
     public Tensor forward(Tensor x) {
         return ConvOps.conv2d(x, weight.value(), bias.value(), padding);
@@ -38,15 +55,22 @@ public final class Conv2d extends Module {
     /**
      * {@code forward(concat(1, a, upsampleBilinear2x(low)))}, the upsampled image recomputed in the backward pass
      * instead of kept (see {@link ConvOps#conv2dConcatUpsampled}).
+     *
+     * @param a the skip connection (N, Ca, H, W)
+     * @param low the coarser image (N, in − Ca, H/2, W/2)
+     * @return (N, out, H, W)
+     * @throws IllegalArgumentException if the shapes do not fit
      */
     public Tensor forwardConcatUpsampled(Tensor a, Tensor low) {
         return ConvOps.conv2dConcatUpsampled(a, low, weight.value(), bias.value(), padding);
     }
 
+    /** {@return the kernels, (out, in, k, k), named {@code weight}} */
     public Parameter weight() {
         return weight;
     }
 
+    /** {@return the bias, (out), named {@code bias}} */
     public Parameter bias() {
         return bias;
     }

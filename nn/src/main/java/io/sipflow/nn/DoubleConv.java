@@ -19,6 +19,18 @@ public final class DoubleConv extends Module {
     private final BatchNorm2d norm2;
     private final Activation activation;
 
+    /**
+     * A block with freshly drawn weights.
+     *
+     * @param in input channels
+     * @param out output channels
+     * @param mid channels between the two convolutions
+     * @param norm BATCH for batch norm after each convolution, NONE for none
+     * @param activation the nonlinearity after each (normalised) convolution
+     * @param padding ZERO or CIRCULAR, for both convolutions
+     * @param rng draws conv1's weights, then conv2's
+     * @throws IllegalArgumentException if a channel count is below 1
+     */
     public DoubleConv(int in, int out, int mid, Norm norm, Activation activation, Padding padding,
                       SplittableRandom rng) {
         this.activation = activation;
@@ -37,6 +49,11 @@ public final class DoubleConv extends Module {
      * {@code forward(concat(1, a, upsampleBilinear2x(low)))}: the U-Net's up block given the skip and the
      * low-resolution output of the level below. Neither the concatenation nor the upsampled image is kept for the
      * backward pass (conv1 recomputes the upsampling there, see {@link Conv2d#forwardConcatUpsampled}).
+     *
+     * @param a the skip connection (N, Ca, H, W)
+     * @param low the output of the level below (N, in − Ca, H/2, W/2)
+     * @return (N, out, H, W)
+     * @throws IllegalArgumentException if the shapes do not fit
      */
     public Tensor forwardConcatUpsampled(Tensor a, Tensor low) {
         return second(normAndActivate(norm1, conv1.forwardConcatUpsampled(a, low)));

@@ -26,14 +26,26 @@ import java.util.function.Supplier;
  */
 public final class HalfInverseGradients {
     /**
-     * truncation: singular values σ &lt; truncation·σ_max are dropped (the authors' {@code rcond});
-     * kappa: the exponent κ in Σ^(−κ) (½ for HIG);
-     * maxJacobianEntries: the largest (B·m)·P accepted.
+     * How the direction is computed.
+     *
+     * @param truncation singular values σ &lt; truncation·σ_max are dropped (the authors' {@code rcond}), in [0, 1)
+     * @param kappa the exponent κ in Σ^(−κ) (½ for HIG), ≥ 0
+     * @param maxJacobianEntries the largest (B·m)·P accepted, ≥ 1
+     * @param decomposition how U, Σ and V are obtained
      */
     public record Config(double truncation, double kappa, long maxJacobianEntries, Decomposition decomposition) {
         /** 20 million doubles (160 MB): the sin problem's 200 × 4,354 Jacobian fits with a wide margin. */
         public static final long DEFAULT_MAX_ENTRIES = 20_000_000L;
 
+        /**
+         * Checks the settings.
+         *
+         * @param truncation in [0, 1)
+         * @param kappa ≥ 0
+         * @param maxJacobianEntries ≥ 1
+         * @param decomposition not null
+         * @throws IllegalArgumentException if a setting is out of range, naming all of them
+         */
         public Config {
             if (!(truncation >= 0 && truncation < 1) || !(kappa >= 0) || maxJacobianEntries < 1
                     || decomposition == null) {
@@ -42,11 +54,23 @@ public final class HalfInverseGradients {
             }
         }
 
-        /** HIG with the given truncation ratio: κ = ½, the default size limit, EJML's SVD of J. */
+        /**
+         * HIG with the given truncation ratio: κ = ½, the default size limit, EJML's SVD of J.
+         *
+         * @param truncation the relative singular-value cut-off, in [0, 1)
+         * @return the configuration
+         * @throws IllegalArgumentException if the truncation is out of range
+         */
         public static Config hig(double truncation) {
             return new Config(truncation, 0.5, DEFAULT_MAX_ENTRIES, Decomposition.SVD);
         }
 
+        /**
+         * This configuration with another decomposition.
+         *
+         * @param d SVD or GRAM_EIGEN
+         * @return a copy with {@code decomposition = d}
+         */
         public Config withDecomposition(Decomposition d) {
             return new Config(truncation, kappa, maxJacobianEntries, d);
         }
@@ -67,10 +91,16 @@ public final class HalfInverseGradients {
 
     private final Config config;
 
+    /**
+     * A direction computer with the given settings.
+     *
+     * @param config truncation, κ, size limit and decomposition
+     */
     public HalfInverseGradients(Config config) {
         this.config = config;
     }
 
+    /** {@return the truncation, κ, size limit and decomposition this instance computes directions with} */
     public Config config() {
         return config;
     }
@@ -79,6 +109,14 @@ public final class HalfInverseGradients {
      * The HIG direction d for the parameters {@code params}: {@code outputs} builds y (B, m) from their current
      * values (graph recorded), {@code lossGradient} is ∂L/∂y (B, m). Returned like {@code Autodiff.grad}'s result,
      * keyed by each parameter's value tensor, so {@code new SGD(params, η, 0).step(d)} applies θ ← θ − η·d.
+     *
+     * @param params the parameters θ, in column order
+     * @param outputs computes y (B, m) from the current parameter values, recording the graph
+     * @param lossGradient g = ∂L/∂y, of y's shape
+     * @return d split per parameter, each of its parameter's shape (FLOAT64 values in the parameter's type)
+     * @throws IllegalArgumentException if y and g are not both (B, m) of one shape, the Jacobian exceeds the size
+     *         limit, or J or g holds a non-finite value
+     * @throws IllegalStateException if the decomposition fails
      */
     public Gradients direction(List<Parameter> params, Supplier<Tensor> outputs, Tensor lossGradient) {
         List<Tensor> values = new ArrayList<>();
@@ -99,7 +137,14 @@ public final class HalfInverseGradients {
         return split(values, d);
     }
 
-    /** Throws if the (B·m) × P Jacobian exceeds the configured limit, with the numbers and what to do. */
+    /**
+     * Throws if the (B·m) × P Jacobian exceeds the configured limit, with the numbers and what to do.
+     *
+     * @param batch B
+     * @param components m
+     * @param params the parameter values (P = Σ sizes)
+     * @throws IllegalArgumentException if (B·m)·P exceeds {@link Config#maxJacobianEntries()}
+     */
     public void checkSize(int batch, int components, List<Tensor> params) {
         long rows = (long) batch * components;
         long cols = PerExampleJacobian.columns(params);
@@ -117,6 +162,14 @@ public final class HalfInverseGradients {
 
     /**
      * d = V·Σ^(−κ)·Uᵀ·g for J (rows, P) FLOAT64 and g (rows), singular values below truncation·σ_max dropped.
+     *
+     * @param jacobian J, (rows, P)
+     * @param g the loss gradient, rows values
+     * @param truncation the relative singular-value cut-off
+     * @param kappa the exponent κ
+     * @return d, P values
+     * @throws IllegalArgumentException if g's length is not J's row count or J or g is not finite
+     * @throws IllegalStateException if the SVD fails
      */
     public static double[] solve(Tensor jacobian, double[] g, double truncation, double kappa) {
         int rows = jacobian.dim(0);
@@ -159,6 +212,14 @@ public final class HalfInverseGradients {
      * The same d from the eigendecomposition of the Gram matrix (see {@link Decomposition#GRAM_EIGEN}). For a wide
      * J, JJᵀ = UΣ²Uᵀ and V = JᵀUΣ⁻¹, so d = Jᵀ·Σ_i σ_i^(−κ−1)(u_iᵀg)u_i; for a tall J, JᵀJ = VΣ²Vᵀ and
      * Uᵀg = Σ⁻¹VᵀJᵀg, so d = Σ_i σ_i^(−κ−1)(v_iᵀJᵀg)v_i.
+     *
+     * @param jacobian J, (rows, P)
+     * @param g the loss gradient, rows values
+     * @param truncation the relative eigenvalue cut-off, applied to σ = √λ
+     * @param kappa the exponent κ
+     * @return d, P values
+     * @throws IllegalArgumentException if g's length is not J's row count or J or g is not finite
+     * @throws IllegalStateException if the eigendecomposition fails and so does the SVD it then falls back to
      */
     public static double[] solveByGramEigen(Tensor jacobian, double[] g, double truncation, double kappa) {
         int rows = jacobian.dim(0);

@@ -15,6 +15,14 @@ public final class Linear extends Module {
     private final Parameter weight;
     private final Parameter bias;
 
+    /**
+     * A layer with freshly drawn weights in the current default type.
+     *
+     * @param in input width, ≥ 1
+     * @param out output width, ≥ 1
+     * @param rng draws the weight, then the bias
+     * @throws IllegalArgumentException if a width is below 1
+     */
     public Linear(int in, int out, SplittableRandom rng) {
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException("Linear: need in, out >= 1, got in=" + in + " out=" + out);
@@ -24,6 +32,13 @@ public final class Linear extends Module {
         this.bias = addParameter("bias", Init.uniform(rng, Precision.defaultType(), Shape.of(out), 1.0 / Math.sqrt(in)));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @param x the batch (B, in)
+     * @return x·Wᵀ + b, (B, out)
+     * @throws IllegalArgumentException if x is not (B, in)
+     */
     @Override
     public Tensor forward(Tensor x) {
         if (x.rank() != 2 || x.dim(1) != weight.shape().dim(1)) {
@@ -33,15 +48,25 @@ public final class Linear extends Module {
         return apply(x, weight.value(), bias.value());
     }
 
-    /** x·Wᵀ + b for x (B, in), W (out, in), b (out): the layer's maths on given tensors (for gradient checks). */
+    /**
+     * x·Wᵀ + b for x (B, in), W (out, in), b (out): the layer's maths on given tensors (for gradient checks).
+     *
+     * @param x the batch (B, in)
+     * @param weight W (out, in)
+     * @param bias b (out)
+     * @return (B, out)
+     * @throws IllegalArgumentException if the shapes do not fit (from matmul or add)
+     */
     public static Tensor apply(Tensor x, Tensor weight, Tensor bias) {
         return x.matmul(weight.transpose()).add(bias);
     }
 
+    /** {@return the weight W, (out, in), named {@code weight}} */
     public Parameter weight() {
         return weight;
     }
 
+    /** {@return the bias b, (out), named {@code bias}} */
     public Parameter bias() {
         return bias;
     }

@@ -15,8 +15,23 @@ import java.util.SplittableRandom;
  * Parameters are named {@code linear0.weight}, {@code linear0.bias}, … in layer order.
  */
 public final class MLP extends Module {
-    /** Input width, output width, hidden widths, the nonlinearity between layers. */
+    /**
+     * The network's layout.
+     *
+     * @param in input width
+     * @param out output width
+     * @param hidden hidden widths, first to last (copied; may be empty for a single layer)
+     * @param activation the nonlinearity between layers
+     */
     public record Config(int in, int out, List<Integer> hidden, Activation activation) {
+        /**
+         * Copies {@code hidden}, so a config never changes after it is made.
+         *
+         * @param in input width
+         * @param out output width
+         * @param hidden hidden widths, first to last
+         * @param activation the nonlinearity between layers
+         */
         public Config {
             hidden = List.copyOf(hidden);
         }
@@ -25,6 +40,13 @@ public final class MLP extends Module {
     private final List<Linear> layers = new ArrayList<>();
     private final Activation activation;
 
+    /**
+     * A network with freshly drawn weights (see {@link Linear}) in the current default type.
+     *
+     * @param config the widths and activation
+     * @param seed seeds the weights, drawn layer by layer
+     * @throws IllegalArgumentException if a width is below 1
+     */
     public MLP(Config config, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<Integer> widths = new ArrayList<>();

@@ -9,6 +9,17 @@ import java.util.Map;
 
 /**
  * A layer or network: {@code forward} plus ordered, named parameters, buffers and child modules.
+ * <pre>{@code
+ * Module net = new MLP(new MLP.Config(2, 1, List.of(8), Activation.RELU), 42);
+ * long count = net.parameterCount();               // → 33
+ * String names = String.join(" ", net.namedParameters().keySet());
+ * // → linear0.weight linear0.bias linear1.weight linear1.bias
+ * Tensor y = net.forward(Tensor.matrix(new double[] {0.5, -1}, new double[] {2, 3}));   // (2, 2) → (2, 1)
+ * Gradients g = Autodiff.grad(y.square().mean(), net.parameterValues());
+ * Tensor dw = g.get(net.parameters().get(0).value());
+ * Shape shape = dw.shape();                        // → (8, 2)
+ * }</pre>
+ * 33 = 2·8 weights + 8 biases + 8·1 weights + 1 bias.
  *
  * <p>Names are dotted paths as in PyTorch's state dict ({@code inc.conv1.weight}); order is registration order,
  * a module's own entries before its children's. Subclasses register everything in their constructor, children
@@ -24,22 +35,54 @@ public abstract class Module {
     private boolean training = true;
     private boolean attached;
 
-    /** The module's output for input {@code x}. */
+    /**
+     * The module's output for input {@code x}, recorded for differentiation with respect to the parameters.
+     *
+     * @param x the input; each module documents the shape it takes (e.g. (B, in) for {@link Linear}, NCHW for
+     *        {@link Conv2d})
+     * @return the output
+     * @throws IllegalArgumentException if x's shape does not fit the module, naming both
+     */
     public abstract Tensor forward(Tensor x);
 
+    /**
+     * Registers a trainable parameter.
+     *
+     * @param name a local name, non-empty and without dots
+     * @param initial the initial value (its history is cut; it becomes a variable)
+     * @return the parameter, to keep in a field
+     * @throws IllegalArgumentException if the name is empty, has a dot, or is already taken in this module
+     */
     protected final Parameter addParameter(String name, Tensor initial) {
         Parameter p = new Parameter(name, initial);
         putNew(parameters, name, p);
         return p;
     }
 
+    /**
+     * Registers a non-trainable buffer (saved in checkpoints, never optimised).
+     *
+     * @param name a local name, non-empty and without dots
+     * @param initial the initial value (kept as a constant)
+     * @return the buffer, to keep in a field
+     * @throws IllegalArgumentException if the name is empty, has a dot, or is already taken in this module
+     */
     protected final Buffer addBuffer(String name, Tensor initial) {
         Buffer b = new Buffer(name, initial);
         putNew(buffers, name, b);
         return b;
     }
 
-    /** Registers {@code child} under {@code name}; its parameters and buffers become {@code name.…}. */
+    /**
+     * Registers {@code child} under {@code name}; its parameters and buffers become {@code name.…}, and it takes this
+     * module's training mode.
+     *
+     * @param <M> the child's type
+     * @param name a local name, non-empty and without dots
+     * @param child a fully built module that belongs to no other module
+     * @return {@code child}, to keep in a field
+     * @throws IllegalArgumentException if the name is invalid or taken, or the child is already part of a module
+     */
     protected final <M extends Module> M addModule(String name, M child) {
         Module m = child;
         if (m.attached) {
@@ -68,19 +111,19 @@ public abstract class Module {
         map.put(name, value);
     }
 
-    /** All trainable parameters, in order. */
+    /** {@return all trainable parameters, in registration order (own before children's)} */
     public final List<Parameter> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** All trainable parameters by full name, in order. */
+    /** {@return all trainable parameters by full dotted name, in order} */
     public final Map<String, Parameter> namedParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
         collect(this, out, new LinkedHashMap<>());
         return out;
     }
 
-    /** All buffers (non-trainable state) by full name, in order. */
+    /** {@return all buffers (non-trainable state) by full dotted name, in order} */
     public final Map<String, Buffer> namedBuffers() {
         Map<String, Buffer> out = new LinkedHashMap<>();
         collect(this, new LinkedHashMap<>(), out);
@@ -102,6 +145,8 @@ public abstract class Module {
     /**
      * The current parameter values, in order: the inputs to differentiate with respect to,
      * {@code Gradients g = Autodiff.grad(loss, net.parameterValues())}.
+     *
+     * @return the values (variables), one per parameter
      */
     public final List<Tensor> parameterValues() {
         List<Tensor> out = new ArrayList<>();
@@ -111,7 +156,7 @@ public abstract class Module {
         return out;
     }
 
-    /** Number of trainable scalars. */
+    /** {@return the number of trainable scalars, Σ over parameters of their sizes} */
     public final long parameterCount() {
         long n = 0;
         for (Parameter p : parameters()) {
@@ -120,18 +165,26 @@ public abstract class Module {
         return n;
     }
 
-    /** Direct children by local name, in order. */
+    /** {@return the direct children by local name, in order (unmodifiable)} */
     public final Map<String, Module> children() {
         return java.util.Collections.unmodifiableMap(children);
     }
 
-    /** Switches this module and its children to training mode (batch statistics). Returns this. */
+    /**
+     * Switches this module and its children to training mode (batch statistics).
+     *
+     * @return this module
+     */
     public Module train() {
         setTraining(true);
         return this;
     }
 
-    /** Switches this module and its children to inference mode (running statistics). Returns this. */
+    /**
+     * Switches this module and its children to inference mode (running statistics).
+     *
+     * @return this module
+     */
     public Module eval() {
         setTraining(false);
         return this;
@@ -144,6 +197,7 @@ public abstract class Module {
         }
     }
 
+    /** {@return true in training mode (the default), false after {@link #eval()}} */
     public final boolean isTraining() {
         return training;
     }

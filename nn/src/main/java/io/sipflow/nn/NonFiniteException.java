@@ -13,14 +13,20 @@ import java.util.Map;
  * "the gradient of inc.conv1.weight (12 of 144 values non-finite, first at index 3: NaN)".
  */
 public final class NonFiniteException extends ArithmeticException {
+    /** Where the non-finite values were, in words. */
     private final String what;
 
+    /**
+     * An exception with message "non-finite values in " + {@code what}.
+     *
+     * @param what where the values were, e.g. "the loss (NaN)"
+     */
     public NonFiniteException(String what) {
         super("non-finite values in " + what);
         this.what = what;
     }
 
-    /** Where the non-finite values were, in words. */
+    /** {@return where the non-finite values were, in words} */
     public String what() {
         return what;
     }
@@ -30,6 +36,10 @@ public final class NonFiniteException extends ArithmeticException {
      * {@code prefix + name}. One reduction over all of them comes first, Σ_t Σ(0·t), which is 0 exactly when every
      * value is finite (0·±∞ and 0·NaN are NaN): a single value is read, so tensors resident on a device are only
      * copied to the host when something is wrong.
+     *
+     * @param prefix put before each name in the message, e.g. "the gradient of "
+     * @param named the tensors to check, in the order they are reported
+     * @throws NonFiniteException for the first tensor holding a NaN or an infinity
      */
     public static void checkAll(String prefix, Map<String, Tensor> named) {
         Tensor probe = Autodiff.noGrad(() -> {
@@ -49,7 +59,13 @@ public final class NonFiniteException extends ArithmeticException {
         }
     }
 
-    /** Throws if {@code t} holds a NaN or an infinity, describing it as {@code name} with count and first index. */
+    /**
+     * Throws if {@code t} holds a NaN or an infinity, describing it as {@code name} with count and first index.
+     *
+     * @param name how the message refers to the tensor
+     * @param t the tensor to scan
+     * @throws NonFiniteException if any value is NaN or infinite
+     */
     public static void check(String name, Tensor t) {
         int n = t.size();
         int count = 0;

@@ -16,19 +16,34 @@ import java.util.Map;
  * previous step.
  */
 public interface Optimizer {
-    /** Applies one update to every parameter. */
+    /**
+     * Applies one update to every parameter.
+     *
+     * @param gradients a gradient (or update direction) for each parameter's current value
+     * @throws IllegalArgumentException if a parameter has no gradient in {@code gradients}, naming it
+     */
     void step(Gradients gradients);
 
-    /** The parameters this optimizer updates, in order. */
+    /** {@return the parameters this optimizer updates, in order} */
     List<Parameter> parameters();
 
-    /** Number of steps taken so far. */
+    /** {@return the number of steps taken so far (restored by {@link #loadState})} */
     long steps();
 
-    /** The optimizer's state by name (moment estimates keyed by parameter name, and the step count), for checkpoints. */
+    /**
+     * The optimizer's state by name, for checkpoints: the step count and the moment estimates keyed by parameter
+     * name (e.g. {@code adam.t}, {@code adam.m.linear0.weight}).
+     *
+     * @return host copies of the state, in a stable order
+     */
     Map<String, Tensor> state();
 
-    /** Restores what {@link #state()} returned; names, shapes and types must match. */
+    /**
+     * Restores what {@link #state()} returned; names, shapes and types must match.
+     *
+     * @param state a map {@link #state()} produced for the same parameters
+     * @throws IllegalArgumentException if an entry is missing or has the wrong shape, naming it
+     */
     void loadState(Map<String, Tensor> state);
 
     /**
@@ -36,13 +51,23 @@ public interface Optimizer {
      * one before every update so that a non-finite update changes nothing. The default goes through
      * {@link #state()}; an optimizer whose state is immutable tensors can keep references instead, which moves no
      * data (tensors resident on a device stay there).
+     *
+     * @return restores this optimizer's state (not the parameters) as it is now
      */
     default Runnable rollbackPoint() {
         Map<String, Tensor> before = state();
         return () -> loadState(before);
     }
 
-    /** The gradient of {@code p} in {@code g}, with an error naming the parameter if it is missing. */
+    /**
+     * The gradient of {@code p} in {@code g}, with an error naming the parameter if it is missing.
+     *
+     * @param optimizer the optimizer's name for the message ("Adam")
+     * @param p the parameter
+     * @param g the gradients passed to {@link #step}
+     * @return the gradient of p's current value
+     * @throws IllegalArgumentException if g has none, naming the parameter and how to take gradients
+     */
     static Tensor gradientOf(String optimizer, Parameter p, Gradients g) {
         try {
             return g.get(p.value());

@@ -19,25 +19,32 @@ public final class Parameter {
         this.value = initial.constant().variable();
     }
 
-    /** Dotted path from the root module, e.g. {@code inc.conv1.weight}. */
+    /** {@return the dotted path from the root module, e.g. {@code inc.conv1.weight}} */
     public String name() {
         return name;
     }
 
-    /** The current value, a variable (a leaf gradients can be taken with respect to). */
+    /** {@return the current value, a variable (a leaf gradients can be taken with respect to)} */
     public Tensor value() {
         return value;
     }
 
+    /** {@return the value's shape, fixed for the parameter's life} */
     public Shape shape() {
         return value.shape();
     }
 
+    /** {@return the value's type, fixed for the parameter's life} */
     public DType dtype() {
         return value.dtype();
     }
 
-    /** Replaces the value by {@code next} (same shape and type), cutting any history it had. */
+    /**
+     * Replaces the value by {@code next} (same shape and type), cutting any history it had.
+     *
+     * @param next the new value
+     * @throws IllegalArgumentException if its shape or type differs, naming the parameter
+     */
     public void set(Tensor next) {
         if (!next.shape().equals(value.shape()) || next.dtype() != value.dtype()) {
             throw new IllegalArgumentException("parameter " + name + " is " + value.shape() + " " + value.dtype()
@@ -50,6 +57,7 @@ public final class Parameter {
         name = parent + "." + name;
     }
 
+    /** {@return {@code Parameter NAME SHAPE DTYPE}} */
     @Override
     public String toString() {
         return "Parameter " + name + " " + value.shape() + " " + value.dtype();

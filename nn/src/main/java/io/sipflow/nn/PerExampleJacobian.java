@@ -22,12 +22,24 @@ public final class PerExampleJacobian {
     private PerExampleJacobian() {
     }
 
-    /** Entries (rows × columns) J would have for a (B, m) output and {@code params}. */
+    /**
+     * Entries (rows × columns) J would have for a (B, m) output and {@code params}: B·m·P, to check memory first.
+     *
+     * @param batch B
+     * @param components m
+     * @param params the parameter values
+     * @return B·m·P
+     */
     public static long entries(int batch, int components, List<Tensor> params) {
         return (long) batch * components * columns(params);
     }
 
-    /** P, the number of scalars in {@code params}. */
+    /**
+     * P, the number of scalars in {@code params}.
+     *
+     * @param params the parameter values
+     * @return Σ of their sizes
+     */
     public static long columns(List<Tensor> params) {
         long p = 0;
         for (Tensor t : params) {
@@ -39,6 +51,11 @@ public final class PerExampleJacobian {
     /**
      * J for {@code outputs} (B, m), which must have been computed from {@code params} with the graph recorded; a
      * FLOAT64 tensor (B·m, P). Parameters an output does not depend on get zero columns.
+     *
+     * @param outputs y, (B, m)
+     * @param params the parameter values θ, in column order
+     * @return J, FLOAT64 (B·m, P)
+     * @throws IllegalArgumentException if outputs is not rank 2 or J would not fit one Java array
      */
     public static Tensor of(Tensor outputs, List<Tensor> params) {
         if (outputs.rank() != 2) {

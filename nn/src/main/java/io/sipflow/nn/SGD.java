@@ -23,6 +23,14 @@ public final class SGD implements Optimizer {
     private final double[][] velocity;
     private long t;
 
+    /**
+     * An optimizer for {@code params} with zero momentum buffers.
+     *
+     * @param params the parameters to update, in order (copied)
+     * @param lr the learning rate, &gt; 0
+     * @param momentum the momentum factor, ≥ 0 (0 for plain gradient descent)
+     * @throws IllegalArgumentException if lr ≤ 0 or momentum &lt; 0
+     */
     public SGD(List<Parameter> params, double lr, double momentum) {
         if (!(lr > 0) || momentum < 0) {
             throw new IllegalArgumentException("SGD: need lr > 0 and momentum >= 0; got lr=" + lr + " momentum="

@@ -34,19 +34,45 @@ public final class Training {
     /**
      * What a loss function returns: the loss (scalar or one value per example) and anything else the caller wants
      * back (predictions, metrics), which is passed through untouched.
+     *
+     * @param <A> the type of the auxiliary output
+     * @param value the loss, summed over all its elements before differentiating
+     * @param aux anything to hand back to the caller, or null
      */
     public record Loss<A>(Tensor value, A aux) {
-        /** A loss with no auxiliary output. */
+        /**
+         * A loss with no auxiliary output.
+         *
+         * @param value the loss
+         * @return the loss with {@code aux = null}
+         */
         public static Loss<Void> of(Tensor value) {
             return new Loss<>(value, null);
         }
     }
 
-    /** The summed loss of a step (a constant scalar, computed before the update) and the auxiliary outputs. */
+    /**
+     * The summed loss of a step (a constant scalar, computed before the update) and the auxiliary outputs.
+     *
+     * @param <A> the type of the auxiliary output
+     * @param loss the summed loss, shape (), cut from the graph
+     * @param aux what the loss function returned beside the loss
+     */
     public record Step<A>(Tensor loss, A aux) {
     }
 
-    /** Evaluates {@code lossFunction}, differentiates the summed loss, and applies one optimizer step. */
+    /**
+     * Evaluates {@code lossFunction}, differentiates the summed loss, and applies one optimizer step. A parameter
+     * the loss does not reach gets a zero gradient.
+     *
+     * @param <A> the type of the auxiliary output
+     * @param module the module whose parameters are differentiated and updated
+     * @param optimizer the optimizer over the module's parameters
+     * @param lossFunction runs the forward pass and returns the loss
+     * @return the summed loss before the update and the auxiliary output
+     * @throws NonFiniteException if the loss, a gradient or an updated weight is NaN or infinite; the module's
+     *         parameters and buffers and the optimizer are then as before the call
+     */
     public static <A> Step<A> updateWeights(Module module, Optimizer optimizer, Supplier<Loss<A>> lossFunction) {
         List<Tensor> buffersBefore = bufferValues(module); // the forward pass may update batch-norm statistics
         try {
@@ -70,6 +96,12 @@ public final class Training {
      * Applies {@code update} (gradients, or a direction such as half-inverse gradients, keyed by the current
      * parameter values) through {@code optimizer}, checking the update and the new weights first: on a non-finite
      * value nothing changes and {@link NonFiniteException} names the parameter.
+     *
+     * @param module the module whose parameters are updated
+     * @param optimizer the optimizer over the module's parameters
+     * @param update one tensor per parameter value, of its shape
+     * @throws NonFiniteException if the update or an updated weight is NaN or infinite (nothing changes)
+     * @throws IllegalArgumentException if a parameter has no entry in {@code update}
      */
     public static void applyUpdate(Module module, Optimizer optimizer, Gradients update) {
         Map<String, Parameter> params = module.namedParameters();

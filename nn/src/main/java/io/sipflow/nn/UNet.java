@@ -23,6 +23,9 @@ import java.util.SplittableRandom;
  */
 public final class UNet extends Module {
     /**
+     * The network's layout: PhiFlow's {@code u_net} arguments (in, out, levels, filters, batch norm, activation)
+     * plus the padding.
+     *
      * @param in         input channels
      * @param out        output channels
      * @param levels     resolution levels (levels − 1 poolings); spatial sizes must be divisible by 2^(levels−1)
@@ -33,6 +36,18 @@ public final class UNet extends Module {
      */
     public record Config(int in, int out, int levels, int filters, Norm norm, Activation activation,
                          Padding padding) {
+        /**
+         * Checks the layout.
+         *
+         * @param in input channels, ≥ 1
+         * @param out output channels, ≥ 1
+         * @param levels resolution levels, ≥ 1
+         * @param filters channels of every hidden layer, ≥ 1
+         * @param norm normalisation, not null
+         * @param activation nonlinearity, not null
+         * @param padding padding, not null
+         * @throws IllegalArgumentException if a count is below 1 or a choice is null
+         */
         public Config {
             if (in < 1 || out < 1 || levels < 1 || filters < 1 || norm == null || activation == null
                     || padding == null) {
@@ -53,6 +68,9 @@ public final class UNet extends Module {
      * A freshly initialised network (PyTorch's default initialisation, drawn in construction order from
      * {@code seed}); parameters have the current default type, so construct it inside
      * {@code Precision.use(FLOAT32)} for 32-bit weights.
+     *
+     * @param config the layout
+     * @param seed seeds every weight
      */
     public UNet(Config config, long seed) {
         this.config = config;
@@ -72,6 +90,7 @@ public final class UNet extends Module {
         return new DoubleConv(in, out, mid, config.norm(), config.activation(), config.padding(), rng);
     }
 
+    /** {@return the layout this network was built with} */
     public Config config() {
         return config;
     }

@@ -17,6 +17,12 @@ public final class Diffuse {
      * Computed and returned in FLOAT64 (a FLOAT32 input is cast first; the cast's VJP casts the gradient back).
      * The mean (k = 0) is kept exactly. VJP: D is linear with a real kernel that is even in k, so it is
      * self-adjoint and the gradient is the same filter applied to the output gradient.
+     *
+     * @param u the fields (…, ny, nx), rank ≥ 2, periodic, cell size 1
+     * @param diffusivity κ, in cells² per unit time
+     * @param dt the time span, in the same time unit
+     * @return D(u), FLOAT64 of u's shape
+     * @throws IllegalArgumentException if u has rank below 2
      */
     public static Tensor fourier(Tensor u, double diffusivity, double dt) {
         Fft2.fieldCount("Diffuse.fourier", u);
@@ -26,7 +32,14 @@ public final class Diffuse {
                 (in, out, g) -> new Tensor[] {fourier(g, diffusivity, dt)}, u64);
     }
 
-    /** exp(−4π²·|k|²·amount) on the (ny, nx) frequency grid; amount = κ·dt. */
+    /**
+     * exp(−4π²·|k|²·amount) on the (ny, nx) frequency grid.
+     *
+     * @param ny rows of the grid
+     * @param nx columns of the grid
+     * @param amount κ·dt, in cells²
+     * @return ny·nx factors, row-major over (ky, kx); 1 at k = 0
+     */
     public static double[] kernel(int ny, int nx, double amount) {
         double[] k2 = Frequencies.kSquared(ny, nx);
         double[] kernel = new double[k2.length];

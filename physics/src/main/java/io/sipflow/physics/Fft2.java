@@ -23,14 +23,25 @@ public final class Fft2 {
     private final int nx;
     private final DoubleFFT_2D fft;
 
-    /** A transform for (ny, nx) grids; not thread-safe, make one per thread. */
+    /**
+     * A transform for (ny, nx) grids; not thread-safe, make one per thread.
+     *
+     * @param ny rows of the grid
+     * @param nx columns of the grid
+     */
     public Fft2(int ny, int nx) {
         this.ny = ny;
         this.nx = nx;
         this.fft = new DoubleFFT_2D(ny, nx);
     }
 
-    /** Spectrum of the real field {@code real[offset … offset + ny·nx)} as a new interleaved complex array. */
+    /**
+     * Spectrum of the real field {@code real[offset … offset + ny·nx)} as a new interleaved complex array.
+     *
+     * @param real holds the field, row-major
+     * @param offset index of the field's first value
+     * @return 2·ny·nx doubles (re, im) over (ky, kx), unnormalised as NumPy's {@code fft2}
+     */
     public double[] forward(double[] real, int offset) {
         int n = ny * nx;
         double[] c = new double[2 * n];
@@ -41,7 +52,13 @@ public final class Fft2 {
         return c;
     }
 
-    /** Re(ifft2(spectrum)) written into {@code out[offset …]}; {@code spectrum} is overwritten. */
+    /**
+     * Re(ifft2(spectrum)) written into {@code out[offset …]}; {@code spectrum} is overwritten.
+     *
+     * @param spectrum 2·ny·nx interleaved doubles, overwritten with the complex inverse
+     * @param out receives ny·nx real values
+     * @param offset index in {@code out} of the first value written
+     */
     public void inverseReal(double[] spectrum, double[] out, int offset) {
         fft.complexInverse(spectrum, true);
         int n = ny * nx;

@@ -5,7 +5,12 @@ public final class Frequencies {
     private Frequencies() {
     }
 
-    /** fftfreq(n, d=1): [0, 1, …, ⌈n/2⌉−1, −⌊n/2⌋, …, −1] / n. */
+    /**
+     * fftfreq(n, d=1): [0, 1, …, ⌈n/2⌉−1, −⌊n/2⌋, …, −1] / n.
+     *
+     * @param n the number of samples
+     * @return n frequencies in cycles per cell
+     */
     public static double[] fftfreq(int n) {
         double[] f = new double[n];
         for (int i = 0; i < n; i++) {
@@ -14,7 +19,13 @@ public final class Frequencies {
         return f;
     }
 
-    /** |k|² = fy² + fx² on the (ny, nx) frequency grid, row-major. */
+    /**
+     * |k|² = fy² + fx² on the (ny, nx) frequency grid, row-major.
+     *
+     * @param ny rows of the grid
+     * @param nx columns of the grid
+     * @return ny·nx squared frequencies, in cycles² per cell²
+     */
     public static double[] kSquared(int ny, int nx) {
         double[] fy = fftfreq(ny);
         double[] fx = fftfreq(nx);

@@ -27,12 +27,22 @@ import java.util.SplittableRandom;
  */
 public final class HeatExamples {
     private static final double CELL_RADIUS = Math.sqrt(0.5);
+    /** Boxes drawn per example; the first {@code count} (4 … 10) of them get a nonzero strength. */
     public static final int CANDIDATE_BOXES = 10;
 
     private HeatExamples() {
     }
 
-    /** A (batch, ny, nx) FLOAT64 tensor of heat examples drawn from {@code rng}. */
+    /**
+     * A (batch, ny, nx) FLOAT64 tensor of heat examples drawn from {@code rng}, as in the class comment.
+     *
+     * @param batch number of examples, ≥ 1
+     * @param ny grid rows, ≥ 1
+     * @param nx grid columns, ≥ 1
+     * @param rng advanced by 1 + 50 draws per example
+     * @return the fields, values ≥ 0
+     * @throws IllegalArgumentException if a size is below 1
+     */
     public static Tensor generate(int batch, int ny, int nx, SplittableRandom rng) {
         if (batch < 1 || ny < 1 || nx < 1) {
             throw new IllegalArgumentException("HeatExamples.generate: batch, ny and nx must be positive, got batch="

@@ -55,6 +55,12 @@ public final class InverseDiffuse {
      *   kernel        = exp(log_kernel · action)                    (not clamped, as in the seed)
      *   correction    = Re(ifft2(amp · kernel))
      * </pre>
+     *
+     * @param residual y* − y, fields (…, ny, nx)
+     * @param amount κ·t of the diffusion to undo, in cells²
+     * @param uncertainty the per-cell noise level, of residual's shape
+     * @return the correction and the diagnostics, all FLOAT64 constants
+     * @throws IllegalArgumentException if residual has rank below 2 or uncertainty's shape differs
      */
     public static Result fourier(Tensor residual, double amount, Tensor uncertainty) {
         int fields = Fft2.fieldCount("InverseDiffuse.fourier", residual);

@@ -27,6 +27,10 @@ public final class Laplace {
      * </pre>
      * As a matrix it is symmetric and negative definite (eigenvalues −4 sin²(πk/2(ny+1)) − 4 sin²(πl/2(nx+1)),
      * k, l ≥ 1), so its VJP is the same stencil applied to the output gradient.
+     *
+     * @param u the fields (…, ny, nx), rank ≥ 2
+     * @return ∇²u, FLOAT64 of u's shape
+     * @throws IllegalArgumentException if u has rank below 2
      */
     public static Tensor apply(Tensor u) {
         Fft2.fieldCount("Laplace.apply", u);
@@ -37,12 +41,26 @@ public final class Laplace {
     /**
      * y with ∇²y = x per field, by {@link Solve#cg} (relative tolerance {@link #TOLERANCE}, from y = 0): the
      * forward physics of the Poisson experiment. Differentiable; the gradient is one more solve.
+     *
+     * @param x the right-hand sides (ny, nx) or (batch, ny, nx)
+     * @return y, FLOAT64 of x's shape
+     * @throws IllegalArgumentException if x has rank below 2
+     * @throws Solve.NotConverged if a field is not solved within {@link #MAX_ITERATIONS} iterations
      */
     public static Tensor solve(Tensor x) {
         return solve(x, TOLERANCE, MAX_ITERATIONS);
     }
 
-    /** As {@link #solve(Tensor)} with another relative tolerance and iteration limit. */
+    /**
+     * As {@link #solve(Tensor)} with another relative tolerance and iteration limit.
+     *
+     * @param x the right-hand sides (ny, nx) or (batch, ny, nx)
+     * @param tolerance the relative residual ‖∇²y − x‖/‖x‖ to reach per field
+     * @param maxIterations the most CG iterations
+     * @return y, FLOAT64 of x's shape
+     * @throws IllegalArgumentException if x has rank below 2 or a setting is negative
+     * @throws Solve.NotConverged if a field is not solved within {@code maxIterations} iterations
+     */
     public static Tensor solve(Tensor x, double tolerance, int maxIterations) {
         Fft2.fieldCount("Laplace.solve", x);
         Tensor x64 = x.dtype() == DType.FLOAT64 ? x : x.to(DType.FLOAT64);

@@ -32,12 +32,32 @@ public final class Noise {
     private Noise() {
     }
 
-    /** A (batch, ny, nx) FLOAT64 tensor of noise fields with PhiFlow's defaults (scale 10, smoothness 1). */
+    /**
+     * A (batch, ny, nx) FLOAT64 tensor of noise fields with PhiFlow's defaults (scale 10, smoothness 1).
+     *
+     * @param batch number of fields, ≥ 1
+     * @param ny grid rows, ≥ 1
+     * @param nx grid columns, ≥ 1
+     * @param random advanced by 2·ny·nx normal draws per field
+     * @return fields with mean 0 and standard deviation 1 each
+     * @throws IllegalArgumentException if a size is below 1
+     */
     public static Tensor sample(int batch, int ny, int nx, SplittableRandom random) {
         return sample(batch, ny, nx, SCALE, SMOOTHNESS, random);
     }
 
-    /** A (batch, ny, nx) FLOAT64 tensor of noise fields. */
+    /**
+     * A (batch, ny, nx) FLOAT64 tensor of noise fields, as in the class comment.
+     *
+     * @param batch number of fields, ≥ 1
+     * @param ny grid rows, ≥ 1
+     * @param nx grid columns, ≥ 1
+     * @param scale the size of the fluctuations, in cells
+     * @param smoothness the exponent of the spectral decay
+     * @param random advanced by 2·ny·nx normal draws per field
+     * @return fields with mean 0 and standard deviation 1 each
+     * @throws IllegalArgumentException if a size is below 1
+     */
     public static Tensor sample(int batch, int ny, int nx, double scale, double smoothness,
                                 SplittableRandom random) {
         if (batch < 1 || ny < 1 || nx < 1) {
@@ -62,7 +82,15 @@ public final class Noise {
         return Tensor.wrap(Shape.of(batch, ny, nx), out);
     }
 
-    /** Advances {@code random} exactly as {@link #sample} with this batch and grid would, without the FFTs. */
+    /**
+     * Advances {@code random} exactly as {@link #sample} with this batch and grid would, without the FFTs (to reach
+     * a later batch of a seeded stream quickly).
+     *
+     * @param batch number of fields skipped
+     * @param ny grid rows
+     * @param nx grid columns
+     * @param random the stream to advance
+     */
     public static void skip(int batch, int ny, int nx, SplittableRandom random) {
         for (int e = 0; e < 2 * batch; e++) {
             Tensor.randn(random, ny * nx);

@@ -8,10 +8,20 @@ import io.sipflow.autodiff.Tensor;
 /**
  * The kernels an op needs, on untracked values. Ops in {@code io.sipflow.autodiff.ops} check shapes and types,
  * cast inputs to a common type, call one of these, and record the VJP; a backend only computes.
+ * <pre>{@code
+ * Backend cpu = Backends.current();   // the pure-Java CpuBackend unless Backends.use chose another
+ * Tensor a = Tensor.vector(1, 2, 3).variable();
+ * Tensor b = Tensor.vector(10, 20, 30);
+ * Tensor sum = cpu.binary(BinaryOp.ADD, a, b, a.shape());   // shapes and types already checked by the caller
+ * double last = sum.get(2);                                 // → 33.0
+ * boolean tracked = sum.requiresGrad();                     // → false
+ * }</pre>
  *
  * <p>Contract for every method: inputs already have one common {@link io.sipflow.autodiff.DType} (the result has
  * it too), shapes are already validated, and the result is a fresh tensor (inputs are never written).
- * Images are NCHW; convolution weights are OIkk with odd k, stride 1, "same" padding k/2.
+ * Images are NCHW; convolution weights are OIkk with odd k, stride 1, "same" padding k/2. A backend is chosen
+ * with {@link Backends#use} or by name with {@link Backends#named}; another module contributes one through
+ * {@link BackendProvider}.
  *
  * <p>The interface calls no implementation: a method is abstract, or its default is built from this interface's
  * other methods or from a shared host loop ({@link AdamLoop}, {@link RunningStatisticsLoop}). A backend without a
@@ -19,50 +29,108 @@ import io.sipflow.autodiff.Tensor;
  * {@link CpuBackend} it holds, which reads the inputs' values on the host).
  */
 public interface Backend {
-    /** Short name shown in benchmarks and errors ("cpu", "opencl"). */
+    /** {@return the short name shown in benchmarks and errors ("cpu", "opencl")} */
     String name();
 
     /**
      * Host↔device copies this backend has made so far (cumulative; subtract with {@link Transfers#since}). A
      * backend that keeps everything on the host (the CPU) reports {@link Transfers#NONE}.
+     *
+     * @return the running count since this backend was created
      */
     default Transfers transfers() {
         return Transfers.NONE;
     }
 
-    /** Which kernels this backend runs, for benchmark headers ("vector(...)", "scalar"); its name by default. */
+    /**
+     * {@return which kernels this backend runs, for benchmark headers ("vector(...)", "scalar"); its name by default}
+     */
     default String kernels() {
         return name();
     }
 
     /**
      * This machine's FLOAT32 FMA peak in GFLOP/s for this backend's kernels at {@code Threads.count()} threads, from
-     * a short probe (about a tenth of a second), the ceiling a benchmark reads its GFLOP/s against; NaN where the
-     * backend has no such probe.
+     * a short probe (about a tenth of a second), the ceiling a benchmark reads its GFLOP/s against.
+     *
+     * @return the peak in GFLOP/s, or NaN where the backend has no such probe
      */
     default double fmaPeakGflops() {
         return Double.NaN;
     }
 
-    /** x's values in {@code dtype} (a different one from x's), each rounded once to FLOAT32 or widened exactly. */
+    /**
+     * x's values in {@code dtype} (a different one from x's), each rounded once to FLOAT32 or widened exactly.
+     *
+     * @param x the values to convert
+     * @param dtype the target type
+     * @return a fresh tensor of x's shape in {@code dtype}
+     */
     Tensor cast(Tensor x, DType dtype);
 
-    /** Elementwise {@code op(a, b)} with NumPy broadcasting to {@code outShape}. */
+    /**
+     * Elementwise {@code op(a, b)} with NumPy broadcasting to {@code outShape}.
+     *
+     * @param op the scalar function, {@link BinaryOp#apply} being its definition
+     * @param a left operand, broadcastable to {@code outShape}
+     * @param b right operand of a's type, broadcastable to {@code outShape}
+     * @param outShape the broadcast shape of a and b
+     * @return a fresh tensor of {@code outShape} in the inputs' type (comparisons give 1 or 0)
+     */
     Tensor binary(BinaryOp op, Tensor a, Tensor b, Shape outShape);
 
-    /** Elementwise {@code op(a)}; {@code param} is the exponent of POW, unused otherwise. */
+    /**
+     * Elementwise {@code op(a)}.
+     *
+     * @param op the scalar function, {@link UnaryOp#apply} being its definition
+     * @param a the input
+     * @param param the exponent of {@link UnaryOp#POW}, unused otherwise
+     * @return a fresh tensor of a's shape and type
+     */
     Tensor unary(UnaryOp op, Tensor a, double param);
 
-    /** {@code cond != 0 ? a : b}, all three already of {@code cond}'s shape. */
+    /**
+     * Elementwise selection {@code cond != 0 ? a : b}.
+     *
+     * @param cond the mask (any nonzero value selects a)
+     * @param a values where the mask is set, of cond's shape
+     * @param b values elsewhere, of cond's shape and a's type
+     * @return a fresh tensor of cond's shape in a's type
+     */
     Tensor where(Tensor cond, Tensor a, Tensor b);
 
-    /** Sum or max over {@code axes} (sorted, distinct, non-negative), keeping them as size 1. */
+    /**
+     * Sum or max over {@code axes}, keeping them as size 1: a (2, 3, 4) reduced over {1} gives (2, 1, 4).
+     *
+     * @param op SUM or MAX
+     * @param a the input
+     * @param axes sorted, distinct, non-negative axes of a
+     * @return a fresh tensor of a's rank and type
+     */
     Tensor reduce(ReduceOp op, Tensor a, int[] axes);
 
-    /** Batched matrix product: a (B, m, k) × b (B, k, n) → (B, m, n). Batch dims are already flattened. */
+    /**
+     * Batched matrix product: a (B, m, k) × b (B, k, n) → (B, m, n). Batch dims are already flattened.
+     *
+     * @param a left factors, rank 3
+     * @param b right factors, rank 3, of a's type
+     * @return the B products, shape (B, m, n)
+     */
     Tensor matmul(Tensor a, Tensor b);
 
-    /** y = conv(x, w) + bias: x (N, C, H, W), w (O, C, k, k), bias (O) or null → y (N, O, H, W). */
+    /**
+     * Cross-correlation plus bias, stride 1, "same" size:
+     * <pre>
+     * y[n, o, i, j] = bias[o] + Σ_c Σ_(di, dj) w[o, c, di, dj] · x[n, c, i + di − k/2, j + dj − k/2]
+     * </pre>
+     * positions outside the image read 0 (ZERO) or wrap around (CIRCULAR).
+     *
+     * @param x the image (N, C, H, W)
+     * @param w the kernels (O, C, k, k), k odd
+     * @param bias (O), or null for none
+     * @param padding how positions outside the image are read
+     * @return y (N, O, H, W)
+     */
     Tensor conv2d(Tensor x, Tensor w, Tensor bias, Padding padding);
 
     /**
@@ -72,15 +140,39 @@ public interface Backend {
      * conv2d result). This default adds (one more rounding than a single convolution); a backend whose kernel
      * accumulates in the output type may continue that accumulation, which equals one conv2d over the
      * concatenated channels exactly.
+     *
+     * @param into a partial result (N, O, H, W), consumed
+     * @param x the next channels (N, C', H, W)
+     * @param w their kernels (O, C', k, k)
+     * @param padding as in {@link #conv2d}
+     * @return the accumulated result (N, O, H, W), possibly in {@code into}'s array
      */
     default Tensor conv2dAccumulate(Tensor into, Tensor x, Tensor w, Padding padding) {
         return binary(BinaryOp.ADD, into, conv2d(x, w, null, padding), into.shape());
     }
 
-    /** Gradient of conv2d with respect to x: gy (N, O, H, W), w (O, C, k, k) → gx of {@code xShape}. */
+    /**
+     * Gradient of conv2d with respect to x: the transposed convolution of gy with w (each output's gradient
+     * scattered back onto the input positions it read, with the padding's wrap-around).
+     *
+     * @param gy the output gradient (N, O, H, W)
+     * @param w the kernels (O, C, k, k)
+     * @param padding the forward pass's padding
+     * @param xShape the input's shape (N, C, H, W)
+     * @return gx of {@code xShape}
+     */
     Tensor conv2dBackwardData(Tensor gy, Tensor w, Padding padding, Shape xShape);
 
-    /** Gradient of conv2d with respect to w: gy (N, O, H, W), x (N, C, H, W) → gw of {@code wShape}. */
+    /**
+     * Gradient of conv2d with respect to w:
+     * {@code gw[o, c, di, dj] = Σ_(n, i, j) gy[n, o, i, j] · x[n, c, i + di − k/2, j + dj − k/2]}.
+     *
+     * @param gy the output gradient (N, O, H, W)
+     * @param x the forward pass's input (N, C, H, W)
+     * @param padding the forward pass's padding
+     * @param wShape the kernels' shape (O, C, k, k)
+     * @return gw of {@code wShape}
+     */
     Tensor conv2dBackwardWeight(Tensor gy, Tensor x, Padding padding, Shape wShape);
 
     // ---- optimizer ----
@@ -98,7 +190,13 @@ public interface Backend {
     record AdamStep(double lr, double beta1, double beta2, double eps, double correction1, double correction2) {
     }
 
-    /** A parameter and its Adam moments after one update. */
+    /**
+     * A parameter and its Adam moments after one update.
+     *
+     * @param param the updated parameter θ′, in the parameter's type
+     * @param m the first moment m′, FLOAT64
+     * @param v the second moment v′, FLOAT64
+     */
     record AdamState(Tensor param, Tensor m, Tensor v) {
     }
 
@@ -109,6 +207,13 @@ public interface Backend {
      * m′ = β₁·m + (1 − β₁)·g,   v′ = β₂·v + (1 − β₂)·g·g,   θ′ = θ − lr·(m′/c₁)/(√(v′/c₂) + ε)
      * </pre>
      * The default runs {@link AdamLoop} on the host.
+     *
+     * @param param θ
+     * @param grad g, of θ's shape and type
+     * @param m the first moment, FLOAT64 of θ's shape
+     * @param v the second moment, FLOAT64 of θ's shape
+     * @param step the settings and bias corrections of this step
+     * @return θ′, m′ and v′ (fresh tensors)
      */
     default AdamState adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep step) {
         return AdamLoop.update(param, grad, m, v, step);
@@ -116,11 +221,23 @@ public interface Backend {
 
     // ---- batch normalisation (per channel c of an NCHW image, over M = N·H·W values) ----
 
-    /** The result of {@link #batchNormTraining}: y, and the batch statistics it used (FLOAT64, shape (C)). */
+    /**
+     * The result of {@link #batchNormTraining}: y, and the batch statistics it used.
+     *
+     * @param y the normalised output, of x's shape and type
+     * @param mean the per-channel batch mean μ, FLOAT64 (C)
+     * @param variance the per-channel biased batch variance σ², FLOAT64 (C)
+     */
     record BatchNormForward(Tensor y, Tensor mean, Tensor variance) {
     }
 
-    /** The result of {@link #batchNormBackward}: gradients for x (x's shape), γ and β (shape (C)). */
+    /**
+     * The result of {@link #batchNormBackward}.
+     *
+     * @param gx the gradient for x, of x's shape
+     * @param gGamma the gradient for γ, shape (C)
+     * @param gBeta the gradient for β, shape (C)
+     */
     record BatchNormGradients(Tensor gx, Tensor gGamma, Tensor gBeta) {
     }
 
@@ -131,6 +248,13 @@ public interface Backend {
      * </pre>
      * {@code mean} and {@code variance} are FLOAT64 tensors of shape (C) whatever x's type: the backward pass and the
      * running-statistics update use them at double precision (they are C numbers). Callers ensure M ≥ 2.
+     *
+     * @param x the batch (N, C, H, W)
+     * @param gamma the scale γ (C)
+     * @param beta the shift β (C)
+     * @param eps added to σ² before the square root
+     * @param relu fuse a relu after the affine step
+     * @return y and the batch statistics
      */
     BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double eps, boolean relu);
 
@@ -142,6 +266,15 @@ public interface Backend {
      * gβ = Σ g,  gγ = Σ g·x̂,  gx = γ/√(σ² + ε) · (g − gβ/M − x̂·gγ/M)
      * </pre>
      * g, x, reluOutput and γ share one type; the gradients have it too.
+     *
+     * @param g the output gradient (N, C, H, W)
+     * @param reluOutput the forward's y when relu was fused, else null
+     * @param x the forward's input (N, C, H, W)
+     * @param gamma the scale γ (C)
+     * @param mean the forward's batch mean, FLOAT64 (C)
+     * @param variance the forward's biased batch variance, FLOAT64 (C)
+     * @param eps the forward's ε
+     * @return the gradients for x, γ and β
      */
     BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor mean,
                                                  Tensor variance, double eps);
@@ -150,11 +283,25 @@ public interface Backend {
      * Batch norm with given statistics (eval mode: the running mean and variance), x (N, C, H, W), γ, β, mean and
      * variance (C), all of x's type: y = (x − mean)·γ/√(variance + ε) + β, then y &gt; 0 ? y : 0 with {@code relu}.
      * Its VJP is elementwise and per-channel sums, composed by the op from the other methods.
+     *
+     * @param x the batch (N, C, H, W)
+     * @param gamma the scale γ (C)
+     * @param beta the shift β (C)
+     * @param mean the running mean (C)
+     * @param variance the running variance (C)
+     * @param eps added to the variance before the square root
+     * @param relu fuse a relu after the affine step
+     * @return y, of x's shape and type
      */
     Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, double eps,
                                       boolean relu);
 
-    /** Batch norm's running mean and variance after one training batch. */
+    /**
+     * Batch norm's running mean and variance after one training batch.
+     *
+     * @param mean the new running mean (C), in the running buffers' type
+     * @param variance the new running variance (C), in the running buffers' type
+     */
     record RunningStatistics(Tensor mean, Tensor variance) {
     }
 
@@ -164,9 +311,16 @@ public interface Backend {
      * <pre>
      * mean′ = (1 − m)·mean + m·μ,   var′ = (1 − m)·var + m·σ²·M/(M − 1)   (the unbiased batch variance)
      * </pre>
-     * {@code runningMean}, {@code runningVar}: (C) of one type; {@code batchMean}, {@code batchVariance}: the FLOAT64
-     * statistics of {@link #batchNormTraining}. A method of its own so that the statistics need not leave the
-     * device every step. The default runs {@link RunningStatisticsLoop} on the host.
+     * A method of its own so that the statistics need not leave the device every step. The default runs
+     * {@link RunningStatisticsLoop} on the host.
+     *
+     * @param runningMean the running mean (C)
+     * @param runningVar the running variance (C), of runningMean's type
+     * @param batchMean the batch mean μ of {@link #batchNormTraining}, FLOAT64 (C)
+     * @param batchVariance the biased batch variance σ² of {@link #batchNormTraining}, FLOAT64 (C)
+     * @param momentum m, the weight of the new batch (PyTorch's 0.1 by default)
+     * @param count M = N·H·W, the values per channel, at least 2
+     * @return the new running mean and variance
      */
     default RunningStatistics batchNormRunningUpdate(Tensor runningMean, Tensor runningVar, Tensor batchMean,
                                                      Tensor batchVariance, double momentum, int count) {
@@ -176,55 +330,110 @@ public interface Backend {
     // ---- resampling of NCHW images ----
 
     /**
-     * Max over non-overlapping size×size windows (stride size): x (N, C, H, W), H and W divisible by size →
-     * (N, C, H/size, W/size). NaN is never chosen over the window's first element (a strict {@code >} comparison).
+     * Max over non-overlapping size×size windows (stride size). NaN is never chosen over the window's first element
+     * (a strict {@code >} comparison).
+     *
+     * @param x the image (N, C, H, W), H and W divisible by size
+     * @param size the window's side
+     * @return (N, C, H/size, W/size)
      */
     Tensor maxPool2d(Tensor x, int size);
 
     /**
      * The VJP of {@link #maxPool2d}: gx is zero except at each window's argmax (the first maximum in row-major order,
-     * found again from x), which gets that window's gy. gy (N, C, H/size, W/size), x (N, C, H, W) → gx of x's shape.
+     * found again from x), which gets that window's gy.
+     *
+     * @param gy the output gradient (N, C, H/size, W/size)
+     * @param x the forward's input (N, C, H, W)
+     * @param size the window's side
+     * @return gx of x's shape
      */
     Tensor maxPool2dBackward(Tensor gy, Tensor x, int size);
 
     /**
-     * Bilinear ×2 upsampling, PyTorch's align_corners=False: x (N, C, H, W) → (N, C, 2H, 2W). Output position d
-     * along an axis of length n reads src = max(0, (d + 0.5)/2 − 0.5) between floor(src) and min(floor(src) + 1,
-     * n − 1), weights 1 − frac and frac; the 2-D value is a0·(b0·x00 + b1·x01) + a1·(b0·x10 + b1·x11), computed in
-     * double and rounded once.
+     * Bilinear ×2 upsampling, PyTorch's align_corners=False. Output position d along an axis of length n reads
+     * src = max(0, (d + 0.5)/2 − 0.5) between floor(src) and min(floor(src) + 1, n − 1), weights 1 − frac and frac;
+     * the 2-D value is a0·(b0·x00 + b1·x01) + a1·(b0·x10 + b1·x11), computed in double and rounded once.
+     *
+     * @param x the image (N, C, H, W)
+     * @return (N, C, 2H, 2W)
      */
     Tensor upsampleBilinear2x(Tensor x);
 
     /**
-     * The adjoint (VJP) of {@link #upsampleBilinear2x}: gy (N, C, 2H, 2W) → gx of {@code xShape} (N, C, H, W), each
-     * gradient scattered back with the interpolation's weights, accumulated per plane in double, rounded once.
+     * The adjoint (VJP) of {@link #upsampleBilinear2x}: each gradient scattered back with the interpolation's weights,
+     * accumulated per plane in double, rounded once.
+     *
+     * @param gy the output gradient (N, C, 2H, 2W)
+     * @param xShape the input's shape (N, C, H, W)
+     * @return gx of {@code xShape}
      */
     Tensor upsampleBilinear2xAdjoint(Tensor gy, Shape xShape);
 
     // ---- layout copies: values are moved, never computed ----
 
-    /** A copy of x with axes reordered: result axis i is input axis {@code axes[i]} (a valid permutation). */
+    /**
+     * A copy of x with axes reordered: result axis i is input axis {@code axes[i]}.
+     *
+     * @param x the input
+     * @param axes a valid permutation of x's axes, non-negative
+     * @return a fresh tensor with the values moved
+     */
     Tensor permute(Tensor x, int[] axes);
 
-    /** A copy of x broadcast (NumPy rules, already checked) to {@code shape}. */
+    /**
+     * A copy of x broadcast (NumPy rules, already checked) to {@code shape}.
+     *
+     * @param x the input
+     * @param shape the target shape
+     * @return a fresh tensor of {@code shape}
+     */
     Tensor broadcastTo(Tensor x, Shape shape);
 
-    /** Positions [start, end) of {@code axis} (0 ≤ start ≤ end ≤ x.dim(axis)). */
+    /**
+     * Positions [start, end) of {@code axis}, all of the other axes.
+     *
+     * @param x the input
+     * @param axis a non-negative axis of x
+     * @param start first position kept
+     * @param end one past the last position kept, {@code 0 ≤ start ≤ end ≤ x.dim(axis)}
+     * @return a fresh tensor whose axis has length {@code end − start}
+     */
     Tensor slice(Tensor x, int axis, int start, int end);
 
-    /** The parts joined along {@code axis}; all of one type, equal outside axis; the result has {@code shape}. */
+    /**
+     * The parts joined along {@code axis}, in order.
+     *
+     * @param parts tensors of one type, equal outside {@code axis}
+     * @param axis a non-negative axis
+     * @param shape the result's shape (the parts' lengths along axis summed)
+     * @return a fresh tensor of {@code shape}
+     */
     Tensor concat(Tensor[] parts, int axis, Shape shape);
 
     /**
-     * x padded along {@code axis} by {@code before} and {@code after} positions: zeros (ZERO) or x repeated
-     * periodically (CIRCULAR: padded position p copies source (p − before) mod d; the axis is non-empty).
+     * x padded along {@code axis}: zeros (ZERO) or x repeated periodically (CIRCULAR: padded position p copies
+     * source (p − before) mod d).
+     *
+     * @param x the input; the axis is non-empty for CIRCULAR
+     * @param axis a non-negative axis
+     * @param before positions added in front, ≥ 0
+     * @param after positions added at the end, ≥ 0
+     * @param mode ZERO or CIRCULAR
+     * @return a fresh tensor whose axis has length {@code before + d + after}
      */
     Tensor pad(Tensor x, int axis, int before, int after, Padding mode);
 
     /**
-     * The adjoint (VJP) of {@link #pad} for an input whose axis had length {@code length}: every padded position's
-     * gradient added onto the source position it copied (zeros dropped), accumulated in double from 0 in padded
-     * order, rounded once.
+     * The adjoint (VJP) of {@link #pad}: every padded position's gradient added onto the source position it copied
+     * (zeros dropped), accumulated in double from 0 in padded order, rounded once.
+     *
+     * @param g the gradient of the padded tensor
+     * @param axis the padded axis
+     * @param before the forward's {@code before}
+     * @param length the axis's length before padding
+     * @param mode the forward's mode
+     * @return the input's gradient, whose axis has length {@code length}
      */
     Tensor padAdjoint(Tensor g, int axis, int before, int length, Padding mode);
 

@@ -6,12 +6,14 @@ package io.sipflow.autodiff.backend;
  * {@code META-INF/services/io.sipflow.autodiff.backend.BackendProvider}.
  */
 public interface BackendProvider {
-    /** The name users select it by ({@code --backend NAME}, {@link Backends#named}). */
+    /** {@return the name users select it by ({@code --backend NAME}, {@link Backends#named})} */
     String name();
 
     /**
      * Creates the backend, or throws an exception whose message says what was looked for and not found
      * (a provider never falls back to another backend while claiming to be itself).
+     *
+     * @return a working backend
      */
     Backend create();
 }

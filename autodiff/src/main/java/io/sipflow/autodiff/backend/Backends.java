@@ -15,11 +15,18 @@ public final class Backends {
     private Backends() {
     }
 
+    /** {@return the backend every op uses now (initially {@link CpuBackend#instance()})} */
     public static Backend current() {
         return current;
     }
 
-    /** Makes {@code backend} the one every op uses from now on, on all threads; returns the previous one. */
+    /**
+     * Makes {@code backend} the one every op uses from now on, on all threads.
+     *
+     * @param backend the new backend
+     * @return the previous one, to restore afterwards
+     * @throws NullPointerException if {@code backend} is null
+     */
     public static Backend use(Backend backend) {
         Backend previous = current;
         current = Objects.requireNonNull(backend, "backend");
@@ -27,8 +34,11 @@ public final class Backends {
     }
 
     /**
-     * The backend called {@code name}: "cpu", or one contributed through {@link BackendProvider}. Unknown names
-     * throw an exception listing the available ones.
+     * The backend called {@code name}: "cpu", or one contributed through {@link BackendProvider}.
+     *
+     * @param name the backend's name, e.g. "cpu" or "opencl"
+     * @return a backend (a fresh one for providers)
+     * @throws IllegalArgumentException for an unknown name, listing the available ones
      */
     public static Backend named(String name) {
         if ("cpu".equals(name)) {

@@ -22,6 +22,10 @@ public class CpuBackend implements Backend {
     /** Whether the plain-Java fast kernels (batch norm, images) give way to the reference loops too. */
     private final boolean reference;
 
+    /**
+     * A CPU backend with the Vector API kernels when {@link FastPath} found them; for subclasses that add kernels of
+     * their own. Most callers want {@link #instance()}.
+     */
     protected CpuBackend() {
         this(FastPath.kernels(), false);
     }
@@ -31,17 +35,17 @@ public class CpuBackend implements Backend {
         this.reference = reference;
     }
 
-    /** The default CPU backend (fast kernels when available). */
+    /** {@return the default CPU backend (fast kernels when available), shared} */
     public static CpuBackend instance() {
         return INSTANCE;
     }
 
-    /** The CPU backend restricted to its scalar reference kernels, for equivalence tests and benchmarks. */
+    /** {@return the CPU backend restricted to its scalar reference kernels, for equivalence tests and benchmarks} */
     public static CpuBackend scalar() {
         return SCALAR;
     }
 
-    /** Whether this backend runs the Vector API kernels. */
+    /** {@return whether this backend runs the Vector API kernels} */
     public boolean usesVectorKernels() {
         return fast != null;
     }
@@ -295,7 +299,14 @@ public class CpuBackend implements Backend {
         return !reference && t.dtype() == DType.FLOAT32;
     }
 
-    /** Wraps double results as {@code dtype}, rounding once for FLOAT32. */
+    /**
+     * Wraps double results as {@code dtype}, rounding once for FLOAT32.
+     *
+     * @param shape the result's shape
+     * @param values shape.size() values, handed over (kept as is for FLOAT64)
+     * @param dtype the result type
+     * @return the result tensor
+     */
     protected static Tensor typed(Shape shape, double[] values, DType dtype) {
         if (dtype == DType.FLOAT64) {
             return Tensor.wrap(shape, values);

@@ -9,7 +9,21 @@ import io.sipflow.autodiff.Padding;
  * fixed order, so results do not depend on the thread count.
  */
 public interface FastKernels {
-    /** FLOAT32 conv2d forward; arguments as {@link ReferenceConv#forward}. */
+    /**
+     * FLOAT32 conv2d forward; arguments as {@link ReferenceConv#forward}.
+     *
+     * @param x the image, n·c·h·wd values (NCHW)
+     * @param w the kernels, o·c·k·k values (OIkk)
+     * @param bias o values, or null for none
+     * @param n batch size
+     * @param c input channels
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding ZERO or CIRCULAR
+     * @return y, n·o·h·wd values (a fresh array)
+     */
     float[] convForward(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int o, int k,
                         Padding padding);
 
@@ -18,28 +32,97 @@ public interface FastKernels {
      * in the tap order of {@link #convForward}: convolving channels [0, Ca) (with the bias) and then accumulating
      * channels [Ca, C) gives one convolution over all C channels bit for bit. Writes the result into {@code into}
      * and returns it.
+     *
+     * @param into a partial result, n·o·h·wd values, overwritten
+     * @param x the next channels, n·c·h·wd values
+     * @param w their kernels, o·c·k·k values
+     * @param n batch size
+     * @param c channels of this part
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding ZERO or CIRCULAR
+     * @return {@code into}
      */
     float[] convForwardAccumulate(float[] into, float[] x, float[] w, int n, int c, int h, int wd, int o, int k,
                                   Padding padding);
 
-    /** FLOAT32 gradient of conv2d w.r.t. its input; arguments as {@link ReferenceConv#backwardData}. */
+    /**
+     * FLOAT32 gradient of conv2d w.r.t. its input; arguments as {@link ReferenceConv#backwardData}.
+     *
+     * @param gy the output gradient, n·o·h·wd values
+     * @param w the kernels, o·c·k·k values
+     * @param n batch size
+     * @param c input channels
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding the forward's padding
+     * @return gx, n·c·h·wd values (a fresh array)
+     */
     float[] convBackwardData(float[] gy, float[] w, int n, int c, int h, int wd, int o, int k, Padding padding);
 
-    /** FLOAT32 gradient of conv2d w.r.t. its weights; arguments as {@link ReferenceConv#backwardWeight}. */
+    /**
+     * FLOAT32 gradient of conv2d w.r.t. its weights; arguments as {@link ReferenceConv#backwardWeight}.
+     *
+     * @param gy the output gradient, n·o·h·wd values
+     * @param x the forward's input, n·c·h·wd values
+     * @param n batch size
+     * @param c input channels
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding the forward's padding
+     * @return gw, o·c·k·k values (a fresh array)
+     */
     float[] convBackwardWeight(float[] gy, float[] x, int n, int c, int h, int wd, int o, int k, Padding padding);
 
-    /** y[lo..hi) = op(x[lo..hi)) for the ops it has a kernel for (RELU, STEP); false, writing nothing, otherwise. */
+    /**
+     * y[lo..hi) = op(x[lo..hi)) for the ops it has a kernel for (RELU, STEP).
+     *
+     * @param op the op
+     * @param x the input
+     * @param y receives the output
+     * @param lo first index
+     * @param hi one past the last index
+     * @return true if it computed the range; false, writing nothing, for an op without a kernel here
+     */
     boolean unary(io.sipflow.autodiff.backend.UnaryOp op, float[] x, float[] y, int lo, int hi);
 
     /**
      * This machine's FLOAT32 FMA peak in GFLOP/s at {@link Parallel#threads()} threads, measured by a short probe
      * (about a tenth of a second): the ceiling the convolutions' GFLOP/s are to be read against.
+     *
+     * @return the measured peak in GFLOP/s
      */
     double fmaPeakGflops();
 
-    /** Batched row-major product (batch, m, k) × (batch, k, n) → (batch, m, n). */
+    /**
+     * Batched row-major FLOAT32 product (batch, m, k) × (batch, k, n) → (batch, m, n).
+     *
+     * @param a batch·m·k values
+     * @param b batch·k·n values
+     * @param batch number of products
+     * @param m rows of each left factor
+     * @param k inner dimension
+     * @param n columns of each right factor
+     * @return batch·m·n values (a fresh array)
+     */
     float[] matmul(float[] a, float[] b, int batch, int m, int k, int n);
 
-    /** Batched row-major product (batch, m, k) × (batch, k, n) → (batch, m, n). */
+    /**
+     * Batched row-major FLOAT64 product (batch, m, k) × (batch, k, n) → (batch, m, n).
+     *
+     * @param a batch·m·k values
+     * @param b batch·k·n values
+     * @param batch number of products
+     * @param m rows of each left factor
+     * @param k inner dimension
+     * @param n columns of each right factor
+     * @return batch·m·n values (a fresh array)
+     */
     double[] matmul(double[] a, double[] b, int batch, int m, int k, int n);
 }

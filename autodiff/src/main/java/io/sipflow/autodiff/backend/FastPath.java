@@ -14,17 +14,20 @@ public final class FastPath {
     private FastPath() {
     }
 
-    /** The Vector API kernels, or null when the scalar kernels are in use. */
+    /** {@return the Vector API kernels, or null when the scalar kernels are in use} */
     public static FastKernels kernels() {
         return KERNELS;
     }
 
-    /** Whether the running JVM resolved the Vector API module. */
+    /** {@return whether the running JVM resolved module {@code jdk.incubator.vector}} */
     public static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
     }
 
-    /** A one-line description for benchmarks and logs: which kernels the CPU backend runs. */
+    /**
+     * {@return a one-line description for benchmarks and logs of which kernels the CPU backend runs ("scalar" or
+     * the vector kernels' own description)}
+     */
     public static String describe() {
         return KERNELS == null ? "scalar" : KERNELS.toString();
     }

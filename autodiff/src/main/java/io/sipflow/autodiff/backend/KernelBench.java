@@ -22,6 +22,12 @@ public final class KernelBench {
     private KernelBench() {
     }
 
+    /**
+     * Prints one line per kernel and shape (see the class comment).
+     *
+     * @param args {@code --batch N}, {@code --reps N}, {@code --reference-reps N}, {@code --threads N},
+     *        {@code --all-shapes}
+     */
     public static void main(String[] args) {
         int batch = intArg(args, "--batch", 128);
         int reps = intArg(args, "--reps", 10);

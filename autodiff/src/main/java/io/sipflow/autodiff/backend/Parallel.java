@@ -17,15 +17,30 @@ public final class Parallel {
     /** A loop body over [lo, hi). */
     @FunctionalInterface
     public interface RangeBody {
+        /**
+         * Runs the loop over one range.
+         *
+         * @param lo first index
+         * @param hi one past the last index
+         */
         void run(int lo, int hi);
     }
 
-    /** Number of worker threads kernels use. */
+    /**
+     * {@return the number of worker threads kernels use (the available processors unless {@link #setThreads} changed
+     * it)}
+     */
     public static int threads() {
         return pool.getParallelism();
     }
 
-    /** Sets the number of worker threads (1 runs everything on the calling thread). */
+    /**
+     * Sets the number of worker threads for every kernel from now on (1 runs everything on the calling thread).
+     * Results do not change with it, only the time.
+     *
+     * @param n the thread count, at least 1
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
     public static synchronized void setThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("thread count must be at least 1, got " + n);
@@ -43,7 +58,11 @@ public final class Parallel {
 
     /**
      * Runs {@code body} over [0, n) in chunks of at least {@code grain} indices, in parallel when there is more
-     * than one chunk and more than one thread.
+     * than one chunk and more than one thread; returns when every chunk has run.
+     *
+     * @param n the number of indices (nothing runs for n ≤ 0)
+     * @param grain the smallest chunk worth a task
+     * @param body the loop body, called once per chunk with disjoint ranges
      */
     public static void forRange(int n, int grain, RangeBody body) {
         int chunks = chunkCount(n, grain);
@@ -56,12 +75,25 @@ public final class Parallel {
         pool.invoke(new RangeTask(n, chunks, 0, chunks, body));
     }
 
-    /** Number of chunks {@link #forChunks} makes of n indices with the given grain. */
+    /**
+     * Number of chunks {@link #forChunks} makes of n indices: n / grain, at least 1 and at most 4096.
+     *
+     * @param n the number of indices
+     * @param grain the smallest chunk
+     * @return the chunk count, 0 for n ≤ 0
+     */
     public static int chunkCount(int n, int grain) {
         return n <= 0 ? 0 : (int) Math.min(Math.max(1, (long) n / Math.max(1, grain)), 4096);
     }
 
-    /** Runs {@code body(chunk, lo, hi)} for every chunk; chunk boundaries depend only on n and grain. */
+    /**
+     * Runs {@code body(chunk, lo, hi)} for every chunk; chunk boundaries depend only on n and grain, so per-chunk
+     * partial results combined in chunk order are the same at any thread count.
+     *
+     * @param n the number of indices
+     * @param grain the smallest chunk
+     * @param body the body, called once per chunk
+     */
     public static void forChunks(int n, int grain, ChunkBody body) {
         int chunks = chunkCount(n, grain);
         forRange(chunks, 1, (c0, c1) -> {
@@ -74,6 +106,13 @@ public final class Parallel {
     /** A loop body over one chunk. */
     @FunctionalInterface
     public interface ChunkBody {
+        /**
+         * Runs the loop over one chunk.
+         *
+         * @param chunk the chunk's number, 0 to {@code chunkCount(n, grain) − 1}
+         * @param lo first index of the chunk
+         * @param hi one past its last index
+         */
         void run(int chunk, int lo, int hi);
     }
 

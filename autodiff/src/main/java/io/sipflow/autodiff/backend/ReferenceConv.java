@@ -36,6 +36,21 @@ public final class ReferenceConv {
         return t;
     }
 
+    /**
+     * The forward convolution y of the class comment, in double.
+     *
+     * @param x the image, n·c·h·wd values (NCHW)
+     * @param w the kernels, o·c·k·k values (OIkk)
+     * @param bias o values, or null for none
+     * @param n batch size
+     * @param c input channels
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding ZERO reads 0 outside the image, CIRCULAR wraps around
+     * @return y, n·o·h·wd values
+     */
     public static double[] forward(double[] x, double[] w, double[] bias, int n, int c, int h, int wd, int o,
                                    int k, Padding padding) {
         double[] y = new double[n * o * h * wd];
@@ -76,6 +91,20 @@ public final class ReferenceConv {
         return y;
     }
 
+    /**
+     * The input gradient gx of the class comment.
+     *
+     * @param gy the output gradient, n·o·h·wd values
+     * @param w the kernels, o·c·k·k values
+     * @param n batch size
+     * @param c input channels
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding the forward's padding
+     * @return gx, n·c·h·wd values
+     */
     public static double[] backwardData(double[] gy, double[] w, int n, int c, int h, int wd, int o, int k,
                                         Padding padding) {
         double[] gx = new double[n * c * h * wd];
@@ -113,6 +142,20 @@ public final class ReferenceConv {
         return gx;
     }
 
+    /**
+     * The weight gradient gw of the class comment.
+     *
+     * @param gy the output gradient, n·o·h·wd values
+     * @param x the forward's input, n·c·h·wd values
+     * @param n batch size
+     * @param c input channels
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding the forward's padding
+     * @return gw, o·c·k·k values
+     */
     public static double[] backwardWeight(double[] gy, double[] x, int n, int c, int h, int wd, int o, int k,
                                           Padding padding) {
         double[] gw = new double[o * c * k * k];

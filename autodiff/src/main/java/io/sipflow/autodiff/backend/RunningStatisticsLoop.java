@@ -7,7 +7,18 @@ public final class RunningStatisticsLoop {
     private RunningStatisticsLoop() {
     }
 
-    /** See {@link Backend#batchNormRunningUpdate}. */
+    /**
+     * The host implementation of {@link Backend#batchNormRunningUpdate}, per channel c:
+     * mean′ = (1 − m)·mean + m·μ, var′ = (1 − m)·var + m·σ²·M/(M − 1).
+     *
+     * @param runningMean the running mean (C)
+     * @param runningVar the running variance (C)
+     * @param batchMean the batch mean μ, FLOAT64 (C)
+     * @param batchVariance the biased batch variance σ², FLOAT64 (C)
+     * @param momentum m
+     * @param count M, the values per channel (≥ 2)
+     * @return the new running statistics in the running buffers' types
+     */
     public static Backend.RunningStatistics update(Tensor runningMean, Tensor runningVar, Tensor batchMean,
                                                    Tensor batchVariance, double momentum, int count) {
         double[] mean = runningMean.toDoubleArray();

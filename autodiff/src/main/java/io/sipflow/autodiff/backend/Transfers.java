@@ -14,12 +14,22 @@ public record Transfers(long h2d, long d2h, long bytes) {
     /** No copies: the CPU backend's count. */
     public static final Transfers NONE = new Transfers(0, 0, 0);
 
-    /** What happened between {@code earlier} and this count. */
+    /**
+     * What happened between {@code earlier} and this count, field by field.
+     *
+     * @param earlier a count taken before this one from the same backend
+     * @return this count minus {@code earlier}
+     */
     public Transfers since(Transfers earlier) {
         return new Transfers(h2d - earlier.h2d, d2h - earlier.d2h, bytes - earlier.bytes);
     }
 
-    /** Both counts together. */
+    /**
+     * Both counts together, field by field.
+     *
+     * @param other another count
+     * @return the sum
+     */
     public Transfers plus(Transfers other) {
         return new Transfers(h2d + other.h2d, d2h + other.d2h, bytes + other.bytes);
     }

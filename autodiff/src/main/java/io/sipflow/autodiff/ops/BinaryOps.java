@@ -28,7 +28,14 @@ public final class BinaryOps {
         return new Tensor[] {OpSupport.as(a, d), OpSupport.as(b, d)};
     }
 
-    /** a + b. VJP: (g, g). */
+    /**
+     * a + b, broadcast. VJP: (g, g), each summed back to its input's shape.
+     *
+     * @param a left operand
+     * @param b right operand, broadcastable with a
+     * @return a tensor of the broadcast shape in the inputs' result type
+     * @throws IllegalArgumentException if the shapes do not broadcast or an input is null
+     */
     public static Tensor add(Tensor a, Tensor b) {
         Tensor[] in = unify("add", a, b);
         Tensor x = in[0], y = in[1];
@@ -37,7 +44,14 @@ public final class BinaryOps {
             Broadcast.sumTo(g, y.shape())});
     }
 
-    /** a − b. VJP: (g, −g). */
+    /**
+     * a − b, broadcast. VJP: (g, −g).
+     *
+     * @param a minuend
+     * @param b subtrahend, broadcastable with a
+     * @return a tensor of the broadcast shape in the inputs' result type
+     * @throws IllegalArgumentException if the shapes do not broadcast or an input is null
+     */
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor[] in = unify("sub", a, b);
         Tensor x = in[0], y = in[1];
@@ -46,7 +60,14 @@ public final class BinaryOps {
             Broadcast.sumTo(UnaryOps.neg(g), y.shape())});
     }
 
-    /** a · b. VJP: (g·b, g·a). */
+    /**
+     * a · b elementwise, broadcast. VJP: (g·b, g·a).
+     *
+     * @param a one factor
+     * @param b the other, broadcastable with a
+     * @return a tensor of the broadcast shape in the inputs' result type
+     * @throws IllegalArgumentException if the shapes do not broadcast or an input is null
+     */
     public static Tensor mul(Tensor a, Tensor b) {
         Tensor[] in = unify("mul", a, b);
         Tensor x = in[0], y = in[1];
@@ -55,7 +76,14 @@ public final class BinaryOps {
             Broadcast.sumTo(mul(g, x), y.shape())});
     }
 
-    /** a / b. VJP: (g / b, −g·a / b²). */
+    /**
+     * a / b elementwise, broadcast (IEEE: ±∞ or NaN where b = 0). VJP: (g / b, −g·a / b²).
+     *
+     * @param a dividend
+     * @param b divisor, broadcastable with a
+     * @return a tensor of the broadcast shape in the inputs' result type
+     * @throws IllegalArgumentException if the shapes do not broadcast or an input is null
+     */
     public static Tensor div(Tensor a, Tensor b) {
         Tensor[] in = unify("div", a, b);
         Tensor x = in[0], y = in[1];
@@ -64,7 +92,15 @@ public final class BinaryOps {
             Broadcast.sumTo(UnaryOps.neg(div(mul(g, x), UnaryOps.square(y))), y.shape())});
     }
 
-    /** a^b (a &gt; 0 where b is differentiated). VJP: (g·b·a^(b−1), g·a^b·ln a). */
+    /**
+     * a^b elementwise, broadcast. VJP: (g·b·a^(b−1), g·a^b·ln a); the second only when b requires a gradient, and
+     * then a must be &gt; 0 for it to be finite.
+     *
+     * @param a base
+     * @param b exponent, broadcastable with a
+     * @return a tensor of the broadcast shape in the inputs' result type
+     * @throws IllegalArgumentException if the shapes do not broadcast or an input is null
+     */
     public static Tensor pow(Tensor a, Tensor b) {
         Tensor[] in = unify("pow", a, b);
         Tensor x = in[0], y = in[1];
@@ -74,7 +110,14 @@ public final class BinaryOps {
             y.requiresGrad() ? Broadcast.sumTo(mul(g, mul(out, UnaryOps.log(x))), y.shape()) : null});
     }
 
-    /** max(a, b). VJP: g goes to a where a ≥ b, else to b (ties go to a, as in NumPy's maximum gradient in JAX). */
+    /**
+     * max(a, b) elementwise, broadcast. VJP: g goes to a where a ≥ b, else to b (ties go to a).
+     *
+     * @param a one operand
+     * @param b the other, broadcastable with a
+     * @return a tensor of the broadcast shape in the inputs' result type
+     * @throws IllegalArgumentException if the shapes do not broadcast or an input is null
+     */
     public static Tensor maximum(Tensor a, Tensor b) {
         Tensor[] in = unify("maximum", a, b);
         Tensor x = in[0], y = in[1];
@@ -86,7 +129,14 @@ public final class BinaryOps {
         });
     }
 
-    /** min(a, b). VJP: g goes to a where a ≤ b, else to b. */
+    /**
+     * min(a, b) elementwise, broadcast. VJP: g goes to a where a ≤ b, else to b.
+     *
+     * @param a one operand
+     * @param b the other, broadcastable with a
+     * @return a tensor of the broadcast shape in the inputs' result type
+     * @throws IllegalArgumentException if the shapes do not broadcast or an input is null
+     */
     public static Tensor minimum(Tensor a, Tensor b) {
         Tensor[] in = unify("minimum", a, b);
         Tensor x = in[0], y = in[1];

@@ -11,7 +11,15 @@ public final class Broadcast {
     private Broadcast() {
     }
 
-    /** Sums {@code g} down to {@code target} (which must broadcast to {@code g}'s shape). */
+    /**
+     * Sums {@code g} down to {@code target}: over the leading axes {@code target} lacks and over the axes where it
+     * has length 1 and g does not. A (4, 2, 3) gradient summed to (2, 1) sums axis 0 and axis 2.
+     *
+     * @param g the gradient of the broadcast result
+     * @param target the input's shape, which must broadcast to g's shape
+     * @return the gradient of shape {@code target} (g itself if the shapes are equal)
+     * @throws IllegalArgumentException if {@code target} does not broadcast to g's shape
+     */
     public static Tensor sumTo(Tensor g, Shape target) {
         Shape gs = g.shape();
         if (gs.equals(target)) {

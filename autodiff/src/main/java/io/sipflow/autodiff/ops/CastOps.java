@@ -9,7 +9,14 @@ public final class CastOps {
     private CastOps() {
     }
 
-    /** {@code a} in type {@code d}. VJP: the gradient cast back to {@code a}'s type. */
+    /**
+     * {@code a} in type {@code d}. VJP: the gradient cast back to {@code a}'s type.
+     *
+     * @param a the input
+     * @param d the target type; FLOAT64 to FLOAT32 rounds to nearest
+     * @return {@code a} itself if already of type d, else the converted tensor (recorded as {@code to_float32} or
+     *         {@code to_float64})
+     */
     public static Tensor to(Tensor a, DType d) {
         if (a.dtype() == d) {
             return a;
@@ -22,6 +29,9 @@ public final class CastOps {
     /**
      * Same values, and no gradient flows back through it (JAX's {@code lax.stop_gradient}). It is recorded as a
      * node with no VJP, so {@link Graph#toDot} shows where the flow is cut.
+     *
+     * @param a the input
+     * @return a tensor with a's values and an op node {@code stopGradient}
      */
     public static Tensor stopGradient(Tensor a) {
         return Graph.record("stopGradient", a.constant(), a, null);

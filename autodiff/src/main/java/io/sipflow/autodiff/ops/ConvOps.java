@@ -22,7 +22,18 @@ public final class ConvOps {
     private ConvOps() {
     }
 
-    /** Convolution of {@code x} (N, C, H, W) with {@code w} (O, C, k, k) plus {@code bias} (O) or null. */
+    /**
+     * Convolution of {@code x} (N, C, H, W) with {@code w} (O, C, k, k) plus {@code bias} (O) or null, as in the class
+     * comment; computed in the inputs' result type.
+     *
+     * @param x the image (N, C, H, W)
+     * @param w the kernels (O, C, k, k), k odd
+     * @param biasOrNull the bias (O), or null for none
+     * @param padding ZERO (reads 0 outside the image) or CIRCULAR (periodic)
+     * @return y (N, O, H, W)
+     * @throws IllegalArgumentException if a rank, the channel count, k's parity or the bias's shape is wrong (naming
+     *         all shapes), or x, w or padding is null
+     */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor biasOrNull, Padding padding) {
         OpSupport.requireNonNull("conv2d", x, w);
         if (padding == null) {
@@ -64,6 +75,14 @@ public final class ConvOps {
      * instead of keeping it alive between the passes. On the CPU's Vector API path the FLOAT32 result equals conv2d
      * of the concatenation bit for bit (conv2dAccumulate continues the first part's float accumulation); elsewhere
      * it differs by one rounding (two partial sums added).
+     *
+     * @param a the skip connection (N, Ca, H, W)
+     * @param low the coarser features (N, Cb, H/2, W/2)
+     * @param w the kernels (O, Ca + Cb, k, k), k odd
+     * @param biasOrNull the bias (O), or null
+     * @param padding ZERO or CIRCULAR
+     * @return y (N, O, H, W)
+     * @throws IllegalArgumentException if the shapes do not fit together as above (naming them), or padding is null
      */
     public static Tensor conv2dConcatUpsampled(Tensor a, Tensor low, Tensor w, Tensor biasOrNull, Padding padding) {
         OpSupport.requireNonNull("conv2dConcatUpsampled", a, low, w);

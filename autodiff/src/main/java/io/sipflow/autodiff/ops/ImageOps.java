@@ -18,6 +18,11 @@ public final class ImageOps {
      * for size 2. H and W must be divisible by size.
      * VJP: each window's gradient goes to its argmax (the first maximum in row-major order on ties, as PyTorch),
      * which the backend finds again from x rather than saving it.
+     *
+     * @param x the image (N, C, H, W)
+     * @param size the window's side, ≥ 1, dividing H and W
+     * @return (N, C, H/size, W/size)
+     * @throws IllegalArgumentException if x is not rank 4 or the size does not divide H and W
      */
     public static Tensor maxPool2d(Tensor x, int size) {
         OpSupport.requireNonNull("maxPool2d", x);
@@ -39,6 +44,10 @@ public final class ImageOps {
      * {@code src = max(0, (d + 0.5)/2 − 0.5)}, interpolating between floor(src) and floor(src) + 1, the latter
      * clamped to the last row/column. Away from the edges: y[2m] = ¼x[m−1] + ¾x[m], y[2m+1] = ¾x[m] + ¼x[m+1].
      * VJP: the transpose of that (separable) linear map, each gradient scattered back with the same weights.
+     *
+     * @param x the image (N, C, H, W)
+     * @return (N, C, 2H, 2W)
+     * @throws IllegalArgumentException if x is not rank 4
      */
     public static Tensor upsampleBilinear2x(Tensor x) {
         OpSupport.requireNonNull("upsampleBilinear2x", x);

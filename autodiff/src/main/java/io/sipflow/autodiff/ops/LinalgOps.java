@@ -14,6 +14,12 @@ public final class LinalgOps {
      * Batched matrix product (…, m, k) × (…, k, n) → (…, m, n); leading batch axes broadcast (NumPy matmul).
      * Both inputs need rank ≥ 2. Hand-written VJP (matmul is a primitive): (g·bᵀ, aᵀ·g), each summed back over
      * broadcast batch axes.
+     *
+     * @param a the left factor (…, m, k)
+     * @param b the right factor (…, k, n)
+     * @return the product (batch, m, n) with the broadcast batch shape, in the inputs' result type
+     * @throws IllegalArgumentException if a rank is below 2, the inner dimensions differ, the batch axes do not
+     *         broadcast, or an input is null
      */
     public static Tensor matmul(Tensor a, Tensor b) {
         OpSupport.requireNonNull("matmul", a, b);

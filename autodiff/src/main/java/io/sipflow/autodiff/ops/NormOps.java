@@ -24,17 +24,34 @@ public final class NormOps {
 
     /** What the op applies to its normalised output. */
     public enum Fused {
+        /** The affine output y = γ·x̂ + β as it is. */
         NONE,
+        /** max(y, 0), fused into the op. */
         RELU
     }
 
-    /** The normalised output and the batch statistics it used: FLOAT64 (C), the variance biased. */
+    /**
+     * The normalised output and the batch statistics it used.
+     *
+     * @param output y, of x's shape, in the op's type, with the VJP attached
+     * @param mean the per-channel batch mean μ, FLOAT64 (C), a constant
+     * @param variance the per-channel biased batch variance σ², FLOAT64 (C), a constant
+     */
     public record BatchNormResult(Tensor output, Tensor mean, Tensor variance) {
     }
 
     /**
-     * Normalises x (N, C, H, W) per channel with its own batch statistics; γ, β have shape (C). The result has the
-     * op's type (the scope's, else the promotion of x, γ, β).
+     * Normalises x (N, C, H, W) per channel with its own batch statistics, as in the class comment. The result has
+     * the op's type (the scope's, else the promotion of x, γ, β).
+     *
+     * @param x the batch (N, C, H, W), with N·H·W ≥ 2
+     * @param gamma the scale γ (C)
+     * @param beta the shift β (C)
+     * @param eps added to σ² before the square root (PyTorch's 1e-5)
+     * @param fused NONE, or RELU to apply max(y, 0) inside the op
+     * @return y and the batch statistics (for the running averages)
+     * @throws IllegalArgumentException if the shapes do not fit, an input is null, or a channel has fewer than two
+     *         values
      */
     public static BatchNormResult batchNorm2d(Tensor x, Tensor gamma, Tensor beta, double eps, Fused fused) {
         OpSupport.requireNonNull("batchNorm2d", x, gamma, beta);
@@ -65,6 +82,16 @@ public final class NormOps {
      * constants (no gradient flows to them), y = (x − mean)·γ/√(variance + ε) + β, then {@code fused}.
      * VJP, with g masked by [y &gt; 0] under RELU and s = γ/√(variance + ε):
      * gx = g·s,  gγ = Σ g·(x − mean)/√(variance + ε),  gβ = Σ g  (sums over N, H, W).
+     *
+     * @param x the batch (N, C, H, W)
+     * @param gamma the scale γ (C)
+     * @param beta the shift β (C)
+     * @param mean the running mean (C)
+     * @param variance the running variance (C)
+     * @param eps added to the variance before the square root
+     * @param fused NONE or RELU
+     * @return y, of x's shape
+     * @throws IllegalArgumentException if the shapes do not fit or an input is null
      */
     public static Tensor batchNorm2dInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance,
                                               double eps, Fused fused) {

@@ -12,12 +12,25 @@ public final class ReduceOps {
     private ReduceOps() {
     }
 
-    /** Sum of all elements, rank 0. */
+    /**
+     * Sum of all elements, rank 0.
+     *
+     * @param a the input
+     * @return Σ a, shape ()
+     */
     public static Tensor sum(Tensor a) {
         return sum(a, allAxes(a), false);
     }
 
-    /** Σ over {@code axes}. VJP: g broadcast back over the reduced axes. */
+    /**
+     * Σ over {@code axes}. VJP: g broadcast back over the reduced axes.
+     *
+     * @param a the input
+     * @param axes distinct axes in {@code [-rank, rank)}, any order
+     * @param keepDims keep each reduced axis with length 1
+     * @return the sums
+     * @throws IllegalArgumentException if an axis is out of range or repeated
+     */
     public static Tensor sum(Tensor a, int[] axes, boolean keepDims) {
         Tensor x = OpSupport.asResult(a);
         int[] ax = normalize("sum", x.shape(), axes);
@@ -28,12 +41,25 @@ public final class ReduceOps {
             ShapeOps.broadcastTo(ShapeOps.reshape(g, keptShape), x.shape())});
     }
 
-    /** Mean of all elements. */
+    /**
+     * Mean of all elements.
+     *
+     * @param a the input
+     * @return Σ a / a.size(), shape () (NaN for an empty tensor)
+     */
     public static Tensor mean(Tensor a) {
         return mean(a, allAxes(a), false);
     }
 
-    /** Σ over {@code axes} divided by the number of reduced elements (composite: no VJP of its own). */
+    /**
+     * Σ over {@code axes} divided by the number of reduced elements (composite: no VJP of its own).
+     *
+     * @param a the input
+     * @param axes distinct axes in {@code [-rank, rank)}
+     * @param keepDims keep each reduced axis with length 1
+     * @return the means
+     * @throws IllegalArgumentException if an axis is out of range or repeated
+     */
     public static Tensor mean(Tensor a, int[] axes, boolean keepDims) {
         int[] ax = normalize("mean", a.shape(), axes);
         int count = 1;
@@ -44,12 +70,26 @@ public final class ReduceOps {
         return BinaryOps.div(s, Tensor.full(s.dtype(), Shape.scalar(), count));
     }
 
-    /** Largest element. */
+    /**
+     * Largest element.
+     *
+     * @param a the input, non-empty
+     * @return max a, shape ()
+     * @throws IllegalArgumentException if {@code a} is empty
+     */
     public static Tensor max(Tensor a) {
         return max(a, allAxes(a), false);
     }
 
-    /** Max over {@code axes}. VJP: g to the elements equal to the max, shared equally among ties. */
+    /**
+     * Max over {@code axes}. VJP: g to the elements equal to the max, shared equally among ties.
+     *
+     * @param a the input, non-empty
+     * @param axes distinct axes in {@code [-rank, rank)}
+     * @param keepDims keep each reduced axis with length 1
+     * @return the maxima
+     * @throws IllegalArgumentException if an axis is out of range or repeated, or {@code a} is empty
+     */
     public static Tensor max(Tensor a, int[] axes, boolean keepDims) {
         Tensor x = OpSupport.asResult(a);
         int[] ax = normalize("max", x.shape(), axes);

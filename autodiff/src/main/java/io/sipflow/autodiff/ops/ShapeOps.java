@@ -15,12 +15,26 @@ public final class ShapeOps {
     private ShapeOps() {
     }
 
-    /** Same values, new dims with the same element count; one dim may be −1 (inferred from the others). */
+    /**
+     * Same values, new dims with the same element count; one dim may be −1 (inferred from the others).
+     *
+     * @param a the input
+     * @param dims the new dimensions, at most one −1
+     * @return a tensor sharing a's storage (a itself if the shape is unchanged)
+     * @throws IllegalArgumentException if the element count differs or a dim is negative other than one −1
+     */
     public static Tensor reshape(Tensor a, int... dims) {
         return reshape(a, inferMinusOne(a, dims));
     }
 
-    /** Same values, new shape with the same element count. VJP: reshape back. */
+    /**
+     * Same values, new shape with the same element count. VJP: reshape back.
+     *
+     * @param a the input
+     * @param shape the new shape
+     * @return a tensor sharing a's storage (a itself if the shape is unchanged)
+     * @throws IllegalArgumentException if the element count differs
+     */
     public static Tensor reshape(Tensor a, Shape shape) {
         if (shape.size() != a.size()) {
             throw new IllegalArgumentException("reshape: cannot view " + a.shape() + " (" + a.size()
@@ -59,7 +73,14 @@ public final class ShapeOps {
         return Shape.of(d);
     }
 
-    /** Reorders axes: result axis i is input axis {@code axes[i]}. VJP: the inverse permutation. */
+    /**
+     * Reorders axes: result axis i is input axis {@code axes[i]}. VJP: the inverse permutation.
+     *
+     * @param a the input
+     * @param axes a permutation of a's axes (negative values count from the end)
+     * @return a new tensor with the values moved
+     * @throws IllegalArgumentException if {@code axes} does not list each axis exactly once
+     */
     public static Tensor permute(Tensor a, int... axes) {
         if (axes.length != a.rank()) {
             throw new IllegalArgumentException("permute: " + Arrays.toString(axes) + " does not list the "
@@ -83,7 +104,13 @@ public final class ShapeOps {
         return Graph.record("permute", value, a, g -> new Tensor[] {permute(g, inverse)});
     }
 
-    /** Swaps the last two axes (rank ≥ 2). */
+    /**
+     * Swaps the last two axes (rank ≥ 2).
+     *
+     * @param a the input (…, m, n)
+     * @return (…, n, m)
+     * @throws IllegalArgumentException if a's rank is below 2
+     */
     public static Tensor transpose(Tensor a) {
         if (a.rank() < 2) {
             throw new IllegalArgumentException("transpose: needs rank >= 2, got " + a.shape());
@@ -97,7 +124,16 @@ public final class ShapeOps {
         return permute(a, axes);
     }
 
-    /** Positions [start, end) of {@code axis}. VJP: the gradient placed back, zeros elsewhere. */
+    /**
+     * Positions [start, end) of {@code axis}. VJP: the gradient placed back, zeros elsewhere.
+     *
+     * @param a the input
+     * @param axis the axis to cut (negative counts from the end)
+     * @param start first position kept
+     * @param end one past the last position kept, {@code 0 ≤ start ≤ end ≤ a.dim(axis)}
+     * @return a tensor whose axis has length {@code end − start}
+     * @throws IllegalArgumentException if the axis or the range is out of bounds
+     */
     public static Tensor slice(Tensor a, int axis, int start, int end) {
         int ax = a.shape().normalizeAxis(axis);
         int d = a.dim(ax);
@@ -111,7 +147,14 @@ public final class ShapeOps {
             backend.pad(g.constant(), ax, start, d - end, Padding.ZERO)});
     }
 
-    /** Joins tensors along {@code axis}; other axes must match. VJP: each part's slice of the gradient. */
+    /**
+     * Joins tensors along {@code axis}; other axes must match. VJP: each part's slice of the gradient.
+     *
+     * @param axis the axis to join along (negative counts from the end)
+     * @param parts at least one tensor; types are promoted as for binary ops
+     * @return a tensor whose axis has the parts' lengths summed
+     * @throws IllegalArgumentException if no part is given, one is null, or the shapes differ outside {@code axis}
+     */
     public static Tensor concat(int axis, Tensor... parts) {
         if (parts.length == 0) {
             throw new IllegalArgumentException("concat: no tensors given");
@@ -162,6 +205,14 @@ public final class ShapeOps {
      * Pads every axis: {@code before[i]} and {@code after[i]} positions, with zeros or by wrapping around
      * (CIRCULAR: the tensor repeats periodically). VJP: ZERO slices the gradient back; CIRCULAR also adds the
      * wrapped positions' gradients onto the positions they copied.
+     *
+     * @param a the input
+     * @param before widths in front, one per axis, ≥ 0
+     * @param after widths at the end, one per axis, ≥ 0
+     * @param mode ZERO or CIRCULAR
+     * @return a tensor whose axis i has length {@code before[i] + a.dim(i) + after[i]}
+     * @throws IllegalArgumentException if the width arrays do not have one entry per axis, a width is negative,
+     *         or CIRCULAR is asked of an empty axis
      */
     public static Tensor pad(Tensor a, int[] before, int[] after, Padding mode) {
         if (before.length != a.rank() || after.length != a.rank()) {
@@ -180,7 +231,17 @@ public final class ShapeOps {
         return out;
     }
 
-    /** One axis of {@link #pad}. */
+    /**
+     * One axis of {@link #pad}.
+     *
+     * @param a the input
+     * @param axis the axis to pad (negative counts from the end)
+     * @param before positions added in front, ≥ 0
+     * @param after positions added at the end, ≥ 0
+     * @param mode ZERO or CIRCULAR
+     * @return a tensor whose axis has length {@code before + a.dim(axis) + after}
+     * @throws IllegalArgumentException if the axis is out of range or CIRCULAR is asked of an empty axis
+     */
     public static Tensor padAxis(Tensor a, int axis, int before, int after, Padding mode) {
         int ax = a.shape().normalizeAxis(axis);
         int d = a.dim(ax);
@@ -193,7 +254,14 @@ public final class ShapeOps {
             backend.padAdjoint(g.constant(), ax, before, d, mode)});
     }
 
-    /** Copies {@code a} to a larger shape by NumPy broadcasting. VJP: {@link Broadcast#sumTo}. */
+    /**
+     * Copies {@code a} to a larger shape by NumPy broadcasting. VJP: {@link Broadcast#sumTo}.
+     *
+     * @param a the input
+     * @param shape the target; broadcasting a's shape against it must give it unchanged
+     * @return a tensor of {@code shape} (a itself if the shape is unchanged)
+     * @throws IllegalArgumentException if a's shape cannot be broadcast to {@code shape}
+     */
     public static Tensor broadcastTo(Tensor a, Shape shape) {
         Shape out = Shape.broadcast("broadcastTo", a.shape(), shape);
         if (!out.equals(shape)) {

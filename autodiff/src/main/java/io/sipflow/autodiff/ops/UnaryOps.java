@@ -19,67 +19,130 @@ public final class UnaryOps {
         return OpSupport.asResult(a);
     }
 
-    /** −x. VJP: −g. */
+    /**
+     * −x. VJP: −g.
+     *
+     * @param a the input
+     * @return a tensor of a's shape
+     * @throws IllegalArgumentException if {@code a} is null
+     */
     public static Tensor neg(Tensor a) {
         Tensor x = prepare("neg", a);
         return Graph.record("neg", compute(UnaryOp.NEG, x, 0), x, g -> new Tensor[] {neg(g)});
     }
 
-    /** eˣ. VJP: g·eˣ (reuses the output). */
+    /**
+     * eˣ. VJP: g·eˣ (reuses the output).
+     *
+     * @param a the input
+     * @return a tensor of a's shape
+     * @throws IllegalArgumentException if {@code a} is null
+     */
     public static Tensor exp(Tensor a) {
         Tensor x = prepare("exp", a);
         Tensor out = compute(UnaryOp.EXP, x, 0);
         return Graph.record("exp", out, x, g -> new Tensor[] {BinaryOps.mul(g, out)});
     }
 
-    /** ln x. VJP: g / x. */
+    /**
+     * ln x (NaN below 0, −∞ at 0). VJP: g / x.
+     *
+     * @param a the input
+     * @return a tensor of a's shape
+     * @throws IllegalArgumentException if {@code a} is null
+     */
     public static Tensor log(Tensor a) {
         Tensor x = prepare("log", a);
         return Graph.record("log", compute(UnaryOp.LOG, x, 0), x, g -> new Tensor[] {BinaryOps.div(g, x)});
     }
 
-    /** √x. VJP: g / (2√x). */
+    /**
+     * √x (NaN below 0). VJP: g / (2√x).
+     *
+     * @param a the input
+     * @return a tensor of a's shape
+     * @throws IllegalArgumentException if {@code a} is null
+     */
     public static Tensor sqrt(Tensor a) {
         Tensor x = prepare("sqrt", a);
         Tensor out = compute(UnaryOp.SQRT, x, 0);
         return Graph.record("sqrt", out, x, g -> new Tensor[] {BinaryOps.div(g, BinaryOps.mul(out, two(out)))});
     }
 
-    /** |x|. VJP: g·sign(x) (0 at x = 0). */
+    /**
+     * |x|. VJP: g·sign(x) (0 at x = 0).
+     *
+     * @param a the input
+     * @return a tensor of a's shape
+     * @throws IllegalArgumentException if {@code a} is null
+     */
     public static Tensor abs(Tensor a) {
         Tensor x = prepare("abs", a);
         return Graph.record("abs", compute(UnaryOp.ABS, x, 0), x,
                 g -> new Tensor[] {BinaryOps.mul(g, compute(UnaryOp.SIGN, x, 0))});
     }
 
-    /** x². VJP: 2·g·x. */
+    /**
+     * x². VJP: 2·g·x.
+     *
+     * @param a the input
+     * @return a tensor of a's shape
+     * @throws IllegalArgumentException if {@code a} is null
+     */
     public static Tensor square(Tensor a) {
         Tensor x = prepare("square", a);
         return Graph.record("square", compute(UnaryOp.SQUARE, x, 0), x,
                 g -> new Tensor[] {BinaryOps.mul(g, BinaryOps.mul(x, two(x)))});
     }
 
-    /** sign(x) ∈ {−1, 0, 1}. Piecewise constant: VJP 0. */
+    /**
+     * sign(x) ∈ {−1, 0, 1}. Piecewise constant: VJP 0.
+     *
+     * @param a the input
+     * @return a tensor of a's shape
+     * @throws IllegalArgumentException if {@code a} is null
+     */
     public static Tensor sign(Tensor a) {
         Tensor x = prepare("sign", a);
         return Graph.record("sign", compute(UnaryOp.SIGN, x, 0), x, g -> new Tensor[] {null});
     }
 
-    /** max(x, 0). VJP: g where x &gt; 0, else 0. */
+    /**
+     * max(x, 0). VJP: g where x &gt; 0, else 0.
+     *
+     * @param a the input
+     * @return a tensor of a's shape
+     * @throws IllegalArgumentException if {@code a} is null
+     */
     public static Tensor relu(Tensor a) {
         Tensor x = prepare("relu", a);
         return Graph.record("relu", compute(UnaryOp.RELU, x, 0), x,
                 g -> new Tensor[] {BinaryOps.mul(g, compute(UnaryOp.STEP, x, 0))});
     }
 
-    /** xᵖ for a constant exponent. VJP: g·p·xᵖ⁻¹. */
+    /**
+     * xᵖ for a constant exponent. VJP: g·p·xᵖ⁻¹.
+     *
+     * @param a the base
+     * @param p the exponent
+     * @return a tensor of a's shape
+     * @throws IllegalArgumentException if {@code a} is null
+     */
     public static Tensor pow(Tensor a, double p) {
         Tensor x = prepare("pow", a);
         return Graph.record("pow", compute(UnaryOp.POW, x, p), x,
                 g -> new Tensor[] {BinaryOps.mul(g, BinaryOps.mul(constant(x, p), compute(UnaryOp.POW, x, p - 1)))});
     }
 
-    /** x limited to [lo, hi]. VJP: g inside the interval, 0 outside (composite of maximum and minimum). */
+    /**
+     * x limited to [lo, hi]. VJP: g inside the interval, 0 outside (composite of maximum and minimum).
+     *
+     * @param a the input
+     * @param lo the lower bound
+     * @param hi the upper bound, ≥ lo
+     * @return a tensor of a's shape
+     * @throws IllegalArgumentException if {@code lo > hi} or {@code a} is null
+     */
     public static Tensor clip(Tensor a, double lo, double hi) {
         if (lo > hi) {
             throw new IllegalArgumentException("clip: lower bound " + lo + " exceeds upper bound " + hi);

@@ -32,17 +32,36 @@ public final class Npy {
     private Npy() {
     }
 
-    /** Writes {@code t} to {@code path} (replacing it). */
+    /**
+     * Writes {@code t} to {@code path} (replacing it) as version 1.0, {@code <f4} or {@code <f8}, C order.
+     *
+     * @param path the file to write
+     * @param t the array
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path path, Tensor t) throws IOException {
         Files.write(path, toBytes(t));
     }
 
-    /** Reads the array in {@code path}. */
+    /**
+     * Reads the array in {@code path}.
+     *
+     * @param path a {@code .npy} file
+     * @return its array: FLOAT32 for f4, FLOAT64 for f8 and the integer and boolean types
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if it is not a well-formed {@code .npy} file or has an unsupported type,
+     *         naming the file and what is wrong
+     */
     public static Tensor read(Path path) throws IOException {
         return fromBytes(Files.readAllBytes(path), path.toString());
     }
 
-    /** The bytes of a {@code .npy} file holding {@code t}. */
+    /**
+     * The bytes of a {@code .npy} file holding {@code t}.
+     *
+     * @param t the array
+     * @return the whole file: preamble, header padded to 64 bytes, little-endian data
+     */
     public static byte[] toBytes(Tensor t) {
         StringBuilder shape = new StringBuilder("(");
         for (int d : t.shape().dims()) {
@@ -74,7 +93,15 @@ public final class Npy {
         return buf.array();
     }
 
-    /** Parses a {@code .npy} file's bytes; {@code source} names the file in errors. */
+    /**
+     * Parses a {@code .npy} file's bytes; {@code source} names the file in errors.
+     *
+     * @param bytes the whole file
+     * @param source the file's name, for messages
+     * @return its array
+     * @throws IllegalArgumentException if the bytes are not a well-formed {@code .npy} file (bad magic, truncated,
+     *         unknown version, unsupported header or type, data shorter than the shape promises)
+     */
     public static Tensor fromBytes(byte[] bytes, String source) {
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         for (byte b : MAGIC) {

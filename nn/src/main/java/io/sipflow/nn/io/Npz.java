@@ -27,6 +27,10 @@ public final class Npz {
     /**
      * Writes {@code arrays} to {@code path} atomically: into a temporary file in the same directory, then renamed
      * over {@code path}, so a crash never leaves a half-written archive under the real name.
+     *
+     * @param path the archive to write (parent directories are created)
+     * @param arrays the arrays by entry name, written in iteration order
+     * @throws IOException if it cannot be written, naming {@code path} and the reason (never the temporary file)
      */
     public static void write(Path path, Map<String, Tensor> arrays) throws IOException {
         try {
@@ -64,6 +68,11 @@ public final class Npz {
      * Reads every array in {@code path}, by name (entry name without {@code .npy}), in archive order. Each entry's
      * CRC-32 is checked against the one the archive stores (as numpy's zipfile does): a corrupted file is an
      * {@link IOException} naming the file and the entry, never a silently different array.
+     *
+     * @param path the archive
+     * @return the arrays by name, in archive order
+     * @throws IOException if the file is not a readable zip archive or an entry is corrupted
+     * @throws IllegalArgumentException if an entry is not a well-formed {@code .npy} array
      */
     public static Map<String, Tensor> read(Path path) throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();

@@ -27,6 +27,7 @@ import java.util.SplittableRandom;
 public final class HeatProblem implements Problem {
     /** Diffusivity · time of the observed process: y* = D(x_gt, 8, 1). */
     public static final double AMOUNT = 8;
+    /** The observed process's duration t in D(x, κ, t); with {@link #AMOUNT} = κ·t the diffusion amount is 8 cells². */
     public static final double DT = 1;
     /** The SIP inverse trusts each residual cell to |y* − y| · 1e−6. */
     public static final double UNCERTAINTY_SCALE = 1e-6;
@@ -35,7 +36,12 @@ public final class HeatProblem implements Problem {
 
     private final int resolution;
 
-    /** Heat on an R×R periodic grid; R must be a multiple of 8 (the 4-level U-Net halves it three times). */
+    /**
+     * Heat on an R×R periodic grid; R must be a multiple of 8 (the 4-level U-Net halves it three times).
+     *
+     * @param resolution R, in cells
+     * @throws IllegalArgumentException if R is not a positive multiple of 8
+     */
     public HeatProblem(int resolution) {
         if (resolution < 8 || resolution % 8 != 0) {
             throw new IllegalArgumentException("resolution " + resolution + " is not a positive multiple of 2^3 = 8,"
@@ -54,6 +60,7 @@ public final class HeatProblem implements Problem {
         return "heat";
     }
 
+    /** {@return R, the grid size in cells} */
     public int resolution() {
         return resolution;
     }

@@ -38,7 +38,12 @@ public final class PoissonProblem implements Problem {
     private static final UNet.Config UNET = new UNet.Config(1, 1, 4, 16, Norm.BATCH, Activation.RELU,
             Padding.CIRCULAR);
 
-    /** The Poisson problem on R×R grids. */
+    /**
+     * The Poisson problem on R×R grids.
+     *
+     * @param resolution R, in cells
+     * @throws IllegalArgumentException if R is not a positive multiple of 8
+     */
     public PoissonProblem(int resolution) {
         if (resolution < 8 || resolution % 8 != 0) {
             throw new IllegalArgumentException("PoissonProblem: resolution " + resolution
@@ -52,6 +57,7 @@ public final class PoissonProblem implements Problem {
         this(DEFAULT_RESOLUTION);
     }
 
+    /** {@return R, the grid size in cells} */
     public int resolution() {
         return resolution;
     }

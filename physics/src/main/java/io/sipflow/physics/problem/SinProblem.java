@@ -49,7 +49,13 @@ public final class SinProblem implements Problem {
     private final double cb0;
     private final double cb1;
 
-    /** Conditioning ξ > 0 (the authors sweep 1…64) and rotation φ in degrees (their default 45). */
+    /**
+     * The problem with conditioning ξ and rotation φ.
+     *
+     * @param xi ξ &gt; 0, finite (the authors sweep 1…64)
+     * @param angleDegrees φ in degrees, finite (their default 45)
+     * @throws IllegalArgumentException if ξ is not a finite positive number or φ is not finite
+     */
     public SinProblem(double xi, double angleDegrees) {
         if (!(xi > 0) || !Double.isFinite(xi) || !Double.isFinite(angleDegrees)) {
             throw new IllegalArgumentException("sin problem: need a finite xi > 0 and a finite angle, got xi=" + xi
@@ -67,10 +73,12 @@ public final class SinProblem implements Problem {
         this.cb1 = sb * c;
     }
 
+    /** {@return the conditioning ξ} */
     public double xi() {
         return xi;
     }
 
+    /** {@return the rotation φ, in degrees} */
     public double angleDegrees() {
         return angleDegrees;
     }
@@ -160,7 +168,13 @@ public final class SinProblem implements Problem {
         });
     }
 
-    /** x°: the exact solution of P(x°) = y* closest to x, per example (see the class comment). */
+    /**
+     * x°: the exact solution of P(x°) = y* closest to x, per example (see the class comment).
+     *
+     * @param x estimates (B, 2)
+     * @param yTarget observations y* (B, 2), each component in [−1, 1]
+     * @return x° (B, 2)
+     */
     public Tensor closestSolution(Tensor x, Tensor yTarget) {
         double[] xv = x.toDoubleArray();
         double[] t = yTarget.toDoubleArray();

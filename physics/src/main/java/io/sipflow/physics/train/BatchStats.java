@@ -4,10 +4,23 @@ import io.sipflow.autodiff.Tensor;
 
 import java.util.Locale;
 
-/** Mean ± population standard deviation (min … max) of a per-example quantity, as PhiFlow prints a batch. */
+/**
+ * Mean ± population standard deviation (min … max) of a per-example quantity, as PhiFlow prints a batch.
+ *
+ * @param count the number of examples
+ * @param mean the mean
+ * @param std the population standard deviation (divided by count, not count − 1)
+ * @param min the smallest value
+ * @param max the largest value
+ */
 public record BatchStats(int count, double mean, double std, double min, double max) {
 
-    /** Statistics of every element of {@code perExample}. */
+    /**
+     * Statistics of every element of {@code perExample}.
+     *
+     * @param perExample one value per example (any shape), non-empty
+     * @return count, mean, population standard deviation, min and max
+     */
     public static BatchStats of(Tensor perExample) {
         double[] v = perExample.toDoubleArray();
         double sum = 0;
@@ -26,7 +39,7 @@ public record BatchStats(int count, double mean, double std, double min, double 
         return new BatchStats(v.length, mean, Math.sqrt(sq / v.length), min, max);
     }
 
-    /** The seed's line, e.g. {@code (batch=128) 10.493 ± 6.369 (2e+00...3e+01)}. */
+    /** {@return the seed's line, e.g. {@code (batch=128) 10.493 ± 6.369 (2e+00...3e+01)}} */
     public String format() {
         return String.format(Locale.ROOT, "(batch=%d) %.3f ± %.3f (%.0e...%.0e)", count, mean, std, min, max);
     }

@@ -15,12 +15,18 @@ public enum Method {
     /** Half-inverse gradients: Δθ = −η·V·Σ^(−1/2)·Uᵀ·∂L/∂y from the batch Jacobian's SVD. */
     HIG;
 
-    /** "sip", "gd", "sgd", "hig", as on the command line and in file names. */
+    /** {@return "sip", "gd", "sgd" or "hig", as on the command line and in file names} */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a method name (any case), naming the valid values otherwise. */
+    /**
+     * Parses a method name.
+     *
+     * @param s a method's id, any case, surrounding blanks ignored
+     * @return the method
+     * @throws IllegalArgumentException for an unknown name, naming the valid ones
+     */
     public static Method parse(String s) {
         List<String> ids = new ArrayList<>();
         for (Method m : values()) {

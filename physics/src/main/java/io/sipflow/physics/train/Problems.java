@@ -15,7 +15,13 @@ import java.util.function.UnaryOperator;
  * settings it suggests where the user gave none (learning rate, steps, batch ...).
  */
 public final class Problems {
-    /** A registered problem: its factory and its default settings. */
+    /**
+     * A registered problem: its factory and its default settings.
+     *
+     * @param id the problem's name ("heat", "poisson", "sin")
+     * @param factory builds the problem from a run's settings
+     * @param defaults fills in the settings the problem suggests where the user gave none
+     */
     public record Entry(String id, Function<TrainConfig, Problem> factory, UnaryOperator<TrainConfig.Builder> defaults) {
     }
 
@@ -60,7 +66,13 @@ public final class Problems {
         REGISTRY.put(id, new Entry(id, factory, defaults));
     }
 
-    /** The entry for {@code id}, or an error listing the known ones. */
+    /**
+     * The entry for {@code id}.
+     *
+     * @param id a problem's name
+     * @return its registration
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
     public static Entry named(String id) {
         Entry e = REGISTRY.get(id);
         if (e == null) {
@@ -70,12 +82,18 @@ public final class Problems {
         return e;
     }
 
-    /** The problem a run of {@code config} trains on. */
+    /**
+     * The problem a run of {@code config} trains on.
+     *
+     * @param config a run's settings; {@link TrainConfig#problem()} names the problem
+     * @return a new problem instance
+     * @throws IllegalArgumentException for an unknown problem or a missing problem option
+     */
     public static Problem create(TrainConfig config) {
         return named(config.problem()).factory().apply(config);
     }
 
-    /** Known ids, in registration order. */
+    /** {@return the known ids, in registration order} */
     public static Iterable<String> ids() {
         return REGISTRY.keySet();
     }

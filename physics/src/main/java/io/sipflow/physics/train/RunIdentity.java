@@ -23,23 +23,41 @@ import java.util.Set;
  *   method=sip
  *   batch=32 …
  * </pre>
+ *
+ * @param runId the run's id, e.g. from {@link #newRunId()}
+ * @param settings every identifying setting by its run.json name, values in canonical text
  */
 public record RunIdentity(String runId, Map<String, String> settings) {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String RUN_ID = "run_id";
 
+    /**
+     * Copies {@code settings}, keeping their order.
+     *
+     * @param runId the run's id
+     * @param settings the identifying settings (copied)
+     */
     public RunIdentity {
         settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
-    /** A fresh id: the start time (UTC, to the second) and 64 random bits, e.g. 20261203T164512Z-k3j9x0q2m1. */
+    /**
+     * {@return a fresh id: the start time (UTC, to the second) and 64 random bits, e.g. 20261203T164512Z-k3j9x0q2m1}
+     */
     public static String newRunId() {
         String time = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                 .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
         return time + "-" + Long.toUnsignedString(RANDOM.nextLong(), 36);
     }
 
-    /** The identity of run {@code runId} with {@code config} on {@code problem}. */
+    /**
+     * The identity of run {@code runId} with {@code config} on {@code problem}.
+     *
+     * @param runId the run's id
+     * @param config the run's settings
+     * @param problem the problem built from them (its own settings count too)
+     * @return the identity, without the settings a resume may change
+     */
     public static RunIdentity of(String runId, TrainConfig config, Problem problem) {
         Map<String, Object> all = new LinkedHashMap<>(config.settings());
         all.putAll(problem.settings());
@@ -67,6 +85,9 @@ public record RunIdentity(String runId, Map<String, String> settings) {
     /**
      * What differs from {@code other}, this one's value first: the first setting in settings order (problem,
      * method, …), e.g. "problem poisson vs heat", else "run id A vs B"; empty when both are the same run.
+     *
+     * @param other the identity to compare with
+     * @return the first difference in words, or empty for the same run
      */
     public Optional<String> difference(RunIdentity other) {
         Set<String> names = new LinkedHashSet<>(settings.keySet());
@@ -84,14 +105,20 @@ public record RunIdentity(String runId, Map<String, String> settings) {
         return Optional.empty();
     }
 
-    /** The lines stored in a checkpoint. */
+    /** {@return the lines stored in a checkpoint, UTF-8: {@code run_id=…} then one {@code name=value} per setting} */
     public byte[] toBytes() {
         StringBuilder sb = new StringBuilder(RUN_ID).append('=').append(runId).append('\n');
         settings.forEach((name, value) -> sb.append(name).append('=').append(value.replace('\n', ' ')).append('\n'));
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Reads {@link #toBytes()}; a text without a run id is refused. */
+    /**
+     * Reads {@link #toBytes()}; a text without a run id is refused.
+     *
+     * @param bytes the stored lines, UTF-8
+     * @return the identity
+     * @throws IllegalArgumentException if the text names no run id
+     */
     public static RunIdentity fromBytes(byte[] bytes) {
         String runId = null;
         Map<String, String> s = new LinkedHashMap<>();

@@ -61,23 +61,32 @@ public final class TrainConfig {
         this.options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
     }
 
-    /** The defaults: heat, SIP, 32×32, batch 32, 300 steps, Adam lr 1e-3 (ε = PhiFlow's 1e-7), test batch 64. */
+    /**
+     * {@return a builder at the defaults: heat, SIP, 32×32, batch 32, 300 steps, Adam lr 1e-3 (ε = PhiFlow's 1e-7),
+     * test batch 64}
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The seed notebook: 64×64, batch 128, 500 steps, Adam lr 1e-3. */
+    /** {@return a builder at the seed notebook's settings: 64×64, batch 128, 500 steps, Adam lr 1e-3} */
     public static Builder seedPreset() {
         return builder().steps(500).batch(128).resolution(64);
     }
 
-    /** A builder holding this config's settings. */
+    /** {@return a builder holding this config's settings} */
     public Builder toBuilder() {
         return builder().problem(problem).method(method).steps(steps).batch(batch).resolution(resolution).seed(seed)
                 .learningRate(learningRate).adamEpsilon(adamEpsilon).testBatch(testBatch).testSeed(testSeed)
                 .testEvery(testEvery).checkpointEvery(checkpointEvery).options(options);
     }
 
+    /**
+     * This config with another method (the runs of {@code compare}: same weights, same batches).
+     *
+     * @param m the method
+     * @return a copy with {@code method = m}
+     */
     public TrainConfig withMethod(Method m) {
         return toBuilder().method(m).build();
     }
@@ -85,7 +94,7 @@ public final class TrainConfig {
     /** The settings a resumed run may change (--steps extends it, --checkpoint-every); every other one is fixed. */
     public static final java.util.Set<String> RESUMABLE = java.util.Set.of("steps", "checkpoint_every");
 
-    /** Every setting by its run.json name, in a fixed order. */
+    /** {@return every setting by its run.json name ({@code learning_rate}, {@code option.xi}, …), in a fixed order} */
     public LinkedHashMap<String, Object> settings() {
         LinkedHashMap<String, Object> s = new LinkedHashMap<>();
         s.put("problem", problem);
@@ -107,6 +116,10 @@ public final class TrainConfig {
     /**
      * A config from {@link #settings()}-style names (numbers as Number or text); names it does not know are
      * ignored (run.json also holds results), missing ones keep their defaults.
+     *
+     * @param s settings by name
+     * @return the config
+     * @throws IllegalArgumentException if a value is malformed or out of range, naming the setting
      */
     public static TrainConfig fromSettings(Map<String, ?> s) {
         Builder b = builder();
@@ -156,24 +169,44 @@ public final class TrainConfig {
         return (int) l;
     }
 
+    /** {@return the problem's id ("heat", "poisson", "sin")} */
     public String problem() { return problem; }
+    /** {@return how the weights are updated} */
     public Method method() { return method; }
+    /** {@return the number of training steps, ≥ 0} */
     public int steps() { return steps; }
+    /** {@return examples per training batch, ≥ 1} */
     public int batch() { return batch; }
+    /** {@return the grid size R of the field problems, in cells (a multiple of 8)} */
     public int resolution() { return resolution; }
+    /** {@return the seed of the initial weights and of the training data stream} */
     public long seed() { return seed; }
+    /** {@return the optimizer's learning rate, &gt; 0} */
     public double learningRate() { return learningRate; }
+    /** {@return Adam's ε, &gt; 0} */
     public double adamEpsilon() { return adamEpsilon; }
+    /** {@return examples in the held-out test batch, ≥ 1} */
     public int testBatch() { return testBatch; }
+    /** {@return the seed of the held-out test batch} */
     public long testSeed() { return testSeed; }
+    /** {@return the number of steps between tests, ≥ 1} */
     public int testEvery() { return testEvery; }
-    /** Write a checkpoint after every this many steps (0: only at the end). */
+    /** {@return the number of steps between checkpoints (0: only at the end)} */
     public int checkpointEvery() { return checkpointEvery; }
 
-    /** The problem's own settings (sin: xi, angle), by name; their defaults come from the problem's registration. */
+    /**
+     * {@return the problem's own settings (sin: xi, angle), by name; their defaults come from the problem's
+     * registration}
+     */
     public Map<String, Double> options() { return options; }
 
-    /** Problem option {@code name}, or an error naming the options this run has. */
+    /**
+     * Problem option {@code name}.
+     *
+     * @param name the option's name, e.g. "xi"
+     * @return its value
+     * @throws IllegalArgumentException if this run has no such option, naming the ones it has
+     */
     public double option(String name) {
         Double v = options.get(name);
         if (v == null) {
@@ -226,26 +259,119 @@ public final class TrainConfig {
         private Builder() {
         }
 
+        /**
+         * Sets the problem.
+         *
+         * @param v the problem's id
+         * @return this builder
+         */
         public Builder problem(String v) { problem = v; return this; }
+        /**
+         * Sets the method.
+         *
+         * @param v SIP, GD, SGD or HIG
+         * @return this builder
+         */
         public Builder method(Method v) { method = v; return this; }
+        /**
+         * Sets the number of training steps.
+         *
+         * @param v ≥ 0
+         * @return this builder
+         */
         public Builder steps(int v) { steps = v; return this; }
+        /**
+         * Sets the training batch size.
+         *
+         * @param v ≥ 1
+         * @return this builder
+         */
         public Builder batch(int v) { batch = v; return this; }
+        /**
+         * Sets the grid size R.
+         *
+         * @param v a positive multiple of 8
+         * @return this builder
+         */
         public Builder resolution(int v) { resolution = v; return this; }
+        /**
+         * Sets the seed of the weights and the data stream.
+         *
+         * @param v any long
+         * @return this builder
+         */
         public Builder seed(long v) { seed = v; return this; }
+        /**
+         * Sets the learning rate.
+         *
+         * @param v finite, &gt; 0
+         * @return this builder
+         */
         public Builder learningRate(double v) { learningRate = v; return this; }
+        /**
+         * Sets Adam's ε.
+         *
+         * @param v finite, &gt; 0
+         * @return this builder
+         */
         public Builder adamEpsilon(double v) { adamEpsilon = v; return this; }
+        /**
+         * Sets the test batch size.
+         *
+         * @param v ≥ 1
+         * @return this builder
+         */
         public Builder testBatch(int v) { testBatch = v; return this; }
+        /**
+         * Sets the seed of the test batch.
+         *
+         * @param v any long
+         * @return this builder
+         */
         public Builder testSeed(long v) { testSeed = v; return this; }
+        /**
+         * Sets the number of steps between tests.
+         *
+         * @param v ≥ 1
+         * @return this builder
+         */
         public Builder testEvery(int v) { testEvery = v; return this; }
+        /**
+         * Sets the number of steps between checkpoints.
+         *
+         * @param v ≥ 0 (0: only at the end)
+         * @return this builder
+         */
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
-        /** A problem option; a problem's registration sets each of its options' defaults this way. */
+        /**
+         * A problem option; a problem's registration sets each of its options' defaults this way.
+         *
+         * @param name the option's name
+         * @param v its value
+         * @return this builder
+         */
         public Builder option(String name, double v) { options.put(name, v); return this; }
+        /**
+         * Sets several problem options.
+         *
+         * @param v options by name, added to (and overriding) those set so far
+         * @return this builder
+         */
         public Builder options(Map<String, Double> v) { options.putAll(v); return this; }
-        /** The options set so far (the problem's defaults, once its registration ran), by name. */
+        /** {@return the options set so far (the problem's defaults, once its registration ran), by name} */
         public Map<String, Double> options() { return java.util.Collections.unmodifiableMap(options); }
-        /** The method set so far: a problem's suggested settings may depend on it (the sin problem's rates do). */
+        /**
+         * {@return the method set so far: a problem's suggested settings may depend on it (the sin problem's rates do)}
+         */
         public Method method() { return method; }
 
+        /**
+         * Checks every setting and builds the config.
+         *
+         * @return the config
+         * @throws IllegalArgumentException naming the first setting out of range (e.g. a resolution that is not a
+         *         multiple of 8)
+         */
         public TrainConfig build() {
             return new TrainConfig(this);
         }

@@ -19,27 +19,60 @@ import java.util.SplittableRandom;
 /**
  * The seed's training loop for any {@link Problem}: a fresh batch every step, one {@link TrainingStep}, a test
  * on a fixed held-out batch every {@code testEvery} steps.
- * <pre>
- * Trainer t = new Trainer(config);
- * t.run(listener);                 // or: t.step() … t.test()
- * </pre>
- * A step that meets a NaN or an infinity changes nothing; {@link #run} then stops and {@link #divergence()} says
- * at which step and where. {@link TrainerState} saves and restores everything a run needs to continue exactly.
+ * <pre>{@code
+ * TrainConfig config = TrainConfig.builder().problem("sin").option("xi", 1).option("angle", 0)
+ *         .method(Method.SIP).steps(40).batch(16).testBatch(64).testEvery(20).build();
+ * Trainer trainer = new Trainer(config);
+ * List<TestMetrics> tests = new ArrayList<>();
+ * trainer.run(new Trainer.Listener() {
+ *     public void onStep(StepMetrics m) { }
+ *     public void onTest(TestMetrics m) { tests.add(m); }
+ * });
+ * int testCount = tests.size();                            // → 3
+ * int stepCount = trainer.stepHistory().size();            // → 40
+ * boolean learned = tests.get(2).headline().mean() < tests.get(0).headline().mean() / 10;   // → true
+ * }</pre>
+ * Tests run at steps 0, 20 and 40; the sin problem's headline metric is y_l2 = ½‖P(x) − y*‖². One can also drive
+ * the loop by hand with {@link #step()} and {@link #test()}.
+ *
+ * <p>A step that meets a NaN or an infinity changes nothing; {@link #run} then stops and {@link #divergence()}
+ * says at which step and where. {@link TrainerState} saves and restores everything a run needs to continue
+ * exactly.
  */
 public final class Trainer {
     /** Told about every step, every test evaluation and every time a checkpoint is due. */
     public interface Listener {
+        /**
+         * Called after every training step.
+         *
+         * @param m the step's loss, headline statistics, y_l2 and wall time
+         */
         void onStep(StepMetrics m);
 
+        /**
+         * Called after every test evaluation (at step 0, every {@code testEvery} steps and at the end); does nothing by
+         * default.
+         *
+         * @param m the held-out batch's metrics
+         */
         default void onTest(TestMetrics m) {
         }
 
-        /** After step {@code step}, when the config's checkpoint interval says so. */
+        /**
+         * After step {@code step}, when the config's checkpoint interval says so; does nothing by default.
+         *
+         * @param step the number of steps done
+         */
         default void onCheckpointDue(int step) {
         }
     }
 
-    /** Where a run stopped on a non-finite value: the step that was not applied, and what went non-finite. */
+    /**
+     * Where a run stopped on a non-finite value.
+     *
+     * @param step the step that was not applied (steps count from 0)
+     * @param what what went non-finite, e.g. "the gradient of inc.conv1.weight (…)"
+     */
     public record Divergence(int step, String what) {
     }
 
@@ -53,6 +86,13 @@ public final class Trainer {
     final List<TestMetrics> tests = new ArrayList<>();
     private Divergence divergence;
 
+    /**
+     * A trainer at step 0: the problem and network built from {@code config}, the optimizer its method uses, the
+     * data stream split off the seed and the test batch drawn from the test seed.
+     *
+     * @param config the run's settings
+     * @throws IllegalArgumentException for an unknown problem or a missing problem option
+     */
     public Trainer(TrainConfig config) {
         this.config = config;
         this.problem = Problems.create(config);
@@ -65,6 +105,8 @@ public final class Trainer {
     /**
      * Trains until {@code config.steps()} steps are done, testing at step 0, every {@code testEvery} steps and at
      * the end; stops early at a non-finite value. A restored trainer continues where its checkpoint was.
+     *
+     * @param listener told about every step, test and due checkpoint
      */
     public void run(Listener listener) {
         if (tests.isEmpty()) {
@@ -92,7 +134,13 @@ public final class Trainer {
         }
     }
 
-    /** One update on a fresh batch; throws {@link NonFiniteException} (changing nothing but the data stream). */
+    /**
+     * One update on a fresh batch.
+     *
+     * @return the step's metrics (also appended to {@link #stepHistory()})
+     * @throws NonFiniteException if the loss, a gradient or an updated weight is not finite; only the data stream
+     *         has moved then
+     */
     public StepMetrics step() {
         long t0 = System.nanoTime();
         Problem.Batch batch = problem.sample(config.batch(), data);
@@ -107,7 +155,12 @@ public final class Trainer {
         return m;
     }
 
-    /** Error on the held-out batch now, labelled with the number of updates made so far. */
+    /**
+     * Error on the held-out batch now, labelled with the number of updates made so far; the network is left as it
+     * was.
+     *
+     * @return the metrics (also appended to {@link #testHistory()})
+     */
     public TestMetrics test() {
         TestMetrics m = evaluate(problem, net, testBatch, steps.size());
         tests.add(m);
@@ -117,6 +170,12 @@ public final class Trainer {
     /**
      * Test metrics of {@code net} on {@code batch}. The network is left as it was: batch norm normalises with the
      * batch's statistics (as in training, the seed's convention) but its running statistics are not updated.
+     *
+     * @param problem the problem the network solves
+     * @param net the network
+     * @param batch the held-out batch
+     * @param step the label for the result (updates made so far)
+     * @return the problem's metrics, the first as the headline
      */
     public static TestMetrics evaluate(Problem problem, Module net, Problem.Batch batch, int step) {
         try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {
@@ -141,35 +200,42 @@ public final class Trainer {
         }
     }
 
+    /** {@return the settings this trainer was built from (problem, method, steps, seeds, …)} */
     public TrainConfig config() {
         return config;
     }
 
+    /** {@return the problem being trained on, built from the config by {@link Problems#create}} */
     public Problem problem() {
         return problem;
     }
 
+    /** {@return the network being trained (its parameters change with every step)} */
     public Module network() {
         return net;
     }
 
+    /** {@return the optimizer: Adam for SIP and GD, SGD for SGD and HIG} */
     public Optimizer optimizer() {
         return optimizer;
     }
 
+    /** {@return the fixed held-out batch, drawn from the test seed} */
     public Problem.Batch testBatch() {
         return testBatch;
     }
 
-    /** Null while the run is healthy. */
+    /** {@return where the run stopped on a non-finite value, or null while it is healthy} */
     public Divergence divergence() {
         return divergence;
     }
 
+    /** {@return every step's metrics so far, in order (a copy)} */
     public List<StepMetrics> stepHistory() {
         return List.copyOf(steps);
     }
 
+    /** {@return every test result so far, in order (a copy)} */
     public List<TestMetrics> testHistory() {
         return List.copyOf(tests);
     }

@@ -30,7 +30,14 @@ public final class TrainerState {
 
     private static final String IDENTITY = "run.identity";
 
-    /** Writes {@code trainer}'s state, as run {@code runId}, to {@code file} (atomically). */
+    /**
+     * Writes {@code trainer}'s state, as run {@code runId}, to {@code file} (atomically).
+     *
+     * @param trainer the trainer to save, at any step
+     * @param file the {@code .npz} checkpoint, replaced if it exists
+     * @param runId the run's identity, stored so that a resume can refuse another run's checkpoint
+     * @throws IOException if the file cannot be written (an existing one is then unchanged)
+     */
     public static void save(Trainer trainer, Path file, String runId) throws IOException {
         Map<String, Tensor> extra = new LinkedHashMap<>();
         byte[] identity = RunIdentity.of(runId, trainer.config(), trainer.problem()).toBytes();
@@ -65,7 +72,15 @@ public final class TrainerState {
         Checkpoint.save(file, trainer.network(), trainer.optimizer(), steps.size(), extra);
     }
 
-    /** The identity of the run that wrote {@code file}; an error if it has none (written before sipflow 0.2). */
+    /**
+     * The identity of the run that wrote {@code file}.
+     *
+     * @param file a checkpoint {@link #save} wrote
+     * @return the run identity stored in it
+     * @throws IOException if the file cannot be read or is corrupted
+     * @throws IllegalArgumentException if it records no identity (not a sipflow training checkpoint, or one
+     *         written before sipflow 0.2)
+     */
     public static RunIdentity identity(Path file) throws IOException {
         Tensor t = io.sipflow.nn.io.Npz.read(file).get("state." + IDENTITY); // Checkpoint keeps extras under "state."
         if (t == null) {
@@ -83,6 +98,14 @@ public final class TrainerState {
     /**
      * Loads {@code file} into {@code trainer} (fresh, the run {@code runId}): weights, optimizer, metrics, data
      * position. A checkpoint of another run is refused, naming what differs, before anything is loaded.
+     *
+     * @param trainer a trainer that has neither stepped nor tested, built from the checkpoint's config
+     * @param file a checkpoint {@link #save} wrote
+     * @param runId the identity of the run being resumed
+     * @throws IOException if the file cannot be read or is corrupted
+     * @throws IllegalStateException if the trainer has already stepped or tested
+     * @throws IllegalArgumentException if the checkpoint belongs to another run, is not a training checkpoint, or
+     *         does not fit the trainer's network and optimizer, naming the file and what differs
      */
     public static void restore(Trainer trainer, Path file, String runId) throws IOException {
         if (!trainer.steps.isEmpty() || !trainer.tests.isEmpty()) {

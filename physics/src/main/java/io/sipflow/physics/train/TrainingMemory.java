@@ -36,7 +36,13 @@ public final class TrainingMemory {
     private TrainingMemory() {
     }
 
-    /** Bytes of the tensors one training step records (everything but the parameters) at batch B, R×R. */
+    /**
+     * Bytes of the tensors one training step records (everything but the parameters) at batch B, R×R.
+     *
+     * @param config the run (problem, method, resolution R)
+     * @param batch B
+     * @return activations(B, R) of the class comment, saturating at {@link Long#MAX_VALUE}
+     */
     public static long activationBytes(TrainConfig config, int batch) {
         double perPixel = probeBytes(config) / (double) (PROBE_BATCH * PROBE_RESOLUTION * PROBE_RESOLUTION);
         return saturate(Math.ceil(perPixel * batch * (double) config.resolution() * config.resolution()));
@@ -45,6 +51,9 @@ public final class TrainingMemory {
     /**
      * The Java heap a run of {@code config} needs: FIXED + SLACK · activations of the larger of its two batches.
      * Never overflows: sizes beyond what a long holds come out as {@link Long#MAX_VALUE}.
+     *
+     * @param config the run
+     * @return the heap in bytes, at least {@link #MIN_BYTES}
      */
     public static long heapBytes(TrainConfig config) {
         int batch = Math.max(config.batch(), config.testBatch());
@@ -55,6 +64,10 @@ public final class TrainingMemory {
     /**
      * Throws, in one line, when a run of {@code config} cannot work on this machine: a tensor of the U-Net's first
      * level (batch × 16 channels × R × R) beyond 2³¹ − 1 elements, or a heap estimate beyond the machine's memory.
+     *
+     * @param config the run
+     * @param machineBytes the machine's memory in bytes, or 0 if unknown (then only the tensor size is checked)
+     * @throws IllegalArgumentException if the run cannot fit, saying which option to reduce
      */
     public static void checkFits(TrainConfig config, long machineBytes) {
         double widest = (double) Math.max(config.batch(), config.testBatch()) * 16 * config.resolution()
@@ -72,7 +85,7 @@ public final class TrainingMemory {
         }
     }
 
-    /** Physical memory of this machine (or container), 0 if unknown. */
+    /** {@return the physical memory of this machine (or container) in bytes, 0 if unknown} */
     public static long machineBytes() {
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {

@@ -22,11 +22,23 @@ public final class TrainingStep {
     private TrainingStep() {
     }
 
-    /** The constant estimate x = stop(pred) and its physics y = P(x), for the step's metrics. */
+    /**
+     * The constant estimate and its physics, for the step's metrics.
+     *
+     * @param x stop(pred)
+     * @param y P(x) (for GD and SGD: P(pred), cut from the graph)
+     */
     public record Outputs(Tensor x, Tensor y) {
     }
 
-    /** The optimizer {@code method} trains with, over the network's parameters. */
+    /**
+     * The optimizer {@code method} trains with, over the network's parameters: Adam (with the config's ε) for SIP
+     * and GD, SGD without momentum for SGD and HIG.
+     *
+     * @param config the run (method, learning rate, Adam ε)
+     * @param network the network whose parameters it updates
+     * @return a fresh optimizer at step 0
+     */
     public static Optimizer newOptimizer(TrainConfig config, Module network) {
         return switch (config.method()) {
             case SIP, GD -> new Adam(network.parameters(), config.learningRate(), Adam.DEFAULT_BETA1,
@@ -40,6 +52,9 @@ public final class TrainingStep {
      * refuses (the sin problem's xi ≤ 0 or NaN), batch sizes its network cannot train on (batch norm with one
      * value per channel), HIG where the per-example Jacobian would exceed its limit (the heat U-Net), naming the
      * size and the limit.
+     *
+     * @param config the run
+     * @throws IllegalArgumentException if the run cannot train
      */
     public static void requireFeasible(TrainConfig config) {
         Problems.create(config).requireBatchSizes(config.batch(), config.testBatch());
@@ -48,7 +63,15 @@ public final class TrainingStep {
         }
     }
 
-    /** The batch loss of {@code method} with its graph, and the step's outputs (HIG: GD's loss). */
+    /**
+     * The batch loss of {@code method} with its graph, and the step's outputs (HIG: GD's loss).
+     *
+     * @param problem the problem
+     * @param method SIP, GD, SGD or HIG
+     * @param network the network being trained
+     * @param batch the training batch
+     * @return the summed loss (differentiable with respect to the network) and the outputs
+     */
     public static Training.Loss<Outputs> loss(Problem problem, Method method, Module network, Problem.Batch batch) {
         Tensor yTarget = batch.yTarget();
         Tensor prediction = problem.predict(network, yTarget);
@@ -62,7 +85,17 @@ public final class TrainingStep {
         return new Training.Loss<>(Problem.l2(y.sub(yTarget)).sum(), new Outputs(x, y.stopGradient()));
     }
 
-    /** One update of {@code network} on {@code batch}; throws {@link io.sipflow.nn.NonFiniteException}, changing nothing. */
+    /**
+     * One update of {@code network} on {@code batch}.
+     *
+     * @param problem the problem
+     * @param method SIP, GD, SGD or HIG
+     * @param network the network being trained
+     * @param optimizer the optimizer {@link #newOptimizer} made for the method
+     * @param batch the training batch
+     * @return the summed loss before the update and the outputs
+     * @throws io.sipflow.nn.NonFiniteException if a value goes non-finite; nothing then changes
+     */
     public static Training.Step<Outputs> run(Problem problem, Method method, Module network, Optimizer optimizer,
                                              Problem.Batch batch) {
         if (method == Method.HIG) {

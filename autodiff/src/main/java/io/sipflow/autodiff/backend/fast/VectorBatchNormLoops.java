@@ -27,6 +27,7 @@ public final class VectorBatchNormLoops implements BatchNormBlockLoops {
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
             VectorShape.forBitSize(D.vectorBitSize() / 2));
 
+    /** Creates the loops; loaded by name, so only when module {@code jdk.incubator.vector} is present. */
     public VectorBatchNormLoops() {
     }
 

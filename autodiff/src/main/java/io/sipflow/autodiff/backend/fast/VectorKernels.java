@@ -5,6 +5,10 @@ import io.sipflow.autodiff.backend.FastKernels;
 
 /** The Vector API kernels behind {@link FastKernels}; loaded by name from {@link io.sipflow.autodiff.backend.FastPath}. */
 public final class VectorKernels implements FastKernels {
+    /**
+     * Creates the kernels; {@link io.sipflow.autodiff.backend.FastPath} calls it by reflection when the module is
+     * present.
+     */
     public VectorKernels() {
     }
 
