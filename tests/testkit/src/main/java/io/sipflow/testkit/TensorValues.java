@@ -15,7 +15,15 @@ public final class TensorValues {
     private TensorValues() {
     }
 
-    /** FLOAT64 values uniform in [lo, hi). */
+    /**
+     * FLOAT64 values uniform in [lo, hi).
+     *
+     * @param s    the shape
+     * @param lo   smallest value
+     * @param hi   bound above every value
+     * @param seed where the values come from
+     * @return a new FLOAT64 tensor
+     */
     public static Tensor uniform(Shape s, double lo, double hi, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] v = new double[s.size()];
@@ -25,12 +33,27 @@ public final class TensorValues {
         return Tensor.of(s, v);
     }
 
-    /** Values uniform in [lo, hi), stored as {@code dtype} (FLOAT32 rounds each value once). */
+    /**
+     * Values uniform in [lo, hi), stored as {@code dtype} (FLOAT32 rounds each value once).
+     *
+     * @param dtype the element type
+     * @param s     the shape
+     * @param lo    smallest value
+     * @param hi    bound above every value
+     * @param seed  where the values come from
+     * @return a new tensor of type {@code dtype}
+     */
     public static Tensor uniform(DType dtype, Shape s, double lo, double hi, long seed) {
         return Tensor.of(dtype, s, uniform(s, lo, hi, seed).toDoubleArray());
     }
 
-    /** FLOAT64 values in ±[0.2, 2): away from 0, where abs, sign, relu and division have kinks or poles. */
+    /**
+     * FLOAT64 values in ±[0.2, 2): away from 0, where abs, sign, relu and division have kinks or poles.
+     *
+     * @param s    the shape
+     * @param seed where the values come from
+     * @return a new FLOAT64 tensor
+     */
     public static Tensor awayFromZero(Shape s, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] v = new double[s.size()];
@@ -43,6 +66,10 @@ public final class TensorValues {
     /**
      * FLOAT64 values spaced at least 0.05 apart, shuffled: value i is −1 + 0.1·i + 0.05·u before the shuffle, so
      * max and argmax are unique and stay so under a finite-difference step.
+     *
+     * @param s    the shape
+     * @param seed where the values come from
+     * @return a new FLOAT64 tensor
      */
     public static Tensor distinct(Shape s, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
@@ -62,6 +89,11 @@ public final class TensorValues {
     /**
      * An n×n FLOAT64 matrix A = I + E with ‖E‖_F = r = (κ − 1)/(κ + 1): every singular value lies in
      * [1 − r, 1 + r] (Weyl), so A is invertible with condition number at most κ.
+     *
+     * @param n     rows and columns
+     * @param kappa bound on the condition number, finite and at least 1
+     * @param seed  where E comes from
+     * @return a new n×n FLOAT64 matrix
      */
     public static Tensor wellConditioned(int n, double kappa, long seed) {
         return Tensor.of(Shape.of(n, n), identityPlus(perturbation(n, radius(kappa), seed, false), n));
@@ -70,6 +102,11 @@ public final class TensorValues {
     /**
      * An n×n symmetric positive definite FLOAT64 matrix A = I + E, E symmetric with ‖E‖_F = (κ − 1)/(κ + 1):
      * every eigenvalue lies in [1 − r, 1 + r], so A is positive definite with condition number at most κ.
+     *
+     * @param n     rows and columns
+     * @param kappa bound on the condition number, finite and at least 1
+     * @param seed  where E comes from
+     * @return a new n×n symmetric FLOAT64 matrix
      */
     public static Tensor symmetricPositiveDefinite(int n, double kappa, long seed) {
         return Tensor.of(Shape.of(n, n), identityPlus(perturbation(n, radius(kappa), seed, true), n));

@@ -144,6 +144,13 @@ class TensorArbitrariesProperties {
         assertTrue(e.getMessage().contains("κ") && e.getMessage().contains("0.5"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TensorArbitraries.shapes(3, 2, 4));
         assertTrue(e.getMessage().contains("minRank 3") && e.getMessage().contains("maxRank 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TensorArbitraries.wellConditionedMatrices(3, 2, 10));
+        assertTrue(e.getMessage().contains("wellConditionedMatrices") && e.getMessage().contains("minN 3, maxN 2"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TensorArbitraries.symmetricPositiveDefiniteMatrices(1, 4, Double.POSITIVE_INFINITY));
+        assertTrue(e.getMessage().contains("symmetricPositiveDefiniteMatrices") && e.getMessage().contains("κ Infinity"),
+                e.getMessage());
     }
 
     private static double[] singularValues(Tensor a) {
