@@ -47,6 +47,24 @@ public final class Autodiff {
     }
 
     /**
+     * Whether the gradients a backward pass returns can themselves be differentiated (PyTorch's
+     * {@code create_graph}). With {@link #YES} every VJP runs as recorded ops, so the gradients carry a graph back to
+     * the inputs and {@code grad(Σ c·g², x)} or a Hessian-vector product works:
+     * <pre>
+     * Tensor g = Autodiff.grad(loss, List.of(x), Differentiable.YES).get(x);
+     * Tensor hv = Autodiff.grad(g.mul(v).sum(), x).get(x);           // H·v
+     * </pre>
+     * An op whose VJP is not differentiable throws {@link UnsupportedOperationException} naming the op when such a
+     * gradient is differentiated again; it never returns a wrong second derivative.
+     */
+    public enum Differentiable {
+        /** First order (the default): the backward pass records nothing and its gradients are constants. */
+        NO,
+        /** The backward pass is recorded: the gradients can be differentiated again. Keeps the forward graph. */
+        YES
+    }
+
+    /**
      * Gradients of a scalar {@code loss} with respect to each of {@code inputs}; an input the loss does not depend
      * on is an error ({@link Disconnected#ERROR}).
      *
@@ -86,6 +104,24 @@ public final class Autodiff {
     }
 
     /**
+     * As {@link #grad(Tensor, List)}; with {@link Differentiable#YES} the gradients can be differentiated again
+     * (disconnected inputs get zeros):
+     * <pre>
+     * Tensor x = Tensor.vector(1, 2).variable();
+     * Tensor g = Autodiff.grad(x.pow(3).sum(), List.of(x), Differentiable.YES).get(x);  // 3x²
+     * Tensor h = Autodiff.grad(g.sum(), x).get(x);                                      // 6x = [6, 12]
+     * </pre>
+     *
+     * @param loss a one-element tensor with a recorded graph
+     * @param inputs the tensors to differentiate with respect to
+     * @param differentiable whether the gradients are recorded
+     * @return the gradients, by input
+     */
+    public static Gradients grad(Tensor loss, List<Tensor> inputs, Differentiable differentiable) {
+        return grad(loss, inputs, Disconnected.ZERO, AfterBackward.KEEP_GRAPH, differentiable);
+    }
+
+    /**
      * As {@link #grad(Tensor, List, Disconnected)}, choosing what is left of the graph afterwards. A training loop
      * that never looks at the graph again frees it as it goes:
      * <pre>
@@ -102,11 +138,26 @@ public final class Autodiff {
      *         gradient of the wrong shape (naming the op)
      */
     public static Gradients grad(Tensor loss, List<Tensor> inputs, Disconnected disconnected, AfterBackward after) {
+        return grad(loss, inputs, disconnected, after, Differentiable.NO);
+    }
+
+    /**
+     * As {@link #grad(Tensor, List, Disconnected, AfterBackward)}, choosing whether the gradients are differentiable.
+     *
+     * @param loss a one-element tensor with a recorded graph
+     * @param inputs the tensors to differentiate with respect to
+     * @param disconnected what an input the loss does not depend on gets
+     * @param after what is left of the graph
+     * @param differentiable whether the gradients are recorded
+     * @return the gradients, by input
+     */
+    public static Gradients grad(Tensor loss, List<Tensor> inputs, Disconnected disconnected, AfterBackward after,
+                                 Differentiable differentiable) {
         if (loss.size() != 1) {
             throw new IllegalArgumentException("grad: the loss must have one element, got shape " + loss.shape()
                     + "; sum it or use vjp(output, seed, inputs)");
         }
-        return vjp(loss, Tensor.full(loss.dtype(), loss.shape(), 1.0), inputs, disconnected, after);
+        return vjp(loss, Tensor.full(loss.dtype(), loss.shape(), 1.0), inputs, disconnected, after, differentiable);
     }
 
     /**
@@ -141,14 +192,37 @@ public final class Autodiff {
      */
     public static Gradients vjp(Tensor output, Tensor seed, List<Tensor> inputs, Disconnected disconnected,
                                 AfterBackward after) {
+        return vjp(output, seed, inputs, disconnected, after, Differentiable.NO);
+    }
+
+    /**
+     * As {@link #vjp(Tensor, Tensor, List, Disconnected, AfterBackward)}, choosing whether the gradients are
+     * differentiable (with respect to the forward's inputs and to {@code seed}). {@link Differentiable#YES} needs
+     * {@link AfterBackward#KEEP_GRAPH}: the recorded backward reads the forward graph again when it is differentiated.
+     *
+     * @param output a tensor with a recorded graph
+     * @param seed the cotangent, of output's shape
+     * @param inputs the tensors to differentiate with respect to
+     * @param disconnected what an input the output does not depend on gets
+     * @param after what is left of the graph
+     * @param differentiable whether the gradients are recorded
+     * @return seedᵀ·∂output/∂input, by input
+     */
+    public static Gradients vjp(Tensor output, Tensor seed, List<Tensor> inputs, Disconnected disconnected,
+                                AfterBackward after, Differentiable differentiable) {
         if (!seed.shape().equals(output.shape())) {
             throw new IllegalArgumentException("vjp: seed shape " + seed.shape() + " differs from output shape "
                     + output.shape());
         }
+        boolean recordBackward = differentiable == Differentiable.YES;
+        if (recordBackward && after == AfterBackward.FREE_GRAPH) {
+            throw new IllegalArgumentException("vjp: Differentiable.YES needs AfterBackward.KEEP_GRAPH: the recorded"
+                    + " gradients refer to the forward graph, which FREE_GRAPH would free");
+        }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(output, seed.to(output.dtype()));
         boolean wasRecording = Graph.isRecording();
-        Graph.setRecording(false); // backward is not itself differentiated
+        Graph.setRecording(recordBackward); // first order: the backward pass records nothing
         // Gradients are computed in the types the forward pass used, not in the caller's precision scope.
         try (Precision ignored = Precision.none()) {
             Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -159,7 +233,7 @@ public final class Autodiff {
                 Tensor t = order.get(i);
                 Tensor g = grads.get(t);
                 if (g != null && t.node() != null) {
-                    propagate(t, g, grads);
+                    propagate(t, g, grads, recordBackward);
                     if (!wanted.contains(t)) {
                         grads.remove(t); // all its consumers are done: free the memory early
                     }
@@ -177,7 +251,7 @@ public final class Autodiff {
         return collect(output, inputs, grads, disconnected);
     }
 
-    private static void propagate(Tensor t, Tensor g, Map<Tensor, Tensor> grads) {
+    private static void propagate(Tensor t, Tensor g, Map<Tensor, Tensor> grads, boolean recordBackward) {
         Node node = t.node();
         Tensor[] inputs = node.inputArray();
         if (node.isFreed()) {
@@ -185,11 +259,10 @@ public final class Autodiff {
                     + t.dtype() + " was freed by an earlier backward pass with AfterBackward.FREE_GRAPH;"
                     + " run the forward pass again, or use KEEP_GRAPH to differentiate one graph twice");
         }
-        Vjp vjp = node.vjp();
-        if (vjp == null) {
+        if (node.hasNoVjp()) {
             return; // stopGradient and friends
         }
-        Tensor[] inGrads = vjp.apply(g);
+        Tensor[] inGrads = node.applyVjp(t, g);
         if (Anomaly.isOn()) {
             Anomaly.checkBackward(node.op(), g, inGrads, inputs);
         }
@@ -206,6 +279,10 @@ public final class Autodiff {
             if (!gk.shape().equals(in.shape())) {
                 throw new IllegalStateException("VJP of '" + node.op() + "' returned a gradient of shape "
                         + gk.shape() + " for input " + k + " of shape " + in.shape());
+            }
+            if (recordBackward && g.requiresGrad() && !gk.requiresGrad()) {
+                // a VJP is linear in g: a result that lost g's graph was computed off the graph
+                gk = SecondOrder.firstOrderOnly(node.op(), "its VJP is not recorded as ops", gk, g);
             }
             gk = gk.to(in.dtype());
             Tensor previous = grads.get(in);
@@ -258,6 +335,109 @@ public final class Autodiff {
     }
 
     /**
+     * The Hessian-vector product H·v of the scalar {@code fn} at {@code x} (v of x's shape), by differentiating the
+     * recorded gradient: H·v = ∇ₓ⟨∇ₓf(x), v⟩. Costs about two backward passes; H is never formed.
+     * <pre>
+     * Tensor x = Tensor.vector(1, 2).variable();
+     * Tensor hv = Autodiff.hvp(t -> t.pow(3).sum(), x, Tensor.vector(1, 0));   // diag(6x)·[1, 0] = [6, 0]
+     * </pre>
+     * The result is a constant in x's type. An op on the way that has no second derivative throws
+     * {@link UnsupportedOperationException} naming it.
+     *
+     * @param fn a scalar function
+     * @param x where the Hessian is taken
+     * @param v the vector, of x's shape
+     * @return H·v, of x's shape
+     */
+    public static Tensor hvp(Function<Tensor, Tensor> fn, Tensor x, Tensor v) {
+        Tensor xv = x.variable();
+        return hvp(fn.apply(xv), List.of(xv), List.of(v), AfterBackward.FREE_GRAPH).get(0);
+    }
+
+    /**
+     * Hessian-vector products of a recorded scalar {@code loss} with respect to several inputs at once (a network's
+     * parameters): (H·v)ᵢ = ∂/∂xᵢ Σⱼ ⟨∂loss/∂xⱼ, vⱼ⟩, each vᵢ of its input's shape. The forward graph is kept, so
+     * the same loss can give further products.
+     *
+     * @param loss a one-element tensor with a recorded graph
+     * @param inputs the tensors the Hessian is taken with respect to
+     * @param vectors one per input, of its shape
+     * @return (H·v)ᵢ, one per input
+     */
+    public static List<Tensor> hvp(Tensor loss, List<Tensor> inputs, List<Tensor> vectors) {
+        return hvp(loss, inputs, vectors, AfterBackward.KEEP_GRAPH);
+    }
+
+    /**
+     * As {@link #hvp(Tensor, List, List)}; {@link AfterBackward#FREE_GRAPH} frees the forward and the recorded
+     * backward graph during the second backward pass, which lowers the peak memory of a single product (the loss
+     * then cannot be differentiated again).
+     *
+     * @param loss a one-element tensor with a recorded graph
+     * @param inputs the tensors the Hessian is taken with respect to
+     * @param vectors one per input, of its shape
+     * @param after what is left of the graph afterwards
+     * @return (H·v)ᵢ, one per input
+     */
+    public static List<Tensor> hvp(Tensor loss, List<Tensor> inputs, List<Tensor> vectors, AfterBackward after) {
+        if (inputs.size() != vectors.size()) {
+            throw new IllegalArgumentException("hvp: " + inputs.size() + " inputs but " + vectors.size() + " vectors");
+        }
+        Gradients g = grad(loss, inputs, Differentiable.YES);
+        Tensor gv = null;
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor in = inputs.get(i);
+            Tensor vi = vectors.get(i);
+            if (!vi.shape().equals(in.shape())) {
+                throw new IllegalArgumentException("hvp: vector " + i + " has shape " + vi.shape() + ", its input "
+                        + in.shape());
+            }
+            Tensor term = g.get(i).mul(vi.constant().to(g.get(i).dtype())).sum();
+            gv = gv == null ? term : gv.add(term);
+        }
+        if (gv == null || !gv.requiresGrad()) { // the gradient does not depend on the inputs: H = 0
+            return zerosLike(inputs);
+        }
+        return grad(gv, inputs, Disconnected.ZERO, after).asList();
+    }
+
+    /**
+     * The Jacobian-vector product J·v of {@code fn} at {@code x} (forward mode, v of x's shape, the result of fn's
+     * output shape), by the double-VJP trick: u ↦ Jᵀu is linear in u, and its own VJP with seed v is J·v.
+     * <pre>
+     * Tensor x = Tensor.vector(1, 2).variable();
+     * Tensor jv = Autodiff.jvp(t -> t.square(), x, Tensor.vector(1, 1));   // diag(2x)·[1, 1] = [2, 4]
+     * </pre>
+     * Every op on the way needs a differentiable VJP (see {@link Differentiable}); the result is a constant.
+     *
+     * @param fn a function of x
+     * @param x where the Jacobian is taken
+     * @param v the tangent, of x's shape
+     * @return J·v, of fn's output shape
+     */
+    public static Tensor jvp(Function<Tensor, Tensor> fn, Tensor x, Tensor v) {
+        if (!v.shape().equals(x.shape())) {
+            throw new IllegalArgumentException("jvp: vector has shape " + v.shape() + ", x has " + x.shape());
+        }
+        Tensor xv = x.variable();
+        Tensor y = fn.apply(xv);
+        Tensor u = Tensor.full(y.dtype(), y.shape(), 0.0).variable(); // any u: Jᵀu is linear in it
+        Tensor jtu = vjp(y, u, List.of(xv), Disconnected.ZERO, AfterBackward.KEEP_GRAPH, Differentiable.YES).get(0);
+        if (!jtu.requiresGrad()) { // y does not depend on x
+            return Tensor.full(y.dtype(), y.shape(), 0.0);
+        }
+        return vjp(jtu, v.constant().to(jtu.dtype()), List.of(u), Disconnected.ZERO).get(0);
+    }
+
+    private static List<Tensor> zerosLike(List<Tensor> inputs) {
+        List<Tensor> zeros = new java.util.ArrayList<>(inputs.size());
+        for (Tensor in : inputs) {
+            zeros.add(Tensor.full(in.dtype(), in.shape(), 0.0));
+        }
+        return zeros;
+    }
+
+    /**
      * Runs {@code body} without recording a graph (inference, optimizer updates): results never require
      * gradients. Restores the previous setting afterwards, also when the body throws.
      *
@@ -282,6 +462,12 @@ public final class Autodiff {
      * Tensor y = Autodiff.customVjp("cube", in -&gt; in[0].mul(in[0]).mul(in[0]),
      *         (in, out, g) -&gt; new Tensor[] {g.mul(in[0].square()).mul(3)}, x);
      * </pre>
+     * <b>Second order.</b> Under {@link Differentiable#YES} the VJP runs recorded, on the op's inputs and its
+     * (recorded) output: a VJP written with tensor ops, like the one above, is differentiated like any library op.
+     * A VJP whose gradient does not reach the inputs or the output through ops (it read their values into a new
+     * tensor) gets a gradient that throws {@link UnsupportedOperationException} naming the op when it is
+     * differentiated again, instead of a wrong second derivative. A linear op, whose VJP rightly ignores its inputs,
+     * is declared with {@link #customLinearVjp}.
      * Check the rule with {@link GradCheck}.
      *
      * @param name the op's name in graphs and error messages
@@ -292,6 +478,34 @@ public final class Autodiff {
      */
     public static Tensor customVjp(String name, Function<Tensor[], Tensor> forward, CustomVjp vjp,
                                    Tensor... inputs) {
+        Tensor value = noGrad(() -> forward.apply(inputs.clone()));
+        Tensor[] output = {value}; // the recorded output once it exists, for a VJP that uses it (as exp's does)
+        Tensor recorded = Graph.record(name, value, inputs, g -> SecondOrder.customGradients(name, vjp, inputs,
+                output[0], g));
+        output[0] = recorded;
+        return recorded;
+    }
+
+    /**
+     * {@link #customVjp} for an op that is linear in its inputs (a filter, a stencil, a transform), whose VJP therefore
+     * depends on the output gradient alone: the adjoint, applied to g.
+     * <pre>
+     * Tensor y = Autodiff.customLinearVjp("diffuse", in -> Fft2.filter(in[0], kernel),
+     *         (in, out, g) -> new Tensor[] {Diffuse.fourier(g, kappa, dt)}, u);   // self-adjoint
+     * </pre>
+     * <b>Second order.</b> Its second derivative is zero, so a recorded backward pass only needs the VJP to be
+     * differentiable in g: written with ops, or with linear custom ops like this one, it is; a VJP that returns g's
+     * values off the graph gets a gradient that throws {@link UnsupportedOperationException} naming the op when it is
+     * differentiated again. Declaring a non-linear op linear gives wrong second derivatives.
+     *
+     * @param name the op's name in errors and graphs
+     * @param forward the value from the inputs' values
+     * @param vjp the adjoint: input gradients from g
+     * @param inputs the op's inputs
+     * @return the value, recorded
+     */
+    public static Tensor customLinearVjp(String name, Function<Tensor[], Tensor> forward, CustomVjp vjp,
+                                         Tensor... inputs) {
         Tensor value = noGrad(() -> forward.apply(inputs.clone()));
         return Graph.record(name, value, inputs, g -> vjp.apply(inputs, value, g));
     }

@@ -74,6 +74,18 @@ public final class GradCheck {
         }
 
         /**
+         * For {@link #checkSecondOrder}: as {@link #defaults()} with ε = 1e-4. The function differenced there is a
+         * sum over a whole backward pass, whose rounding error divided by ε swamps small derivatives at ε = 1e-6;
+         * its differences are of fourth order (error ∝ ε⁴), so the larger ε costs no accuracy (central differences
+         * at 1e-4 missed 1/x's second derivative by 1e-4 relative).
+         *
+         * @return the options for second-order checks
+         */
+        public static Options secondOrder() {
+            return defaults().withEpsilon(1e-4);
+        }
+
+        /**
          * These options with another seed.
          *
          * @param s the seed
@@ -215,12 +227,82 @@ public final class GradCheck {
      * @return the report
      */
     public static Report check(String op, Function<Tensor[], Tensor> fn, Options options, Tensor... inputs) {
+        return check(op, fn, x -> Autodiff.noGrad(() -> fn.apply(x)), options, false, inputs);
+    }
+
+    /**
+     * Checks the derivative of {@code fn}'s VJP, i.e. the second order, as {@link #check} checks the first: with
+     * random v (fn's output shape) and cᵢ (input i's shape) it builds the scalar function of the gradient
+     * <pre>
+     *   h(x) = Σᵢ Σ cᵢ · gᵢ(x)²,    gᵢ = ∂/∂xᵢ Σ v·fn(x)
+     * </pre>
+     * which is non-linear in g, so the VJPs themselves are differentiated: h's gradient from a recorded backward
+     * pass ({@link Autodiff.Differentiable#YES}) and the outer backward, against central differences of h
+     * evaluated with first-order gradients in FLOAT64, of fourth order:
+     * (−h(x + 2εd) + 8h(x + εd) − 8h(x − εd) + h(x − 2εd)) / 12ε. Use {@link Options#secondOrder()}.
+     * <pre>
+     * GradCheck.checkSecondOrder("exp", in -> in[0].exp(), Options.secondOrder(), x).assertPassed();
+     * </pre>
+     *
+     * @param op the name in the report
+     * @param fn the function whose VJP is differentiated
+     * @param options seed, ε (see {@link Options#secondOrder()}), directions, tolerance
+     * @param inputs where to check
+     * @return every comparison and the worst
+     */
+    public static Report checkSecondOrder(String op, Function<Tensor[], Tensor> fn, Options options,
+                                          Tensor... inputs) {
+        SplittableRandom rng = new SplittableRandom(options.seed() ^ 0x9E3779B97F4A7C15L);
+        Tensor shapeProbe = Autodiff.noGrad(() -> fn.apply(inputs.clone()));
+        Tensor v = Tensor.randn(rng, shapeProbe.shape().dims()).to(DType.FLOAT64);
+        Tensor[] c = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            c[i] = Tensor.randn(rng, inputs[i].shape().dims()).to(DType.FLOAT64);
+        }
+        Function<Tensor[], Tensor> recorded = x -> gradientEnergy(fn, x, v, c, Autodiff.Differentiable.YES);
+        Function<Tensor[], Tensor> firstOrder = x -> {
+            boolean was = Graph.isRecording();
+            Graph.setRecording(true); // the numeric side runs fn's own (first-order) backward pass
+            try {
+                return gradientEnergy(fn, x, v, c, Autodiff.Differentiable.NO);
+            } finally {
+                Graph.setRecording(was);
+            }
+        };
+        return check(op + " (second order)", recorded, firstOrder, options, true, inputs);
+    }
+
+    /** Σᵢ Σ cᵢ·gᵢ² for gᵢ = ∂⟨v, fn(x)⟩/∂xᵢ, with x made variables where they are not yet part of a graph. */
+    private static Tensor gradientEnergy(Function<Tensor[], Tensor> fn, Tensor[] x, Tensor v, Tensor[] c,
+                                         Autodiff.Differentiable differentiable) {
+        Tensor[] xs = new Tensor[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xs[i] = x[i].requiresGrad() ? x[i] : x[i].variable();
+        }
+        Tensor y = fn.apply(xs.clone());
+        List<Tensor> g = Autodiff.vjp(y, v.to(y.dtype()), List.of(xs), Autodiff.Disconnected.ZERO,
+                Autodiff.AfterBackward.KEEP_GRAPH, differentiable).asList();
+        Tensor energy = null;
+        for (int i = 0; i < xs.length; i++) {
+            Tensor term = g.get(i).square().mul(c[i].to(g.get(i).dtype())).sum();
+            energy = energy == null ? term : energy.add(term);
+        }
+        return energy;
+    }
+
+    /**
+     * The check itself: {@code analyticFn} is differentiated by {@link Autodiff#vjp} at the inputs' own types,
+     * {@code numericFn} (no graph needed) is evaluated in FLOAT64 at shifted inputs.
+     */
+    private static Report check(String op, Function<Tensor[], Tensor> analyticFn,
+                                Function<Tensor[], Tensor> numericFn, Options options, boolean fourthOrder,
+                                Tensor... inputs) {
         SplittableRandom rng = new SplittableRandom(options.seed());
         Tensor[] vars = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             vars[i] = inputs[i].constant().variable();
         }
-        Tensor out = fn.apply(vars.clone());
+        Tensor out = analyticFn.apply(vars.clone());
         Tensor cotangent = Tensor.randn(rng, out.shape().dims()).to(out.dtype());
         List<Tensor> analytic = Autodiff.vjp(out, cotangent, List.of(vars), Autodiff.Disconnected.ZERO).asList();
 
@@ -241,7 +323,7 @@ public final class GradCheck {
                     expected += g[e] * dir[i][e];
                 }
             }
-            double numeric = directional(fn, inputs, x64, dir, v, options.epsilon());
+            double numeric = directional(numericFn, inputs, x64, dir, v, options.epsilon(), fourthOrder);
             comparisons.add(new Comparison(-1, -1, expected, numeric, tol.accepts(expected, numeric)));
         }
         for (int i = 0; i < inputs.length; i++) {
@@ -255,7 +337,7 @@ public final class GradCheck {
                     dir[j] = new double[inputs[j].size()];
                 }
                 dir[i][e] = 1;
-                double numeric = directional(fn, inputs, x64, dir, v, options.epsilon());
+                double numeric = directional(numericFn, inputs, x64, dir, v, options.epsilon(), fourthOrder);
                 comparisons.add(new Comparison(i, e, g[e], numeric, tol.accepts(g[e], numeric)));
             }
         }
@@ -272,12 +354,20 @@ public final class GradCheck {
         return d;
     }
 
-    /** (L(x + εd) − L(x − εd)) / 2ε with L = Σ v·f, evaluated in FLOAT64 without recording a graph. */
+    /**
+     * (L(x + εd) − L(x − εd)) / 2ε with L = Σ v·f, f evaluated in FLOAT64 by the numeric function; of fourth order,
+     * (−L(x + 2εd) + 8L(x + εd) − 8L(x − εd) + L(x − 2εd)) / 12ε.
+     */
     private static double directional(Function<Tensor[], Tensor> fn, Tensor[] inputs, double[][] x, double[][] d,
-                                      double[] v, double eps) {
+                                      double[] v, double eps, boolean fourthOrder) {
         double plus = scalarLoss(fn, inputs, x, d, v, eps);
         double minus = scalarLoss(fn, inputs, x, d, v, -eps);
-        return (plus - minus) / (2 * eps);
+        if (!fourthOrder) {
+            return (plus - minus) / (2 * eps);
+        }
+        double plus2 = scalarLoss(fn, inputs, x, d, v, 2 * eps);
+        double minus2 = scalarLoss(fn, inputs, x, d, v, -2 * eps);
+        return (8 * (plus - minus) - (plus2 - minus2)) / (12 * eps);
     }
 
     private static double scalarLoss(Function<Tensor[], Tensor> fn, Tensor[] inputs, double[][] x, double[][] d,
@@ -290,11 +380,10 @@ public final class GradCheck {
             }
             shifted[i] = Tensor.wrap(inputs[i].shape(), s);
         }
-        Tensor out = Autodiff.noGrad(() -> {
-            try (Precision ignored = Precision.use(DType.FLOAT64)) {
-                return fn.apply(shifted);
-            }
-        });
+        Tensor out;
+        try (Precision ignored = Precision.use(DType.FLOAT64)) {
+            out = fn.apply(shifted);
+        }
         double sum = 0;
         for (int e = 0; e < v.length; e++) {
             sum += v[e] * out.getFlat(e);

@@ -33,13 +33,31 @@ public final class Graph {
      * @return {@code value} with a node attached, or {@code value} itself when nothing is recorded
      */
     public static Tensor record(String op, Tensor value, Tensor[] inputs, Vjp vjp) {
+        return record(op, value, inputs, vjp, null);
+    }
+
+    /**
+     * As {@link #record(String, Tensor, Tensor[], Vjp)} for a VJP that reads the op's output (eˣ, √x): it is handed
+     * the recorded output, so that a recorded backward pass differentiates through the output too.
+     *
+     * @param op the op's name
+     * @param value the op's result
+     * @param inputs the tensors the op read
+     * @param vjp gradients for inputs given the recorded output and its gradient
+     * @return value, with a node when an input requires a gradient
+     */
+    public static Tensor recordWithOutput(String op, Tensor value, Tensor[] inputs, OutputVjp vjp) {
+        return record(op, value, inputs, null, vjp);
+    }
+
+    private static Tensor record(String op, Tensor value, Tensor[] inputs, Vjp vjp, OutputVjp outputVjp) {
         if (Anomaly.isOn() && !RECORDING_OFF.get()) { // not inside a VJP: the sweep checks those whole
             Anomaly.checkForward(op, value, inputs);
         }
         if (RECORDING_OFF.get() || !anyRequiresGrad(inputs)) {
             return value;
         }
-        return value.withNode(new Node(op, inputs.clone(), vjp));
+        return value.withNode(new Node(op, inputs.clone(), vjp, outputVjp));
     }
 
     /**

@@ -13,12 +13,14 @@ public final class Node {
     private final String op;
     private Tensor[] inputs;
     private Vjp vjp;
+    private OutputVjp outputVjp;
     private boolean freed;
 
-    Node(String op, Tensor[] inputs, Vjp vjp) {
+    Node(String op, Tensor[] inputs, Vjp vjp, OutputVjp outputVjp) {
         this.op = op;
         this.inputs = inputs;
         this.vjp = vjp;
+        this.outputVjp = outputVjp;
     }
 
     /** {@return the op's name ("mul", "conv2d", ...), kept after the node is freed} */
@@ -40,14 +42,21 @@ public final class Node {
         return inputs;
     }
 
-    Vjp vjp() {
-        return vjp;
+    /** True when the op passes no gradient back (stopGradient and friends), or the node was freed. */
+    boolean hasNoVjp() {
+        return vjp == null && outputVjp == null;
+    }
+
+    /** The input gradients for output gradient {@code g}; {@code output} is the tensor this node is attached to. */
+    Tensor[] applyVjp(Tensor output, Tensor g) {
+        return vjp != null ? vjp.apply(g) : outputVjp.apply(output, g);
     }
 
     /** Drops the inputs and the VJP (and with it every value the VJP captured). */
     void free() {
         inputs = NONE;
         vjp = null;
+        outputVjp = null;
         freed = true;
     }
 }

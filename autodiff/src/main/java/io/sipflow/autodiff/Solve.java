@@ -43,6 +43,10 @@ import java.util.function.UnaryOperator;
  * the constant solution x, while the graph is recorded; the output then depends on v = A(θ)x with gradient −λ,
  * and the graph of v carries that back to whatever tensors the operator closes over (a weight field, a
  * diffusivity). An operator without variables records nothing there and costs one extra application.
+ *
+ * <p><b>Second order.</b> With a recorded backward pass the gradient with respect to b (λ, one more differentiable
+ * solve) can be differentiated again; the gradient with respect to the operator's variables cannot (it throws
+ * {@link UnsupportedOperationException} naming solve_cg when differentiated).
  */
 public final class Solve {
     private Solve() {
@@ -119,9 +123,30 @@ public final class Solve {
         Tensor[] inputs = v != null && v.requiresGrad() ? new Tensor[] {b, v} : new Tensor[] {b};
         DType dtype = b.dtype();
         return Graph.record("solve_cg", x, inputs, g -> {
+            if (Graph.isRecording()) {
+                return recordedGradients(operator, g.to(dtype), tolerance, maxIterations, inputs.length);
+            }
             Tensor lambda = iterate(operator, g.to(dtype), tolerance, maxIterations, null);
             return inputs.length == 1 ? new Tensor[] {lambda} : new Tensor[] {lambda, lambda.neg()};
         });
+    }
+
+    /**
+     * The VJP for a recorded backward pass ({@link Autodiff.Differentiable#YES}): λ = A⁻¹g is itself a
+     * differentiable solve, linear in g (its VJP is one more solve) and depending on the operator's variables as any
+     * solve does, so ∂L/∂b = λ can be differentiated again. The operator-parameter route −λᵀ(∂A/∂θ)x is carried by
+     * A(θ)·stop(x), which holds x as a constant: its derivative in x would be lost, so differentiating it again
+     * throws, naming solve_cg, instead.
+     */
+    private static Tensor[] recordedGradients(UnaryOperator<Tensor> operator, Tensor g, double tolerance,
+                                              int maxIterations, int inputCount) {
+        Tensor lambda = cg(operator, g, tolerance, maxIterations);
+        if (inputCount == 1) {
+            return new Tensor[] {lambda};
+        }
+        Tensor toOperator = SecondOrder.firstOrderOnly("solve_cg", "the gradient with respect to the operator's"
+                + " variables holds the solution as a constant", lambda.neg(), lambda, g);
+        return new Tensor[] {lambda, toOperator};
     }
 
     /** Plain CG on constant values (no graph), per example along axis 0 for rank ≥ 2. */

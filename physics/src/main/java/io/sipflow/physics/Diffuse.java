@@ -28,7 +28,7 @@ public final class Diffuse {
         Fft2.fieldCount("Diffuse.fourier", u);
         final Tensor u64 = u.dtype() == DType.FLOAT64 ? u : u.to(DType.FLOAT64);
         double[] kernel = kernel(u64.dim(-2), u64.dim(-1), diffusivity * dt);
-        return Autodiff.customVjp("diffuse", in -> Fft2.filter(in[0], kernel),
+        return Autodiff.customLinearVjp("diffuse", in -> Fft2.filter(in[0], kernel),
                 (in, out, g) -> new Tensor[] {fourier(g, diffusivity, dt)}, u64);
     }
 

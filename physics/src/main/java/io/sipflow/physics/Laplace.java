@@ -35,7 +35,8 @@ public final class Laplace {
     public static Tensor apply(Tensor u) {
         Fft2.fieldCount("Laplace.apply", u);
         final Tensor u64 = u.dtype() == DType.FLOAT64 ? u : u.to(DType.FLOAT64);
-        return Autodiff.customVjp("laplace", in -> stencil(in[0]), (in, out, g) -> new Tensor[] {apply(g)}, u64);
+        return Autodiff.customLinearVjp("laplace", in -> stencil(in[0]), (in, out, g) -> new Tensor[] {apply(g)},
+                u64);
     }
 
     /**

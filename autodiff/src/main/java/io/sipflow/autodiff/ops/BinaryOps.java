@@ -104,14 +104,14 @@ public final class BinaryOps {
     public static Tensor pow(Tensor a, Tensor b) {
         Tensor[] in = unify("pow", a, b);
         Tensor x = in[0], y = in[1];
-        Tensor out = compute("pow", BinaryOp.POW, x, y);
-        return Graph.record("pow", out, in, g -> new Tensor[] {
-            Broadcast.sumTo(mul(g, mul(y, compute("pow", BinaryOp.POW, x, sub(y, ones(y))))), x.shape()),
+        return Graph.recordWithOutput("pow", compute("pow", BinaryOp.POW, x, y), in, (out, g) -> new Tensor[] {
+            Broadcast.sumTo(mul(g, mul(y, pow(x, sub(y, ones(y))))), x.shape()),
             y.requiresGrad() ? Broadcast.sumTo(mul(g, mul(out, UnaryOps.log(x))), y.shape()) : null});
     }
 
     /**
-     * max(a, b) elementwise, broadcast. VJP: g goes to a where a ≥ b, else to b (ties go to a).
+     * max(a, b) elementwise, broadcast. VJP: g goes to a where a ≥ b, else to b (ties go to a). The mask is a
+     * constant: the second derivative is 0 almost everywhere.
      *
      * @param a one operand
      * @param b the other, broadcastable with a

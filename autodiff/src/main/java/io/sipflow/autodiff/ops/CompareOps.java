@@ -95,8 +95,8 @@ public final class CompareOps {
         return Graph.record("where", value, new Tensor[] {x, y}, g -> {
             Tensor zeros = Tensor.full(g.dtype(), out, 0.0);
             return new Tensor[] {
-                Broadcast.sumTo(OpSupport.backend().where(c, g, zeros), x.shape()),
-                Broadcast.sumTo(OpSupport.backend().where(c, zeros, g), y.shape())};
+                Broadcast.sumTo(where(c, g, zeros), x.shape()),
+                Broadcast.sumTo(where(c, zeros, g), y.shape())};
         });
     }
 }

@@ -15,6 +15,8 @@ import io.sipflow.autodiff.backend.Backend;
  * </pre>
  * Hand-written VJP (convolution is a primitive, and the backend has fast kernels for both adjoints):
  * gx = conv2dBackwardData(g, w), gw = conv2dBackwardWeight(g, x), gb[o] = Σ_{n,i,j} g[n,o,i,j].
+ * Both adjoints are recorded ops with VJPs of their own (conv2d is bilinear, so its adjoints are too), which makes
+ * the gradients differentiable (see {@link io.sipflow.autodiff.Autodiff.Differentiable}).
  * {@link #conv2dConcatUpsampled} is conv2d of [a, upsample(low)] without building (or saving) the concatenation or
  * the upsampled part, which the VJP recomputes.
  */
@@ -51,15 +53,42 @@ public final class ConvOps {
         Shape wShape = ws.shape();
         Tensor[] inputs = bs == null ? new Tensor[] {xs, ws} : new Tensor[] {xs, ws, bs};
         return Graph.record("conv2d", value, inputs, g -> {
-            Tensor gc = g.constant();
-            Tensor gx = xs.requiresGrad() ? backend.conv2dBackwardData(gc, ws.constant(), padding, xShape) : null;
-            Tensor gw = ws.requiresGrad() ? backend.conv2dBackwardWeight(gc, xs.constant(), padding, wShape) : null;
+            Tensor gx = xs.requiresGrad() ? backwardData(backend, g, ws, padding, xShape) : null;
+            Tensor gw = ws.requiresGrad() ? backwardWeight(backend, g, xs, padding, wShape) : null;
             if (bs == null) {
                 return new Tensor[] {gx, gw};
             }
-            Tensor gb = bs.requiresGrad() ? ReduceOps.sum(gc, new int[] {0, 2, 3}, false) : null;
+            Tensor gb = bs.requiresGrad() ? ReduceOps.sum(g, new int[] {0, 2, 3}, false) : null;
             return new Tensor[] {gx, gw, gb};
         });
+    }
+
+    /**
+     * conv2d's gradient with respect to x, gx = conv2dBackwardData(gy, w): the adjoint of x ↦ conv(x, w), so
+     * ⟨gx, h⟩ = ⟨gy, conv(h, w)⟩ = ⟨conv2dBackwardWeight(gy, h), w⟩. Bilinear in (gy, w); VJP for ḡx:
+     * <pre>
+     * ḡy = conv2d(ḡx, w),   w̄ = conv2dBackwardWeight(gy, ḡx)
+     * </pre>
+     */
+    static Tensor backwardData(Backend backend, Tensor gy, Tensor w, Padding padding, Shape xShape) {
+        Tensor value = backend.conv2dBackwardData(gy.constant(), w.constant(), padding, xShape);
+        return Graph.record("conv2dBackwardData", value, new Tensor[] {gy, w}, ggx -> new Tensor[] {
+            gy.requiresGrad() ? conv2d(ggx, w, null, padding) : null,
+            w.requiresGrad() ? backwardWeight(backend, gy, ggx, padding, w.shape()) : null});
+    }
+
+    /**
+     * conv2d's gradient with respect to w, gw = conv2dBackwardWeight(gy, x): ⟨gw, k⟩ = ⟨gy, conv(x, k)⟩ =
+     * ⟨conv2dBackwardData(gy, k), x⟩. Bilinear in (gy, x); VJP for ḡw:
+     * <pre>
+     * ḡy = conv2d(x, ḡw),   x̄ = conv2dBackwardData(gy, ḡw)
+     * </pre>
+     */
+    static Tensor backwardWeight(Backend backend, Tensor gy, Tensor x, Padding padding, Shape wShape) {
+        Tensor value = backend.conv2dBackwardWeight(gy.constant(), x.constant(), padding, wShape);
+        return Graph.record("conv2dBackwardWeight", value, new Tensor[] {gy, x}, ggw -> new Tensor[] {
+            gy.requiresGrad() ? conv2d(x, ggw, null, padding) : null,
+            x.requiresGrad() ? backwardData(backend, gy, ggw, padding, x.shape()) : null});
     }
 
     /**
@@ -106,21 +135,23 @@ public final class ConvOps {
                 backend.upsampleBilinear2x(lt.constant()), wb, padding);
         Tensor[] inputs = bias == null ? new Tensor[] {at, lt, ws} : new Tensor[] {at, lt, ws, bias};
         return Graph.record("conv2dConcatUpsampled", value, inputs, g -> {
-            Tensor gc = g.constant();
-            Tensor ga = at.requiresGrad() ? backend.conv2dBackwardData(gc, wa, padding, at.shape()) : null;
+            // wa, wb and u as recorded functions of w and low (no copies unless the backward pass is recorded)
+            Tensor waOfW = ShapeOps.sliceComputed(ws, wa, 1, 0, ca);
+            Tensor wbOfW = ShapeOps.sliceComputed(ws, wb, 1, ca, ws.dim(1));
+            Tensor ga = at.requiresGrad() ? backwardData(backend, g, waOfW, padding, at.shape()) : null;
             Tensor glow = null;
-            Tensor u = lt.requiresGrad() || ws.requiresGrad() ? backend.upsampleBilinear2x(lt.constant()) : null;
+            Tensor u = lt.requiresGrad() || ws.requiresGrad() ? ImageOps.upsampleBilinear2x(lt) : null;
             if (lt.requiresGrad()) {
-                glow = backend.upsampleBilinear2xAdjoint(backend.conv2dBackwardData(gc, wb, padding, u.shape()),
+                glow = ImageOps.upsampleAdjoint(backend, backwardData(backend, g, wbOfW, padding, u.shape()),
                         lt.shape());
             }
             Tensor gw = ws.requiresGrad() ? ShapeOps.concat(1,
-                    backend.conv2dBackwardWeight(gc, at.constant(), padding, wa.shape()),
-                    backend.conv2dBackwardWeight(gc, u, padding, wb.shape())) : null;
+                    backwardWeight(backend, g, at, padding, wa.shape()),
+                    backwardWeight(backend, g, u, padding, wb.shape())) : null;
             if (bias == null) {
                 return new Tensor[] {ga, glow, gw};
             }
-            Tensor gbias = bias.requiresGrad() ? ReduceOps.sum(gc, new int[] {0, 2, 3}, false) : null;
+            Tensor gbias = bias.requiresGrad() ? ReduceOps.sum(g, new int[] {0, 2, 3}, false) : null;
             return new Tensor[] {ga, glow, gw, gbias};
         });
     }

@@ -36,7 +36,23 @@ public final class ImageOps {
         Backend backend = OpSupport.backend();
         Tensor value = backend.maxPool2d(xs.constant(), size);
         return Graph.record("maxPool2d", value, xs, g -> new Tensor[] {
-            backend.maxPool2dBackward(OpSupport.as(g.constant(), xs.dtype()), xs.constant(), size)});
+            maxPoolBackward(backend, OpSupport.as(g, xs.dtype()), xs.constant(), size)});
+    }
+
+    /**
+     * maxPool2d's VJP, gx = maxPool2dBackward(gy, x): gy scattered to each window's argmax. Linear in gy, and
+     * piecewise constant in x (the argmax moves only at ties), so its derivative in x is 0 almost everywhere and x
+     * is a constant here. VJP for ḡx: each window's ḡx at its argmax, ḡy = Σ_window ḡx·mask, where
+     * mask = maxPool2dBackward(1, x) marks the argmaxes.
+     */
+    private static Tensor maxPoolBackward(Backend backend, Tensor gy, Tensor x, int size) {
+        Tensor value = backend.maxPool2dBackward(gy.constant(), x, size);
+        return Graph.record("maxPool2dBackward", value, gy, ggx -> {
+            Tensor mask = backend.maxPool2dBackward(Tensor.full(gy.dtype(), gy.shape(), 1.0), x, size);
+            int[] d = gy.shape().dims();
+            Tensor windows = ShapeOps.reshape(BinaryOps.mul(ggx, mask), d[0], d[1], d[2], size, d[3], size);
+            return new Tensor[] {ReduceOps.sum(windows, new int[] {3, 5}, false)};
+        });
     }
 
     /**
@@ -56,7 +72,16 @@ public final class ImageOps {
         Backend backend = OpSupport.backend();
         Tensor value = backend.upsampleBilinear2x(xs.constant());
         return Graph.record("upsampleBilinear2x", value, xs, g -> new Tensor[] {
-            backend.upsampleBilinear2xAdjoint(OpSupport.as(g.constant(), xs.dtype()), xs.shape())});
+            upsampleAdjoint(backend, OpSupport.as(g, xs.dtype()), xs.shape())});
+    }
+
+    /**
+     * The adjoint of {@link #upsampleBilinear2x} (its VJP): gy (N, C, 2H, 2W) scattered back to {@code xShape} with
+     * the interpolation weights. The weights are constants, so its own VJP is the upsampling: ḡy = upsample(ḡx).
+     */
+    static Tensor upsampleAdjoint(Backend backend, Tensor gy, Shape xShape) {
+        Tensor value = backend.upsampleBilinear2xAdjoint(gy.constant(), xShape);
+        return Graph.record("upsampleBilinear2xAdjoint", value, gy, ggx -> new Tensor[] {upsampleBilinear2x(ggx)});
     }
 
     private static void checkImage(String op, Shape s) {

@@ -17,6 +17,7 @@ import io.sipflow.autodiff.backend.Backend;
  * {@link Fused#RELU} applies max(y, 0) inside the op: one saved tensor per layer instead of two (a separate ReLU
  * node would keep the normalised output alive for its mask), with values and gradients identical to
  * {@code batchNorm2d(...).relu()}, since the mask y &gt; 0 can be read from the output.
+ * The VJP's own VJP (second order) is in {@link BatchNormBackward}.
  */
 public final class NormOps {
     private NormOps() {
@@ -68,12 +69,9 @@ public final class NormOps {
         Backend backend = OpSupport.backend();
         Backend.BatchNormForward f = backend.batchNormTraining(xs.constant(), gs.constant(), bs.constant(), eps, relu);
         Tensor y = f.y();
-        Tensor out = Graph.record(relu ? "batchNorm2dRelu" : "batchNorm2d", y, new Tensor[] {xs, gs, bs}, g -> {
-            // with ReLU fused the backend masks g by [y > 0] first (ReLU's VJP): y > 0 exactly where it passed
-            Backend.BatchNormGradients b = backend.batchNormBackward(OpSupport.as(g.constant(), type),
-                    relu ? y : null, xs.constant(), gs.constant(), f.mean(), f.variance(), eps);
-            return new Tensor[] {b.gx(), b.gGamma(), b.gBeta()};
-        });
+        // with ReLU fused the backend masks g by [y > 0] first (ReLU's VJP): y > 0 exactly where it passed
+        Tensor out = Graph.record(relu ? "batchNorm2dRelu" : "batchNorm2d", y, new Tensor[] {xs, gs, bs},
+                g -> BatchNormBackward.gradients(backend, OpSupport.as(g, type), relu ? y : null, xs, gs, f, eps));
         return new BatchNormResult(out, f.mean(), f.variance());
     }
 
@@ -112,12 +110,12 @@ public final class NormOps {
                 relu);
         Shape perChannel = Shape.of(1, x.dim(1), 1, 1);
         return Graph.record(relu ? "batchNorm2dInferenceRelu" : "batchNorm2dInference", y,
-                new Tensor[] {xs, gs, bs}, g -> {
-                    Tensor gm = relu ? g.constant().mul(y.gt(Tensor.scalar(0).to(type))) : g.constant();
+                new Tensor[] {xs, gs, bs}, g -> { // recorded ops of g, x and γ: differentiable again
+                    Tensor gm = relu ? g.mul(y.gt(Tensor.scalar(0).to(type))) : g;
                     Tensor invStd = vc.add(eps).sqrt().reshape(perChannel).pow(-1);
-                    Tensor xhat = xs.constant().sub(mc.reshape(perChannel)).mul(invStd);
+                    Tensor xhat = xs.sub(mc.reshape(perChannel)).mul(invStd);
                     int[] sums = {0, 2, 3};
-                    return new Tensor[] {gm.mul(gs.constant().reshape(perChannel).mul(invStd)),
+                    return new Tensor[] {gm.mul(gs.reshape(perChannel).mul(invStd)),
                         gm.mul(xhat).sum(sums, false), gm.sum(sums, false)};
                 });
     }

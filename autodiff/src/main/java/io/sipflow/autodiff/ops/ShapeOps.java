@@ -125,7 +125,7 @@ public final class ShapeOps {
     }
 
     /**
-     * Positions [start, end) of {@code axis}. VJP: the gradient placed back, zeros elsewhere.
+     * Positions [start, end) of {@code axis}. VJP: the gradient placed back, zeros elsewhere (a zero pad).
      *
      * @param a the input
      * @param axis the axis to cut (negative counts from the end)
@@ -141,10 +141,26 @@ public final class ShapeOps {
             throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") is outside axis " + ax
                     + " of " + a.shape());
         }
-        Backend backend = OpSupport.backend();
-        Tensor value = backend.slice(a.constant(), ax, start, end);
+        return sliceOn(OpSupport.backend(), a, ax, start, end);
+    }
+
+    /** {@link #slice} on a given backend, checked. Slice and zero pad are each other's adjoints. */
+    private static Tensor sliceOn(Backend backend, Tensor a, int ax, int start, int end) {
+        return sliceComputed(backend, a, backend.slice(a.constant(), ax, start, end), ax, start, end);
+    }
+
+    /**
+     * {@code value}, already computed as slice(a, ax, start, end), recorded as that slice of {@code a}: a fused op
+     * that sliced a constant copy can hand its backward pass the recorded version without slicing again.
+     */
+    static Tensor sliceComputed(Tensor a, Tensor value, int ax, int start, int end) {
+        return sliceComputed(OpSupport.backend(), a, value, ax, start, end);
+    }
+
+    private static Tensor sliceComputed(Backend backend, Tensor a, Tensor value, int ax, int start, int end) {
+        int d = a.dim(ax);
         return Graph.record("slice", value, a, g -> new Tensor[] {
-            backend.pad(g.constant(), ax, start, d - end, Padding.ZERO)});
+            padOn(backend, g, ax, start, d - end, Padding.ZERO)});
     }
 
     /**
@@ -183,7 +199,7 @@ public final class ShapeOps {
             Tensor[] grads = new Tensor[in.length];
             int offset = 0;
             for (int i = 0; i < in.length; i++) {
-                grads[i] = backend.slice(g.constant(), ax, offset, offset + in[i].dim(ax));
+                grads[i] = sliceOn(backend, g, ax, offset, offset + in[i].dim(ax));
                 offset += in[i].dim(ax);
             }
             return grads;
@@ -248,10 +264,26 @@ public final class ShapeOps {
         if (mode == Padding.CIRCULAR && d == 0) {
             throw new IllegalArgumentException("pad: cannot wrap an empty axis " + ax + " of " + a.shape());
         }
-        Backend backend = OpSupport.backend();
+        return padOn(OpSupport.backend(), a, ax, before, after, mode);
+    }
+
+    /** {@link #padAxis} on a given backend, checked. VJP: {@link #padAdjointOn}. */
+    private static Tensor padOn(Backend backend, Tensor a, int ax, int before, int after, Padding mode) {
+        int d = a.dim(ax);
         Tensor value = backend.pad(a.constant(), ax, before, after, mode);
         return Graph.record("pad_" + mode.name().toLowerCase(), value, a, g -> new Tensor[] {
-            backend.padAdjoint(g.constant(), ax, before, d, mode)});
+            padAdjointOn(backend, g, ax, before, d, mode)});
+    }
+
+    /**
+     * The adjoint of padding an axis of length {@code length}: each padded position's gradient added onto the
+     * position it copied. Linear, so its VJP is the padding itself: pad(gg, before, g.dim(ax) − before − length).
+     */
+    private static Tensor padAdjointOn(Backend backend, Tensor g, int ax, int before, int length, Padding mode) {
+        int after = g.dim(ax) - before - length;
+        Tensor value = backend.padAdjoint(g.constant(), ax, before, length, mode);
+        return Graph.record("padAdjoint_" + mode.name().toLowerCase(), value, g, gg -> new Tensor[] {
+            padOn(backend, gg, ax, before, after, mode)});
     }
 
     /**

@@ -40,8 +40,8 @@ public final class UnaryOps {
      */
     public static Tensor exp(Tensor a) {
         Tensor x = prepare("exp", a);
-        Tensor out = compute(UnaryOp.EXP, x, 0);
-        return Graph.record("exp", out, x, g -> new Tensor[] {BinaryOps.mul(g, out)});
+        return Graph.recordWithOutput("exp", compute(UnaryOp.EXP, x, 0), new Tensor[] {x},
+                (out, g) -> new Tensor[] {BinaryOps.mul(g, out)});
     }
 
     /**
@@ -57,7 +57,7 @@ public final class UnaryOps {
     }
 
     /**
-     * √x (NaN below 0). VJP: g / (2√x).
+     * √x (NaN below 0). VJP: g / (2√x) (reuses the output).
      *
      * @param a the input
      * @return a tensor of a's shape
@@ -65,12 +65,13 @@ public final class UnaryOps {
      */
     public static Tensor sqrt(Tensor a) {
         Tensor x = prepare("sqrt", a);
-        Tensor out = compute(UnaryOp.SQRT, x, 0);
-        return Graph.record("sqrt", out, x, g -> new Tensor[] {BinaryOps.div(g, BinaryOps.mul(out, two(out)))});
+        return Graph.recordWithOutput("sqrt", compute(UnaryOp.SQRT, x, 0), new Tensor[] {x},
+                (out, g) -> new Tensor[] {BinaryOps.div(g, BinaryOps.mul(out, two(out)))});
     }
 
     /**
-     * |x|. VJP: g·sign(x) (0 at x = 0).
+     * |x|. VJP: g·sign(x) (0 at x = 0); sign(x) is a constant mask: the second derivative is 0 almost
+     * everywhere.
      *
      * @param a the input
      * @return a tensor of a's shape
@@ -108,7 +109,8 @@ public final class UnaryOps {
     }
 
     /**
-     * max(x, 0). VJP: g where x &gt; 0, else 0.
+     * max(x, 0). VJP: g where x &gt; 0, else 0 (a constant mask: the second derivative is 0 almost
+     * everywhere).
      *
      * @param a the input
      * @return a tensor of a's shape
@@ -121,7 +123,7 @@ public final class UnaryOps {
     }
 
     /**
-     * xᵖ for a constant exponent. VJP: g·p·xᵖ⁻¹.
+     * xᵖ for a constant exponent. VJP: g·p·xᵖ⁻¹ (xᵖ⁻¹ recorded, so the VJP differentiates again).
      *
      * @param a the base
      * @param p the exponent
@@ -131,7 +133,7 @@ public final class UnaryOps {
     public static Tensor pow(Tensor a, double p) {
         Tensor x = prepare("pow", a);
         return Graph.record("pow", compute(UnaryOp.POW, x, p), x,
-                g -> new Tensor[] {BinaryOps.mul(g, BinaryOps.mul(constant(x, p), compute(UnaryOp.POW, x, p - 1)))});
+                g -> new Tensor[] {BinaryOps.mul(g, BinaryOps.mul(constant(x, p), pow(x, p - 1)))});
     }
 
     /**

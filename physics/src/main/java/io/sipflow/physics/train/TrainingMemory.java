@@ -1,5 +1,6 @@
 package io.sipflow.physics.train;
 
+import io.sipflow.autodiff.Autodiff;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Tensor;
@@ -29,6 +30,14 @@ public final class TrainingMemory {
     public static final long MIN_BYTES = 512L << 20;
     /** Heap per byte of recorded activations. */
     public static final double SLACK = 1.45;
+    /**
+     * Heap per byte of an HVP's recorded graphs. The second backward pass holds, beside both graphs, a cotangent for
+     * every forward activation until it reaches it, and batch norm's second-order VJP makes a dozen full-size
+     * temporaries: the smallest heaps that ran one HVP of the seed preset's SIP step at 64×64 were 650–700 MB at batch
+     * 32 (graphs 226 MB), 1150–1300 MB at 64 (451 MB) and 2400–2700 MB at 128 (903 MB), i.e. FIXED + 2.4 to 2.8 per
+     * byte; 3.0 covers them.
+     */
+    public static final double HVP_SLACK = 3.0;
     /** The smallest batch and grid the U-Net trains on: batch norm needs two values per channel at the 1×1 level. */
     private static final int PROBE_BATCH = 2;
     private static final int PROBE_RESOLUTION = 8;
@@ -100,6 +109,67 @@ public final class TrainingMemory {
 
     private static long saturate(double bytes) {
         return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
+    }
+
+    /**
+     * The Java heap a Hessian-vector product of one step's loss ({@code Autodiff.hvp}) needs at
+     * the run's batch: FIXED + {@link #HVP_SLACK} · what the product keeps, the step's forward graph and its
+     * recorded backward graph (see {@link #hvpGraphBytes}). For the seed preset (batch 128, 64×64) that is about
+     * 2.9 GB, four times a training step's {@link #heapBytes}.
+     *
+     * @param config the run
+     * @return bytes of Java heap
+     */
+    public static long hvpHeapBytes(TrainConfig config) {
+        int batch = Math.max(config.batch(), config.testBatch());
+        double planned = FIXED_BYTES + Math.ceil(HVP_SLACK * hvpGraphBytes(config, batch));
+        return Math.max(MIN_BYTES, saturate(planned));
+    }
+
+    /**
+     * Bytes of the tensors a Hessian-vector product of one step keeps until its second backward pass: the forward
+     * graph and the recorded gradients of every op, parameters excluded. Parameter-shaped gradients do not scale
+     * with the batch, so the graph is recorded at two batch sizes and the bytes fitted as c + b·B·R².
+     *
+     * @param config the run (problem, method, resolution)
+     * @param batch examples per step
+     * @return bytes of the two graphs
+     */
+    public static long hvpGraphBytes(TrainConfig config, int batch) {
+        long small = hvpProbeBytes(config, PROBE_BATCH);
+        long large = hvpProbeBytes(config, 2 * PROBE_BATCH);
+        double perPixel = (large - small) / (double) (PROBE_BATCH * PROBE_RESOLUTION * PROBE_RESOLUTION);
+        double constant = Math.max(0, small - perPixel * PROBE_BATCH * PROBE_RESOLUTION * PROBE_RESOLUTION);
+        return saturate(Math.ceil(constant + perPixel * batch * (double) config.resolution() * config.resolution()));
+    }
+
+    /** Records one step's loss and its differentiable gradients at {@code batch}×8×8 and adds up the graph's sizes. */
+    private static long hvpProbeBytes(TrainConfig config, int batch) {
+        TrainConfig probe = config.toBuilder().batch(batch).resolution(PROBE_RESOLUTION).testBatch(1).build();
+        Problem problem = Problems.create(probe);
+        Module net = problem.newNetwork(0);
+        Problem.Batch data = problem.sample(batch, new SplittableRandom(0));
+        Tensor loss = TrainingStep.loss(problem, config.method(), net, data).value();
+        java.util.List<Tensor> params = net.parameterValues();
+        // records the gradients as an HVP does (no step is taken, nothing is updated)
+        java.util.List<Tensor> g = Autodiff.vjp(loss, Tensor.full(loss.dtype(), loss.shape(), 1.0), params,
+                Autodiff.Disconnected.ZERO, Autodiff.AfterBackward.KEEP_GRAPH, Autodiff.Differentiable.YES).asList();
+        Tensor gv = null;
+        for (Tensor gi : g) { // ⟨g, v⟩ with v = 1: the scalar an HVP differentiates
+            gv = gv == null ? gi.sum() : gv.add(gi.sum());
+        }
+        return graphBytes(gv);
+    }
+
+    /** Bytes of every recorded (non-leaf) tensor {@code root} depends on. */
+    private static long graphBytes(Tensor root) {
+        long bytes = 0;
+        for (Tensor t : Graph.topologicalOrder(root)) {
+            if (t.node() != null) {
+                bytes += (long) t.size() * (t.dtype() == DType.FLOAT32 ? Float.BYTES : Double.BYTES);
+            }
+        }
+        return bytes;
     }
 
     /** Records one step's graph on a 2×8×8 batch and adds up its tensors' sizes. */

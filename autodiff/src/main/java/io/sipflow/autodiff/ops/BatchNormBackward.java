@@ -1,0 +1,93 @@
+package io.sipflow.autodiff.ops;
+
+import io.sipflow.autodiff.Graph;
+import io.sipflow.autodiff.Shape;
+import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.backend.Backend;
+
+/**
+ * Batch norm's (training mode) backward pass as recorded ops: the fused kernel computes the values, and each of its
+ * three results is a node of (g, x, γ) with the VJP below, so a recorded backward pass can be differentiated.
+ * Per channel, over M = N·H·W values, with g masked by [y &gt; 0] first when ReLU is fused (a constant mask):
+ * <pre>
+ * s = 1/√(σ² + ε),  x̂ = (x − μ)·s,  gβ = Σ g,  gγ = Σ g·x̂,  gx = γ·s·(g − Σg/M − x̂·Σ(g·x̂)/M)
+ * </pre>
+ * VJP for cotangents a (of gx), b (of gγ), c (of gβ), with A = Σa, P = Σa·x̂, Q = Σa·g, Γ = Σg·x̂, Ḡ = Σg/M:
+ * <pre>
+ * ḡ  = γ·s·(a − A/M − x̂·P/M) + b·x̂ + c                              (then masked)
+ * γ̄  = Σ a·s·(g − Ḡ − x̂·Γ/M)
+ * x̄  = s·(L − mean(L) − x̂·mean(L·x̂)) − S·s²·x̂/M,   L = b·g − γ·s·(g·P + Γ·a)/M,   S = γ·(Q − Ḡ·A − Γ·P/M)
+ * </pre>
+ * (L is the derivative in x̂ and S the one in s; ∂x̂/∂x = s·(1 − 1/M − x̂x̂ᵀ/M), ∂s/∂x = −s²·x̂/M.) The VJP
+ * recomputes μ, σ², s and x̂ from x as recorded ops, so it can be differentiated in turn.
+ */
+final class BatchNormBackward {
+    private static final int[] PER_CHANNEL = {0, 2, 3};
+
+    private BatchNormBackward() {
+    }
+
+    /** gx, gγ, gβ for output gradient g (already of x's type), recorded as functions of (g, x, γ). */
+    static Tensor[] gradients(Backend backend, Tensor g, Tensor reluOutput, Tensor x, Tensor gamma,
+                              Backend.BatchNormForward forward, double eps) {
+        Backend.BatchNormGradients b = backend.batchNormBackward(g.constant(), reluOutput, x.constant(),
+                gamma.constant(), forward.mean(), forward.variance(), eps);
+        Tensor[] in = {g, x, gamma};
+        return new Tensor[] {
+            Graph.record("batchNormBackward(gx)", b.gx(), in, a -> vjp(g, reluOutput, x, gamma, eps, a, null, null)),
+            Graph.record("batchNormBackward(gGamma)", b.gGamma(), in,
+                    bg -> vjp(g, reluOutput, x, gamma, eps, null, bg, null)),
+            Graph.record("batchNormBackward(gBeta)", b.gBeta(), in,
+                    cb -> vjp(g, reluOutput, x, gamma, eps, null, null, cb))};
+    }
+
+    /** The VJP in the class comment; null cotangents count as zero. */
+    private static Tensor[] vjp(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, double eps, Tensor a,
+                                Tensor bg, Tensor cb) {
+        Shape perChannel = Shape.of(1, x.dim(1), 1, 1);
+        double m = x.size() / (double) x.dim(1);
+        Tensor mask = reluOutput == null ? null : CompareOps.greater(reluOutput, Tensor.full(x.dtype(), Shape.scalar(), 0));
+        Tensor gm = mask == null ? g : g.mul(mask);
+        Tensor d = x.sub(x.mean(PER_CHANNEL, true));
+        Tensor s = d.square().mean(PER_CHANNEL, true).add(eps).pow(-0.5);
+        Tensor xhat = d.mul(s);
+        Tensor gam = gamma.reshape(perChannel);
+        Tensor gBar = Tensor.full(x.dtype(), x.shape(), 0.0);
+        Tensor dxhat = null;
+        Tensor dGamma = null;
+        Tensor sPart = null;
+        if (cb != null) {
+            gBar = gBar.add(cb.reshape(perChannel));
+        }
+        if (bg != null) {
+            Tensor b = bg.reshape(perChannel);
+            gBar = gBar.add(b.mul(xhat));
+            dxhat = b.mul(gm);
+        }
+        if (a != null) {
+            Tensor sumA = sum(a);
+            Tensor p = sum(a.mul(xhat));
+            Tensor q = sum(a.mul(gm));
+            Tensor meanG = sum(gm).div(m);
+            Tensor gammaHat = sum(gm.mul(xhat));
+            gBar = gBar.add(gam.mul(s).mul(a.sub(sumA.div(m)).sub(xhat.mul(p).div(m))));
+            dGamma = sum(a.mul(s).mul(gm.sub(meanG).sub(xhat.mul(gammaHat).div(m)))).reshape(gamma.shape());
+            Tensor fromA = gam.mul(s).div(m).mul(gm.mul(p).add(a.mul(gammaHat))).neg();
+            dxhat = dxhat == null ? fromA : dxhat.add(fromA);
+            Tensor ds = gam.mul(q.sub(meanG.mul(sumA)).sub(gammaHat.mul(p).div(m)));
+            sPart = ds.mul(s.square()).mul(xhat).div(m).neg();
+        }
+        Tensor dx = null;
+        if (dxhat != null) {
+            dx = s.mul(dxhat.sub(sum(dxhat).div(m)).sub(xhat.mul(sum(dxhat.mul(xhat)).div(m))));
+            if (sPart != null) {
+                dx = dx.add(sPart);
+            }
+        }
+        return new Tensor[] {mask == null ? gBar : gBar.mul(mask), dx, dGamma};
+    }
+
+    private static Tensor sum(Tensor t) {
+        return t.sum(PER_CHANNEL, true);
+    }
+}
