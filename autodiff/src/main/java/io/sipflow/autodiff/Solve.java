@@ -31,6 +31,10 @@ import java.util.function.UnaryOperator;
  * tolerance 0); an example that has converged stops moving while the others go on. A rank-1 b is one system.
  * Everything is computed in b's type (FLOAT32 or FLOAT64), whatever precision scope is open.
  *
+ * <p><b>Range.</b> The stopping test uses squared norms, so an example whose values lie far from 1 (|b| ~ 1e160
+ * or 1e-200) is solved scaled by a power of two and scaled back: exact in binary floating point, and the solution
+ * still scales linearly with b. Ordinary magnitudes are not touched (see {@code ExampleScaling}).
+ *
  * <p><b>Errors.</b> If some example has not converged after {@code maxIterations} operator applications, or CG
  * breaks down, {@link NotConverged} names the iterations done and the worst relative residual reached.
  *
@@ -149,8 +153,23 @@ public final class Solve {
         return new Tensor[] {lambda, toOperator};
     }
 
-    /** Plain CG on constant values (no graph), per example along axis 0 for rank ≥ 2. */
+    /**
+     * CG on constant values (no graph), per example along axis 0 for rank ≥ 2; an example far outside magnitude 1
+     * is solved scaled by a power of two and scaled back ({@link ExampleScaling}), so 1e160 or 1e-200 solve
+     * like 1 instead of passing the stopping test at once.
+     */
     static Tensor iterate(UnaryOperator<Tensor> operator, Tensor b, double tolerance, int maxIterations, Tensor x0) {
+        ExampleScaling scaling = ExampleScaling.of(b);
+        if (scaling == null) {
+            return iterateInRange(operator, b, tolerance, maxIterations, x0);
+        }
+        Tensor start = x0 == null ? null : scaling.shrink(x0.stopGradient().to(b.dtype()));
+        return scaling.restore(iterateInRange(operator, scaling.shrink(b), tolerance, maxIterations, start));
+    }
+
+    /** Plain CG, for b whose squared norms neither overflow nor underflow. */
+    private static Tensor iterateInRange(UnaryOperator<Tensor> operator, Tensor b, double tolerance, int maxIterations,
+                                         Tensor x0) {
         try (Precision ignored = Precision.none()) {
             DType dtype = b.dtype();
             Tensor x = x0 == null ? Tensor.full(dtype, b.shape(), 0.0) : x0.stopGradient().to(dtype);

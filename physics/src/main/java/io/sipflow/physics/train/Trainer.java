@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * The seed's training loop for any {@link Problem}: a fresh batch every step, one {@link TrainingStep}, a test
@@ -109,10 +110,21 @@ public final class Trainer {
      * @param listener told about every step, test and due checkpoint
      */
     public void run(Listener listener) {
+        run(listener, () -> false);
+    }
+
+    /**
+     * As {@link #run(Listener)}, but returns early, between two steps, once {@code stopRequested} says so (a
+     * signal asked the run to end): every step made is complete and can be checkpointed.
+     *
+     * @param listener      told about every step, test and due checkpoint
+     * @param stopRequested asked before each step; true ends the run there
+     */
+    public void run(Listener listener, BooleanSupplier stopRequested) {
         if (tests.isEmpty()) {
             listener.onTest(test());
         }
-        while (steps.size() < config.steps()) {
+        while (steps.size() < config.steps() && !stopRequested.getAsBoolean()) {
             StepMetrics m;
             try {
                 m = step();
@@ -189,6 +201,24 @@ public final class Trainer {
                     means.put(e.getKey(), e.getKey().equals(first) ? headline.mean() : e.getValue().mean().item());
                 }
                 return new TestMetrics(step, first, headline, means);
+            });
+        }
+    }
+
+    /**
+     * Every metric's batch mean for the trivial estimate x = 0 on the test batch: the baseline a trained network
+     * must beat ({@link Stability}). The network only supplies the estimate's shape and type; nothing changes.
+     *
+     * @return metric name to batch mean, in the problem's report order
+     */
+    public LinkedHashMap<String, Double> zeroEstimateMetrics() {
+        try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {
+            return Autodiff.noGrad(() -> {
+                Tensor x = problem.predict(net, testBatch.yTarget());
+                LinkedHashMap<String, Double> means = new LinkedHashMap<>();
+                problem.metrics(Tensor.full(x.dtype(), x.shape(), 0.0), testBatch)
+                        .forEach((name, perExample) -> means.put(name, perExample.mean().item()));
+                return means;
             });
         }
     }

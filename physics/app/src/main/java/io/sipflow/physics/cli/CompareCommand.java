@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train every method from the same initial weights on the same batches and compare them.",
                 "Writes DIR/<method>/ for each run, DIR/comparison.csv and DIR/comparison.png.",
-                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a method stopped on a NaN or infinity."})
+                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a method stopped on a NaN or infinity or ended unstable."})
 final class CompareCommand implements Callable<Integer> {
     /** The methods and shared settings of a comparison, for --resume. */
     static final String COMPARE_JSON = "compare.json";
@@ -126,7 +126,7 @@ final class CompareCommand implements Callable<Integer> {
             log.print(verdict(runs));
             log.println("wrote " + dir.resolve("comparison.csv") + " and " + dir.resolve("comparison.png"));
             log.flush();
-            return runs.stream().anyMatch(TrainingRun.Summary::diverged) ? TrainingRun.DIVERGED : 0;
+            return runs.stream().anyMatch(TrainingRun.Summary::failed) ? TrainingRun.DIVERGED : 0;
         }
     }
 
@@ -188,8 +188,7 @@ final class CompareCommand implements Callable<Integer> {
             for (double v : r.finalTest().means().values()) {
                 sb.append(String.format(Locale.ROOT, ",%.6g", v));
             }
-            sb.append(String.format(Locale.ROOT, ",%.1f,%s%n", r.medianStepMs(), r.diverged()
-                    ? "diverged at step " + r.divergence().step() : "finished"));
+            sb.append(String.format(Locale.ROOT, ",%.1f,%s%n", r.medianStepMs(), r.status()));
         }
         return sb.toString();
     }
@@ -205,15 +204,21 @@ final class CompareCommand implements Callable<Integer> {
                 gd = r;
             }
         }
-        if (sip == null || gd == null || sip.diverged() || gd.diverged()) {
-            return sip != null && sip.diverged() || gd != null && gd.diverged()
-                    ? "no verdict: a method diverged (see the status column)\n" : "";
+        if (sip == null || gd == null || sip.failed() || gd.failed()) {
+            return sip != null && sip.failed() || gd != null && gd.failed()
+                    ? "no verdict: a method diverged or is unstable (see the status column)\n" : "";
         }
         double a = sip.finalTest().xL2Mean();
         double b = gd.finalTest().xL2Mean();
         return String.format(Locale.ROOT, "SIP final test %s %.3g vs GD %.3g: %s%n", sip.finalTest().headlineName(), a, b,
                 a < b ? String.format(Locale.ROOT, "SIP is %.2fx lower", b / a)
                         : String.format(Locale.ROOT, "GD is %.2fx lower", a / b));
+    }
+
+    /** "SIP", "SGD (diverged at step 3)" or "GD (unstable)": a run's name in comparison.png's legend. */
+    static String legend(TrainingRun.Summary r) {
+        return r.config().method().name() + (r.diverged() ? " (diverged at step " + r.divergence().step() + ")"
+                : r.unstable() ? " (unstable)" : "");
     }
 
     /** Test x_l2 over steps for every method, as the paper's figure. */
@@ -226,9 +231,7 @@ final class CompareCommand implements Callable<Integer> {
                 steps.add(t.step());
                 l2.add(t.xL2Mean());
             }
-            String label = r.config().method().name() + (r.diverged() ? " (diverged at step "
-                    + r.divergence().step() + ")" : "");
-            series.add(new Charts.Series(label, steps, l2, true));
+            series.add(new Charts.Series(legend(r), steps, l2, true));
         }
         var c = runs.get(0).config();
         String headline = runs.get(0).finalTest().headlineName();

@@ -3,6 +3,7 @@ package io.sipflow.physics.cli;
 import io.sipflow.physics.plot.ExamplePictures;
 import io.sipflow.nn.Checkpoint;
 import io.sipflow.nn.Module;
+import io.sipflow.nn.NonFiniteException;
 import io.sipflow.physics.problem.Problem;
 import io.sipflow.physics.train.Problems;
 import io.sipflow.physics.train.TestMetrics;
@@ -29,7 +30,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Test a saved model on a fresh batch: prints its metrics, writes examples.png.",
-                "Problem, resolution and test batch come from the run.json beside the model unless given."})
+                "Problem, resolution and test batch come from the run.json beside the model unless given.",
+                "Exit codes: 0 done, 1 error, 2 bad command line, 3 the model's metrics are NaN or infinite."})
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -73,11 +75,34 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Problem.Batch test = problem.sample(config.testBatch(), new SplittableRandom(config.testSeed()));
         TestMetrics t = Trainer.evaluate(problem, net, test, 0);
+        // the metrics come first: a failure to write examples.png (a read-only folder) must not lose them
+        cl.getOut().printf(Locale.ROOT, "%s on %d examples (%dx%d, seed %d): %s%n", model, config.testBatch(),
+                config.resolution(), config.resolution(), config.testSeed(), describe(t));
+        cl.getOut().flush();
+        String nonFinite = nonFiniteMetrics(t);
+        if (nonFinite != null) {
+            cl.getErr().println("sipflow evaluate: " + model + ": " + new NonFiniteException("the test metrics ("
+                    + nonFinite + ")").getMessage() + "; the model's outputs are not numbers on this batch, so no"
+                    + " examples.png");
+            cl.getErr().flush();
+            return TrainingRun.DIVERGED;
+        }
         Path dir = out != null ? out : model.toAbsolutePath().getParent();
         byte[] png = ExamplePictures.png(problem, net, test);
         if (png != null) {
-            AtomicFiles.writeBytes(dir.resolve("examples.png"), png);
+            try {
+                AtomicFiles.writeBytes(dir.resolve("examples.png"), png);
+            } catch (java.io.IOException e) {
+                throw new java.io.IOException(e.getMessage() + " (the metrics above are complete; --out DIR writes"
+                        + " examples.png elsewhere)", e);
+            }
+            cl.getOut().println("wrote " + dir.resolve("examples.png"));
         }
+        return 0;
+    }
+
+    /** "x_l2 3.784 ± 2.037, x_l1 17.680": every metric's mean, and the headline's spread. */
+    private static String describe(TestMetrics t) {
         StringBuilder metrics = new StringBuilder();
         for (Map.Entry<String, Double> e : t.means().entrySet()) {
             metrics.append(metrics.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
@@ -86,10 +111,21 @@ final class EvaluateCommand implements Callable<Integer> {
                 metrics.append(String.format(Locale.ROOT, " ± %.3f", t.headline().std()));
             }
         }
-        cl.getOut().printf(Locale.ROOT, "%s on %d examples (%dx%d, seed %d): %s%s%n", model, config.testBatch(),
-                config.resolution(), config.resolution(), config.testSeed(), metrics,
-                png != null ? "; wrote " + dir.resolve("examples.png") : "");
-        return 0;
+        return metrics.toString();
+    }
+
+    /** "x_l2 NaN, x_l1 Infinity": the metrics that are not finite, or null when all are. */
+    static String nonFiniteMetrics(TestMetrics t) {
+        StringBuilder bad = new StringBuilder();
+        t.means().forEach((name, mean) -> {
+            if (!Double.isFinite(mean)) {
+                bad.append(bad.length() == 0 ? "" : ", ").append(name).append(' ').append(mean);
+            }
+        });
+        if (!Double.isFinite(t.headline().std()) && bad.length() == 0) {
+            bad.append(t.headlineName()).append(" std ").append(t.headline().std());
+        }
+        return bad.length() == 0 ? null : bad.toString();
     }
 
     /**

@@ -39,6 +39,18 @@ final class PhysicsCommand implements Runnable {
         }
     }
 
+    /**
+     * The inverse's log-kernel is |k|²·(4π²·amount) with |k|² ≤ ½; once 4π²·amount passes {@link Double#MAX_VALUE}
+     * it is ∞, and ∞·0 at k = 0 makes every value NaN. Such an amount asks to undo an unbounded blur: refused.
+     */
+    static void requireKernelInRange(CommandSpec spec, double amount) {
+        if (!Double.isFinite(4 * Math.PI * Math.PI * amount)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--amount " + amount + " is too large: the"
+                    + " inverse kernel's exponent 4π²·|k|²·amount overflows a double (use --amount below "
+                    + String.format(java.util.Locale.ROOT, "%.3g", Double.MAX_VALUE / (4 * Math.PI * Math.PI)) + ")");
+        }
+    }
+
     /** v = Re(ifft2(fft2(u)·exp(−4π²|k|²·amount))). */
     @Command(name = "diffuse", mixinStandardHelpOptions = true, sortOptions = false,
             description = "v = Re(ifft2(fft2(u) * exp(-4 pi^2 |k|^2 amount))), k = fftfreq(R) per axis.")
@@ -63,7 +75,8 @@ final class PhysicsCommand implements Runnable {
             requirePositive(spec, "--amount", amount);
             common.apply();
             Tensor u = NpyFields.read(in, "--in");
-            Tensor v = Diffuse.fourier(u, amount, 1);
+            Tensor v = NpyFields.requireFiniteResult(Diffuse.fourier(u, amount, 1),
+                    "the input's values are too large for a double after the transform; scale them down");
             NpyFields.write(out, v);
             spec.commandLine().getOut().println("wrote " + out + " " + v.shape() + " float64");
             return 0;
@@ -98,9 +111,13 @@ final class PhysicsCommand implements Runnable {
         public Integer call() throws Exception {
             requirePositive(spec, "--amount", amount);
             requirePositive(spec, "--uncertainty-scale", uncertaintyScale);
+            requireKernelInRange(spec, amount);
             common.apply();
             Tensor r = NpyFields.read(in, "--in");
-            Tensor dx = InverseDiffuse.fourier(r, amount, r.abs().mul(uncertaintyScale)).correction();
+            Tensor dx = NpyFields.requireFiniteResult(
+                    InverseDiffuse.fourier(r, amount, r.abs().mul(uncertaintyScale)).correction(),
+                    "the inverse kernel exp(4π²|k|²·amount) overflows where the residual looks like signal;"
+                            + " use a smaller --amount (or scale the residual)");
             NpyFields.write(out, dx);
             spec.commandLine().getOut().println("wrote " + out + " " + dx.shape() + " float64");
             return 0;
@@ -138,7 +155,9 @@ final class PhysicsCommand implements Runnable {
             requirePositive(spec, "--max-iterations", maxIterations);
             common.apply();
             Tensor x = NpyFields.read(in, "--in");
-            Tensor y = Laplace.solve(x, tolerance, maxIterations);
+            Tensor y = NpyFields.requireFiniteResult(Laplace.solve(x, tolerance, maxIterations),
+                    "the solution is too large for a double (it grows like the grid's size squared times the"
+                            + " source); scale the source down");
             NpyFields.write(out, y);
             spec.commandLine().getOut().println("wrote " + out + " " + y.shape() + " float64");
             return 0;

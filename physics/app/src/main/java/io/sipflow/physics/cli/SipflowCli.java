@@ -57,7 +57,33 @@ public final class SipflowCli implements Runnable {
             System.err.println(outOfMemoryAdvice(Runtime.getRuntime().maxMemory()));
             code = 1;
         }
+        closeOutputAndAwaitFilter();
         System.exit(code);
+    }
+
+    /** The shell's status for a process ended by SIGINT (128 + 2); after SIGTERM the JVM itself exits with 143. */
+    static final int STOPPED_BY_SIGNAL = 130;
+
+    /**
+     * Flushes both streams, closes stderr and waits (at most a second) for this JVM's child processes to end. The
+     * launcher passes stderr through a filter that is a child of the JVM it became; the filter ends once stderr
+     * closes, and waiting for it means that no line of ours reaches the terminal after the exit status does.
+     */
+    static void closeOutputAndAwaitFilter() {
+        System.out.flush();
+        System.err.flush();
+        System.err.close();
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        for (ProcessHandle child : ProcessHandle.current().children().toList()) {
+            try {
+                child.onExit().get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return; // the filter is still busy: its remaining lines follow the exit
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** One line for a run that outgrew its heap: the limit, who chose it, and how to raise it. */
@@ -73,6 +99,9 @@ public final class SipflowCli implements Runnable {
     /** Expected failures (bad input files, wrong shapes, bad settings) get one line naming the command; exit 1. */
     private static int reportFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         String who = cl.getCommandSpec().qualifiedName();
+        if (e instanceof GracefulStop.RunStopped) {
+            return STOPPED_BY_SIGNAL; // the run said so already
+        }
         if (e instanceof IllegalArgumentException || e instanceof IOException || e instanceof UncheckedIOException
                 || e instanceof IllegalStateException) {
             cl.getErr().println(who + ": error: " + describe(e));

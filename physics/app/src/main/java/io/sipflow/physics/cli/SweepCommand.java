@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train every method at every conditioning xi of the sin problem (the SIP paper's Fig. 5).",
                 "Writes DIR/xi_<xi>/<method>/ for each run, DIR/sweep.csv and DIR/sweep.png.",
-                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a run stopped on a NaN or infinity."})
+                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a run stopped on a NaN or infinity or ended unstable."})
 final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -112,7 +112,7 @@ final class SweepCommand implements Callable<Integer> {
             log.print(csv);
             log.println("wrote " + dir.resolve("sweep.csv") + " and " + dir.resolve("sweep.png"));
             log.flush();
-            return runs.stream().anyMatch(TrainingRun.Summary::diverged) ? TrainingRun.DIVERGED : 0;
+            return runs.stream().anyMatch(TrainingRun.Summary::failed) ? TrainingRun.DIVERGED : 0;
         }
     }
 
@@ -136,9 +136,21 @@ final class SweepCommand implements Callable<Integer> {
             }
             sb.append(String.format(Locale.ROOT, ",%.6g,%d,%.1f,%.1f,%s%n", t.mean("x_dist") / r.config().option("xi"),
                     t.step(), r.medianStepMs(), r.wallSeconds(),
-                    r.diverged() ? "diverged at step " + r.divergence().step() : "finished"));
+                    r.status()));
         }
         return sb.toString();
+    }
+
+    /** "GD" or "HIG (unstable at xi 100)": method m's name in sweep.png's legend, with the ξ where it failed. */
+    static String legend(Method m, List<TrainingRun.Summary> runs) {
+        List<String> failed = new ArrayList<>();
+        for (TrainingRun.Summary r : runs) {
+            if (r.config().method() == m && r.failed()) {
+                failed.add((r.diverged() ? "diverged" : "unstable") + " at xi "
+                        + folder(r.config().option("xi")).substring("xi_".length()));
+            }
+        }
+        return m.name() + (failed.isEmpty() ? "" : " (" + String.join(", ", failed) + ")");
     }
 
     /** Final x_dist/ξ against ξ (both axes logarithmic), one curve per method. */
@@ -154,7 +166,7 @@ final class SweepCommand implements Callable<Integer> {
                 }
             }
             if (!xs.isEmpty()) {
-                series.add(new Charts.Series(m.name(), xs, ys, true));
+                series.add(new Charts.Series(legend(m, runs), xs, ys, true));
             }
         }
         TrainConfig c = runs.get(0).config();

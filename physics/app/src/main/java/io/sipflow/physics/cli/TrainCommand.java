@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a network to invert the physics with SIP, GD or SGD updates.",
                 "Writes metrics.csv, test.csv, model.npz, examples.png, curves.png, run.json and the checkpoint to DIR.",
-                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 stopped on a NaN or infinity."})
+                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 stopped on a NaN or infinity or ended unstable."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -76,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
             OutputFolder.usage(cl, () -> OutputFolder.prepare(given, flag, dir, mode));
             TrainingRun.Summary s = TrainingRun.execute(config, dir, runId, common, cl.getOut(), cl.getErr(),
                     resume != null, train.detectAnomaly);
-            return s.diverged() ? TrainingRun.DIVERGED : 0;
+            return s.failed() ? TrainingRun.DIVERGED : 0;
         }
     }
 

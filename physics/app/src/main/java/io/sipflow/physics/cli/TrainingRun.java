@@ -1,6 +1,7 @@
 package io.sipflow.physics.cli;
 
 import io.sipflow.autodiff.Anomaly;
+import io.sipflow.physics.train.Stability;
 import io.sipflow.physics.train.StepMetrics;
 import io.sipflow.physics.train.TestMetrics;
 import io.sipflow.physics.train.TrainConfig;
@@ -34,13 +35,29 @@ final class TrainingRun {
 
     /** What {@code compare} needs from a finished run. */
     record Summary(TrainConfig config, List<TestMetrics> tests, double medianStepMs, double wallSeconds,
-                   Trainer.Divergence divergence) {
+                   Trainer.Divergence divergence, String unstableBecause) {
         TestMetrics finalTest() {
             return tests.get(tests.size() - 1);
         }
 
         boolean diverged() {
             return divergence != null;
+        }
+
+        /** Its final result does not stand ({@link Stability}): null when it does, or when the run diverged. */
+        boolean unstable() {
+            return unstableBecause != null;
+        }
+
+        /** compare's and sweep's status column: "finished", "diverged at step N" or "unstable: why". */
+        String status() {
+            return diverged() ? "diverged at step " + divergence.step() : unstable() ? "unstable: " + unstableBecause
+                    : "finished";
+        }
+
+        /** A run whose numbers are not a result: diverged or unstable (exit 3). */
+        boolean failed() {
+            return diverged() || unstable();
         }
     }
 
@@ -51,6 +68,15 @@ final class TrainingRun {
      */
     static Summary execute(TrainConfig config, Path dir, String runId, CommonOptions common, PrintWriter out,
                            PrintWriter err, boolean resume, boolean detectAnomaly) throws IOException {
+        try (GracefulStop stop = GracefulStop.install()) {
+            return execute(config, dir, runId, common, out, err, resume, detectAnomaly, stop);
+        }
+    }
+
+    /** The run, ended between two steps with a checkpoint of the last one when {@code stop} is requested. */
+    private static Summary execute(TrainConfig config, Path dir, String runId, CommonOptions common,
+                                   PrintWriter out, PrintWriter err, boolean resume, boolean detectAnomaly,
+                                   GracefulStop stop) throws IOException {
         String name = config.method().id();
         Trainer trainer = new Trainer(config);
         Path checkpoint = dir.resolve(TrainOptions.CHECKPOINT_NPZ);
@@ -73,11 +99,22 @@ final class TrainingRun {
         try (ProgressReporter progress = new ProgressReporter(name, config.steps(), trainer.stepHistory().size(), out,
                 ProgressReporter.onTerminal(), step -> saveCheckpoint(trainer, checkpoint, runId));
              Anomaly.Scope anomaly = detectAnomaly ? Anomaly.detect() : null) {
-            trainer.run(progress);
+            trainer.run(progress, stop::requested);
+        }
+        if (stop.requested() && trainer.divergence() == null && trainer.stepHistory().size() < config.steps()) {
+            saveCheckpoint(trainer, checkpoint, runId);
+            out.flush();
+            // printed here, while the shutdown still waits for this run: once it is closed the JVM may halt
+            err.printf(Locale.ROOT, "%s: stopped by a signal after step %d of %d; wrote its checkpoint %s (--resume"
+                    + " continues from there)%n", name, trainer.stepHistory().size(), config.steps(), checkpoint);
+            err.flush();
+            throw new GracefulStop.RunStopped();
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         double median = medianStepMs(trainer.stepHistory());
-        Summary summary = new Summary(config, trainer.testHistory(), median, wall, trainer.divergence());
+        String unstable = trainer.divergence() != null ? null
+                : Stability.unstableBecause(trainer.testHistory(), trainer.zeroEstimateMetrics());
+        Summary summary = new Summary(config, trainer.testHistory(), median, wall, trainer.divergence(), unstable);
         RunOutputs.write(trainer, dir, runId, runJson(trainer, runId, common, started, summary));
         TestMetrics last = summary.finalTest();
         if (summary.diverged()) {
@@ -90,6 +127,12 @@ final class TrainingRun {
         } else {
             out.printf(Locale.ROOT, "%s: final test %s %.3f ± %.3f; median %.0f ms/step; %.1f s; wrote %s%n", name,
                     last.headlineName(), last.headline().mean(), last.headline().std(), median, wall, dir);
+            if (summary.unstable()) {
+                out.flush();
+                err.printf(Locale.ROOT, "%s: unstable: %s (run.json says \"status\": \"unstable\")%n", name,
+                        unstable);
+                err.flush();
+            }
         }
         out.flush();
         return summary;
@@ -133,9 +176,10 @@ final class TrainingRun {
         json.put("threads", common.effectiveThreads());
         json.put("java", System.getProperty("java.version"));
         json.put("started", started.toString());
-        json.put("status", s.diverged() ? "diverged" : "finished");
+        json.put("status", s.diverged() ? "diverged" : s.unstable() ? "unstable" : "finished");
         json.put("diverged_at_step", s.diverged() ? s.divergence().step() : null);
         json.put("diverged_because", s.diverged() ? "non-finite values in " + s.divergence().what() : null);
+        json.put("unstable_because", s.unstableBecause());
         json.put("steps_done", trainer.stepHistory().size());
         json.put("wall_seconds", s.wallSeconds());
         json.put("median_step_ms", s.medianStepMs());

@@ -5,6 +5,8 @@ import io.sipflow.autodiff.GradCheck;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.testkit.TensorArbitraries;
+import io.sipflow.testkit.TensorValues;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -23,17 +25,17 @@ import java.util.function.Function;
 class SecondOrderProperties {
     @Provide
     Arbitrary<Shape> shapes() {
-        return TestTensors.shapes();
+        return TensorArbitraries.shapes();
     }
 
     @Provide
     Arbitrary<Shape> shapesRank1() {
-        return TestTensors.shapes(1);
+        return TensorArbitraries.shapes(1);
     }
 
     @Provide
     Arbitrary<Shape[]> pairs() {
-        return TestTensors.broadcastPairs();
+        return TensorArbitraries.broadcastPairs();
     }
 
     static void check2(String op, long seed, Function<Tensor[], Tensor> fn, Tensor... inputs) {
@@ -49,81 +51,81 @@ class SecondOrderProperties {
 
     @Property(tries = 25)
     void neg(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check2("neg", seed, squared(in -> in[0].neg()), TestTensors.uniform(s, -2, 2, seed));
+        check2("neg", seed, squared(in -> in[0].neg()), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 25)
     void exp(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check2("exp", seed, in -> in[0].exp(), TestTensors.uniform(s, -2, 2, seed));
+        check2("exp", seed, in -> in[0].exp(), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 25)
     void log(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check2("log", seed, in -> in[0].log(), TestTensors.uniform(s, 0.3, 3, seed));
+        check2("log", seed, in -> in[0].log(), TensorValues.uniform(s, 0.3, 3, seed));
     }
 
     @Property(tries = 25)
     void sqrt(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check2("sqrt", seed, in -> in[0].sqrt(), TestTensors.uniform(s, 0.3, 3, seed));
+        check2("sqrt", seed, in -> in[0].sqrt(), TensorValues.uniform(s, 0.3, 3, seed));
     }
 
     @Property(tries = 25)
     void square(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check2("square", seed, in -> in[0].square(), TestTensors.uniform(s, -2, 2, seed));
+        check2("square", seed, in -> in[0].square(), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 25)
     void powConstantExponent(@ForAll("shapes") Shape s, @ForAll long seed) {
         double p = -2 + 4 * new SplittableRandom(seed).nextDouble();
-        check2("pow", seed, in -> in[0].pow(p), TestTensors.uniform(s, 0.5, 2, seed));
+        check2("pow", seed, in -> in[0].pow(p), TensorValues.uniform(s, 0.5, 2, seed));
     }
 
     @Property(tries = 25)
     void abs(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check2("abs", seed, squared(in -> in[0].abs()), TestTensors.awayFromZero(s, seed));
+        check2("abs", seed, squared(in -> in[0].abs()), TensorValues.awayFromZero(s, seed));
     }
 
     @Property(tries = 25)
     void relu(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check2("relu", seed, in -> in[0].relu().pow(3.0), TestTensors.awayFromZero(s, seed));
+        check2("relu", seed, in -> in[0].relu().pow(3.0), TensorValues.awayFromZero(s, seed));
     }
 
     // ---------------------------------------------------------------- binary, with broadcasting
 
     @Property(tries = 25)
     void add(@ForAll("pairs") Shape[] p, @ForAll long seed) {
-        check2("add", seed, squared(in -> in[0].add(in[1])), TestTensors.uniform(p[0], -2, 2, seed),
-                TestTensors.uniform(p[1], -2, 2, ~seed));
+        check2("add", seed, squared(in -> in[0].add(in[1])), TensorValues.uniform(p[0], -2, 2, seed),
+                TensorValues.uniform(p[1], -2, 2, ~seed));
     }
 
     @Property(tries = 25)
     void sub(@ForAll("pairs") Shape[] p, @ForAll long seed) {
-        check2("sub", seed, squared(in -> in[0].sub(in[1])), TestTensors.uniform(p[0], -2, 2, seed),
-                TestTensors.uniform(p[1], -2, 2, ~seed));
+        check2("sub", seed, squared(in -> in[0].sub(in[1])), TensorValues.uniform(p[0], -2, 2, seed),
+                TensorValues.uniform(p[1], -2, 2, ~seed));
     }
 
     @Property(tries = 25)
     void mul(@ForAll("pairs") Shape[] p, @ForAll long seed) {
-        check2("mul", seed, in -> in[0].mul(in[1]), TestTensors.uniform(p[0], -2, 2, seed),
-                TestTensors.uniform(p[1], -2, 2, ~seed));
+        check2("mul", seed, in -> in[0].mul(in[1]), TensorValues.uniform(p[0], -2, 2, seed),
+                TensorValues.uniform(p[1], -2, 2, ~seed));
     }
 
     @Property(tries = 25)
     void div(@ForAll("pairs") Shape[] p, @ForAll long seed) {
-        check2("div", seed, in -> in[0].div(in[1]), TestTensors.uniform(p[0], -2, 2, seed),
-                TestTensors.uniform(p[1], 0.5, 2, ~seed));
+        check2("div", seed, in -> in[0].div(in[1]), TensorValues.uniform(p[0], -2, 2, seed),
+                TensorValues.uniform(p[1], 0.5, 2, ~seed));
     }
 
     @Property(tries = 25)
     void pow(@ForAll("pairs") Shape[] p, @ForAll long seed) {
-        check2("pow", seed, in -> in[0].pow(in[1]), TestTensors.uniform(p[0], 0.5, 2, seed),
-                TestTensors.uniform(p[1], -1.5, 1.5, ~seed));
+        check2("pow", seed, in -> in[0].pow(in[1]), TensorValues.uniform(p[0], 0.5, 2, seed),
+                TensorValues.uniform(p[1], -1.5, 1.5, ~seed));
     }
 
     @Property(tries = 25)
     void maximumAndMinimum(@ForAll("shapes") Shape s, @ForAll long seed) {
-        Tensor a = TestTensors.uniform(s, -2, 2, seed);
-        Tensor b = a.square().add(TestTensors.awayFromZero(s, ~seed).mul(0.5)); // |a² − b| ≥ 0.1: no tie nearby
+        Tensor a = TensorValues.uniform(s, -2, 2, seed);
+        Tensor b = a.square().add(TensorValues.awayFromZero(s, ~seed).mul(0.5)); // |a² − b| ≥ 0.1: no tie nearby
         check2("maximum", seed, in -> in[0].square().maximum(in[1]).mul(in[0]), a, b);
         check2("minimum", seed, in -> in[0].square().minimum(in[1]).mul(in[1]), a, b);
     }
@@ -138,7 +140,7 @@ class SecondOrderProperties {
         }
         Tensor cond = Tensor.of(Shape.of(r, c), mask);
         check2("where", seed, squared(in -> CompareOps.where(cond, in[0], in[1])),
-                TestTensors.uniform(Shape.of(r, c), -2, 2, seed), TestTensors.uniform(Shape.of(c), -2, 2, ~seed));
+                TensorValues.uniform(Shape.of(r, c), -2, 2, seed), TensorValues.uniform(Shape.of(c), -2, 2, ~seed));
     }
 
     // ---------------------------------------------------------------- reductions and matmul
@@ -146,33 +148,33 @@ class SecondOrderProperties {
     @Property(tries = 25)
     void sumOverAxes(@ForAll("shapesRank1") Shape s, @ForAll long seed, @ForAll boolean keepDims) {
         int axis = new SplittableRandom(seed).nextInt(s.rank());
-        check2("sum", seed, squared(in -> in[0].sum(new int[] {axis}, keepDims)), TestTensors.uniform(s, -2, 2, seed));
+        check2("sum", seed, squared(in -> in[0].sum(new int[] {axis}, keepDims)), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 25)
     void mean(@ForAll("shapesRank1") Shape s, @ForAll long seed) {
-        check2("mean", seed, squared(in -> in[0].mean(new int[] {0}, false)), TestTensors.uniform(s, -2, 2, seed));
+        check2("mean", seed, squared(in -> in[0].mean(new int[] {0}, false)), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 25)
     void max(@ForAll("shapesRank1") Shape s, @ForAll long seed) {
         int axis = new SplittableRandom(seed).nextInt(s.rank());
-        check2("max", seed, squared(in -> in[0].max(new int[] {axis}, false)), TestTensors.distinct(s, seed));
+        check2("max", seed, squared(in -> in[0].max(new int[] {axis}, false)), TensorValues.distinct(s, seed));
     }
 
     @Property(tries = 25)
     void matmul(@ForAll @IntRange(min = 1, max = 3) int m, @ForAll @IntRange(min = 1, max = 3) int k,
                 @ForAll @IntRange(min = 1, max = 3) int n, @ForAll boolean batched, @ForAll long seed) {
         Shape a = batched ? Shape.of(2, m, k) : Shape.of(m, k);
-        check2("matmul", seed, in -> in[0].matmul(in[1]), TestTensors.uniform(a, -2, 2, seed),
-                TestTensors.uniform(Shape.of(k, n), -2, 2, ~seed));
+        check2("matmul", seed, in -> in[0].matmul(in[1]), TensorValues.uniform(a, -2, 2, seed),
+                TensorValues.uniform(Shape.of(k, n), -2, 2, ~seed));
     }
 
     // ---------------------------------------------------------------- shape ops
 
     @Property(tries = 25)
     void reshape(@ForAll("shapes") Shape s, @ForAll long seed) {
-        check2("reshape", seed, squared(in -> in[0].reshape(-1)), TestTensors.uniform(s, -2, 2, seed));
+        check2("reshape", seed, squared(in -> in[0].reshape(-1)), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 25)
@@ -181,13 +183,13 @@ class SecondOrderProperties {
         for (int i = 0; i < axes.length; i++) {
             axes[i] = axes.length - 1 - i;
         }
-        check2("permute", seed, in -> in[0].permute(axes).exp(), TestTensors.uniform(s, -1, 1, seed));
+        check2("permute", seed, in -> in[0].permute(axes).exp(), TensorValues.uniform(s, -1, 1, seed));
     }
 
     @Property(tries = 25)
     void broadcastTo(@ForAll("pairs") Shape[] p, @ForAll long seed) {
         Shape full = Shape.broadcast("test", p[0], p[1]);
-        check2("broadcastTo", seed, squared(in -> in[0].broadcastTo(full)), TestTensors.uniform(p[0], -2, 2, seed));
+        check2("broadcastTo", seed, squared(in -> in[0].broadcastTo(full)), TensorValues.uniform(p[0], -2, 2, seed));
     }
 
     @Property(tries = 25)
@@ -196,15 +198,15 @@ class SecondOrderProperties {
         int axis = rng.nextInt(s.rank());
         int start = rng.nextInt(s.dim(axis));
         int end = start + 1 + rng.nextInt(s.dim(axis) - start);
-        check2("slice", seed, squared(in -> in[0].slice(axis, start, end)), TestTensors.uniform(s, -2, 2, seed));
+        check2("slice", seed, squared(in -> in[0].slice(axis, start, end)), TensorValues.uniform(s, -2, 2, seed));
     }
 
     @Property(tries = 25)
     void concat(@ForAll("shapesRank1") Shape s, @ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int extra) {
         int axis = new SplittableRandom(seed).nextInt(s.rank());
         Shape other = s.withDim(axis, extra);
-        check2("concat", seed, squared(in -> ShapeOps.concat(axis, in[0], in[1])), TestTensors.uniform(s, -2, 2, seed),
-                TestTensors.uniform(other, -2, 2, ~seed));
+        check2("concat", seed, squared(in -> ShapeOps.concat(axis, in[0], in[1])), TensorValues.uniform(s, -2, 2, seed),
+                TensorValues.uniform(other, -2, 2, ~seed));
     }
 
     @Property(tries = 25)
@@ -217,7 +219,7 @@ class SecondOrderProperties {
             after[i] = rng.nextInt(3);
         }
         check2("pad_" + mode, seed, squared(in -> ShapeOps.pad(in[0], before, after, mode)),
-                TestTensors.uniform(s, -2, 2, seed));
+                TensorValues.uniform(s, -2, 2, seed));
     }
 
     // ---------------------------------------------------------------- cast and stopGradient
@@ -225,7 +227,7 @@ class SecondOrderProperties {
     /** FLOAT32 inputs through a cast to FLOAT64: the cast's VJP (a cast back) is differentiated, at FLOAT32 tolerance. */
     @Property(tries = 25)
     void cast(@ForAll @IntRange(min = 1, max = 5) int n, @ForAll long seed) {
-        Tensor x = TestTensors.uniform(Shape.of(n), -2, 2, seed).to(DType.FLOAT32);
+        Tensor x = TensorValues.uniform(Shape.of(n), -2, 2, seed).to(DType.FLOAT32);
         check2("to", seed, in -> in[0].to(DType.FLOAT64).pow(3.0), x);
     }
 
@@ -236,8 +238,8 @@ class SecondOrderProperties {
      */
     @Property(tries = 25)
     void stopGradient(@ForAll("shapes") Shape s, @ForAll long seed) {
-        Tensor x = TestTensors.uniform(s, -2, 2, seed);
-        Tensor v = TestTensors.uniform(s, -2, 2, ~seed);
+        Tensor x = TensorValues.uniform(s, -2, 2, seed);
+        Tensor v = TensorValues.uniform(s, -2, 2, ~seed);
         Tensor hv = io.sipflow.autodiff.Autodiff.hvp(t -> t.square().mul(t.stopGradient().exp()).sum(), x, v);
         double[] expected = x.exp().mul(v).mul(2.0).toDoubleArray();
         for (int i = 0; i < expected.length; i++) {

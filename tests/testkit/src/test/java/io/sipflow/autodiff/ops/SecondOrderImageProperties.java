@@ -2,6 +2,7 @@ package io.sipflow.autodiff.ops;
 
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.testkit.TensorValues;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -86,7 +87,7 @@ class SecondOrderImageProperties {
                    @ForAll @IntRange(min = 1, max = 3) int halfH, @ForAll @IntRange(min = 1, max = 3) int halfW,
                    @ForAll long seed) {
         // distinct values 0.1 apart: every window has one argmax that differences of 1e-4 cannot move
-        Tensor x = TestTensors.distinct(io.sipflow.autodiff.Shape.of(n, c, 2 * halfH, 2 * halfW), seed);
+        Tensor x = TensorValues.distinct(io.sipflow.autodiff.Shape.of(n, c, 2 * halfH, 2 * halfW), seed);
         check2("maxPool2d", seed, squared(in -> ImageOps.maxPool2d(in[0], 2)), x);
     }
 
