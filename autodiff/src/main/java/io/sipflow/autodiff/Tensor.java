@@ -263,10 +263,10 @@ public final class Tensor {
         for (int i = 0; i < v.length; i += 2) {
             double u1 = 1.0 - rng.nextDouble(); // in (0, 1], so log is finite
             double u2 = rng.nextDouble();
-            double r = Math.sqrt(-2.0 * Math.log(u1));
-            v[i] = r * Math.cos(2 * Math.PI * u2);
+            double r = Math.sqrt(-2.0 * StrictMath.log(u1));
+            v[i] = r * StrictMath.cos(2 * Math.PI * u2);
             if (i + 1 < v.length) {
-                v[i + 1] = r * Math.sin(2 * Math.PI * u2);
+                v[i + 1] = r * StrictMath.sin(2 * Math.PI * u2);
             }
         }
         return of(s, v);

@@ -99,8 +99,8 @@ public final class Adam implements Optimizer {
             grads[i] = Optimizer.gradientOf("Adam", params.get(i), gradients); // all found before any update
         }
         t++;
-        Backend.AdamStep settings = new Backend.AdamStep(lr, beta1, beta2, eps, 1 - Math.pow(beta1, t),
-                1 - Math.pow(beta2, t));
+        Backend.AdamStep settings = new Backend.AdamStep(lr, beta1, beta2, eps, 1 - StrictMath.pow(beta1, t),
+                1 - StrictMath.pow(beta2, t));
         Backend backend = Backends.current();
         for (int i = 0; i < grads.length; i++) {
             Parameter p = params.get(i);

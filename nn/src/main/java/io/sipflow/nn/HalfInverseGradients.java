@@ -200,7 +200,7 @@ public final class HalfInverseGradients {
             for (int r = 0; r < rows; r++) {
                 ug += u.get(r, i) * g[r];
             }
-            double coefficient = ug * Math.pow(sigma[i], -kappa);
+            double coefficient = ug * StrictMath.pow(sigma[i], -kappa);
             for (int c = 0; c < cols; c++) {
                 d[c] += coefficient * v.get(c, i);
             }
@@ -256,7 +256,7 @@ public final class HalfInverseGradients {
             for (int k = 0; k < n; k++) {
                 dot += e.get(k) * rhs[k];
             }
-            double coefficient = dot * Math.pow(sigma[i], -kappa - 1);
+            double coefficient = dot * StrictMath.pow(sigma[i], -kappa - 1);
             for (int k = 0; k < n; k++) {
                 w[k] += coefficient * e.get(k);
             }

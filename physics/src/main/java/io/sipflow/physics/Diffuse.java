@@ -44,7 +44,7 @@ public final class Diffuse {
         double[] k2 = Frequencies.kSquared(ny, nx);
         double[] kernel = new double[k2.length];
         for (int i = 0; i < k2.length; i++) {
-            kernel[i] = Math.exp(-4 * Math.PI * Math.PI * k2[i] * amount);
+            kernel[i] = StrictMath.exp(-4 * Math.PI * Math.PI * k2[i] * amount);
         }
         return kernel;
     }

@@ -18,7 +18,7 @@ import java.util.Arrays;
  */
 public final class InverseDiffuse {
     /** floor(ln(FLOAT32 max)) = floor(88.72) = 88: the seed clamps the raw kernel's log here. */
-    public static final double LOG_FLOAT32_MAX = Math.floor(Math.log(Float.MAX_VALUE));
+    public static final double LOG_FLOAT32_MAX = Math.floor(StrictMath.log(Float.MAX_VALUE));
     /** Prior probability that a frequency carries signal. */
     public static final double SIGNAL_PRIOR = 0.5;
 
@@ -77,7 +77,7 @@ public final class InverseDiffuse {
         double[] raw = new double[n];
         for (int i = 0; i < n; i++) {
             logKernel[i] *= 4 * Math.PI * Math.PI * amount;
-            raw[i] = Math.exp(Math.min(logKernel[i], LOG_FLOAT32_MAX));
+            raw[i] = StrictMath.exp(Math.min(logKernel[i], LOG_FLOAT32_MAX));
         }
         double[] out = new double[r.length];
         double[] amplitude = new double[r.length];
@@ -93,8 +93,8 @@ public final class InverseDiffuse {
                 double sumSq = 0;
                 for (int i = 0; i < n; i++) {
                     double amp = Math.sqrt(c[2 * i] * c[2 * i] + c[2 * i + 1] * c[2 * i + 1]);
-                    double p = signalProbability(amp, nx * Math.exp(-logKernel[i]), fUncertainty);
-                    double k = Math.exp(logKernel[i] * action(p));
+                    double p = signalProbability(amp, nx * StrictMath.exp(-logKernel[i]), fUncertainty);
+                    double k = StrictMath.exp(logKernel[i] * action(p));
                     c[2 * i] *= k;
                     c[2 * i + 1] *= k;
                     amplitude[o + i] = amp;
@@ -115,11 +115,11 @@ public final class InverseDiffuse {
 
     /** The seed's probability_signal: signal vs noise likelihood of one amplitude, with NaN-to-zero and divide-no-nan. */
     static double signalProbability(double amp, double expectedAmp, double fUncertainty) {
-        double signal = Math.exp(-0.5 * square(amp / expectedAmp)) * SIGNAL_PRIOR;
+        double signal = StrictMath.exp(-0.5 * square(amp / expectedAmp)) * SIGNAL_PRIOR;
         if (!Double.isFinite(signal)) {
             signal = 0;
         }
-        double noise = Math.exp(-0.5 * square(amp / fUncertainty)) * (1 - SIGNAL_PRIOR);
+        double noise = StrictMath.exp(-0.5 * square(amp / fUncertainty)) * (1 - SIGNAL_PRIOR);
         double denominator = signal + noise;
         return denominator == 0 ? 0 : signal / denominator;
     }

@@ -103,7 +103,7 @@ public final class Noise {
         double[] w = new double[k2.length];
         for (int k = 0; k < k2.length; k++) {
             double kappa2 = scale * scale * k2[k];
-            w[k] = kappa2 > LOWEST_FREQUENCY ? Math.pow(1 / kappa2, smoothness) : 0;
+            w[k] = kappa2 > LOWEST_FREQUENCY ? StrictMath.pow(1 / kappa2, smoothness) : 0;
         }
         return w;
     }

@@ -1,5 +1,7 @@
 package io.sipflow.autodiff.backend;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * CpuBackend's fast FLOAT32 batch normalisation with batch statistics, on the raw NCHW float arrays (no
  * whole-tensor copies to double). Per channel c over M = N·H·W values:
@@ -13,6 +15,8 @@ package io.sipflow.autodiff.backend;
  * depend on the thread count. {@link ReferenceBatchNorm} is the spec these are tested against.
  */
 final class BatchNormKernels {
+    private static final LongAdder FORWARD = KernelCounts.counter("batch norm forward / " + BatchNormLoops.LOOPS);
+    private static final LongAdder BACKWARD = KernelCounts.counter("batch norm backward / " + BatchNormLoops.LOOPS);
     private BatchNormKernels() {
     }
 
@@ -29,6 +33,7 @@ final class BatchNormKernels {
      * normalising loop instead of in a second pass over y.
      */
     static Forward forward(float[] x, int n, int c, int hw, double[] gamma, double[] beta, double eps, boolean relu) {
+        FORWARD.increment();
         int count = n * hw;
         float[] y = new float[x.length];
         double[] mean = new double[c];
@@ -67,6 +72,7 @@ final class BatchNormKernels {
      */
     static Backward backward(float[] g, float[] reluOutput, float[] x, int n, int c, int hw, double[] mean,
                              double[] variance, double eps, double[] gamma) {
+        BACKWARD.increment();
         int count = n * hw;
         float[] gx = new float[x.length];
         double[] gGamma = new double[c];

@@ -23,7 +23,7 @@ final class BatchNormLoops {
 
     private static BatchNormBlockLoops choose() {
         boolean wanted = Boolean.getBoolean("sipflow.cpu.vectorBatchNorm") || Runtime.version().feature() >= 25;
-        if (!wanted || FastPath.kernels() == null || Boolean.getBoolean("sipflow.cpu.scalarBatchNorm")) {
+        if (!wanted || !FastPath.usesVectorApi() || Boolean.getBoolean("sipflow.cpu.scalarBatchNorm")) {
             return SCALAR;
         }
         BatchNormBlockLoops v = vector();

@@ -10,8 +10,8 @@ public enum BinaryOp {
     MUL { public double apply(double a, double b) { return a * b; } },
     /** a / b (IEEE: ±∞ or NaN for b = 0). */
     DIV { public double apply(double a, double b) { return a / b; } },
-    /** a^b ({@link Math#pow}). */
-    POW { public double apply(double a, double b) { return Math.pow(a, b); } },
+    /** a^b ({@link StrictMath#pow}). */
+    POW { public double apply(double a, double b) { return StrictMath.pow(a, b); } },
     /** max(a, b); NaN if either is NaN ({@link Math#max}). */
     MAXIMUM { public double apply(double a, double b) { return Math.max(a, b); } },
     /** min(a, b); NaN if either is NaN ({@link Math#min}). */

@@ -7,17 +7,18 @@ import io.sipflow.autodiff.Tensor;
 
 /**
  * The default backend: pure Java, multi-threaded through {@link Parallel}, no native code. FLOAT32 convolutions
- * and all matrix products run the Vector API kernels of {@link FastPath} when the JVM has the module; FLOAT32 batch
- * norm, max pooling and upsampling run plain-Java kernels on the raw float arrays ({@link BatchNormKernels},
- * {@link ImageKernels}). Otherwise, and for FLOAT64 (only used by gradient checks), the plain reference loops run
- * (in double, rounded once for FLOAT32). {@link #scalar()} always runs the reference loops: the executable spec.
+ * and all matrix products run the kernels of {@link FastPath} (Vector API when the JVM has the module, else their
+ * plain-Java twins: the same bits); FLOAT32 batch norm, max pooling and upsampling run plain-Java kernels on the raw
+ * float arrays ({@link BatchNormKernels}, {@link ImageKernels}). FLOAT64 convolutions (only used by gradient checks)
+ * run the reference loops. {@link #scalar()} always runs the reference loops (in double, rounded once for FLOAT32):
+ * the executable spec.
  * Layout copies have one implementation ({@link Layout}, {@link BlockCopy}): they move values, computing nothing.
  */
 public class CpuBackend implements Backend {
     private static final CpuBackend INSTANCE = new CpuBackend();
     private static final CpuBackend SCALAR = new CpuBackend(null, true);
 
-    /** Vector API kernels, or null for the reference loops. */
+    /** The Vector API kernels or their plain-Java twins (the same bits); null for the reference loops. */
     private final FastKernels fast;
     /** Whether the plain-Java fast kernels (batch norm, images) give way to the reference loops too. */
     private final boolean reference;
@@ -47,7 +48,7 @@ public class CpuBackend implements Backend {
 
     /** {@return whether this backend runs the Vector API kernels} */
     public boolean usesVectorKernels() {
-        return fast != null;
+        return fast != null && fast.usesVectorApi();
     }
 
     @Override
@@ -55,13 +56,13 @@ public class CpuBackend implements Backend {
         return "cpu";
     }
 
-    /** The Vector API kernels' description, or "scalar" for the reference loops. */
+    /** "vector(...)" for the Vector API kernels, "scalar" for their plain-Java twins, "reference" for the spec. */
     @Override
     public String kernels() {
-        return fast == null ? "scalar" : fast.toString();
+        return fast == null ? "reference" : fast.toString();
     }
 
-    /** The Vector API kernels' probe; NaN for the scalar reference loops. */
+    /** The Vector API kernels' probe; NaN for the plain-Java and reference loops. */
     @Override
     public double fmaPeakGflops() {
         return fast == null ? Double.NaN : fast.fmaPeakGflops();
@@ -93,7 +94,7 @@ public class CpuBackend implements Backend {
         return ReduceKernels.reduce(op, a, axes);
     }
 
-    /** Vector API GEMM, or the reference: a batched i-k-j loop along contiguous rows of b and of the result. */
+    /** The fast kernels' GEMM, or the reference: a batched i-k-j loop along contiguous rows of b and of the result. */
     @Override
     public Tensor matmul(Tensor a, Tensor b) {
         int batch = a.dim(0);
@@ -104,7 +105,7 @@ public class CpuBackend implements Backend {
         if (fast != null && a.dtype() == DType.FLOAT32) {
             return Tensor.wrap(out, fast.matmul(a.floatData(), b.floatData(), batch, m, k, n));
         }
-        if (fast != null) {
+        if (fast != null) { // FLOAT64
             return Tensor.wrap(out, fast.matmul(a.doubleData(), b.doubleData(), batch, m, k, n));
         }
         double[] x = a.toDoubleArray();

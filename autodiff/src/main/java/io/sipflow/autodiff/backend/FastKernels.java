@@ -3,10 +3,11 @@ package io.sipflow.autodiff.backend;
 import io.sipflow.autodiff.Padding;
 
 /**
- * The kernels {@link CpuBackend} runs through the JDK Vector API when module {@code jdk.incubator.vector} is
- * present (see {@link FastPath}). Same contracts as {@link ReferenceConv} and the scalar matmul loop, which stay
- * the executable spec; results agree within floating-point accumulation error, and each output is summed in a
- * fixed order, so results do not depend on the thread count.
+ * The FLOAT32 convolution, matmul and relu kernels {@link CpuBackend} runs: through the JDK Vector API when module
+ * {@code jdk.incubator.vector} is present, else their plain-Java twins (see {@link FastPath}). Each output is summed
+ * in one order fixed by the shapes alone, whatever the vector width, thread count or implementation, so both give
+ * the same bits on every x86 and JVM. Same contracts as {@link ReferenceConv} and the reference matmul loop, which
+ * stay the executable spec (in double); results agree with them within floating-point accumulation error.
  */
 public interface FastKernels {
     /**
@@ -125,4 +126,7 @@ public interface FastKernels {
      * @return batch·m·n values (a fresh array)
      */
     double[] matmul(double[] a, double[] b, int batch, int m, int k, int n);
+
+    /** {@return whether these are the Vector API kernels (false: their plain-Java twins, the same bits)} */
+    boolean usesVectorApi();
 }

@@ -1,22 +1,31 @@
 package io.sipflow.autodiff.backend;
 
+import io.sipflow.autodiff.backend.fast.ScalarKernels;
+
 /**
  * Decides once whether {@link CpuBackend} uses the Vector API kernels. They need module
- * {@code jdk.incubator.vector} at run time ({@code --add-modules jdk.incubator.vector}); without it the scalar
- * kernels run and one line on stderr says why. {@code -Dsipflow.cpu.scalar=true} forces the scalar kernels.
- * The fast implementation is loaded by name, so no Vector API class is touched when the module is missing.
+ * {@code jdk.incubator.vector} at run time ({@code --add-modules jdk.incubator.vector}); without it their plain-Java
+ * twins run (the same bits, slower) and one line on stderr says why. {@code -Dsipflow.cpu.scalar=true} forces the
+ * plain-Java kernels. The Vector API implementation is loaded by name, so no Vector API class is touched when the
+ * module is missing.
  */
 public final class FastPath {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String IMPLEMENTATION = "io.sipflow.autodiff.backend.fast.VectorKernels";
+    private static final String TWIN = "the CPU backend runs its plain-Java kernels (the same results, slower)";
     private static final FastKernels KERNELS = load(vectorModulePresent(), Boolean.getBoolean("sipflow.cpu.scalar"));
 
     private FastPath() {
     }
 
-    /** {@return the Vector API kernels, or null when the scalar kernels are in use} */
+    /** {@return the kernels in use: the Vector API ones, or their plain-Java twins (the same bits)} */
     public static FastKernels kernels() {
         return KERNELS;
+    }
+
+    /** {@return whether the kernels in use are the Vector API ones} */
+    public static boolean usesVectorApi() {
+        return KERNELS.usesVectorApi();
     }
 
     /** {@return whether the running JVM resolved module {@code jdk.incubator.vector}} */
@@ -29,26 +38,26 @@ public final class FastPath {
      * the vector kernels' own description)}
      */
     public static String describe() {
-        return KERNELS == null ? "scalar" : KERNELS.toString();
+        return KERNELS.toString();
     }
 
-    /** The kernels to use given whether the module is present and whether scalar is forced; null means scalar. */
+    /** The kernels to use given whether the module is present and whether scalar is forced. */
     static FastKernels load(boolean modulePresent, boolean forceScalar) {
         if (forceScalar) {
-            System.err.println("sipflow: -Dsipflow.cpu.scalar=true: the CPU backend uses its scalar kernels");
-            return null;
+            System.err.println("sipflow: -Dsipflow.cpu.scalar=true: " + TWIN);
+            return new ScalarKernels();
         }
         if (!modulePresent) {
             System.err.println("sipflow: module " + VECTOR_MODULE + " is not available (run java with --add-modules "
-                    + VECTOR_MODULE + "); the CPU backend falls back to its slow scalar kernels");
-            return null;
+                    + VECTOR_MODULE + "); " + TWIN);
+            return new ScalarKernels();
         }
         try {
             return (FastKernels) Class.forName(IMPLEMENTATION).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
-            System.err.println("sipflow: could not load " + IMPLEMENTATION + " (" + e
-                    + "); the CPU backend falls back to its slow scalar kernels");
-            return null;
+            Throwable why = e instanceof java.lang.reflect.InvocationTargetException t ? t.getCause() : e;
+            System.err.println("sipflow: could not load " + IMPLEMENTATION + " (" + why + "); " + TWIN);
+            return new ScalarKernels();
         }
     }
 }

@@ -36,7 +36,7 @@ public final class KernelBench {
         boolean all = Arrays.asList(args).contains("--all-shapes");
         System.out.println("sipflow kernels=" + FastPath.describe() + " threads=" + Parallel.threads() + " batch=" + batch
                 + " loadavg=" + loadAverage());
-        if (FastPath.kernels() != null) {
+        if (FastPath.usesVectorApi()) {
             System.out.printf("sipflow fma_peak gflops=%.1f%n", FastPath.kernels().fmaPeakGflops());
         }
         int[][] shapes = all

@@ -2,6 +2,7 @@ package io.sipflow.autodiff.backend;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Splits index ranges over a fixed pool of worker threads. Work is divided into chunks whose boundaries depend
@@ -10,6 +11,7 @@ import java.util.concurrent.RecursiveAction;
  */
 public final class Parallel {
     private static volatile ForkJoinPool pool = newPool(Runtime.getRuntime().availableProcessors());
+    private static final LongAdder SPLITS = KernelCounts.counter("parallel split over threads");
 
     private Parallel() {
     }
@@ -72,6 +74,7 @@ public final class Parallel {
             }
             return;
         }
+        SPLITS.increment();
         pool.invoke(new RangeTask(n, chunks, 0, chunks, body));
     }
 

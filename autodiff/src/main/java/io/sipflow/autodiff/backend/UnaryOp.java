@@ -1,13 +1,17 @@
 package io.sipflow.autodiff.backend;
 
-/** Elementwise unary kernels; {@link #apply} is the scalar definition every backend must match. */
+/**
+ * Elementwise unary kernels; {@link #apply} is the scalar definition every backend must match. Transcendentals
+ * use {@link StrictMath} (fdlibm, pure Java): the same bits on every JDK and CPU, where {@code Math.exp} and
+ * friends may be compiled to a CPU- and JDK-specific intrinsic that rounds differently.
+ */
 public enum UnaryOp {
     /** −x. */
     NEG { public double apply(double x, double p) { return -x; } },
     /** eˣ. */
-    EXP { public double apply(double x, double p) { return Math.exp(x); } },
+    EXP { public double apply(double x, double p) { return StrictMath.exp(x); } },
     /** ln x (NaN below 0, −∞ at 0). */
-    LOG { public double apply(double x, double p) { return Math.log(x); } },
+    LOG { public double apply(double x, double p) { return StrictMath.log(x); } },
     /** √x (NaN below 0). */
     SQRT { public double apply(double x, double p) { return Math.sqrt(x); } },
     /** |x|. */
@@ -20,8 +24,8 @@ public enum UnaryOp {
     STEP { public double apply(double x, double p) { return x > 0 ? 1 : 0; } },
     /** x². */
     SQUARE { public double apply(double x, double p) { return x * x; } },
-    /** xᵖ with p the op's parameter ({@link Math#pow}). */
-    POW { public double apply(double x, double p) { return Math.pow(x, p); } };
+    /** xᵖ with p the op's parameter ({@link StrictMath#pow}). */
+    POW { public double apply(double x, double p) { return StrictMath.pow(x, p); } };
 
     /**
      * The value at {@code x}, the scalar definition every backend matches.

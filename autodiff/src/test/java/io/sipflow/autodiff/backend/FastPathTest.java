@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The choice between Vector API and scalar kernels, made once from whether the JVM has the module. */
@@ -17,13 +16,15 @@ class FastPathTest {
     }
 
     @Test
-    void missingModuleFallsBackToScalarKernels() {
-        assertNull(FastPath.load(false, false));
+    void missingModuleFallsBackToThePlainJavaTwins() {
+        FastKernels k = FastPath.load(false, false);
+        assertFalse(k.usesVectorApi());
+        assertEquals("scalar", k.toString());
     }
 
     @Test
     void forcedScalarWinsOverThePresentModule() {
-        assertNull(FastPath.load(true, true));
+        assertFalse(FastPath.load(true, true).usesVectorApi());
     }
 
     @Test
@@ -34,5 +35,7 @@ class FastPathTest {
         assertTrue(CpuBackend.instance().usesVectorKernels(), "the default backend runs the Vector API kernels");
         assertFalse(CpuBackend.scalar().usesVectorKernels(), "CpuBackend.scalar() runs the reference loops");
         assertTrue(FastPath.describe().startsWith("vector("), FastPath.describe());
+        assertTrue(FastPath.usesVectorApi());
+        assertEquals("reference", CpuBackend.scalar().kernels());
     }
 }

@@ -19,8 +19,14 @@ import java.util.zip.ZipOutputStream;
 /**
  * NumPy's {@code .npz} archive: a zip of {@code <name>.npy} entries, what {@code numpy.savez} writes and
  * {@code numpy.load} reads. Entries keep their order.
+ * <p>The bytes depend only on the arrays: entries are stored uncompressed (as {@code numpy.savez} does; a deflate
+ * stream depends on the JDK's zlib) with the fixed time 1980-01-01 00:00:02 (as reproducible builds use: at exactly
+ * the zip epoch the JDK adds a timestamp extra field), so the same weights give the same file on every machine and
+ * JDK, and a digest of the file is a digest of the weights.
  */
 public final class Npz {
+    private static final java.time.LocalDateTime ENTRY_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0, 2);
+
     private Npz() {
     }
 
@@ -53,8 +59,9 @@ public final class Npz {
         try {
             try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
                 for (Map.Entry<String, Tensor> e : arrays.entrySet()) {
-                    zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
-                    zip.write(Npy.toBytes(e.getValue()));
+                    byte[] npy = Npy.toBytes(e.getValue());
+                    zip.putNextEntry(storedEntry(e.getKey() + ".npy", npy));
+                    zip.write(npy);
                     zip.closeEntry();
                 }
             }
@@ -62,6 +69,19 @@ public final class Npz {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** An uncompressed entry with a fixed time: its bytes are a function of name and content. */
+    private static ZipEntry storedEntry(String name, byte[] content) {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(content.length);
+        entry.setCompressedSize(content.length);
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        entry.setCrc(crc.getValue());
+        entry.setTimeLocal(ENTRY_TIME);
+        return entry;
     }
 
     /**

@@ -21,9 +21,9 @@ final class NewtonStep {
         double p = hessian[0][0];
         double q = 0.5 * (hessian[0][1] + hessian[1][0]);
         double r = hessian[1][1];
-        double theta = 0.5 * Math.atan2(2 * q, p - r);
-        double c = Math.cos(theta);
-        double s = Math.sin(theta);
+        double theta = 0.5 * StrictMath.atan2(2 * q, p - r);
+        double c = StrictMath.cos(theta);
+        double s = StrictMath.sin(theta);
         double[][] e = {{c, s}, {-s, c}};
         double[] lambda = {p * c * c + 2 * q * s * c + r * s * s, p * s * s - 2 * q * s * c + r * c * c};
         double mean = Math.sqrt(Math.abs(lambda[0] * lambda[1]));

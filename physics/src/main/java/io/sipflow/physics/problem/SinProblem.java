@@ -63,8 +63,8 @@ public final class SinProblem implements Problem {
         }
         this.xi = xi;
         this.angleDegrees = angleDegrees;
-        double c = Math.cos(Math.toRadians(angleDegrees));
-        double s = Math.sin(Math.toRadians(angleDegrees));
+        double c = StrictMath.cos(Math.toRadians(angleDegrees));
+        double s = StrictMath.sin(Math.toRadians(angleDegrees));
         double sa = GLOBAL_SCALE / xi;
         double sb = GLOBAL_SCALE * xi;
         this.ca0 = sa * c;
@@ -132,11 +132,11 @@ public final class SinProblem implements Problem {
     double[] newtonStep(double x0, double x1, double t0, double t1) {
         double a = ca0 * x0 + ca1 * x1;
         double b = cb0 * x0 + cb1 * x1;
-        double r = Math.sin(a) - t0;
-        double ra = r * Math.cos(a);
+        double r = StrictMath.sin(a) - t0;
+        double ra = r * StrictMath.cos(a);
         double rb = b - t1;
         double[] grad = {ra * ca0 + rb * cb0, ra * ca1 + rb * cb1};
-        double haa = Math.cos(a) * Math.cos(a) - r * Math.sin(a);
+        double haa = StrictMath.cos(a) * StrictMath.cos(a) - r * StrictMath.sin(a);
         double[][] h = {
             {haa * ca0 * ca0 + cb0 * cb0, haa * ca0 * ca1 + cb0 * cb1},
             {haa * ca1 * ca0 + cb1 * cb0, haa * ca1 * ca1 + cb1 * cb1}};
@@ -182,7 +182,7 @@ public final class SinProblem implements Problem {
         double det = ca0 * cb1 - ca1 * cb0;
         for (int i = 0; i < xv.length; i += 2) {
             double a = ca0 * xv[i] + ca1 * xv[i + 1];
-            double a1 = Math.asin(t[i]);
+            double a1 = StrictMath.asin(t[i]);
             double a2 = Math.PI - a1;
             double n1 = (a - a1) / (2 * Math.PI);
             double n2 = (a - a2) / (2 * Math.PI);

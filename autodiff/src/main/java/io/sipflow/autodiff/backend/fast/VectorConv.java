@@ -13,10 +13,10 @@ import java.util.Arrays;
  * yq[o, q] = b[o] + Σ_t W[t, o] · xpad[q + off[t]]        t = (c, u, v), off[t] = c·plane + u·wp + v
  * </pre>
  * computed per image in register tiles of 4 outputs × {@link #NR} vectors of q (one FMA per accumulator and tap),
- * taps in the fixed order of the weight layout. Backward-data is the same kernel on the weights transposed and
- * flipped: gx = conv(gy, w'), w'[c, o, u, v] = w[o, c, k−1−u, k−1−v] (the adjoint of a circular convolution is the
- * circular correlation, that of a zero-padded one the zero-padded correlation). Images run in parallel and each
- * output is summed by one thread in tap order, so results do not depend on the thread count.
+ * taps in the fixed order of the weight layout. Backward-data is the same kernel on the {@link AdjointWeights}.
+ * Each output is one float FMA chain, from the bias (or the value accumulated onto) through the taps in order,
+ * computed by one thread: the same bits at any thread count, any vector width (the tile only groups outputs), and in
+ * {@link ScalarConv}, which runs the same chains one position after another.
  */
 final class VectorConv {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -99,16 +99,7 @@ final class VectorConv {
     }
 
     static float[] backwardData(float[] gy, float[] w, int n, int c, int h, int wd, int o, int k, Padding padding) {
-        int kk = k * k;
-        float[] flipped = new float[w.length];
-        for (int oc = 0; oc < o; oc++) {
-            for (int ci = 0; ci < c; ci++) {
-                for (int t = 0; t < kk; t++) {
-                    flipped[(ci * o + oc) * kk + t] = w[(oc * c + ci) * kk + (kk - 1 - t)];
-                }
-            }
-        }
-        return forward(gy, flipped, null, n, o, h, wd, c, k, padding);
+        return forward(gy, AdjointWeights.of(w, o, c, k), null, n, o, h, wd, c, k, padding);
     }
 
     /** W[t, o] = w[o, t], outputs padded with zeros to a multiple of the tile height. */

@@ -2,37 +2,61 @@ package io.sipflow.autodiff.backend.fast;
 
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.backend.FastKernels;
+import io.sipflow.autodiff.backend.KernelCounts;
 
-/** The Vector API kernels behind {@link FastKernels}; loaded by name from {@link io.sipflow.autodiff.backend.FastPath}. */
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The Vector API kernels behind {@link FastKernels}; loaded by name from {@link io.sipflow.autodiff.backend.FastPath}.
+ * Their sums follow {@link SumOrder}, which needs the vector length to divide its 16 logical lanes (4, 8 or 16
+ * floats: 128-, 256- and 512-bit vectors); on any other width the constructor refuses and the plain-Java twins run.
+ */
 public final class VectorKernels implements FastKernels {
+    private static final String IMPL = "vector " + VectorConv.S.vectorBitSize() + "-bit";
+    private static final LongAdder CONV_FORWARD = KernelCounts.counter("conv2d forward / " + IMPL);
+    private static final LongAdder CONV_ACCUMULATE = KernelCounts.counter("conv2d forward accumulate / " + IMPL);
+    private static final LongAdder CONV_DATA = KernelCounts.counter("conv2d backward data / " + IMPL);
+    private static final LongAdder CONV_WEIGHT = KernelCounts.counter("conv2d backward weight / " + IMPL + " × "
+            + (SumOrder.LANES / VectorConv.VL) + " passes");
+    private static final LongAdder MATMUL_F32 = KernelCounts.counter("matmul float32 / " + IMPL);
+    private static final LongAdder MATMUL_F64 = KernelCounts.counter("matmul float64 / " + IMPL);
+
     /**
      * Creates the kernels; {@link io.sipflow.autodiff.backend.FastPath} calls it by reflection when the module is
-     * present.
+     * present. Refuses vector widths that do not divide the 16 logical lanes of {@link SumOrder}.
      */
     public VectorKernels() {
+        if (SumOrder.LANES % VectorConv.VL != 0) {
+            throw new IllegalStateException("vectors of " + VectorConv.VL + " floats do not divide the "
+                    + SumOrder.LANES + " logical lanes of the summation order");
+        }
     }
 
     @Override
     public float[] convForward(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int o, int k,
                                Padding padding) {
+        CONV_FORWARD.increment();
         return VectorConv.forward(x, w, bias, n, c, h, wd, o, k, padding);
     }
 
     @Override
     public float[] convForwardAccumulate(float[] into, float[] x, float[] w, int n, int c, int h, int wd, int o, int k,
                                          Padding padding) {
+        CONV_ACCUMULATE.increment();
         return VectorConv.forwardAccumulate(into, x, w, n, c, h, wd, o, k, padding);
     }
 
     @Override
     public float[] convBackwardData(float[] gy, float[] w, int n, int c, int h, int wd, int o, int k,
                                     Padding padding) {
+        CONV_DATA.increment();
         return VectorConv.backwardData(gy, w, n, c, h, wd, o, k, padding);
     }
 
     @Override
     public float[] convBackwardWeight(float[] gy, float[] x, int n, int c, int h, int wd, int o, int k,
                                       Padding padding) {
+        CONV_WEIGHT.increment();
         return VectorConvWeight.backwardWeight(gy, x, n, c, h, wd, o, k, padding);
     }
 
@@ -48,12 +72,19 @@ public final class VectorKernels implements FastKernels {
 
     @Override
     public float[] matmul(float[] a, float[] b, int batch, int m, int k, int n) {
+        MATMUL_F32.increment();
         return VectorGemm.multiply(a, b, batch, m, k, n);
     }
 
     @Override
     public double[] matmul(double[] a, double[] b, int batch, int m, int k, int n) {
+        MATMUL_F64.increment();
         return VectorGemm.multiply(a, b, batch, m, k, n);
+    }
+
+    @Override
+    public boolean usesVectorApi() {
+        return true;
     }
 
     @Override

@@ -1,14 +1,17 @@
 /**
  * The Vector API ({@code jdk.incubator.vector}) kernels of the CPU backend: FLOAT32 convolutions as an implicit
- * GEMM on padded images, FLOAT32/FLOAT64 GEMM, and the ReLU/step elementwise loops.
- * Nothing outside this package names a Vector API class, so the library still loads without the module;
- * {@link io.sipflow.autodiff.backend.FastPath} decides whether to use them.
+ * GEMM on padded images, FLOAT32/FLOAT64 GEMM, and the ReLU/step elementwise loops; and their plain-Java twins
+ * ({@link io.sipflow.autodiff.backend.fast.ScalarKernels}), the same float operations in the same order for JVMs
+ * without the module. Nothing outside this package names a Vector API class, and the twins name none, so the
+ * library still loads without the module; {@link io.sipflow.autodiff.backend.FastPath} decides which run.
+ * The order of every sum is fixed independently of the vector width (SumOrder), so both give the same bits.
  * <pre>
  *   x (N,C,H,W) --pad per image--> xpad (C planes of (H+2p)×(W+2p))
  *   yq[o, q] = b[o] + Σ_taps W[t, o] · xpad[q + off[t]]     (4 outputs × 6 vectors per tile; × 2 on AVX2)
  *   yq --drop the 2p extra columns per row--> y (N,O,H,W)
  * </pre>
- * Their scalar specifications are {@link io.sipflow.autodiff.backend.ReferenceConv} and the loop in
- * {@link io.sipflow.autodiff.backend.CpuBackend}; the tests compare the two.
+ * Their specifications in double are {@link io.sipflow.autodiff.backend.ReferenceConv} and the loop in
+ * {@link io.sipflow.autodiff.backend.CpuBackend}; the tests compare against them within tolerance, and the twins
+ * against each other bit for bit.
  */
 package io.sipflow.autodiff.backend.fast;
