@@ -12,14 +12,16 @@ import java.util.Map;
  * Stochastic gradient descent with momentum, PyTorch's rule (no dampening): for each θ with gradient g,
  * <pre>
  * b ← momentum·b + g      (b = g at the first step)
- * θ ← θ − lr·b
+ * θ ← θ − lr·b                      (heavy ball)
+ * θ ← θ − lr·(g + momentum·b)       (Nesterov: the step looks ahead along the new b)
  * </pre>
- * With momentum 0 this is plain θ ← θ − lr·g.
+ * With momentum 0 both are plain θ ← θ − lr·g.
  */
 public final class SGD implements Optimizer {
     private final List<Parameter> params;
     private final double lr;
     private final double momentum;
+    private final boolean nesterov;
     private final double[][] velocity;
     private long t;
 
@@ -32,10 +34,27 @@ public final class SGD implements Optimizer {
      * @throws IllegalArgumentException if lr ≤ 0 or momentum &lt; 0
      */
     public SGD(List<Parameter> params, double lr, double momentum) {
-        if (!(lr > 0) || momentum < 0) {
-            throw new IllegalArgumentException("SGD: need lr > 0 and momentum >= 0; got lr=" + lr + " momentum="
-                    + momentum);
+        this(params, lr, momentum, false);
+    }
+
+    /**
+     * An optimizer for {@code params} with zero momentum buffers, heavy-ball or Nesterov momentum.
+     *
+     * @param params the parameters to update, in order (copied)
+     * @param lr the learning rate, &gt; 0
+     * @param momentum the momentum factor, ≥ 0 (0 for plain gradient descent)
+     * @param nesterov whether the step is Nesterov's θ ← θ − lr·(g + momentum·b) instead of θ ← θ − lr·b
+     * @throws IllegalArgumentException if lr ≤ 0 or momentum &lt; 0, or Nesterov is asked for with momentum 0
+     */
+    public SGD(List<Parameter> params, double lr, double momentum, boolean nesterov) {
+        if (!(lr > 0) || !(momentum >= 0) || !Double.isFinite(momentum)) {
+            throw new IllegalArgumentException("SGD: need lr > 0 and a finite momentum >= 0; got lr=" + lr
+                    + " momentum=" + momentum);
         }
+        if (nesterov && momentum == 0) {
+            throw new IllegalArgumentException("SGD: Nesterov momentum needs momentum > 0, got 0");
+        }
+        this.nesterov = nesterov;
         this.params = List.copyOf(params);
         this.lr = lr;
         this.momentum = momentum;
@@ -58,7 +77,7 @@ public final class SGD implements Optimizer {
             double[] b = velocity[i];
             for (int e = 0; e < theta.length; e++) {
                 b[e] = t == 0 ? g[e] : momentum * b[e] + g[e];
-                theta[e] -= lr * b[e];
+                theta[e] -= lr * (nesterov ? g[e] + momentum * b[e] : b[e]);
             }
             p.set(Tensor.of(p.dtype(), p.shape(), theta));
         }

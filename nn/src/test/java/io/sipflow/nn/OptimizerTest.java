@@ -62,6 +62,19 @@ class OptimizerTest {
     }
 
     @Test
+    void sgdWithNesterovMomentumMatchesHandComputedSteps() {
+        Quadratic q = new Quadratic();
+        SGD sgd = new SGD(q.parameters(), 0.1, 0.9, true);
+        step(q, sgd); // g = b = (2, −0.5); θ −= 0.1·(g + 0.9·b) = 0.1·(3.8, −0.95)
+        assertArrayEquals(new double[] {0.62, -0.405}, q.theta.value().toDoubleArray(), 1e-15);
+        step(q, sgd); // g = (1.24, −0.405), b = 0.9·(2, −0.5) + g = (3.04, −0.855); g + 0.9·b = (3.976, −1.1745)
+        assertArrayEquals(new double[] {0.2224, -0.28755}, q.theta.value().toDoubleArray(), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> new SGD(q.parameters(), 0.1, 0, true),
+                "Nesterov without momentum is refused");
+        assertThrows(IllegalArgumentException.class, () -> new SGD(q.parameters(), 0.1, Double.NaN));
+    }
+
+    @Test
     void staleGradientsNameTheParameter() {
         Quadratic q = new Quadratic();
         Adam adam = new Adam(q.parameters(), 0.1);

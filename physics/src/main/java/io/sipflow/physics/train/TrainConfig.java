@@ -25,6 +25,8 @@ public final class TrainConfig {
     private final long seed;
     private final double learningRate;
     private final double adamEpsilon;
+    private final double momentum;
+    private final boolean nesterov;
     private final int testBatch;
     private final long testSeed;
     private final int testEvery;
@@ -44,6 +46,8 @@ public final class TrainConfig {
                 "learning rate must be a finite number > 0, got " + b.learningRate);
         require(b.adamEpsilon > 0 && Double.isFinite(b.adamEpsilon),
                 "Adam epsilon must be a finite number > 0, got " + b.adamEpsilon);
+        require(b.momentum >= 0 && b.momentum < 1, "SGD momentum must be in [0, 1), got " + b.momentum);
+        require(!b.nesterov || b.momentum > 0, "Nesterov momentum needs a momentum > 0 (give --momentum)");
         require(b.resolution >= 8 && b.resolution % 8 == 0, "resolution " + b.resolution
                 + " is not a positive multiple of 2^3 = 8, which a 4-level U-Net needs (try 16, 32 or 64)");
         this.problem = b.problem;
@@ -54,6 +58,8 @@ public final class TrainConfig {
         this.seed = b.seed;
         this.learningRate = b.learningRate;
         this.adamEpsilon = b.adamEpsilon;
+        this.momentum = b.momentum;
+        this.nesterov = b.nesterov;
         this.testBatch = b.testBatch;
         this.testSeed = b.testSeed;
         this.testEvery = b.testEvery;
@@ -77,7 +83,7 @@ public final class TrainConfig {
     /** {@return a builder holding this config's settings} */
     public Builder toBuilder() {
         return builder().problem(problem).method(method).steps(steps).batch(batch).resolution(resolution).seed(seed)
-                .learningRate(learningRate).adamEpsilon(adamEpsilon).testBatch(testBatch).testSeed(testSeed)
+                .learningRate(learningRate).adamEpsilon(adamEpsilon).momentum(momentum).nesterov(nesterov).testBatch(testBatch).testSeed(testSeed)
                 .testEvery(testEvery).checkpointEvery(checkpointEvery).options(options);
     }
 
@@ -94,7 +100,11 @@ public final class TrainConfig {
     /** The settings a resumed run may change (--steps extends it, --checkpoint-every); every other one is fixed. */
     public static final java.util.Set<String> RESUMABLE = java.util.Set.of("steps", "checkpoint_every");
 
-    /** {@return every setting by its run.json name ({@code learning_rate}, {@code option.xi}, …), in a fixed order} */
+    /**
+     * {@return every setting by its run.json name ({@code learning_rate}, {@code option.xi}, …), in a fixed order;
+     * {@code momentum} and {@code nesterov} only where they are not 0 and false, so a run without them has the
+     * settings (and run identity) it had before they existed}
+     */
     public LinkedHashMap<String, Object> settings() {
         LinkedHashMap<String, Object> s = new LinkedHashMap<>();
         s.put("problem", problem);
@@ -105,6 +115,12 @@ public final class TrainConfig {
         s.put("seed", seed);
         s.put("learning_rate", learningRate);
         s.put("adam_epsilon", adamEpsilon);
+        if (momentum != 0) {
+            s.put("momentum", momentum);
+        }
+        if (nesterov) {
+            s.put("nesterov", true);
+        }
         s.put("test_batch", testBatch);
         s.put("test_seed", testSeed);
         s.put("test_every", testEvery);
@@ -138,6 +154,8 @@ public final class TrainConfig {
                 case "seed" -> b.seed(asLong(e.getKey(), v));
                 case "learning_rate" -> b.learningRate(Double.parseDouble(text));
                 case "adam_epsilon" -> b.adamEpsilon(Double.parseDouble(text));
+                case "momentum" -> b.momentum(Double.parseDouble(text));
+                case "nesterov" -> b.nesterov(Boolean.parseBoolean(text));
                 case "test_batch" -> b.testBatch(asInt(e.getKey(), v));
                 case "test_seed" -> b.testSeed(asLong(e.getKey(), v));
                 case "test_every" -> b.testEvery(asInt(e.getKey(), v));
@@ -185,6 +203,10 @@ public final class TrainConfig {
     public double learningRate() { return learningRate; }
     /** {@return Adam's ε, &gt; 0} */
     public double adamEpsilon() { return adamEpsilon; }
+    /** {@return SGD's momentum factor μ in [0, 1) (0: plain SGD); the Adam methods ignore it} */
+    public double momentum() { return momentum; }
+    /** {@return whether SGD's momentum is Nesterov's (only with a momentum &gt; 0)} */
+    public boolean nesterov() { return nesterov; }
     /** {@return examples in the held-out test batch, ≥ 1} */
     public int testBatch() { return testBatch; }
     /** {@return the seed of the held-out test batch} */
@@ -250,6 +272,8 @@ public final class TrainConfig {
         private long seed = 0;
         private double learningRate = 1e-3;
         private double adamEpsilon = Adam.DEFAULT_EPS;
+        private double momentum = 0;
+        private boolean nesterov = false;
         private int testBatch = 64;
         private long testSeed = 1;
         private int testEvery = 50;
@@ -315,6 +339,20 @@ public final class TrainConfig {
          * @return this builder
          */
         public Builder adamEpsilon(double v) { adamEpsilon = v; return this; }
+        /**
+         * Sets SGD's momentum factor (the SGD method's optimizer; the others ignore it).
+         *
+         * @param v in [0, 1); 0 is plain SGD
+         * @return this builder
+         */
+        public Builder momentum(double v) { momentum = v; return this; }
+        /**
+         * Chooses Nesterov's momentum for SGD.
+         *
+         * @param v true for Nesterov (needs a momentum &gt; 0), false for heavy-ball momentum
+         * @return this builder
+         */
+        public Builder nesterov(boolean v) { nesterov = v; return this; }
         /**
          * Sets the test batch size.
          *

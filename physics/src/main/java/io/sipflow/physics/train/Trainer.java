@@ -2,6 +2,7 @@ package io.sipflow.physics.train;
 
 import io.sipflow.autodiff.AnomalyException;
 import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.Solve;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.nn.BatchNorm2d;
 import io.sipflow.nn.Module;
@@ -69,12 +70,30 @@ public final class Trainer {
     }
 
     /**
-     * Where a run stopped on a non-finite value.
+     * Where a run stopped: on a non-finite value, or on a physics solve that did not converge
+     * ({@link Solve.NotConverged}); either way that step's update was not applied.
      *
      * @param step the step that was not applied (steps count from 0)
-     * @param what what went non-finite, e.g. "the gradient of inc.conv1.weight (…)"
+     * @param what what went wrong, e.g. "non-finite values in the gradient of inc.conv1.weight (…)"
+     * @param solverIterations the iterations the solver made before it gave up, or -1 when it was not the solver
+     * @param solverResidual the worst relative residual ‖r‖/‖b‖ the solver reached, or NaN when it was not the
+     *        solver
      */
-    public record Divergence(int step, String what) {
+    public record Divergence(int step, String what, int solverIterations, double solverResidual) {
+        /**
+         * A stop on a non-finite value (no solver involved).
+         *
+         * @param step the step that was not applied
+         * @param what what went non-finite
+         */
+        public Divergence(int step, String what) {
+            this(step, what, -1, Double.NaN);
+        }
+
+        /** {@return whether a physics solve that did not converge stopped the run} */
+        public boolean solverFailed() {
+            return solverIterations >= 0;
+        }
     }
 
     private final TrainConfig config;
@@ -95,8 +114,24 @@ public final class Trainer {
      * @throws IllegalArgumentException for an unknown problem or a missing problem option
      */
     public Trainer(TrainConfig config) {
+        this(config, Problems.create(config));
+    }
+
+    /**
+     * A trainer at step 0 for a problem built by the caller (one not in {@link Problems}, or one with other solver
+     * settings); everything else as {@link #Trainer(TrainConfig)}.
+     *
+     * @param config the run's settings
+     * @param problem the problem to train on; its id must be {@code config.problem()}
+     * @throws IllegalArgumentException if the problem's id is not the config's
+     */
+    public Trainer(TrainConfig config, Problem problem) {
+        if (!problem.id().equals(config.problem())) {
+            throw new IllegalArgumentException("Trainer: the problem's id '" + problem.id()
+                    + "' is not the config's problem '" + config.problem() + "'");
+        }
         this.config = config;
-        this.problem = Problems.create(config);
+        this.problem = problem;
         this.net = problem.newNetwork(config.seed());
         this.optimizer = TrainingStep.newOptimizer(config, net);
         this.data = new SplittableRandom(config.seed()).split();
@@ -105,7 +140,7 @@ public final class Trainer {
 
     /**
      * Trains until {@code config.steps()} steps are done, testing at step 0, every {@code testEvery} steps and at
-     * the end; stops early at a non-finite value. A restored trainer continues where its checkpoint was.
+     * the end; stops early at a non-finite value or a physics solve that does not converge. A restored trainer continues where its checkpoint was.
      *
      * @param listener told about every step, test and due checkpoint
      */
@@ -133,6 +168,12 @@ public final class Trainer {
                 return;
             } catch (AnomalyException e) {
                 divergence = new Divergence(steps.size(), e.getMessage());
+                return;
+            } catch (Solve.NotConverged e) {
+                // The solve is part of the loss or its gradient: the step stopped before the optimizer, as a
+                // non-finite value stops it, and the run cannot go on with weights whose physics has no answer.
+                divergence = new Divergence(steps.size(), "a physics solve that failed after "
+                        + e.iterations() + " iterations: " + e.getMessage(), e.iterations(), e.relativeResidual());
                 return;
             }
             listener.onStep(m);

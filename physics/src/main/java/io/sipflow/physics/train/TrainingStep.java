@@ -33,7 +33,8 @@ public final class TrainingStep {
 
     /**
      * The optimizer {@code method} trains with, over the network's parameters: Adam (with the config's ε) for SIP
-     * and GD, SGD without momentum for SGD and HIG.
+     * and GD, SGD with the config's momentum (and Nesterov flag) for SGD, SGD without momentum for HIG (its
+     * direction is the update).
      *
      * @param config the run (method, learning rate, Adam ε)
      * @param network the network whose parameters it updates
@@ -43,7 +44,8 @@ public final class TrainingStep {
         return switch (config.method()) {
             case SIP, GD -> new Adam(network.parameters(), config.learningRate(), Adam.DEFAULT_BETA1,
                     Adam.DEFAULT_BETA2, config.adamEpsilon());
-            case SGD, HIG -> new SGD(network.parameters(), config.learningRate(), 0);
+            case SGD -> new SGD(network.parameters(), config.learningRate(), config.momentum(), config.nesterov());
+            case HIG -> new SGD(network.parameters(), config.learningRate(), 0);
         };
     }
 

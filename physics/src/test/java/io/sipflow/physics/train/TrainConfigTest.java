@@ -27,4 +27,27 @@ class TrainConfigTest {
         assertEquals(0.25, withOptions.option("xi"), 0.0);
         assertEquals(1.5, (Double) withOptions.settings().get("option.angle"), 0.0);
     }
+
+    @Test
+    void momentumIsASettingOnlyWhereItIsUsedAndPoissonSgdDefaultsToIt() {
+        TrainConfig sgd = TrainConfig.builder().method(Method.SGD).momentum(0.9).nesterov(true).build();
+        assertEquals(sgd, TrainConfig.fromSettings(sgd.settings()));
+        assertEquals(0.9, sgd.settings().get("momentum"));
+        assertEquals(true, sgd.settings().get("nesterov"));
+        assertTrue(!TrainConfig.builder().build().settings().containsKey("momentum"),
+                "no momentum: the settings (and run identity) of runs made before it existed");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainConfig.builder().momentum(1).build());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainConfig.builder().nesterov(true).build(), "Nesterov without momentum");
+        TrainConfig poisson = Problems.named("poisson").defaults()
+                .apply(TrainConfig.builder().problem("poisson").method(Method.SGD)).build();
+        assertEquals(0.9, poisson.momentum(), 0.0);
+        assertEquals(1e-9, poisson.learningRate(), 0.0);
+        TrainConfig adam = Problems.named("poisson").defaults()
+                .apply(TrainConfig.builder().problem("poisson").method(Method.GD)).build();
+        assertEquals(0.0, adam.momentum(), 0.0, "the Adam methods keep their settings");
+        assertEquals(io.sipflow.nn.SGD.class, TrainingStep.newOptimizer(sgd,
+                Problems.create(sgd).newNetwork(0)).getClass());
+    }
 }

@@ -4,6 +4,7 @@ import io.sipflow.physics.plot.Charts;
 import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.RunIdentity;
 import io.sipflow.physics.train.TestMetrics;
+import io.sipflow.physics.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +30,8 @@ import java.util.concurrent.Callable;
 /** {@code sipflow compare}: the README's main job, SIP against GD from identical weights and data. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train every method from the same initial weights on the same batches and compare them.",
-                "Writes DIR/<method>/ for each run, DIR/comparison.csv and DIR/comparison.png.",
+                "Writes DIR/<method>/ for each run (with --seeds N > 1: DIR/<method>/seed_<S>/ for each seed S),",
+                "DIR/comparison.csv (with a row for the estimate x = 0) and DIR/comparison.png.",
                 "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a method stopped on a NaN or infinity or ended unstable."})
 final class CompareCommand implements Callable<Integer> {
     /** The methods and shared settings of a comparison, for --resume. */
@@ -49,6 +51,11 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR",
             description = "continue the comparison in DIR: finished methods are kept, interrupted ones resume")
     Path resume;
+
+    @Option(names = "--seeds", paramLabel = "N",
+            description = "train every method with the N seeds --seed, --seed + 1, ... (weights and training data;"
+                    + " the test batch stays fixed); comparison.csv gives mean, std and 95% intervals (default 1)")
+    Integer seeds;
 
     @Mixin
     TrainOptions train;
@@ -73,7 +80,7 @@ final class CompareCommand implements Callable<Integer> {
                         + " as it started (drop --methods)");
             }
             for (Method m : recorded) {
-                configs.add(base.withMethod(m));
+                configs.add(recordedConfig(base, m, cl));
             }
             return configs;
         }
@@ -87,10 +94,56 @@ final class CompareCommand implements Callable<Integer> {
         return configs;
     }
 
+    /** The number of seeds: --seeds, or on --resume the number recorded (which --seeds may not change). */
+    int seedCount() {
+        CommandLine cl = spec.commandLine();
+        if (seeds != null && seeds < 1) {
+            throw new CommandLine.ParameterException(cl, "--seeds must be at least 1, got " + seeds);
+        }
+        if (resume == null) {
+            return seeds != null ? seeds : 1;
+        }
+        Object recorded;
+        try {
+            recorded = Json.read(Files.readString(resume.resolve(COMPARE_JSON))).get(SEEDS);
+        } catch (IOException | RuntimeException e) {
+            throw new CommandLine.ParameterException(cl, "--resume " + resume + ": cannot read " + COMPARE_JSON
+                    + ": " + e.getMessage());
+        }
+        int n = recorded == null ? 1 : ((Number) recorded).intValue();
+        if (seeds != null && seeds != n) {
+            throw new CommandLine.ParameterException(cl, "--seeds " + seeds + " differs from the " + n + " seed(s)"
+                    + " the comparison in " + resume + " was started with; --resume continues it as it started"
+                    + " (drop --seeds)");
+        }
+        return n;
+    }
+
+    /** compare.json's name of the seed count (written only when it is above 1). */
+    static final String SEEDS = "seeds";
+
+    /** One run of the comparison: a method with one seed, in its own folder. */
+    record RunSpec(TrainConfig config, String folder) {
+    }
+
+    /** Every (method, seed) run: seeds base, base + 1, …; one seed keeps DIR/&lt;method&gt;/. */
+    static List<RunSpec> runSpecs(List<TrainConfig> configs, int n) {
+        List<RunSpec> specs = new ArrayList<>();
+        for (TrainConfig c : configs) {
+            for (int i = 0; i < n; i++) {
+                TrainConfig ci = n == 1 ? c : c.toBuilder().seed(c.seed() + i).build();
+                specs.add(new RunSpec(ci, n == 1 ? c.method().id() : c.method().id() + "/seed_" + ci.seed()));
+            }
+        }
+        return specs;
+    }
+
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         List<TrainConfig> configs = configs();
+        int n = seedCount();
+        List<RunSpec> specs = runSpecs(configs, n);
         common.apply();
         Path given = resume != null ? resume : out != null ? out : Path.of("runs", "compare");
         String flag = resume != null ? "--resume" : "--out";
@@ -101,51 +154,110 @@ final class CompareCommand implements Callable<Integer> {
             TrainCommand.fits(c);
         }
         try (RunLock lock = OutputFolder.usage(cl, () -> RunLock.acquire(dir, flag, given))) {
-            Map<Method, String> resumed = resumable(cl, dir, configs);
+            Map<String, String> resumed = resumable(cl, dir, specs);
             OutputFolder.usage(cl, () -> OutputFolder.prepare(given, flag, dir, mode));
             String runId = resume != null ? recordedRunId(dir) : RunIdentity.newRunId();
             if (resume == null) {
                 Map<String, Object> json = new LinkedHashMap<>(configs.get(0).settings());
                 json.put("methods", ids(configs.stream().map(TrainConfig::method).toList()));
                 json.put(TrainingRun.RUN_ID, runId);
+                if (n > 1) {
+                    json.put(SEEDS, n);
+                }
+                json.putAll(perMethodSettings(configs));
                 AtomicFiles.writeString(dir.resolve(COMPARE_JSON), Json.write(json));
             }
             List<TrainingRun.Summary> runs = new ArrayList<>();
             List<String> owned = new ArrayList<>(List.of(COMPARE_JSON, "comparison.csv", "comparison.png"));
             for (TrainConfig c : configs) {
                 owned.add(c.method().id() + "/");
-                runs.add(trainMethod(cl, c, dir, given.resolve(c.method().id()), flag,
-                        resumed.getOrDefault(c.method(), runId + "-" + c.method().id()), resumed.containsKey(c.method())));
             }
-            AtomicFiles.writeString(dir.resolve("comparison.csv"), comparisonCsv(runs));
-            AtomicFiles.writeBytes(dir.resolve("comparison.png"), comparisonPng(runs));
+            for (RunSpec r : specs) {
+                String id = runId + "-" + r.folder().replace("/seed_", "-seed");
+                runs.add(trainMethod(cl, r.config(), dir.resolve(r.folder()), given.resolve(r.folder()), flag,
+                        resumed.getOrDefault(r.folder(), id), resumed.containsKey(r.folder())));
+            }
+            Map<String, Double> zero = new Trainer(configs.get(0)).zeroEstimateMetrics();
+            String csv = n == 1 ? comparisonCsv(runs, zero) : SeedSummary.csv(runs, zero);
+            AtomicFiles.writeString(dir.resolve("comparison.csv"), csv);
+            AtomicFiles.writeBytes(dir.resolve("comparison.png"), n == 1 ? comparisonPng(runs, zero)
+                    : SeedSummary.png(runs, zero));
             OutputFolder.writeManifest(dir, runId, owned);
             PrintWriter log = cl.getOut();
             log.println();
-            log.print(comparisonCsv(runs));
-            log.print(verdict(runs));
+            log.print(csv);
+            log.print(n == 1 ? verdict(runs) : SeedSummary.verdict(runs));
             log.println("wrote " + dir.resolve("comparison.csv") + " and " + dir.resolve("comparison.png"));
             log.flush();
             return runs.stream().anyMatch(TrainingRun.Summary::failed) ? TrainingRun.DIVERGED : 0;
         }
     }
 
-    /** With --resume: the run id of each interrupted method, every checkpoint checked before the first one trains. */
-    private Map<Method, String> resumable(CommandLine cl, Path dir, List<TrainConfig> configs) throws IOException {
-        Map<Method, String> resumed = new LinkedHashMap<>();
-        for (TrainConfig c : configs) {
-            Path runDir = dir.resolve(c.method().id());
+    /**
+     * With --resume: the run id of each interrupted run, by folder, every checkpoint checked before the first one
+     * trains.
+     */
+    private Map<String, String> resumable(CommandLine cl, Path dir, List<RunSpec> specs) throws IOException {
+        Map<String, String> resumed = new LinkedHashMap<>();
+        for (RunSpec r : specs) {
+            Path runDir = dir.resolve(r.folder());
             if (resume != null && Files.isRegularFile(runDir.resolve(TrainOptions.CHECKPOINT_NPZ))) {
-                resumed.put(c.method(), OutputFolder.usage(cl, () -> ResumeCheck.runId(runDir, c)));
+                resumed.put(r.folder(), OutputFolder.usage(cl, () -> ResumeCheck.runId(runDir, r.config())));
             }
         }
         return resumed;
     }
 
-    /** One method's run in DIR/&lt;method&gt;/, under that folder's own lock. */
-    private TrainingRun.Summary trainMethod(CommandLine cl, TrainConfig c, Path dir, Path shown, String flag,
+    /**
+     * compare.json's "&lt;method&gt;.&lt;setting&gt;" entries: each setting in which a method's config differs from
+     * the first method's (the problem's per-method learning rates, SGD's momentum), so --resume restores them.
+     */
+    static Map<String, Object> perMethodSettings(List<TrainConfig> configs) {
+        Map<String, Object> base = configs.get(0).settings();
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (TrainConfig c : configs.subList(1, configs.size())) {
+            c.settings().forEach((k, v) -> {
+                if (!k.equals("method") && !java.util.Objects.equals(base.get(k), v)) {
+                    out.put(c.method().id() + "." + k, v);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Method m's config on --resume: compare.json's shared settings, m's own ones, then --steps if given. */
+    private TrainConfig recordedConfig(TrainConfig base, Method m, CommandLine cl) {
+        Map<String, Object> recorded;
+        try {
+            recorded = Json.read(Files.readString(resume.resolve(COMPARE_JSON)));
+        } catch (IOException | RuntimeException e) {
+            throw new CommandLine.ParameterException(cl, "--resume " + resume + ": cannot read " + COMPARE_JSON
+                    + ": " + e.getMessage());
+        }
+        Map<String, Object> s = new LinkedHashMap<>(base.settings());
+        s.put("method", m.id());
+        String prefix = m.id() + ".";
+        recorded.forEach((k, v) -> {
+            if (k.startsWith(prefix) && !TrainConfig.RESUMABLE.contains(k.substring(prefix.length()))) {
+                s.put(k.substring(prefix.length()), v);
+            }
+        });
+        if (train.steps == null && recorded.get(prefix + "steps") != null) {
+            s.put("steps", recorded.get(prefix + "steps"));
+        }
+        if (train.checkpointEvery == null && recorded.get(prefix + "checkpoint_every") != null) {
+            s.put("checkpoint_every", recorded.get(prefix + "checkpoint_every"));
+        }
+        try {
+            return TrainConfig.fromSettings(s);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--resume " + resume + ": " + e.getMessage());
+        }
+    }
+
+    /** One run in its folder (DIR/&lt;method&gt;/ or DIR/&lt;method&gt;/seed_&lt;S&gt;/), under that folder's own lock. */
+    private TrainingRun.Summary trainMethod(CommandLine cl, TrainConfig c, Path runDir, Path shown, String flag,
                                             String runId, boolean resumeIt) throws IOException {
-        Path runDir = dir.resolve(c.method().id());
         try (RunLock sub = OutputFolder.usage(cl, () -> RunLock.acquire(runDir, flag, shown))) {
             Files.deleteIfExists(runDir.resolve(RunFiles.MANIFEST)); // its results are about to change
             return TrainingRun.execute(c, runDir, runId, common, cl.getOut(), cl.getErr(), resumeIt,
@@ -175,6 +287,18 @@ final class CompareCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--resume " + dir + ": cannot read the methods in "
                     + dir.resolve(COMPARE_JSON) + ": " + e.getMessage());
         }
+    }
+
+    /** The estimate x = 0's row: its metrics on the test batch, no step time, "reference" as its status. */
+    static final String ZERO = "zero";
+
+    /** One seed: a row per method and the estimate x = 0's, in the columns compare has always written. */
+    static String comparisonCsv(List<TrainingRun.Summary> runs, Map<String, Double> zero) {
+        StringBuilder sb = new StringBuilder(comparisonCsv(runs)).append(ZERO);
+        for (String name : runs.get(0).finalTest().means().keySet()) {
+            sb.append(String.format(Locale.ROOT, ",%.6g", zero.get(name)));
+        }
+        return sb.append(",,reference: the estimate x = 0\n").toString();
     }
 
     static String comparisonCsv(List<TrainingRun.Summary> runs) {
@@ -215,6 +339,24 @@ final class CompareCommand implements Callable<Integer> {
                         : String.format(Locale.ROOT, "GD is %.2fx lower", a / b));
     }
 
+    /** As {@link #comparisonPng(List)}, with the estimate x = 0's headline metric as a dashed line. */
+    static byte[] comparisonPng(List<TrainingRun.Summary> runs, Map<String, Double> zero) {
+        return chart(runs, series(runs), List.of(), zero);
+    }
+
+    /** The chart of {@code series} and {@code bands}, with x = 0's headline metric as a dashed reference line. */
+    static byte[] chart(List<TrainingRun.Summary> runs, List<Charts.Series> series, List<Charts.Band> bands,
+                        Map<String, Double> zero) {
+        var c = runs.get(0).config();
+        String headline = runs.get(0).finalTest().headlineName();
+        List<Charts.Series> all = new ArrayList<>(series);
+        double value = zero.get(headline);
+        all.add(new Charts.Series("x = 0", List.of(0, c.steps()), List.of(value, value), false, true));
+        return Charts.logChart("Test " + headline + " (held-out batch of " + c.testBatch() + ", " + c.resolution() + "x"
+                + c.resolution() + ", train batch " + c.batch() + ")", "training step", headline + ", batch mean", all,
+                bands);
+    }
+
     /** "SIP", "SGD (diverged at step 3)" or "GD (unstable)": a run's name in comparison.png's legend. */
     static String legend(TrainingRun.Summary r) {
         return r.config().method().name() + (r.diverged() ? " (diverged at step " + r.divergence().step() + ")"
@@ -223,6 +365,15 @@ final class CompareCommand implements Callable<Integer> {
 
     /** Test x_l2 over steps for every method, as the paper's figure. */
     static byte[] comparisonPng(List<TrainingRun.Summary> runs) {
+        var c = runs.get(0).config();
+        String headline = runs.get(0).finalTest().headlineName();
+        return Charts.logChart("Test " + headline + " (held-out batch of " + c.testBatch() + ", " + c.resolution() + "x"
+                + c.resolution() + ", train batch " + c.batch() + ")", "training step", headline + ", batch mean",
+                series(runs));
+    }
+
+    /** One curve per run: its test headline metric over steps. */
+    private static List<Charts.Series> series(List<TrainingRun.Summary> runs) {
         List<Charts.Series> series = new ArrayList<>();
         for (TrainingRun.Summary r : runs) {
             List<Integer> steps = new ArrayList<>();
@@ -233,9 +384,6 @@ final class CompareCommand implements Callable<Integer> {
             }
             series.add(new Charts.Series(legend(r), steps, l2, true));
         }
-        var c = runs.get(0).config();
-        String headline = runs.get(0).finalTest().headlineName();
-        return Charts.logChart("Test " + headline + " (held-out batch of " + c.testBatch() + ", " + c.resolution() + "x"
-                + c.resolution() + ", train batch " + c.batch() + ")", "training step", headline + ", batch mean", series);
+        return series;
     }
 }

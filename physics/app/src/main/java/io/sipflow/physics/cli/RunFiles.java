@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 /**
  * The names sipflow writes into an output folder, and the only ones it ever deletes there. A run folder holds
  * {@link #CONTENT} files, the {@link RunLock} file, and while a file is being written its temporary twin in the
- * same folder; {@code compare} and {@code sweep} add per-method folders ({@code sip/}) and per-ξ folders
- * ({@code xi_10/}) holding run folders. Anything else (a symbolic link included) is foreign.
+ * same folder; {@code compare} and {@code sweep} add per-method folders ({@code sip/}), per-ξ folders
+ * ({@code xi_10/}) and per-seed folders ({@code sip/seed_3/}) holding run folders. Anything else (a symbolic link included) is foreign.
  */
 final class RunFiles {
     /** The list of files a finished run owns, written last. */
@@ -30,6 +30,8 @@ final class RunFiles {
     private static final Pattern TEMPORARY = Pattern.compile(
             "(?<npz>[a-z]+\\.npz)\\.\\d+\\.tmp|\\.(?<base>[a-z_-]+)-[0-9a-z]+(?<ext>\\.[a-z]+)|\\.sipflow-probe-[0-9a-z]+");
     private static final Pattern XI_FOLDER = Pattern.compile("xi_[0-9.eE+-]+");
+    /** A seed's run folder inside a method's ({@code compare --seeds}): {@code sip/seed_3/}. */
+    private static final Pattern SEED_FOLDER = Pattern.compile("seed_-?[0-9]+");
 
     private RunFiles() {
     }
@@ -47,14 +49,14 @@ final class RunFiles {
                 : m.group("base") == null || CONTENT.contains(m.group("base") + m.group("ext"));
     }
 
-    /** A folder compare or sweep makes: a method's id, or xi_&lt;ξ&gt;. */
+    /** A folder compare or sweep makes: a method's id, xi_&lt;ξ&gt;, or seed_&lt;S&gt;. */
     static boolean isRunFolder(String name) {
         for (Method m : Method.values()) {
             if (m.id().equals(name)) {
                 return true;
             }
         }
-        return XI_FOLDER.matcher(name).matches();
+        return XI_FOLDER.matcher(name).matches() || SEED_FOLDER.matcher(name).matches();
     }
 
     /** Reads {@code dir} and its run folders. */

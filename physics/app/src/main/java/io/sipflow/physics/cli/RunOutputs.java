@@ -142,6 +142,10 @@ final class RunOutputs {
             series.add(new Charts.Series("y_l2 (train batches, " + w + "-step mean)", steps, yl2, false));
         }
         series.add(new Charts.Series(headline + " (test batch)", testSteps, testL2, true));
+        double zero = trainer.zeroEstimateMetrics().get(headline); // the reference a trained network must beat
+        int last = Math.max(1, testSteps.get(testSteps.size() - 1));
+        series.add(new Charts.Series(headline + " of x = 0 (test batch)", List.of(0, last), List.of(zero, zero), false,
+                true));
         return Charts.logChart(method + " training (batch " + trainer.config().batch() + ", "
                         + trainer.config().resolution() + "x" + trainer.config().resolution() + ")", "step",
                 "l2 per example (batch mean)", series);

@@ -5,6 +5,7 @@ import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.RunIdentity;
 import io.sipflow.physics.train.TestMetrics;
 import io.sipflow.physics.train.TrainConfig;
+import io.sipflow.physics.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -30,7 +33,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train every method at every conditioning xi of the sin problem (the SIP paper's Fig. 5).",
-                "Writes DIR/xi_<xi>/<method>/ for each run, DIR/sweep.csv and DIR/sweep.png.",
+                "Writes DIR/xi_<xi>/<method>/ for each run (with --seeds N > 1: DIR/xi_<xi>/<method>/seed_<S>/),",
+                "DIR/sweep.csv (with the estimate x = 0 at each xi) and DIR/sweep.png.",
                 "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a run stopped on a NaN or infinity or ended unstable."})
 final class SweepCommand implements Callable<Integer> {
     @Spec
@@ -43,6 +47,11 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default runs/sweep)")
     Path out;
+
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "1",
+            description = "train every run with the N seeds --seed, --seed + 1, ...; sweep.csv gives mean, std and"
+                    + " 95% intervals (default 1)")
+    int seeds;
 
     @Mixin
     TrainOptions train;
@@ -85,6 +94,9 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         List<TrainConfig> configs = configs();
+        if (seeds < 1) {
+            throw new CommandLine.ParameterException(cl, "--seeds must be at least 1, got " + seeds);
+        }
         common.apply();
         Path given = out != null ? out : Path.of("runs", "sweep");
         OutputFolder.Mode mode = train.overwrite ? OutputFolder.Mode.OVERWRITE : OutputFolder.Mode.NEW;
@@ -96,17 +108,21 @@ final class SweepCommand implements Callable<Integer> {
             List<TrainingRun.Summary> runs = new ArrayList<>();
             List<String> owned = new ArrayList<>(List.of("sweep.csv", "sweep.png"));
             for (TrainConfig c : configs) {
-                String sub = folder(c.option("xi")) + "/" + c.method().id();
-                owned.add(sub + "/");
+                owned.add(folder(c.option("xi")) + "/" + c.method().id() + "/");
+            }
+            for (CompareCommand.RunSpec spec : CompareCommand.runSpecs(configs, seeds)) {
+                TrainConfig c = spec.config();
+                String sub = folder(c.option("xi")) + "/" + spec.folder();
                 Path runDir = dir.resolve(sub);
                 try (RunLock l = OutputFolder.usage(cl, () -> RunLock.acquire(runDir, "--out", given.resolve(sub)))) {
                     runs.add(TrainingRun.execute(c, runDir, runId + "-" + sub.replace('/', '-'), common, log,
                             cl.getErr(), false, train.detectAnomaly));
                 }
             }
-            String csv = sweepCsv(runs);
+            Map<Double, Map<String, Double>> zero = zeroByXi(configs);
+            String csv = seeds == 1 ? sweepCsv(runs, zero) : seedsCsv(runs, zero);
             AtomicFiles.writeString(dir.resolve("sweep.csv"), csv);
-            AtomicFiles.writeBytes(dir.resolve("sweep.png"), sweepPng(runs));
+            AtomicFiles.writeBytes(dir.resolve("sweep.png"), sweepPng(runs, zero));
             OutputFolder.writeManifest(dir, runId, owned);
             log.println();
             log.print(csv);
@@ -119,6 +135,94 @@ final class SweepCommand implements Callable<Integer> {
     /** "xi_10", "xi_2.5". */
     static String folder(double xi) {
         return "xi_" + (xi == Math.rint(xi) ? String.valueOf((long) xi) : String.valueOf(xi));
+    }
+
+    /** The estimate x = 0's test metrics at each ξ (the test batch depends on ξ). */
+    static Map<Double, Map<String, Double>> zeroByXi(List<TrainConfig> configs) {
+        Map<Double, Map<String, Double>> zero = new LinkedHashMap<>();
+        for (TrainConfig c : configs) {
+            zero.computeIfAbsent(c.option("xi"), xi -> new Trainer(c).zeroEstimateMetrics());
+        }
+        return zero;
+    }
+
+    /** One seed: {@link #sweepCsv(List)} and a row for the estimate x = 0 at each ξ. */
+    static String sweepCsv(List<TrainingRun.Summary> runs, Map<Double, Map<String, Double>> zero) {
+        StringBuilder sb = new StringBuilder(sweepCsv(runs));
+        zero.forEach((xi, metrics) -> {
+            sb.append(xi).append(',').append(CompareCommand.ZERO);
+            metrics.values().forEach(v -> sb.append(String.format(Locale.ROOT, ",%.6g", v)));
+            sb.append(String.format(Locale.ROOT, ",%.6g,,,,reference: the estimate x = 0%n", metrics.get("x_dist") / xi));
+        });
+        return sb.toString();
+    }
+
+    /**
+     * Several seeds: per (ξ, method) the mean, std and 95 % interval of every final metric and of x_dist/ξ over
+     * the seeds that finished ({@link SeedSummary}); the estimate x = 0 and the paired SIP − GD row at each ξ.
+     */
+    static String seedsCsv(List<TrainingRun.Summary> runs, Map<Double, Map<String, Double>> zero) {
+        List<String> metrics = new ArrayList<>(runs.get(0).finalTest().means().keySet());
+        StringBuilder sb = new StringBuilder("xi,method,n");
+        for (String name : metrics) {
+            header(sb, "final_test_" + name);
+        }
+        header(sb, "final_test_x_dist_over_xi");
+        sb.append(",steps,median_step_ms,status\n");
+        for (double xi : zero.keySet()) {
+            List<TrainingRun.Summary> atXi = runs.stream().filter(r -> r.config().option("xi") == xi).toList();
+            Map<Method, List<TrainingRun.Summary>> groups = SeedSummary.byMethod(atXi);
+            for (Map.Entry<Method, List<TrainingRun.Summary>> g : groups.entrySet()) {
+                List<TrainingRun.Summary> ok = g.getValue().stream().filter(r -> !r.failed()).toList();
+                sb.append(xi).append(',').append(g.getKey().id()).append(',').append(ok.size());
+                for (String name : metrics) {
+                    stats(sb, ok.stream().mapToDouble(r -> r.finalTest().mean(name)).toArray());
+                }
+                stats(sb, ok.stream().mapToDouble(r -> r.finalTest().mean("x_dist") / xi).toArray());
+                double[] ms = g.getValue().stream().mapToDouble(TrainingRun.Summary::medianStepMs).sorted().toArray();
+                sb.append(String.format(Locale.ROOT, ",%d,%.1f,%s%n", g.getValue().get(0).config().steps(),
+                        ms[ms.length / 2], SeedSummary.status(g.getValue())));
+            }
+            sb.append(xi).append(',').append(CompareCommand.ZERO).append(",1");
+            Map<String, Double> z = zero.get(xi);
+            for (String name : metrics) {
+                fixed(sb, z.get(name));
+            }
+            fixed(sb, z.get("x_dist") / xi);
+            sb.append(",,,reference: the estimate x = 0 on the fixed test batch\n");
+            List<String> withRatio = new ArrayList<>(metrics);
+            List<double[]> diffs = SeedSummary.pairedDifferences(groups, withRatio);
+            if (diffs != null) {
+                sb.append(xi).append(",sip-gd,").append(diffs.get(0).length);
+                for (double[] d : diffs) {
+                    stats(sb, d);
+                }
+                stats(sb, diffs.get(metrics.indexOf("x_dist")).length == 0 ? new double[0]
+                        : java.util.Arrays.stream(diffs.get(metrics.indexOf("x_dist"))).map(v -> v / xi).toArray());
+                sb.append(",,,paired difference SIP - GD per seed (seeds where both finished)\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void header(StringBuilder sb, String column) {
+        for (String stat : List.of("mean", "std", "ci95_low", "ci95_high")) {
+            sb.append(',').append(column).append('_').append(stat);
+        }
+    }
+
+    private static void stats(StringBuilder sb, double[] values) {
+        if (values.length == 0) {
+            sb.append(",,,,");
+            return;
+        }
+        SeedStatistics s = SeedStatistics.of(values);
+        sb.append(String.format(Locale.ROOT, ",%.6g,%.6g,%.6g,%.6g", s.mean(), s.std(), s.low(), s.high()));
+    }
+
+    /** A value with no spread (x = 0 on the fixed test batch): std 0, interval [v, v]. */
+    private static void fixed(StringBuilder sb, double v) {
+        sb.append(String.format(Locale.ROOT, ",%.6g,0,%.6g,%.6g", v, v, v));
     }
 
     /** One row per run: xi, method, every final test metric, x_dist/ξ, timing and status. */
@@ -153,24 +257,49 @@ final class SweepCommand implements Callable<Integer> {
         return m.name() + (failed.isEmpty() ? "" : " (" + String.join(", ", failed) + ")");
     }
 
-    /** Final x_dist/ξ against ξ (both axes logarithmic), one curve per method. */
-    static byte[] sweepPng(List<TrainingRun.Summary> runs) {
+    /**
+     * Final x_dist/ξ against ξ (both axes logarithmic), one curve per method: with several seeds the mean over the
+     * seeds that finished and a shaded 95 % band; the estimate x = 0 dashed.
+     */
+    static byte[] sweepPng(List<TrainingRun.Summary> runs, Map<Double, Map<String, Double>> zero) {
         List<Charts.Series> series = new ArrayList<>();
+        List<Charts.Band> bands = new ArrayList<>();
         for (Method m : Method.values()) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
-            for (TrainingRun.Summary r : runs) {
-                if (r.config().method() == m) {
-                    xs.add(r.config().option("xi"));
-                    ys.add(r.finalTest().mean("x_dist") / r.config().option("xi"));
+            List<Double> lo = new ArrayList<>();
+            List<Double> hi = new ArrayList<>();
+            for (double xi : zero.keySet()) {
+                List<TrainingRun.Summary> here = runs.stream().filter(r -> r.config().method() == m
+                        && r.config().option("xi") == xi).toList();
+                List<TrainingRun.Summary> ok = here.stream().filter(r -> !r.failed()).toList();
+                // a diverged run's last good value still marks the point when no seed finished (one seed: as ever)
+                double[] v = (ok.isEmpty() ? here : ok).stream().mapToDouble(r -> r.finalTest().mean("x_dist") / xi)
+                        .toArray();
+                if (v.length == 0) {
+                    continue;
                 }
+                SeedStatistics s = SeedStatistics.of(v);
+                xs.add(xi);
+                ys.add(s.mean());
+                lo.add(s.low());
+                hi.add(s.high());
             }
             if (!xs.isEmpty()) {
-                series.add(new Charts.Series(legend(m, runs), xs, ys, true));
+                String name = legend(m, runs);
+                series.add(new Charts.Series(name, xs, ys, true));
+                bands.add(new Charts.Band(name, xs, lo, hi));
             }
         }
+        List<Double> zx = new ArrayList<>();
+        List<Double> zy = new ArrayList<>();
+        zero.forEach((xi, metrics) -> {
+            zx.add(xi);
+            zy.add(metrics.get("x_dist") / xi);
+        });
+        series.add(new Charts.Series("x = 0", zx, zy, false, true));
         TrainConfig c = runs.get(0).config();
         return Charts.logLogChart("sin problem, angle " + c.option("angle") + "°: final test x_dist / xi (test batch "
-                + c.testBatch() + ")", "xi", "relative x-distance x_dist / xi", series);
+                + c.testBatch() + ")", "xi", "relative x-distance x_dist / xi", series, bands);
     }
 }

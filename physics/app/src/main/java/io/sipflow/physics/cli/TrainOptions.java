@@ -50,6 +50,13 @@ public final class TrainOptions {
     @Option(names = "--lr", paramLabel = "RATE", description = "learning rate (default 1e-3)")
     Double lr;
 
+    @Option(names = "--momentum", paramLabel = "MU",
+            description = "SGD's momentum factor in [0, 1) (default 0; poisson: 0.9); the Adam methods ignore it")
+    Double momentum;
+
+    @Option(names = "--nesterov", description = "SGD: Nesterov's momentum instead of heavy-ball (needs --momentum > 0)")
+    boolean nesterov;
+
     @Option(names = "--test-batch", paramLabel = "B", description = "size of the held-out test batch (default 64)")
     Integer testBatch;
 
@@ -114,6 +121,8 @@ public final class TrainOptions {
         if (resolution != null) b.resolution(resolution);
         if (seed != null) b.seed(seed);
         if (lr != null) b.learningRate(lr);
+        if (momentum != null) b.momentum(momentum);
+        if (nesterov) b.nesterov(true);
         if (testBatch != null) b.testBatch(testBatch);
         if (testSeed != null) b.testSeed(testSeed);
         if (testEvery != null) b.testEvery(testEvery);
@@ -160,6 +169,7 @@ public final class TrainOptions {
                     + " would replace it; give one of them");
         }
         if (problem != null || preset != null || batch != null || resolution != null || seed != null || lr != null
+                || momentum != null || nesterov
                 || testBatch != null || testSeed != null || testEvery != null || options != null || xi != null
                 || angle != null) {
             throw new CommandLine.ParameterException(cl, "--resume continues with the settings recorded in " + dir

@@ -68,17 +68,23 @@ final class TrainingRun {
      */
     static Summary execute(TrainConfig config, Path dir, String runId, CommonOptions common, PrintWriter out,
                            PrintWriter err, boolean resume, boolean detectAnomaly) throws IOException {
+        return execute(new Trainer(config), dir, runId, common, out, err, resume, detectAnomaly);
+    }
+
+    /** As above, for a trainer built by the caller (its config is the run's). */
+    static Summary execute(Trainer trainer, Path dir, String runId, CommonOptions common, PrintWriter out,
+                           PrintWriter err, boolean resume, boolean detectAnomaly) throws IOException {
         try (GracefulStop stop = GracefulStop.install()) {
-            return execute(config, dir, runId, common, out, err, resume, detectAnomaly, stop);
+            return execute(trainer, dir, runId, common, out, err, resume, detectAnomaly, stop);
         }
     }
 
     /** The run, ended between two steps with a checkpoint of the last one when {@code stop} is requested. */
-    private static Summary execute(TrainConfig config, Path dir, String runId, CommonOptions common,
+    private static Summary execute(Trainer trainer, Path dir, String runId, CommonOptions common,
                                    PrintWriter out, PrintWriter err, boolean resume, boolean detectAnomaly,
                                    GracefulStop stop) throws IOException {
+        TrainConfig config = trainer.config();
         String name = config.method().id();
-        Trainer trainer = new Trainer(config);
         Path checkpoint = dir.resolve(TrainOptions.CHECKPOINT_NPZ);
         if (resume) {
             try {
@@ -120,8 +126,8 @@ final class TrainingRun {
         if (summary.diverged()) {
             Trainer.Divergence d = summary.divergence();
             out.flush();
-            err.printf(Locale.ROOT, "%s: diverged at step %d: non-finite values in %s; that update was not applied."
-                    + " Wrote the %d good steps to %s (last good checkpoint: %s)%n", name, d.step(), d.what(), d.step(),
+            err.printf(Locale.ROOT, "%s: diverged at step %d: %s; that update was not applied."
+                    + " Wrote the %d good steps to %s (last good checkpoint: %s)%n", name, d.step(), because(d), d.step(),
                     dir, checkpoint);
             err.flush();
         } else {
@@ -136,6 +142,11 @@ final class TrainingRun {
         }
         out.flush();
         return summary;
+    }
+
+    /** Why a run stopped: "non-finite values in …" or "a physics solve that did not converge …". */
+    static String because(Trainer.Divergence d) {
+        return d.solverFailed() ? d.what() : "non-finite values in " + d.what();
     }
 
     /** checkpoint.json: the run's settings, which a resume continues with, and its id. */
@@ -178,7 +189,10 @@ final class TrainingRun {
         json.put("started", started.toString());
         json.put("status", s.diverged() ? "diverged" : s.unstable() ? "unstable" : "finished");
         json.put("diverged_at_step", s.diverged() ? s.divergence().step() : null);
-        json.put("diverged_because", s.diverged() ? "non-finite values in " + s.divergence().what() : null);
+        json.put("diverged_because", s.diverged() ? because(s.divergence()) : null);
+        boolean solver = s.diverged() && s.divergence().solverFailed();
+        json.put("solver_iterations", solver ? s.divergence().solverIterations() : null);
+        json.put("solver_residual", solver ? s.divergence().solverResidual() : null);
         json.put("unstable_because", s.unstableBecause());
         json.put("steps_done", trainer.stepHistory().size());
         json.put("wall_seconds", s.wallSeconds());

@@ -58,7 +58,11 @@ class SinCommandsTest {
      */
     private static void assertStatusesMatchTheExitCode(CliErrorPathTest.Run r, List<String> rows) {
         boolean unstable = false;
+        assertTrue(rows.stream().anyMatch(row -> row.endsWith(",reference: the estimate x = 0")), "an x = 0 row");
         for (String row : rows) {
+            if (row.endsWith(",reference: the estimate x = 0")) {
+                continue;
+            }
             String status = row.substring(row.lastIndexOf(',') + 1);
             assertTrue(status.equals("finished") || status.startsWith("unstable: final "), row);
             unstable |= status.startsWith("unstable");

@@ -6,15 +6,20 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Line charts, as PNG bytes through XChart: log-y for losses (they span decades), linear for functions.
@@ -26,43 +31,135 @@ import java.util.Locale;
  */
 public final class Charts {
     private static final int LABEL_SPACING_PX = 55;
+    /** Line colours in series order; a series' band takes its line's colour, translucent. */
+    private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14),
+            new Color(44, 160, 44), new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75),
+            new Color(227, 119, 194), new Color(127, 127, 127)};
 
     private Charts() {
     }
 
-    /** One named curve: x values and positive y values of the same length. */
-    public record Series(String name, List<? extends Number> x, List<? extends Number> y, boolean markers) {
+    /**
+     * One named curve: x values and positive y values of the same length.
+     *
+     * @param name the legend's label
+     * @param x the x values
+     * @param y the y values (non-positive ones are left out on a log axis)
+     * @param markers whether each point gets a circle
+     * @param dashed whether the line is dashed (a reference, such as the estimate x = 0)
+     */
+    public record Series(String name, List<? extends Number> x, List<? extends Number> y, boolean markers,
+                         boolean dashed) {
+        /**
+         * A solid curve.
+         *
+         * @param name the legend's label
+         * @param x the x values
+         * @param y the y values
+         * @param markers whether each point gets a circle
+         */
+        public Series(String name, List<? extends Number> x, List<? extends Number> y, boolean markers) {
+            this(name, x, y, markers, false);
+        }
     }
 
-    /** A log-y chart of every series. Non-positive y values are left out (a log axis cannot show them). */
+    /**
+     * A shaded band around the series of the same name (a confidence interval): lower and upper y per x.
+     *
+     * @param name the name of the series it belongs to (it takes that series' colour)
+     * @param x the x values
+     * @param lower the band's lower edge
+     * @param upper the band's upper edge
+     */
+    public record Band(String name, List<? extends Number> x, List<? extends Number> lower,
+                       List<? extends Number> upper) {
+    }
+
+    /**
+     * A log-y chart of every series. Non-positive y values are left out (a log axis cannot show them).
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis' label
+     * @param yLabel the y axis' label
+     * @param series the curves
+     * @return the chart as PNG bytes
+     */
     public static byte[] logChart(String title, String xLabel, String yLabel, List<Series> series) {
-        return chart(title, xLabel, yLabel, series, false, true);
+        return chart(title, xLabel, yLabel, series, List.of(), false, true);
     }
 
-    /** A chart with log axes on both x and y (a sweep over a parameter that spans decades). */
+    /**
+     * A log-y chart of every series, each band shaded behind the series of its name. Points of a band whose
+     * lower edge is not positive are left out, as are non-positive y values.
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis' label
+     * @param yLabel the y axis' label
+     * @param series the curves
+     * @param bands the shaded bands (each names a series)
+     * @return the chart as PNG bytes
+     */
+    public static byte[] logChart(String title, String xLabel, String yLabel, List<Series> series, List<Band> bands) {
+        return chart(title, xLabel, yLabel, series, bands, false, true);
+    }
+
+    /**
+     * A chart with log axes on both x and y (a sweep over a parameter that spans decades).
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis' label
+     * @param yLabel the y axis' label
+     * @param series the curves
+     * @return the chart as PNG bytes
+     */
     public static byte[] logLogChart(String title, String xLabel, String yLabel, List<Series> series) {
-        return chart(title, xLabel, yLabel, series, true, true);
+        return chart(title, xLabel, yLabel, series, List.of(), true, true);
     }
 
-    /** A chart of every series on linear axes (a function and its derivative, say). */
+    /**
+     * A log-log chart with bands shaded behind the series of their names.
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis' label
+     * @param yLabel the y axis' label
+     * @param series the curves
+     * @param bands the shaded bands (each names a series)
+     * @return the chart as PNG bytes
+     */
+    public static byte[] logLogChart(String title, String xLabel, String yLabel, List<Series> series,
+                                     List<Band> bands) {
+        return chart(title, xLabel, yLabel, series, bands, true, true);
+    }
+
+    /**
+     * A chart of every series on linear axes (a function and its derivative, say).
+     *
+     * @param title the chart's title
+     * @param xLabel the x axis' label
+     * @param yLabel the y axis' label
+     * @param series the curves
+     * @return the chart as PNG bytes
+     */
     public static byte[] lineChart(String title, String xLabel, String yLabel, List<Series> series) {
-        return chart(title, xLabel, yLabel, series, false, false);
+        return chart(title, xLabel, yLabel, series, List.of(), false, false);
     }
 
-    private static byte[] chart(String title, String xLabel, String yLabel, List<Series> series, boolean logX,
-                                boolean logY) {
+    private static byte[] chart(String title, String xLabel, String yLabel, List<Series> series, List<Band> bands,
+                                boolean logX, boolean logY) {
         XYChart chart = new XYChartBuilder().width(900).height(600).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisTickMarkSpacingHint(2 * LABEL_SPACING_PX);
         chart.getStyler().setYAxisTickMarkSpacingHint(LABEL_SPACING_PX);
         chart.setCustomXAxisTickLabelsFormatter(logX ? v -> tickLabel(Math.pow(10, v)) : Charts::linearTickLabel);
-        if (!logY) {
-            chart.setCustomYAxisTickLabelsFormatter(Charts::linearTickLabel);
+        chart.setCustomYAxisTickLabelsFormatter(logY ? v -> tickLabel(Math.pow(10, v)) : Charts::linearTickLabel);
+        Map<String, Color> colours = new LinkedHashMap<>();
+        for (Series s : series) {
+            colours.put(s.name(), PALETTE[colours.size() % PALETTE.length]);
         }
-        if (logY) {
-            chart.setCustomYAxisTickLabelsFormatter(v -> tickLabel(Math.pow(10, v)));
+        for (Band b : bands) {
+            addBand(chart, b, colours.getOrDefault(b.name(), Color.GRAY), logX, logY);
         }
         List<double[]> ends = new ArrayList<>();
         for (Series s : series) {
@@ -71,7 +168,7 @@ public final class Charts {
             for (int i = 0; i < s.x().size(); i++) {
                 double x = s.x().get(i).doubleValue();
                 double y = s.y().get(i).doubleValue();
-                if (Double.isFinite(x) && Double.isFinite(y) && (!logX || x > 0) && (!logY || y > 0)) {
+                if (shown(x, logX) && shown(y, logY)) {
                     xs.add(logX ? Math.log10(x) : x);
                     ys.add(logY ? Math.log10(y) : y);
                 }
@@ -81,6 +178,11 @@ public final class Charts {
             }
             XYSeries xy = chart.addSeries(s.name(), xs, ys);
             xy.setMarker(s.markers() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            xy.setLineColor(colours.get(s.name()));
+            xy.setMarkerColor(colours.get(s.name()));
+            if (s.dashed()) {
+                xy.setLineStyle(SeriesLines.DASH_DASH);
+            }
             ends.add(new double[] {xs.get(xs.size() - 1), ys.get(ys.size() - 1), s.y().get(s.y().size() - 1).doubleValue()});
         }
         if (logY) {
@@ -91,6 +193,43 @@ public final class Charts {
         } catch (IOException e) {
             throw new UncheckedIOException("rendering chart '" + title + "'", e);
         }
+    }
+
+    /** Whether a value can be drawn on its axis: finite, and positive on a log axis. */
+    private static boolean shown(double v, boolean log) {
+        return Double.isFinite(v) && (!log || v > 0);
+    }
+
+    /** The band as a closed polygon: along the upper edge, back along the lower one. */
+    private static void addBand(XYChart chart, Band b, Color colour, boolean logX, boolean logY) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> lo = new ArrayList<>();
+        List<Double> hi = new ArrayList<>();
+        for (int i = 0; i < b.x().size(); i++) {
+            double x = b.x().get(i).doubleValue();
+            double l = b.lower().get(i).doubleValue();
+            double h = b.upper().get(i).doubleValue();
+            if (shown(x, logX) && shown(l, logY) && shown(h, logY)) {
+                xs.add(logX ? Math.log10(x) : x);
+                lo.add(logY ? Math.log10(l) : l);
+                hi.add(logY ? Math.log10(h) : h);
+            }
+        }
+        if (xs.size() < 2) {
+            return;
+        }
+        List<Double> px = new ArrayList<>(xs);
+        List<Double> py = new ArrayList<>(hi);
+        for (int i = xs.size() - 1; i >= 0; i--) {
+            px.add(xs.get(i));
+            py.add(lo.get(i));
+        }
+        XYSeries poly = chart.addSeries(b.name() + " (95 % interval)", px, py);
+        poly.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        poly.setMarker(SeriesMarkers.NONE);
+        poly.setFillColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 60));
+        poly.setLineColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 0));
+        poly.setShowInLegend(false);
     }
 
     /**
@@ -110,7 +249,7 @@ public final class Charts {
         double dx = (xMax - xMin) * 0.025;
         double dy = Math.max(yMax - yMin, 0.1) * 0.035;
         List<double[]> byHeight = new ArrayList<>(ends);
-        byHeight.sort(java.util.Comparator.comparingDouble((double[] e) -> e[1]));
+        byHeight.sort(Comparator.comparingDouble((double[] e) -> e[1]));
         double lastY = Double.NEGATIVE_INFINITY;
         for (double[] end : byHeight) {
             String text = new BigDecimal(end[2]).round(new MathContext(3)).stripTrailingZeros().toString();
