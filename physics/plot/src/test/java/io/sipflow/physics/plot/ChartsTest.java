@@ -35,5 +35,10 @@ class ChartsTest {
         assertTrue(Charts.logChart("t", "x", "y", series).length > 0);
         assertTrue(Charts.logLogChart("t", "x", "y", series).length > 0);
         assertTrue(Charts.lineChart("t", "x", "y", series).length > 0);
+        List<Charts.Band> bands = List.of(new Charts.Band("s", List.of(1, 10, 100), List.of(4.0, 1e-3, 0.0),
+                List.of(6.0, 1e-2, 1e-11)));
+        List<Charts.Series> dashed = List.of(series.get(0), new Charts.Series("x = 0", List.of(1, 100), List.of(1, 1), false, true));
+        assertTrue(Charts.logChart("t", "x", "y", dashed, bands).length > 0);
+        assertTrue(Charts.logLogChart("t", "x", "y", dashed, bands).length > 0);
     }
 }
