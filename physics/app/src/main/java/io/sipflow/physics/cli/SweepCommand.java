@@ -258,7 +258,7 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     /**
-     * Final x_dist/ξ against ξ (log₁₀ on the x axis), one curve per method: with several seeds the mean over the
+     * Final x_dist/ξ against ξ (both axes logarithmic), one curve per method: with several seeds the mean over the
      * seeds that finished and a shaded 95 % band; the estimate x = 0 dashed.
      */
     static byte[] sweepPng(List<TrainingRun.Summary> runs, Map<Double, Map<String, Double>> zero) {
@@ -280,7 +280,7 @@ final class SweepCommand implements Callable<Integer> {
                     continue;
                 }
                 SeedStatistics s = SeedStatistics.of(v);
-                xs.add(Math.log10(xi));
+                xs.add(xi);
                 ys.add(s.mean());
                 lo.add(s.low());
                 hi.add(s.high());
@@ -294,12 +294,12 @@ final class SweepCommand implements Callable<Integer> {
         List<Double> zx = new ArrayList<>();
         List<Double> zy = new ArrayList<>();
         zero.forEach((xi, metrics) -> {
-            zx.add(Math.log10(xi));
+            zx.add(xi);
             zy.add(metrics.get("x_dist") / xi);
         });
         series.add(new Charts.Series("x = 0", zx, zy, false, true));
         TrainConfig c = runs.get(0).config();
-        return Charts.logChart("sin problem, angle " + c.option("angle") + "°: final test x_dist / xi (test batch "
-                + c.testBatch() + ")", "log10(xi)", "relative x-distance x_dist / xi", series, bands);
+        return Charts.logLogChart("sin problem, angle " + c.option("angle") + "°: final test x_dist / xi (test batch "
+                + c.testBatch() + ")", "xi", "relative x-distance x_dist / xi", series, bands);
     }
 }

@@ -17,8 +17,9 @@ import java.util.Locale;
 
 /**
  * A grid of field images, one row per example and one column per quantity (the notebook's "Ground Truth",
- * "Observation", "NN Prediction"), in viridis. Columns with the same scale group share one colour range per row,
- * so a prediction is drawn on its ground truth's scale; the range printed under each panel is that panel's own.
+ * "Observation", "NN Prediction"), in viridis. Columns with the same scale group share one colour range over all
+ * rows, so a prediction is drawn on its ground truth's scale and rows compare; a colour bar per scale group, at the
+ * right, reads values off the colours. The range printed under each panel is that panel's own.
  * Non-finite values are drawn grey and left out of every range, so a NaN prediction cannot blank the ground
  * truth. y points up, as in PhiFlow's plots.
  */
@@ -28,6 +29,8 @@ public final class FieldGrid {
     private static final int HEADER = 28;
     private static final int FOOTER = 18;
     private static final int LEFT = 74;
+    private static final int BAR = 16;
+    private static final int BAR_BLOCK = 110;   // bar, its value labels and the gap to the next
 
     private FieldGrid() {
     }
@@ -43,7 +46,9 @@ public final class FieldGrid {
         int scale = Math.max(1, PANEL / Math.max(ny, nx));
         int pw = nx * scale;
         int ph = ny * scale;
-        int width = LEFT + columns.size() * (pw + GAP);
+        List<Integer> groups = columns.stream().map(Column::scaleGroup).distinct().toList();
+        int gridWidth = LEFT + columns.size() * (pw + GAP);
+        int width = gridWidth + groups.size() * BAR_BLOCK;
         int height = HEADER + rows * (ph + FOOTER + GAP);
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -61,15 +66,49 @@ public final class FieldGrid {
             g.setColor(Color.BLACK);
             g.drawString("example " + r, 6, y0 + ph / 2);
             for (int c = 0; c < columns.size(); c++) {
-                double[] range = range(columns, columns.get(c).scaleGroup(), r);
+                double[] range = colourRange(columns, columns.get(c).scaleGroup(), rows);
                 int x0 = LEFT + c * (pw + GAP);
                 paint(img, columns.get(c).fields(), r, x0, y0, scale, range);
                 g.setColor(Color.DARK_GRAY);
                 drawCentred(g, label(columns.get(c), r), x0 + pw / 2, y0 + ph + 13);
             }
         }
+        for (int i = 0; i < groups.size(); i++) {
+            drawColourBar(img, g, columns, groups.get(i), rows, gridWidth + i * BAR_BLOCK, HEADER,
+                    rows * (ph + FOOTER + GAP) - FOOTER - GAP);
+        }
         g.dispose();
         return encode(img);
+    }
+
+    /** A vertical viridis bar for one scale group, its range's ends and middle labelled, its columns named above. */
+    private static void drawColourBar(BufferedImage img, Graphics2D g, List<Column> columns, int group, int rows,
+                                      int x0, int y0, int height) {
+        double[] range = colourRange(columns, group, rows);
+        for (int py = 0; py < height; py++) {
+            int rgb = Viridis.rgb(1 - (double) py / Math.max(1, height - 1));
+            for (int px = 0; px < BAR; px++) {
+                img.setRGB(x0 + px, y0 + py, rgb);
+            }
+        }
+        g.setColor(Color.DARK_GRAY);
+        g.drawRect(x0, y0, BAR - 1, height - 1);
+        if (range[0] <= range[1]) {
+            for (int k = 0; k <= 4; k++) {
+                double v = range[1] - k * (range[1] - range[0]) / 4;
+                int py = y0 + k * (height - 1) / 4;
+                g.drawLine(x0 + BAR, py, x0 + BAR + 3, py);
+                g.drawString(String.format(Locale.ROOT, "%.3g", v), x0 + BAR + 6, py + 4);
+            }
+        }
+        String names = String.join(", ", columns.stream().filter(c -> c.scaleGroup() == group)
+                .map(Column::title).toList());
+        FontMetrics fm = g.getFontMetrics();
+        String shown = names;
+        while (fm.stringWidth(shown) > BAR_BLOCK - 8 && shown.length() > 2) {
+            shown = names.substring(0, shown.length() - 2) + "…";
+        }
+        g.drawString(shown, x0, y0 - 6);
     }
 
     private static void paint(BufferedImage img, Tensor fields, int example, int x0, int y0, int scale,
@@ -120,9 +159,16 @@ public final class FieldGrid {
         return bad > 0 ? label + " (" + bad + " NaN/inf)" : label;
     }
 
-    /** The colour range of {@code group} in {@code example}: finite values of every column in the group. */
-    static double[] colourRange(List<Column> columns, int group, int example) {
-        return range(columns, group, example);
+    /** The colour range of {@code group}: finite values of every column in the group, over the first rows. */
+    static double[] colourRange(List<Column> columns, int group, int rows) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int r = 0; r < rows; r++) {
+            double[] own = range(columns, group, r);
+            lo = Math.min(lo, own[0]);
+            hi = Math.max(hi, own[1]);
+        }
+        return new double[] {lo, hi};
     }
 
     private static int nonFinite(Tensor fields, int example) {
