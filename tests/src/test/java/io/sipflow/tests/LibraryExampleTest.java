@@ -44,7 +44,7 @@ class LibraryExampleTest {
 
         public Tensor sipTarget(Tensor x, Tensor y, Tensor yTarget) { return x.add(a(yTarget.sub(y))); }
 
-        public Module newNetwork(long seed) { return new Linear(n, seed); }
+        public Module newNetwork(long seed) { return new DenseLayer(n, seed); }
 
         public Tensor predict(Module network, Tensor yTarget) { return network.forward(yTarget); }
 
@@ -62,10 +62,10 @@ class LibraryExampleTest {
     }
 
     /** x = y·W: one dense layer, enough for a linear inverse. */
-    static final class Linear extends Module {
+    static final class DenseLayer extends Module {
         private final Parameter w;
 
-        Linear(int n, long seed) {
+        DenseLayer(int n, long seed) {
             Tensor initial = Init.uniform(new SplittableRandom(seed), DType.FLOAT64, Shape.of(n, n), 1 / Math.sqrt(n));
             w = addParameter("w", initial);
         }
