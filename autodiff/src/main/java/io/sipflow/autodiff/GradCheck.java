@@ -196,7 +196,8 @@ public final class GradCheck {
             Comparison w = worst();
             long failed = comparisons.stream().filter(c -> !c.passed()).count();
             String where = w == null ? "nothing compared"
-                    : (w.element() < 0 ? "random direction" : "element " + w.element()) + " of input " + w.input();
+                    : w.input() < 0 ? "a random direction across all inputs"
+                    : "element " + w.element() + " of input " + w.input();
             return String.format(Locale.ROOT, "GradCheck %s: %s (%d of %d comparisons failed, seed %d, rtol %.1e atol %.1e); "
                             + "worst: %s analytic %.9g numeric %.9g",
                     op, failed == 0 ? "passed" : "FAILED", failed, comparisons.size(), seed, tolerance.rtol(),

@@ -1,5 +1,7 @@
 package io.sipflow.autodiff;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,6 +26,18 @@ class GradCheckTest {
         assertTrue(e.getMessage().contains("GradCheck wrongSquare: FAILED"), e.getMessage());
         assertTrue(e.getMessage().contains("seed 42"), e.getMessage());
         assertTrue(e.getMessage().contains("worst:"), e.getMessage());
+    }
+
+    @Test
+    void theWorstPlaceIsNamedAsADirectionAcrossAllInputsOrAnElementOfOneInput() {
+        GradCheck.Tolerance t = GradCheck.Tolerance.FLOAT64;
+        GradCheck.Report direction = new GradCheck.Report("op", 1, t,
+                List.of(new GradCheck.Comparison(-1, -1, 1.0, 2.0, false)));
+        assertTrue(direction.toString().contains("worst: a random direction across all inputs analytic"),
+                direction.toString());
+        GradCheck.Report element = new GradCheck.Report("op", 1, t,
+                List.of(new GradCheck.Comparison(1, 3, 1.0, 2.0, false)));
+        assertTrue(element.toString().contains("worst: element 3 of input 1 analytic"), element.toString());
     }
 
     @Test
