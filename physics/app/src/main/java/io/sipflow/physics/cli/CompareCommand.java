@@ -31,8 +31,10 @@ import java.util.concurrent.Callable;
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train every method from the same initial weights on the same batches and compare them.",
                 "Writes DIR/<method>/ for each run (with --seeds N > 1: DIR/<method>/seed_<S>/ for each seed S),",
-                "DIR/comparison.csv (with a row for the estimate x = 0) and DIR/comparison.png.",
-                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a method stopped on a NaN or infinity or ended unstable."})
+                "DIR/comparison.csv (with a row for the estimate x = 0) and DIR/comparison.png. The runs train here, one",
+                "after another or --jobs N at a time, or on Slurm (--executor slurm): docs/cluster.md.",
+                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a method stopped on a NaN or infinity or ended unstable,",
+                "4 runs are missing (--collect before they all finished)."})
 final class CompareCommand implements Callable<Integer> {
     /** The methods and shared settings of a comparison, for --resume. */
     static final String COMPARE_JSON = "compare.json";
@@ -57,8 +59,16 @@ final class CompareCommand implements Callable<Integer> {
                     + " the test batch stays fixed); comparison.csv gives mean, std and 95% intervals (default 1)")
     Integer seeds;
 
+    @Option(names = "--collect", paramLabel = "DIR",
+            description = "collect the runs that have finished in DIR (e.g. ones run on Slurm) into comparison.csv and"
+                    + " comparison.png, naming those still missing (exit 4 while any is)")
+    Path collect;
+
     @Mixin
     TrainOptions train;
+
+    @Mixin
+    ExecutorOptions exec;
 
     @Mixin
     CommonOptions common;
@@ -141,9 +151,13 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
+        if (collect != null) {
+            return SweepCommand.collect(cl, collect, "compare");
+        }
         List<TrainConfig> configs = configs();
         int n = seedCount();
         List<RunSpec> specs = runSpecs(configs, n);
+        exec.check();
         common.apply();
         Path given = resume != null ? resume : out != null ? out : Path.of("runs", "compare");
         String flag = resume != null ? "--resume" : "--out";
@@ -167,29 +181,14 @@ final class CompareCommand implements Callable<Integer> {
                 json.putAll(perMethodSettings(configs));
                 AtomicFiles.writeString(dir.resolve(COMPARE_JSON), Json.write(json));
             }
-            List<TrainingRun.Summary> runs = new ArrayList<>();
-            List<String> owned = new ArrayList<>(List.of(COMPARE_JSON, "comparison.csv", "comparison.png"));
-            for (TrainConfig c : configs) {
-                owned.add(c.method().id() + "/");
-            }
-            for (RunSpec r : specs) {
-                String id = runId + "-" + r.folder().replace("/seed_", "-seed");
-                runs.add(trainMethod(cl, r.config(), dir.resolve(r.folder()), given.resolve(r.folder()), flag,
-                        resumed.getOrDefault(r.folder(), id), resumed.containsKey(r.folder())));
-            }
-            Map<String, Double> zero = new Trainer(configs.get(0)).zeroEstimateMetrics();
-            String csv = n == 1 ? comparisonCsv(runs, zero) : SeedSummary.csv(runs, zero);
-            AtomicFiles.writeString(dir.resolve("comparison.csv"), csv);
-            AtomicFiles.writeBytes(dir.resolve("comparison.png"), n == 1 ? comparisonPng(runs, zero)
-                    : SeedSummary.png(runs, zero));
-            OutputFolder.writeManifest(dir, runId, owned);
-            PrintWriter log = cl.getOut();
-            log.println();
-            log.print(csv);
-            log.print(n == 1 ? verdict(runs) : SeedSummary.verdict(runs));
-            log.println("wrote " + dir.resolve("comparison.csv") + " and " + dir.resolve("comparison.png"));
-            log.flush();
-            return runs.stream().anyMatch(TrainingRun.Summary::failed) ? TrainingRun.DIVERGED : 0;
+            return RunSplit.run(cl, RunCollection.Kind.COMPARE, dir, specs, n, runId, exec, common,
+                    train.detectAnomaly, () -> {
+                        for (RunSpec r : specs) {
+                            String id = runId + "-" + r.folder().replace("/seed_", "-seed");
+                            trainMethod(cl, r.config(), dir.resolve(r.folder()), given.resolve(r.folder()), flag,
+                                    resumed.getOrDefault(r.folder(), id), resumed.containsKey(r.folder()));
+                        }
+                    });
         }
     }
 

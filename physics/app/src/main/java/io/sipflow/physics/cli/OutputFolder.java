@@ -88,7 +88,7 @@ final class OutputFolder {
         }
         // a checkpoint without results, or a comparison without comparison.csv: a run that was interrupted
         if (mode == Mode.NEW && c.earlierRun() != null && (c.earlierRun().contains("checkpoint.")
-                || c.earlierRun().equals(CompareCommand.COMPARE_JSON))) {
+                || c.earlierRun().equals(CompareCommand.COMPARE_JSON) || c.earlierRun().equals(SweepCommand.SWEEP_JSON))) {
             throw new IllegalArgumentException(flag + " " + out + " holds a run that has not finished ("
                     + c.earlierRun() + "); pass --resume " + out + " to continue it, --overwrite to replace it, or"
                     + " choose another folder");

@@ -1,5 +1,6 @@
 package io.sipflow.physics.cli;
 
+import io.sipflow.physics.cli.exec.TaskScript;
 import io.sipflow.physics.train.Method;
 
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.util.regex.Pattern;
  * The names sipflow writes into an output folder, and the only ones it ever deletes there. A run folder holds
  * {@link #CONTENT} files, the {@link RunLock} file, and while a file is being written its temporary twin in the
  * same folder; {@code compare} and {@code sweep} add per-method folders ({@code sip/}), per-ξ folders
- * ({@code xi_10/}) and per-seed folders ({@code sip/seed_3/}) holding run folders. Anything else (a symbolic link included) is foreign.
+ * ({@code xi_10/}) and per-seed folders ({@code sip/seed_3/}) holding run folders, and when their runs train as
+ * tasks, {@code tasks.sh} and a {@code logs/} folder of the tasks' logs. Anything else (a symbolic link included)
+ * is foreign.
  */
 final class RunFiles {
     /** The list of files a finished run owns, written last. */
@@ -25,7 +28,11 @@ final class RunFiles {
     /** What runs, comparisons and sweeps write, in the order an "earlier run" message names them. */
     static final List<String> CONTENT = List.of("run.json", "comparison.csv", "sweep.csv", "model.npz",
             "metrics.csv", "test.csv", "examples.png", "curves.png", TrainOptions.CHECKPOINT_JSON,
-            TrainOptions.CHECKPOINT_NPZ, CompareCommand.COMPARE_JSON, "comparison.png", "sweep.png", MANIFEST);
+            TrainOptions.CHECKPOINT_NPZ, CompareCommand.COMPARE_JSON, SweepCommand.SWEEP_JSON, "comparison.png",
+            "sweep.png", RunCollection.RUNS, TaskScript.NAME, MANIFEST);
+    /** The tasks' logs of a comparison or sweep run by an executor: {@code logs/task-3.out}, {@code logs/slurm-12_3.out}. */
+    static final String LOGS = TaskScript.LOGS;
+    private static final Pattern LOG_FILE = Pattern.compile("(task-[0-9]+|slurm-[0-9]+_[0-9]+|collect-[0-9]+)\\.out");
     /** Npz's temporary ({@code model.npz.123.tmp}), AtomicFiles' ({@code .run-k3j9.json}), the write probe's. */
     private static final Pattern TEMPORARY = Pattern.compile(
             "(?<npz>[a-z]+\\.npz)\\.\\d+\\.tmp|\\.(?<base>[a-z_-]+)-[0-9a-z]+(?<ext>\\.[a-z]+)|\\.sipflow-probe-[0-9a-z]+");
@@ -72,6 +79,10 @@ final class RunFiles {
                     earlierRank = CONTENT.indexOf(name);
                     earlier = name;
                 }
+            } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && name.equals(LOGS)) {
+                String log = foreignLog(p);
+                foreign = foreign != null || log == null ? foreign : name + "/" + log;
+                earlier = earlier != null ? earlier : name + "/";
             } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && isRunFolder(name)) {
                 Contents sub = inspect(p);
                 foreign = foreign != null || sub.foreign() == null ? foreign : name + "/" + sub.foreign();
@@ -114,9 +125,30 @@ final class RunFiles {
         }
     }
 
+    /** The first entry of a logs folder that is not a task's log, or null. */
+    private static String foreignLog(Path logs) {
+        for (Path p : entries(logs)) {
+            if (!(Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && LOG_FILE.matcher(p.getFileName().toString())
+                    .matches())) {
+                return p.getFileName().toString();
+            }
+        }
+        return null;
+    }
+
     private static void removeIfOwn(Path dir, String relative, Path p) throws IOException {
         String name = p.getFileName().toString();
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && name.equals(LOGS) && p.getParent().equals(dir)) {
+            for (Path log : entries(p)) {
+                if (Files.isRegularFile(log, LinkOption.NOFOLLOW_LINKS) && LOG_FILE.matcher(
+                        log.getFileName().toString()).matches()) {
+                    Files.delete(log);
+                }
+            }
+            if (isEmpty(p)) {
+                Files.delete(p);
+            }
+        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             if (isRunFolder(name)) {
                 removeEarlierRun(p);
                 RunLock.deleteIfFree(p.resolve(RunLock.FILE));

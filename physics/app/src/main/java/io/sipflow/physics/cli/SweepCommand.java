@@ -34,8 +34,10 @@ import java.util.concurrent.Callable;
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train every method at every conditioning xi of the sin problem (the SIP paper's Fig. 5).",
                 "Writes DIR/xi_<xi>/<method>/ for each run (with --seeds N > 1: DIR/xi_<xi>/<method>/seed_<S>/),",
-                "DIR/sweep.csv (with the estimate x = 0 at each xi) and DIR/sweep.png.",
-                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a run stopped on a NaN or infinity or ended unstable."})
+                "DIR/sweep.csv (with the estimate x = 0 at each xi) and DIR/sweep.png. The runs train here, one after",
+                "another or --jobs N at a time, or on Slurm (--executor slurm): docs/cluster.md.",
+                "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a run stopped on a NaN or infinity or ended unstable,",
+                "4 runs are missing (--collect before they all finished)."})
 final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -53,8 +55,16 @@ final class SweepCommand implements Callable<Integer> {
                     + " 95% intervals (default 1)")
     int seeds;
 
+    @Option(names = "--collect", paramLabel = "DIR",
+            description = "collect the runs that have finished in DIR (a sweep's or a comparison's, e.g. one run on"
+                    + " Slurm) into its CSV and PNG, naming those still missing (exit 4 while any is)")
+    Path collect;
+
     @Mixin
     TrainOptions train;
+
+    @Mixin
+    ExecutorOptions exec;
 
     @Mixin
     CommonOptions common;
@@ -93,10 +103,14 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
+        if (collect != null) {
+            return collect(cl, collect, "sweep");
+        }
         List<TrainConfig> configs = configs();
         if (seeds < 1) {
             throw new CommandLine.ParameterException(cl, "--seeds must be at least 1, got " + seeds);
         }
+        exec.check();
         common.apply();
         Path given = out != null ? out : Path.of("runs", "sweep");
         OutputFolder.Mode mode = train.overwrite ? OutputFolder.Mode.OVERWRITE : OutputFolder.Mode.NEW;
@@ -104,31 +118,53 @@ final class SweepCommand implements Callable<Integer> {
         try (RunLock lock = OutputFolder.usage(cl, () -> RunLock.acquire(dir, "--out", given))) {
             OutputFolder.usage(cl, () -> OutputFolder.prepare(given, "--out", dir, mode));
             String runId = RunIdentity.newRunId();
+            List<CompareCommand.RunSpec> specs = new ArrayList<>();
+            for (CompareCommand.RunSpec r : CompareCommand.runSpecs(configs, seeds)) {
+                specs.add(new CompareCommand.RunSpec(r.config(), folder(r.config().option("xi")) + "/" + r.folder()));
+            }
+            Map<String, Object> json = new LinkedHashMap<>(configs.get(0).settings());
+            json.put("methods", String.join(",", methods.stream().map(Method::id).toList()));
+            json.put("xi", String.join(",", configs.stream().map(c -> String.valueOf(c.option("xi"))).distinct()
+                    .toList()));
+            json.put(TrainingRun.RUN_ID, runId);
+            if (seeds > 1) {
+                json.put(CompareCommand.SEEDS, seeds);
+            }
+            AtomicFiles.writeString(dir.resolve(SWEEP_JSON), Json.write(json));
             PrintWriter log = cl.getOut();
-            List<TrainingRun.Summary> runs = new ArrayList<>();
-            List<String> owned = new ArrayList<>(List.of("sweep.csv", "sweep.png"));
-            for (TrainConfig c : configs) {
-                owned.add(folder(c.option("xi")) + "/" + c.method().id() + "/");
+            return RunSplit.run(cl, RunCollection.Kind.SWEEP, dir, specs, seeds, runId, exec, common,
+                    train.detectAnomaly, () -> {
+                        for (CompareCommand.RunSpec r : specs) {
+                            Path runDir = dir.resolve(r.folder());
+                            try (RunLock l = OutputFolder.usage(cl, () -> RunLock.acquire(runDir, "--out",
+                                    given.resolve(r.folder())))) {
+                                TrainingRun.execute(r.config(), runDir, runId + "-" + r.folder().replace('/', '-'),
+                                        common, log, cl.getErr(), false, train.detectAnomaly);
+                            }
+                        }
+                    });
+        }
+    }
+
+    /** sweep.json: the sweep's shared settings, methods, xi values, seed count and run id. */
+    static final String SWEEP_JSON = "sweep.json";
+
+    /**
+     * {@code --collect DIR}: the runs that finished in DIR (a sweep's or a comparison's) into its CSV and PNG,
+     * under DIR's lock; no other option may be given.
+     */
+    static int collect(CommandLine cl, Path given, String command) throws java.io.IOException {
+        for (CommandLine.Model.OptionSpec o : cl.getParseResult().matchedOptions()) {
+            if (!o.longestName().equals("--collect")) {
+                throw new CommandLine.ParameterException(cl, "--collect DIR collects the runs in DIR as they were"
+                        + " planned; drop " + o.longestName());
             }
-            for (CompareCommand.RunSpec spec : CompareCommand.runSpecs(configs, seeds)) {
-                TrainConfig c = spec.config();
-                String sub = folder(c.option("xi")) + "/" + spec.folder();
-                Path runDir = dir.resolve(sub);
-                try (RunLock l = OutputFolder.usage(cl, () -> RunLock.acquire(runDir, "--out", given.resolve(sub)))) {
-                    runs.add(TrainingRun.execute(c, runDir, runId + "-" + sub.replace('/', '-'), common, log,
-                            cl.getErr(), false, train.detectAnomaly));
-                }
-            }
-            Map<Double, Map<String, Double>> zero = zeroByXi(configs);
-            String csv = seeds == 1 ? sweepCsv(runs, zero) : seedsCsv(runs, zero);
-            AtomicFiles.writeString(dir.resolve("sweep.csv"), csv);
-            AtomicFiles.writeBytes(dir.resolve("sweep.png"), sweepPng(runs, zero));
-            OutputFolder.writeManifest(dir, runId, owned);
-            log.println();
-            log.print(csv);
-            log.println("wrote " + dir.resolve("sweep.csv") + " and " + dir.resolve("sweep.png"));
-            log.flush();
-            return runs.stream().anyMatch(TrainingRun.Summary::failed) ? TrainingRun.DIVERGED : 0;
+        }
+        Path dir = given.toAbsolutePath().normalize();
+        RunCollection.Kind kind = OutputFolder.usage(cl, () -> RunCollection.kindOf(dir, "--collect"));
+        try (RunLock lock = OutputFolder.usage(cl, () -> RunLock.acquire(dir, "--collect", given))) {
+            Files.deleteIfExists(dir.resolve(RunFiles.MANIFEST)); // written again once every run is in
+            return RunCollection.collect(dir, kind, cl.getOut(), cl.getErr());
         }
     }
 
