@@ -15,9 +15,15 @@ LOGS=/var/log/slurm
 NODE="$(hostname -s)"
 
 if [ "${1:-}" = stop ]; then
-    # only the daemons this script started: their pid files
+    # only the daemons this script started, by their pid files; each is waited for (slurmctld saves its state)
     for pidfile in /run/slurmd.pid /run/slurmctld.pid /run/munge/munged.pid; do
-        [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+        [ -f "$pidfile" ] || continue
+        pid="$(cat "$pidfile")"
+        kill "$pid" 2>/dev/null || continue
+        for _ in $(seq 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
     done
     exit 0
 fi
