@@ -51,7 +51,8 @@ final class RunSplit {
         JavaLaunch launch = RunTasks.launch();
         Path script = dir.resolve(TaskScript.NAME);
         String job = "sipflow-" + kind.command();
-        AtomicFiles.writeString(script, TaskScript.text(dir, launch, tasks, job, threads, kind.command()));
+        AtomicFiles.writeString(script, TaskScript.text(dir, launch, tasks, job, threads,
+                RunTasks.memoryMb(tasks), kind.command()));
         if (exec.executor == Executor.LOCAL) {
             out.printf(Locale.ROOT, "%d runs as train processes, %d at a time with %d threads each (tasks in %s,"
                     + " logs in %s)%n", tasks.size(), exec.jobs, threads, script, dir.resolve(TaskScript.LOGS));

@@ -38,11 +38,40 @@ final class RunTasks {
             line.addAll(settings);
             line.addAll(runtime);
             requireSameRun(s.config(), line);
-            String plan = HeapPlan.plan(line.toArray(new String[0]));
+            String plan = heapPlan(line);
             tasks.add(new RunTask(s.folder(), plan.isEmpty() ? List.of() : List.of(plan.split(" ")), settings,
                     runtime));
         }
         return tasks;
+    }
+
+    /**
+     * The launcher's heap options for a task, or none (the JVM's default heap) when the run does not fit on this
+     * machine: a Slurm task runs on a compute node, which may well be larger than the machine that submits it;
+     * {@code train} there checks again.
+     */
+    private static String heapPlan(List<String> line) {
+        try {
+            return HeapPlan.plan(line.toArray(new String[0]));
+        } catch (HeapPlan.DoesNotFit e) {
+            return "";
+        }
+    }
+
+    /**
+     * The memory a task asks Slurm for, in MiB: its planned heap and 1 GiB for the JVM itself (code, metaspace,
+     * thread stacks, the kernels' off-heap buffers); 0 when no task has a planned heap.
+     */
+    static long memoryMb(List<RunTask> tasks) {
+        long most = 0;
+        for (RunTask t : tasks) {
+            for (String o : t.jvmOptions()) {
+                if (o.startsWith("-Xmx") && o.endsWith("m")) {
+                    most = Math.max(most, Long.parseLong(o.substring(4, o.length() - 1)));
+                }
+            }
+        }
+        return most == 0 ? 0 : most + 1024;
     }
 
     /** The launch of this process: its JVM and class path, sipflow's main class. */

@@ -41,11 +41,13 @@ public final class TaskScript {
      * @param tasks the tasks, numbered from 0 in this order
      * @param jobName the Slurm job's name
      * @param cpusPerTask the CPUs each task asks Slurm for (its {@code --threads})
+     * @param memoryMb the memory each task asks Slurm for, in MiB (its heap and the JVM's own), 0 for the
+     *                 cluster's default
      * @param command the command that collects the results, "compare" or "sweep"
      * @return the text of {@code tasks.sh}
      */
     public static String text(Path dir, JavaLaunch launch, List<RunTask> tasks, String jobName, int cpusPerTask,
-                              String command) {
+                              long memoryMb, String command) {
         StringBuilder sb = new StringBuilder();
         sb.append("#!/usr/bin/env bash\n");
         sb.append("# sipflow's runs in ").append(dir).append(" as ").append(tasks.size()).append(" tasks; written by sipflow.\n");
@@ -58,6 +60,9 @@ public final class TaskScript {
         sb.append("#SBATCH --job-name=").append(jobName).append('\n');
         sb.append("#SBATCH --output=").append(dir.resolve(LOGS)).append("/slurm-%A_%a.out\n");
         sb.append(String.format(Locale.ROOT, "#SBATCH --cpus-per-task=%d%n", cpusPerTask));
+        if (memoryMb > 0) {
+            sb.append(String.format(Locale.ROOT, "#SBATCH --mem=%dM%n", memoryMb));
+        }
         sb.append("#SBATCH --ntasks=1\n");
         sb.append("set -euo pipefail\n");
         sb.append("TASK=\"${1:-${SLURM_ARRAY_TASK_ID:-}}\"\n");

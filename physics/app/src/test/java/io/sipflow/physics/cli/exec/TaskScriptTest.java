@@ -29,10 +29,12 @@ class TaskScriptTest {
         Files.createDirectories(dir);
         RunTask t = new RunTask("xi_10/sip", List.of("-Xmx64m"), List.of("--steps", "3"), List.of("--threads", "1"));
         String text = TaskScript.text(dir, new JavaLaunch("/no/java", List.of("/a b/x.jar"), "Main"), List.of(t, t),
-                "job", 1, "sweep");
+                "job", 1, 0, "sweep");
         Path script = dir.resolve(TaskScript.NAME);
         Files.writeString(script, text);
         assertTrue(text.contains("#SBATCH --output=" + dir.resolve("logs") + "/slurm-%A_%a.out"), text);
+        assertTrue(!text.contains("--mem") && TaskScript.text(dir, new JavaLaunch("/no/java", List.of("x.jar"), "Main"),
+                List.of(t), "job", 1, 1536, "sweep").contains("#SBATCH --mem=1536M\n"), text);
         String out = bash("bash " + TaskScript.quote(script.toString()) + " 2; echo \"exit $?\"");
         assertTrue(out.contains("no task '2' here; give 0 to 1") && out.endsWith("exit 2"), out);
     }
