@@ -219,7 +219,7 @@ final class CompareCommand implements Callable<Integer> {
         Map<String, Object> out = new LinkedHashMap<>();
         for (TrainConfig c : configs.subList(1, configs.size())) {
             c.settings().forEach((k, v) -> {
-                if (!k.equals("method") && !java.util.Objects.equals(base.get(k), v)) {
+                if (!k.equals(Settings.METHOD.key()) && !java.util.Objects.equals(base.get(k), v)) {
                     out.put(c.method().id() + "." + k, v);
                 }
             });
@@ -237,7 +237,7 @@ final class CompareCommand implements Callable<Integer> {
                     + ": " + e.getMessage());
         }
         Map<String, Object> s = new LinkedHashMap<>(base.settings());
-        s.put("method", m.id());
+        s.put(Settings.METHOD.key(), Settings.METHOD.toJson(m));
         String prefix = m.id() + ".";
         recorded.forEach((k, v) -> {
             if (k.startsWith(prefix) && !TrainConfig.RESUMABLE.contains(k.substring(prefix.length()))) {
