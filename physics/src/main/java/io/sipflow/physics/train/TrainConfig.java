@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Settings of one training run, built by name; the defaults live in {@link Builder} and nowhere else:
+ * Settings of one training run, built by name; each setting (default, range, run.json name, flag) is declared
+ * once in {@link Settings}:
  * <pre>
  *   TrainConfig c = TrainConfig.builder().method(Method.GD).steps(100).resolution(16).build();
+ *   TrainConfig faster = c.with(Settings.LEARNING_RATE, 2e-3);
  * </pre>
  * The network's initial weights come from {@code seed}; the training batches from a stream split off
  * {@code seed}; the held-out test batch from {@code testSeed}. Runs that differ only in {@code method} therefore
