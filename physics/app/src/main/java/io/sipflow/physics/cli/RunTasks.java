@@ -2,12 +2,13 @@ package io.sipflow.physics.cli;
 
 import io.sipflow.physics.cli.exec.JavaLaunch;
 import io.sipflow.physics.cli.exec.RunTask;
+import io.sipflow.physics.train.Setting;
+import io.sipflow.physics.train.Settings;
 import io.sipflow.physics.train.TrainConfig;
 import picocli.CommandLine;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The runs of a comparison or sweep as {@link RunTask}s: each an ordinary {@code sipflow train} whose command
@@ -79,35 +80,34 @@ final class RunTasks {
         return JavaLaunch.current(SipflowCli.class.getName());
     }
 
-    /** {@code train} options that make {@code c}: every recorded setting by its flag, problem options as --option. */
+    /**
+     * {@code train} options that make {@code c}: each setting {@code c} records, by its declared flag (a yes/no
+     * setting only when set), then the problem's options as {@code --option NAME=VALUE}.
+     */
     static List<String> settingArguments(TrainConfig c) {
         List<String> args = new ArrayList<>();
-        for (Map.Entry<String, Object> e : c.settings().entrySet()) {
-            String key = e.getKey();
-            Object v = e.getValue();
-            if (key.equals("adam_epsilon")) {
-                continue; // no flag: always the default (requireSameRun would say otherwise)
-            }
-            if (key.startsWith("option.")) {
-                args.add("--option");
-                args.add(key.substring("option.".length()) + "=" + v);
-            } else if (v instanceof Boolean b) {
-                if (b) {
-                    args.add(flag(key));
-                }
-            } else {
-                args.add(flag(key));
-                args.add(String.valueOf(v));
+        for (Setting<?> s : Settings.all()) {
+            if (s.recordedIn(c)) {
+                add(args, s, c);
             }
         }
+        c.options().forEach((name, value) -> {
+            args.add("--option");
+            args.add(name + "=" + value);
+        });
         return args;
     }
 
-    private static String flag(String key) {
-        return switch (key) {
-            case "learning_rate" -> "--lr";
-            default -> "--" + key.replace('_', '-');
-        };
+    private static <T> void add(List<String> args, Setting<T> s, TrainConfig c) {
+        T value = c.get(s);
+        if (s.type() == Boolean.class) {
+            if (Boolean.TRUE.equals(value)) {
+                args.add(s.flag());
+            }
+            return;
+        }
+        args.add(s.flag());
+        args.add(String.valueOf(s.toJson(value))); // the run.json form reads back exactly (shortest double text)
     }
 
     /** Parses {@code line} as the {@code train} command would and checks it makes {@code expected}. */

@@ -50,6 +50,16 @@ class RunSplitTest {
         assertEquals(0, p.waitFor(), skipped);
         assertTrue(skipped.contains("holds a finished run; nothing to do"), skipped);
 
+        // an interrupted comparison continues as tasks too: the finished run is skipped, the other one resumes
+        Files.delete(two.resolve("sip/seed_1/run.json"));
+        Files.delete(two.resolve("sip/seed_1/" + RunFiles.MANIFEST));
+        CliErrorPathTest.Run resumed = CliErrorPathTest.run("compare", "--resume", two.toString(), "--jobs", "2",
+                "--threads", "1");
+        assertEquals(0, resumed.code(), resumed.err() + resumed.out());
+        assertTrue(Files.readString(two.resolve("logs/task-1.out")).contains("resuming " + two.resolve("sip/seed_1")));
+        assertEquals(SlurmSweepTest.withoutTimings(one.resolve("comparison.csv")),
+                SlurmSweepTest.withoutTimings(two.resolve("comparison.csv")));
+
         // --overwrite replaces the tasks' logs and script, and keeps what sipflow did not write
         Files.writeString(two.resolve("logs/notes.txt"), "mine");
         CliErrorPathTest.Run c = CliErrorPathTest.run(args("compare", "--methods", "sip", "--out", two.toString(),
@@ -63,7 +73,7 @@ class RunSplitTest {
     @Test
     void collectNamesAMissingRunAndCollectsItOnceItHasFinished() throws Exception {
         Path dir = tmp.resolve("sweep");
-        CliErrorPathTest.Run whole = CliErrorPathTest.run(args("sweep", "--methods", "sip,gd", "--xi", "10", "--out",
+        CliErrorPathTest.Run whole = CliErrorPathTest.run(args("sweep", "--methods", "sip,gd", "--option", "xi=10", "--out",
                 dir.toString()));
         assertTrue(whole.code() == 0 || whole.code() == 3, whole.err());
         List<String> complete = SlurmSweepTest.withoutTimings(dir.resolve("sweep.csv"));

@@ -31,7 +31,7 @@ class SlurmSweepTest {
      * 600 steps: after its first checkpoint (step 10) the cancelled run has 590 steps left, over 0.5 s at the fastest
      * (about 1 ms a step); scancel's SIGTERM reaches a task within about 0.06 s on the one-node cluster.
      */
-    private static final List<String> SWEEP = List.of("sweep", "--methods", "sip,gd", "--xi", "10", "--steps", "600",
+    private static final List<String> SWEEP = List.of("sweep", "--methods", "sip,gd", "--option", "xi=10", "--steps", "600",
             "--test-every", "200", "--checkpoint-every", "10", "--threads", "1");
 
     @TempDir
