@@ -1,6 +1,7 @@
 package io.sipflow.physics.cli;
 
 import io.sipflow.physics.cli.exec.Executor;
+import io.sipflow.physics.cli.exec.SlurmExecutor;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,8 +31,11 @@ public final class ExecutorOptions {
         return executor == Executor.LOCAL && jobs == 1;
     }
 
-    /** Refuses --jobs below 1, or with slurm (where the scheduler decides). */
-    void check() {
+    /**
+     * Refuses --jobs below 1, or with slurm (where the scheduler decides); with slurm, a missing {@code sbatch}
+     * (exit 1), before the output folder is touched.
+     */
+    void check() throws java.io.IOException {
         CommandLine cl = mixee.commandLine();
         if (jobs < 1) {
             throw new CommandLine.ParameterException(cl, "--jobs must be at least 1, got " + jobs);
@@ -39,6 +43,9 @@ public final class ExecutorOptions {
         if (executor == Executor.SLURM && jobs != 1) {
             throw new CommandLine.ParameterException(cl, "--jobs " + jobs + " is for --executor local; under Slurm"
                     + " every run is a task of its own and the scheduler decides how many run at a time");
+        }
+        if (executor == Executor.SLURM) {
+            SlurmExecutor.requireSbatch();
         }
     }
 

@@ -26,6 +26,37 @@ public final class SlurmExecutor {
     }
 
     /**
+     * Refuses at once when {@code sbatch} cannot be found, so a submission that cannot happen leaves the output
+     * folder untouched.
+     *
+     * @throws IOException naming the program and where it was looked for
+     */
+    public static void requireSbatch() throws IOException {
+        String program = sbatch();
+        if (!findProgram(program, System.getenv("PATH"))) {
+            throw new IOException("cannot find " + program + " on the PATH (--executor slurm submits with Slurm's"
+                    + " sbatch, found on a cluster's login node; set SIPFLOW_SBATCH to its path if it is elsewhere)");
+        }
+    }
+
+    /** Whether {@code program} (a name looked up in {@code path}, or a path) is an executable file. */
+    static boolean findProgram(String program, String path) {
+        if (program.contains("/")) {
+            return Files.isRegularFile(Path.of(program)) && Files.isExecutable(Path.of(program));
+        }
+        if (path == null) {
+            return false;
+        }
+        for (String folder : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(folder.isEmpty() ? "." : folder, program);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The array job and the collecting job.
      *
      * @param arrayJob the array job's id

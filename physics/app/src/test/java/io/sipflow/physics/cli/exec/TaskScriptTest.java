@@ -45,6 +45,14 @@ class TaskScriptTest {
         assertThrows(IllegalArgumentException.class, () -> new RunTask("/tmp/x", List.of(), List.of(), List.of()));
     }
 
+    @Test
+    void sbatchIsLookedUpOnThePathBeforeAnythingIsWritten() {
+        assertTrue(SlurmExecutor.findProgram("bash", "/nonexistent:/bin:/usr/bin"));
+        assertTrue(SlurmExecutor.findProgram("/bin/sh", null));
+        assertTrue(!SlurmExecutor.findProgram("bash", "/nonexistent") && !SlurmExecutor.findProgram("bash", null));
+        assertTrue(!SlurmExecutor.findProgram("/nonexistent/sbatch", "/bin"));
+    }
+
     private static String bash(String line) throws Exception {
         Process p = new ProcessBuilder("bash", "-c", line).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
