@@ -38,4 +38,31 @@ final class NewtonStep {
         }
         return step;
     }
+
+    /**
+     * {@link #limited(double[], double[][], double)} in float arithmetic: every product, sum, root and angle
+     * rounded to float (the authors' torch runs it in FLOAT32). The eigenbasis is the same closed-form rotation;
+     * torch's {@code eigh} finds it iteratively, which can differ in the last bits of a float.
+     */
+    static float[] limited(float[] grad, float[][] hessian, float maxLossChange) {
+        float p = hessian[0][0];
+        float q = 0.5f * (hessian[0][1] + hessian[1][0]);
+        float r = hessian[1][1];
+        float theta = 0.5f * (float) StrictMath.atan2(2 * q, p - r);
+        float c = (float) StrictMath.cos(theta);
+        float s = (float) StrictMath.sin(theta);
+        float[][] e = {{c, s}, {-s, c}};
+        float[] lambda = {p * c * c + 2 * q * s * c + r * s * s, p * s * s - 2 * q * s * c + r * c * c};
+        float mean = (float) Math.sqrt(Math.abs(lambda[0] * lambda[1]));
+        float[] step = new float[2];
+        for (int k = 0; k < 2; k++) {
+            float g = grad[0] * e[k][0] + grad[1] * e[k][1];
+            float newton = lambda[k] == 0 ? 0 : Math.abs(g / lambda[k]);
+            float limit = lambda[k] > mean ? newton : (g == 0 ? 0 : Math.abs(maxLossChange / g));
+            float nk = Math.min(newton, limit) * Math.signum(-g);
+            step[0] += nk * e[k][0];
+            step[1] += nk * e[k][1];
+        }
+        return step;
+    }
 }
