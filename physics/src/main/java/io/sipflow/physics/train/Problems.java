@@ -114,6 +114,28 @@ public final class Problems {
     }
 
     /**
+     * Applies preset {@code name} of the run's problem ({@link ProblemProvider#applyPreset}) and records its name;
+     * call after {@link #withSuggestions} and before the user's explicit settings.
+     *
+     * @param b settings naming the problem, completed by {@link #withSuggestions}
+     * @param name the preset's name, e.g. "paper"
+     * @return {@code b} with the preset's settings
+     * @throws IllegalArgumentException if the problem has no such preset, listing those it has
+     */
+    public static TrainConfig.Builder withPreset(TrainConfig.Builder b, String name) {
+        return named(b.problem()).applyPreset(name, b).preset(name);
+    }
+
+    /**
+     * {@return where a run of {@code config} differs from what its preset reproduces; empty without a preset}
+     *
+     * @param config a run's settings
+     */
+    public static List<String> presetDifferences(TrainConfig config) {
+        return config.preset() == null ? List.of() : named(config.problem()).presetDifferences(config.preset(), config);
+    }
+
+    /**
      * The problem a run trains on.
      *
      * @param config a run's settings; {@link TrainConfig#problem()} names the problem
@@ -122,10 +144,20 @@ public final class Problems {
      */
     public static Problem create(TrainConfig config) {
         ProblemProvider p = named(config.problem());
+        requireHonoured(p, "dtype", config.dtype() != null, "--dtype");
+        requireHonoured(p, "sip_loss", config.sipLoss() != io.sipflow.physics.problem.SipLoss.L2_SUM, "--sip-loss");
         Map<String, Double> options = checkedOptions(p, config.options());
         TrainConfig complete = options.equals(config.options()) ? config
                 : config.toBuilder().options(options).build();
         return p.create(complete);
+    }
+
+    /** A setting only some problems honour must not be set for one that would ignore it. */
+    private static void requireHonoured(ProblemProvider p, String setting, boolean set, String flag) {
+        if (set && !p.settingsHonoured().contains(setting)) {
+            throw new IllegalArgumentException(flag + ": problem " + p.id() + " does not offer this setting ("
+                    + setting + "); drop it");
+        }
     }
 
     /** Every declared option of {@code p}: the given value (checked) or its default; unknown names refused. */

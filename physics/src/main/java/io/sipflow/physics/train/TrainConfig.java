@@ -1,6 +1,8 @@
 package io.sipflow.physics.train;
 
+import io.sipflow.autodiff.DType;
 import io.sipflow.nn.Adam;
+import io.sipflow.physics.problem.SipLoss;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +33,10 @@ public final class TrainConfig {
     private final long testSeed;
     private final int testEvery;
     private final int checkpointEvery;
+    private final DType dtype;
+    private final SipLoss sipLoss;
+    private final double timeBudgetSeconds;
+    private final String preset;
     private final Map<String, Double> options;
 
     private TrainConfig(Builder b) {
@@ -48,6 +54,11 @@ public final class TrainConfig {
                 "Adam epsilon must be a finite number > 0, got " + b.adamEpsilon);
         require(b.momentum >= 0 && b.momentum < 1, "SGD momentum must be in [0, 1), got " + b.momentum);
         require(!b.nesterov || b.momentum > 0, "Nesterov momentum needs a momentum > 0 (give --momentum)");
+        require(b.timeBudgetSeconds >= 0 && Double.isFinite(b.timeBudgetSeconds),
+                "time budget must be a finite number of seconds >= 0 (0: none), got " + b.timeBudgetSeconds);
+        require(b.sipLoss != null, "SIP loss must be given");
+        require(b.preset == null || b.preset.matches("[a-z][a-z0-9-]*"), "preset name '" + b.preset
+                + "' is not a plain lower-case name");
         require(b.resolution >= 8 && b.resolution % 8 == 0, "resolution " + b.resolution
                 + " is not a positive multiple of 2^3 = 8, which a 4-level U-Net needs (try 16, 32 or 64)");
         this.problem = b.problem;
@@ -64,6 +75,10 @@ public final class TrainConfig {
         this.testSeed = b.testSeed;
         this.testEvery = b.testEvery;
         this.checkpointEvery = b.checkpointEvery;
+        this.dtype = b.dtype;
+        this.sipLoss = b.sipLoss;
+        this.timeBudgetSeconds = b.timeBudgetSeconds;
+        this.preset = b.preset;
         this.options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
     }
 
@@ -84,7 +99,8 @@ public final class TrainConfig {
     public Builder toBuilder() {
         return builder().problem(problem).method(method).steps(steps).batch(batch).resolution(resolution).seed(seed)
                 .learningRate(learningRate).adamEpsilon(adamEpsilon).momentum(momentum).nesterov(nesterov).testBatch(testBatch).testSeed(testSeed)
-                .testEvery(testEvery).checkpointEvery(checkpointEvery).options(options);
+                .testEvery(testEvery).checkpointEvery(checkpointEvery).dtype(dtype).sipLoss(sipLoss)
+                .timeBudgetSeconds(timeBudgetSeconds).preset(preset).options(options);
     }
 
     /**
@@ -97,13 +113,18 @@ public final class TrainConfig {
         return toBuilder().method(m).build();
     }
 
-    /** The settings a resumed run may change (--steps extends it, --checkpoint-every); every other one is fixed. */
-    public static final java.util.Set<String> RESUMABLE = java.util.Set.of("steps", "checkpoint_every");
+    /**
+     * The settings a resumed run may change (--steps extends it, --checkpoint-every; a run that used up its time
+     * budget continues with the steps it reached as its step budget); every other one is fixed.
+     */
+    public static final java.util.Set<String> RESUMABLE = java.util.Set.of("steps", "checkpoint_every",
+            "time_budget_seconds");
 
     /**
      * {@return every setting by its run.json name ({@code learning_rate}, {@code option.xi}, …), in a fixed order;
-     * {@code resolution} only for a problem on a grid, {@code momentum} and {@code nesterov} only where they are not
-     * 0 and false, so a run without them has the settings (and run identity) it had before they existed}
+     * {@code resolution} only for a problem on a grid; {@code momentum}, {@code nesterov}, {@code dtype},
+     * {@code sip_loss}, {@code time_budget_seconds} and {@code preset} only where they are not at their defaults, so
+     * a run without them has the settings (and run identity) it had before they existed}
      */
     public LinkedHashMap<String, Object> settings() {
         LinkedHashMap<String, Object> s = new LinkedHashMap<>();
@@ -127,6 +148,18 @@ public final class TrainConfig {
         s.put("test_seed", testSeed);
         s.put("test_every", testEvery);
         s.put("checkpoint_every", checkpointEvery);
+        if (dtype != null) {
+            s.put("dtype", dtype == DType.FLOAT32 ? "float32" : "float64");
+        }
+        if (sipLoss != SipLoss.L2_SUM) {
+            s.put("sip_loss", sipLoss.id());
+        }
+        if (timeBudgetSeconds > 0) {
+            s.put("time_budget_seconds", timeBudgetSeconds);
+        }
+        if (preset != null) {
+            s.put("preset", preset);
+        }
         options.forEach((name, value) -> s.put(OPTION + name, value));
         return s;
     }
@@ -162,6 +195,10 @@ public final class TrainConfig {
                 case "test_seed" -> b.testSeed(asLong(e.getKey(), v));
                 case "test_every" -> b.testEvery(asInt(e.getKey(), v));
                 case "checkpoint_every" -> b.checkpointEvery(asInt(e.getKey(), v));
+                case "dtype" -> b.dtype(parseDType(text));
+                case "sip_loss" -> b.sipLoss(SipLoss.parse(text));
+                case "time_budget_seconds" -> b.timeBudgetSeconds(Double.parseDouble(text));
+                case "preset" -> b.preset(text);
                 default -> {
                     if (e.getKey().startsWith(OPTION)) {
                         b.option(e.getKey().substring(OPTION.length()), Double.parseDouble(text));
@@ -170,6 +207,21 @@ public final class TrainConfig {
             }
         }
         return b.build();
+    }
+
+    /**
+     * The type named {@code text}.
+     *
+     * @param text "float32" or "float64" (any case)
+     * @return the type
+     * @throws IllegalArgumentException for another name
+     */
+    public static DType parseDType(String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "float32" -> DType.FLOAT32;
+            case "float64" -> DType.FLOAT64;
+            default -> throw new IllegalArgumentException("unknown dtype '" + text + "'; expected float32 or float64");
+        };
     }
 
     private static long asLong(String name, Object v) {
@@ -217,6 +269,20 @@ public final class TrainConfig {
     public int testEvery() { return testEvery; }
     /** {@return the number of steps between checkpoints (0: only at the end)} */
     public int checkpointEvery() { return checkpointEvery; }
+    /**
+     * {@return the arithmetic the problem's network and inverse step use, or null for the problem's own choice
+     * (only problems that {@linkplain ProblemProvider#settingsHonoured() honour} "dtype" accept another)}
+     */
+    public DType dtype() { return dtype; }
+    /** {@return SIP's network loss (sipflow's ½‖·‖² summed over the batch unless a problem honours another)} */
+    public SipLoss sipLoss() { return sipLoss; }
+    /**
+     * {@return the training time after which the run stops, in seconds (0: none): the summed wall time of its
+     * steps, so tests and checkpoints do not count; the run also stops at {@link #steps()}}
+     */
+    public double timeBudgetSeconds() { return timeBudgetSeconds; }
+    /** {@return the named configuration the run's settings came from ("paper"), or null} */
+    public String preset() { return preset; }
 
     /**
      * {@return the problem's own settings (sin: xi, angle), by name; declared, with their defaults, by its
@@ -280,6 +346,10 @@ public final class TrainConfig {
         private long testSeed = 1;
         private int testEvery = 50;
         private int checkpointEvery = 100;
+        private DType dtype = null;
+        private SipLoss sipLoss = SipLoss.L2_SUM;
+        private double timeBudgetSeconds = 0;
+        private String preset = null;
         private final Map<String, Double> options = new LinkedHashMap<>();
 
         private Builder() {
@@ -383,6 +453,34 @@ public final class TrainConfig {
          * @return this builder
          */
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        /**
+         * Sets the arithmetic of the problem's network and inverse step.
+         *
+         * @param v FLOAT32, FLOAT64, or null for the problem's own
+         * @return this builder
+         */
+        public Builder dtype(DType v) { dtype = v; return this; }
+        /**
+         * Sets SIP's network loss.
+         *
+         * @param v L2_SUM (default) or L1_MEAN
+         * @return this builder
+         */
+        public Builder sipLoss(SipLoss v) { sipLoss = v; return this; }
+        /**
+         * Sets the time budget.
+         *
+         * @param v seconds of summed step time, ≥ 0 (0: none)
+         * @return this builder
+         */
+        public Builder timeBudgetSeconds(double v) { timeBudgetSeconds = v; return this; }
+        /**
+         * Records the named configuration the settings came from.
+         *
+         * @param v a preset's name, or null
+         * @return this builder
+         */
+        public Builder preset(String v) { preset = v; return this; }
         /**
          * A problem option ({@link Problems#withSuggestions} fills in the defaults of those not set).
          *
