@@ -27,14 +27,33 @@ public final class TrainOptions {
     /** Named configurations. */
     enum Preset {
         /** The seed notebook: 64×64, batch 128, 500 steps. */
-        SEED
+        SEED,
+        /** The SIP paper's settings for the problem ({@link io.sipflow.physics.train.ProblemProvider#applyPreset}). */
+        PAPER
     }
 
     @Option(names = "--problem", paramLabel = "NAME", description = "the inverse problem, listed below (default heat)")
     String problem;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "seed: the heat notebook's 64x64, batch 128, 500 steps")
+    @Option(names = "--preset", paramLabel = "NAME", converter = PresetConverter.class,
+            description = "seed: the heat notebook's 64x64, batch 128, 500 steps; paper: the SIP authors' settings"
+                    + " for the problem (listed below); run.json says where the run still differs from theirs")
     Preset preset;
+
+    @Option(names = "--dtype", paramLabel = "float32|float64",
+            description = "sin problem: arithmetic of the network, data, physics and Newton step (default float64;"
+                    + " --preset paper: float32)")
+    String dtype;
+
+    @Option(names = "--sip-loss", paramLabel = "l2-sum|l1-mean",
+            description = "sin problem: SIP's network loss, sum of 1/2|pred - target|^2 (default) or the authors'"
+                    + " L1 averaged over the batch (--preset paper)")
+    String sipLoss;
+
+    @Option(names = "--time-budget", paramLabel = "DURATION", converter = DurationSeconds.class,
+            description = "stop each run once its steps took this long (e.g. 600s, 10m, 1.5h; 0 = none); it also"
+                    + " stops at --steps; run.json records the steps reached and --resume continues with that count")
+    Double timeBudget;
 
     @Option(names = "--steps", paramLabel = "N", description = "training steps (default: the problem's, below)")
     Integer steps;
@@ -105,13 +124,19 @@ public final class TrainOptions {
         TrainConfig.Builder b = preset == Preset.SEED ? TrainConfig.seedPreset() : TrainConfig.builder();
         String id = problem != null ? problem : "heat";
         ProblemProvider provider = Problems.named(id);
-        if (!provider.usesResolution() && (resolution != null || preset != null)) {
+        if (!provider.usesResolution() && (resolution != null || preset == Preset.SEED)) {
             throw new IllegalArgumentException((resolution != null ? "--resolution" : "--preset") + ": problem " + id
                     + " has no grid; drop it");
         }
         // The method and the user's options first: the problem's suggestions may depend on them (the sin
         // problem's SGD and HIG rates scale with xi). Explicit flags win over every suggestion.
         b = Problems.withSuggestions(b.problem(id).method(method), userOptions());
+        if (preset == Preset.PAPER) {
+            b = Problems.withPreset(b, "paper").options(userOptions()); // the user's options win over the preset's
+        }
+        if (dtype != null) b.dtype(TrainConfig.parseDType(dtype));
+        if (sipLoss != null) b.sipLoss(io.sipflow.physics.problem.SipLoss.parse(sipLoss));
+        if (timeBudget != null) b.timeBudgetSeconds(timeBudget);
         if (steps != null) b.steps(steps);
         if (batch != null) b.batch(batch);
         if (resolution != null) b.resolution(resolution);
@@ -165,7 +190,7 @@ public final class TrainOptions {
                     + " would replace it; give one of them");
         }
         if (problem != null || preset != null || batch != null || resolution != null || seed != null || lr != null
-                || momentum != null || nesterov
+                || momentum != null || nesterov || dtype != null || sipLoss != null || timeBudget != null
                 || testBatch != null || testSeed != null || testEvery != null || options != null || xi != null
                 || angle != null) {
             throw new CommandLine.ParameterException(cl, "--resume continues with the settings recorded in " + dir
@@ -188,6 +213,46 @@ public final class TrainOptions {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
+    }
+
+    /** "seed" or "paper", in any case. */
+    static final class PresetConverter implements CommandLine.ITypeConverter<Preset> {
+        @Override
+        public Preset convert(String value) {
+            try {
+                return Preset.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("unknown preset '" + value + "'; expected seed or paper");
+            }
+        }
+    }
+
+    /** A duration in seconds: "600s", "10m", "1.5h", "90" (seconds), "0" (no budget). */
+    static final class DurationSeconds implements CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            return parseSeconds(value);
+        }
+    }
+
+    /**
+     * Seconds in {@code text}: a non-negative number with an optional unit s, m or h.
+     *
+     * @throws CommandLine.TypeConversionException naming the text when it is not a duration
+     */
+    static double parseSeconds(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*([0-9]+(?:\\.[0-9]*)?)\\s*([smh]?)\\s*")
+                .matcher(text);
+        if (!m.matches()) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a duration; give e.g. 600s, 10m or"
+                    + " 1.5h (0: no budget)");
+        }
+        double v = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> v * 60;
+            case "h" -> v * 3600;
+            default -> v;
+        };
     }
 
     /** The config in DIR/{@code file}, or a usage error saying what is missing or unreadable. */
