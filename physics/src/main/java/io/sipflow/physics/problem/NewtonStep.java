@@ -40,19 +40,30 @@ final class NewtonStep {
     }
 
     /**
-     * {@link #limited(double[], double[][], double)} in float arithmetic: every product, sum, root and angle
-     * rounded to float (the authors' torch runs it in FLOAT32). The eigenbasis is the same closed-form rotation;
-     * torch's {@code eigh} finds it iteratively, which can differ in the last bits of a float.
+     * {@link #limited(double[], double[][], double)} in float arithmetic (the authors' torch runs it in FLOAT32),
+     * every product, sum and root rounded to float. The eigenbasis comes from the Jacobi rotation that LAPACK's
+     * 2 × 2 symmetric eigensolver uses, not from an angle: with τ = (r − p)/(2q),
+     * <pre>
+     *   t = sign(τ)/(|τ| + √(1 + τ²)),  c = 1/√(1 + t²),  s = t·c
+     *   λ₁ = p − t·q  along (c, −s),     λ₂ = r + t·q  along (s, c)
+     * </pre>
+     * so a diagonal Hessian (q = 0, the sin problem at φ = 0) keeps its exact axes. An angle's cosine cannot: in float
+     * cos(π/2) is −4.4e-8, enough to leak the stiff direction's gradient (×640 at ξ = 64) into the flat one.
      */
     static float[] limited(float[] grad, float[][] hessian, float maxLossChange) {
         float p = hessian[0][0];
         float q = 0.5f * (hessian[0][1] + hessian[1][0]);
         float r = hessian[1][1];
-        float theta = 0.5f * (float) StrictMath.atan2(2 * q, p - r);
-        float c = (float) StrictMath.cos(theta);
-        float s = (float) StrictMath.sin(theta);
-        float[][] e = {{c, s}, {-s, c}};
-        float[] lambda = {p * c * c + 2 * q * s * c + r * s * s, p * s * s - 2 * q * s * c + r * c * c};
+        float t = 0;
+        if (q != 0) {
+            float tau = (r - p) / (2 * q);
+            float root = Math.abs(tau) > 1e18f ? Math.abs(tau) : (float) Math.sqrt(1 + tau * tau);
+            t = (tau >= 0 ? 1 : -1) / (Math.abs(tau) + root);
+        }
+        float c = 1 / (float) Math.sqrt(1 + t * t);
+        float s = t * c;
+        float[][] e = {{c, -s}, {s, c}};
+        float[] lambda = {p - t * q, r + t * q};
         float mean = (float) Math.sqrt(Math.abs(lambda[0] * lambda[1]));
         float[] step = new float[2];
         for (int k = 0; k < 2; k++) {

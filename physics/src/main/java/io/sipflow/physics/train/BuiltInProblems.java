@@ -267,8 +267,8 @@ public final class BuiltInProblems {
                     + " divided by the batch size to match; Adam only sees its epsilon 100x smaller relative to the"
                     + " gradient)");
             d.add("initial weights: sipflow's dense network (the same layout) draws its own, not PyTorch's");
-            d.add("Newton step: the 2x2 Hessian's eigenbasis in closed form in float32, the authors' torch.linalg.eigh"
-                    + " in float32 (the last bits of a float may differ)");
+            d.add("Newton step: the 2x2 Hessian's eigenbasis by the Jacobi rotation of LAPACK's 2x2 solver in float32,"
+                    + " the authors' torch.linalg.eigh in float32 (the last bits of a float may differ)");
             d.add("metric: the authors average the training batch's x_dist/xi over the last 10 % of steps, in float32;"
                     + " sipflow reports that (train_x_dist_last10pct_mean / xi) beside the final test batch's x_dist,"
                     + " both evaluated in float64 from the network's float32 estimate");

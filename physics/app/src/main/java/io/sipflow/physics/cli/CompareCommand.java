@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train every method from the same initial weights on the same batches and compare them.",
                 "Writes DIR/<method>/ for each run (with --seeds N > 1: DIR/<method>/seed_<S>/ for each seed S),",
-                "DIR/comparison.csv (with a row for the estimate x = 0) and DIR/comparison.png.",
+                "DIR/comparison.csv (with a row for the estimate x = 0), DIR/comparison.png and, over training time,",
+                "DIR/comparison_time.png.",
                 "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a method stopped on a NaN or infinity or ended unstable."})
 final class CompareCommand implements Callable<Integer> {
     /** The methods and shared settings of a comparison, for --resume. */
@@ -168,7 +169,8 @@ final class CompareCommand implements Callable<Integer> {
                 AtomicFiles.writeString(dir.resolve(COMPARE_JSON), Json.write(json));
             }
             List<TrainingRun.Summary> runs = new ArrayList<>();
-            List<String> owned = new ArrayList<>(List.of(COMPARE_JSON, "comparison.csv", "comparison.png"));
+            List<String> owned = new ArrayList<>(List.of(COMPARE_JSON, "comparison.csv", "comparison.png",
+                    WallTimeChart.FILE));
             for (TrainConfig c : configs) {
                 owned.add(c.method().id() + "/");
             }
@@ -182,6 +184,7 @@ final class CompareCommand implements Callable<Integer> {
             AtomicFiles.writeString(dir.resolve("comparison.csv"), csv);
             AtomicFiles.writeBytes(dir.resolve("comparison.png"), n == 1 ? comparisonPng(runs, zero)
                     : SeedSummary.png(runs, zero));
+            AtomicFiles.writeBytes(dir.resolve(WallTimeChart.FILE), WallTimeChart.png(runs, zero));
             OutputFolder.writeManifest(dir, runId, owned);
             PrintWriter log = cl.getOut();
             log.println();

@@ -25,7 +25,8 @@ final class RunFiles {
     /** What runs, comparisons and sweeps write, in the order an "earlier run" message names them. */
     static final List<String> CONTENT = List.of("run.json", "comparison.csv", "sweep.csv", "model.npz",
             "metrics.csv", "test.csv", "examples.png", "curves.png", TrainOptions.CHECKPOINT_JSON,
-            TrainOptions.CHECKPOINT_NPZ, CompareCommand.COMPARE_JSON, "comparison.png", "sweep.png", MANIFEST);
+            TrainOptions.CHECKPOINT_NPZ, CompareCommand.COMPARE_JSON, "comparison.png", WallTimeChart.FILE, "sweep.png",
+            MANIFEST);
     /** Npz's temporary ({@code model.npz.123.tmp}), AtomicFiles' ({@code .run-k3j9.json}), the write probe's. */
     private static final Pattern TEMPORARY = Pattern.compile(
             "(?<npz>[a-z]+\\.npz)\\.\\d+\\.tmp|\\.(?<base>[a-z_-]+)-[0-9a-z]+(?<ext>\\.[a-z]+)|\\.sipflow-probe-[0-9a-z]+");

@@ -163,6 +163,9 @@ final class TrainingRun {
         return summary;
     }
 
+    /** run.json's prefix for where a preset run differs from what it reproduces: "preset_difference.1", … */
+    static final String PRESET_DIFFERENCE = "preset_difference.";
+
     /** The share of the last steps whose training-batch means the SIP authors report, in percent. */
     static final int LAST_PERCENT = 10;
 
@@ -260,8 +263,9 @@ final class TrainingRun {
         }
         json.put("trained_seconds", trainer.trainedSeconds());
         s.lastSteps().forEach((name, v) -> json.put("train_" + name + "_last" + LAST_PERCENT + "pct_mean", v));
-        if (trainer.config().preset() != null) {
-            json.put("preset_differences", Problems.presetDifferences(trainer.config()));
+        List<String> differences = Problems.presetDifferences(trainer.config());
+        for (int i = 0; i < differences.size(); i++) { // run.json is flat: one numbered entry per difference
+            json.put(PRESET_DIFFERENCE + (i + 1), differences.get(i));
         }
         return Json.write(json);
     }
