@@ -37,7 +37,8 @@ public final class TrainOptions {
 
     @Option(names = "--preset", paramLabel = "NAME", converter = PresetConverter.class,
             description = "seed: the heat notebook's 64x64, batch 128, 500 steps; paper: the SIP authors' settings"
-                    + " for the problem (listed below); run.json says where the run still differs from theirs")
+                    + " for the problem (heat, poisson, sin; docs/results.md); run.json says where a run still"
+                    + " differs from theirs")
     Preset preset;
 
     @Option(names = "--dtype", paramLabel = "float32|float64",
