@@ -67,6 +67,17 @@ public final class BuiltInProblems {
             return true;
         }
 
+        /** {@return float32 only: the U-Net trains in float32, the physics runs in float64 (as the authors')} */
+        @Override
+        public Set<DType> dtypes() {
+            return Set.of(DType.FLOAT32);
+        }
+
+        @Override
+        public Set<SipLoss> sipLosses() {
+            return Set.of(SipLoss.L2_SUM, SipLoss.L1_MEAN);
+        }
+
         @Override
         public Map<String, String> presets() {
             return Map.of(PAPER, "the authors' heat/train_heat.py: 64x64, batch 128, Adam 1e-3 (eps 1e-8), SGD 2e-6,"
@@ -100,7 +111,7 @@ public final class BuiltInProblems {
 
         @Override
         public Problem create(TrainConfig config) {
-            return new HeatProblem(config.resolution());
+            return new HeatProblem(config.resolution(), config.sipLoss());
         }
     }
 
@@ -143,6 +154,17 @@ public final class BuiltInProblems {
             return b;
         }
 
+        /** {@return float32 only: the U-Net trains in float32, the physics runs in float64 (as the authors')} */
+        @Override
+        public Set<DType> dtypes() {
+            return Set.of(DType.FLOAT32);
+        }
+
+        @Override
+        public Set<SipLoss> sipLosses() {
+            return Set.of(SipLoss.L2_SUM, SipLoss.L1_MEAN);
+        }
+
         @Override
         public Map<String, String> presets() {
             return Map.of(PAPER, "the authors' poisson/train_poisson.py: 64x64, batch 128, Adam 1e-3 (eps 1e-8),"
@@ -177,7 +199,7 @@ public final class BuiltInProblems {
 
         @Override
         public Problem create(TrainConfig config) {
-            return new PoissonProblem(config.resolution());
+            return new PoissonProblem(config.resolution(), config.sipLoss());
         }
     }
 
@@ -227,10 +249,15 @@ public final class BuiltInProblems {
             return b;
         }
 
-        /** {@return "dtype" and "sip_loss": the sin network and its Newton step may run in float32, SIP with L1} */
+        /** {@return float32 and float64: network, data, physics and Newton step all in the type chosen} */
         @Override
-        public Set<String> settingsHonoured() {
-            return Set.of("dtype", "sip_loss");
+        public Set<DType> dtypes() {
+            return Set.of(DType.FLOAT32, DType.FLOAT64);
+        }
+
+        @Override
+        public Set<SipLoss> sipLosses() {
+            return Set.of(SipLoss.L2_SUM, SipLoss.L1_MEAN);
         }
 
         @Override

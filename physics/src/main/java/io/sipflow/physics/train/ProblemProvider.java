@@ -52,12 +52,19 @@ public interface ProblemProvider {
     }
 
     /**
-     * {@return the run settings beyond the common ones this problem honours, by their run.json names: "dtype" (the
-     * arithmetic of its network and inverse step) and "sip_loss" (SIP's network loss); none by default, and
-     * {@link Problems#create} refuses a run that sets one its problem does not honour}
+     * {@return the types {@code --dtype} may choose for this problem's network and inverse step; none by default,
+     * and {@link Problems#create} refuses a run that names one the problem does not offer}
      */
-    default java.util.Set<String> settingsHonoured() {
+    default java.util.Set<io.sipflow.autodiff.DType> dtypes() {
         return java.util.Set.of();
+    }
+
+    /**
+     * {@return the SIP network losses {@code --sip-loss} may choose; sipflow's Σ½‖·‖² only by default (a problem
+     * offers another by passing the run's {@link TrainConfig#sipLoss()} into its {@code Problem.sipLoss})}
+     */
+    default java.util.Set<io.sipflow.physics.problem.SipLoss> sipLosses() {
+        return java.util.Set.of(io.sipflow.physics.problem.SipLoss.L2_SUM);
     }
 
     /** {@return the named configurations {@code --preset} offers for this problem, name → one line; none by default} */

@@ -144,20 +144,20 @@ public final class Problems {
      */
     public static Problem create(TrainConfig config) {
         ProblemProvider p = named(config.problem());
-        requireHonoured(p, "dtype", config.dtype() != null, "--dtype");
-        requireHonoured(p, "sip_loss", config.sipLoss() != io.sipflow.physics.problem.SipLoss.L2_SUM, "--sip-loss");
+        if (config.dtype() != null && !p.dtypes().contains(config.dtype())) {
+            throw new IllegalArgumentException("--dtype " + config.get(Settings.DTYPE) + ": problem " + p.id()
+                    + (p.dtypes().isEmpty() ? " has no choice of type; drop it"
+                    : " offers " + String.join(", ", p.dtypes().stream().map(d -> d.name().toLowerCase(
+                            java.util.Locale.ROOT)).sorted().toList())));
+        }
+        if (!p.sipLosses().contains(config.sipLoss())) {
+            throw new IllegalArgumentException("--sip-loss " + config.sipLoss().id() + ": problem " + p.id()
+                    + " offers " + String.join(", ", p.sipLosses().stream().map(l -> l.id()).sorted().toList()));
+        }
         Map<String, Double> options = checkedOptions(p, config.options());
         TrainConfig complete = options.equals(config.options()) ? config
                 : config.toBuilder().options(options).build();
         return p.create(complete);
-    }
-
-    /** A setting only some problems honour must not be set for one that would ignore it. */
-    private static void requireHonoured(ProblemProvider p, String setting, boolean set, String flag) {
-        if (set && !p.settingsHonoured().contains(setting)) {
-            throw new IllegalArgumentException(flag + ": problem " + p.id() + " does not offer this setting ("
-                    + setting + "); drop it");
-        }
     }
 
     /** Every declared option of {@code p}: the given value (checked) or its default; unknown names refused. */

@@ -78,13 +78,23 @@ class PaperPresetTest {
     }
 
     @Test
-    void settingsAProblemDoesNotHonourAreRefused() {
-        TrainConfig heat = TrainConfig.builder().problem("heat").dtype(DType.FLOAT32).build();
+    void choicesAProblemDoesNotOfferAreRefused() {
+        TrainConfig heat = TrainConfig.builder().problem("heat").dtype(DType.FLOAT64).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Problems.create(heat));
-        assertTrue(e.getMessage().contains("--dtype") && e.getMessage().contains("heat"), e.getMessage());
+        assertTrue(e.getMessage().contains("--dtype float64: problem heat offers float32"), e.getMessage());
+        Problems.create(TrainConfig.builder().problem("heat").dtype(DType.FLOAT32).build()); // its own type
         TrainConfig poisson = TrainConfig.builder().problem("poisson").sipLoss(SipLoss.L1_MEAN).build();
-        e = assertThrows(IllegalArgumentException.class, () -> Problems.create(poisson));
-        assertTrue(e.getMessage().contains("--sip-loss"), e.getMessage());
+        assertEquals(SipLoss.L1_MEAN.of(io.sipflow.autodiff.Tensor.matrix(new double[] {1, -2}),
+                        io.sipflow.autodiff.Tensor.matrix(new double[] {0, 0})).item(),
+                Problems.create(poisson).sipLoss(io.sipflow.autodiff.Tensor.matrix(new double[] {1, -2}),
+                        io.sipflow.autodiff.Tensor.matrix(new double[] {0, 0})).item(), 0, "poisson takes the L1 mean");
+        ProblemProvider own = new ProblemProvider() {
+            public String id() { return "heat"; }
+            public String description() { return "a user's problem"; }
+            public io.sipflow.physics.problem.Problem create(TrainConfig c) { return null; }
+        };
+        assertTrue(own.dtypes().isEmpty());
+        assertEquals(java.util.Set.of(SipLoss.L2_SUM), own.sipLosses(), "a user's problem offers sipflow's loss only");
         e = assertThrows(IllegalArgumentException.class,
                 () -> Problems.withPreset(TrainConfig.builder().problem("heat"), "nope"));
         assertTrue(e.getMessage().contains("the presets paper"), e.getMessage());

@@ -33,7 +33,7 @@ class PaperPresetCliTest {
     @Test
     void sinPaperRunRecordsTheAuthorsSettingsTheirMeasureAndTheDifferences() throws IOException {
         Path dir = tmp.resolve("sin");
-        CliErrorPathTest.Run r = CliErrorPathTest.run("train", "--problem", "sin", "--preset", "paper", "--xi", "4",
+        CliErrorPathTest.Run r = CliErrorPathTest.run("train", "--problem", "sin", "--preset", "paper", "--option", "xi=4",
                 "--steps", "20", "--batch", "8", "--test-batch", "16", "--test-every", "10", "--out", dir.toString(),
                 "--threads", "1");
         assertTrue(r.code() == 0 || r.code() == TrainingRun.DIVERGED, r.err());
@@ -64,7 +64,7 @@ class PaperPresetCliTest {
     @Test
     void explicitSettingsWinOverThePreset() throws IOException {
         Path dir = tmp.resolve("angle");
-        CliErrorPathTest.run("train", "--problem", "sin", "--preset", "paper", "--angle", "45", "--dtype",
+        CliErrorPathTest.run("train", "--problem", "sin", "--preset", "paper", "--option", "angle=45", "--dtype",
                 "float64", "--steps", "2", "--batch", "4", "--test-batch", "8", "--out", dir.toString(),
                 "--threads", "1");
         Map<String, Object> run = json(dir.resolve("run.json"));
@@ -77,14 +77,14 @@ class PaperPresetCliTest {
 
     @Test
     void settingsOnlyTheSinProblemHasAreRefusedElsewhereNamingTheFlag() {
-        CliErrorPathTest.Run r = CliErrorPathTest.run("train", "--problem", "heat", "--dtype", "float32", "--out",
+        CliErrorPathTest.Run r = CliErrorPathTest.run("train", "--problem", "heat", "--dtype", "float64", "--out",
                 tmp.resolve("h").toString());
         assertEquals(2, r.code(), r.out());
-        assertTrue(r.err().contains("--dtype: problem heat does not offer this setting"), r.err());
+        assertTrue(r.err().contains("--dtype float64: problem heat offers float32"), r.err());
         CliErrorPathTest.Run bad = CliErrorPathTest.run("train", "--problem", "sin", "--dtype", "float16", "--out",
                 tmp.resolve("s").toString());
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("unknown dtype 'float16'"), bad.err());
+        assertTrue(bad.err().contains("auto, float32 or float64, got float16"), bad.err());
         CliErrorPathTest.Run time = CliErrorPathTest.run("train", "--time-budget", "ten minutes", "--out",
                 tmp.resolve("t").toString());
         assertEquals(2, time.code());
@@ -93,12 +93,12 @@ class PaperPresetCliTest {
 
     @Test
     void durationsTakeSecondsMinutesAndHours() {
-        assertEquals(600, TrainOptions.parseSeconds("600s"));
-        assertEquals(600, TrainOptions.parseSeconds("10m"));
-        assertEquals(5400, TrainOptions.parseSeconds("1.5h"));
-        assertEquals(90, TrainOptions.parseSeconds("90"));
-        assertEquals(0, TrainOptions.parseSeconds("0"));
-        assertThrows(CommandLine.TypeConversionException.class, () -> TrainOptions.parseSeconds("-5s"));
+        assertEquals(600, io.sipflow.physics.train.Durations.seconds("600s"));
+        assertEquals(600, io.sipflow.physics.train.Durations.seconds("10m"));
+        assertEquals(5400, io.sipflow.physics.train.Durations.seconds("1.5h"));
+        assertEquals(90, io.sipflow.physics.train.Durations.seconds("90"));
+        assertEquals(0, io.sipflow.physics.train.Durations.seconds("0"));
+        assertThrows(IllegalArgumentException.class, () -> io.sipflow.physics.train.Durations.seconds("-5s"));
     }
 
     /**
@@ -109,7 +109,7 @@ class PaperPresetCliTest {
     @Test
     void aTimeBudgetedRunRecordsItsStepsAndResumesWithThemAsItsStepBudget() throws IOException {
         Path dir = tmp.resolve("budget");
-        List<String> common = List.of("--problem", "sin", "--xi", "2", "--batch", "8", "--test-batch", "16",
+        List<String> common = List.of("--problem", "sin", "--option", "xi=2", "--batch", "8", "--test-batch", "16",
                 "--test-every", "1", "--threads", "1");
         CliErrorPathTest.Run r = run("train", common, "--steps", "100000", "--time-budget", "0.000000001s",
                 "--out", dir.toString());
