@@ -35,6 +35,7 @@ public final class HeatProblem implements Problem {
     public static final UNet.Config UNET = new UNet.Config(1, 1, 4, 16, Norm.BATCH, Activation.RELU, Padding.CIRCULAR);
 
     private final int resolution;
+    private final SipLoss networkLoss;
 
     /**
      * Heat on an R×R periodic grid; R must be a multiple of 8 (the 4-level U-Net halves it three times).
@@ -43,11 +44,32 @@ public final class HeatProblem implements Problem {
      * @throws IllegalArgumentException if R is not a positive multiple of 8
      */
     public HeatProblem(int resolution) {
+        this(resolution, SipLoss.L2_SUM);
+    }
+
+    /**
+     * As {@link #HeatProblem(int)}, SIP regressing with {@code networkLoss} instead of Σ½‖·‖².
+     *
+     * @param resolution R, in cells
+     * @param networkLoss SIP's loss of the prediction against its target
+     * @throws IllegalArgumentException if R is not a positive multiple of 8 or the loss is null
+     */
+    public HeatProblem(int resolution, SipLoss networkLoss) {
+        if (networkLoss == null) {
+            throw new IllegalArgumentException("HeatProblem: the SIP network loss must be given");
+        }
         if (resolution < 8 || resolution % 8 != 0) {
             throw new IllegalArgumentException("resolution " + resolution + " is not a positive multiple of 2^3 = 8,"
                     + " which a 4-level U-Net needs (try 16, 32 or 64)");
         }
         this.resolution = resolution;
+        this.networkLoss = networkLoss;
+    }
+
+    /** SIP's regression loss (Σ½‖·‖² unless given). */
+    @Override
+    public Tensor sipLoss(Tensor prediction, Tensor target) {
+        return networkLoss.of(prediction, target);
     }
 
     @Override

@@ -38,4 +38,42 @@ final class NewtonStep {
         }
         return step;
     }
+
+    /**
+     * {@link #limited(double[], double[][], double)} in float arithmetic (the authors' torch runs it in FLOAT32),
+     * every product, sum and root rounded to float. The eigenbasis comes from the Jacobi rotation that LAPACK's
+     * 2 × 2 symmetric eigensolver uses, not from an angle: with τ = (r − p)/(2q),
+     * <pre>
+     *   t = sign(τ)/(|τ| + √(1 + τ²)),  c = 1/√(1 + t²),  s = t·c
+     *   λ₁ = p − t·q  along (c, −s),     λ₂ = r + t·q  along (s, c)
+     * </pre>
+     * so a diagonal Hessian (q = 0, the sin problem at φ = 0) keeps its exact axes. An angle's cosine cannot: in float
+     * cos(π/2) is −4.4e-8, enough to leak the stiff direction's gradient (×640 at ξ = 64) into the flat one.
+     */
+    static float[] limited(float[] grad, float[][] hessian, float maxLossChange) {
+        float p = hessian[0][0];
+        float q = 0.5f * (hessian[0][1] + hessian[1][0]);
+        float r = hessian[1][1];
+        float t = 0;
+        if (q != 0) {
+            float tau = (r - p) / (2 * q);
+            float root = Math.abs(tau) > 1e18f ? Math.abs(tau) : (float) Math.sqrt(1 + tau * tau);
+            t = (tau >= 0 ? 1 : -1) / (Math.abs(tau) + root);
+        }
+        float c = 1 / (float) Math.sqrt(1 + t * t);
+        float s = t * c;
+        float[][] e = {{c, -s}, {s, c}};
+        float[] lambda = {p - t * q, r + t * q};
+        float mean = (float) Math.sqrt(Math.abs(lambda[0] * lambda[1]));
+        float[] step = new float[2];
+        for (int k = 0; k < 2; k++) {
+            float g = grad[0] * e[k][0] + grad[1] * e[k][1];
+            float newton = lambda[k] == 0 ? 0 : Math.abs(g / lambda[k]);
+            float limit = lambda[k] > mean ? newton : (g == 0 ? 0 : Math.abs(maxLossChange / g));
+            float nk = Math.min(newton, limit) * Math.signum(-g);
+            step[0] += nk * e[k][0];
+            step[1] += nk * e[k][1];
+        }
+        return step;
+    }
 }

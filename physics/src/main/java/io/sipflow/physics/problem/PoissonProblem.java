@@ -34,6 +34,7 @@ public final class PoissonProblem implements Problem {
     public static final int DEFAULT_RESOLUTION = 32;
 
     private final int resolution;
+    private final SipLoss networkLoss;
 
     private static final UNet.Config UNET = new UNet.Config(1, 1, 4, 16, Norm.BATCH, Activation.RELU,
             Padding.CIRCULAR);
@@ -45,11 +46,32 @@ public final class PoissonProblem implements Problem {
      * @throws IllegalArgumentException if R is not a positive multiple of 8
      */
     public PoissonProblem(int resolution) {
+        this(resolution, SipLoss.L2_SUM);
+    }
+
+    /**
+     * As {@link #PoissonProblem(int)}, SIP regressing with {@code networkLoss} instead of Σ½‖·‖².
+     *
+     * @param resolution R, in cells
+     * @param networkLoss SIP's loss of the prediction against its target
+     * @throws IllegalArgumentException if R is not a positive multiple of 8 or the loss is null
+     */
+    public PoissonProblem(int resolution, SipLoss networkLoss) {
+        if (networkLoss == null) {
+            throw new IllegalArgumentException("PoissonProblem: the SIP network loss must be given");
+        }
         if (resolution < 8 || resolution % 8 != 0) {
             throw new IllegalArgumentException("PoissonProblem: resolution " + resolution
                     + " must be a positive multiple of 2^3 = 8 for the 4-level U-Net");
         }
         this.resolution = resolution;
+        this.networkLoss = networkLoss;
+    }
+
+    /** SIP's regression loss (Σ½‖·‖² unless given). */
+    @Override
+    public Tensor sipLoss(Tensor prediction, Tensor target) {
+        return networkLoss.of(prediction, target);
     }
 
     /** The small default, R = 32. */

@@ -85,6 +85,18 @@ public interface Problem {
     Tensor sipTarget(Tensor x, Tensor y, Tensor yTarget);
 
     /**
+     * SIP's network loss: how far the prediction is from the (constant) SIP target, summed or averaged over the
+     * batch. sipflow's convention by default, {@link SipLoss#L2_SUM}: Σ_b ½‖pred − target‖².
+     *
+     * @param prediction the network's estimate (B, …), differentiable
+     * @param target the constant target from {@link #sipTarget}, of the prediction's shape
+     * @return the scalar batch loss
+     */
+    default Tensor sipLoss(Tensor prediction, Tensor target) {
+        return SipLoss.L2_SUM.of(prediction, target);
+    }
+
+    /**
      * A freshly initialised default network for this problem, weights drawn from {@code seed}.
      *
      * @param seed seeds every weight

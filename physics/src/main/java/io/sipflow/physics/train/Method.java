@@ -27,14 +27,17 @@ public enum Method {
             return adam(config, network);
         }
 
-        /** loss = Σ_b ½‖pred − stop(problem.sipTarget(x, P(x), y*))‖² with x = stop(pred). */
+        /**
+         * loss = the problem's {@link Problem#sipLoss} of pred against stop(problem.sipTarget(x, P(x), y*)) with
+         * x = stop(pred): Σ_b ½‖pred − target‖² unless the problem says otherwise.
+         */
         @Override
         public Training.Loss<TrainingStep.Outputs> loss(Input in) {
             Tensor prediction = in.problem().predict(in.network(), in.batch().yTarget());
             Tensor x = prediction.stopGradient();
             Tensor y = in.problem().physics(x);
             Tensor target = in.problem().sipTarget(x, y, in.batch().yTarget());
-            return new Training.Loss<>(Problem.l2(prediction.sub(target)).sum(), new TrainingStep.Outputs(x, y));
+            return new Training.Loss<>(in.problem().sipLoss(prediction, target), new TrainingStep.Outputs(x, y));
         }
     },
     /** Gradient descent through the differentiable physics: minimise ½‖P(pred) − y*‖² with Adam. */

@@ -52,6 +52,53 @@ public interface ProblemProvider {
     }
 
     /**
+     * {@return the types {@code --dtype} may choose for this problem's network and inverse step; none by default,
+     * and {@link Problems#create} refuses a run that names one the problem does not offer}
+     */
+    default java.util.Set<io.sipflow.autodiff.DType> dtypes() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * {@return the SIP network losses {@code --sip-loss} may choose; sipflow's Σ½‖·‖² only by default (a problem
+     * offers another by passing the run's {@link TrainConfig#sipLoss()} into its {@code Problem.sipLoss})}
+     */
+    default java.util.Set<io.sipflow.physics.problem.SipLoss> sipLosses() {
+        return java.util.Set.of(io.sipflow.physics.problem.SipLoss.L2_SUM);
+    }
+
+    /** {@return the named configurations {@code --preset} offers for this problem, name → one line; none by default} */
+    default java.util.Map<String, String> presets() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * Sets preset {@code name}'s settings on {@code b}, which holds the method, the options and the problem's
+     * suggestions already; the user's explicit settings are applied afterwards and win.
+     *
+     * @param name a name from {@link #presets()}
+     * @param b the run's settings so far
+     * @return {@code b}
+     * @throws IllegalArgumentException for a name this problem does not offer, listing those it does
+     */
+    default TrainConfig.Builder applyPreset(String name, TrainConfig.Builder b) {
+        throw new IllegalArgumentException("--preset " + name + ": problem " + id() + " has "
+                + (presets().isEmpty() ? "no presets" : "the presets " + String.join(", ", presets().keySet())));
+    }
+
+    /**
+     * Where a run of preset {@code name} still differs from the configuration it reproduces (for a paper: the
+     * authors' code), one sentence each, for run.json and the results document; none by default.
+     *
+     * @param name the preset's name
+     * @param config the run's final settings (the user may have changed some)
+     * @return the differences, in words
+     */
+    default java.util.List<String> presetDifferences(String name, TrainConfig config) {
+        return java.util.List.of();
+    }
+
+    /**
      * Builds the problem for a run.
      *
      * @param config the run's settings; every declared option is in {@code config.options()}, checked

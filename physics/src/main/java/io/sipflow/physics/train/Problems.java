@@ -114,6 +114,28 @@ public final class Problems {
     }
 
     /**
+     * Applies preset {@code name} of the run's problem ({@link ProblemProvider#applyPreset}) and records its name;
+     * call after {@link #withSuggestions} and before the user's explicit settings.
+     *
+     * @param b settings naming the problem, completed by {@link #withSuggestions}
+     * @param name the preset's name, e.g. "paper"
+     * @return {@code b} with the preset's settings
+     * @throws IllegalArgumentException if the problem has no such preset, listing those it has
+     */
+    public static TrainConfig.Builder withPreset(TrainConfig.Builder b, String name) {
+        return named(b.problem()).applyPreset(name, b).preset(name);
+    }
+
+    /**
+     * {@return where a run of {@code config} differs from what its preset reproduces; empty without a preset}
+     *
+     * @param config a run's settings
+     */
+    public static List<String> presetDifferences(TrainConfig config) {
+        return config.preset() == null ? List.of() : named(config.problem()).presetDifferences(config.preset(), config);
+    }
+
+    /**
      * The problem a run trains on.
      *
      * @param config a run's settings; {@link TrainConfig#problem()} names the problem
@@ -122,6 +144,16 @@ public final class Problems {
      */
     public static Problem create(TrainConfig config) {
         ProblemProvider p = named(config.problem());
+        if (config.dtype() != null && !p.dtypes().contains(config.dtype())) {
+            throw new IllegalArgumentException("--dtype " + config.get(Settings.DTYPE) + ": problem " + p.id()
+                    + (p.dtypes().isEmpty() ? " has no choice of type; drop it"
+                    : " offers " + String.join(", ", p.dtypes().stream().map(d -> d.name().toLowerCase(
+                            java.util.Locale.ROOT)).sorted().toList())));
+        }
+        if (!p.sipLosses().contains(config.sipLoss())) {
+            throw new IllegalArgumentException("--sip-loss " + config.sipLoss().id() + ": problem " + p.id()
+                    + " offers " + String.join(", ", p.sipLosses().stream().map(l -> l.id()).sorted().toList()));
+        }
         Map<String, Double> options = checkedOptions(p, config.options());
         TrainConfig complete = options.equals(config.options()) ? config
                 : config.toBuilder().options(options).build();

@@ -103,6 +103,38 @@ public final class Settings {
             .noun("checkpoint interval").help("write DIR/checkpoint.npz every N steps, 0 = only at the end")
             .example("1").suggestedByProblem().resumable());
 
+    /** The arithmetic of the problem's network and SIP inverse step ("auto": the problem's own choice). */
+    public static final Setting<String> DTYPE = declare(Setting.of("dtype", String.class, "auto", t -> t, v -> v)
+            .flag("--dtype", "float32|float64")
+            .must(v -> v.equals("auto") || v.equals("float32") || v.equals("float64"), "auto, float32 or float64")
+            .help("arithmetic of the network and SIP's inverse step; sin: float32 runs data, physics and Newton step"
+                    + " in float32 too (--preset paper); heat, poisson: float32 only (their U-Net)")
+            .example("float32").recordedOnlyOffDefault());
+
+    /** SIP's network loss of the prediction against its target. */
+    public static final Setting<io.sipflow.physics.problem.SipLoss> SIP_LOSS = declare(Setting.of("sip_loss",
+                    io.sipflow.physics.problem.SipLoss.class, io.sipflow.physics.problem.SipLoss.L2_SUM,
+                    io.sipflow.physics.problem.SipLoss::parse, io.sipflow.physics.problem.SipLoss::id)
+            .flag("--sip-loss", "l2-sum|l1-mean").noun("SIP loss")
+            .help("SIP's network loss: l2-sum (sum over the batch of 1/2|pred - target|^2) or the SIP authors' sin"
+                    + " loss l1-mean (mean over the batch of |pred - target|_1)")
+            .example("l1-mean").recordedOnlyOffDefault());
+
+    /** Training time after which a run stops (0: none), in seconds of summed step time. */
+    public static final Setting<Double> TIME_BUDGET = declare(Setting.of("time_budget_seconds", Double.class, 0.0,
+                    Durations::seconds, v -> v)
+            .flag("--time-budget", "DURATION").must(v -> v >= 0 && Double.isFinite(v), "a finite duration >= 0")
+            .noun("time budget")
+            .help("stop each run once its steps took this long (600s, 10m, 1.5h; 0 = none; tests and checkpoints do"
+                    + " not count); run.json records the steps reached, --resume continues with them as its step budget")
+            .example("60s").resumable().recordedOnlyOffDefault());
+
+    /** The named configuration a run's settings came from ({@code --preset paper}); chosen by the option itself. */
+    public static final Setting<String> PRESET = declare(Setting.of("preset", String.class, "none", t -> t, v -> v)
+            .flag("--preset", "NAME").must(v -> v.equals("none") || v.equals(BuiltInProblems.PAPER), "none or paper")
+            .help("the SIP authors' settings for the problem (paper)").example(BuiltInProblems.PAPER)
+            .chosenByCommand().recordedOnlyOffDefault());
+
     /** {@return every declared setting, in run.json's order} */
     public static List<Setting<?>> all() {
         return Collections.unmodifiableList(DECLARED);

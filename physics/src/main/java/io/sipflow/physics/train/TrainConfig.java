@@ -185,6 +185,29 @@ public final class TrainConfig {
     public int testEvery() { return get(Settings.TEST_EVERY); }
     /** {@return the number of steps between checkpoints (0: only at the end)} */
     public int checkpointEvery() { return get(Settings.CHECKPOINT_EVERY); }
+    /**
+     * {@return the arithmetic of the problem's network and SIP inverse step, or null for the problem's own choice
+     * ("auto"); a problem refuses a type it does not offer ({@link ProblemProvider#dtypes()})}
+     */
+    public io.sipflow.autodiff.DType dtype() {
+        return switch (get(Settings.DTYPE)) {
+            case "float32" -> io.sipflow.autodiff.DType.FLOAT32;
+            case "float64" -> io.sipflow.autodiff.DType.FLOAT64;
+            default -> null;
+        };
+    }
+    /** {@return SIP's network loss (Σ½‖pred − target‖² unless set)} */
+    public io.sipflow.physics.problem.SipLoss sipLoss() { return get(Settings.SIP_LOSS); }
+    /**
+     * {@return the training time after which the run stops, in seconds (0: none): the summed wall time of its
+     * steps, so tests and checkpoints do not count; the run also stops at {@link #steps()}}
+     */
+    public double timeBudgetSeconds() { return get(Settings.TIME_BUDGET); }
+    /** {@return the named configuration the run's settings came from ("paper"), or null} */
+    public String preset() {
+        String p = get(Settings.PRESET);
+        return p.equals("none") ? null : p;
+    }
 
     /**
      * {@return the problem's own settings (sin: xi, angle), by name; declared, with their defaults, by its
@@ -338,6 +361,37 @@ public final class TrainConfig {
          * @return this builder
          */
         public Builder checkpointEvery(int v) { return set(Settings.CHECKPOINT_EVERY, v); }
+        /**
+         * Sets the arithmetic of the problem's network and inverse step.
+         *
+         * @param v FLOAT32, FLOAT64, or null for the problem's own
+         * @return this builder
+         */
+        public Builder dtype(io.sipflow.autodiff.DType v) {
+            return set(Settings.DTYPE, v == null ? "auto" : v == io.sipflow.autodiff.DType.FLOAT32 ? "float32"
+                    : "float64");
+        }
+        /**
+         * Sets SIP's network loss.
+         *
+         * @param v L2_SUM (default) or L1_MEAN
+         * @return this builder
+         */
+        public Builder sipLoss(io.sipflow.physics.problem.SipLoss v) { return set(Settings.SIP_LOSS, v); }
+        /**
+         * Sets the time budget.
+         *
+         * @param v seconds of summed step time, ≥ 0 (0: none)
+         * @return this builder
+         */
+        public Builder timeBudgetSeconds(double v) { return set(Settings.TIME_BUDGET, v); }
+        /**
+         * Records the named configuration the settings came from.
+         *
+         * @param v "paper", or null for none
+         * @return this builder
+         */
+        public Builder preset(String v) { return set(Settings.PRESET, v == null ? "none" : v); }
         /**
          * A problem option ({@link Problems#withSuggestions} fills in the defaults of those not set).
          *

@@ -105,6 +105,10 @@ public final class Trainer {
     final List<StepMetrics> steps = new ArrayList<>();
     final List<TestMetrics> tests = new ArrayList<>();
     private Divergence divergence;
+    private boolean stoppedByTimeBudget;
+    /** The summed step time of the first {@code timedSteps} steps, kept so the budget check is O(1) a step. */
+    private double timedMs;
+    private int timedSteps;
 
     /**
      * A trainer at step 0: the problem and network built from {@code config}, the optimizer its method uses, the
@@ -139,8 +143,10 @@ public final class Trainer {
     }
 
     /**
-     * Trains until {@code config.steps()} steps are done, testing at step 0, every {@code testEvery} steps and at
-     * the end; stops early at a non-finite value or a physics solve that does not converge. A restored trainer continues where its checkpoint was.
+     * Trains until {@code config.steps()} steps are done or, with a time budget, until the steps' summed wall time
+     * reaches it ({@link #stoppedByTimeBudget()}); tests at step 0, every {@code testEvery} steps and at the end;
+     * stops early at a non-finite value or a physics solve that does not converge. A restored trainer continues
+     * where its checkpoint was, its budget counting the restored steps' time.
      *
      * @param listener told about every step, test and due checkpoint
      */
@@ -160,6 +166,13 @@ public final class Trainer {
             listener.onTest(test());
         }
         while (steps.size() < config.steps() && !stopRequested.getAsBoolean()) {
+            if (budgetUsed()) {
+                stoppedByTimeBudget = true;
+                if (tests.get(tests.size() - 1).step() != steps.size()) {
+                    listener.onTest(test()); // the run's end: every run ends with a test of its last weights
+                }
+                return;
+            }
             StepMetrics m;
             try {
                 m = step();
@@ -187,6 +200,57 @@ public final class Trainer {
         }
     }
 
+    /** Whether the time budget is set and the steps so far have used it up. */
+    private boolean budgetUsed() {
+        if (config.timeBudgetSeconds() <= 0) {
+            return false;
+        }
+        return trainedSeconds() >= config.timeBudgetSeconds();
+    }
+
+    /**
+     * {@return the summed wall time of the steps made so far, in seconds (what a time budget counts: data, forward,
+     * backward and update; tests and checkpoints do not count)}
+     */
+    public double trainedSeconds() {
+        for (; timedSteps < steps.size(); timedSteps++) {
+            timedMs += steps.get(timedSteps).stepMs();
+        }
+        return timedMs / 1e3;
+    }
+
+    /** {@return whether the last {@link #run} ended because the steps' time reached the config's time budget} */
+    public boolean stoppedByTimeBudget() {
+        return stoppedByTimeBudget;
+    }
+
+    /**
+     * The training batches' mean of {@code metric} over the last {@code percent} % of the steps made (the SIP
+     * authors' "converged performance": steps from ⌊n·(100 − percent)/100⌋ on, of n).
+     *
+     * @param metric a metric the problem reports, e.g. "x_dist"
+     * @param percent the share of steps, 1…100
+     * @return the mean, or NaN when no step has been made or the steps do not carry the metric (restored from an
+     *         older checkpoint)
+     * @throws IllegalArgumentException if percent is outside 1…100
+     */
+    public double meanOverLastSteps(String metric, int percent) {
+        if (percent < 1 || percent > 100) {
+            throw new IllegalArgumentException("meanOverLastSteps: percent must be in 1..100, got " + percent);
+        }
+        int n = steps.size();
+        int from = (int) ((long) n * (100 - percent) / 100);
+        double sum = 0;
+        for (int i = from; i < n; i++) {
+            Double v = steps.get(i).means().get(metric);
+            if (v == null) {
+                return Double.NaN;
+            }
+            sum += v;
+        }
+        return n == from ? Double.NaN : sum / (n - from);
+    }
+
     /**
      * One update on a fresh batch.
      *
@@ -200,10 +264,16 @@ public final class Trainer {
         Training.Step<TrainingStep.Outputs> s = TrainingStep.run(problem, config.method(), net, optimizer, batch);
         Tensor x = s.aux().x();
         Tensor y = s.aux().y();
-        Map.Entry<String, Tensor> headline = problem.metrics(x, batch).entrySet().iterator().next();
+        LinkedHashMap<String, Tensor> metrics = problem.metrics(x, batch);
+        Map.Entry<String, Tensor> headline = metrics.entrySet().iterator().next();
         double yL2 = Autodiff.noGrad(() -> Problem.l2(y.sub(batch.yTarget())).mean().item());
         double ms = (System.nanoTime() - t0) / 1e6;
-        StepMetrics m = new StepMetrics(steps.size(), s.loss().item(), BatchStats.of(headline.getValue()), yL2, ms);
+        BatchStats stats = BatchStats.of(headline.getValue());
+        LinkedHashMap<String, Double> means = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : metrics.entrySet()) {
+            means.put(e.getKey(), e.getKey().equals(headline.getKey()) ? stats.mean() : e.getValue().mean().item());
+        }
+        StepMetrics m = new StepMetrics(steps.size(), s.loss().item(), stats, yL2, ms, means);
         steps.add(m);
         return m;
     }

@@ -18,6 +18,7 @@ import java.util.Map;
  * data.batches_drawn               the data stream's position: a resumed run re-derives the stream from the seed
  *                                  and skips this many batches (SplittableRandom's state cannot be saved)
  * train.loss, train.&lt;h&gt;_mean, …     every step's metrics so far (FLOAT64, so metrics.csv comes out identical)
+ * train.mean.&lt;m&gt;                  every metric's training-batch mean per step (x_dist, …)
  * test.step, test.&lt;h&gt;_mean, …      every test result so far
  * run.identity                     the run's {@link RunIdentity} as UTF-8 bytes (one value per byte)
  * </pre>
@@ -57,6 +58,9 @@ public final class TrainerState {
             extra.put("train.headline_count", vector(steps.stream().mapToDouble(m -> m.headline().count()).toArray()));
             extra.put("train.y_l2_mean", vector(steps.stream().mapToDouble(StepMetrics::yL2Mean).toArray()));
             extra.put("train.step_ms", vector(steps.stream().mapToDouble(StepMetrics::stepMs).toArray()));
+            for (String name : steps.get(0).means().keySet()) {
+                extra.put(TRAIN_MEAN + name, vector(steps.stream().mapToDouble(m -> m.means().get(name)).toArray()));
+            }
         }
         List<TestMetrics> tests = trainer.tests;
         if (!tests.isEmpty()) {
@@ -130,9 +134,19 @@ public final class TrainerState {
             double[] count = need(file, s, "train.headline_count").toDoubleArray();
             double[] yL2 = need(file, s, "train.y_l2_mean").toDoubleArray();
             double[] ms = need(file, s, "train.step_ms").toDoubleArray();
+            Map<String, double[]> metricMeans = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : s.entrySet()) {
+                if (e.getKey().startsWith(TRAIN_MEAN)) {
+                    metricMeans.put(e.getKey().substring(TRAIN_MEAN.length()), e.getValue().toDoubleArray());
+                }
+            }
             for (int i = 0; i < drawn; i++) {
+                LinkedHashMap<String, Double> m = new LinkedHashMap<>();
+                for (Map.Entry<String, double[]> e : metricMeans.entrySet()) {
+                    m.put(e.getKey(), e.getValue()[i]);
+                }
                 trainer.steps.add(new StepMetrics(i, loss[i], new BatchStats((int) count[i], mean[i], std[i], min[i],
-                        max[i]), yL2[i], ms[i]));
+                        max[i]), yL2[i], ms[i], m));
             }
         }
         if (s.containsKey("test.step")) {
@@ -160,6 +174,9 @@ public final class TrainerState {
         }
         trainer.skipBatches(drawn);
     }
+
+    /** Entry prefix of each metric's training-batch means, e.g. {@code train.mean.x_dist}. */
+    private static final String TRAIN_MEAN = "train.mean.";
 
     private static Tensor need(Path file, Map<String, Tensor> s, String name) {
         Tensor t = s.get(name);

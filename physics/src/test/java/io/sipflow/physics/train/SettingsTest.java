@@ -38,7 +38,7 @@ class SettingsTest {
             assertTrue(s.flag().startsWith("--"), s.flag());
             assertEquals(s, Settings.byKey(s.key()).orElseThrow());
         }
-        assertEquals(Set.of("steps", "checkpoint_every"), TrainConfig.RESUMABLE);
+        assertEquals(Set.of("steps", "checkpoint_every", "time_budget_seconds"), TrainConfig.RESUMABLE);
     }
 
     @Test

@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingOptions.class,
         description = {"Train every method from the same initial weights on the same batches and compare them.",
                 "Writes DIR/<method>/ for each run (with --seeds N > 1: DIR/<method>/seed_<S>/ for each seed S),",
-                "DIR/comparison.csv (with a row for the estimate x = 0) and DIR/comparison.png. The runs train here, one",
+                "DIR/comparison.csv (with a row for the estimate x = 0), DIR/comparison.png and, over training time,",
+                "DIR/comparison_time.png. The runs train here, one",
                 "after another or --jobs N at a time, or on Slurm (--executor slurm): docs/cluster.md.",
                 "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a method stopped on a NaN or infinity or ended unstable,",
                 "4 runs are missing (--collect before they all finished)."})

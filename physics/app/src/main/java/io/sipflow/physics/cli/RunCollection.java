@@ -110,6 +110,7 @@ final class RunCollection {
             csv = seeds == 1 ? CompareCommand.comparisonCsv(runs, zero) : SeedSummary.csv(runs, zero);
             png = seeds == 1 ? CompareCommand.comparisonPng(runs, zero) : SeedSummary.png(runs, zero);
             verdict = seeds == 1 ? CompareCommand.verdict(runs) : SeedSummary.verdict(runs);
+            AtomicFiles.writeBytes(dir.resolve(WallTimeChart.FILE), WallTimeChart.png(runs, zero));
         } else {
             Map<Double, Map<String, Double>> zero = SweepCommand.zeroByXi(runs.stream()
                     .map(TrainingRun.Summary::config).toList());
@@ -153,6 +154,9 @@ final class RunCollection {
     /** The manifest's entries: the kind's files, the plan, the task script and logs if there, each top folder. */
     private static List<String> owned(Path dir, Kind kind, List<String> folders) {
         List<String> owned = new ArrayList<>(List.of(kind.json, kind.csv, kind.png, RUNS));
+        if (kind == Kind.COMPARE) {
+            owned.add(WallTimeChart.FILE);
+        }
         if (Files.isRegularFile(dir.resolve(TaskScript.NAME))) {
             owned.add(TaskScript.NAME);
         }

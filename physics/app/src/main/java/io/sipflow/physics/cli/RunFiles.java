@@ -29,7 +29,7 @@ final class RunFiles {
     static final List<String> CONTENT = List.of("run.json", "comparison.csv", "sweep.csv", "model.npz",
             "metrics.csv", "test.csv", "examples.png", "curves.png", TrainOptions.CHECKPOINT_JSON,
             TrainOptions.CHECKPOINT_NPZ, CompareCommand.COMPARE_JSON, SweepCommand.SWEEP_JSON, "comparison.png",
-            "sweep.png", RunCollection.RUNS, TaskScript.NAME, MANIFEST);
+            WallTimeChart.FILE, "sweep.png", RunCollection.RUNS, TaskScript.NAME, MANIFEST);
     /** The tasks' logs of a comparison or sweep run by an executor: {@code logs/task-3.out}, {@code logs/slurm-12_3.out}. */
     static final String LOGS = TaskScript.LOGS;
     private static final Pattern LOG_FILE = Pattern.compile("(task-[0-9]+|slurm-[0-9]+_[0-9]+|collect-[0-9]+)\\.out");

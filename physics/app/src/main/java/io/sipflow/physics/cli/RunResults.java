@@ -54,13 +54,42 @@ final class RunResults {
             Object unstable = run.get("unstable_because");
             return new Outcome(folder, new TrainingRun.Summary(config, Problems.create(config).describe(), tests,
                     number(run, "median_step_ms"), number(run, "wall_seconds"), divergence,
-                    unstable != null ? unstable.toString() : null), null);
+                    unstable != null ? unstable.toString() : null, lastSteps(run),
+                    testSeconds(dir.resolve("metrics.csv"), tests)), null);
         } catch (IOException | RuntimeException e) {
             return new Outcome(folder, null, "its results cannot be read (" + e.getMessage() + ")");
         }
     }
 
     private static final String NON_FINITE = "non-finite values in ";
+
+    /** The SIP authors' measure as run.json records it: {@code train_<metric>_last10pct_mean}. */
+    private static Map<String, Double> lastSteps(Map<String, Object> run) {
+        String prefix = "train_";
+        String suffix = "_last" + TrainingRun.LAST_PERCENT + "pct_mean";
+        Map<String, Double> m = new LinkedHashMap<>();
+        run.forEach((key, value) -> {
+            if (key.startsWith(prefix) && key.endsWith(suffix) && value instanceof Number n) {
+                m.put(key.substring(prefix.length(), key.length() - suffix.length()), n.doubleValue());
+            }
+        });
+        return m;
+    }
+
+    /** The summed step time at each test, from metrics.csv's {@code wall_s} (a test at step k follows k steps). */
+    private static List<Double> testSeconds(Path metricsCsv, List<TestMetrics> tests) throws IOException {
+        List<String> lines = Files.readAllLines(metricsCsv);
+        int column = List.of(lines.get(0).split(",")).indexOf("wall_s");
+        Map<Integer, Double> wallAtStep = new java.util.HashMap<>();
+        wallAtStep.put(0, 0.0);
+        for (String line : lines.subList(1, lines.size())) {
+            if (!line.isBlank() && column >= 0) {
+                String[] v = line.split(",");
+                wallAtStep.put(Integer.parseInt(v[0]) + 1, Double.parseDouble(v[column])); // row k: after step k + 1
+            }
+        }
+        return tests.stream().map(t -> wallAtStep.getOrDefault(t.step(), Double.NaN)).toList();
+    }
 
     private static double number(Map<String, Object> json, String key) {
         Object v = json.get(key);

@@ -1,6 +1,7 @@
 package io.sipflow.physics.cli;
 
 import io.sipflow.physics.plot.Charts;
+import io.sipflow.physics.train.BuiltInProblems;
 import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.RunIdentity;
 import io.sipflow.physics.train.TestMetrics;
@@ -81,7 +82,8 @@ final class SweepCommand implements Callable<Integer> {
         }
         List<Double> xis;
         try {
-            xis = train.optionLists().getOrDefault("xi", List.of(1.0, 10.0, 100.0));
+            xis = train.optionLists().getOrDefault("xi", train.preset == TrainOptions.Preset.PAPER
+                    ? BuiltInProblems.Sin.PAPER_XI : List.of(1.0, 10.0, 100.0));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
@@ -185,9 +187,13 @@ final class SweepCommand implements Callable<Integer> {
     /** One seed: {@link #sweepCsv(List)} and a row for the estimate x = 0 at each ξ. */
     static String sweepCsv(List<TrainingRun.Summary> runs, Map<Double, Map<String, Double>> zero) {
         StringBuilder sb = new StringBuilder(sweepCsv(runs));
+        boolean authors = authorsMeasure(runs);
         zero.forEach((xi, metrics) -> {
             sb.append(xi).append(',').append(CompareCommand.ZERO);
             metrics.values().forEach(v -> sb.append(String.format(Locale.ROOT, ",%.6g", v)));
+            if (authors) {
+                sb.append(String.format(Locale.ROOT, ",%.6g", metrics.get("x_dist") / xi));
+            }
             sb.append(String.format(Locale.ROOT, ",%.6g,,,,reference: the estimate x = 0%n", metrics.get("x_dist") / xi));
         });
         return sb.toString();
@@ -204,6 +210,10 @@ final class SweepCommand implements Callable<Integer> {
             header(sb, "final_test_" + name);
         }
         header(sb, "final_test_x_dist_over_xi");
+        boolean authors = authorsMeasure(runs);
+        if (authors) {
+            header(sb, AUTHORS);
+        }
         sb.append(",steps,median_step_ms,status\n");
         for (double xi : zero.keySet()) {
             List<TrainingRun.Summary> atXi = runs.stream().filter(r -> r.config().option("xi") == xi).toList();
@@ -215,6 +225,9 @@ final class SweepCommand implements Callable<Integer> {
                     stats(sb, ok.stream().mapToDouble(r -> r.finalTest().mean(name)).toArray());
                 }
                 stats(sb, ok.stream().mapToDouble(r -> r.finalTest().mean("x_dist") / xi).toArray());
+                if (authors) {
+                    stats(sb, ok.stream().mapToDouble(r -> authorsMeasure(r, xi)).toArray());
+                }
                 double[] ms = g.getValue().stream().mapToDouble(TrainingRun.Summary::medianStepMs).sorted().toArray();
                 sb.append(String.format(Locale.ROOT, ",%d,%.1f,%s%n", g.getValue().get(0).config().steps(),
                         ms[ms.length / 2], SeedSummary.status(g.getValue())));
@@ -225,6 +238,9 @@ final class SweepCommand implements Callable<Integer> {
                 fixed(sb, z.get(name));
             }
             fixed(sb, z.get("x_dist") / xi);
+            if (authors) {
+                fixed(sb, z.get("x_dist") / xi); // x = 0 has no training; its test value stands in
+            }
             sb.append(",,,reference: the estimate x = 0 on the fixed test batch\n");
             List<String> withRatio = new ArrayList<>(metrics);
             List<double[]> diffs = SeedSummary.pairedDifferences(groups, withRatio);
@@ -235,10 +251,41 @@ final class SweepCommand implements Callable<Integer> {
                 }
                 stats(sb, diffs.get(metrics.indexOf("x_dist")).length == 0 ? new double[0]
                         : java.util.Arrays.stream(diffs.get(metrics.indexOf("x_dist"))).map(v -> v / xi).toArray());
+                if (authors) {
+                    stats(sb, pairedAuthors(groups, xi));
+                }
                 sb.append(",,,paired difference SIP - GD per seed (seeds where both finished)\n");
             }
         }
         return sb.toString();
+    }
+
+    /** The SIP authors' measure's column: the training batches' x_dist/ξ over the last 10 % of steps. */
+    static final String AUTHORS = "train_x_dist_over_xi_last" + TrainingRun.LAST_PERCENT + "pct";
+
+    /** Whether the runs come from a preset, whose tables report the authors' measure beside sipflow's. */
+    static boolean authorsMeasure(List<TrainingRun.Summary> runs) {
+        return runs.stream().anyMatch(r -> r.config().preset() != null);
+    }
+
+    /** The authors' relative x-distance of one run: its last 10 % of training steps' mean x_dist, over ξ. */
+    static double authorsMeasure(TrainingRun.Summary r, double xi) {
+        return r.lastSteps().getOrDefault("x_dist", Double.NaN) / xi;
+    }
+
+    /** SIP − GD of the authors' measure per seed, over the seeds where both finished. */
+    private static double[] pairedAuthors(Map<Method, List<TrainingRun.Summary>> groups, double xi) {
+        List<TrainingRun.Summary> sip = groups.getOrDefault(Method.SIP, List.of());
+        List<TrainingRun.Summary> gd = groups.getOrDefault(Method.GD, List.of());
+        List<Double> d = new ArrayList<>();
+        for (TrainingRun.Summary a : sip) {
+            for (TrainingRun.Summary b : gd) {
+                if (a.config().seed() == b.config().seed() && !a.failed() && !b.failed()) {
+                    d.add(authorsMeasure(a, xi) - authorsMeasure(b, xi));
+                }
+            }
+        }
+        return d.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static void header(StringBuilder sb, String column) {
@@ -267,12 +314,21 @@ final class SweepCommand implements Callable<Integer> {
         for (String name : runs.get(0).finalTest().means().keySet()) {
             sb.append(",final_test_").append(name);
         }
-        sb.append(",final_test_x_dist_over_xi,steps,median_step_ms,wall_seconds,status\n");
+        boolean authors = authorsMeasure(runs);
+        sb.append(",final_test_x_dist_over_xi").append(authors ? "," + AUTHORS : "")
+                .append(",steps,median_step_ms,wall_seconds,status\n");
         for (TrainingRun.Summary r : runs) {
             TestMetrics t = r.finalTest();
             sb.append(String.format(Locale.ROOT, "%s,%s", r.config().option("xi"), r.config().method().id()));
             for (double v : t.means().values()) {
                 sb.append(String.format(Locale.ROOT, ",%.6g", v));
+            }
+            if (authors) {
+                sb.append(String.format(Locale.ROOT, ",%.6g", t.mean("x_dist") / r.config().option("xi")));
+                sb.append(String.format(Locale.ROOT, ",%.6g,%d,%.1f,%.1f,%s%n",
+                        authorsMeasure(r, r.config().option("xi")), t.step(), r.medianStepMs(), r.wallSeconds(),
+                        r.status()));
+                continue;
             }
             sb.append(String.format(Locale.ROOT, ",%.6g,%d,%.1f,%.1f,%s%n", t.mean("x_dist") / r.config().option("xi"),
                     t.step(), r.medianStepMs(), r.wallSeconds(),

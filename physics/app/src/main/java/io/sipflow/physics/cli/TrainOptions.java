@@ -1,5 +1,6 @@
 package io.sipflow.physics.cli;
 
+import io.sipflow.physics.train.BuiltInProblems;
 import io.sipflow.physics.train.ProblemProvider;
 import io.sipflow.physics.train.Problems;
 import io.sipflow.physics.train.Method;
@@ -29,13 +30,21 @@ public final class TrainOptions {
     /** Named configurations. */
     enum Preset {
         /** The seed notebook: 64×64, batch 128, 500 steps. */
-        SEED
+        SEED,
+        /**
+         * The SIP paper's settings for the problem ({@link io.sipflow.physics.train.ProblemProvider#applyPreset}),
+         * recorded as {@link Settings#PRESET}.
+         */
+        PAPER
     }
 
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec command;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "seed: the heat notebook's 64x64, batch 128, 500 steps")
+    @Option(names = "--preset", paramLabel = "NAME", converter = PresetConverter.class,
+            description = "seed: the heat notebook's 64x64, batch 128, 500 steps; paper: the SIP authors' settings"
+                    + " for the problem (heat, poisson, sin; docs/results.md); run.json says where a run still"
+                    + " differs from theirs")
     Preset preset;
 
     @Option(names = "--option", paramLabel = "NAME=VALUE",
@@ -87,8 +96,8 @@ public final class TrainOptions {
         TrainConfig.Builder b = preset == Preset.SEED ? TrainConfig.seedPreset() : TrainConfig.builder();
         String id = problem(defaultProblem);
         ProblemProvider provider = Problems.named(id);
-        if (!provider.usesResolution() && (given(Settings.RESOLUTION) != null || preset != null)) {
-            throw new IllegalArgumentException((preset == null ? Settings.RESOLUTION.flag() : "--preset")
+        if (!provider.usesResolution() && (given(Settings.RESOLUTION) != null || preset == Preset.SEED)) {
+            throw new IllegalArgumentException((preset != Preset.SEED ? Settings.RESOLUTION.flag() : "--preset")
                     + ": problem " + id + " has no grid; drop it");
         }
         java.util.Map<String, Double> userOptions = new java.util.LinkedHashMap<>(singleOptions(optionValues.keySet()));
@@ -96,6 +105,9 @@ public final class TrainOptions {
         // The method and the user's options first: the problem's suggestions may depend on them (the sin
         // problem's SGD and HIG rates scale with xi). Explicit flags win over every suggestion.
         b = Problems.withSuggestions(b.problem(id).method(method), userOptions);
+        if (preset == Preset.PAPER) { // after the suggestions, before the explicit flags; the user's options win
+            b = Problems.withPreset(b, BuiltInProblems.PAPER).options(userOptions);
+        }
         for (Setting<?> s : Settings.all()) {
             if (!s.chosenByCommand()) {
                 setGiven(b, s);
@@ -173,8 +185,9 @@ public final class TrainOptions {
                 fixed.add(s.flag());
             }
         }
-        if (preset != null) {
-            fixed.add("--preset");
+        if (preset == Preset.SEED
+                || preset == Preset.PAPER && !BuiltInProblems.PAPER.equals(readRecorded(dir, file, cl).preset())) {
+            fixed.add("--preset"); // --preset paper on a paper run names the run's own settings
         }
         if (options != null) {
             fixed.add("--option");
@@ -199,6 +212,18 @@ public final class TrainOptions {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+    }
+
+    /** "seed" or "paper", in any case. */
+    static final class PresetConverter implements CommandLine.ITypeConverter<Preset> {
+        @Override
+        public Preset convert(String value) {
+            try {
+                return Preset.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("unknown preset '" + value + "'; expected seed or paper");
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sipflow.physics.cli;
 
 import io.sipflow.autodiff.Anomaly;
+import io.sipflow.physics.train.Problems;
 import io.sipflow.physics.train.Stability;
 import io.sipflow.physics.train.StepMetrics;
 import io.sipflow.physics.train.TestMetrics;
@@ -33,13 +34,19 @@ final class TrainingRun {
     private TrainingRun() {
     }
 
-    /** What {@code compare} needs from a finished run. */
+    /**
+     * What {@code compare} needs from a finished run; {@code lastSteps} holds each metric's training-batch mean over
+     * the last {@value #LAST_PERCENT} % of steps (the SIP authors' measure), {@code testSeconds} the summed step time
+     * at each test (for curves over wall time).
+     */
     record Summary(TrainConfig config, String problem, List<TestMetrics> tests, double medianStepMs,
-                   double wallSeconds, Trainer.Divergence divergence, String unstableBecause) {
+                   double wallSeconds, Trainer.Divergence divergence, String unstableBecause,
+                   Map<String, Double> lastSteps, List<Double> testSeconds) {
         /** A summary whose problem is named by its id alone (tests that build one by hand). */
         Summary(TrainConfig config, List<TestMetrics> tests, double medianStepMs, double wallSeconds,
                 Trainer.Divergence divergence, String unstableBecause) {
-            this(config, config.problem(), tests, medianStepMs, wallSeconds, divergence, unstableBecause);
+            this(config, config.problem(), tests, medianStepMs, wallSeconds, divergence, unstableBecause, Map.of(),
+                    List.of());
         }
 
         TestMetrics finalTest() {
@@ -127,9 +134,14 @@ final class TrainingRun {
         String unstable = trainer.divergence() != null ? null
                 : Stability.unstableBecause(trainer.testHistory(), trainer.zeroEstimateMetrics());
         Summary summary = new Summary(config, trainer.problem().describe(), trainer.testHistory(), median, wall,
-                trainer.divergence(), unstable);
+                trainer.divergence(), unstable, lastSteps(trainer), testSeconds(trainer));
         RunOutputs.write(trainer, dir, runId, runJson(trainer, runId, common, started, summary));
         TestMetrics last = summary.finalTest();
+        if (trainer.stoppedByTimeBudget()) {
+            out.printf(Locale.ROOT, "%s: time budget of %.0f s used up after step %d of %d (--resume continues with %d"
+                    + " steps as its step budget)%n", name, config.timeBudgetSeconds(), trainer.stepHistory().size(),
+                    config.steps(), trainer.stepHistory().size());
+        }
         if (summary.diverged()) {
             Trainer.Divergence d = summary.divergence();
             out.flush();
@@ -149,6 +161,44 @@ final class TrainingRun {
         }
         out.flush();
         return summary;
+    }
+
+    /** run.json's prefix for where a preset run differs from what it reproduces: "preset_difference.1", … */
+    static final String PRESET_DIFFERENCE = "preset_difference.";
+
+    /** The share of the last steps whose training-batch means the SIP authors report, in percent. */
+    static final int LAST_PERCENT = 10;
+
+    /** Every metric's training-batch mean over the last {@value #LAST_PERCENT} % of the steps made. */
+    static Map<String, Double> lastSteps(Trainer trainer) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        List<StepMetrics> steps = trainer.stepHistory();
+        if (!steps.isEmpty()) {
+            for (String name : steps.get(steps.size() - 1).means().keySet()) {
+                m.put(name, trainer.meanOverLastSteps(name, LAST_PERCENT));
+            }
+        }
+        return m;
+    }
+
+    /** The summed step time, in seconds, when each test ran (a test at step k follows k steps). */
+    static List<Double> testSeconds(Trainer trainer) {
+        List<StepMetrics> steps = trainer.stepHistory();
+        double[] cumulative = new double[steps.size() + 1];
+        for (int i = 0; i < steps.size(); i++) {
+            cumulative[i + 1] = cumulative[i] + steps.get(i).stepMs() / 1e3;
+        }
+        return trainer.testHistory().stream().map(t -> cumulative[Math.min(t.step(), steps.size())]).toList();
+    }
+
+    /**
+     * The settings a resume continues with: the run's own, except that a run whose time budget ran out continues
+     * with the steps it reached as its step budget (and no time budget), so its resume is reproducible.
+     */
+    static TrainConfig continuation(Trainer trainer) {
+        return trainer.stoppedByTimeBudget()
+                ? trainer.config().toBuilder().steps(trainer.stepHistory().size()).timeBudgetSeconds(0).build()
+                : trainer.config();
     }
 
     /** Why a run stopped: "non-finite values in …" or "a physics solve that did not converge …". */
@@ -207,6 +257,15 @@ final class TrainingRun {
         TestMetrics t = s.finalTest();
         for (Map.Entry<String, Double> e : t.means().entrySet()) {
             json.put("final_test_" + e.getKey() + "_mean", e.getValue());
+        }
+        if (trainer.config().timeBudgetSeconds() > 0) {
+            json.put("stopped_by_time_budget", trainer.stoppedByTimeBudget());
+        }
+        json.put("trained_seconds", trainer.trainedSeconds());
+        s.lastSteps().forEach((name, v) -> json.put("train_" + name + "_last" + LAST_PERCENT + "pct_mean", v));
+        List<String> differences = Problems.presetDifferences(trainer.config());
+        for (int i = 0; i < differences.size(); i++) { // run.json is flat: one numbered entry per difference
+            json.put(PRESET_DIFFERENCE + (i + 1), differences.get(i));
         }
         return Json.write(json);
     }

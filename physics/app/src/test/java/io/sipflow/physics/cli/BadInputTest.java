@@ -60,7 +60,7 @@ class BadInputTest {
             "train --option xi=0.5 --out {N}               | 2 | --option xi: problem heat has no options",
             "train --resume {E}                            | 2 | --resume {E}: no run to resume there",
             "compare --resume {E}                          | 2 | --resume {E}: no run to resume there",
-            "train --resume {E} --batch 4                  | 2 | --batch: --resume continues with the settings recorded in {E}; only --steps and --checkpoint-every may be given",
+            "train --resume {E} --batch 4                  | 2 | --batch: --resume continues with the settings recorded in {E}; only --steps, --checkpoint-every and --time-budget may be given",
             "physics diffuse --in {F} --out {N} --amount -8 | 2 | --amount must be a finite number > 0, got -8.0",
             "physics inverse --in {F} --out {N} --uncertainty-scale NaN | 2 | --uncertainty-scale must be a finite number > 0",
             "physics poisson --in {F} --out {N} --tolerance -1 | 2 | --tolerance must be a finite number > 0, got -1.0",

@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * The short heat, Poisson and sin training runs whose result files are pinned by {@link GoldenDigestTest}, and the
  * SHA-256 digests of what they write: {@code model.npz}, {@code test.csv}, and {@code metrics.csv} without its
- * {@code step_ms} timing column. The heat run is the large one: 32×32 fields, batch 8, so the weight gradient's
+ * timing columns ({@code step_ms}, {@code wall_s}). The heat run is the large one: 32×32 fields, batch 8, so the weight gradient's
  * first level spans two chunks of images, every convolution runs its vector tiles and tails, and work is split
  * over threads. {@link #main} runs them in another JVM (flags chosen by the caller) and prints the digests and the
  * kernels that ran, one per line, for {@link GoldenDigestAcrossJvmsTest}.
@@ -74,18 +74,40 @@ final class GoldenRuns {
         return digests;
     }
 
-    /** metrics.csv without its step_ms column (wall-clock time, the one value that may differ between runs). */
-    static byte[] withoutTimings(Path metrics) throws IOException {
+    /** The timing columns of metrics.csv: each step's wall time and their running sum, the values that differ. */
+    static final List<String> TIMING_COLUMNS = List.of("step_ms", "wall_s");
+
+    /** metrics.csv without its timing columns ({@link #TIMING_COLUMNS}), one line per entry. */
+    static List<String> withoutTimingColumns(Path metrics) throws IOException {
         List<String> lines = Files.readAllLines(metrics);
-        int column = List.of(lines.get(0).split(",", -1)).indexOf("step_ms");
-        if (column < 0) {
-            throw new IllegalStateException(metrics + " has no step_ms column: " + lines.get(0));
+        List<String> header = List.of(lines.get(0).split(",", -1));
+        List<Integer> columns = new ArrayList<>();
+        for (String name : TIMING_COLUMNS) {
+            int column = header.indexOf(name);
+            if (column < 0) {
+                throw new IllegalStateException(metrics + " has no " + name + " column: " + lines.get(0));
+            }
+            columns.add(column);
         }
-        StringBuilder kept = new StringBuilder();
+        List<String> kept = new ArrayList<>();
         for (String line : lines) {
-            List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
-            cells.remove(column);
-            kept.append(String.join(",", cells)).append('\n');
+            String[] cells = line.split(",", -1);
+            List<String> row = new ArrayList<>();
+            for (int i = 0; i < cells.length; i++) {
+                if (!columns.contains(i)) {
+                    row.add(cells[i]);
+                }
+            }
+            kept.add(String.join(",", row));
+        }
+        return kept;
+    }
+
+    /** metrics.csv without its timing columns, as the bytes the digest is taken of. */
+    static byte[] withoutTimings(Path metrics) throws IOException {
+        StringBuilder kept = new StringBuilder();
+        for (String line : withoutTimingColumns(metrics)) {
+            kept.append(line).append('\n');
         }
         return kept.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
