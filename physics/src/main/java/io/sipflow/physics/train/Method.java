@@ -200,6 +200,17 @@ public enum Method {
     }
 
     /**
+     * Whether a step differentiates the loss twice (Hessian- or Gauss–Newton-vector products): such a step keeps the
+     * forward graph and a recorded backward graph alive, and its heap is planned by
+     * {@link TrainingMemory#hvpHeapBytes}.
+     *
+     * @return true for AdaHessian and Hessian-free
+     */
+    public boolean secondOrder() {
+        return this == ADAHESSIAN || this == HESSIAN_FREE;
+    }
+
+    /**
      * Throws when a run of {@code config} cannot train with this method; nothing to check by default.
      *
      * @param config the run

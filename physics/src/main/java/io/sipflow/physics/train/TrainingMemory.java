@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  *   activations(B, R) = bytes(graph at 2×8×8) · B·R² / 128
  *   heap(config)      = max(MIN, FIXED + SLACK · activations(max(B, test batch), R))
  * </pre>
- * A problem without a grid ({@link ProblemProvider#usesResolution()} false) scales with B alone.
+ * A problem without a grid ({@link ProblemProvider#usesResolution()} false) scales with B alone. A method that
+ * differentiates twice ({@link Method#secondOrder()}) is planned by {@link #hvpHeapBytes} instead when that is larger.
  * FIXED covers the JVM's own objects, the weights, Adam's moments and the data batches; SLACK covers the backward
  * pass's temporaries and G1's humongous-region rounding. Both were calibrated in BENCHMARKS.md (smallest heap
  * that ran the seed preset, plus margin).
@@ -65,8 +66,9 @@ public final class TrainingMemory {
     }
 
     /**
-     * The Java heap a run of {@code config} needs: FIXED + SLACK · activations of the larger of its two batches.
-     * Never overflows: sizes beyond what a long holds come out as {@link Long#MAX_VALUE}.
+     * The Java heap a run of {@code config} needs: FIXED + SLACK · activations of the larger of its two batches, or
+     * for a method that differentiates twice ({@link Method#secondOrder()}) the larger of that and
+     * {@link #hvpHeapBytes}. Never overflows: sizes beyond what a long holds come out as {@link Long#MAX_VALUE}.
      *
      * @param config the run
      * @return the heap in bytes, at least {@link #MIN_BYTES}
@@ -74,7 +76,8 @@ public final class TrainingMemory {
     public static long heapBytes(TrainConfig config) {
         int batch = Math.max(config.batch(), config.testBatch());
         double planned = FIXED_BYTES + Math.ceil(SLACK * activationBytes(config, batch));
-        return Math.max(MIN_BYTES, saturate(planned));
+        long step = Math.max(MIN_BYTES, saturate(planned));
+        return config.method().secondOrder() ? Math.max(step, hvpHeapBytes(config)) : step;
     }
 
     /**
