@@ -385,7 +385,10 @@ public final class Autodiff {
         }
         Gradients g = grad(loss, inputs, Differentiable.YES);
         Tensor gv = null;
-        for (int i = 0; i < inputs.size(); i++) {
+        // Summed from the last input to the first: the second pass then reaches each input's gradient op just before
+        // the backward ops whose cotangent it read (a network lists its parameters from the first layer to the last),
+        // so each adjoint is consumed soon after it is made, instead of one per layer being held from the start.
+        for (int i = inputs.size() - 1; i >= 0; i--) {
             Tensor in = inputs.get(i);
             Tensor vi = vectors.get(i);
             if (!vi.shape().equals(in.shape())) {

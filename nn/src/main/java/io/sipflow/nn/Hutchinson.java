@@ -50,11 +50,14 @@ public final class Hutchinson {
         List<Tensor> z = new ArrayList<>(params.size());
         Tensor gz = null;
         for (int i = 0; i < params.size(); i++) {
-            Tensor zi = rademacher(params.get(i), probes);
-            z.add(zi);
+            z.add(rademacher(params.get(i), probes));
             gradient.add(g.get(i).constant());
+        }
+        // summed from the last parameter to the first, as Autodiff.hvp does: the second pass then consumes each
+        // layer's adjoints soon after making them
+        for (int i = params.size() - 1; i >= 0; i--) {
             if (g.get(i).requiresGrad()) {
-                Tensor term = g.get(i).mul(zi).sum();
+                Tensor term = g.get(i).mul(z.get(i)).sum();
                 gz = gz == null ? term : gz.add(term);
             }
         }

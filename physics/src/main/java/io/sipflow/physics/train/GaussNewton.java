@@ -51,7 +51,9 @@ final class GaussNewton {
      */
     List<Tensor> product(List<Tensor> v) {
         Tensor inner = null;
-        for (int i = 0; i < params.size(); i++) {
+        // summed from the last parameter to the first, as Autodiff.hvp does: the pass through the recorded Jᵀu then
+        // consumes each layer's adjoints soon after making them
+        for (int i = params.size() - 1; i >= 0; i--) {
             if (jtu.get(i).requiresGrad()) {
                 Tensor term = jtu.get(i).mul(v.get(i).constant().to(jtu.get(i).dtype())).sum();
                 inner = inner == null ? term : inner.add(term);
