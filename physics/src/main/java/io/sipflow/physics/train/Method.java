@@ -225,14 +225,17 @@ public enum Method {
                 config.adamEpsilon());
     }
 
-    /** AdaHessian's hyper-parameters: the authors' defaults at the run's learning rate. */
+    /** AdaHessian's hyper-parameters from the run's settings (the authors' defaults unless given). */
     static AdaHessian.Settings adaHessianSettings(TrainConfig config) {
-        return AdaHessian.Settings.DEFAULTS.withLearningRate(config.learningRate());
+        return new AdaHessian.Settings(config.learningRate(), config.get(Settings.ADAHESSIAN_BETA1),
+                config.get(Settings.ADAHESSIAN_BETA2), config.get(Settings.ADAHESSIAN_EPSILON),
+                config.get(Settings.HESSIAN_POWER), config.get(Settings.WEIGHT_DECAY));
     }
 
-    /** Hessian-free's settings: damping 1, CG capped at 10 iterations, Levenberg–Marquardt on. */
+    /** Hessian-free's settings from the run's (damping 1, CG capped at 10 iterations, Levenberg–Marquardt on). */
     static HessianFree.Settings hessianFreeSettings(TrainConfig config) {
-        return HessianFree.Settings.DEFAULTS;
+        return new HessianFree.Settings(config.get(Settings.HF_DAMPING), config.get(Settings.HF_CG_ITERATIONS),
+                config.get(Settings.HF_CG_TOLERANCE), !config.get(Settings.HF_FIXED_DAMPING));
     }
 
     /** loss = Σ_b ½‖P(pred) − y*‖², differentiated through the physics. */

@@ -97,4 +97,25 @@ class SecondOrderMethodTest {
                 () -> TrainingStep.requireFeasible(config));
         assertTrue(e.getMessage().contains("hessian-free") && e.getMessage().contains("'sin'"), e.getMessage());
     }
+
+    @Test
+    void theHyperParametersAreRunSettings() {
+        TrainConfig c = TrainConfig.builder().problem("heat").resolution(8).learningRate(0.01)
+                .set(Settings.ADAHESSIAN_BETA1, 0.8).set(Settings.ADAHESSIAN_BETA2, 0.99)
+                .set(Settings.ADAHESSIAN_EPSILON, 1e-6).set(Settings.HESSIAN_POWER, 0.5)
+                .set(Settings.WEIGHT_DECAY, 1e-4).set(Settings.HF_DAMPING, 3.0).set(Settings.HF_CG_ITERATIONS, 4)
+                .set(Settings.HF_CG_TOLERANCE, 1e-3).set(Settings.HF_FIXED_DAMPING, true).build();
+        Module net = Problems.create(c).newNetwork(0);
+        AdaHessian ada = (AdaHessian) Method.ADAHESSIAN.newOptimizer(c, net);
+        assertEquals(new AdaHessian.Settings(0.01, 0.8, 0.99, 1e-6, 0.5, 1e-4), ada.settings());
+        HessianFree hf = (HessianFree) Method.HESSIAN_FREE.newOptimizer(c, net);
+        assertEquals(new HessianFree.Settings(3, 4, 1e-3, false), hf.settings());
+        // defaults: the authors' (AdaHessian) and damping 1, 10 CG iterations, Levenberg-Marquardt on (HF)
+        TrainConfig d = TrainConfig.builder().problem("heat").resolution(8).learningRate(0.15).build();
+        assertEquals(AdaHessian.Settings.DEFAULTS, ((AdaHessian) Method.ADAHESSIAN.newOptimizer(d, net)).settings());
+        assertEquals(HessianFree.Settings.DEFAULTS,
+                ((HessianFree) Method.HESSIAN_FREE.newOptimizer(d, net)).settings());
+        // off their defaults they are recorded in run.json, at their defaults they are not
+        assertTrue(c.settings().containsKey("hf_cg_iterations") && !d.settings().containsKey("hf_cg_iterations"));
+    }
 }

@@ -44,7 +44,8 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--methods", paramLabel = "METHOD", split = ",", defaultValue = "sip,gd",
             converter = TrainCommand.MethodConverter.class,
-            description = "methods to train, comma-separated, each once: sip, gd, sgd (default sip,gd)")
+            description = "methods to train, comma-separated, each once: sip, gd, sgd, hig, adahessian, hessian-free"
+                    + " (default sip,gd)")
     List<Method> methods;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default runs/compare)")
