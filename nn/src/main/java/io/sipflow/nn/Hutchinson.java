@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  * </pre>
  * and AdaHessian's spatial averaging: a convolution kernel's estimate (rank 4: out × in × kh × kw) is replaced by its
  * mean over each kh × kw block, D⁽ˢ⁾[o, i, ·, ·] = mean over (a, b) of D[o, i, a, b] (the paper's block of size
- * kh·kw). Other parameters (biases, batch-norm scales, dense weights) keep their own estimates.
+ * kh·kw). Other parameters (biases, batch-norm scales, dense weights) keep their own estimates. This is the paper's
+ * signed average, unbiased for diag(H); the authors' released optimizer averages |H·z| instead.
  */
 public final class Hutchinson {
     private Hutchinson() {
