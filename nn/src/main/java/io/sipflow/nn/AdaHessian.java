@@ -49,6 +49,12 @@ public final class AdaHessian implements Optimizer {
         /**
          * Checks every setting.
          *
+         * @param lr           the learning rate, &gt; 0
+         * @param beta1        in [0, 1)
+         * @param beta2        in [0, 1)
+         * @param eps          &gt; 0
+         * @param hessianPower in (0, 1]
+         * @param weightDecay  ≥ 0
          * @throws IllegalArgumentException naming every value, if one is out of range
          */
         public Settings {

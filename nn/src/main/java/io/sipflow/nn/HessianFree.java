@@ -48,6 +48,10 @@ public final class HessianFree implements Optimizer {
         /**
          * Checks every setting.
          *
+         * @param damping      ≥ 0
+         * @param cgIterations ≥ 1
+         * @param cgTolerance  in [0, 1)
+         * @param adaptDamping whether the Levenberg–Marquardt rule adapts λ
          * @throws IllegalArgumentException naming every value, if one is out of range
          */
         public Settings {
