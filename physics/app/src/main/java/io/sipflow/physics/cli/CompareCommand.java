@@ -362,7 +362,7 @@ final class CompareCommand implements Callable<Integer> {
 
     /** "SIP", "SGD (diverged at step 3)" or "GD (unstable)": a run's name in comparison.png's legend. */
     static String legend(TrainingRun.Summary r) {
-        return r.config().method().name() + (r.diverged() ? " (diverged at step " + r.divergence().step() + ")"
+        return r.config().method().id().toUpperCase(Locale.ROOT) + (r.diverged() ? " (diverged at step " + r.divergence().step() + ")"
                 : r.unstable() ? " (unstable)" : "");
     }
 
