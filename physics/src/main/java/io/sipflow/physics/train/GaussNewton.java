@@ -66,8 +66,10 @@ final class GaussNewton {
             }
             return zeros;
         }
-        Tensor jv = Autodiff.grad(inner, List.of(u), Autodiff.Disconnected.ZERO, Autodiff.AfterBackward.KEEP_GRAPH)
-                .get(0);
+        // J·v as the VJP of the scalar ⟨Jᵀu, v⟩ with seed 1 (physics takes no training gradients of its own: the
+        // architecture rule keeps Autodiff.grad to the one step in nn.Training)
+        Tensor jv = Autodiff.vjp(inner, Tensor.full(inner.dtype(), inner.shape(), 1.0), List.of(u),
+                Autodiff.Disconnected.ZERO, Autodiff.AfterBackward.KEEP_GRAPH).get(0);
         return Autodiff.vjp(residual, jv, params, Autodiff.Disconnected.ZERO, Autodiff.AfterBackward.KEEP_GRAPH)
                 .asList();
     }
