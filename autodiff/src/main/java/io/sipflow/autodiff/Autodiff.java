@@ -228,12 +228,13 @@ public final class Autodiff {
             Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
             wanted.addAll(inputs);
             List<Tensor> order = Graph.topologicalOrder(output);
+            Set<Tensor> leading = leadingToInputs(order, wanted);
             boolean free = after == AfterBackward.FREE_GRAPH;
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.get(t);
-                if (g != null && t.node() != null) {
-                    propagate(t, g, grads, recordBackward);
+                if (g != null && t.node() != null && leading.contains(t)) {
+                    propagate(t, g, grads, recordBackward, leading);
                     if (!wanted.contains(t)) {
                         grads.remove(t); // all its consumers are done: free the memory early
                     }
@@ -251,7 +252,34 @@ public final class Autodiff {
         return collect(output, inputs, grads, disconnected);
     }
 
-    private static void propagate(Tensor t, Tensor g, Map<Tensor, Tensor> grads, boolean recordBackward) {
+    /**
+     * The tensors of {@code order} (inputs before outputs) from which a wanted input can be reached: only their
+     * gradients can contribute to the result, so no other tensor's gradient is kept or propagated. (Differentiating a
+     * recorded backward pass with respect to its seed alone would otherwise carry adjoints through the whole forward
+     * graph as well.)
+     */
+    private static Set<Tensor> leadingToInputs(List<Tensor> order, Set<Tensor> wanted) {
+        Set<Tensor> leading = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor t : order) {
+            // a freed node no longer lists its inputs: it counts as leading, so that reaching it is reported
+            boolean leads = wanted.contains(t) || t.node() != null && t.node().isFreed();
+            if (!leads && t.node() != null) {
+                for (Tensor in : t.node().inputArray()) {
+                    if (in != null && leading.contains(in)) {
+                        leads = true;
+                        break;
+                    }
+                }
+            }
+            if (leads) {
+                leading.add(t);
+            }
+        }
+        return leading;
+    }
+
+    private static void propagate(Tensor t, Tensor g, Map<Tensor, Tensor> grads, boolean recordBackward,
+                                  Set<Tensor> leading) {
         Node node = t.node();
         Tensor[] inputs = node.inputArray();
         if (node.isFreed()) {
@@ -273,7 +301,7 @@ public final class Autodiff {
         for (int k = 0; k < inputs.length; k++) {
             Tensor in = inputs[k];
             Tensor gk = inGrads[k];
-            if (in == null || gk == null || !in.requiresGrad()) {
+            if (in == null || gk == null || !in.requiresGrad() || !leading.contains(in)) {
                 continue;
             }
             if (!gk.shape().equals(in.shape())) {
@@ -385,7 +413,10 @@ public final class Autodiff {
         }
         Gradients g = grad(loss, inputs, Differentiable.YES);
         Tensor gv = null;
-        for (int i = 0; i < inputs.size(); i++) {
+        // Summed from the last input to the first: the second pass then reaches each input's gradient op just before
+        // the backward ops whose cotangent it read (a network lists its parameters from the first layer to the last),
+        // so each adjoint is consumed soon after it is made, instead of one per layer being held from the start.
+        for (int i = inputs.size() - 1; i >= 0; i--) {
             Tensor in = inputs.get(i);
             Tensor vi = vectors.get(i);
             if (!vi.shape().equals(in.shape())) {

@@ -198,4 +198,31 @@ class SecondOrderTest {
             assertEquals(expected[i], actual[i], 1e-12 * (1 + Math.abs(expected[i])), "element " + i);
         }
     }
+
+    @Example
+    void aBackwardPassVisitsOnlyOpsThatLeadToTheWantedInputs() {
+        // loss = Σ counted(x)·z: the gradient with respect to z alone needs no VJP of 'counted'
+        int[] calls = {0};
+        Tensor x = Tensor.vector(1, 2, 3).variable();
+        Tensor z = Tensor.vector(4, 5, 6).variable();
+        Tensor counted = Autodiff.customVjp("counted", in -> in[0].square(), (in, out, g) -> {
+            calls[0]++;
+            return new Tensor[] {g.mul(in[0]).mul(2)};
+        }, x);
+        Tensor loss = counted.mul(z).sum();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 4, 9}, Autodiff.grad(loss, List.of(z)).get(z).toDoubleArray(), 0.0);
+        assertEquals(0, calls[0], "the VJP of an op that does not lead to z");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {8, 20, 36}, Autodiff.grad(loss, List.of(x)).get(x).toDoubleArray(), 0.0);
+        assertEquals(1, calls[0]);
+        // a Jacobian-vector product by the double-VJP trick differentiates the recorded Jᵀu with respect to u alone:
+        // it must not carry adjoints on through the forward graph (here: through 'counted' again)
+        calls[0] = 0;
+        // (exp's VJP reads the recorded output, so the recorded Jᵀu = u·exp(x) has the forward op as an ancestor)
+        Tensor jv = Autodiff.jvp(t -> Autodiff.customVjp("counted", in -> in[0].exp(), (in, out, g) -> {
+            calls[0]++;
+            return new Tensor[] {g.mul(out)};
+        }, t), Tensor.vector(0, 1, 2), Tensor.vector(1, 0, 1));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 0, StrictMath.exp(2)}, jv.toDoubleArray(), 1e-15);
+        assertEquals(1, calls[0], "the recorded VJP runs once, in the recorded pass");
+    }
 }

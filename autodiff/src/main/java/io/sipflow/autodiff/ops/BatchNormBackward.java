@@ -41,50 +41,76 @@ final class BatchNormBackward {
                     cb -> vjp(g, reluOutput, x, gamma, eps, null, null, cb))};
     }
 
-    /** The VJP in the class comment; null cotangents count as zero. */
+    /**
+     * The VJP in the class comment; null cotangents count as zero. A network's second backward pass runs this at
+     * every layer's full size, so each full-size temporary is dropped right after its last use and the results are
+     * built one at a time: ḡ's masked cotangent of gβ alone reads neither x nor γ.
+     */
     private static Tensor[] vjp(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, double eps, Tensor a,
                                 Tensor bg, Tensor cb) {
         Shape perChannel = Shape.of(1, x.dim(1), 1, 1);
+        if (a == null && bg == null) { // of gβ = Σ g only: ḡ = c (masked)
+            Tensor c = cb.reshape(perChannel);
+            return new Tensor[] {reluOutput == null ? c.broadcastTo(x.shape()) : reluMask(reluOutput, x).mul(c),
+                null, null};
+        }
         double m = x.size() / (double) x.dim(1);
-        Tensor mask = reluOutput == null ? null : CompareOps.greater(reluOutput, Tensor.full(x.dtype(), Shape.scalar(), 0));
-        Tensor gm = mask == null ? g : g.mul(mask);
-        Tensor d = x.sub(x.mean(PER_CHANNEL, true));
-        Tensor s = d.square().mean(PER_CHANNEL, true).add(eps).pow(-0.5);
-        Tensor xhat = d.mul(s);
+        Tensor gm = reluOutput == null ? g : g.mul(reluMask(reluOutput, x));
+        Tensor[] standardised = standardise(x, eps);
+        Tensor s = standardised[0];
+        Tensor xhat = standardised[1];
         Tensor gam = gamma.reshape(perChannel);
-        Tensor gBar = Tensor.full(x.dtype(), x.shape(), 0.0);
+        Tensor gBar = cb == null ? null : cb.reshape(perChannel);
         Tensor dxhat = null;
         Tensor dGamma = null;
         Tensor sPart = null;
-        if (cb != null) {
-            gBar = gBar.add(cb.reshape(perChannel));
-        }
+        Tensor sumA = null;
+        Tensor p = null;
         if (bg != null) {
             Tensor b = bg.reshape(perChannel);
-            gBar = gBar.add(b.mul(xhat));
+            gBar = plus(gBar, b.mul(xhat));
             dxhat = b.mul(gm);
         }
         if (a != null) {
-            Tensor sumA = sum(a);
-            Tensor p = sum(a.mul(xhat));
+            sumA = sum(a);
+            p = sum(a.mul(xhat));
             Tensor q = sum(a.mul(gm));
             Tensor meanG = sum(gm).div(m);
             Tensor gammaHat = sum(gm.mul(xhat));
-            gBar = gBar.add(gam.mul(s).mul(a.sub(sumA.div(m)).sub(xhat.mul(p).div(m))));
             dGamma = sum(a.mul(s).mul(gm.sub(meanG).sub(xhat.mul(gammaHat).div(m)))).reshape(gamma.shape());
             Tensor fromA = gam.mul(s).div(m).mul(gm.mul(p).add(a.mul(gammaHat))).neg();
             dxhat = dxhat == null ? fromA : dxhat.add(fromA);
             Tensor ds = gam.mul(q.sub(meanG.mul(sumA)).sub(gammaHat.mul(p).div(m)));
             sPart = ds.mul(s.square()).mul(xhat).div(m).neg();
         }
-        Tensor dx = null;
-        if (dxhat != null) {
-            dx = s.mul(dxhat.sub(sum(dxhat).div(m)).sub(xhat.mul(sum(dxhat.mul(xhat)).div(m))));
-            if (sPart != null) {
-                dx = dx.add(sPart);
-            }
+        gm = null; // nothing below reads the masked cotangent: let it go before dx is built
+        Tensor dx = s.mul(dxhat.sub(sum(dxhat).div(m)).sub(xhat.mul(sum(dxhat.mul(xhat)).div(m))));
+        dxhat = null;
+        if (sPart != null) {
+            dx = dx.add(sPart);
+            sPart = null;
         }
-        return new Tensor[] {mask == null ? gBar : gBar.mul(mask), dx, dGamma};
+        if (a != null) {
+            gBar = plus(gBar, gam.mul(s).mul(a.sub(sumA.div(m)).sub(xhat.mul(p).div(m))));
+        }
+        return new Tensor[] {reluOutput == null ? gBar : gBar.mul(reluMask(reluOutput, x)), dx, dGamma};
+    }
+
+    /** [y &gt; 0]: the constant mask of a fused ReLU, in x's type. */
+    private static Tensor reluMask(Tensor reluOutput, Tensor x) {
+        return CompareOps.greater(reluOutput, Tensor.full(x.dtype(), Shape.scalar(), 0));
+    }
+
+    /** {s, x̂}: s = 1/√(σ² + ε) per channel and x̂ = (x − μ)·s, recorded from x (x − μ is dropped here). */
+    private static Tensor[] standardise(Tensor x, double eps) {
+        Tensor d = x.sub(x.mean(PER_CHANNEL, true));
+        Tensor s = d.square().mean(PER_CHANNEL, true).add(eps).pow(-0.5);
+        return new Tensor[] {s, d.mul(s)};
+    }
+
+    /** a + b, where a null a counts as zero. */
+    private static Tensor plus(Tensor a, Tensor b) {
+        return a == null ? b : a.add(b);
     }
 
     private static Tensor sum(Tensor t) {

@@ -1,7 +1,9 @@
 package io.sipflow.physics.train;
 
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.nn.AdaHessian;
 import io.sipflow.nn.Adam;
+import io.sipflow.nn.HessianFree;
 import io.sipflow.nn.Module;
 import io.sipflow.nn.Optimizer;
 import io.sipflow.nn.Training;
@@ -89,6 +91,64 @@ public enum Method {
         public void requireFits(TrainConfig config) {
             HigStep.requireFits(config);
         }
+    },
+    /**
+     * AdaHessian (Yao et al., AAAI 2021) on GD's loss: Adam's squared gradient replaced by the squared Hutchinson
+     * estimate of the Hessian diagonal (Rademacher probes, averaged over each convolution kernel's spatial block).
+     */
+    ADAHESSIAN {
+        @Override
+        public Optimizer newOptimizer(TrainConfig config, Module network) {
+            return new AdaHessian(network.parameters(), adaHessianSettings(config), config.seed());
+        }
+
+        /** GD's loss: AdaHessian takes its gradient and its Hessian diagonal. */
+        @Override
+        public Training.Loss<TrainingStep.Outputs> loss(Input in) {
+            return physicsLoss(in);
+        }
+
+        @Override
+        public Training.Step<TrainingStep.Outputs> update(Input in, Optimizer optimizer) {
+            return AdaHessianStep.run(in, (AdaHessian) optimizer);
+        }
+
+        /** The authors' learning rate, 0.15, unless the problem or the user gives another. */
+        @Override
+        public TrainConfig.Builder suggest(TrainConfig.Builder b) {
+            return b.learningRate(AdaHessian.Settings.DEFAULTS.lr());
+        }
+
+        @Override
+        public void requireFits(TrainConfig config) {
+            SecondOrderProbe.require(config, this);
+        }
+    },
+    /**
+     * Hessian-free (Martens 2010) on GD's loss: conjugate gradients on Gauss–Newton-vector products with
+     * Levenberg–Marquardt damping; the learning rate is not used (the step is CG's solution).
+     */
+    HESSIAN_FREE {
+        @Override
+        public Optimizer newOptimizer(TrainConfig config, Module network) {
+            return new HessianFree(network.parameters(), hessianFreeSettings(config));
+        }
+
+        /** GD's loss, whose Gauss–Newton matrix HF uses. */
+        @Override
+        public Training.Loss<TrainingStep.Outputs> loss(Input in) {
+            return physicsLoss(in);
+        }
+
+        @Override
+        public Training.Step<TrainingStep.Outputs> update(Input in, Optimizer optimizer) {
+            return HessianFreeStep.run(in, (HessianFree) optimizer);
+        }
+
+        @Override
+        public void requireFits(TrainConfig config) {
+            SecondOrderProbe.require(config, this);
+        }
     };
 
     /**
@@ -132,6 +192,28 @@ public enum Method {
     }
 
     /**
+     * Settings this method suggests before the problem's own suggestions and the user's options (which win): by
+     * default none.
+     *
+     * @param b the run's settings so far, naming this method
+     * @return {@code b}
+     */
+    public TrainConfig.Builder suggest(TrainConfig.Builder b) {
+        return b;
+    }
+
+    /**
+     * Whether a step differentiates the loss twice (Hessian- or Gauss–Newton-vector products): such a step keeps the
+     * forward graph and a recorded backward graph alive, and its heap is planned by
+     * {@link TrainingMemory#hvpHeapBytes}.
+     *
+     * @return true for AdaHessian and Hessian-free
+     */
+    public boolean secondOrder() {
+        return this == ADAHESSIAN || this == HESSIAN_FREE;
+    }
+
+    /**
      * Throws when a run of {@code config} cannot train with this method; nothing to check by default.
      *
      * @param config the run
@@ -146,6 +228,19 @@ public enum Method {
                 config.adamEpsilon());
     }
 
+    /** AdaHessian's hyper-parameters from the run's settings (the authors' defaults unless given). */
+    static AdaHessian.Settings adaHessianSettings(TrainConfig config) {
+        return new AdaHessian.Settings(config.learningRate(), config.get(Settings.ADAHESSIAN_BETA1),
+                config.get(Settings.ADAHESSIAN_BETA2), config.get(Settings.ADAHESSIAN_EPSILON),
+                config.get(Settings.HESSIAN_POWER), config.get(Settings.WEIGHT_DECAY));
+    }
+
+    /** Hessian-free's settings from the run's (damping 1, CG capped at 10 iterations, Levenberg–Marquardt on). */
+    static HessianFree.Settings hessianFreeSettings(TrainConfig config) {
+        return new HessianFree.Settings(config.get(Settings.HF_DAMPING), config.get(Settings.HF_CG_ITERATIONS),
+                config.get(Settings.HF_CG_TOLERANCE), !config.get(Settings.HF_FIXED_DAMPING));
+    }
+
     /** loss = Σ_b ½‖P(pred) − y*‖², differentiated through the physics. */
     private static Training.Loss<TrainingStep.Outputs> physicsLoss(Input in) {
         Tensor prediction = in.problem().predict(in.network(), in.batch().yTarget());
@@ -155,9 +250,9 @@ public enum Method {
                 y.stopGradient()));
     }
 
-    /** {@return "sip", "gd", "sgd" or "hig", as on the command line and in file names} */
+    /** {@return "sip", "gd", "sgd", "hig", "adahessian" or "hessian-free", as on the command line and in file names} */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**

@@ -104,13 +104,13 @@ public final class Problems {
      *
      * @param b       settings naming the problem and the method
      * @param options the user's problem options, by name (others get their defaults)
-     * @return {@code b} with every option set and checked, then the settings the problem suggests
+     * @return {@code b} with every option set and checked, then the settings the method and then the problem suggest
      * @throws IllegalArgumentException for an option the problem does not declare or a value it refuses
      */
     public static TrainConfig.Builder withSuggestions(TrainConfig.Builder b, Map<String, Double> options) {
         ProblemProvider p = named(b.problem());
         b.options(checkedOptions(p, options));
-        return p.suggest(b);
+        return p.suggest(b.method().suggest(b));
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.sipflow.physics.train;
 
+import io.sipflow.nn.AdaHessian;
 import io.sipflow.nn.Adam;
+import io.sipflow.nn.HessianFree;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -134,6 +136,67 @@ public final class Settings {
             .flag("--preset", "NAME").must(v -> v.equals("none") || v.equals(BuiltInProblems.PAPER), "none or paper")
             .help("the SIP authors' settings for the problem (paper)").example(BuiltInProblems.PAPER)
             .chosenByCommand().recordedOnlyOffDefault());
+
+    /** AdaHessian's β₁, the decay of the gradient's moving average (the authors' 0.9). */
+    public static final Setting<Double> ADAHESSIAN_BETA1 = declare(Setting.real("adahessian_beta1",
+                    AdaHessian.Settings.DEFAULTS.beta1())
+            .flag("--adahessian-beta1", "B1").must(v -> v >= 0 && v < 1, "in [0, 1)").noun("AdaHessian beta1")
+            .help("AdaHessian: decay of the gradient's moving average").example("0.8").recordedOnlyOffDefault());
+
+    /** AdaHessian's β₂, the decay of the squared Hessian diagonal's moving average (the authors' 0.999). */
+    public static final Setting<Double> ADAHESSIAN_BETA2 = declare(Setting.real("adahessian_beta2",
+                    AdaHessian.Settings.DEFAULTS.beta2())
+            .flag("--adahessian-beta2", "B2").must(v -> v >= 0 && v < 1, "in [0, 1)").noun("AdaHessian beta2")
+            .help("AdaHessian: decay of the squared Hessian diagonal's moving average").example("0.99")
+            .recordedOnlyOffDefault());
+
+    /** AdaHessian's ε (the authors' 1e-4). */
+    public static final Setting<Double> ADAHESSIAN_EPSILON = declare(Setting.real("adahessian_epsilon",
+                    AdaHessian.Settings.DEFAULTS.eps())
+            .flag("--adahessian-epsilon", "EPS").must(v -> v > 0 && Double.isFinite(v), "a finite number > 0")
+            .noun("AdaHessian epsilon").help("AdaHessian: added to the denominator").example("1e-6")
+            .recordedOnlyOffDefault());
+
+    /** AdaHessian's Hessian power k (the authors' 1). */
+    public static final Setting<Double> HESSIAN_POWER = declare(Setting.real("hessian_power",
+                    AdaHessian.Settings.DEFAULTS.hessianPower())
+            .flag("--hessian-power", "K").must(v -> v > 0 && v <= 1, "in (0, 1]").noun("Hessian power")
+            .help("AdaHessian: exponent k of the diagonal's root mean square in the denominator").example("0.5")
+            .recordedOnlyOffDefault());
+
+    /** AdaHessian's weight decay (the authors' 0). */
+    public static final Setting<Double> WEIGHT_DECAY = declare(Setting.real("weight_decay",
+                    AdaHessian.Settings.DEFAULTS.weightDecay())
+            .flag("--weight-decay", "WD").must(v -> v >= 0 && Double.isFinite(v), "a finite number >= 0")
+            .noun("weight decay").help("AdaHessian: decoupled weight decay").example("1e-4")
+            .recordedOnlyOffDefault());
+
+    /** Hessian-free's initial Tikhonov damping λ. */
+    public static final Setting<Double> HF_DAMPING = declare(Setting.real("hf_damping",
+                    HessianFree.Settings.DEFAULTS.damping())
+            .flag("--hf-damping", "LAMBDA").must(v -> v >= 0 && Double.isFinite(v), "a finite number >= 0")
+            .noun("Hessian-free damping").help("Hessian-free: initial Tikhonov damping lambda").example("10")
+            .recordedOnlyOffDefault());
+
+    /** Hessian-free's cap on conjugate-gradient iterations per step. */
+    public static final Setting<Integer> HF_CG_ITERATIONS = declare(Setting.integer("hf_cg_iterations",
+                    HessianFree.Settings.DEFAULTS.cgIterations())
+            .flag("--hf-cg-iterations", "N").must(v -> v >= 1, ">= 1").noun("Hessian-free CG iterations")
+            .help("Hessian-free: at most N conjugate-gradient iterations (Gauss-Newton products) per step")
+            .example("3").recordedOnlyOffDefault());
+
+    /** Hessian-free's relative tolerance that ends conjugate gradients early. */
+    public static final Setting<Double> HF_CG_TOLERANCE = declare(Setting.real("hf_cg_tolerance",
+                    HessianFree.Settings.DEFAULTS.cgTolerance())
+            .flag("--hf-cg-tolerance", "TOL").must(v -> v >= 0 && v < 1, "in [0, 1)")
+            .noun("Hessian-free CG tolerance")
+            .help("Hessian-free: conjugate gradients stop when the residual falls below TOL times the gradient")
+            .example("1e-3").recordedOnlyOffDefault());
+
+    /** Whether Hessian-free keeps its damping fixed instead of the Levenberg–Marquardt rule. */
+    public static final Setting<Boolean> HF_FIXED_DAMPING = declare(Setting.yesNo("hf_fixed_damping")
+            .flag("--hf-fixed-damping", "").help("Hessian-free: keep the damping fixed (no Levenberg-Marquardt rule)")
+            .example("true").recordedOnlyOffDefault());
 
     /** {@return every declared setting, in run.json's order} */
     public static List<Setting<?>> all() {

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  *   activations(B, R) = bytes(graph at 2×8×8) · B·R² / 128
  *   heap(config)      = max(MIN, FIXED + SLACK · activations(max(B, test batch), R))
  * </pre>
- * A problem without a grid ({@link ProblemProvider#usesResolution()} false) scales with B alone.
+ * A problem without a grid ({@link ProblemProvider#usesResolution()} false) scales with B alone. A method that
+ * differentiates twice ({@link Method#secondOrder()}) is planned by {@link #hvpHeapBytes} instead when that is larger.
  * FIXED covers the JVM's own objects, the weights, Adam's moments and the data batches; SLACK covers the backward
  * pass's temporaries and G1's humongous-region rounding. Both were calibrated in BENCHMARKS.md (smallest heap
  * that ran the seed preset, plus margin).
@@ -32,13 +33,12 @@ public final class TrainingMemory {
     /** Heap per byte of recorded activations. */
     public static final double SLACK = 1.45;
     /**
-     * Heap per byte of an HVP's recorded graphs. The second backward pass holds, beside both graphs, a cotangent for
-     * every forward activation until it reaches it, and batch norm's second-order VJP makes a dozen full-size
-     * temporaries: the smallest heaps that ran one HVP of the seed preset's SIP step at 64×64 were 650–700 MB at batch
-     * 32 (graphs 226 MB), 1150–1300 MB at 64 (451 MB) and 2400–2700 MB at 128 (903 MB), i.e. FIXED + 2.4 to 2.8 per
-     * byte; 3.0 covers them.
+     * Heap per byte of an HVP's recorded graphs. The second backward pass holds, beside both graphs, the adjoints of
+     * the forward activations until it reaches them and batch norm's second-order temporaries of one layer: the
+     * smallest heap that ran one HVP of the seed preset's SIP step at 64×64, batch 128 (graphs 903 MB) was 1300 MB,
+     * i.e. FIXED + 1.26 per byte; 1.5 leaves the margin the step plan's {@link #SLACK} leaves.
      */
-    public static final double HVP_SLACK = 3.0;
+    public static final double HVP_SLACK = 1.5;
     /** The smallest batch and grid the U-Net trains on: batch norm needs two values per channel at the 1×1 level. */
     private static final int PROBE_BATCH = 2;
     private static final int PROBE_RESOLUTION = 8;
@@ -65,8 +65,9 @@ public final class TrainingMemory {
     }
 
     /**
-     * The Java heap a run of {@code config} needs: FIXED + SLACK · activations of the larger of its two batches.
-     * Never overflows: sizes beyond what a long holds come out as {@link Long#MAX_VALUE}.
+     * The Java heap a run of {@code config} needs: FIXED + SLACK · activations of the larger of its two batches, or
+     * for a method that differentiates twice ({@link Method#secondOrder()}) the larger of that and
+     * {@link #hvpHeapBytes}. Never overflows: sizes beyond what a long holds come out as {@link Long#MAX_VALUE}.
      *
      * @param config the run
      * @return the heap in bytes, at least {@link #MIN_BYTES}
@@ -74,7 +75,8 @@ public final class TrainingMemory {
     public static long heapBytes(TrainConfig config) {
         int batch = Math.max(config.batch(), config.testBatch());
         double planned = FIXED_BYTES + Math.ceil(SLACK * activationBytes(config, batch));
-        return Math.max(MIN_BYTES, saturate(planned));
+        long step = Math.max(MIN_BYTES, saturate(planned));
+        return config.method().secondOrder() ? Math.max(step, hvpHeapBytes(config)) : step;
     }
 
     /**
@@ -122,7 +124,7 @@ public final class TrainingMemory {
      * The Java heap a Hessian-vector product of one step's loss ({@code Autodiff.hvp}) needs at
      * the run's batch: FIXED + {@link #HVP_SLACK} · what the product keeps, the step's forward graph and its
      * recorded backward graph (see {@link #hvpGraphBytes}). For the seed preset (batch 128, 64×64) that is about
-     * 2.9 GB, four times a training step's {@link #heapBytes}.
+     * 1.5 GB, about twice a first-order training step's {@link #heapBytes}.
      *
      * @param config the run
      * @return bytes of Java heap

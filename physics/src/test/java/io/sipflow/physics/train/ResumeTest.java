@@ -23,7 +23,7 @@ class ResumeTest {
 
     @Test
     void aRestoredRunEndsExactlyLikeAnUninterruptedOne() throws IOException {
-        for (Method method : new Method[] {Method.SIP, Method.GD, Method.SGD}) {
+        for (Method method : new Method[] {Method.SIP, Method.GD, Method.SGD, Method.ADAHESSIAN, Method.HESSIAN_FREE}) {
             TrainConfig config = TINY.withMethod(method);
             Trainer whole = new Trainer(config);
             whole.run(m -> { });

@@ -47,7 +47,8 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--methods", paramLabel = "METHOD", split = ",", defaultValue = "sip,gd",
             converter = TrainCommand.MethodConverter.class,
-            description = "methods to train, comma-separated, each once: sip, gd, sgd (default sip,gd)")
+            description = "methods to train, comma-separated, each once: sip, gd, sgd, hig, adahessian, hessian-free"
+                    + " (default sip,gd)")
     List<Method> methods;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default runs/compare)")
@@ -361,8 +362,8 @@ final class CompareCommand implements Callable<Integer> {
 
     /** "SIP", "SGD (diverged at step 3)" or "GD (unstable)": a run's name in comparison.png's legend. */
     static String legend(TrainingRun.Summary r) {
-        return r.config().method().name() + (r.diverged() ? " (diverged at step " + r.divergence().step() + ")"
-                : r.unstable() ? " (unstable)" : "");
+        return r.config().method().id().toUpperCase(Locale.ROOT)
+                + (r.diverged() ? " (diverged at step " + r.divergence().step() + ")" : r.unstable() ? " (unstable)" : "");
     }
 
     /** Test x_l2 over steps for every method, as the paper's figure. */

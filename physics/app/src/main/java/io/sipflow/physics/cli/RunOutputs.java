@@ -137,7 +137,7 @@ final class RunOutputs {
             testSteps.add(t.step());
             testL2.add(t.xL2Mean());
         }
-        String method = trainer.config().method().name();
+        String method = trainer.config().method().id().toUpperCase(java.util.Locale.ROOT);
         List<Charts.Series> series = new ArrayList<>();
         series.add(new Charts.Series(headline + " (train batches, " + w + "-step mean)", steps, xl2, false));
         if (!headline.equals("y_l2")) { // the sin problem's headline is y_l2 itself

@@ -24,8 +24,10 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--method", paramLabel = "sip|gd|sgd", defaultValue = "sip", converter = MethodConverter.class,
-            description = "sip: scale-invariant physics updates (default); gd: Adam through the physics; sgd: plain SGD")
+    @Option(names = "--method", paramLabel = "METHOD", defaultValue = "sip", converter = MethodConverter.class,
+            description = "sip: scale-invariant physics updates (default); gd: Adam through the physics; sgd: SGD"
+                    + " through the physics; hig: half-inverse gradients; adahessian: AdaHessian (Hutchinson's Hessian"
+                    + " diagonal); hessian-free: conjugate gradients on Gauss-Newton products")
     Method method;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default runs/<method>)")

@@ -78,4 +78,19 @@ class HeapPlanTest {
         }
         throw new AssertionError("no -Xmx in '" + plan + "'");
     }
+
+    @Test
+    void secondOrderMethodsArePlannedForTheirHessianVectorProducts() {
+        String[] seed = {"--preset", "seed"};
+        long gd = xmx(HeapPlan.plan(new String[] {"train", "--method", "gd", seed[0], seed[1]}));
+        for (String m : new String[] {"adahessian", "hessian-free"}) {
+            long second = xmx(HeapPlan.plan(new String[] {"train", "--method", m, seed[0], seed[1]}));
+            io.sipflow.physics.train.TrainConfig c = io.sipflow.physics.train.TrainConfig.seedPreset()
+                    .method(io.sipflow.physics.train.Method.parse(m)).build();
+            assertEquals((io.sipflow.physics.train.TrainingMemory.hvpHeapBytes(c) + (1 << 20) - 1) >> 20, second, m);
+            assertTrue(second > gd, m + " needs more than a gradient step: " + second + " vs " + gd);
+        }
+        long compare = xmx(HeapPlan.plan(new String[] {"compare", "--methods", "sip,hessian-free", seed[0], seed[1]}));
+        assertEquals(xmx(HeapPlan.plan(new String[] {"train", "--method", "hessian-free", seed[0], seed[1]})), compare);
+    }
 }
