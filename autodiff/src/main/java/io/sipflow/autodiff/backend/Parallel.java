@@ -12,6 +12,11 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Parallel {
     private static volatile ForkJoinPool pool = newPool(Runtime.getRuntime().availableProcessors());
     private static final LongAdder SPLITS = KernelCounts.counter("parallel split over threads");
+    /**
+     * Element operations a chunk needs before it is handed to another thread: a fork-join hand-off (waking a parked
+     * worker, joining it) costs about as much as this much plain work, more on a busy machine.
+     */
+    public static final long MIN_TASK_WORK = 1 << 15;
 
     private Parallel() {
     }
@@ -76,6 +81,20 @@ public final class Parallel {
         }
         SPLITS.increment();
         pool.invoke(new RangeTask(n, chunks, 0, chunks, body));
+    }
+
+    /**
+     * The grain of a {@link #forRange} loop whose every index costs about {@code workPerIndex} element operations:
+     * enough indices per chunk that each is worth handing to another thread ({@value #MIN_TASK_WORK} operations,
+     * the elementwise kernels' grain). A small tensor's loop then has one chunk and runs on the calling thread.
+     * Only for {@link #forRange}, whose results do not depend on the split; {@link #forChunks} loops keep their
+     * shape-fixed grains (their chunks are a summation order).
+     *
+     * @param workPerIndex element operations per index, at least 1 is assumed
+     * @return the grain, at least 1
+     */
+    public static int grainFor(long workPerIndex) {
+        return (int) Math.max(1, (MIN_TASK_WORK + Math.max(1, workPerIndex) - 1) / Math.max(1, workPerIndex));
     }
 
     /**
