@@ -1,20 +1,18 @@
 package io.sipflow.autodiff.backend;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Splits index ranges over a fixed pool of worker threads. Work is divided into chunks whose boundaries depend
+ * Splits index ranges over a fixed pool of worker threads (a {@link WorkerPool}: the calling thread works too). Work is divided into chunks whose boundaries depend
  * only on the problem size and grain, never on the thread count, so kernels that combine per-chunk partial results
  * in chunk order are bit-identical at any thread count.
  */
 public final class Parallel {
-    private static volatile ForkJoinPool pool = newPool(Runtime.getRuntime().availableProcessors());
+    private static volatile WorkerPool pool = new WorkerPool(Runtime.getRuntime().availableProcessors());
     private static final LongAdder SPLITS = KernelCounts.counter("parallel split over threads");
     /**
-     * Element operations a chunk needs before it is handed to another thread: a fork-join hand-off (waking a parked
-     * worker, joining it) costs about as much as this much plain work, more on a busy machine.
+     * Element operations a chunk needs before it is handed to another thread: a hand-off (claiming chunks from a shared
+     * counter, moving the data to the other core's cache) costs about as much as this much plain work, more on a busy machine.
      */
     public static final long MIN_TASK_WORK = 1 << 15;
 
@@ -38,7 +36,7 @@ public final class Parallel {
      * it)}
      */
     public static int threads() {
-        return pool.getParallelism();
+        return pool.size();
     }
 
     /**
@@ -53,14 +51,10 @@ public final class Parallel {
             throw new IllegalArgumentException("thread count must be at least 1, got " + n);
         }
         if (n != threads()) {
-            ForkJoinPool old = pool;
-            pool = newPool(n);
+            WorkerPool old = pool;
+            pool = new WorkerPool(n);
             old.shutdown();
         }
-    }
-
-    private static ForkJoinPool newPool(int n) {
-        return new ForkJoinPool(Math.max(1, n));
     }
 
     /**
@@ -79,8 +73,9 @@ public final class Parallel {
             }
             return;
         }
-        SPLITS.increment();
-        pool.invoke(new RangeTask(n, chunks, 0, chunks, body));
+        if (pool.run(n, chunks, body)) {
+            SPLITS.increment();
+        }
     }
 
     /**
@@ -140,31 +135,5 @@ public final class Parallel {
 
     private static int chunkStart(int n, int chunks, int c) {
         return (int) ((long) n * c / chunks);
-    }
-
-    private static final class RangeTask extends RecursiveAction {
-        private final int n;
-        private final int chunks;
-        private final int c0;
-        private final int c1;
-        private final RangeBody body;
-
-        RangeTask(int n, int chunks, int c0, int c1, RangeBody body) {
-            this.n = n;
-            this.chunks = chunks;
-            this.c0 = c0;
-            this.c1 = c1;
-            this.body = body;
-        }
-
-        @Override
-        protected void compute() {
-            if (c1 - c0 == 1) {
-                body.run(chunkStart(n, chunks, c0), chunkStart(n, chunks, c1));
-                return;
-            }
-            int mid = (c0 + c1) >>> 1;
-            invokeAll(new RangeTask(n, chunks, c0, mid, body), new RangeTask(n, chunks, mid, c1, body));
-        }
     }
 }
