@@ -38,7 +38,7 @@ final class BatchNormKernels {
         float[] y = new float[x.length];
         double[] mean = new double[c];
         double[] var = new double[c];
-        Parallel.forRange(c, 1, (lo, hi) -> {
+        Parallel.forRange(c, Parallel.grainFor(4L * count), (lo, hi) -> { // about four passes over a channel
             BatchNormBlockLoops loops = BatchNormLoops.LOOPS; // read from the static final: C2 knows its class
             for (int ch = lo; ch < hi; ch++) {
                 double s = 0;
@@ -77,7 +77,7 @@ final class BatchNormKernels {
         float[] gx = new float[x.length];
         double[] gGamma = new double[c];
         double[] gBeta = new double[c];
-        Parallel.forRange(c, 1, (lo, hi) -> {
+        Parallel.forRange(c, Parallel.grainFor(4L * count), (lo, hi) -> { // about four passes over a channel
             BatchNormBlockLoops loops = BatchNormLoops.LOOPS;
             double[] block = new double[2];
             for (int ch = lo; ch < hi; ch++) {

@@ -76,7 +76,7 @@ final class ImageKernels {
         int oh = 2 * h;
         int ow = 2 * w;
         float[] y = new float[planes * oh * ow];
-        Parallel.forRange(planes, 1, (lo, hi) -> {
+        Parallel.forRange(planes, Parallel.grainFor(8L * h * w), (lo, hi) -> { // 4hw outputs, 2 products each
             double[] r = new double[h * ow];
             for (int p = lo; p < hi; p++) {
                 int xb = p * h * w;
@@ -116,7 +116,7 @@ final class ImageKernels {
         int oh = 2 * h;
         int ow = 2 * w;
         float[] gx = new float[planes * h * w];
-        Parallel.forRange(planes, 1, (lo, hi) -> {
+        Parallel.forRange(planes, Parallel.grainFor(8L * h * w), (lo, hi) -> { // 4hw outputs, 2 products each
             double[] acc = new double[h * w];
             for (int p = lo; p < hi; p++) {
                 java.util.Arrays.fill(acc, 0);

@@ -1,17 +1,20 @@
 package io.sipflow.autodiff.backend;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Splits index ranges over a fixed pool of worker threads. Work is divided into chunks whose boundaries depend
+ * Splits index ranges over a fixed pool of worker threads (a {@link WorkerPool}: the calling thread works too). Work is divided into chunks whose boundaries depend
  * only on the problem size and grain, never on the thread count, so kernels that combine per-chunk partial results
  * in chunk order are bit-identical at any thread count.
  */
 public final class Parallel {
-    private static volatile ForkJoinPool pool = newPool(Runtime.getRuntime().availableProcessors());
+    private static volatile WorkerPool pool = new WorkerPool(Runtime.getRuntime().availableProcessors());
     private static final LongAdder SPLITS = KernelCounts.counter("parallel split over threads");
+    /**
+     * Element operations a chunk needs before it is handed to another thread: a hand-off (claiming chunks from a shared
+     * counter, moving the data to the other core's cache) costs about as much as this much plain work, more on a busy machine.
+     */
+    public static final long MIN_TASK_WORK = 1 << 15;
 
     private Parallel() {
     }
@@ -33,7 +36,7 @@ public final class Parallel {
      * it)}
      */
     public static int threads() {
-        return pool.getParallelism();
+        return pool.size();
     }
 
     /**
@@ -48,14 +51,10 @@ public final class Parallel {
             throw new IllegalArgumentException("thread count must be at least 1, got " + n);
         }
         if (n != threads()) {
-            ForkJoinPool old = pool;
-            pool = newPool(n);
+            WorkerPool old = pool;
+            pool = new WorkerPool(n);
             old.shutdown();
         }
-    }
-
-    private static ForkJoinPool newPool(int n) {
-        return new ForkJoinPool(Math.max(1, n));
     }
 
     /**
@@ -74,8 +73,23 @@ public final class Parallel {
             }
             return;
         }
-        SPLITS.increment();
-        pool.invoke(new RangeTask(n, chunks, 0, chunks, body));
+        if (pool.run(n, chunks, body)) {
+            SPLITS.increment();
+        }
+    }
+
+    /**
+     * The grain of a {@link #forRange} loop whose every index costs about {@code workPerIndex} element operations:
+     * enough indices per chunk that each is worth handing to another thread ({@value #MIN_TASK_WORK} operations,
+     * the elementwise kernels' grain). A small tensor's loop then has one chunk and runs on the calling thread.
+     * Only for {@link #forRange}, whose results do not depend on the split; {@link #forChunks} loops keep their
+     * shape-fixed grains (their chunks are a summation order).
+     *
+     * @param workPerIndex element operations per index, at least 1 is assumed
+     * @return the grain, at least 1
+     */
+    public static int grainFor(long workPerIndex) {
+        return (int) Math.max(1, (MIN_TASK_WORK + Math.max(1, workPerIndex) - 1) / Math.max(1, workPerIndex));
     }
 
     /**
@@ -121,31 +135,5 @@ public final class Parallel {
 
     private static int chunkStart(int n, int chunks, int c) {
         return (int) ((long) n * c / chunks);
-    }
-
-    private static final class RangeTask extends RecursiveAction {
-        private final int n;
-        private final int chunks;
-        private final int c0;
-        private final int c1;
-        private final RangeBody body;
-
-        RangeTask(int n, int chunks, int c0, int c1, RangeBody body) {
-            this.n = n;
-            this.chunks = chunks;
-            this.c0 = c0;
-            this.c1 = c1;
-            this.body = body;
-        }
-
-        @Override
-        protected void compute() {
-            if (c1 - c0 == 1) {
-                body.run(chunkStart(n, chunks, c0), chunkStart(n, chunks, c1));
-                return;
-            }
-            int mid = (c0 + c1) >>> 1;
-            invokeAll(new RangeTask(n, chunks, c0, mid, body), new RangeTask(n, chunks, mid, c1, body));
-        }
     }
 }

@@ -61,7 +61,8 @@ final class VectorConv {
         int[] off = g.tapOffsets(g.taps);
         boolean fromInit = init != null;
         float[] y = fromInit ? init : new float[n * o * h * wd];
-        Parallel.forRange(n, 1, (lo, hi) -> {
+        // one vector FMA per (output, tap, VL positions) of an image
+        Parallel.forRange(n, Parallel.grainFor((long) oPad * g.taps * g.qLen / VL), (lo, hi) -> {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, g.length);
             float[] yq = Scratch.floats(Scratch.OUTPUT_ROWS, oPad * g.qLen);
             for (int img = lo; img < hi; img++) {

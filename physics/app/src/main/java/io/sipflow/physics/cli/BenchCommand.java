@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
@@ -32,6 +34,7 @@ import java.util.concurrent.Callable;
  * sipflow conv_forward … gflops=…   and the other layer kinds (see {@link LayerBench})
  * sipflow efficiency step_gflops=… peak_share=…% outside_conv_share=…%   (see {@link BenchEfficiency})
  * sipflow memory peak_heap_mb=… vm_hwm_mb=…
+ * sipflow size_sweep batch=8 res=16 median_ms=… torch_ms=… ratio=…   (with --sweep or --compare-torch: {@link BenchSizeSweep})
  * </pre>
  * Same workload as the reference: fixed x_gt ~ U[0,1) of (batch, res, res) in FLOAT64, y* = D(x_gt), the seed's
  * U-Net (FLOAT32 inside the prediction), Adam(lr 1e-3, eps 1e-7). Timings only; nothing is asserted.
@@ -60,6 +63,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    BenchSizeSweep sizeSweep;
 
     @Override
     public Integer call() {
@@ -99,7 +105,15 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("sipflow memory peak_heap_mb=%.0f vm_hwm_mb=%.0f loadavg=%.2f%n", BenchTiming.peakHeapMb(),
                 BenchTiming.procStatusMb("VmHWM"), BenchTiming.loadAverage());
         out.flush();
+        sizeSweep.run(out, warmup, steps);
         return 0;
+    }
+
+    /** The configs whose step the heap must hold: the SIP and GD steps at bench's size, and the sweep's sizes. */
+    List<TrainConfig> heapConfigs() {
+        List<TrainConfig> configs = new ArrayList<>(List.of(config(Method.SIP), config(Method.GD)));
+        configs.addAll(sizeSweep.configs());
+        return configs;
     }
 
     /** The heat run bench times: its batch and grid, Adam lr 1e-3 (one step's config, for the heap plan too). */

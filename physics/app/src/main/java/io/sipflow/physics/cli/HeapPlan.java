@@ -1,6 +1,5 @@
 package io.sipflow.physics.cli;
 
-import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.TrainConfig;
 import io.sipflow.physics.train.TrainingMemory;
 import picocli.CommandLine;
@@ -97,7 +96,7 @@ public final class HeapPlan {
         } else if (command instanceof BenchCommand b) {
             // the reference's workload: a fixed batch, no test batch; both methods run, then the layer kinds,
             // whose convolution inputs are all alive at once
-            configs = List.of(b.config(Method.SIP), b.config(Method.GD));
+            configs = b.heapConfigs();
         } else {
             return 0;
         }
