@@ -228,7 +228,7 @@ public class CpuBackend implements Backend {
         int[] d = x.shape().dims();
         Shape out = Shape.of(d[0], d[1], d[2] / size, d[3] / size);
         if (floatKernels(x)) {
-            return Tensor.wrap(out, ImageKernels.maxPool(x.floatData(), d[0] * d[1], d[2], d[3], size));
+            return Tensor.wrap(out, ImageKernels.maxPool(x.floatData(), d[0] * d[1], d[2], d[3], size, fast));
         }
         return typed(out, ReferenceImage.maxPool(x.toDoubleArray(), d[0] * d[1], d[2], d[3], size), x.dtype());
     }
@@ -238,7 +238,7 @@ public class CpuBackend implements Backend {
         int[] d = x.shape().dims();
         if (floatKernels(x)) {
             return Tensor.wrap(x.shape(), ImageKernels.maxPoolBackward(gy.floatData(), x.floatData(), d[0] * d[1],
-                    d[2], d[3], size));
+                    d[2], d[3], size, fast));
         }
         return typed(x.shape(), ReferenceImage.maxPoolBackward(gy.toDoubleArray(), x.toDoubleArray(), d[0] * d[1],
                 d[2], d[3], size), x.dtype());

@@ -94,6 +94,34 @@ public interface FastKernels {
     boolean unary(io.sipflow.autodiff.backend.UnaryOp op, float[] x, float[] y, int lo, int hi);
 
     /**
+     * Writes a prefix of one output row of 2×2 max pooling (stride 2): y[o + m] = the maximum of the window whose
+     * top-left is x[top + 2m] (rows top and top + w), the row-major scan's first maximum with NaN winning, as
+     * {@code ImageKernels} defines it (a selection: the same bits however computed).
+     *
+     * @param x the input planes
+     * @param top index of the window row's first element in x
+     * @param w the input row length (even)
+     * @param y receives the outputs
+     * @param o index of the output row's first element in y
+     * @return how many of the row's w/2 outputs were written (from the start of the row; 0 where there is no kernel)
+     */
+    int maxPool2x2Row(float[] x, int top, int w, float[] y, int o);
+
+    /**
+     * Writes a prefix of the VJP of {@link #maxPool2x2Row} for one output row: for each of the first m windows done,
+     * its four input cells in gx get gy[o + window] at the argmax and +0 elsewhere.
+     *
+     * @param gy the output gradient
+     * @param x the forward's input
+     * @param top index of the window row's first element in x (and gx)
+     * @param w the input row length (even)
+     * @param gx receives the input gradient of the windows done
+     * @param o index of the output row's first element in gy
+     * @return how many windows (from the start of the row) were written; 0 where there is no kernel
+     */
+    int maxPool2x2BackwardRow(float[] gy, float[] x, int top, int w, float[] gx, int o);
+
+    /**
      * This machine's FLOAT32 FMA peak in GFLOP/s at {@link Parallel#threads()} threads, measured by a short probe
      * (about a tenth of a second): the ceiling the convolutions' GFLOP/s are to be read against.
      *

@@ -12,8 +12,16 @@ final class ImageKernels {
     private ImageKernels() {
     }
 
-    /** Max over size×size windows of each of {@code planes} (h, w) planes. */
+    /** Max over size×size windows of each of {@code planes} (h, w) planes, in plain Java. */
     static float[] maxPool(float[] x, int planes, int h, int w, int size) {
+        return maxPool(x, planes, h, w, size, null);
+    }
+
+    /**
+     * Max over size×size windows of each of {@code planes} (h, w) planes; 2×2 windows through {@code fast}'s row
+     * kernel where it has one (null: plain Java), the same selections.
+     */
+    static float[] maxPool(float[] x, int planes, int h, int w, int size, FastKernels fast) {
         int oh = h / size;
         int ow = w / size;
         float[] y = new float[planes * oh * ow];
@@ -21,16 +29,30 @@ final class ImageKernels {
             for (int row = lo; row < hi; row++) { // row = p·oh + i: output row i of plane p
                 int top = row * size * w;
                 int o = row * ow;
-                for (int j = 0; j < ow; j++) {
-                    y[o + j] = x[argmax(x, top + j * size, w, size)];
+                if (size == 2) {
+                    for (int j = fast == null ? 0 : fast.maxPool2x2Row(x, top, w, y, o); j < ow; j++) {
+                        y[o + j] = x[argmax2(x, top + 2 * j, w)];
+                    }
+                } else {
+                    for (int j = 0; j < ow; j++) {
+                        y[o + j] = x[argmax(x, top + j * size, w, size)];
+                    }
                 }
             }
         });
         return y;
     }
 
-    /** gx[argmax of window o] = gy[o], zeros elsewhere: windows do not overlap, so each input has one writer. */
+    /** gx[argmax of window o] = gy[o], zeros elsewhere, in plain Java. */
     static float[] maxPoolBackward(float[] gy, float[] x, int planes, int h, int w, int size) {
+        return maxPoolBackward(gy, x, planes, h, w, size, null);
+    }
+
+    /**
+     * gx[argmax of window o] = gy[o], zeros elsewhere: windows do not overlap, so each input has one writer. 2×2
+     * windows through {@code fast}'s row kernel where it has one (null: plain Java).
+     */
+    static float[] maxPoolBackward(float[] gy, float[] x, int planes, int h, int w, int size, FastKernels fast) {
         int oh = h / size;
         int ow = w / size;
         float[] gx = new float[x.length];
@@ -38,12 +60,41 @@ final class ImageKernels {
             for (int row = lo; row < hi; row++) {
                 int top = row * size * w;
                 int o = row * ow;
-                for (int j = 0; j < ow; j++) {
-                    gx[argmax(x, top + j * size, w, size)] = gy[o + j];
+                if (size == 2) {
+                    int done = fast == null ? 0 : fast.maxPool2x2BackwardRow(gy, x, top, w, gx, o);
+                    for (int j = done; j < ow; j++) {
+                        gx[argmax2(x, top + 2 * j, w)] = gy[o + j];
+                    }
+                } else {
+                    for (int j = 0; j < ow; j++) {
+                        gx[argmax(x, top + j * size, w, size)] = gy[o + j];
+                    }
                 }
             }
         });
         return gx;
+    }
+
+    /**
+     * {@link #argmax} of a 2×2 window, as a tournament without branches on the data: the first maximum of each row's
+     * pair, then of the two winners, each "later beats earlier" meaning {@code later > earlier || later is NaN}.
+     * That is the same index as the row-major scan: without NaN both keep the first of equal maxima (a later value
+     * wins only if strictly greater), and with NaN both end at the last NaN (a NaN beats anything, nothing beats a
+     * NaN). Branchy compares of random data mispredict about half the time; these selections compile to
+     * conditional moves.
+     */
+    private static int argmax2(float[] x, int at, int w) {
+        float a = x[at];
+        float b = x[at + 1];
+        float c = x[at + w];
+        float d = x[at + w + 1];
+        boolean bWins = b > a | b != b;
+        boolean dWins = d > c | d != d;
+        float top = bWins ? b : a;
+        float bottom = dWins ? d : c;
+        int topAt = bWins ? at + 1 : at;
+        int bottomAt = dWins ? at + w + 1 : at + w;
+        return bottom > top | bottom != bottom ? bottomAt : topAt;
     }
 
     /**

@@ -58,10 +58,19 @@ final class PaddedImage {
         pad(src, srcOff, padding, dst, 0);
     }
 
-    /** Writes image {@code src[srcOff ..]} (c×h×w) padded into {@code dst[at .. at + length)}. */
+    /**
+     * Writes image {@code src[srcOff ..]} (c×h×w) padded into {@code dst[at .. at + length)}. Rows are short (a few
+     * dozen values), so the per-row work is kept to one copy and the p edge values on each side: the wrapped source
+     * row and columns come from comparisons, not divisions (p ≤ h and p ≤ w for every k the convolutions accept).
+     */
     void pad(float[] src, int srcOff, Padding padding, float[] dst, int at) {
+        if (padding == Padding.CIRCULAR && (p > h || p > w)) {
+            padWrappingMoreThanOnce(src, srcOff, dst, at);
+            return;
+        }
         boolean circular = padding == Padding.CIRCULAR;
         for (int ci = 0; ci < c; ci++) {
+            int plane0 = srcOff + ci * h * w;
             for (int r = 0; r < hp; r++) {
                 int row = at + dst(ci, r);
                 int sr = r - p;
@@ -70,13 +79,30 @@ final class PaddedImage {
                         Arrays.fill(dst, row, row + wp, 0f);
                         continue;
                     }
-                    sr = Math.floorMod(sr, h);
+                    sr = sr < 0 ? sr + h : sr - h;
                 }
-                int s = srcOff + (ci * h + sr) * w;
+                int s = plane0 + sr * w;
                 System.arraycopy(src, s, dst, row + p, w);
-                for (int e = 0; e < p; e++) {
-                    dst[row + e] = circular ? src[s + Math.floorMod(e - p, w)] : 0f;
-                    dst[row + p + w + e] = circular ? src[s + Math.floorMod(w + e, w)] : 0f;
+                if (circular) {
+                    System.arraycopy(src, s + w - p, dst, row, p);
+                    System.arraycopy(src, s, dst, row + p + w, p);
+                } else {
+                    Arrays.fill(dst, row, row + p, 0f);
+                    Arrays.fill(dst, row + p + w, row + wp, 0f);
+                }
+            }
+        }
+        Arrays.fill(dst, at + c * plane, at + length, 0f);
+    }
+
+    /** Circular padding wider than the image (p &gt; h or p &gt; w): every index wrapped with floorMod. */
+    private void padWrappingMoreThanOnce(float[] src, int srcOff, float[] dst, int at) {
+        for (int ci = 0; ci < c; ci++) {
+            for (int r = 0; r < hp; r++) {
+                int row = at + dst(ci, r);
+                int s = srcOff + (ci * h + Math.floorMod(r - p, h)) * w;
+                for (int j = 0; j < wp; j++) {
+                    dst[row + j] = src[s + Math.floorMod(j - p, w)];
                 }
             }
         }

@@ -58,6 +58,18 @@ public final class ScalarKernels implements FastKernels {
         return false;
     }
 
+    /** None: the backend's own scalar loop gives the same values. */
+    @Override
+    public int maxPool2x2Row(float[] x, int top, int w, float[] y, int o) {
+        return 0;
+    }
+
+    /** None: the backend's own scalar loop gives the same values. */
+    @Override
+    public int maxPool2x2BackwardRow(float[] gy, float[] x, int top, int w, float[] gx, int o) {
+        return 0;
+    }
+
     /** Not measured: the probe is a Vector API loop. */
     @Override
     public double fmaPeakGflops() {

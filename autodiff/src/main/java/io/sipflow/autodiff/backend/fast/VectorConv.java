@@ -23,12 +23,13 @@ final class VectorConv {
     static final int VL = S.length();
     private static final int MR = 4;
     /**
-     * Vectors of q per register tile: 6 (24 accumulators + 6 inputs + 1 weight) where vectors are 512 bits wide
-     * (AVX-512 has 32 vector registers), 2 (8 accumulators) on narrower ones: with AVX2's 16 registers C2 spills
-     * the accumulators of 4×4 and 4×3 tiles (BENCHMARKS.md has the measurements). Each output is the same sum in
+     * Vectors of q per register tile: 5 (20 accumulators + 5 inputs + 1 weight) where vectors are 512 bits wide
+     * (AVX-512 has 32 vector registers; with 6, 31 of them live, C2's code was slower and its speed varied from one
+     * compilation to the next), 2 (8 accumulators) on narrower ones: with AVX2's 16
+     * registers C2 spills the accumulators of 4×4 and 4×3 tiles (BENCHMARKS.md has the measurements). Each output is the same sum in
      * the same order whatever the tile: results do not depend on it.
      */
-    static final int NR = VL >= 16 ? 6 : 2;
+    static final int NR = VL >= 16 ? 5 : 2;
 
     private VectorConv() {
     }
@@ -82,8 +83,8 @@ final class VectorConv {
                 }
                 for (int q = 0; q < g.qLen; q += NR * VL) {
                     for (int o0 = 0; o0 < oPad; o0 += MR) {
-                        if (NR == 6) {
-                            tile6(xp, q, off, packed, oPad, o0, yq, g.qLen);
+                        if (NR == 5) {
+                            tile5(xp, q, off, packed, oPad, o0, yq, g.qLen);
                         } else {
                             tile2(xp, q, off, packed, oPad, o0, yq, g.qLen);
                         }
@@ -114,7 +115,7 @@ final class VectorConv {
         return p;
     }
 
-    /** {@link #tile6} with 2 vectors of q (8 accumulators), for 16-register machines. */
+    /** {@link #tile5} with 2 vectors of q (8 accumulators), for 16-register machines. */
     private static void tile2(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] yq, int qLen) {
         int r0 = o0 * qLen + q;
         int r1 = r0 + qLen;
@@ -162,11 +163,11 @@ final class VectorConv {
     }
 
     /**
-     * yq[o0..o0+3, q..q+6·VL) += Σ_t W[t, o] · xp[q + off[t] ..]: 24 accumulators in registers, starting from the
+     * yq[o0..o0+3, q..q+5·VL) += Σ_t W[t, o] · xp[q + off[t] ..]: 20 accumulators in registers, starting from the
      * values in yq (the bias or the values accumulated onto), taps in order; for 32-register (AVX-512) machines.
      * Stored in place, not through a helper: a vector passed to a method C2 does not inline gets boxed.
      */
-    private static void tile6(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] yq, int qLen) {
+    private static void tile5(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] yq, int qLen) {
         int r0 = o0 * qLen + q;
         int r1 = r0 + qLen;
         int r2 = r1 + qLen;
@@ -176,25 +177,21 @@ final class VectorConv {
         FloatVector a02 = FloatVector.fromArray(S, yq, r0 + 2 * VL);
         FloatVector a03 = FloatVector.fromArray(S, yq, r0 + 3 * VL);
         FloatVector a04 = FloatVector.fromArray(S, yq, r0 + 4 * VL);
-        FloatVector a05 = FloatVector.fromArray(S, yq, r0 + 5 * VL);
         FloatVector a10 = FloatVector.fromArray(S, yq, r1);
         FloatVector a11 = FloatVector.fromArray(S, yq, r1 + VL);
         FloatVector a12 = FloatVector.fromArray(S, yq, r1 + 2 * VL);
         FloatVector a13 = FloatVector.fromArray(S, yq, r1 + 3 * VL);
         FloatVector a14 = FloatVector.fromArray(S, yq, r1 + 4 * VL);
-        FloatVector a15 = FloatVector.fromArray(S, yq, r1 + 5 * VL);
         FloatVector a20 = FloatVector.fromArray(S, yq, r2);
         FloatVector a21 = FloatVector.fromArray(S, yq, r2 + VL);
         FloatVector a22 = FloatVector.fromArray(S, yq, r2 + 2 * VL);
         FloatVector a23 = FloatVector.fromArray(S, yq, r2 + 3 * VL);
         FloatVector a24 = FloatVector.fromArray(S, yq, r2 + 4 * VL);
-        FloatVector a25 = FloatVector.fromArray(S, yq, r2 + 5 * VL);
         FloatVector a30 = FloatVector.fromArray(S, yq, r3);
         FloatVector a31 = FloatVector.fromArray(S, yq, r3 + VL);
         FloatVector a32 = FloatVector.fromArray(S, yq, r3 + 2 * VL);
         FloatVector a33 = FloatVector.fromArray(S, yq, r3 + 3 * VL);
         FloatVector a34 = FloatVector.fromArray(S, yq, r3 + 4 * VL);
-        FloatVector a35 = FloatVector.fromArray(S, yq, r3 + 5 * VL);
         for (int t = 0; t < off.length; t++) {
             int xi = q + off[t];
             FloatVector x0 = FloatVector.fromArray(S, xp, xi);
@@ -202,7 +199,6 @@ final class VectorConv {
             FloatVector x2 = FloatVector.fromArray(S, xp, xi + 2 * VL);
             FloatVector x3 = FloatVector.fromArray(S, xp, xi + 3 * VL);
             FloatVector x4 = FloatVector.fromArray(S, xp, xi + 4 * VL);
-            FloatVector x5 = FloatVector.fromArray(S, xp, xi + 5 * VL);
             int wi = t * oPad + o0;
             FloatVector w0 = FloatVector.broadcast(S, wt[wi]);
             a00 = x0.fma(w0, a00);
@@ -210,52 +206,44 @@ final class VectorConv {
             a02 = x2.fma(w0, a02);
             a03 = x3.fma(w0, a03);
             a04 = x4.fma(w0, a04);
-            a05 = x5.fma(w0, a05);
             FloatVector w1 = FloatVector.broadcast(S, wt[wi + 1]);
             a10 = x0.fma(w1, a10);
             a11 = x1.fma(w1, a11);
             a12 = x2.fma(w1, a12);
             a13 = x3.fma(w1, a13);
             a14 = x4.fma(w1, a14);
-            a15 = x5.fma(w1, a15);
             FloatVector w2 = FloatVector.broadcast(S, wt[wi + 2]);
             a20 = x0.fma(w2, a20);
             a21 = x1.fma(w2, a21);
             a22 = x2.fma(w2, a22);
             a23 = x3.fma(w2, a23);
             a24 = x4.fma(w2, a24);
-            a25 = x5.fma(w2, a25);
             FloatVector w3 = FloatVector.broadcast(S, wt[wi + 3]);
             a30 = x0.fma(w3, a30);
             a31 = x1.fma(w3, a31);
             a32 = x2.fma(w3, a32);
             a33 = x3.fma(w3, a33);
             a34 = x4.fma(w3, a34);
-            a35 = x5.fma(w3, a35);
         }
         a00.intoArray(yq, r0);
         a01.intoArray(yq, r0 + VL);
         a02.intoArray(yq, r0 + 2 * VL);
         a03.intoArray(yq, r0 + 3 * VL);
         a04.intoArray(yq, r0 + 4 * VL);
-        a05.intoArray(yq, r0 + 5 * VL);
         a10.intoArray(yq, r1);
         a11.intoArray(yq, r1 + VL);
         a12.intoArray(yq, r1 + 2 * VL);
         a13.intoArray(yq, r1 + 3 * VL);
         a14.intoArray(yq, r1 + 4 * VL);
-        a15.intoArray(yq, r1 + 5 * VL);
         a20.intoArray(yq, r2);
         a21.intoArray(yq, r2 + VL);
         a22.intoArray(yq, r2 + 2 * VL);
         a23.intoArray(yq, r2 + 3 * VL);
         a24.intoArray(yq, r2 + 4 * VL);
-        a25.intoArray(yq, r2 + 5 * VL);
         a30.intoArray(yq, r3);
         a31.intoArray(yq, r3 + VL);
         a32.intoArray(yq, r3 + 2 * VL);
         a33.intoArray(yq, r3 + 3 * VL);
         a34.intoArray(yq, r3 + 4 * VL);
-        a35.intoArray(yq, r3 + 5 * VL);
     }
 }

@@ -66,6 +66,16 @@ public final class VectorKernels implements FastKernels {
     }
 
     @Override
+    public int maxPool2x2Row(float[] x, int top, int w, float[] y, int o) {
+        return VectorMaxPool.forwardRow(x, top, w, y, o);
+    }
+
+    @Override
+    public int maxPool2x2BackwardRow(float[] gy, float[] x, int top, int w, float[] gx, int o) {
+        return VectorMaxPool.backwardRow(gy, x, top, w, gx, o);
+    }
+
+    @Override
     public double fmaPeakGflops() {
         return PeakProbe.gflops();
     }

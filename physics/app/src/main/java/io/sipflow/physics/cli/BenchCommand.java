@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
  * <pre>
  * sipflow sip_step median_ms=… min_ms=… max_ms=… n=20      (predict, SIP loss, gradients, Adam)
  * sipflow gd_step  …                                       (predict, loss through the physics, gradients, Adam)
+ * sipflow allocation sip_step bytes_per_step=… …           (heap allocated per warm SIP step, {@link BenchAllocation})
  * sipflow forward  …                                       (prediction only, no graph)
  * sipflow conv_forward … gflops=…   and the other layer kinds (see {@link LayerBench})
  * sipflow efficiency step_gflops=… peak_share=…% outside_conv_share=…%   (see {@link BenchEfficiency})
@@ -95,6 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
         TrainingStep.run(problem, Method.SIP, net, adam, data);
         out.println("sipflow transfers_per_step " + Backends.current().transfers().since(before));
         out.flush();
+        BenchAllocation.print(out, "sip_step", 3, () -> TrainingStep.run(problem, Method.SIP, net, adam, data));
         line(out, "gd_step", () -> TrainingStep.run(problem, Method.GD, net, adam, data));
         line(out, "forward", () -> Autodiff.noGrad(() -> problem.predict(net, data.yTarget())));
         LayerBench layers = new LayerBench(batch, resolution, warmup, steps);

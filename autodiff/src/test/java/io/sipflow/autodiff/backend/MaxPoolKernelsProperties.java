@@ -1,0 +1,61 @@
+package io.sipflow.autodiff.backend;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The 2×2 max pooling through {@link FastPath}'s row kernels (the Vector API where present) selects bit for bit
+ * what the plain-Java scan selects, values and gradients: rows wide enough for several vectors and a scalar tail,
+ * and inputs full of ties, +0 against −0, and NaNs of different payloads (the scan keeps the first maximum and the
+ * last NaN).
+ */
+class MaxPoolKernelsProperties {
+    private static final float[] SPECIAL = {0f, -0f, 1f, -1f, Float.NaN, Float.intBitsToFloat(0x7fc00001),
+        Float.intBitsToFloat(0xffc12345), Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+
+    @Property(tries = 60)
+    void fastRowKernelsSelectWhatTheScanSelects(@ForAll @IntRange(min = 1, max = 5) int planes,
+                                                @ForAll @IntRange(min = 1, max = 4) int oh,
+                                                @ForAll @IntRange(min = 1, max = 70) int ow,
+                                                @ForAll @IntRange(min = 0, max = 2) int kind,
+                                                @ForAll @LongRange long seed) {
+        int h = 2 * oh;
+        int w = 2 * ow;
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = new float[planes * h * w];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = switch (kind) {
+                case 0 -> (float) (rng.nextDouble() * 2 - 1);
+                case 1 -> rng.nextInt(3);
+                default -> SPECIAL[rng.nextInt(SPECIAL.length)];
+            };
+        }
+        float[] gy = new float[planes * oh * ow];
+        for (int i = 0; i < gy.length; i++) {
+            gy[i] = rng.nextInt(5) == 0 ? -0f : (float) (rng.nextDouble() * 2 - 1);
+        }
+        FastKernels fast = FastPath.kernels();
+        assertSameBits(ImageKernels.maxPool(x, planes, h, w, 2), ImageKernels.maxPool(x, planes, h, w, 2, fast),
+                "values", seed);
+        assertSameBits(ImageKernels.maxPoolBackward(gy, x, planes, h, w, 2),
+                ImageKernels.maxPoolBackward(gy, x, planes, h, w, 2, fast), "gradients", seed);
+    }
+
+    private static void assertSameBits(float[] want, float[] got, String what, long seed) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            int wb = Float.floatToRawIntBits(want[i]);
+            int gb = Float.floatToRawIntBits(got[i]);
+            if (wb != gb) {
+                throw new AssertionError(what + " differ at " + i + ": plain Java " + Integer.toHexString(wb)
+                        + ", " + FastPath.describe() + " " + Integer.toHexString(gb) + " (seed " + seed + ")");
+            }
+        }
+    }
+}
