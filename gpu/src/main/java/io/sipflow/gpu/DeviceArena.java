@@ -104,7 +104,11 @@ final class DeviceArena {
         }
         kernel.op = op;
         kernel.n = items;
+        long start = System.nanoTime();
         Launch.execute(kernel, device, items, what);
+        if (LaunchProfile.ENABLED) {
+            LaunchProfile.record(what, System.nanoTime() - start);
+        }
         launches = (launches + 1) % ArenaKernel.LAUNCH_COUNT_MOD;
     }
 
