@@ -51,8 +51,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int BN_BACKWARD_GROUPS_F = 43;
     /** The work-group size of every launch (less only on a device that allows less); local arrays fit it. */
     static final int GROUP = 128;
-    /** Output channels per work item of {@link #convTiled}: the input tile read from local memory serves four. */
-    static final int CONV_OUT_BLOCK = 4;
+    /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves eight. */
+    static final int CONV_OUT_BLOCK = 8;
     /** Local floats for {@link #convTiled}'s input tiles (chunk of channels × tile rows × k rows × tile width + halo). */
     static final int TILE_FLOATS = 4096;
     /** Local floats for {@link #convTiled}'s weights (chunk of channels × CONV_OUT_BLOCK × k × k). */
@@ -707,18 +707,30 @@ final class ArenaKernel extends com.aparapi.Kernel {
         float s1 = 0f;
         float s2 = 0f;
         float s3 = 0f;
+        float s4 = 0f;
+        float s5 = 0f;
+        float s6 = 0f;
+        float s7 = 0f;
         if (inside) {
             if ((i5 & 2) != 0) {
                 s0 = f[oc + firstOut];
                 s1 = firstOut + 1 < o ? f[oc + firstOut + 1] : 0f;
                 s2 = firstOut + 2 < o ? f[oc + firstOut + 2] : 0f;
                 s3 = firstOut + 3 < o ? f[oc + firstOut + 3] : 0f;
+                s4 = firstOut + 4 < o ? f[oc + firstOut + 4] : 0f;
+                s5 = firstOut + 5 < o ? f[oc + firstOut + 5] : 0f;
+                s6 = firstOut + 6 < o ? f[oc + firstOut + 6] : 0f;
+                s7 = firstOut + 7 < o ? f[oc + firstOut + 7] : 0f;
             }
             if ((i5 & 8) != 0) {
                 s0 = f[od + at];
-                s1 = firstOut + 1 < o ? f[od + at + plane] : 0f;
+                s1 = firstOut + 1 < o ? f[od + at + 1 * plane] : 0f;
                 s2 = firstOut + 2 < o ? f[od + at + 2 * plane] : 0f;
                 s3 = firstOut + 3 < o ? f[od + at + 3 * plane] : 0f;
+                s4 = firstOut + 4 < o ? f[od + at + 4 * plane] : 0f;
+                s5 = firstOut + 5 < o ? f[od + at + 5 * plane] : 0f;
+                s6 = firstOut + 6 < o ? f[od + at + 6 * plane] : 0f;
+                s7 = firstOut + 7 < o ? f[od + at + 7 * plane] : 0f;
             }
         }
         for (int c0 = 0; c0 < c; c0 += chunk) {
@@ -770,9 +782,13 @@ final class ArenaKernel extends com.aparapi.Kernel {
                             float xv = localTile[xb + u * ew + v];
                             int wi = wb + u * k + v;
                             s0 += localWeights[wi] * xv;
-                            s1 += localWeights[wi + kk] * xv;
+                            s1 += localWeights[wi + 1 * kk] * xv;
                             s2 += localWeights[wi + 2 * kk] * xv;
                             s3 += localWeights[wi + 3 * kk] * xv;
+                            s4 += localWeights[wi + 4 * kk] * xv;
+                            s5 += localWeights[wi + 5 * kk] * xv;
+                            s6 += localWeights[wi + 6 * kk] * xv;
+                            s7 += localWeights[wi + 7 * kk] * xv;
                         }
                     }
                 }
@@ -782,13 +798,25 @@ final class ArenaKernel extends com.aparapi.Kernel {
         if (inside) {
             f[oy + at] = s0;
             if (firstOut + 1 < o) {
-                f[oy + at + plane] = s1;
+                f[oy + at + 1 * plane] = s1;
             }
             if (firstOut + 2 < o) {
                 f[oy + at + 2 * plane] = s2;
             }
             if (firstOut + 3 < o) {
                 f[oy + at + 3 * plane] = s3;
+            }
+            if (firstOut + 4 < o) {
+                f[oy + at + 4 * plane] = s4;
+            }
+            if (firstOut + 5 < o) {
+                f[oy + at + 5 * plane] = s5;
+            }
+            if (firstOut + 6 < o) {
+                f[oy + at + 6 * plane] = s6;
+            }
+            if (firstOut + 7 < o) {
+                f[oy + at + 7 * plane] = s7;
             }
         }
     }
