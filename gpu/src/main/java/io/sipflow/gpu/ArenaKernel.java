@@ -57,6 +57,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int TILE_FLOATS = 4096;
     /** Local floats for {@link #convTiled}'s weights (chunk of channels × CONV_OUT_BLOCK × k × k). */
     static final int TILE_WEIGHTS = 1024;
+    /** Taps of one kernel row per work item of {@link #convWeightSlice}. */
+    static final int WEIGHT_TAPS = 5;
     static final int LAUNCH_COUNT_MOD = 1048576;
 
     float[] f = new float[1];
@@ -822,11 +824,13 @@ final class ArenaKernel extends com.aparapi.Kernel {
     }
 
     /**
-     * One slice of the weight gradient: d[oy + e·S + s] = Σ gy[n,o,i,j]·x[n,c,i+u−p,j+v−p] over the s-th of S
-     * equal runs of the (n, i) rows, all columns j, for weight e = (o, c, u, v), summed in float (work item
-     * e·S + s; S = {@link #chunk}); i0 = n, i1 = c, i2 = h, i3 = w, i4 = k, i5 bit 0 circular, i6 = o, x at oa,
-     * gy at ob. Many short independent sums keep the device busy at every level of the U-Net; SUM_PARTS_F then
-     * adds each weight's S sums.
+     * One slice of the weight gradient for up to {@link #WEIGHT_TAPS} neighbouring taps v0 … v0 + 4 of one kernel
+     * row u: d[oy + (((o·c + c)·k + u)·k + v)·S + s] = Σ gy[n,o,i,j]·x[n,c,i+u−p,j+v−p] over the s-th of S equal
+     * runs of the (n, i) rows, all columns j, each sum in float; each gy value read feeds all the taps. Work item
+     * ((((o·c + c)·k + u)·B + block)·S + s with B = ⌈k/5⌉ blocks of taps, S = {@link #chunk}; i0 = n, i1 = c,
+     * i2 = h, i3 = w, i4 = k, i5 bit 0 circular, i6 = o, x at oa, gy at ob. Many short independent sums keep the
+     * device busy at every level of the U-Net; SUM_PARTS_F then adds each weight's S sums. A padding zero enters
+     * as gy·0.
      */
     void convWeightSlice(int g) {
         int nb = i0;
@@ -836,16 +840,23 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int k = i4;
         int o = i6;
         int slices = chunk;
-        int e = g / slices;
-        int part = g - e * slices;
-        int v = e % k;
-        int u = (e / k) % k;
-        int ci = (e / (k * k)) % c;
-        int och = e / (k * k * c);
+        int blocks = (k + WEIGHT_TAPS - 1) / WEIGHT_TAPS;
+        int part = g % slices;
+        int rest = g / slices;
+        int v0 = (rest % blocks) * WEIGHT_TAPS;
+        int kernelRow = rest / blocks;
+        int u = kernelRow % k;
+        int ci = (kernelRow / k) % c;
+        int och = kernelRow / (k * c);
+        int taps = min(WEIGHT_TAPS, k - v0);
         int p = k / 2;
         int rows = nb * h;
         int end = (int) ((long) rows * (part + 1) / slices);
-        float s = 0f;
+        float t0 = 0f;
+        float t1 = 0f;
+        float t2 = 0f;
+        float t3 = 0f;
+        float t4 = 0f;
         for (int row = (int) ((long) rows * part / slices); row < end; row++) {
             int b = row / h;
             int i = row - b * h;
@@ -854,14 +865,48 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 int yBase = ob + ((b * o + och) * h + i) * wd;
                 int xBase = oa + ((b * c + ci) * h + si) * wd;
                 for (int j = 0; j < wd; j++) {
-                    int sj = source(j + v - p, wd);
-                    if (sj >= 0) {
-                        s += f[yBase + j] * f[xBase + sj];
+                    float gv = f[yBase + j];
+                    int at = j + v0 - p;
+                    t0 += gv * inputAt(xBase, at, wd);
+                    if (taps > 1) {
+                        t1 += gv * inputAt(xBase, at + 1, wd);
+                    }
+                    if (taps > 2) {
+                        t2 += gv * inputAt(xBase, at + 2, wd);
+                    }
+                    if (taps > 3) {
+                        t3 += gv * inputAt(xBase, at + 3, wd);
+                    }
+                    if (taps > 4) {
+                        t4 += gv * inputAt(xBase, at + 4, wd);
                     }
                 }
             }
         }
-        d[oy + g] = s;
+        int out = oy + (kernelRow * k + v0) * slices + part;
+        d[out] = t0;
+        if (taps > 1) {
+            d[out + slices] = t1;
+        }
+        if (taps > 2) {
+            d[out + 2 * slices] = t2;
+        }
+        if (taps > 3) {
+            d[out + 3 * slices] = t3;
+        }
+        if (taps > 4) {
+            d[out + 4 * slices] = t4;
+        }
+    }
+
+    /** The input row at xBase at column s (wrapped, or 0 for a padding zero; see {@link #source}). */
+    float inputAt(int xBase, int s, int size) {
+        int sj = source(s, size);
+        float v = 0f;
+        if (sj >= 0) {
+            v = f[xBase + sj];
+        }
+        return v;
     }
 
     /**

@@ -273,7 +273,7 @@ final class DeviceOps {
 
     /**
      * gw[o,c,u,v] = Σ_{n,i,j} gy·x in two launches: the (n, i) rows cut into S runs of about
-     * {@link #WEIGHT_SLICE} pixels, one work item per (weight, run) summing in float, then the S partial sums of
+     * {@link #WEIGHT_SLICE} pixels, one work item per (kernel row, up to five taps, run) summing in float, then the S partial sums of
      * each weight added in double. Many short independent sums, so the device is busy at every level of the U-Net.
      */
     Tensor convWeightGradient(Tensor gy, Tensor x, Padding padding, Shape wShape) {
@@ -298,7 +298,9 @@ final class DeviceOps {
             k.oa = dx.offset;
             k.ob = dgy.offset;
             k.oy = parts.offset;
-            arena.launch(ArenaKernel.CONV_WEIGHT_SLICES_F, size * slices, "conv2dBackwardWeight " + x.shape());
+            int kk = wShape.dim(2);
+            int rowsOfTaps = size / kk * ((kk + ArenaKernel.WEIGHT_TAPS - 1) / ArenaKernel.WEIGHT_TAPS);
+            arena.launch(ArenaKernel.CONV_WEIGHT_SLICES_F, rowsOfTaps * slices, "conv2dBackwardWeight " + x.shape());
             k.i0 = slices;
             k.oa = parts.offset;
             k.oy = y.offset;
