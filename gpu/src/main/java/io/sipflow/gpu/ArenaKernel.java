@@ -12,9 +12,16 @@ package io.sipflow.gpu;
  * float), and each read-back returns the count with the values, so {@link DeviceArena} can prove that every
  * launch since the last read-back ran on the device without reading anything extra.
  *
+ * <p>Work-group ops ({@code op >= FIRST_GROUP_OP}: the tiled convolution, batch norm) use the local arrays and
+ * barriers; every launch, of any op, runs in work groups of {@link #GROUP} items ({@link DeviceArena#group()}),
+ * and a group op runs every item of every group to each barrier (items outside the data only skip their loads and
+ * stores). Aparapi translates this class to one OpenCL kernel; a CPU OpenCL compiler (PoCL) builds it once per
+ * work-group size, so one size serves all ops.
+ *
  * <p>Numerics: elementwise ops, reductions and the Adam update compute in double and round once (as the CPU
  * backend does, so +, −, ×, ÷ and sqrt agree with it bit for bit); matmul and convolutions sum in float in the
- * order of the CPU's reference loops. The kernel needs fp64 (PoCL and current GPUs have it).
+ * order of the CPU's reference loops; the weight gradient sums runs of rows in float and adds the runs in double;
+ * batch-norm sums are trees in double. The kernel needs fp64 (PoCL and current GPUs have it).
  */
 final class ArenaKernel extends com.aparapi.Kernel {
     static final int COPY_IN_F = 1;
@@ -31,7 +38,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int ADAM_F = 13;
     static final int FILL_F = 14;
     static final int COPY6_F = 15;
-    static final int MAXPOOL_F = 16;
     static final int MAXPOOL_BACKWARD_F = 17;
     static final int UPSAMPLE_F = 18;
     static final int UPSAMPLE_ADJOINT_F = 19;
@@ -206,8 +212,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 f[oy + g] = (float) x0;
             } else if (op == COPY6_F) {
                 f[oy + strided(g, sy0, sy1, sy2, sy3, sy4, sy5)] = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
-            } else if (op == MAXPOOL_F) {
-                maxPool(g);
             } else if (op == MAXPOOL_BACKWARD_F) {
                 maxPoolBackward(g);
             } else if (op == UPSAMPLE_F) {
@@ -481,16 +485,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
             }
         }
         return best;
-    }
-
-    /** y[pl, i, j] = max over window (i, j); work item per output element. */
-    void maxPool(int g) {
-        int ow = i1 / i2;
-        int oh = i0 / i2;
-        int j = g % ow;
-        int i = (g / ow) % oh;
-        int pl = g / (ow * oh);
-        f[oy + g] = f[argmax(pl, i, j)];
     }
 
     /** gx[e] = gy[window of e] if e is its window's argmax, else 0; work item per input element (no scatter). */

@@ -273,8 +273,9 @@ final class DeviceOps {
 
     /**
      * gw[o,c,u,v] = Σ_{n,i,j} gy·x in two launches: the (n, i) rows cut into S runs of about
-     * {@link #WEIGHT_SLICE} pixels, one work item per (kernel row, up to five taps, run) summing in float, then the S partial sums of
-     * each weight added in double. Many short independent sums, so the device is busy at every level of the U-Net.
+     * {@link #WEIGHT_SLICE} pixels, one work item per (kernel row, up to five taps, run) summing in float, then
+     * the S partial sums of each weight added in double. Many short independent sums, so the device is busy at
+     * every level of the U-Net.
      */
     Tensor convWeightGradient(Tensor gy, Tensor x, Padding padding, Shape wShape) {
         int[] d = x.shape().dims();
