@@ -1,15 +1,15 @@
 package io.sipflow.physics.train;
 
-import io.sipflow.nn.Adam;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Settings of one training run, built by name; the defaults live in {@link Builder} and nowhere else:
+ * Settings of one training run, built by name; each setting (default, range, run.json name, flag) is declared
+ * once in {@link Settings}:
  * <pre>
  *   TrainConfig c = TrainConfig.builder().method(Method.GD).steps(100).resolution(16).build();
+ *   TrainConfig faster = c.with(Settings.LEARNING_RATE, 2e-3);
  * </pre>
  * The network's initial weights come from {@code seed}; the training batches from a stream split off
  * {@code seed}; the held-out test batch from {@code testSeed}. Runs that differ only in {@code method} therefore
@@ -17,59 +17,26 @@ import java.util.Objects;
  * run.json name, and {@link #fromSettings} reads them back (resume, evaluate).
  */
 public final class TrainConfig {
-    private final String problem;
-    private final Method method;
-    private final int steps;
-    private final int batch;
-    private final int resolution;
-    private final long seed;
-    private final double learningRate;
-    private final double adamEpsilon;
-    private final double momentum;
-    private final boolean nesterov;
-    private final int testBatch;
-    private final long testSeed;
-    private final int testEvery;
-    private final int checkpointEvery;
+    private final Map<Setting<?>, Object> values;
     private final Map<String, Double> options;
 
     private TrainConfig(Builder b) {
-        require(b.problem != null && !b.problem.isBlank(), "problem must be named");
-        require(b.method != null, "method must be given");
-        require(b.steps >= 0, "steps must be >= 0, got " + b.steps);
-        require(b.batch >= 1, "batch must be >= 1, got " + b.batch);
-        require(b.testBatch >= 1, "test batch must be >= 1, got " + b.testBatch);
-        require(b.testEvery >= 1, "test interval must be >= 1, got " + b.testEvery);
-        require(b.checkpointEvery >= 0, "checkpoint interval must be >= 0 (0: only at the end), got "
-                + b.checkpointEvery);
-        require(b.learningRate > 0 && Double.isFinite(b.learningRate),
-                "learning rate must be a finite number > 0, got " + b.learningRate);
-        require(b.adamEpsilon > 0 && Double.isFinite(b.adamEpsilon),
-                "Adam epsilon must be a finite number > 0, got " + b.adamEpsilon);
-        require(b.momentum >= 0 && b.momentum < 1, "SGD momentum must be in [0, 1), got " + b.momentum);
-        require(!b.nesterov || b.momentum > 0, "Nesterov momentum needs a momentum > 0 (give --momentum)");
-        require(b.resolution >= 8 && b.resolution % 8 == 0, "resolution " + b.resolution
-                + " is not a positive multiple of 2^3 = 8, which a 4-level U-Net needs (try 16, 32 or 64)");
-        this.problem = b.problem;
-        this.method = b.method;
-        this.steps = b.steps;
-        this.batch = b.batch;
-        this.resolution = b.resolution;
-        this.seed = b.seed;
-        this.learningRate = b.learningRate;
-        this.adamEpsilon = b.adamEpsilon;
-        this.momentum = b.momentum;
-        this.nesterov = b.nesterov;
-        this.testBatch = b.testBatch;
-        this.testSeed = b.testSeed;
-        this.testEvery = b.testEvery;
-        this.checkpointEvery = b.checkpointEvery;
+        LinkedHashMap<Setting<?>, Object> v = new LinkedHashMap<>();
+        for (Setting<?> s : Settings.all()) {
+            v.put(s, checked(s, b.values.get(s)));
+        }
+        this.values = java.util.Collections.unmodifiableMap(v);
+        require(!nesterov() || momentum() > 0, "Nesterov momentum needs a momentum > 0 (give --momentum)");
         this.options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
+    }
+
+    private static <T> T checked(Setting<T> s, Object v) {
+        return s.check(v == null ? s.defaultValue() : s.cast(v));
     }
 
     /**
      * {@return a builder at the defaults: heat, SIP, 32×32, batch 32, 300 steps, Adam lr 1e-3 (ε = PhiFlow's 1e-7),
-     * test batch 64}
+     * test batch 64 (each declared in {@link Settings})}
      */
     public static Builder builder() {
         return new Builder();
@@ -82,9 +49,9 @@ public final class TrainConfig {
 
     /** {@return a builder holding this config's settings} */
     public Builder toBuilder() {
-        return builder().problem(problem).method(method).steps(steps).batch(batch).resolution(resolution).seed(seed)
-                .learningRate(learningRate).adamEpsilon(adamEpsilon).momentum(momentum).nesterov(nesterov).testBatch(testBatch).testSeed(testSeed)
-                .testEvery(testEvery).checkpointEvery(checkpointEvery).options(options);
+        Builder b = builder().options(options);
+        b.values.putAll(values);
+        return b;
     }
 
     /**
@@ -94,41 +61,64 @@ public final class TrainConfig {
      * @return a copy with {@code method = m}
      */
     public TrainConfig withMethod(Method m) {
-        return toBuilder().method(m).build();
+        return with(Settings.METHOD, m);
     }
 
-    /** The settings a resumed run may change (--steps extends it, --checkpoint-every); every other one is fixed. */
-    public static final java.util.Set<String> RESUMABLE = java.util.Set.of("steps", "checkpoint_every");
+    /**
+     * This config with one setting changed.
+     *
+     * @param setting the setting
+     * @param value its new value
+     * @param <T> the value's type
+     * @return a checked copy
+     * @throws IllegalArgumentException if the value is out of range, naming the setting
+     */
+    public <T> TrainConfig with(Setting<T> setting, T value) {
+        return toBuilder().set(setting, value).build();
+    }
 
     /**
-     * {@return every setting by its run.json name ({@code learning_rate}, {@code option.xi}, …), in a fixed order;
-     * {@code resolution} only for a problem on a grid, {@code momentum} and {@code nesterov} only where they are not
-     * 0 and false, so a run without them has the settings (and run identity) it had before they existed}
+     * One setting's value.
+     *
+     * @param setting a declared setting
+     * @param <T> its type
+     * @return its value
+     */
+    public <T> T get(Setting<T> setting) {
+        return setting.cast(values.get(setting));
+    }
+
+    /** The value of the setting named {@code key} (for a declaration's recordedOnlyIf). */
+    Object value(String key) {
+        return Settings.byKey(key).map(values::get).orElse(null);
+    }
+
+    /**
+     * The run.json names of the settings a resumed run may change (--steps extends it, --checkpoint-every); every
+     * other one is fixed. Derived from {@link Setting#resumable()}.
+     */
+    public static final java.util.Set<String> RESUMABLE = java.util.Set.copyOf(Settings.all().stream()
+            .filter(Setting::resumable).map(Setting::key).toList());
+
+    /**
+     * {@return every setting by its run.json name ({@code learning_rate}, {@code option.xi}, …), in the order of
+     * {@link Settings#all()}, each where {@link Setting#recordedIn} says so: {@code resolution} only for a problem on
+     * a grid, {@code momentum} and {@code nesterov} only where they are not 0 and false, so a run without them has
+     * the settings (and run identity) it had before they existed}
      */
     public LinkedHashMap<String, Object> settings() {
         LinkedHashMap<String, Object> s = new LinkedHashMap<>();
-        s.put("problem", problem);
-        s.put("method", method.id());
-        s.put("steps", steps);
-        s.put("batch", batch);
-        if (Problems.usesResolution(problem)) {
-            s.put("resolution", resolution); // a problem without a grid ignores it, so its runs do not record it
+        for (Setting<?> setting : Settings.all()) {
+            if (setting.recordedIn(this)) {
+                s.put(setting.key(), json(setting));
+            }
         }
-        s.put("seed", seed);
-        s.put("learning_rate", learningRate);
-        s.put("adam_epsilon", adamEpsilon);
-        if (momentum != 0) {
-            s.put("momentum", momentum);
-        }
-        if (nesterov) {
-            s.put("nesterov", true);
-        }
-        s.put("test_batch", testBatch);
-        s.put("test_seed", testSeed);
-        s.put("test_every", testEvery);
-        s.put("checkpoint_every", checkpointEvery);
         options.forEach((name, value) -> s.put(OPTION + name, value));
         return s;
+    }
+
+    private <T> Object json(Setting<T> setting) {
+        return setting.toJson(get(setting));
     }
 
     /**
@@ -146,77 +136,55 @@ public final class TrainConfig {
             if (v == null) {
                 continue;
             }
-            String text = v.toString();
-            switch (e.getKey()) {
-                case "problem" -> b.problem(text);
-                case "method" -> b.method(Method.parse(text));
-                case "steps" -> b.steps(asInt(e.getKey(), v));
-                case "batch" -> b.batch(asInt(e.getKey(), v));
-                case "resolution" -> b.resolution(asInt(e.getKey(), v));
-                case "seed" -> b.seed(asLong(e.getKey(), v));
-                case "learning_rate" -> b.learningRate(Double.parseDouble(text));
-                case "adam_epsilon" -> b.adamEpsilon(Double.parseDouble(text));
-                case "momentum" -> b.momentum(Double.parseDouble(text));
-                case "nesterov" -> b.nesterov(Boolean.parseBoolean(text));
-                case "test_batch" -> b.testBatch(asInt(e.getKey(), v));
-                case "test_seed" -> b.testSeed(asLong(e.getKey(), v));
-                case "test_every" -> b.testEvery(asInt(e.getKey(), v));
-                case "checkpoint_every" -> b.checkpointEvery(asInt(e.getKey(), v));
-                default -> {
-                    if (e.getKey().startsWith(OPTION)) {
-                        b.option(e.getKey().substring(OPTION.length()), Double.parseDouble(text));
-                    }
-                }
+            java.util.Optional<Setting<?>> setting = Settings.byKey(e.getKey());
+            if (setting.isPresent()) {
+                b.values.put(setting.get(), setting.get().parse(v));
+            } else if (e.getKey().startsWith(OPTION)) {
+                b.option(e.getKey().substring(OPTION.length()), optionValue(e.getKey(), v));
             }
         }
         return b.build();
     }
 
-    private static long asLong(String name, Object v) {
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-            return v instanceof Long l ? l : (long) n.doubleValue();
+    private static double optionValue(String key, Object v) {
+        if (v instanceof Number n) {
+            return n.doubleValue();
         }
         try {
-            return Long.parseLong(v.toString());
+            return Double.parseDouble(v.toString());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("setting " + name + " must be a whole number, got " + v);
+            throw new IllegalArgumentException("setting " + key + " must be a number, got " + v);
         }
-    }
-
-    private static int asInt(String name, Object v) {
-        long l = asLong(name, v);
-        require(l == (int) l, "setting " + name + " is out of range: " + v);
-        return (int) l;
     }
 
     /** {@return the problem's id ("heat", "poisson", "sin")} */
-    public String problem() { return problem; }
+    public String problem() { return get(Settings.PROBLEM); }
     /** {@return how the weights are updated} */
-    public Method method() { return method; }
+    public Method method() { return get(Settings.METHOD); }
     /** {@return the number of training steps, ≥ 0} */
-    public int steps() { return steps; }
+    public int steps() { return get(Settings.STEPS); }
     /** {@return examples per training batch, ≥ 1} */
-    public int batch() { return batch; }
+    public int batch() { return get(Settings.BATCH); }
     /** {@return the grid size R of the field problems, in cells (a multiple of 8)} */
-    public int resolution() { return resolution; }
+    public int resolution() { return get(Settings.RESOLUTION); }
     /** {@return the seed of the initial weights and of the training data stream} */
-    public long seed() { return seed; }
+    public long seed() { return get(Settings.SEED); }
     /** {@return the optimizer's learning rate, &gt; 0} */
-    public double learningRate() { return learningRate; }
+    public double learningRate() { return get(Settings.LEARNING_RATE); }
     /** {@return Adam's ε, &gt; 0} */
-    public double adamEpsilon() { return adamEpsilon; }
+    public double adamEpsilon() { return get(Settings.ADAM_EPSILON); }
     /** {@return SGD's momentum factor μ in [0, 1) (0: plain SGD); the Adam methods ignore it} */
-    public double momentum() { return momentum; }
+    public double momentum() { return get(Settings.MOMENTUM); }
     /** {@return whether SGD's momentum is Nesterov's (only with a momentum &gt; 0)} */
-    public boolean nesterov() { return nesterov; }
+    public boolean nesterov() { return get(Settings.NESTEROV); }
     /** {@return examples in the held-out test batch, ≥ 1} */
-    public int testBatch() { return testBatch; }
+    public int testBatch() { return get(Settings.TEST_BATCH); }
     /** {@return the seed of the held-out test batch} */
-    public long testSeed() { return testSeed; }
+    public long testSeed() { return get(Settings.TEST_SEED); }
     /** {@return the number of steps between tests, ≥ 1} */
-    public int testEvery() { return testEvery; }
+    public int testEvery() { return get(Settings.TEST_EVERY); }
     /** {@return the number of steps between checkpoints (0: only at the end)} */
-    public int checkpointEvery() { return checkpointEvery; }
+    public int checkpointEvery() { return get(Settings.CHECKPOINT_EVERY); }
 
     /**
      * {@return the problem's own settings (sin: xi, angle), by name; declared, with their defaults, by its
@@ -234,7 +202,7 @@ public final class TrainConfig {
     public double option(String name) {
         Double v = options.get(name);
         if (v == null) {
-            throw new IllegalArgumentException("problem " + problem + " has no option '" + name + "'; it has "
+            throw new IllegalArgumentException("problem " + problem() + " has no option '" + name + "'; it has "
                     + (options.isEmpty() ? "none" : String.join(", ", options.keySet())));
         }
         return v;
@@ -266,20 +234,7 @@ public final class TrainConfig {
 
     /** Settings by name; every field starts at its default. */
     public static final class Builder {
-        private String problem = "heat";
-        private Method method = Method.SIP;
-        private int steps = 300;
-        private int batch = 32;
-        private int resolution = 32;
-        private long seed = 0;
-        private double learningRate = 1e-3;
-        private double adamEpsilon = Adam.DEFAULT_EPS;
-        private double momentum = 0;
-        private boolean nesterov = false;
-        private int testBatch = 64;
-        private long testSeed = 1;
-        private int testEvery = 50;
-        private int checkpointEvery = 100;
+        private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
         private final Map<String, Double> options = new LinkedHashMap<>();
 
         private Builder() {
@@ -291,98 +246,98 @@ public final class TrainConfig {
          * @param v the problem's id
          * @return this builder
          */
-        public Builder problem(String v) { problem = v; return this; }
+        public Builder problem(String v) { return set(Settings.PROBLEM, v); }
         /**
          * Sets the method.
          *
          * @param v SIP, GD, SGD or HIG
          * @return this builder
          */
-        public Builder method(Method v) { method = v; return this; }
+        public Builder method(Method v) { return set(Settings.METHOD, v); }
         /**
          * Sets the number of training steps.
          *
          * @param v ≥ 0
          * @return this builder
          */
-        public Builder steps(int v) { steps = v; return this; }
+        public Builder steps(int v) { return set(Settings.STEPS, v); }
         /**
          * Sets the training batch size.
          *
          * @param v ≥ 1
          * @return this builder
          */
-        public Builder batch(int v) { batch = v; return this; }
+        public Builder batch(int v) { return set(Settings.BATCH, v); }
         /**
          * Sets the grid size R.
          *
          * @param v a positive multiple of 8
          * @return this builder
          */
-        public Builder resolution(int v) { resolution = v; return this; }
+        public Builder resolution(int v) { return set(Settings.RESOLUTION, v); }
         /**
          * Sets the seed of the weights and the data stream.
          *
          * @param v any long
          * @return this builder
          */
-        public Builder seed(long v) { seed = v; return this; }
+        public Builder seed(long v) { return set(Settings.SEED, v); }
         /**
          * Sets the learning rate.
          *
          * @param v finite, &gt; 0
          * @return this builder
          */
-        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder learningRate(double v) { return set(Settings.LEARNING_RATE, v); }
         /**
          * Sets Adam's ε.
          *
          * @param v finite, &gt; 0
          * @return this builder
          */
-        public Builder adamEpsilon(double v) { adamEpsilon = v; return this; }
+        public Builder adamEpsilon(double v) { return set(Settings.ADAM_EPSILON, v); }
         /**
          * Sets SGD's momentum factor (the SGD method's optimizer; the others ignore it).
          *
          * @param v in [0, 1); 0 is plain SGD
          * @return this builder
          */
-        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder momentum(double v) { return set(Settings.MOMENTUM, v); }
         /**
          * Chooses Nesterov's momentum for SGD.
          *
          * @param v true for Nesterov (needs a momentum &gt; 0), false for heavy-ball momentum
          * @return this builder
          */
-        public Builder nesterov(boolean v) { nesterov = v; return this; }
+        public Builder nesterov(boolean v) { return set(Settings.NESTEROV, v); }
         /**
          * Sets the test batch size.
          *
          * @param v ≥ 1
          * @return this builder
          */
-        public Builder testBatch(int v) { testBatch = v; return this; }
+        public Builder testBatch(int v) { return set(Settings.TEST_BATCH, v); }
         /**
          * Sets the seed of the test batch.
          *
          * @param v any long
          * @return this builder
          */
-        public Builder testSeed(long v) { testSeed = v; return this; }
+        public Builder testSeed(long v) { return set(Settings.TEST_SEED, v); }
         /**
          * Sets the number of steps between tests.
          *
          * @param v ≥ 1
          * @return this builder
          */
-        public Builder testEvery(int v) { testEvery = v; return this; }
+        public Builder testEvery(int v) { return set(Settings.TEST_EVERY, v); }
         /**
          * Sets the number of steps between checkpoints.
          *
          * @param v ≥ 0 (0: only at the end)
          * @return this builder
          */
-        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        public Builder checkpointEvery(int v) { return set(Settings.CHECKPOINT_EVERY, v); }
         /**
          * A problem option ({@link Problems#withSuggestions} fills in the defaults of those not set).
          *
@@ -400,12 +355,32 @@ public final class TrainConfig {
         public Builder options(Map<String, Double> v) { options.putAll(v); return this; }
         /** {@return the options set so far, by name} */
         public Map<String, Double> options() { return java.util.Collections.unmodifiableMap(options); }
+        /**
+         * Sets one setting.
+         *
+         * @param setting a declared setting
+         * @param v its value (checked by {@link #build()})
+         * @param <T> its type
+         * @return this builder
+         */
+        public <T> Builder set(Setting<T> setting, T v) { values.put(setting, v); return this; }
+        /**
+         * The value set so far, or the default.
+         *
+         * @param setting a declared setting
+         * @param <T> its type
+         * @return the value
+         */
+        public <T> T get(Setting<T> setting) {
+            Object v = values.get(setting);
+            return v == null ? setting.defaultValue() : setting.cast(v);
+        }
         /** {@return the problem set so far} */
-        public String problem() { return problem; }
+        public String problem() { return get(Settings.PROBLEM); }
         /**
          * {@return the method set so far: a problem's suggested settings may depend on it (the sin problem's rates do)}
          */
-        public Method method() { return method; }
+        public Method method() { return get(Settings.METHOD); }
 
         /**
          * Checks every setting and builds the config.

@@ -3,6 +3,8 @@ package io.sipflow.physics.cli;
 import io.sipflow.physics.plot.Charts;
 import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.RunIdentity;
+import io.sipflow.physics.train.Setting;
+import io.sipflow.physics.train.Settings;
 import io.sipflow.physics.train.TestMetrics;
 import io.sipflow.physics.train.Trainer;
 import picocli.CommandLine.Command;
@@ -28,7 +30,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code sipflow compare}: the README's main job, SIP against GD from identical weights and data. */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingOptions.class,
         description = {"Train every method from the same initial weights on the same batches and compare them.",
                 "Writes DIR/<method>/ for each run (with --seeds N > 1: DIR/<method>/seed_<S>/ for each seed S),",
                 "DIR/comparison.csv (with a row for the estimate x = 0) and DIR/comparison.png.",
@@ -217,7 +219,7 @@ final class CompareCommand implements Callable<Integer> {
         Map<String, Object> out = new LinkedHashMap<>();
         for (TrainConfig c : configs.subList(1, configs.size())) {
             c.settings().forEach((k, v) -> {
-                if (!k.equals("method") && !java.util.Objects.equals(base.get(k), v)) {
+                if (!k.equals(Settings.METHOD.key()) && !java.util.Objects.equals(base.get(k), v)) {
                     out.put(c.method().id() + "." + k, v);
                 }
             });
@@ -235,18 +237,18 @@ final class CompareCommand implements Callable<Integer> {
                     + ": " + e.getMessage());
         }
         Map<String, Object> s = new LinkedHashMap<>(base.settings());
-        s.put("method", m.id());
+        s.put(Settings.METHOD.key(), Settings.METHOD.toJson(m));
         String prefix = m.id() + ".";
         recorded.forEach((k, v) -> {
             if (k.startsWith(prefix) && !TrainConfig.RESUMABLE.contains(k.substring(prefix.length()))) {
                 s.put(k.substring(prefix.length()), v);
             }
         });
-        if (train.steps == null && recorded.get(prefix + "steps") != null) {
-            s.put("steps", recorded.get(prefix + "steps"));
-        }
-        if (train.checkpointEvery == null && recorded.get(prefix + "checkpoint_every") != null) {
-            s.put("checkpoint_every", recorded.get(prefix + "checkpoint_every"));
+        for (Setting<?> setting : Settings.all()) {
+            Object own = recorded.get(prefix + setting.key());
+            if (setting.resumable() && train.given(setting) == null && own != null) {
+                s.put(setting.key(), own); // this method's own value, which a flag on this resume did not replace
+            }
         }
         try {
             return TrainConfig.fromSettings(s);

@@ -4,9 +4,13 @@ import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.ProblemOption;
 import io.sipflow.physics.train.ProblemProvider;
 import io.sipflow.physics.train.Problems;
+import io.sipflow.physics.train.Setting;
+import io.sipflow.physics.train.Settings;
 import io.sipflow.physics.train.TrainConfig;
 import picocli.CommandLine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -39,13 +43,21 @@ final class ProblemHelp {
         return sb.toString();
     }
 
-    /** "steps 300, batch 32, resolution 32, lr 0.001 (sip)" for a SIP run of {@code p}. */
+    /**
+     * "steps 300, batch 32, resolution 32, lr 0.001, … (sip)" for a SIP run of {@code p}: every setting a problem
+     * may suggest ({@link Setting#suggested()}) that its run would record.
+     */
     private static String suggested(ProblemProvider p) {
         try {
             TrainConfig c = Problems.withSuggestions(TrainConfig.builder().problem(p.id()).method(Method.SIP),
                     Map.of()).build();
-            return String.format(Locale.ROOT, "steps %d, batch %d%s, lr %s (sip)", c.steps(), c.batch(),
-                    p.usesResolution() ? ", resolution " + c.resolution() : "", c.learningRate());
+            List<String> parts = new ArrayList<>();
+            for (Setting<?> s : Settings.all()) {
+                if (s.suggested() && s.recordedIn(c)) {
+                    parts.add(s.flag().substring(2) + " " + c.get(s));
+                }
+            }
+            return String.join(", ", parts) + " (sip)";
         } catch (RuntimeException e) {
             return "cannot say: " + e.getMessage();
         }

@@ -26,13 +26,15 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * {@code sipflow sweep}: every method at every conditioning ξ of the sin problem, the SIP paper's Fig. 5 as one
- * command. Each (ξ, method) run is an ordinary training run in DIR/xi_&lt;ξ&gt;/&lt;method&gt;/; sweep.csv has one row per
+ * {@code sipflow sweep}: every method at every conditioning ξ of the sin problem ({@code --option xi=1,10,100}),
+ * the SIP paper's Fig. 5 as one command. Each (ξ, method) run is an ordinary training run in DIR/xi_&lt;ξ&gt;/&lt;method&gt;/; sweep.csv has one row per
  * run with its final test metrics, sweep.png the final relative x-distance x_dist/ξ against ξ per method (the
  * paper's measure: exact solutions lie 2πξ/10 apart, so the raw distance grows with ξ).
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train every method at every conditioning xi of the sin problem (the SIP paper's Fig. 5).",
+        modelTransformer = SettingOptions.ForSweep.class,
+        description = {"Train every method at every conditioning xi of the sin problem (the SIP paper's Fig. 5):",
+                "--option xi=1,10,100 (the default) gives the values of xi.",
                 "Writes DIR/xi_<xi>/<method>/ for each run (with --seeds N > 1: DIR/xi_<xi>/<method>/seed_<S>/),",
                 "DIR/sweep.csv (with the estimate x = 0 at each xi) and DIR/sweep.png.",
                 "Exit codes: 0 done, 1 error, 2 bad command line or output folder, 3 a run stopped on a NaN or infinity or ended unstable."})
@@ -62,14 +64,17 @@ final class SweepCommand implements Callable<Integer> {
     /** The runs in order: for each ξ, each method. */
     List<TrainConfig> configs() {
         CommandLine cl = spec.commandLine();
-        if (train.problem == null) {
-            train.problem = "sin";
-        }
-        if (!train.problem.equals("sin")) {
+        String problem = train.problem("sin");
+        if (!problem.equals("sin")) {
             throw new CommandLine.ParameterException(cl, "sweep varies xi, which only the sin problem has; got --problem "
-                    + train.problem);
+                    + problem);
         }
-        List<Double> xis = train.xi != null ? List.copyOf(train.xi) : List.of(1.0, 10.0, 100.0);
+        List<Double> xis;
+        try {
+            xis = train.optionLists().getOrDefault("xi", List.of(1.0, 10.0, 100.0));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
         Set<Method> seen = EnumSet.noneOf(Method.class);
         for (Method m : methods) {
             if (!seen.add(m)) {
@@ -77,15 +82,10 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         List<TrainConfig> configs = new ArrayList<>();
-        try {
-            for (double xi : xis) {
-                train.xi = List.of(xi);
-                for (Method m : methods) {
-                    configs.add(train.resolve(m, cl));
-                }
+        for (double xi : xis) {
+            for (Method m : methods) {
+                configs.add(train.resolve(m, cl, problem, Map.of("xi", xi)));
             }
-        } finally {
-            train.xi = xis;
         }
         return configs;
     }

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code sipflow train}: one training run. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingOptions.class,
         description = {"Train a network to invert the physics with SIP, GD or SGD updates.",
                 "Writes metrics.csv, test.csv, model.npz, curves.png, run.json, the checkpoint and (for problems with",
                 "pictures: heat, poisson, sin, and any whose x is an (B, n, n) field) examples.png to DIR.",

@@ -3,6 +3,8 @@ package io.sipflow.physics.cli;
 import io.sipflow.physics.train.ProblemProvider;
 import io.sipflow.physics.train.Problems;
 import io.sipflow.physics.train.Method;
+import io.sipflow.physics.train.Setting;
+import io.sipflow.physics.train.Settings;
 import io.sipflow.physics.train.TrainConfig;
 import io.sipflow.physics.train.TrainingStep;
 import picocli.CommandLine;
@@ -15,9 +17,9 @@ import java.nio.file.Path;
 
 /**
  * The settings of a training run, shared by {@code train} and {@code compare}. Precedence: an explicit flag, then
- * {@code --preset}, then the problem's suggestions, then {@link TrainConfig.Builder}'s defaults (the one place
- * they are written down). With {@code --resume DIR} the settings come from DIR/checkpoint.json instead, and only
- * {@code --steps} may change them.
+ * {@code --preset}, then the problem's suggestions, then the defaults declared in {@link Settings} (the one place
+ * each setting is written down; {@link SettingOptions} adds its option). With {@code --resume DIR} the settings
+ * come from DIR/checkpoint.json instead, and only the resumable ones may change.
  */
 public final class TrainOptions {
     /** Where a run in progress keeps its settings (and {@code checkpoint.npz} its state). */
@@ -30,58 +32,15 @@ public final class TrainOptions {
         SEED
     }
 
-    @Option(names = "--problem", paramLabel = "NAME", description = "the inverse problem, listed below (default heat)")
-    String problem;
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec command;
 
     @Option(names = "--preset", paramLabel = "NAME", description = "seed: the heat notebook's 64x64, batch 128, 500 steps")
     Preset preset;
 
-    @Option(names = "--steps", paramLabel = "N", description = "training steps (default: the problem's, below)")
-    Integer steps;
-
-    @Option(names = "--batch", paramLabel = "B", description = "examples per step (default: the problem's)")
-    Integer batch;
-
-    @Option(names = "--resolution", paramLabel = "R", description = "problems on a grid: size R x R, a multiple of 8 (default: the problem's)")
-    Integer resolution;
-
-    @Option(names = "--seed", paramLabel = "S", description = "seed of initial weights and training data (default 0)")
-    Long seed;
-
-    @Option(names = "--lr", paramLabel = "RATE", description = "learning rate (default: the problem's)")
-    Double lr;
-
-    @Option(names = "--momentum", paramLabel = "MU",
-            description = "SGD's momentum factor in [0, 1) (default 0; poisson: 0.9); the Adam methods ignore it")
-    Double momentum;
-
-    @Option(names = "--nesterov", description = "SGD: Nesterov's momentum instead of heavy-ball (needs --momentum > 0)")
-    boolean nesterov;
-
-    @Option(names = "--test-batch", paramLabel = "B", description = "size of the held-out test batch (default: the problem's)")
-    Integer testBatch;
-
-    @Option(names = "--test-seed", paramLabel = "S", description = "seed of the held-out test batch (default 1)")
-    Long testSeed;
-
-    @Option(names = "--test-every", paramLabel = "N", description = "evaluate the test batch every N steps (default: the problem's)")
-    Integer testEvery;
-
-    @Option(names = "--checkpoint-every", paramLabel = "N",
-            description = "write DIR/checkpoint.npz every N steps, 0 = only at the end (default: the problem's)")
-    Integer checkpointEvery;
-
     @Option(names = "--option", paramLabel = "NAME=VALUE",
             description = "a setting the problem declares (listed below), may be repeated")
-    java.util.Map<String, Double> options;
-
-    @Option(names = "--xi", paramLabel = "XI", split = ",",
-            description = "sin problem: conditioning xi, the same as --option xi=XI (default 10); sweep takes several")
-    java.util.List<Double> xi;
-
-    @Option(names = "--angle", paramLabel = "DEG",
-            description = "sin problem: rotation in degrees, the same as --option angle=DEG (default 45)")
-    Double angle;
+    java.util.Map<String, String> options;
 
     @Option(names = "--overwrite", description = "replace the results of an earlier run in the output folder")
     boolean overwrite;
@@ -90,10 +49,27 @@ public final class TrainOptions {
             description = "check every op's values and gradients; name the first that produces a NaN or infinity (slow)")
     boolean detectAnomaly;
 
+    /**
+     * The value given on the command line for {@code s} (its option is added by {@link SettingOptions}), or null
+     * when it was not given.
+     */
+    <T> T given(Setting<T> s) {
+        CommandLine.Model.OptionSpec o = command == null ? null : command.findOption(s.flag());
+        return o == null ? null : s.type().cast(o.getValue());
+    }
+
     /** The run's settings for {@code method}; inconsistent values are a usage error (exit 2). */
     TrainConfig resolve(Method method, CommandLine cl) {
+        return resolve(method, cl, Settings.PROBLEM.defaultValue(), java.util.Map.of());
+    }
+
+    /**
+     * The run's settings for {@code method}, with {@code defaultProblem} when --problem is not given and the
+     * problem options in {@code optionValues} instead of those given (sweep's one value out of several).
+     */
+    TrainConfig resolve(Method method, CommandLine cl, String defaultProblem, java.util.Map<String, Double> optionValues) {
         try {
-            TrainConfig c = resolve(method);
+            TrainConfig c = resolveOrThrow(method, defaultProblem, optionValues);
             TrainingStep.requireFeasible(c);
             return c;
         } catch (IllegalArgumentException e) {
@@ -101,93 +77,136 @@ public final class TrainOptions {
         }
     }
 
-    private TrainConfig resolve(Method method) {
+    /** The problem this command line names, or {@code defaultProblem}. */
+    String problem(String defaultProblem) {
+        String p = given(Settings.PROBLEM);
+        return p != null ? p : defaultProblem;
+    }
+
+    private TrainConfig resolveOrThrow(Method method, String defaultProblem, java.util.Map<String, Double> optionValues) {
         TrainConfig.Builder b = preset == Preset.SEED ? TrainConfig.seedPreset() : TrainConfig.builder();
-        String id = problem != null ? problem : "heat";
+        String id = problem(defaultProblem);
         ProblemProvider provider = Problems.named(id);
-        if (!provider.usesResolution() && (resolution != null || preset != null)) {
-            throw new IllegalArgumentException((resolution != null ? "--resolution" : "--preset") + ": problem " + id
-                    + " has no grid; drop it");
+        if (!provider.usesResolution() && (given(Settings.RESOLUTION) != null || preset != null)) {
+            throw new IllegalArgumentException((preset == null ? Settings.RESOLUTION.flag() : "--preset")
+                    + ": problem " + id + " has no grid; drop it");
         }
+        java.util.Map<String, Double> userOptions = new java.util.LinkedHashMap<>(singleOptions(optionValues.keySet()));
+        userOptions.putAll(optionValues);
         // The method and the user's options first: the problem's suggestions may depend on them (the sin
         // problem's SGD and HIG rates scale with xi). Explicit flags win over every suggestion.
-        b = Problems.withSuggestions(b.problem(id).method(method), userOptions());
-        if (steps != null) b.steps(steps);
-        if (batch != null) b.batch(batch);
-        if (resolution != null) b.resolution(resolution);
-        if (seed != null) b.seed(seed);
-        if (lr != null) b.learningRate(lr);
-        if (momentum != null) b.momentum(momentum);
-        if (nesterov) b.nesterov(true);
-        if (testBatch != null) b.testBatch(testBatch);
-        if (testSeed != null) b.testSeed(testSeed);
-        if (testEvery != null) b.testEvery(testEvery);
-        if (checkpointEvery != null) b.checkpointEvery(checkpointEvery);
+        b = Problems.withSuggestions(b.problem(id).method(method), userOptions);
+        for (Setting<?> s : Settings.all()) {
+            if (!s.chosenByCommand()) {
+                setGiven(b, s);
+            }
+        }
         return b.build();
     }
 
-    /** --option NAME=VALUE, with --xi and --angle as the sin problem's shorthands. */
-    private java.util.Map<String, Double> userOptions() {
-        java.util.Map<String, Double> all = new java.util.LinkedHashMap<>();
-        if (options != null) {
-            all.putAll(options);
-        }
-        if (xi != null) {
-            if (xi.size() != 1) {
-                throw new IllegalArgumentException("--xi takes one value here, got " + xi + "; sweep --xi "
-                        + String.join(",", xi.stream().map(String::valueOf).toList()) + " trains at each of them");
+    /** Sets {@code s} on {@code b} if it was given, its range checked with the flag named. */
+    private <T> void setGiven(TrainConfig.Builder b, Setting<T> s) {
+        T v = given(s);
+        if (v != null) {
+            try {
+                b.set(s, s.check(v));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(s.flag() + " " + v + ": " + e.getMessage(), e);
             }
-            shorthand(all, "xi", xi.get(0));
         }
-        if (angle != null) {
-            shorthand(all, "angle", angle);
-        }
-        return all;
-    }
-
-    /** --xi or --angle, which must not contradict the same setting given by --option. */
-    private static void shorthand(java.util.Map<String, Double> all, String name, double value) {
-        Double option = all.get(name);
-        if (option != null && Double.compare(option, value) != 0) {
-            throw new IllegalArgumentException("--" + name + " " + value + " contradicts --option " + name + "="
-                    + option + "; give " + name + " once");
-        }
-        all.put(name, value);
     }
 
     /**
-     * The settings recorded in {@code dir} by the run to resume, with {@code --steps} applied; every other
-     * setting flag is refused (the run continues as it started).
+     * --option NAME=VALUE with one number each, except the names in {@code varied} (sweep's), which may be a
+     * comma-separated list ({@link #optionLists()}).
+     */
+    private java.util.Map<String, Double> singleOptions(java.util.Set<String> varied) {
+        java.util.Map<String, Double> single = new java.util.LinkedHashMap<>();
+        optionLists().forEach((name, values) -> {
+            if (varied.contains(name)) {
+                return;
+            }
+            if (values.size() != 1) {
+                throw new IllegalArgumentException("--option " + name + " takes one value here, got "
+                        + options.get(name) + "; sweep --option " + name + "=" + options.get(name)
+                        + " trains at each of them");
+            }
+            single.put(name, values.get(0));
+        });
+        return single;
+    }
+
+    /** --option NAME=V1,V2,...: each name's values, in order. */
+    java.util.Map<String, java.util.List<Double>> optionLists() {
+        java.util.Map<String, java.util.List<Double>> all = new java.util.LinkedHashMap<>();
+        if (options == null) {
+            return all;
+        }
+        options.forEach((name, text) -> {
+            java.util.List<Double> values = new java.util.ArrayList<>();
+            for (String part : text.split(",", -1)) {
+                try {
+                    values.add(Double.parseDouble(part.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--option " + name + "=" + text + ": '" + part
+                            + "' is not a number");
+                }
+            }
+            all.put(name, java.util.List.copyOf(values));
+        });
+        return all;
+    }
+
+    /**
+     * The settings recorded in {@code dir} by the run to resume, with the resumable settings given applied
+     * ({@code --steps} may only extend the run); every other setting flag is refused (the run continues as it
+     * started).
      */
     TrainConfig resumed(Path dir, String file, CommandLine cl) {
         if (overwrite) {
             throw new CommandLine.ParameterException(cl, "--resume continues the run in " + dir + " and --overwrite"
                     + " would replace it; give one of them");
         }
-        if (problem != null || preset != null || batch != null || resolution != null || seed != null || lr != null
-                || momentum != null || nesterov
-                || testBatch != null || testSeed != null || testEvery != null || options != null || xi != null
-                || angle != null) {
-            throw new CommandLine.ParameterException(cl, "--resume continues with the settings recorded in " + dir
-                    + "; only --steps (and --checkpoint-every) may be given with it");
+        java.util.List<String> fixed = new java.util.ArrayList<>();
+        for (Setting<?> s : Settings.all()) {
+            if (!s.chosenByCommand() && !s.resumable() && given(s) != null) {
+                fixed.add(s.flag());
+            }
+        }
+        if (preset != null) {
+            fixed.add("--preset");
+        }
+        if (options != null) {
+            fixed.add("--option");
+        }
+        if (!fixed.isEmpty()) {
+            throw new CommandLine.ParameterException(cl, String.join(", ", fixed) + ": --resume continues with the"
+                    + " settings recorded in " + dir + "; only " + resumableFlags() + " may be given with it");
         }
         TrainConfig recorded = readRecorded(dir, file, cl);
-        TrainConfig.Builder b = recorded.toBuilder();
-        if (steps != null) {
-            if (steps < recorded.steps()) {
-                throw new CommandLine.ParameterException(cl, "--steps " + steps + " is fewer than the " + recorded.steps()
-                        + " the run in " + dir + " was started with; --steps may only extend it");
-            }
-            b.steps(steps);
-        }
-        if (checkpointEvery != null) {
-            b.checkpointEvery(checkpointEvery);
+        Integer steps = given(Settings.STEPS);
+        if (steps != null && steps < recorded.steps()) {
+            throw new CommandLine.ParameterException(cl, "--steps " + steps + " is fewer than the " + recorded.steps()
+                    + " the run in " + dir + " was started with; --steps may only extend it");
         }
         try {
-            return b.build(); // only TrainConfig.RESUMABLE settings differ from the recorded ones
+            TrainConfig.Builder b = recorded.toBuilder();
+            for (Setting<?> s : Settings.all()) {
+                if (s.resumable()) {
+                    setGiven(b, s);
+                }
+            }
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
+    }
+
+    /** "--steps and --checkpoint-every": the flags of the settings a resume may change. */
+    static String resumableFlags() {
+        java.util.List<String> flags = Settings.all().stream().filter(Setting::resumable).map(Setting::flag).toList();
+        return flags.size() == 1 ? flags.get(0)
+                : String.join(", ", flags.subList(0, flags.size() - 1)) + " and " + flags.get(flags.size() - 1);
     }
 
     /** The config in DIR/{@code file}, or a usage error saying what is missing or unreadable. */

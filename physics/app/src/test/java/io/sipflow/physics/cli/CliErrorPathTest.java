@@ -56,7 +56,7 @@ class CliErrorPathTest {
     void resolutionThatTheUNetCannotPoolIsAUsageError() {
         Run r = run("compare", "--resolution", "30");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("resolution 30 is not a positive multiple of 2^3 = 8"), r.err());
+        assertTrue(r.err().contains("resolution must be a positive multiple of 2^3 = 8, which a 4-level U-Net needs (try 16, 32 or 64), got 30"), r.err());
     }
 
     @Test

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * paired SIP − GD row, the estimate x = 0's row, and --resume with seeds. The sin problem at 20 steps keeps it fast.
  */
 class CompareSeedsTest {
-    private static final String[] SMALL = {"--problem", "sin", "--xi", "1", "--angle", "0", "--steps", "20",
+    private static final String[] SMALL = {"--problem", "sin", "--option", "xi=1", "--option", "angle=0", "--steps", "20",
             "--test-every", "10", "--batch", "16", "--test-batch", "32", "--threads", "1"};
 
     @TempDir
@@ -171,8 +171,8 @@ class CompareSeedsTest {
     @Test
     void sweepWithSeedsGivesIntervalsPerXiAndTheZeroEstimate() throws Exception {
         Path d = tmp.resolve("s");
-        CliErrorPathTest.Run r = CliErrorPathTest.run("sweep", "--xi", "1,10", "--methods", "sip,gd", "--seeds", "2",
-                "--angle", "0", "--steps", "20", "--test-every", "10", "--batch", "16", "--test-batch", "32",
+        CliErrorPathTest.Run r = CliErrorPathTest.run("sweep", "--option", "xi=1,10", "--methods", "sip,gd", "--seeds", "2",
+                "--option", "angle=0", "--steps", "20", "--test-every", "10", "--batch", "16", "--test-batch", "32",
                 "--threads", "1", "--out", d.toString());
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(d.resolve("sweep.csv"));
@@ -188,7 +188,7 @@ class CompareSeedsTest {
         assertPrinted((a + b) / 2 / 10, lines.get(6).split(",")[col]);
         // one seed: the columns sweep always wrote, plus a row for x = 0 at each xi
         Path one = tmp.resolve("one");
-        assertEquals(0, CliErrorPathTest.run("sweep", "--xi", "1", "--methods", "sip", "--angle", "0", "--steps",
+        assertEquals(0, CliErrorPathTest.run("sweep", "--option", "xi=1", "--methods", "sip", "--option", "angle=0", "--steps",
                 "10", "--batch", "16", "--test-batch", "32", "--threads", "1", "--out", one.toString()).code());
         List<String> single = Files.readAllLines(one.resolve("sweep.csv"));
         assertEquals("xi,method,final_test_y_l2,final_test_x_dist,final_test_x_dist_over_xi,steps,median_step_ms,"

@@ -21,11 +21,13 @@ class ProblemHelpTest {
             assertEquals(0, r.code(), r.err());
             String help = r.out();
             assertTrue(help.contains("  heat     invert heat conduction on an R x R periodic grid\n"
-                    + "           suggests (your flags win): steps 300, batch 32, resolution 32, lr 0.001 (sip)"), help);
+                    + "           suggests (your flags win): steps 300, batch 32, resolution 32, lr 0.001, adam-epsilon 1.0E-7,"
+                    + " test-batch 64, test-every 50, checkpoint-every 100 (sip)"), help);
             assertTrue(help.contains("  sin      the SIP paper's 2-D problem y = (sin a, b), conditioned by xi\n"
                     + "           --option xi=10: conditioning: a scaled by 10/xi, b by 10*xi\n"
                     + "           --option angle=45: rotation of x in degrees\n"
-                    + "           suggests (your flags win): steps 20000, batch 100, lr 0.001 (sip)"), help);
+                    + "           suggests (your flags win): steps 20000, batch 100, lr 0.001, adam-epsilon 1.0E-8,"
+                    + " test-batch 1000, test-every 500, checkpoint-every 5000 (sip)"), help);
             assertFalse(help.contains("(default 32)") || help.contains("(default 300)"), "heat's defaults: " + help);
         }
     }

@@ -20,7 +20,7 @@ class SinCommandsTest {
     void compareTrainsEveryMethodOnTheSinProblem() throws IOException {
         Path dir = tmp.resolve("cmp");
         CliErrorPathTest.Run r = CliErrorPathTest.run("compare", "--problem", "sin", "--methods", "sip,gd,sgd,hig",
-                "--steps", "3", "--batch", "4", "--test-batch", "8", "--xi", "10", "--out", dir.toString(),
+                "--steps", "3", "--batch", "4", "--test-batch", "8", "--option", "xi=10", "--out", dir.toString(),
                 "--threads", "1");
         List<String> csv = Files.readAllLines(dir.resolve("comparison.csv"));
         assertEquals("method,final_test_y_l2,final_test_x_dist,median_step_ms,status", csv.get(0));
@@ -39,7 +39,7 @@ class SinCommandsTest {
     @Test
     void sweepWritesOneRowPerXiAndMethod() throws IOException {
         Path dir = tmp.resolve("sweep");
-        CliErrorPathTest.Run r = CliErrorPathTest.run("sweep", "--problem", "sin", "--xi", "1,10", "--methods",
+        CliErrorPathTest.Run r = CliErrorPathTest.run("sweep", "--problem", "sin", "--option", "xi=1,10", "--methods",
                 "sip,hig", "--steps", "2", "--batch", "4", "--test-batch", "8", "--out", dir.toString(),
                 "--threads", "1");
         List<String> csv = Files.readAllLines(dir.resolve("sweep.csv"));
@@ -72,10 +72,10 @@ class SinCommandsTest {
 
     @Test
     void trainRefusesSeveralXiAndSweepRefusesOtherProblems() {
-        CliErrorPathTest.Run train = CliErrorPathTest.run("train", "--problem", "sin", "--xi", "1,10", "--out",
+        CliErrorPathTest.Run train = CliErrorPathTest.run("train", "--problem", "sin", "--option", "xi=1,10", "--out",
                 tmp.resolve("t").toString());
         assertEquals(2, train.code(), train.out());
-        assertTrue(train.err().contains("--xi takes one value here"), train.err());
+        assertTrue(train.err().contains("--option xi takes one value here"), train.err());
         CliErrorPathTest.Run sweep = CliErrorPathTest.run("sweep", "--problem", "heat", "--out",
                 tmp.resolve("s").toString());
         assertEquals(2, sweep.code(), sweep.out());

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * plot legend, and exit 3 as for a divergence.
  */
 class UnstableRunTest {
-    private static final String[] LEAVES_ITS_BEST = {"--xi", "100", "--lr", "0.5", "--steps", "60", "--batch", "20",
+    private static final String[] LEAVES_ITS_BEST = {"--option", "xi=100", "--lr", "0.5", "--steps", "60", "--batch", "20",
             "--test-batch", "50", "--test-every", "10", "--threads", "1"};
 
     @TempDir
