@@ -12,9 +12,16 @@ package io.sipflow.gpu;
  * float), and each read-back returns the count with the values, so {@link DeviceArena} can prove that every
  * launch since the last read-back ran on the device without reading anything extra.
  *
+ * <p>Work-group ops ({@code op >= FIRST_GROUP_OP}: the tiled convolution, batch norm) use the local arrays and
+ * barriers; every launch, of any op, runs in work groups of {@link #GROUP} items ({@link DeviceArena#group()}),
+ * and a group op runs every item of every group to each barrier (items outside the data only skip their loads and
+ * stores). Aparapi translates this class to one OpenCL kernel; a CPU OpenCL compiler (PoCL) builds it once per
+ * work-group size, so one size serves all ops.
+ *
  * <p>Numerics: elementwise ops, reductions and the Adam update compute in double and round once (as the CPU
  * backend does, so +, −, ×, ÷ and sqrt agree with it bit for bit); matmul and convolutions sum in float in the
- * order of the CPU's reference loops. The kernel needs fp64 (PoCL and current GPUs have it).
+ * order of the CPU's reference loops; the weight gradient sums runs of rows in float and adds the runs in double;
+ * batch-norm sums are trees in double. The kernel needs fp64 (PoCL and current GPUs have it).
  */
 final class ArenaKernel extends com.aparapi.Kernel {
     static final int COPY_IN_F = 1;
@@ -27,29 +34,50 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int REDUCE_F = 8;
     static final int MATMUL_F = 9;
     static final int CONV_F = 10;
-    static final int CONV_WEIGHT_PARTS_F = 11;
     static final int SUM_PARTS_F = 12;
     static final int ADAM_F = 13;
     static final int FILL_F = 14;
     static final int COPY6_F = 15;
-    static final int MAXPOOL_F = 16;
     static final int MAXPOOL_BACKWARD_F = 17;
     static final int UPSAMPLE_F = 18;
     static final int UPSAMPLE_ADJOINT_F = 19;
-    static final int BN_STATS_F = 20;
-    static final int BN_APPLY_F = 21;
-    static final int BN_GRAD_SUMS_F = 22;
-    static final int BN_GRAD_APPLY_F = 23;
     static final int PAD_F = 24;
     static final int PAD_ADJOINT_F = 25;
     static final int CAST_FD = 26;
     static final int CAST_DF = 27;
     static final int BINARY_D = 28;
     static final int RUNNING_STATS = 29;
+    static final int MAXPOOL_ARGMAX_F = 30;
+    static final int MAXPOOL_BACKWARD_ARGMAX_F = 31;
+    static final int CONV_WEIGHT_SLICES_F = 32;
+    /** Ops from here on are work-group ops: every work item of a group takes part (barriers), none is cut off. */
+    static final int FIRST_GROUP_OP = 40;
+    static final int CONV_TILED_F = 40;
+    static final int BN_FORWARD_GROUPS_F = 42;
+    static final int BN_BACKWARD_GROUPS_F = 43;
+    /** The work-group size of every launch (less only on a device that allows less); local arrays fit it. */
+    static final int GROUP = 128;
+    /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves eight. */
+    static final int CONV_OUT_BLOCK = 8;
+    /** Local floats for {@link #convTiled}'s input tiles (chunk of channels × tile rows × k rows × tile width + halo). */
+    static final int TILE_FLOATS = 4096;
+    /** Local floats for {@link #convTiled}'s weights (chunk of channels × CONV_OUT_BLOCK × k × k). */
+    static final int TILE_WEIGHTS = 1024;
+    /** Taps of one kernel row per work item of {@link #convWeightSlice}. */
+    static final int WEIGHT_TAPS = 5;
     static final int LAUNCH_COUNT_MOD = 1048576;
 
     float[] f = new float[1];
     double[] d = new double[1];
+    /** Work-group local memory: input tiles of the convolution. */
+    @Local
+    final float[] localTile = new float[TILE_FLOATS];
+    /** Work-group local memory: the convolution's weights for one chunk of input channels. */
+    @Local
+    final float[] localWeights = new float[TILE_WEIGHTS];
+    /** Work-group local memory: two double trees (batch-norm sums). */
+    @Local
+    final double[] localSums = new double[2 * GROUP];
     float[] fio = new float[1];
     double[] dio = new double[1];
 
@@ -103,6 +131,17 @@ final class ArenaKernel extends com.aparapi.Kernel {
     int sy3;
     int sy4;
     int sy5;
+    /**
+     * {@link #convTiled}: a tile's columns and rows, column tiles across the image, blocks of CONV_OUT_BLOCK output
+     * channels, input channels per chunk.
+     */
+    int tileWidth;
+    int tileRows;
+    int tilesAcross;
+    int outBlocks;
+    int chunk;
+    /** Max-pool's argmax (window offsets u·size + v as floats) in f at this offset. */
+    int oarg;
 
     /** Host side: the iteration space r0..r5 (six dims, outermost first). Not called by {@code run()}. */
     void setSpace(int[] r) {
@@ -126,15 +165,17 @@ final class ArenaKernel extends com.aparapi.Kernel {
 
     @Override
     public void run() {
-        int g = getGlobalId();
-        if (g == 0) {
+        int g = getGlobalId(0);
+        if (g == 0 && getGlobalId(1) == 0) {
             float count = f[0] + 1f;
             if (count >= LAUNCH_COUNT_MOD) {
                 count = 0f;
             }
             f[0] = count;
         }
-        if (g < n) {
+        if (op >= FIRST_GROUP_OP) {
+            groupOp();
+        } else if (g < n) {
             if (op == COPY_IN_F) {
                 f[oy + g] = fio[g];
             } else if (op == COPY_OUT_F) {
@@ -159,8 +200,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 matmul(g);
             } else if (op == CONV_F) {
                 conv(g);
-            } else if (op == CONV_WEIGHT_PARTS_F) {
-                convWeightPart(g);
             } else if (op == SUM_PARTS_F) {
                 double s = 0;
                 for (int b = 0; b < i0; b++) {
@@ -173,22 +212,12 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 f[oy + g] = (float) x0;
             } else if (op == COPY6_F) {
                 f[oy + strided(g, sy0, sy1, sy2, sy3, sy4, sy5)] = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
-            } else if (op == MAXPOOL_F) {
-                maxPool(g);
             } else if (op == MAXPOOL_BACKWARD_F) {
                 maxPoolBackward(g);
             } else if (op == UPSAMPLE_F) {
                 upsample(g);
             } else if (op == UPSAMPLE_ADJOINT_F) {
                 upsampleAdjoint(g);
-            } else if (op == BN_STATS_F) {
-                batchNormStats(g);
-            } else if (op == BN_APPLY_F) {
-                batchNormApply(g);
-            } else if (op == BN_GRAD_SUMS_F) {
-                batchNormGradSums(g);
-            } else if (op == BN_GRAD_APPLY_F) {
-                batchNormGradApply(g);
             } else if (op == PAD_F) {
                 pad(g);
             } else if (op == PAD_ADJOINT_F) {
@@ -201,6 +230,12 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 binaryDouble(g);
             } else if (op == RUNNING_STATS) {
                 runningStats(g);
+            } else if (op == MAXPOOL_ARGMAX_F) {
+                maxPoolArgmax(g);
+            } else if (op == MAXPOOL_BACKWARD_ARGMAX_F) {
+                maxPoolBackwardArgmax(g);
+            } else if (op == CONV_WEIGHT_SLICES_F) {
+                convWeightSlice(g);
             }
         }
         if (g == 0 && op == COPY_OUT_F) {
@@ -406,36 +441,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
         f[oy + g] = s;
     }
 
-    /** d[oy + e·n + b] = Σ_{i,j} gy[b,o,i,j]·x[b,c,i+u−p,j+v−p] in double; i0 = n, i1 = c, i2 = h, i3 = w, i4 = k, i6 = o. */
-    void convWeightPart(int g) {
-        int nb = i0;
-        int c = i1;
-        int h = i2;
-        int wd = i3;
-        int k = i4;
-        int b = g % nb;
-        int e = g / nb;
-        int v = e % k;
-        int u = (e / k) % k;
-        int ci = (e / (k * k)) % c;
-        int och = e / (k * k * c);
-        int p = k / 2;
-        int xBase = oa + (b * c + ci) * h * wd;
-        int yBase = ob + (b * i6 + och) * h * wd;
-        double s = 0;
-        for (int i = 0; i < h; i++) {
-            int si = source(i + u - p, h);
-            if (si >= 0) {
-                for (int j = 0; j < wd; j++) {
-                    int sj = source(j + v - p, wd);
-                    if (sj >= 0) {
-                        s += f[yBase + i * wd + j] * f[xBase + si * wd + sj];
-                    }
-                }
-            }
-        }
-        d[oy + g] = s;
-    }
 
     /** Row/column s inside [0, size): wrapped if i5 bit 0 (circular), else −1 for a padding zero. */
     int source(int s, int size) {
@@ -480,16 +485,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
             }
         }
         return best;
-    }
-
-    /** y[pl, i, j] = max over window (i, j); work item per output element. */
-    void maxPool(int g) {
-        int ow = i1 / i2;
-        int oh = i0 / i2;
-        int j = g % ow;
-        int i = (g / ow) % oh;
-        int pl = g / (ow * oh);
-        f[oy + g] = f[argmax(pl, i, j)];
     }
 
     /** gx[e] = gy[window of e] if e is its window's argmax, else 0; work item per input element (no scatter). */
@@ -582,47 +577,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
         f[oy + g] = (float) s;
     }
 
-    /**
-     * Per channel ch (one work item each): μ = Σx/M, σ² = Σ(x − μ)²/M over (n, h·w), in double, into d at od and
-     * oz. i0 = n, i1 = c, i2 = h·w.
-     */
-    void batchNormStats(int ch) {
-        int nb = i0;
-        int c = i1;
-        int hw = i2;
-        double s = 0;
-        for (int i = 0; i < nb; i++) {
-            int base = oa + (i * c + ch) * hw;
-            for (int j = 0; j < hw; j++) {
-                s += f[base + j];
-            }
-        }
-        double mu = s / (nb * hw);
-        double ss = 0;
-        for (int i = 0; i < nb; i++) {
-            int base = oa + (i * c + ch) * hw;
-            for (int j = 0; j < hw; j++) {
-                double dv = f[base + j] - mu;
-                ss += dv * dv;
-            }
-        }
-        d[od + ch] = mu;
-        d[oz + ch] = ss / (nb * hw);
-    }
 
-    /**
-     * y = (x − μ)·γ/√(σ² + ε) + β, then relu if i3 ≠ 0; x at oa, γ at ob, β at oc (f), μ and σ² at od and oz (d),
-     * x0 = ε; i1 = c, i2 = h·w.
-     */
-    void batchNormApply(int g) {
-        int ch = (g / i2) % i1;
-        double scale = f[ob + ch] * (1.0 / sqrt(d[oz + ch] + x0));
-        double v = (f[oa + g] - d[od + ch]) * scale + f[oc + ch];
-        if (i3 != 0 && !(v > 0)) {
-            v = 0;
-        }
-        f[oy + g] = (float) v;
-    }
 
     /** g, or g·[reluOutput &gt; 0] when i3 ≠ 0 (reluOutput at oc). */
     double maskedGrad(int e) {
@@ -633,42 +588,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
         return gv;
     }
 
-    /**
-     * Per channel: Σg and Σg·x̂ in double (x̂ = (x − μ)/√(σ² + ε)) into d at i5 (c values each), and as floats gβ
-     * at oy, gγ at i4. x at oa, g at ob, relu output at oc, μ and σ² at od and oz; i0 = n, i1 = c, i2 = h·w.
-     */
-    void batchNormGradSums(int ch) {
-        int nb = i0;
-        int c = i1;
-        int hw = i2;
-        double invStd = 1.0 / sqrt(d[oz + ch] + x0);
-        double mu = d[od + ch];
-        double sumG = 0;
-        double sumGX = 0;
-        for (int i = 0; i < nb; i++) {
-            int base = (i * c + ch) * hw;
-            for (int j = 0; j < hw; j++) {
-                double gj = maskedGrad(base + j);
-                sumG += gj;
-                sumGX += gj * (f[oa + base + j] - mu) * invStd;
-            }
-        }
-        d[i5 + ch] = sumG;
-        d[i5 + c + ch] = sumGX;
-        f[oy + ch] = (float) sumG;
-        f[i4 + ch] = (float) sumGX;
-    }
 
-    /** gx = γ/√(σ² + ε)·(g − Σg/M − x̂·Σg·x̂/M), with the sums of {@link #batchNormGradSums}; γ at i6, gx at ow. */
-    void batchNormGradApply(int e) {
-        int c = i1;
-        int ch = (e / i2) % c;
-        double count = i0 * i2;
-        double invStd = 1.0 / sqrt(d[oz + ch] + x0);
-        double xhat = (f[oa + e] - d[od + ch]) * invStd;
-        double v = f[i6 + ch] * invStd * (maskedGrad(e) - d[i5 + ch] / count - xhat * d[i5 + c + ch] / count);
-        f[ow + e] = (float) v;
-    }
 
     /**
      * x (outer, len, inner) padded along the middle axis to i0 = P positions: position p reads source p − before
@@ -722,5 +642,419 @@ final class ArenaKernel extends com.aparapi.Kernel {
         double count = i0;
         f[oy + ch] = (float) ((1 - m) * f[oa + ch] + m * d[oc + ch]);
         f[oz + ch] = (float) ((1 - m) * f[ob + ch] + m * d[od + ch] * count / (count - 1));
+    }
+
+    // ------------------------------------------------------------------ work-group ops (local memory, barriers)
+    // Every work item of a launch reaches every barrier: items outside the data only skip their loads and stores.
+
+    /** The work-group op {@link #op}; launched over whole groups (see {@link DeviceArena#launchGroups}). */
+    void groupOp() {
+        if (op == CONV_TILED_F) {
+            convTiled();
+        } else if (op == BN_FORWARD_GROUPS_F) {
+            batchNormForwardGroups();
+        } else if (op == BN_BACKWARD_GROUPS_F) {
+            batchNormBackwardGroups();
+        }
+    }
+
+    /**
+     * The convolution of {@link #conv} (same parameters and flags, same order of the float sums: bias or the
+     * accumulated value, then c, u, v ascending), tiled for a GPU. A work group computes a tile of output pixels,
+     * {@link #tileRows} rows of the (n·h) row space by {@link #tileWidth} columns, one pixel per item, for
+     * CONV_OUT_BLOCK output channels at once. Per chunk of input channels the group first loads, for each tile row,
+     * the k input rows it reads (tile width + k − 1 values each, padding resolved at the load) and the chunk's
+     * weights into local memory; after a barrier every item sums from local memory only. Group id =
+     * (row tile·outBlocks + output-channel block)·tilesAcross + column tile; i6 = n. A padding zero enters the sum
+     * as w·0 (the reference skips it; the same value for finite weights).
+     */
+    void convTiled() {
+        int c = i0;
+        int h = i1;
+        int wd = i2;
+        int o = i3;
+        int k = i4;
+        int p = k / 2;
+        int kk = k * k;
+        int lid = getLocalId(0);
+        int items = getLocalSize(0);
+        int tw = tileWidth;
+        int rows = tileRows;
+        int gid = getGroupId(0);
+        int left = (gid % tilesAcross) * tw;
+        int rest = gid / tilesAcross;
+        int firstOut = (rest % outBlocks) * CONV_OUT_BLOCK;
+        int firstRow = (rest / outBlocks) * rows;
+        int allRows = i6 * h;
+        int lr = lid / tw;
+        int lc = lid - lr * tw;
+        int row = firstRow + lr;
+        int b = row / h;
+        int i = row - b * h;
+        int j = left + lc;
+        int ew = tw + k - 1;
+        int rowBlock = k * ew;
+        int perChannel = rows * rowBlock;
+        int blockWeights = CONV_OUT_BLOCK * kk;
+        boolean inside = lr < rows && row < allRows && j < wd;
+        int plane = h * wd;
+        int at = ((b * o + firstOut) * h + i) * wd + j;
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        float s4 = 0f;
+        float s5 = 0f;
+        float s6 = 0f;
+        float s7 = 0f;
+        if (inside) {
+            if ((i5 & 2) != 0) {
+                s0 = f[oc + firstOut];
+                s1 = firstOut + 1 < o ? f[oc + firstOut + 1] : 0f;
+                s2 = firstOut + 2 < o ? f[oc + firstOut + 2] : 0f;
+                s3 = firstOut + 3 < o ? f[oc + firstOut + 3] : 0f;
+                s4 = firstOut + 4 < o ? f[oc + firstOut + 4] : 0f;
+                s5 = firstOut + 5 < o ? f[oc + firstOut + 5] : 0f;
+                s6 = firstOut + 6 < o ? f[oc + firstOut + 6] : 0f;
+                s7 = firstOut + 7 < o ? f[oc + firstOut + 7] : 0f;
+            }
+            if ((i5 & 8) != 0) {
+                s0 = f[od + at];
+                s1 = firstOut + 1 < o ? f[od + at + 1 * plane] : 0f;
+                s2 = firstOut + 2 < o ? f[od + at + 2 * plane] : 0f;
+                s3 = firstOut + 3 < o ? f[od + at + 3 * plane] : 0f;
+                s4 = firstOut + 4 < o ? f[od + at + 4 * plane] : 0f;
+                s5 = firstOut + 5 < o ? f[od + at + 5 * plane] : 0f;
+                s6 = firstOut + 6 < o ? f[od + at + 6 * plane] : 0f;
+                s7 = firstOut + 7 < o ? f[od + at + 7 * plane] : 0f;
+            }
+        }
+        for (int c0 = 0; c0 < c; c0 += chunk) {
+            int cc = min(chunk, c - c0);
+            for (int e = lid; e < cc * perChannel; e += items) {
+                int ci = e / perChannel;
+                int r = e - ci * perChannel;
+                int tr = r / rowBlock;
+                r = r - tr * rowBlock;
+                int u = r / ew;
+                int col = r - u * ew;
+                int trow = firstRow + tr;
+                float v = 0f;
+                if (trow < allRows) {
+                    int tb = trow / h;
+                    int si = source(trow - tb * h + u - p, h);
+                    int sj = source(left + col - p, wd);
+                    if (si >= 0 && sj >= 0) {
+                        v = f[oa + ((tb * c + c0 + ci) * h + si) * wd + sj];
+                    }
+                }
+                localTile[e] = v;
+            }
+            for (int e = lid; e < cc * blockWeights; e += items) {
+                int ci = e / blockWeights;
+                int r = e - ci * blockWeights;
+                int q = r / kk;
+                int uv = r - q * kk;
+                int u = uv / k;
+                int v = uv - u * k;
+                int och = firstOut + q;
+                float wv = 0f;
+                if (och < o) {
+                    int wi = ob + ((och * c + c0 + ci) * k + u) * k + v;
+                    if ((i5 & 4) != 0) {
+                        wi = ob + (((c0 + ci) * o + och) * k + (k - 1 - u)) * k + (k - 1 - v);
+                    }
+                    wv = f[wi];
+                }
+                localWeights[e] = wv;
+            }
+            localBarrier();
+            if (inside) {
+                for (int ci = 0; ci < cc; ci++) {
+                    int xb = ci * perChannel + lr * rowBlock + lc;
+                    int wb = ci * blockWeights;
+                    for (int u = 0; u < k; u++) {
+                        for (int v = 0; v < k; v++) {
+                            float xv = localTile[xb + u * ew + v];
+                            int wi = wb + u * k + v;
+                            s0 += localWeights[wi] * xv;
+                            s1 += localWeights[wi + 1 * kk] * xv;
+                            s2 += localWeights[wi + 2 * kk] * xv;
+                            s3 += localWeights[wi + 3 * kk] * xv;
+                            s4 += localWeights[wi + 4 * kk] * xv;
+                            s5 += localWeights[wi + 5 * kk] * xv;
+                            s6 += localWeights[wi + 6 * kk] * xv;
+                            s7 += localWeights[wi + 7 * kk] * xv;
+                        }
+                    }
+                }
+            }
+            localBarrier();
+        }
+        if (inside) {
+            f[oy + at] = s0;
+            if (firstOut + 1 < o) {
+                f[oy + at + 1 * plane] = s1;
+            }
+            if (firstOut + 2 < o) {
+                f[oy + at + 2 * plane] = s2;
+            }
+            if (firstOut + 3 < o) {
+                f[oy + at + 3 * plane] = s3;
+            }
+            if (firstOut + 4 < o) {
+                f[oy + at + 4 * plane] = s4;
+            }
+            if (firstOut + 5 < o) {
+                f[oy + at + 5 * plane] = s5;
+            }
+            if (firstOut + 6 < o) {
+                f[oy + at + 6 * plane] = s6;
+            }
+            if (firstOut + 7 < o) {
+                f[oy + at + 7 * plane] = s7;
+            }
+        }
+    }
+
+    /**
+     * One slice of the weight gradient for up to {@link #WEIGHT_TAPS} neighbouring taps v0 … v0 + 4 of one kernel
+     * row u: d[oy + (((o·c + c)·k + u)·k + v)·S + s] = Σ gy[n,o,i,j]·x[n,c,i+u−p,j+v−p] over the s-th of S equal
+     * runs of the (n, i) rows, all columns j, each sum in float; each gy value read feeds all the taps. Work item
+     * ((((o·c + c)·k + u)·B + block)·S + s with B = ⌈k/5⌉ blocks of taps, S = {@link #chunk}; i0 = n, i1 = c,
+     * i2 = h, i3 = w, i4 = k, i5 bit 0 circular, i6 = o, x at oa, gy at ob. Many short independent sums keep the
+     * device busy at every level of the U-Net; SUM_PARTS_F then adds each weight's S sums. A padding zero enters
+     * as gy·0.
+     */
+    void convWeightSlice(int g) {
+        int nb = i0;
+        int c = i1;
+        int h = i2;
+        int wd = i3;
+        int k = i4;
+        int o = i6;
+        int slices = chunk;
+        int blocks = (k + WEIGHT_TAPS - 1) / WEIGHT_TAPS;
+        int part = g % slices;
+        int rest = g / slices;
+        int v0 = (rest % blocks) * WEIGHT_TAPS;
+        int kernelRow = rest / blocks;
+        int u = kernelRow % k;
+        int ci = (kernelRow / k) % c;
+        int och = kernelRow / (k * c);
+        int taps = min(WEIGHT_TAPS, k - v0);
+        int p = k / 2;
+        int rows = nb * h;
+        int end = (int) ((long) rows * (part + 1) / slices);
+        float t0 = 0f;
+        float t1 = 0f;
+        float t2 = 0f;
+        float t3 = 0f;
+        float t4 = 0f;
+        for (int row = (int) ((long) rows * part / slices); row < end; row++) {
+            int b = row / h;
+            int i = row - b * h;
+            int si = source(i + u - p, h);
+            if (si >= 0) {
+                int yBase = ob + ((b * o + och) * h + i) * wd;
+                int xBase = oa + ((b * c + ci) * h + si) * wd;
+                for (int j = 0; j < wd; j++) {
+                    float gv = f[yBase + j];
+                    int at = j + v0 - p;
+                    t0 += gv * inputAt(xBase, at, wd);
+                    if (taps > 1) {
+                        t1 += gv * inputAt(xBase, at + 1, wd);
+                    }
+                    if (taps > 2) {
+                        t2 += gv * inputAt(xBase, at + 2, wd);
+                    }
+                    if (taps > 3) {
+                        t3 += gv * inputAt(xBase, at + 3, wd);
+                    }
+                    if (taps > 4) {
+                        t4 += gv * inputAt(xBase, at + 4, wd);
+                    }
+                }
+            }
+        }
+        int out = oy + (kernelRow * k + v0) * slices + part;
+        d[out] = t0;
+        if (taps > 1) {
+            d[out + slices] = t1;
+        }
+        if (taps > 2) {
+            d[out + 2 * slices] = t2;
+        }
+        if (taps > 3) {
+            d[out + 3 * slices] = t3;
+        }
+        if (taps > 4) {
+            d[out + 4 * slices] = t4;
+        }
+    }
+
+    /** The input row at xBase at column s (wrapped, or 0 for a padding zero; see {@link #source}). */
+    float inputAt(int xBase, int s, int size) {
+        int sj = source(s, size);
+        float v = 0f;
+        if (sj >= 0) {
+            v = f[xBase + sj];
+        }
+        return v;
+    }
+
+    /**
+     * The sums of a group's items in double, as a tree in local memory over localSums[at … at + L): every item
+     * passes its value and gets the group's total (the same in every item).
+     */
+    double groupSum(double value, int at) {
+        int lid = getLocalId(0);
+        int size = getLocalSize(0);
+        localSums[at + lid] = value;
+        localBarrier();
+        for (int span = size / 2; span > 0; span = span / 2) {
+            if (lid < span) {
+                localSums[at + lid] = localSums[at + lid] + localSums[at + lid + span];
+            }
+            localBarrier();
+        }
+        double total = localSums[at];
+        localBarrier();
+        return total;
+    }
+
+    /**
+     * Batch norm's training forward in one launch, one work group per channel (x at oa, γ at ob, β at oc in f;
+     * i0 = n, i1 = c, i2 = h·w, x0 = ε): the group sums x over (n, h·w) with a tree in double,
+     * then Σ(x − μ)², writes μ and σ² (d at od, oz) and normalises its channel: y = (x − μ)·γ/√(σ² + ε) + β, relu
+     * if i3 ≠ 0.
+     */
+    void batchNormForwardGroups() {
+        int c = i1;
+        int hw = i2;
+        int ch = getGroupId(0);
+        int lid = getLocalId(0);
+        int size = getLocalSize(0);
+        int count = i0 * hw;
+        double s = 0;
+        for (int idx = lid; idx < count; idx += size) {
+            s += f[oa + channelIndex(idx, ch, c, hw)];
+        }
+        double mu = groupSum(s, 0) / count;
+        double ss = 0;
+        for (int idx = lid; idx < count; idx += size) {
+            double dv = f[oa + channelIndex(idx, ch, c, hw)] - mu;
+            ss += dv * dv;
+        }
+        double var = groupSum(ss, 0) / count;
+        if (lid == 0) {
+            d[od + ch] = mu;
+            d[oz + ch] = var;
+        }
+        double scale = f[ob + ch] * (1.0 / sqrt(var + x0));
+        double shift = f[oc + ch];
+        for (int idx = lid; idx < count; idx += size) {
+            int at = channelIndex(idx, ch, c, hw);
+            double v = (f[oa + at] - mu) * scale + shift;
+            if (i3 != 0 && !(v > 0)) {
+                v = 0;
+            }
+            f[oy + at] = (float) v;
+        }
+    }
+
+    /**
+     * Batch norm's backward in one launch, one work group per channel (x at oa, g at ob, relu output at oc if
+     * i3 ≠ 0, μ and σ² at od and oz in d; i0 = n, i1 = c, i2 = h·w, x0 = ε): Σg and Σg·x̂ as two trees in double, gβ and gγ as floats (oy, i4), then gx = γ/√(σ² + ε)·(g − Σg/M −
+     * x̂·Σg·x̂/M) for the channel (γ at i6, gx at ow).
+     */
+    void batchNormBackwardGroups() {
+        int c = i1;
+        int hw = i2;
+        int ch = getGroupId(0);
+        int lid = getLocalId(0);
+        int size = getLocalSize(0);
+        int count = i0 * hw;
+        double invStd = 1.0 / sqrt(d[oz + ch] + x0);
+        double mu = d[od + ch];
+        double sumG = 0;
+        double sumGX = 0;
+        for (int idx = lid; idx < count; idx += size) {
+            int at = channelIndex(idx, ch, c, hw);
+            double gj = maskedGrad(at);
+            sumG += gj;
+            sumGX += gj * (f[oa + at] - mu) * invStd;
+        }
+        localSums[lid] = sumG;
+        localSums[GROUP + lid] = sumGX;
+        localBarrier();
+        for (int span = size / 2; span > 0; span = span / 2) {
+            if (lid < span) {
+                localSums[lid] = localSums[lid] + localSums[lid + span];
+                localSums[GROUP + lid] = localSums[GROUP + lid] + localSums[GROUP + lid + span];
+            }
+            localBarrier();
+        }
+        sumG = localSums[0];
+        sumGX = localSums[GROUP];
+        if (lid == 0) {
+            f[oy + ch] = (float) sumG;
+            f[i4 + ch] = (float) sumGX;
+        }
+        double scale = f[i6 + ch] * invStd;
+        for (int idx = lid; idx < count; idx += size) {
+            int at = channelIndex(idx, ch, c, hw);
+            double xhat = (f[oa + at] - mu) * invStd;
+            f[ow + at] = (float) (scale * (maskedGrad(at) - sumG / count - xhat * sumGX / count));
+        }
+    }
+
+    /** Offset in an (n, c, h·w) tensor of element idx of channel ch, enumerated as (n, h·w). */
+    int channelIndex(int idx, int ch, int c, int hw) {
+        int b = idx / hw;
+        return (b * c + ch) * hw + idx - b * hw;
+    }
+
+    // ------------------------------------------------------------------ max pooling with a kept argmax
+
+    /**
+     * y[pl, i, j] = max over window (i, j) (first maximum, strict >) and its position u·size + v in the window,
+     * kept as a float in f at oarg for the backward pass; i0 = h, i1 = w, i2 = size.
+     */
+    void maxPoolArgmax(int g) {
+        int size = i2;
+        int ow = i1 / size;
+        int oh = i0 / size;
+        int j = g % ow;
+        int i = (g / ow) % oh;
+        int pl = g / (ow * oh);
+        int at = argmax(pl, i, j);
+        int r = (at - oa - pl * i0 * i1) / i1;
+        int col = (at - oa - pl * i0 * i1) % i1;
+        f[oy + g] = f[at];
+        f[oarg + g] = (r - i * size) * size + col - j * size;
+    }
+
+    /**
+     * gx[e] = gy[window of e] if e is the window's kept argmax, else 0: one read of the argmax instead of the
+     * window; work item per input element (a gather, no scatter). Parameters as {@link #maxPoolArgmax}, gy at ob.
+     */
+    void maxPoolBackwardArgmax(int g) {
+        int h = i0;
+        int w = i1;
+        int size = i2;
+        int col = g % w;
+        int r = (g / w) % h;
+        int pl = g / (w * h);
+        int ow = w / size;
+        int oh = h / size;
+        float v = 0f;
+        if (r / size < oh && col / size < ow) {
+            int window = (pl * oh + r / size) * ow + col / size;
+            if ((int) f[oarg + window] == (r % size) * size + col % size) {
+                v = f[ob + window];
+            }
+        }
+        f[oy + g] = v;
     }
 }

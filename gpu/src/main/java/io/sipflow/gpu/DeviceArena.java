@@ -36,6 +36,7 @@ final class DeviceArena {
     private long d2h;
     private long bytes;
     private int launches;
+    private final int group;
 
     /** A range to return once its tensor is gone. */
     private static final class Range extends PhantomReference<DeviceTensor> {
@@ -54,6 +55,7 @@ final class DeviceArena {
     DeviceArena(OpenCLDevice device, String holder) {
         this.device = device;
         this.holder = holder;
+        this.group = Integer.highestOneBit(Math.max(1, Math.min(ArenaKernel.GROUP, device.getMaxWorkGroupSize())));
         kernel.setExplicit(true);
         kernel.f = new float[MIN_FLOATS];
         kernel.d = new double[MIN_DOUBLES];
@@ -104,7 +106,38 @@ final class DeviceArena {
         }
         kernel.op = op;
         kernel.n = items;
-        Launch.execute(kernel, device, items, what);
+        int groups = (items + group - 1) / group;
+        run(com.aparapi.Range.create(device, groups * group, group), what);
+    }
+
+    /**
+     * Runs a work-group op ({@code op >= ArenaKernel.FIRST_GROUP_OP}) over {@code groups} work groups of
+     * {@link #group()} items each.
+     */
+    synchronized void launchGroups(int op, int groups, String what) {
+        if (groups == 0) {
+            return;
+        }
+        kernel.op = op;
+        kernel.n = groups * group();
+        run(com.aparapi.Range.create(device, groups * group(), group()), what);
+    }
+
+    /**
+     * The work-group size of every launch of the arena kernel: {@link ArenaKernel#GROUP}, or the largest power of
+     * two the device allows if that is less (the tree reductions need a power of two). One size for every op,
+     * because an OpenCL compiler for CPUs (PoCL) builds the kernel once per work-group size.
+     */
+    int group() {
+        return group;
+    }
+
+    private void run(com.aparapi.Range range, String what) {
+        long start = System.nanoTime();
+        Launch.execute(kernel, device, range, what);
+        if (LaunchProfile.ENABLED) {
+            LaunchProfile.record(what, System.nanoTime() - start);
+        }
         launches = (launches + 1) % ArenaKernel.LAUNCH_COUNT_MOD;
     }
 

@@ -8,13 +8,21 @@ import java.lang.ref.Reference;
 
 /**
  * Batch norm, max pooling and bilinear upsampling of FLOAT32 NCHW images on resident tensors (see {@link DeviceOps}
- * for the pattern). Batch-norm statistics are FLOAT64 tensors in the double arena. The per-channel sums run one
- * work item per channel (C items, each summing N·H·W values in order, like the CPU's reference loops): simple and
- * exact in its order, but with little parallelism on a GPU; a tree reduction would be the next step.
+ * for the pattern). Batch-norm statistics are FLOAT64 tensors in the double arena. Batch norm's forward and
+ * backward each run as one launch of one work group per channel: the group's items sum strided parts of the
+ * channel and add them as a tree in local memory (in double), then normalise the channel. Max pooling keeps the
+ * argmax of each window on the device for its input tensor, so the backward pass reads it instead of searching the
+ * window again.
  */
 final class DeviceImageOps {
     private final DeviceOps base;
     private final DeviceArena arena;
+    /** Argmax of the last max pooling of each resident input (weak keys: dropped with the input). */
+    private final java.util.Map<DeviceTensor, PoolArgmax> argmaxes = new java.util.WeakHashMap<>();
+
+    /** The window size and the kept argmax tensor (window offsets as floats, one per pooled value). */
+    private record PoolArgmax(int size, DeviceTensor positions) {
+    }
 
     DeviceImageOps(DeviceOps base) {
         this.base = base;
@@ -44,8 +52,7 @@ final class DeviceImageOps {
             k.od = mean.offset;
             k.oz = var.offset;
             k.oy = y.offset;
-            arena.launch(ArenaKernel.BN_STATS_F, s[1], "batchNormTraining statistics " + x.shape());
-            arena.launch(ArenaKernel.BN_APPLY_F, x.size(), "batchNormTraining " + x.shape());
+            arena.launchGroups(ArenaKernel.BN_FORWARD_GROUPS_F, s[1], "batchNormTraining " + x.shape());
             Reference.reachabilityFence(dx);
             Reference.reachabilityFence(dg);
             Reference.reachabilityFence(db);
@@ -65,7 +72,6 @@ final class DeviceImageOps {
             DeviceTensor dgamma = base.on(gamma);
             DeviceTensor dmean = base.on(mean);
             DeviceTensor dvar = base.on(variance);
-            DeviceTensor sums = arena.allocate(DType.FLOAT64, 2 * c);
             DeviceTensor gBeta = arena.allocate(DType.FLOAT32, c);
             DeviceTensor gGamma = arena.allocate(DType.FLOAT32, c);
             DeviceTensor gx = arena.allocate(DType.FLOAT32, x.size());
@@ -75,7 +81,6 @@ final class DeviceImageOps {
             k.i2 = s[2] * s[3];
             k.i3 = dr == null ? 0 : 1;
             k.i4 = gGamma.offset;
-            k.i5 = sums.offset;
             k.i6 = dgamma.offset;
             k.x0 = eps;
             k.oa = dx.offset;
@@ -85,15 +90,13 @@ final class DeviceImageOps {
             k.oz = dvar.offset;
             k.oy = gBeta.offset;
             k.ow = gx.offset;
-            arena.launch(ArenaKernel.BN_GRAD_SUMS_F, c, "batchNormBackward sums " + x.shape());
-            arena.launch(ArenaKernel.BN_GRAD_APPLY_F, x.size(), "batchNormBackward " + x.shape());
+            arena.launchGroups(ArenaKernel.BN_BACKWARD_GROUPS_F, c, "batchNormBackward " + x.shape());
             Reference.reachabilityFence(dg);
             Reference.reachabilityFence(dr);
             Reference.reachabilityFence(dx);
             Reference.reachabilityFence(dgamma);
             Reference.reachabilityFence(dmean);
             Reference.reachabilityFence(dvar);
-            Reference.reachabilityFence(sums);
             return new Backend.BatchNormGradients(Tensor.onDevice(x.shape(), gx), Tensor.onDevice(gamma.shape(), gGamma),
                     Tensor.onDevice(gamma.shape(), gBeta));
         }
@@ -129,15 +132,39 @@ final class DeviceImageOps {
         }
     }
 
+    /** The pooled values, and each window's argmax kept on the device for {@link #maxPoolBackward}. */
     Tensor maxPool(Tensor x, int size) {
         int[] s = x.shape().dims();
         Shape out = Shape.of(s[0], s[1], s[2] / size, s[3] / size);
-        return image(ArenaKernel.MAXPOOL_F, x, null, s[2], s[3], size, out, "maxPool2d");
+        synchronized (arena) {
+            DeviceTensor dx = base.on(x);
+            DeviceTensor positions = arena.allocate(DType.FLOAT32, out.size());
+            arena.kernel.oarg = positions.offset;
+            Tensor y = image(ArenaKernel.MAXPOOL_ARGMAX_F, x, null, s[2], s[3], size, out, "maxPool2d");
+            argmaxes.put(dx, new PoolArgmax(size, positions));
+            return y;
+        }
     }
 
+    /**
+     * Routes gy to each window's argmax: the one kept by {@link #maxPool} for this input, or (an input pooled
+     * elsewhere) found again from x.
+     */
     Tensor maxPoolBackward(Tensor gy, Tensor x, int size) {
         int[] s = x.shape().dims();
-        return image(ArenaKernel.MAXPOOL_BACKWARD_F, x, gy, s[2], s[3], size, x.shape(), "maxPool2dBackward");
+        synchronized (arena) {
+            DeviceTensor dx = base.on(x);
+            PoolArgmax kept = argmaxes.get(dx);
+            if (kept != null && kept.size() == size) {
+                arena.kernel.oarg = kept.positions().offset;
+                Tensor gx = image(ArenaKernel.MAXPOOL_BACKWARD_ARGMAX_F, x, gy, s[2], s[3], size, x.shape(),
+                        "maxPool2dBackward");
+                Reference.reachabilityFence(kept.positions());
+                return gx;
+            }
+            return image(ArenaKernel.MAXPOOL_BACKWARD_F, x, gy, s[2], s[3], size, x.shape(),
+                    "maxPool2dBackward (argmax searched again)");
+        }
     }
 
     Tensor upsample(Tensor x) {

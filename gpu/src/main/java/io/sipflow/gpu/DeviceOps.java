@@ -21,6 +21,10 @@ final class DeviceOps {
     /** Iteration spaces and broadcasting are described with this many dims (the kernel's r0..r5). */
     static final int DIMS = 6;
 
+    /** Pixels per work item of the weight gradient's first pass (about), and the most runs per weight. */
+    static final int WEIGHT_SLICE = 256;
+    static final int MAX_WEIGHT_SLICES = 64;
+
     final DeviceArena arena;
 
     DeviceOps(DeviceArena arena) {
@@ -228,7 +232,7 @@ final class DeviceOps {
             k.ob = dw.offset;
             k.oc = db == null ? 0 : db.offset;
             k.oy = y.offset;
-            arena.launch(ArenaKernel.CONV_F, out.size(), what + " " + x.shape() + " with " + w.shape());
+            launchConv(d[0], d[1], d[2], d[3], outChannels, kk, what + " " + x.shape() + " with " + w.shape());
             Reference.reachabilityFence(dx);
             Reference.reachabilityFence(dw);
             Reference.reachabilityFence(db);
@@ -237,29 +241,68 @@ final class DeviceOps {
         }
     }
 
-    /** gw[o,c,u,v] = Σ_n part[(o,c,u,v), n]: partial sums per batch element in double, then their sum. */
+    /**
+     * The tiled convolution ({@link ArenaKernel#convTiled}) with the parameters already set: a tile is as many
+     * whole rows as one work group has items (or a slice of a row wider than the group), input channels in chunks
+     * that fit the local arrays. A kernel too large for one tile in local memory runs the per-pixel kernel instead.
+     */
+    private void launchConv(int n, int c, int h, int w, int o, int k, String what) {
+        ArenaKernel kernel = arena.kernel;
+        int group = arena.group();
+        int tw = Math.min(w, group);
+        int rows = group / tw;
+        while (rows > 1 && rows * k * (tw + k - 1) > ArenaKernel.TILE_FLOATS) {
+            rows--;
+        }
+        int perChannel = rows * k * (tw + k - 1);
+        int blockWeights = ArenaKernel.CONV_OUT_BLOCK * k * k;
+        int chunk = Math.min(c, Math.min(ArenaKernel.TILE_FLOATS / perChannel, ArenaKernel.TILE_WEIGHTS / blockWeights));
+        if (chunk < 1) {
+            arena.launch(ArenaKernel.CONV_F, n * o * h * w, what);
+            return;
+        }
+        kernel.i6 = n;
+        kernel.chunk = chunk;
+        kernel.tileWidth = tw;
+        kernel.tileRows = rows;
+        kernel.tilesAcross = (w + tw - 1) / tw;
+        kernel.outBlocks = (o + ArenaKernel.CONV_OUT_BLOCK - 1) / ArenaKernel.CONV_OUT_BLOCK;
+        int rowTiles = (n * h + rows - 1) / rows;
+        arena.launchGroups(ArenaKernel.CONV_TILED_F, kernel.tilesAcross * kernel.outBlocks * rowTiles, what);
+    }
+
+    /**
+     * gw[o,c,u,v] = Σ_{n,i,j} gy·x in two launches: the (n, i) rows cut into S runs of about
+     * {@link #WEIGHT_SLICE} pixels, one work item per (kernel row, up to five taps, run) summing in float, then
+     * the S partial sums of each weight added in double. Many short independent sums, so the device is busy at
+     * every level of the U-Net.
+     */
     Tensor convWeightGradient(Tensor gy, Tensor x, Padding padding, Shape wShape) {
         int[] d = x.shape().dims();
-        int n = d[0];
+        int rows = d[0] * d[2];
+        int slices = Math.max(1, Math.min(rows, Math.min(rows * d[3] / WEIGHT_SLICE, MAX_WEIGHT_SLICES)));
         int size = wShape.size();
         synchronized (arena) {
             DeviceTensor dgy = on(gy);
             DeviceTensor dx = on(x);
-            DeviceTensor parts = arena.allocate(DType.FLOAT64, size * n);
+            DeviceTensor parts = arena.allocate(DType.FLOAT64, size * slices);
             DeviceTensor y = arena.allocate(DType.FLOAT32, size);
             ArenaKernel k = arena.kernel;
-            k.i0 = n;
+            k.i0 = d[0];
             k.i1 = d[1];
             k.i2 = d[2];
             k.i3 = d[3];
             k.i4 = wShape.dim(2);
             k.i5 = padding == Padding.CIRCULAR ? 1 : 0;
             k.i6 = wShape.dim(0);
+            k.chunk = slices;
             k.oa = dx.offset;
             k.ob = dgy.offset;
             k.oy = parts.offset;
-            arena.launch(ArenaKernel.CONV_WEIGHT_PARTS_F, size * n, "conv2dBackwardWeight " + x.shape());
-            k.i0 = n;
+            int kk = wShape.dim(2);
+            int rowsOfTaps = size / kk * ((kk + ArenaKernel.WEIGHT_TAPS - 1) / ArenaKernel.WEIGHT_TAPS);
+            arena.launch(ArenaKernel.CONV_WEIGHT_SLICES_F, rowsOfTaps * slices, "conv2dBackwardWeight " + x.shape());
+            k.i0 = slices;
             k.oa = parts.offset;
             k.oy = y.offset;
             arena.launch(ArenaKernel.SUM_PARTS_F, size, "conv2dBackwardWeight sum " + wShape);

@@ -52,8 +52,16 @@ final class Launch {
     static void execute(Kernel kernel, OpenCLDevice device, int total, String what) {
         int local = Math.max(1, Math.min(GROUP, device.getMaxWorkGroupSize()));
         int global = Math.max(1, (total + local - 1) / local) * local;
+        execute(kernel, device, Range.create(device, global, local), what);
+    }
+
+    /**
+     * Runs {@code kernel} over an explicit {@code range} (global and work-group sizes, 1D or 2D) on {@code device}
+     * and checks Aparapi's records as {@link #execute(Kernel, OpenCLDevice, int, String)} does.
+     */
+    static void execute(Kernel kernel, OpenCLDevice device, Range range, String what) {
         try {
-            kernel.execute(Range.create(device, global, local));
+            kernel.execute(range);
         } catch (RuntimeException | AssertionError e) {
             // Aparapi's fallback path throws AssertionError ("user supplied Device incompatible ...") when a
             // kernel pinned to a device cannot be translated or compiled: report it as this backend's failure.

@@ -57,8 +57,15 @@
  *   needs heap for the step's live tensors twice over; the launcher's heap plan is sized for the CPU backend (at
  *   the seed configuration run with {@code SIPFLOW_JAVA_OPTS=-Xmx6g}). Offsets are ints: 2^31 values per arena.</li>
  *   <li>{@link ArenaKernel} needs fp64 for all its ops (elementwise ops compute in double like the CPU backend).</li>
- *   <li>Batch-norm sums run one work item per channel, and the weight gradient one per (weight, batch element):
- *   correct and deterministic, but little parallelism for a GPU. No kernel uses local memory or tiling.</li>
+ *   <li>Work-group shapes: conv2d, its data gradient and conv2dAccumulate are tiled (a work group computes a tile
+ *   of output rows for eight output channels per item from input rows and weights staged in local memory);
+ *   batch norm runs one work group per channel with tree sums in local memory and normalises in the same launch;
+ *   max pooling keeps its argmax for the backward pass. The weight gradient is two launches of many short
+ *   independent sums (kernel row × taps × run of rows, then the runs), without local memory: a version with
+ *   per-item partial sums in local memory gave wrong sums on PoCL's two threads (right on one), so it was
+ *   dropped. One kernel means one register budget for all ops on a GPU; none of this has run on a GPU yet.</li>
+ *   <li>PoCL compiles the one kernel per work-group size, and each change of the kernel costs a compile of
+ *   10–30 s on first use (cached in ~/.cache/pocl afterwards).</li>
  *   <li>FLOAT64 networks (gradient checks) run matmul and convolutions through the per-call kernels and most other
  *   ops on the host: correct, with copies per op.</li>
  *   <li>All ops share one arena lock: one thread drives the device at a time.</li>
