@@ -30,6 +30,8 @@ final class VectorConv {
      * the same order whatever the tile: results do not depend on it.
      */
     static final int NR = VL >= 16 ? 5 : 2;
+    /** Padded rows an accumulator block covers at least ({@link #blockLength}). */
+    private static final int BLOCK_ROWS = 2;
 
     private VectorConv() {
     }
@@ -52,7 +54,9 @@ final class VectorConv {
     /** The forward kernel; with {@code init} non-null the accumulators start from it and the result replaces it. */
     private static float[] forward(float[] x, float[] w, float[] bias, float[] init, int n, int c, int h, int wd,
                                    int o, int k, Padding padding) {
-        PaddedImage g = new PaddedImage(c, h, wd, k, NR * VL);
+        int tq = NR * VL;
+        PaddedImage g = new PaddedImage(c, h, wd, k, tq);
+        int bq = blockLength(g.wp, g.qLen, tq);
         int oPad = (o + MR - 1) / MR * MR;
         float[] packed = packWeights(w, o, g.taps, oPad);
         float[] b = new float[oPad];
@@ -65,39 +69,46 @@ final class VectorConv {
         // one vector FMA per (output, tap, VL positions) of an image
         Parallel.forRange(n, Parallel.grainFor((long) oPad * g.taps * g.qLen / VL), (lo, hi) -> {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, g.length);
-            float[] yq = Scratch.floats(Scratch.OUTPUT_ROWS, oPad * g.qLen);
+            float[] yb = Scratch.floats(Scratch.OUTPUT_ROWS, oPad * bq);
             for (int img = lo; img < hi; img++) {
                 g.pad(x, img * c * h * wd, padding, xp);
-                // The accumulators' starting values into the q layout: image img's values, or the bias (thrown-away
-                // positions: anything). One start for both keeps the tiles free of a choice C2 would box vectors for.
-                if (fromInit) {
-                    for (int oc = 0; oc < o; oc++) {
-                        for (int i = 0; i < h; i++) {
-                            System.arraycopy(y, ((img * o + oc) * h + i) * wd, yq, oc * g.qLen + i * g.wp, wd);
+                int yImage = img * o * h * wd;
+                for (int q0 = 0; q0 < g.qLen; q0 += bq) {
+                    int q1 = Math.min(g.qLen, q0 + bq);
+                    // The accumulators' starting values for the block: image img's values, or the bias
+                    // (thrown-away positions: anything). One start for both keeps the tiles free of a choice C2
+                    // would box vectors for.
+                    if (fromInit) {
+                        g.imageToBlock(y, yImage, o, yb, bq, q0, q1);
+                    } else {
+                        for (int oc = 0; oc < oPad; oc++) {
+                            Arrays.fill(yb, oc * bq, oc * bq + bq, b[oc]);
                         }
                     }
-                } else {
-                    for (int oc = 0; oc < oPad; oc++) {
-                        Arrays.fill(yq, oc * g.qLen, (oc + 1) * g.qLen, b[oc]);
-                    }
-                }
-                for (int q = 0; q < g.qLen; q += NR * VL) {
-                    for (int o0 = 0; o0 < oPad; o0 += MR) {
-                        if (NR == 5) {
-                            tile5(xp, q, off, packed, oPad, o0, yq, g.qLen);
-                        } else {
-                            tile2(xp, q, off, packed, oPad, o0, yq, g.qLen);
+                    for (int q = q0; q < q1; q += tq) {
+                        for (int o0 = 0; o0 < oPad; o0 += MR) {
+                            if (NR == 5) {
+                                tile5(xp, q, off, packed, oPad, o0, yb, q - q0, bq);
+                            } else {
+                                tile2(xp, q, off, packed, oPad, o0, yb, q - q0, bq);
+                            }
                         }
                     }
-                }
-                for (int oc = 0; oc < o; oc++) {
-                    for (int i = 0; i < h; i++) {
-                        System.arraycopy(yq, oc * g.qLen + i * g.wp, y, ((img * o + oc) * h + i) * wd, wd);
-                    }
+                    g.blockToImage(yb, bq, q0, q1, y, yImage, o);
                 }
             }
         });
         return y;
+    }
+
+    /**
+     * Output positions per block: whole tiles covering at least {@value #BLOCK_ROWS} padded rows (or the whole
+     * image). A block's accumulator rows (outputs × block) stay in L1 from their start through the tiles to the
+     * copy into y, and its kept positions go to y in row pieces of a few dozen values.
+     */
+    static int blockLength(int wp, int qLen, int tq) {
+        int rows = (BLOCK_ROWS * wp + tq - 1) / tq * tq;
+        return Math.min(qLen, rows);
     }
 
     static float[] backwardData(float[] gy, float[] w, int n, int c, int h, int wd, int o, int k, Padding padding) {
@@ -116,19 +127,20 @@ final class VectorConv {
     }
 
     /** {@link #tile5} with 2 vectors of q (8 accumulators), for 16-register machines. */
-    private static void tile2(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] yq, int qLen) {
-        int r0 = o0 * qLen + q;
-        int r1 = r0 + qLen;
-        int r2 = r1 + qLen;
-        int r3 = r2 + qLen;
-        FloatVector a00 = FloatVector.fromArray(S, yq, r0);
-        FloatVector a01 = FloatVector.fromArray(S, yq, r0 + VL);
-        FloatVector a10 = FloatVector.fromArray(S, yq, r1);
-        FloatVector a11 = FloatVector.fromArray(S, yq, r1 + VL);
-        FloatVector a20 = FloatVector.fromArray(S, yq, r2);
-        FloatVector a21 = FloatVector.fromArray(S, yq, r2 + VL);
-        FloatVector a30 = FloatVector.fromArray(S, yq, r3);
-        FloatVector a31 = FloatVector.fromArray(S, yq, r3 + VL);
+    private static void tile2(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] yb, int yq,
+                              int bq) {
+        int r0 = o0 * bq + yq;
+        int r1 = r0 + bq;
+        int r2 = r1 + bq;
+        int r3 = r2 + bq;
+        FloatVector a00 = FloatVector.fromArray(S, yb, r0);
+        FloatVector a01 = FloatVector.fromArray(S, yb, r0 + VL);
+        FloatVector a10 = FloatVector.fromArray(S, yb, r1);
+        FloatVector a11 = FloatVector.fromArray(S, yb, r1 + VL);
+        FloatVector a20 = FloatVector.fromArray(S, yb, r2);
+        FloatVector a21 = FloatVector.fromArray(S, yb, r2 + VL);
+        FloatVector a30 = FloatVector.fromArray(S, yb, r3);
+        FloatVector a31 = FloatVector.fromArray(S, yb, r3 + VL);
         for (int t = 0; t < off.length; t++) {
             int xi = q + off[t];
             FloatVector x0 = FloatVector.fromArray(S, xp, xi);
@@ -148,50 +160,52 @@ final class VectorConv {
             a31 = x1.fma(w3, a31);
         }
         // Stored in place, not through a helper: a vector passed to a method C2 does not inline gets boxed.
-        int y0 = o0 * qLen + q;
-        a00.intoArray(yq, y0);
-        a01.intoArray(yq, y0 + VL);
-        int y1 = y0 + qLen;
-        a10.intoArray(yq, y1);
-        a11.intoArray(yq, y1 + VL);
-        int y2 = y1 + qLen;
-        a20.intoArray(yq, y2);
-        a21.intoArray(yq, y2 + VL);
-        int y3 = y2 + qLen;
-        a30.intoArray(yq, y3);
-        a31.intoArray(yq, y3 + VL);
+        int y0 = o0 * bq + yq;
+        a00.intoArray(yb, y0);
+        a01.intoArray(yb, y0 + VL);
+        int y1 = y0 + bq;
+        a10.intoArray(yb, y1);
+        a11.intoArray(yb, y1 + VL);
+        int y2 = y1 + bq;
+        a20.intoArray(yb, y2);
+        a21.intoArray(yb, y2 + VL);
+        int y3 = y2 + bq;
+        a30.intoArray(yb, y3);
+        a31.intoArray(yb, y3 + VL);
     }
 
     /**
-     * yq[o0..o0+3, q..q+5·VL) += Σ_t W[t, o] · xp[q + off[t] ..]: 20 accumulators in registers, starting from the
-     * values in yq (the bias or the values accumulated onto), taps in order; for 32-register (AVX-512) machines.
+     * yb[o0..o0+3, yq..yq+5·VL) += Σ_t W[t, o] · xp[q + off[t] ..] (rows of bq in yb; yq is q's place in the block):
+     * 20 accumulators in registers, starting from the values in yb (the bias or the values accumulated onto), taps in
+     * order; for 32-register (AVX-512) machines.
      * Stored in place, not through a helper: a vector passed to a method C2 does not inline gets boxed.
      */
-    private static void tile5(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] yq, int qLen) {
-        int r0 = o0 * qLen + q;
-        int r1 = r0 + qLen;
-        int r2 = r1 + qLen;
-        int r3 = r2 + qLen;
-        FloatVector a00 = FloatVector.fromArray(S, yq, r0);
-        FloatVector a01 = FloatVector.fromArray(S, yq, r0 + VL);
-        FloatVector a02 = FloatVector.fromArray(S, yq, r0 + 2 * VL);
-        FloatVector a03 = FloatVector.fromArray(S, yq, r0 + 3 * VL);
-        FloatVector a04 = FloatVector.fromArray(S, yq, r0 + 4 * VL);
-        FloatVector a10 = FloatVector.fromArray(S, yq, r1);
-        FloatVector a11 = FloatVector.fromArray(S, yq, r1 + VL);
-        FloatVector a12 = FloatVector.fromArray(S, yq, r1 + 2 * VL);
-        FloatVector a13 = FloatVector.fromArray(S, yq, r1 + 3 * VL);
-        FloatVector a14 = FloatVector.fromArray(S, yq, r1 + 4 * VL);
-        FloatVector a20 = FloatVector.fromArray(S, yq, r2);
-        FloatVector a21 = FloatVector.fromArray(S, yq, r2 + VL);
-        FloatVector a22 = FloatVector.fromArray(S, yq, r2 + 2 * VL);
-        FloatVector a23 = FloatVector.fromArray(S, yq, r2 + 3 * VL);
-        FloatVector a24 = FloatVector.fromArray(S, yq, r2 + 4 * VL);
-        FloatVector a30 = FloatVector.fromArray(S, yq, r3);
-        FloatVector a31 = FloatVector.fromArray(S, yq, r3 + VL);
-        FloatVector a32 = FloatVector.fromArray(S, yq, r3 + 2 * VL);
-        FloatVector a33 = FloatVector.fromArray(S, yq, r3 + 3 * VL);
-        FloatVector a34 = FloatVector.fromArray(S, yq, r3 + 4 * VL);
+    private static void tile5(float[] xp, int q, int[] off, float[] wt, int oPad, int o0, float[] yb, int yq,
+                              int bq) {
+        int r0 = o0 * bq + yq;
+        int r1 = r0 + bq;
+        int r2 = r1 + bq;
+        int r3 = r2 + bq;
+        FloatVector a00 = FloatVector.fromArray(S, yb, r0);
+        FloatVector a01 = FloatVector.fromArray(S, yb, r0 + VL);
+        FloatVector a02 = FloatVector.fromArray(S, yb, r0 + 2 * VL);
+        FloatVector a03 = FloatVector.fromArray(S, yb, r0 + 3 * VL);
+        FloatVector a04 = FloatVector.fromArray(S, yb, r0 + 4 * VL);
+        FloatVector a10 = FloatVector.fromArray(S, yb, r1);
+        FloatVector a11 = FloatVector.fromArray(S, yb, r1 + VL);
+        FloatVector a12 = FloatVector.fromArray(S, yb, r1 + 2 * VL);
+        FloatVector a13 = FloatVector.fromArray(S, yb, r1 + 3 * VL);
+        FloatVector a14 = FloatVector.fromArray(S, yb, r1 + 4 * VL);
+        FloatVector a20 = FloatVector.fromArray(S, yb, r2);
+        FloatVector a21 = FloatVector.fromArray(S, yb, r2 + VL);
+        FloatVector a22 = FloatVector.fromArray(S, yb, r2 + 2 * VL);
+        FloatVector a23 = FloatVector.fromArray(S, yb, r2 + 3 * VL);
+        FloatVector a24 = FloatVector.fromArray(S, yb, r2 + 4 * VL);
+        FloatVector a30 = FloatVector.fromArray(S, yb, r3);
+        FloatVector a31 = FloatVector.fromArray(S, yb, r3 + VL);
+        FloatVector a32 = FloatVector.fromArray(S, yb, r3 + 2 * VL);
+        FloatVector a33 = FloatVector.fromArray(S, yb, r3 + 3 * VL);
+        FloatVector a34 = FloatVector.fromArray(S, yb, r3 + 4 * VL);
         for (int t = 0; t < off.length; t++) {
             int xi = q + off[t];
             FloatVector x0 = FloatVector.fromArray(S, xp, xi);
@@ -225,25 +239,25 @@ final class VectorConv {
             a33 = x3.fma(w3, a33);
             a34 = x4.fma(w3, a34);
         }
-        a00.intoArray(yq, r0);
-        a01.intoArray(yq, r0 + VL);
-        a02.intoArray(yq, r0 + 2 * VL);
-        a03.intoArray(yq, r0 + 3 * VL);
-        a04.intoArray(yq, r0 + 4 * VL);
-        a10.intoArray(yq, r1);
-        a11.intoArray(yq, r1 + VL);
-        a12.intoArray(yq, r1 + 2 * VL);
-        a13.intoArray(yq, r1 + 3 * VL);
-        a14.intoArray(yq, r1 + 4 * VL);
-        a20.intoArray(yq, r2);
-        a21.intoArray(yq, r2 + VL);
-        a22.intoArray(yq, r2 + 2 * VL);
-        a23.intoArray(yq, r2 + 3 * VL);
-        a24.intoArray(yq, r2 + 4 * VL);
-        a30.intoArray(yq, r3);
-        a31.intoArray(yq, r3 + VL);
-        a32.intoArray(yq, r3 + 2 * VL);
-        a33.intoArray(yq, r3 + 3 * VL);
-        a34.intoArray(yq, r3 + 4 * VL);
+        a00.intoArray(yb, r0);
+        a01.intoArray(yb, r0 + VL);
+        a02.intoArray(yb, r0 + 2 * VL);
+        a03.intoArray(yb, r0 + 3 * VL);
+        a04.intoArray(yb, r0 + 4 * VL);
+        a10.intoArray(yb, r1);
+        a11.intoArray(yb, r1 + VL);
+        a12.intoArray(yb, r1 + 2 * VL);
+        a13.intoArray(yb, r1 + 3 * VL);
+        a14.intoArray(yb, r1 + 4 * VL);
+        a20.intoArray(yb, r2);
+        a21.intoArray(yb, r2 + VL);
+        a22.intoArray(yb, r2 + 2 * VL);
+        a23.intoArray(yb, r2 + 3 * VL);
+        a24.intoArray(yb, r2 + 4 * VL);
+        a30.intoArray(yb, r3);
+        a31.intoArray(yb, r3 + VL);
+        a32.intoArray(yb, r3 + 2 * VL);
+        a33.intoArray(yb, r3 + 3 * VL);
+        a34.intoArray(yb, r3 + 4 * VL);
     }
 }
