@@ -107,13 +107,18 @@ final class VectorConvWeight {
     /**
      * The gradient of image img laid out for the tiles at {@code at}: per tile of 4 outputs o0..o0+3, the 4·qLen
      * values in groups of 16 positions, output by output: gy[img, o0 + i, q] (q = r·wp + j) at
-     * o0·qLen + 64·⌊q/16⌋ + 16·i + q mod 16; 0 in the thrown-away columns and rows, and for outputs past o.
+     * o0·qLen + 64·⌊q/16⌋ + 16·i + q mod 16; 0 in the thrown-away columns and rows, and for outputs past o. Each
+     * value is written once (no fill beforehand): the image's rows run through q in order, one copy per stretch of
+     * a group.
      */
     private static void layOutGradient(float[] gy, int img, int o, int oPad, int h, int wd, PaddedImage g,
                                        float[] gq, int at) {
-        java.util.Arrays.fill(gq, at, at + oPad * g.qLen, 0f);
-        for (int oc = 0; oc < o; oc++) {
+        for (int oc = 0; oc < oPad; oc++) {
             int tileAt = at + (oc & ~3) * g.qLen + (oc & 3) * LANES;
+            if (oc >= o) {
+                fillGroups(gq, tileAt, 0, g.qLen);
+                continue;
+            }
             for (int r = 0; r < h; r++) {
                 int src = ((img * o + oc) * h + r) * wd;
                 int q = r * g.wp;
@@ -123,7 +128,19 @@ final class VectorConvWeight {
                     System.arraycopy(gy, src + j, gq, tileAt + 4 * (qj & ~(LANES - 1)) + (qj & (LANES - 1)), len);
                     j += len;
                 }
+                fillGroups(gq, tileAt, q + wd, q + g.wp);
             }
+            fillGroups(gq, tileAt, h * g.wp, g.qLen);
+        }
+    }
+
+    /** Zeros positions [from, to) of one output in the grouped layout at {@code tileAt}. */
+    private static void fillGroups(float[] gq, int tileAt, int from, int to) {
+        for (int q = from; q < to; ) {
+            int len = Math.min(LANES - (q & (LANES - 1)), to - q);
+            int d = tileAt + 4 * (q & ~(LANES - 1)) + (q & (LANES - 1));
+            java.util.Arrays.fill(gq, d, d + len, 0f);
+            q += len;
         }
     }
 
