@@ -121,12 +121,9 @@ final class PaddedImage {
                 }
                 int s = plane0 + sr * w;
                 System.arraycopy(src, s, dst, row + p, w);
-                if (circular) {
-                    System.arraycopy(src, s + w - p, dst, row, p);
-                    System.arraycopy(src, s, dst, row + p + w, p);
-                } else {
-                    Arrays.fill(dst, row, row + p, 0f);
-                    Arrays.fill(dst, row + p + w, row + wp, 0f);
+                for (int e = 0; e < p; e++) { // the p edge values by hand: a copy call costs more than p stores
+                    dst[row + e] = circular ? src[s + w - p + e] : 0f;
+                    dst[row + p + w + e] = circular ? src[s + e] : 0f;
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.sipflow.autodiff.backend.fast;
 
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.backend.Parallel;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * FLOAT32 gradient of conv2d with respect to its weights, on {@link PaddedImage}s:
@@ -108,8 +109,8 @@ final class VectorConvWeight {
      * The gradient of image img laid out for the tiles at {@code at}: per tile of 4 outputs o0..o0+3, the 4·qLen
      * values in groups of 16 positions, output by output: gy[img, o0 + i, q] (q = r·wp + j) at
      * o0·qLen + 64·⌊q/16⌋ + 16·i + q mod 16; 0 in the thrown-away columns and rows, and for outputs past o. Each
-     * value is written once (no fill beforehand): the image's rows run through q in order, one copy per stretch of
-     * a group.
+     * value is written once (no fill beforehand): per image row, the part-groups at its ends by copy, the whole
+     * groups in between (16 contiguous values each) by vectors.
      */
     private static void layOutGradient(float[] gy, int img, int o, int oPad, int h, int wd, PaddedImage g,
                                        float[] gq, int at) {
@@ -122,11 +123,18 @@ final class VectorConvWeight {
             for (int r = 0; r < h; r++) {
                 int src = ((img * o + oc) * h + r) * wd;
                 int q = r * g.wp;
-                for (int j = 0; j < wd; ) {
-                    int qj = q + j;
-                    int len = Math.min(LANES - (qj & (LANES - 1)), wd - j);
-                    System.arraycopy(gy, src + j, gq, tileAt + 4 * (qj & ~(LANES - 1)) + (qj & (LANES - 1)), len);
-                    j += len;
+                int j = Math.min((LANES - (q & (LANES - 1))) & (LANES - 1), wd);
+                if (j > 0) {
+                    System.arraycopy(gy, src, gq, tileAt + 4 * (q & ~(LANES - 1)) + (q & (LANES - 1)), j);
+                }
+                for (; j + LANES <= wd; j += LANES) {
+                    int d = tileAt + 4 * (q + j);
+                    for (int v = 0; v < LANES; v += VL) {
+                        FloatVector.fromArray(VectorConv.S, gy, src + j + v).intoArray(gq, d + v);
+                    }
+                }
+                if (j < wd) {
+                    System.arraycopy(gy, src + j, gq, tileAt + 4 * (q + j), wd - j);
                 }
                 fillGroups(gq, tileAt, q + wd, q + g.wp);
             }
