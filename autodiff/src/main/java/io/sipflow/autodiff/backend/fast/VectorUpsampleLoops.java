@@ -19,8 +19,10 @@ public final class VectorUpsampleLoops implements UpsampleRowLoops {
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final int L = D.length();
-    /** Eight floats reordered as their four even lanes, then their four odd lanes. */
-    private static final VectorShuffle<Float> EVENS_THEN_ODDS = VectorShuffle.fromValues(F8, 0, 2, 4, 6, 1, 3, 5, 7);
+    /** Eight floats' four even lanes first (the upper four lanes are not read). */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromValues(F8, 0, 2, 4, 6, 0, 2, 4, 6);
+    /** Eight floats' four odd lanes first. */
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromValues(F8, 1, 3, 5, 7, 1, 3, 5, 7);
 
     /** Creates the loops; loaded by name, so only when module {@code jdk.incubator.vector} is present. */
     public VectorUpsampleLoops() {
@@ -47,9 +49,9 @@ public final class VectorUpsampleLoops implements UpsampleRowLoops {
     public void splitColumns(float[] gy, int at, double[] even, double[] odd, int w) {
         int m = 0;
         for (; m + L <= w; m += L) {
-            FloatVector v = FloatVector.fromArray(F8, gy, at + 2 * m).rearrange(EVENS_THEN_ODDS);
-            ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).intoArray(even, m);
-            ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).intoArray(odd, m);
+            FloatVector v = FloatVector.fromArray(F8, gy, at + 2 * m);
+            ((DoubleVector) v.rearrange(EVENS).convertShape(VectorOperators.F2D, D, 0)).intoArray(even, m);
+            ((DoubleVector) v.rearrange(ODDS).convertShape(VectorOperators.F2D, D, 0)).intoArray(odd, m);
         }
         for (; m < w; m++) {
             even[m] = gy[at + 2 * m];
