@@ -76,6 +76,47 @@ final class ImageKernels {
     }
 
     /**
+     * 2×2 max pooling of one (h, w) plane, x[base..base + h·w) to y[yBase..yBase + h·w/4), keeping each window's
+     * argmax as the code 2u + v of its element (u, v) in {@code window[yBase + o]}: the same selection as
+     * {@link #maxPool} ({@link #argmax2}).
+     */
+    static void maxPool2x2Plane(float[] x, int base, int h, int w, float[] y, byte[] window, int yBase) {
+        int ow = w / 2;
+        for (int i = 0; i < h / 2; i++) {
+            int top = base + 2 * i * w;
+            int o = yBase + i * ow;
+            for (int j = 0; j < ow; j++) {
+                int at = top + 2 * j;
+                int best = argmax2(x, at, w);
+                y[o + j] = x[best];
+                int d = best - at; // 0, 1, w or w + 1
+                window[o + j] = (byte) (d >= w ? 2 + d - w : d);
+            }
+        }
+    }
+
+    /**
+     * The VJP of 2×2 max pooling from the kept argmax ({@link #maxPool2x2Plane}): gx[argmax of window o] = gy[o],
+     * +0 elsewhere, the same as {@link #maxPoolBackward} finds from x.
+     */
+    static float[] maxPool2x2Backward(float[] gy, byte[] window, int planes, int h, int w) {
+        int oh = h / 2;
+        int ow = w / 2;
+        float[] gx = new float[planes * h * w];
+        Parallel.forRange(planes * oh, Math.max(1, 4096 / Math.max(1, 2 * w)), (lo, hi) -> {
+            for (int row = lo; row < hi; row++) { // row = p·oh + i: output row i of plane p
+                int top = row * 2 * w;
+                int o = row * ow;
+                for (int j = 0; j < ow; j++) {
+                    int code = window[o + j];
+                    gx[top + 2 * j + (code >> 1) * w + (code & 1)] = gy[o + j];
+                }
+            }
+        });
+        return gx;
+    }
+
+    /**
      * {@link #argmax} of a 2×2 window, as a tournament without branches on the data: the first maximum of each row's
      * pair, then of the two winners, each "later beats earlier" meaning {@code later > earlier || later is NaN}.
      * That is the same index as the row-major scan: without NaN both keep the first of equal maxima (a later value
