@@ -252,7 +252,7 @@ public class CpuBackend implements Backend {
         }
         int[] d = x.shape().dims();
         BatchNormKernels.ForwardPooled f = BatchNormKernels.forwardReluPooled(x.floatData(), d[0], d[1], d[2], d[3],
-                gamma.toDoubleArray(), beta.toDoubleArray(), eps);
+                gamma.toDoubleArray(), beta.toDoubleArray(), eps, fast);
         Shape perChannel = gamma.shape();
         BatchNormForward norm = new BatchNormForward(Tensor.wrap(x.shape(), f.norm().y()),
                 Tensor.wrap(perChannel, f.norm().mean()), Tensor.wrap(perChannel, f.norm().variance()));

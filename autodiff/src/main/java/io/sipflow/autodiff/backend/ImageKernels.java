@@ -78,19 +78,32 @@ final class ImageKernels {
     /**
      * 2×2 max pooling of one (h, w) plane, x[base..base + h·w) to y[yBase..yBase + h·w/4), keeping each window's
      * argmax as the code 2u + v of its element (u, v) in {@code window[yBase + o]}: the same selection as
-     * {@link #maxPool} ({@link #argmax2}).
+     * {@link #maxPool} ({@link #argmax2}). Rows go through {@code fast}'s kernel where it has one (null: plain Java);
+     * {@code codes} is its scratch row (length w/2).
      */
-    static void maxPool2x2Plane(float[] x, int base, int h, int w, float[] y, byte[] window, int yBase) {
+    static void maxPool2x2Plane(float[] x, int base, int h, int w, float[] y, byte[] window, int yBase,
+                                FastKernels fast, float[] codes) {
         int ow = w / 2;
         for (int i = 0; i < h / 2; i++) {
             int top = base + 2 * i * w;
             int o = yBase + i * ow;
-            for (int j = 0; j < ow; j++) {
+            int done = fast == null ? 0 : fast.maxPool2x2RowKeepingArgmax(x, top, w, y, o, codes);
+            for (int j = 0; j < done; j++) {
+                window[o + j] = (byte) codes[j];
+            }
+            for (int j = done; j < ow; j++) { // argmax2's tournament, selecting the values and their codes
                 int at = top + 2 * j;
-                int best = argmax2(x, at, w);
-                y[o + j] = x[best];
-                int d = best - at; // 0, 1, w or w + 1
-                window[o + j] = (byte) (d >= w ? 2 + d - w : d);
+                float a = x[at];
+                float b = x[at + 1];
+                float c = x[at + w];
+                float d = x[at + w + 1];
+                boolean bWins = b > a | b != b;
+                boolean dWins = d > c | d != d;
+                float upper = bWins ? b : a;
+                float lower = dWins ? d : c;
+                boolean lowerWins = lower > upper | lower != lower;
+                y[o + j] = lowerWins ? lower : upper;
+                window[o + j] = (byte) (lowerWins ? (dWins ? 3 : 2) : (bWins ? 1 : 0));
             }
         }
     }
