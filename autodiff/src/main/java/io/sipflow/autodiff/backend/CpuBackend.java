@@ -244,6 +244,33 @@ public class CpuBackend implements Backend {
                 d[2], d[3], size), x.dtype());
     }
 
+    /** On FLOAT32 kernels: one pass that pools each plane after normalising it and keeps the argmax. */
+    @Override
+    public BatchNormReluPool batchNormReluMaxPool2x2(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        if (!floatKernels(x)) {
+            return Backend.super.batchNormReluMaxPool2x2(x, gamma, beta, eps);
+        }
+        int[] d = x.shape().dims();
+        BatchNormKernels.ForwardPooled f = BatchNormKernels.forwardReluPooled(x.floatData(), d[0], d[1], d[2], d[3],
+                gamma.toDoubleArray(), beta.toDoubleArray(), eps, fast);
+        Shape perChannel = gamma.shape();
+        BatchNormForward norm = new BatchNormForward(Tensor.wrap(x.shape(), f.norm().y()),
+                Tensor.wrap(perChannel, f.norm().mean()), Tensor.wrap(perChannel, f.norm().variance()));
+        return new BatchNormReluPool(norm, Tensor.wrap(Shape.of(d[0], d[1], d[2] / 2, d[3] / 2), f.pooled()),
+                new MaxPoolArgmax(f.window()));
+    }
+
+    /** From the kept argmax where there is one (FLOAT32), else found again from x. */
+    @Override
+    public Tensor maxPool2x2Backward(Tensor gy, Tensor x, MaxPoolArgmax argmaxOrNull) {
+        if (argmaxOrNull == null || !floatKernels(x)) {
+            return maxPool2dBackward(gy, x, 2);
+        }
+        int[] d = x.shape().dims();
+        return Tensor.wrap(x.shape(), ImageKernels.maxPool2x2Backward(gy.floatData(), argmaxOrNull.window(),
+                d[0] * d[1], d[2], d[3]));
+    }
+
     @Override
     public Tensor upsampleBilinear2x(Tensor x) {
         int[] d = x.shape().dims();
