@@ -230,13 +230,15 @@ public final class Autodiff {
             List<Tensor> order = Graph.topologicalOrder(output);
             Set<Tensor> leading = leadingToInputs(order, wanted);
             boolean free = after == AfterBackward.FREE_GRAPH;
+            AdjointRecycler recycler = new AdjointRecycler(recordBackward);
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.get(t);
                 if (g != null && t.node() != null && leading.contains(t)) {
-                    propagate(t, g, grads, recordBackward, leading);
+                    propagate(t, g, grads, recordBackward, leading, recycler);
                     if (!wanted.contains(t)) {
                         grads.remove(t); // all its consumers are done: free the memory early
+                        recycler.recycle(g, t, grads);
                     }
                 }
                 if (free) {
@@ -279,7 +281,7 @@ public final class Autodiff {
     }
 
     private static void propagate(Tensor t, Tensor g, Map<Tensor, Tensor> grads, boolean recordBackward,
-                                  Set<Tensor> leading) {
+                                  Set<Tensor> leading, AdjointRecycler recycler) {
         Node node = t.node();
         Tensor[] inputs = node.inputArray();
         if (node.isFreed()) {
@@ -291,6 +293,7 @@ public final class Autodiff {
             return; // stopGradient and friends
         }
         Tensor[] inGrads = node.applyVjp(t, g);
+        List<Tensor[]> summed = new java.util.ArrayList<>(0); // {previous, added, input}
         if (Anomaly.isOn()) {
             Anomaly.checkBackward(node.op(), g, inGrads, inputs);
         }
@@ -314,7 +317,18 @@ public final class Autodiff {
             }
             gk = gk.to(in.dtype());
             Tensor previous = grads.get(in);
-            grads.put(in, previous == null ? gk : BinaryOps.add(previous, gk));
+            if (previous == null) {
+                grads.put(in, gk);
+            } else {
+                grads.put(in, BinaryOps.add(previous, gk));
+                summed.add(new Tensor[] {previous, gk, in});
+            }
+        }
+        // The summands are dead unless a gradient still held shares their array; checked once every input's
+        // gradient is in the map, since a VJP may return one tensor for several inputs.
+        for (Tensor[] sum : summed) {
+            recycler.recycle(sum[0], sum[2], grads);
+            recycler.recycle(sum[1], sum[2], grads);
         }
     }
 

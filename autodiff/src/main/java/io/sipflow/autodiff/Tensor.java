@@ -369,6 +369,26 @@ public final class Tensor {
         return storage.onHost();
     }
 
+    /** True when this tensor's values were stored at or after {@code serial} ({@link Storage#nextSerial()}). */
+    boolean storedSince(long serial) {
+        return storage.serial() >= serial;
+    }
+
+    /** True when this tensor's host array is {@code array} (views and re-wrapped arrays count). */
+    boolean holdsArray(Object array) {
+        return storage.hostArray() == array;
+    }
+
+    /** This tensor's host array, or null when its values are only on a device. */
+    Object hostArray() {
+        return storage.hostArray();
+    }
+
+    /** Gives the host array back to {@link BufferPool} if it issued it; see {@link Storage#recycle}. */
+    boolean recycle(String what) {
+        return storage.recycle(what);
+    }
+
     /**
      * Records {@code copy} as this host tensor's device mirror (same values, uploaded by a backend), so later ops
      * on that backend need not upload it again. Values never change; views of this tensor share the mirror.

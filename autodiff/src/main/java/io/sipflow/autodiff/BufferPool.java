@@ -1,0 +1,150 @@
+package io.sipflow.autodiff;
+
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Output arrays for kernels, recycled from gradients a backward pass has finished with.
+ *
+ * <p>A kernel takes its output array here ({@link #floats}, {@link #doubles}) instead of {@code new}, writes every
+ * element, and wraps it in a tensor. The array is "issued". {@link Autodiff}'s backward pass gives an issued array
+ * back only when the adjoint that holds it is dead: every op that read it has run its VJP, it is not a gradient the
+ * caller asked for, no gradient still held shares the array, it was made during this pass, and the pass is not
+ * recorded (a recorded, second-order pass keeps every adjoint as part of the graph it builds). The tensor that held
+ * it is then marked recycled: reading it throws an {@link IllegalStateException} naming the op, instead of showing
+ * values that changed. An array is given back at most once per issue (an issued array leaves the issued set when it
+ * is given back), so one array never serves two live tensors.
+ *
+ * <p>A recycled array holds old values, not zeros: a kernel that accumulates into its output must fill it first.
+ * Arrays shorter than {@value #MIN_LENGTH} elements are always new (cheap to allocate, not worth the bookkeeping).
+ * The arrays waiting for reuse are bounded by a quarter of the maximum heap. The system property
+ * {@code sipflow.recycle=false} turns recycling off (every array is then new, as without the pool).
+ *
+ * <p>The one way to defeat this: holding the raw array of an intermediate gradient ({@link Tensor#floatData()}
+ * inside a VJP) past the backward pass. Keep a tensor, or a copy ({@link Tensor#toFloatArray()}), instead.
+ */
+public final class BufferPool {
+    /** Arrays shorter than this are allocated fresh and never recycled. */
+    public static final int MIN_LENGTH = 4096;
+
+    private static final long CAPACITY_BYTES = Runtime.getRuntime().maxMemory() / 4;
+    private static final Map<Object, Boolean> ISSUED = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<Long, ArrayDeque<Object>> FREE = new HashMap<>();
+    private static long freeBytes;
+    private static volatile boolean enabled = !"false".equals(System.getProperty("sipflow.recycle"));
+    private static long recycledCount;
+    private static long reusedCount;
+
+    private BufferPool() {
+    }
+
+    /**
+     * An array for a FLOAT32 op output: a recycled one of this length when one is waiting, else a new one.
+     *
+     * @param length the element count
+     * @return an array of {@code length} floats with arbitrary values; the caller must write every element
+     */
+    public static float[] floats(int length) {
+        if (length < MIN_LENGTH || !enabled) {
+            return new float[length];
+        }
+        float[] a = (float[]) take(key(length, false));
+        if (a == null) {
+            a = new float[length];
+        }
+        ISSUED.put(a, Boolean.TRUE);
+        return a;
+    }
+
+    /**
+     * As {@link #floats}, filled with zeros: for a kernel that writes only some elements (a scatter) or accumulates.
+     *
+     * @param length the element count
+     * @return an array of {@code length} zeros
+     */
+    public static float[] zeroedFloats(int length) {
+        float[] a = floats(length);
+        if (length >= MIN_LENGTH && enabled) { // a new array below that, or with the pool off, is zero already
+            java.util.Arrays.fill(a, 0f);
+        }
+        return a;
+    }
+
+    /**
+     * An array for a FLOAT64 op output (see {@link #floats}).
+     *
+     * @param length the element count
+     * @return an array of {@code length} doubles with arbitrary values; the caller must write every element
+     */
+    public static double[] doubles(int length) {
+        if (length < MIN_LENGTH || !enabled) {
+            return new double[length];
+        }
+        double[] a = (double[]) take(key(length, true));
+        if (a == null) {
+            a = new double[length];
+        }
+        ISSUED.put(a, Boolean.TRUE);
+        return a;
+    }
+
+    /**
+     * Removes {@code array} from the issued set: true when it was issued and not given back since, so the caller
+     * (a dead adjoint's storage) may {@linkplain #offer offer} it. False for any array the pool did not hand out.
+     */
+    static boolean claim(Object array) {
+        return ISSUED.remove(array) != null;
+    }
+
+    /** Puts a claimed array on the free list, unless the list is full (then the collector takes it). */
+    static synchronized void offer(Object array) {
+        boolean isDouble = array instanceof double[];
+        int length = isDouble ? ((double[]) array).length : ((float[]) array).length;
+        long bytes = (long) length * (isDouble ? Double.BYTES : Float.BYTES);
+        recycledCount++;
+        if (freeBytes + bytes > CAPACITY_BYTES) {
+            return;
+        }
+        FREE.computeIfAbsent(key(length, isDouble), k -> new ArrayDeque<>()).push(array);
+        freeBytes += bytes;
+    }
+
+    private static synchronized Object take(long key) {
+        ArrayDeque<Object> list = FREE.get(key);
+        Object a = list == null ? null : list.poll();
+        if (a != null) {
+            int length = (int) (key >>> 1);
+            freeBytes -= (long) length * ((key & 1) == 1 ? Double.BYTES : Float.BYTES);
+            reusedCount++;
+        }
+        return a;
+    }
+
+    private static long key(int length, boolean isDouble) {
+        return ((long) length << 1) | (isDouble ? 1 : 0);
+    }
+
+    static boolean isEnabled() {
+        return enabled;
+    }
+
+    /** Turns recycling on or off and empties the free list (for tests that compare both). */
+    static synchronized void setEnabled(boolean on) {
+        enabled = on;
+        FREE.clear();
+        freeBytes = 0;
+    }
+
+    /** Arrays given back by backward passes so far. */
+    static synchronized long recycledCount() {
+        return recycledCount;
+    }
+
+    /** Arrays handed out again from the free list so far. */
+    static synchronized long reusedCount() {
+        return reusedCount;
+    }
+}
