@@ -50,7 +50,9 @@ final class AdjointRecycler {
                 return;
             }
         }
-        dead.recycle("the gradient of " + describe(of) + " (" + dead.shape() + " " + dead.dtype() + ")");
+        dead.recycle("the gradient of " + describe(of) + " (" + dead.shape() + " " + dead.dtype() + "), whose array"
+                + " the backward pass recycled once every op that needed it had run; keep a copy (toFloatArray(),"
+                + " toDoubleArray()) made inside the VJP if it must outlive the pass");
     }
 
     private static String describe(Tensor t) {

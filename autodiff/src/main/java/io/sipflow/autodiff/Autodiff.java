@@ -221,16 +221,19 @@ public final class Autodiff {
         }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(output, seed.to(output.dtype()));
+        boolean free = after == AfterBackward.FREE_GRAPH;
         boolean wasRecording = Graph.isRecording();
+        boolean wasInRecordedBackward = Graph.inRecordedBackward();
         Graph.setRecording(recordBackward); // first order: the backward pass records nothing
+        Graph.setInRecordedBackward(recordBackward);
         // Gradients are computed in the types the forward pass used, not in the caller's precision scope.
         try (Precision ignored = Precision.none()) {
             Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
             wanted.addAll(inputs);
             List<Tensor> order = Graph.topologicalOrder(output);
             Set<Tensor> leading = leadingToInputs(order, wanted);
-            boolean free = after == AfterBackward.FREE_GRAPH;
             AdjointRecycler recycler = new AdjointRecycler(recordBackward);
+            BufferScope scope = free && !recordBackward ? forwardValuesScope(order) : null;
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.get(t);
@@ -245,13 +248,40 @@ public final class Autodiff {
                     order.set(i, null); // the list must not keep the value alive either
                     if (t.node() != null) {
                         t.node().free();
+                        if (scope != null && !wanted.contains(t)) {
+                            scope.addGraphValue(t);
+                        }
                     }
                 }
             }
         } finally {
             Graph.setRecording(wasRecording);
+            Graph.setInRecordedBackward(wasInRecordedBackward);
         }
-        return collect(output, inputs, grads, disconnected);
+        Gradients result = collect(output, inputs, grads, disconnected);
+        BufferScope scope = BufferScope.current();
+        if (scope != null && free) {
+            scope.keep(result.asList().toArray(new Tensor[0])); // a VJP may hand back a forward value as a gradient
+        }
+        return result;
+    }
+
+    /**
+     * The open {@link BufferScope} that takes the values of a first-order FREE_GRAPH pass's graph, or null: none is
+     * open, recycling is off, or the graph holds nodes a recorded backward pass made (its values are gradients a
+     * second-order method may still use after the pass).
+     */
+    private static BufferScope forwardValuesScope(List<Tensor> order) {
+        BufferScope scope = BufferScope.current();
+        if (scope == null || !BufferPool.isEnabled()) {
+            return null;
+        }
+        for (Tensor t : order) {
+            if (t.node() != null && t.node().madeByBackward()) {
+                return null;
+            }
+        }
+        return scope;
     }
 
     /**

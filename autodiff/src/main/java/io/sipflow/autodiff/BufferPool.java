@@ -1,5 +1,6 @@
 package io.sipflow.autodiff;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,7 +21,8 @@ import java.util.WeakHashMap;
  *
  * <p>A recycled array holds old values, not zeros: a kernel that accumulates into its output must fill it first.
  * Arrays shorter than {@value #MIN_LENGTH} elements are always new (cheap to allocate, not worth the bookkeeping).
- * The arrays waiting for reuse are bounded by a quarter of the maximum heap. The system property
+ * The arrays waiting for reuse are bounded by half the maximum heap and held through soft references, so the
+ * collector takes them back before the heap would run out. The system property
  * {@code sipflow.recycle=false} turns recycling off (every array is then new, as without the pool).
  *
  * <p>The one way to defeat this: holding the raw array of an intermediate gradient ({@link Tensor#floatData()}
@@ -30,9 +32,9 @@ public final class BufferPool {
     /** Arrays shorter than this are allocated fresh and never recycled. */
     public static final int MIN_LENGTH = 4096;
 
-    private static final long CAPACITY_BYTES = Runtime.getRuntime().maxMemory() / 4;
+    private static final long CAPACITY_BYTES = Runtime.getRuntime().maxMemory() / 2;
     private static final Map<Object, Boolean> ISSUED = Collections.synchronizedMap(new WeakHashMap<>());
-    private static final Map<Long, ArrayDeque<Object>> FREE = new HashMap<>();
+    private static final Map<Long, ArrayDeque<SoftReference<Object>>> FREE = new HashMap<>();
     private static long freeBytes;
     private static volatile boolean enabled = !"false".equals(System.getProperty("sipflow.recycle"));
     private static long recycledCount;
@@ -92,6 +94,24 @@ public final class BufferPool {
     }
 
     /**
+     * For ops: gives back the array of an intermediate value the calling op computed itself and handed to no one
+     * (an upsampled copy that a convolution has consumed, say), so the op's next temporary of that size reuses it.
+     * Reading {@code temporary} afterwards throws an {@link IllegalStateException} naming {@code op}. A tensor on the
+     * graph (with a node, or requiring a gradient: a recorded backward pass may still use it) is left alone, and so is
+     * one whose array the pool did not issue.
+     *
+     * @param temporary the intermediate, not referenced after this call
+     * @param op the op that made it, for the error a later read would throw
+     */
+    public static void recycleTemporary(Tensor temporary, String op) {
+        if (temporary == null || temporary.node() != null || temporary.requiresGrad()) {
+            return;
+        }
+        temporary.recycle("an intermediate of '" + op + "' (" + temporary.shape() + " " + temporary.dtype()
+                + "), which the op recycled after use");
+    }
+
+    /**
      * Removes {@code array} from the issued set: true when it was issued and not given back since, so the caller
      * (a dead adjoint's storage) may {@linkplain #offer offer} it. False for any array the pool did not hand out.
      */
@@ -106,21 +126,39 @@ public final class BufferPool {
         long bytes = (long) length * (isDouble ? Double.BYTES : Float.BYTES);
         recycledCount++;
         if (freeBytes + bytes > CAPACITY_BYTES) {
-            return;
+            dropCleared();
+            if (freeBytes + bytes > CAPACITY_BYTES) {
+                return;
+            }
         }
-        FREE.computeIfAbsent(key(length, isDouble), k -> new ArrayDeque<>()).push(array);
+        FREE.computeIfAbsent(key(length, isDouble), k -> new ArrayDeque<>()).push(new SoftReference<>(array));
         freeBytes += bytes;
     }
 
     private static synchronized Object take(long key) {
-        ArrayDeque<Object> list = FREE.get(key);
-        Object a = list == null ? null : list.poll();
-        if (a != null) {
-            int length = (int) (key >>> 1);
-            freeBytes -= (long) length * ((key & 1) == 1 ? Double.BYTES : Float.BYTES);
-            reusedCount++;
+        ArrayDeque<SoftReference<Object>> list = FREE.get(key);
+        while (list != null && !list.isEmpty()) {
+            Object a = list.poll().get();
+            freeBytes -= bytes(key);
+            if (a != null) {
+                reusedCount++;
+                return a;
+            }
         }
-        return a;
+        return null;
+    }
+
+    /** Forgets the arrays the collector took (soft references: a waiting array never causes an OutOfMemoryError). */
+    private static void dropCleared() {
+        for (Map.Entry<Long, ArrayDeque<SoftReference<Object>>> e : FREE.entrySet()) {
+            int before = e.getValue().size();
+            e.getValue().removeIf(ref -> ref.get() == null);
+            freeBytes -= (before - e.getValue().size()) * bytes(e.getKey());
+        }
+    }
+
+    private static long bytes(long key) {
+        return (key >>> 1) * ((key & 1) == 1 ? Double.BYTES : Float.BYTES);
     }
 
     private static long key(int length, boolean isDouble) {

@@ -65,9 +65,7 @@ final class Storage {
     private void requireLive() {
         String what = recycled;
         if (what != null) {
-            throw new IllegalStateException("read of " + what + ": the backward pass recycled its array once every op"
-                    + " that needed it had run; keep a copy (toFloatArray(), toDoubleArray()) made inside the VJP if"
-                    + " it must outlive the pass");
+            throw new IllegalStateException("read of " + what);
         }
     }
 
