@@ -8,16 +8,23 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * Output arrays for kernels, recycled from gradients a backward pass has finished with.
+ * Output arrays for kernels, recycled from values nobody can read any more.
  *
  * <p>A kernel takes its output array here ({@link #floats}, {@link #doubles}) instead of {@code new}, writes every
- * element, and wraps it in a tensor. The array is "issued". {@link Autodiff}'s backward pass gives an issued array
- * back only when the adjoint that holds it is dead: every op that read it has run its VJP, it is not a gradient the
- * caller asked for, no gradient still held shares the array, it was made during this pass, and the pass is not
- * recorded (a recorded, second-order pass keeps every adjoint as part of the graph it builds). The tensor that held
- * it is then marked recycled: reading it throws an {@link IllegalStateException} naming the op, instead of showing
- * values that changed. An array is given back at most once per issue (an issued array leaves the issued set when it
- * is given back), so one array never serves two live tensors.
+ * element, and wraps it in a tensor. The array is "issued". It comes back in three ways, each only when the tensor
+ * holding it is dead:
+ * <ul>
+ *   <li>{@link Autodiff}'s backward pass gives back an adjoint once every op that read it has run its VJP, when it
+ *       is not a gradient the caller asked for, no gradient still held shares the array, it was made during this
+ *       pass, and the pass is not recorded (a recorded, second-order pass keeps every adjoint in the graph it
+ *       builds; see {@code AdjointRecycler});</li>
+ *   <li>a closing {@link BufferScope} gives back the values of the graph a first-order FREE_GRAPH pass freed inside
+ *       it, except the ones kept;</li>
+ *   <li>an op gives back an intermediate it made and handed to no one ({@link #recycleTemporary}).</li>
+ * </ul>
+ * The tensor that held it is then marked recycled: reading it throws an {@link IllegalStateException} naming the op,
+ * instead of showing values that changed. An array is given back at most once per issue (it leaves the issued set
+ * when it is given back), so one array never serves two live tensors.
  *
  * <p>A recycled array holds old values, not zeros: a kernel that accumulates into its output must fill it first.
  * Arrays shorter than {@value #MIN_LENGTH} elements are always new (cheap to allocate, not worth the bookkeeping).
