@@ -314,7 +314,10 @@ public final class Tensor {
 
     /**
      * The backing array of a FLOAT32 tensor, shared, not copied: for kernels. Never write into it — tensors
-     * are values, and other tensors may share the array.
+     * are values, and other tensors may share the array. Read it while the tensor is in use, and keep the tensor
+     * (or a copy, {@link #toFloatArray()}) rather than the array: a finished gradient inside a backward pass and the
+     * graph values of a closed {@link BufferScope} give their arrays back to {@link BufferPool} for reuse; the tensor
+     * then throws on every read, but an array kept on its own would show the new values.
      *
      * @return the row-major values (copied from the device first if they live only there)
      * @throws IllegalStateException if this tensor is FLOAT64
