@@ -42,7 +42,7 @@ final class AdjointRecycler {
             return;
         }
         Object array = dead.hostArray();
-        if (array == null) {
+        if (array == null || !BufferPool.isIssued(array)) { // small and user arrays: skip the scan below
             return;
         }
         for (Tensor live : grads.values()) {

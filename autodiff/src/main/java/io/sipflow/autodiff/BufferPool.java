@@ -126,6 +126,11 @@ public final class BufferPool {
         return ISSUED.remove(array) != null;
     }
 
+    /** True when the pool issued {@code array} and has not had it back. */
+    static boolean isIssued(Object array) {
+        return ISSUED.containsKey(array);
+    }
+
     /** Puts a claimed array on the free list, unless the list is full (then the collector takes it). */
     static synchronized void offer(Object array) {
         boolean isDouble = array instanceof double[];
