@@ -88,10 +88,11 @@ public final class InverseDiffuse {
         double[] outUncertainty = new double[fields];
         Threads.forChunks(fields, 4, (chunk, lo, hi) -> {
             Fft2 fft = new Fft2(ny, nx);
+            double[] c = new double[2 * n];
             for (int b = lo; b < hi; b++) {
                 int o = b * n;
                 double fUncertainty = rootSumSquares(unc, o, n);
-                double[] c = fft.forward(r, o);
+                fft.forward(r, o, c);
                 double sumSq = 0;
                 for (int i = 0; i < n; i++) {
                     double amp = Math.sqrt(c[2 * i] * c[2 * i] + c[2 * i + 1] * c[2 * i + 1]);

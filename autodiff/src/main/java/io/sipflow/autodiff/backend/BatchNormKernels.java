@@ -1,5 +1,7 @@
 package io.sipflow.autodiff.backend;
 
+import io.sipflow.autodiff.BufferPool;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -57,7 +59,7 @@ final class BatchNormKernels {
                                    boolean relu, float[] pooled, byte[] window, FastKernels fast) {
         FORWARD.increment();
         int count = n * hw;
-        float[] y = new float[x.length];
+        float[] y = BufferPool.floats(x.length);
         double[] mean = new double[c];
         double[] var = new double[c];
         Parallel.forRange(c, Parallel.grainFor(4L * count), (lo, hi) -> { // about four passes over a channel
@@ -100,7 +102,7 @@ final class BatchNormKernels {
                              double[] variance, double eps, double[] gamma) {
         BACKWARD.increment();
         int count = n * hw;
-        float[] gx = new float[x.length];
+        float[] gx = BufferPool.floats(x.length);
         double[] gGamma = new double[c];
         double[] gBeta = new double[c];
         Parallel.forRange(c, Parallel.grainFor(4L * count), (lo, hi) -> { // about four passes over a channel

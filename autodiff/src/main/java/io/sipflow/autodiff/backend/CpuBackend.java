@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.backend;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Shape;
@@ -70,8 +71,29 @@ public class CpuBackend implements Backend {
 
     @Override
     public Tensor cast(Tensor x, DType dtype) {
-        return dtype == DType.FLOAT64 ? Tensor.wrap(x.shape(), x.toDoubleArray())
-                : Tensor.wrap(x.shape(), x.toFloatArray());
+        int n = x.size();
+        if (dtype == DType.FLOAT64) { // widening is exact
+            double[] y = BufferPool.doubles(n);
+            if (x.dtype() == DType.FLOAT64) {
+                System.arraycopy(x.doubleData(), 0, y, 0, n);
+            } else {
+                float[] f = x.floatData();
+                for (int i = 0; i < n; i++) {
+                    y[i] = f[i];
+                }
+            }
+            return Tensor.wrap(x.shape(), y);
+        }
+        float[] y = BufferPool.floats(n); // rounded to nearest
+        if (x.dtype() == DType.FLOAT32) {
+            System.arraycopy(x.floatData(), 0, y, 0, n);
+        } else {
+            double[] d = x.doubleData();
+            for (int i = 0; i < n; i++) {
+                y[i] = (float) d[i];
+            }
+        }
+        return Tensor.wrap(x.shape(), y);
     }
 
     @Override

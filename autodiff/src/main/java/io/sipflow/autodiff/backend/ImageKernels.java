@@ -1,5 +1,7 @@
 package io.sipflow.autodiff.backend;
 
+import io.sipflow.autodiff.BufferPool;
+
 /**
  * CpuBackend's fast FLOAT32 max pooling and bilinear ×2 upsampling on the raw NCHW arrays, without whole-tensor
  * float↔double copies. Same arithmetic as {@link ReferenceImage} (the spec): the max and its argmax are exact
@@ -24,7 +26,7 @@ final class ImageKernels {
     static float[] maxPool(float[] x, int planes, int h, int w, int size, FastKernels fast) {
         int oh = h / size;
         int ow = w / size;
-        float[] y = new float[planes * oh * ow];
+        float[] y = BufferPool.floats(planes * oh * ow);
         Parallel.forRange(planes * oh, Math.max(1, 4096 / Math.max(1, w * size)), (lo, hi) -> {
             for (int row = lo; row < hi; row++) { // row = p·oh + i: output row i of plane p
                 int top = row * size * w;
@@ -55,7 +57,7 @@ final class ImageKernels {
     static float[] maxPoolBackward(float[] gy, float[] x, int planes, int h, int w, int size, FastKernels fast) {
         int oh = h / size;
         int ow = w / size;
-        float[] gx = new float[x.length];
+        float[] gx = BufferPool.zeroedFloats(x.length);
         Parallel.forRange(planes * oh, Math.max(1, 4096 / Math.max(1, w * size)), (lo, hi) -> {
             for (int row = lo; row < hi; row++) {
                 int top = row * size * w;
@@ -180,7 +182,7 @@ final class ImageKernels {
         Axis cols = Axis.of(w);
         int oh = 2 * h;
         int ow = 2 * w;
-        float[] y = new float[planes * oh * ow];
+        float[] y = BufferPool.floats(planes * oh * ow);
         Parallel.forRange(planes, Parallel.grainFor(8L * h * w), (lo, hi) -> { // 4hw outputs, 2 products each
             UpsampleRowLoops loops = UpsampleLoops.LOOPS; // read from the static final: C2 knows its class
             double[] r = new double[h * ow];
@@ -235,7 +237,7 @@ final class ImageKernels {
         Axis cols = Axis.of(w);
         int oh = 2 * h;
         int ow = 2 * w;
-        float[] gx = new float[planes * h * w];
+        float[] gx = BufferPool.floats(planes * h * w);
         Parallel.forRange(planes, Parallel.grainFor(8L * h * w), (lo, hi) -> { // 4hw outputs, 2 products each
             UpsampleRowLoops loops = UpsampleLoops.LOOPS;
             double[] acc = new double[h * w];

@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.backend.fast;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.backend.Parallel;
 import jdk.incubator.vector.FloatVector;
@@ -64,7 +65,7 @@ final class VectorConv {
         }
         int[] off = g.tapOffsets(g.taps);
         boolean fromInit = init != null;
-        float[] y = fromInit ? init : new float[n * o * h * wd];
+        float[] y = fromInit ? init : BufferPool.floats(n * o * h * wd);
         // one vector FMA per (output, tap, VL positions) of an image
         Parallel.forRange(n, Parallel.grainFor((long) oPad * g.taps * g.qLen / VL), (lo, hi) -> {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, g.length);
