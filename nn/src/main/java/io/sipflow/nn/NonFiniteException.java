@@ -1,6 +1,7 @@
 package io.sipflow.nn;
 
 import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.DType;
 
 import io.sipflow.autodiff.Tensor;
@@ -45,7 +46,9 @@ public final class NonFiniteException extends ArithmeticException {
         Tensor probe = Autodiff.noGrad(() -> {
             Tensor sum = null;
             for (Tensor t : named.values()) {
-                Tensor z = t.mul(0).sum(); // in t's own type: a cast could move a device tensor to the host
+                Tensor zeros = t.mul(0); // in t's own type: a cast could move a device tensor to the host
+                Tensor z = zeros.sum();
+                BufferPool.recycleTemporary(zeros, "NonFiniteException.checkAll"); // read by nothing else
                 sum = sum == null ? z : sum.dtype() == z.dtype() ? sum.add(z)
                         : sum.to(DType.FLOAT64).add(z.to(DType.FLOAT64));
             }

@@ -114,13 +114,14 @@ public final class HeatProblem implements Problem {
     }
 
     /**
-     * x + P⁻¹(y* − y, 8, |y* − y|·1e−6). The residual, its magnitude, the uncertainty and the correction are this
-     * method's own: made here, read by nothing after the sum, so their arrays go back to the buffer pool for the next
-     * step's (on a recorded graph, where a backward pass may still read them, they are left alone).
+     * x + P⁻¹(y* − y, 8, |y* − y|·1e−6). P⁻¹'s result is a constant, so no gradient flows through the residual: it
+     * is computed from constants (the same values) off the graph. The residual, its magnitude, the uncertainty and
+     * the correction are then this method's own, read by nothing after the sum, and their arrays go back to the
+     * buffer pool for the next step's.
      */
     @Override
     public Tensor sipTarget(Tensor x, Tensor y, Tensor yTarget) {
-        Tensor residual = yTarget.sub(y);
+        Tensor residual = yTarget.constant().sub(y.constant());
         Tensor magnitude = residual.abs();
         Tensor uncertainty = magnitude.mul(UNCERTAINTY_SCALE);
         Tensor dx = InverseDiffuse.correction(residual, AMOUNT, uncertainty);
