@@ -188,14 +188,28 @@ public final class Solve {
                 }
                 Tensor ap = apply(operator, p, b);
                 Tensor alpha = perExample(stepSizes(active, rr, dot(p, ap), iteration, bb, tolerance), b);
-                x = x.add(alpha.mul(p));
-                r = r.sub(alpha.mul(ap));
-                double[] rrNew = dot(r, r);
+                Tensor xStep = alpha.mul(p);
+                Tensor xNew = x.add(xStep);
+                Tensor rStep = alpha.mul(ap);
+                Tensor rNew = r.sub(rStep);
+                double[] rrNew = dot(rNew, rNew);
                 double[] beta = new double[bb.length];
                 for (int i = 0; i < bb.length; i++) {
                     beta[i] = active[i] ? rrNew[i] / rr[i] : 0;
                 }
-                p = r.add(perExample(beta, b).mul(p));
+                Tensor pStep = perExample(beta, b).mul(p);
+                Tensor pNew = rNew.add(pStep);
+                for (Tensor step : new Tensor[] {xStep, rStep, pStep}) { // each read once, just above
+                    BufferPool.recycleTemporary(step, "solve_cg");
+                }
+                if (iteration > 0) { // x, r and p were made by the previous iteration, read by nothing after this one
+                    BufferPool.recycleTemporary(x, "solve_cg");
+                    BufferPool.recycleTemporary(r, "solve_cg");
+                    BufferPool.recycleTemporary(p, "solve_cg");
+                }
+                x = xNew;
+                r = rNew;
+                p = pNew;
                 rr = rrNew;
             }
         }
@@ -240,8 +254,8 @@ public final class Solve {
 
     /** ⟨u_i, v_i⟩ per example (one value for a rank-1 tensor), accumulated in double. */
     private static double[] dot(Tensor u, Tensor v) {
-        double[] a = u.toDoubleArray();
-        double[] c = v.toDoubleArray();
+        double[] a = u.dtype() == DType.FLOAT64 ? u.doubleData() : u.toDoubleArray(); // read only: no copy needed
+        double[] c = v.dtype() == DType.FLOAT64 ? v.doubleData() : v.toDoubleArray();
         int examples = examples(u);
         int n = a.length / Math.max(examples, 1);
         double[] out = new double[examples];
