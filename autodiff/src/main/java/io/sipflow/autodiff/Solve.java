@@ -202,6 +202,7 @@ public final class Solve {
                 for (Tensor step : new Tensor[] {xStep, rStep, pStep}) { // each read once, just above
                     BufferPool.recycleTemporary(step, "solve_cg");
                 }
+                recycleOperatorResult(ap, x, r, p, b, xNew, rNew, pNew);
                 if (iteration > 0) { // x, r and p were made by the previous iteration, read by nothing after this one
                     BufferPool.recycleTemporary(x, "solve_cg");
                     BufferPool.recycleTemporary(r, "solve_cg");
@@ -213,6 +214,23 @@ public final class Solve {
                 rr = rrNew;
             }
         }
+    }
+
+    /**
+     * Gives back A·p, read by nothing after its iteration, unless it shares an array with a vector CG still holds:
+     * an operator may return its input or a view of it (the identity, a reshape).
+     */
+    private static void recycleOperatorResult(Tensor ap, Tensor... held) {
+        Object array = ap.hostArray();
+        if (array == null) {
+            return;
+        }
+        for (Tensor t : held) {
+            if (t.holdsArray(array)) {
+                return;
+            }
+        }
+        BufferPool.recycleTemporary(ap, "solve_cg's operator");
     }
 
     /** Which examples still have ‖r‖ &gt; tolerance·‖b‖; null when none does. */

@@ -54,4 +54,21 @@ class SolveBuffersTest {
             assertArrayEquals(runs.get(i % 2), runs.get(i), 0.0, "run " + i / 2 + " against the run without recycling");
         }
     }
+
+    /** An operator that returns its input, or a view of it: CG must not give back the array of b or of p. */
+    @Test
+    void anOperatorReturningItsInputKeepsItLive() {
+        SplittableRandom random = new SplittableRandom(4);
+        List<UnaryOperator<Tensor>> identities = List.of(v -> v, v -> v.reshape(4, 1024).reshape(4, 32, 32));
+        for (UnaryOperator<Tensor> identity : identities) {
+            Tensor b = Tensor.randn(random, 4, 32, 32).mul(1.0); // an op's output: its array is the pool's
+            double[] bCopy = b.toDoubleArray();
+            Tensor x = Solve.cg(v -> identity.apply(v).add(v), b, 1e-12, 50); // 2·I through a returned input
+            Tensor y = Solve.cg(identity, b, 1e-12, 50);
+            Solve.cg(v -> v.mul(2), Tensor.randn(random, 4, 32, 32), 1e-12, 50);
+            assertArrayEquals(bCopy, b.toDoubleArray(), 0.0, "b");
+            assertArrayEquals(bCopy, y.toDoubleArray(), 0.0, "I⁻¹b");
+            assertArrayEquals(b.mul(0.5).toDoubleArray(), x.toDoubleArray(), 0.0, "(2I)⁻¹b");
+        }
+    }
 }
