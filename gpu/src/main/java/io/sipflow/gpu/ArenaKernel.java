@@ -63,6 +63,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int TILE_FLOATS = 4096;
     /** Local floats for {@link #convTiled}'s weights (chunk of channels × CONV_OUT_BLOCK × k × k). */
     static final int TILE_WEIGHTS = 1024;
+    /** Local ints for {@link #convTiled}'s row table (chunk of channels × tile rows × k). */
+    static final int TILE_ROWS = 512;
+    /** Local ints for {@link #convTiled}'s column table (tile width + k − 1). */
+    static final int TILE_COLUMNS = 256;
     /** Taps of one kernel row per work item of {@link #convWeightSlice}. */
     static final int WEIGHT_TAPS = 5;
     static final int LAUNCH_COUNT_MOD = 1048576;
@@ -75,6 +79,12 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** Work-group local memory: the convolution's weights for one chunk of input channels. */
     @Local
     final float[] localWeights = new float[TILE_WEIGHTS];
+    /** Work-group local memory: arena offset of each input-tile row of the convolution (−1: padding zeros). */
+    @Local
+    final int[] localRowBase = new int[TILE_ROWS];
+    /** Work-group local memory: source column of each input-tile column of the convolution (−1: padding zero). */
+    @Local
+    final int[] localColumns = new int[TILE_COLUMNS];
     /** Work-group local memory: two double trees (batch-norm sums). */
     @Local
     final double[] localSums = new double[2 * GROUP];
@@ -729,47 +739,75 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 s7 = firstOut + 7 < o ? f[od + at + 7 * plane] : 0f;
             }
         }
+        int stepRows = items / ew;
+        int stepCols = items - stepRows * ew;
+        for (int e = lid; e < ew; e += items) {
+            localColumns[e] = source(left + e - p, wd);
+        }
         for (int c0 = 0; c0 < c; c0 += chunk) {
             int cc = min(chunk, c - c0);
-            for (int e = lid; e < cc * perChannel; e += items) {
-                int ci = e / perChannel;
-                int r = e - ci * perChannel;
-                int tr = r / rowBlock;
-                r = r - tr * rowBlock;
-                int u = r / ew;
-                int col = r - u * ew;
-                int trow = firstRow + tr;
+            int tileRowCount = cc * rows * k;
+            for (int e = lid; e < tileRowCount; e += items) {
+                localRowBase[e] = tileRowBase(e, c0, firstRow, rows);
+            }
+            localBarrier();
+            int tileRow = lid / ew;
+            int col = lid - tileRow * ew;
+            for (int e = lid; e < tileRowCount * ew; e += items) {
+                int base = localRowBase[tileRow];
+                int sj = localColumns[col];
                 float v = 0f;
-                if (trow < allRows) {
-                    int tb = trow / h;
-                    int si = source(trow - tb * h + u - p, h);
-                    int sj = source(left + col - p, wd);
-                    if (si >= 0 && sj >= 0) {
-                        v = f[oa + ((tb * c + c0 + ci) * h + si) * wd + sj];
-                    }
+                if (base >= 0 && sj >= 0) {
+                    v = f[base + sj];
                 }
                 localTile[e] = v;
+                tileRow += stepRows;
+                col += stepCols;
+                if (col >= ew) {
+                    col -= ew;
+                    tileRow++;
+                }
             }
             for (int e = lid; e < cc * blockWeights; e += items) {
                 int ci = e / blockWeights;
                 int r = e - ci * blockWeights;
                 int q = r / kk;
                 int uv = r - q * kk;
-                int u = uv / k;
-                int v = uv - u * k;
                 int och = firstOut + q;
                 float wv = 0f;
                 if (och < o) {
-                    int wi = ob + ((och * c + c0 + ci) * k + u) * k + v;
+                    int wi = ob + (och * c + c0 + ci) * kk + uv;
                     if ((i5 & 4) != 0) {
-                        wi = ob + (((c0 + ci) * o + och) * k + (k - 1 - u)) * k + (k - 1 - v);
+                        wi = ob + ((c0 + ci) * o + och) * kk + kk - 1 - uv;
                     }
                     wv = f[wi];
                 }
                 localWeights[e] = wv;
             }
             localBarrier();
-            if (inside) {
+            if (inside && k == 3) {
+                for (int ci = 0; ci < cc; ci++) {
+                    int xb = ci * perChannel + lr * rowBlock + lc;
+                    float x0 = localTile[xb];
+                    float x1 = localTile[xb + 1];
+                    float x2 = localTile[xb + 2];
+                    float x3 = localTile[xb + ew];
+                    float x4 = localTile[xb + ew + 1];
+                    float x5 = localTile[xb + ew + 2];
+                    float x6 = localTile[xb + 2 * ew];
+                    float x7 = localTile[xb + 2 * ew + 1];
+                    float x8 = localTile[xb + 2 * ew + 2];
+                    int wb = ci * blockWeights;
+                    s0 = taps3x3(s0, wb, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s1 = taps3x3(s1, wb + 9, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s2 = taps3x3(s2, wb + 18, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s3 = taps3x3(s3, wb + 27, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s4 = taps3x3(s4, wb + 36, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s5 = taps3x3(s5, wb + 45, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s6 = taps3x3(s6, wb + 54, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s7 = taps3x3(s7, wb + 63, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                }
+            } else if (inside) {
                 for (int ci = 0; ci < cc; ci++) {
                     int xb = ci * perChannel + lr * rowBlock + lc;
                     int wb = ci * blockWeights;
@@ -815,6 +853,47 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 f[oy + at + 7 * plane] = s7;
             }
         }
+    }
+
+    /**
+     * The arena offset of row e of {@link #convTiled}'s input tile for the chunk of channels from c0 (rows are
+     * (channel, tile row, kernel row u) in that order), or −1 for a row of padding zeros or below the last image.
+     */
+    int tileRowBase(int e, int c0, int firstRow, int rows) {
+        int c = i0;
+        int h = i1;
+        int k = i4;
+        int ci = e / (rows * k);
+        int r = e - ci * rows * k;
+        int tr = r / k;
+        int u = r - tr * k;
+        int trow = firstRow + tr;
+        int base = -1;
+        if (trow < i6 * h) {
+            int tb = trow / h;
+            int si = source(trow - tb * h + u - k / 2, h);
+            if (si >= 0) {
+                base = oa + ((tb * c + c0 + ci) * h + si) * i2;
+            }
+        }
+        return base;
+    }
+
+    /**
+     * s + Σ_{u,v} w[u,v]·x[u,v] over one 3×3 window in float, u then v ascending (the order of {@link #conv}), with
+     * the nine weights from localWeights at wb and the window's inputs x0 … x8 held in registers.
+     */
+    float taps3x3(float s, int wb, float x0, float x1, float x2, float x3, float x4, float x5, float x6, float x7,
+                  float x8) {
+        float t = s + localWeights[wb] * x0;
+        t = t + localWeights[wb + 1] * x1;
+        t = t + localWeights[wb + 2] * x2;
+        t = t + localWeights[wb + 3] * x3;
+        t = t + localWeights[wb + 4] * x4;
+        t = t + localWeights[wb + 5] * x5;
+        t = t + localWeights[wb + 6] * x6;
+        t = t + localWeights[wb + 7] * x7;
+        return t + localWeights[wb + 8] * x8;
     }
 
     /**

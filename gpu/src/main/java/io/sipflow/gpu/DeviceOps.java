@@ -257,7 +257,8 @@ final class DeviceOps {
         int perChannel = rows * k * (tw + k - 1);
         int blockWeights = ArenaKernel.CONV_OUT_BLOCK * k * k;
         int chunk = Math.min(c, Math.min(ArenaKernel.TILE_FLOATS / perChannel, ArenaKernel.TILE_WEIGHTS / blockWeights));
-        if (chunk < 1) {
+        chunk = Math.min(chunk, ArenaKernel.TILE_ROWS / (rows * k));
+        if (chunk < 1 || tw + k - 1 > ArenaKernel.TILE_COLUMNS) {
             arena.launch(ArenaKernel.CONV_F, n * o * h * w, what);
             return;
         }
