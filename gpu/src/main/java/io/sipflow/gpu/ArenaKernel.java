@@ -50,6 +50,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int MAXPOOL_ARGMAX_F = 30;
     static final int MAXPOOL_BACKWARD_ARGMAX_F = 31;
     static final int CONV_WEIGHT_SLICES_F = 32;
+    static final int CONV_WEIGHT_3X3_SLICES_F = 33;
     /** Ops from here on are work-group ops: every work item of a group takes part (barriers), none is cut off. */
     static final int FIRST_GROUP_OP = 40;
     static final int CONV_TILED_F = 40;
@@ -246,6 +247,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 maxPoolBackwardArgmax(g);
             } else if (op == CONV_WEIGHT_SLICES_F) {
                 convWeightSlice(g);
+            } else if (op == CONV_WEIGHT_3X3_SLICES_F) {
+                convWeight3x3Slice(g);
             }
         }
         if (g == 0 && op == COPY_OUT_F) {
@@ -970,6 +973,102 @@ final class ArenaKernel extends com.aparapi.Kernel {
         if (taps > 4) {
             d[out + 4 * slices] = t4;
         }
+    }
+
+    /**
+     * {@link #convWeightSlice} for a 3×3 kernel with all nine taps in one work item: item (o·c + c)·S + s sums the
+     * s-th run of rows for the nine weights w[o, c, ·, ·], so each gy value read feeds nine taps and each input
+     * value read (a sliding 3-wide window per kernel row, in registers) feeds three. Each tap's float sum runs over
+     * the same rows and columns in the same order as in {@link #convWeightSlice}, so the partial sums are the same.
+     */
+    void convWeight3x3Slice(int g) {
+        int c = i1;
+        int h = i2;
+        int wd = i3;
+        int o = i6;
+        int slices = chunk;
+        int part = g % slices;
+        int pair = g / slices;
+        int ci = pair % c;
+        int och = pair / c;
+        int rows = i0 * h;
+        int end = (int) ((long) rows * (part + 1) / slices);
+        float t00 = 0f;
+        float t01 = 0f;
+        float t02 = 0f;
+        float t10 = 0f;
+        float t11 = 0f;
+        float t12 = 0f;
+        float t20 = 0f;
+        float t21 = 0f;
+        float t22 = 0f;
+        for (int row = (int) ((long) rows * part / slices); row < end; row++) {
+            int b = row / h;
+            int i = row - b * h;
+            int yBase = ob + ((b * o + och) * h + i) * wd;
+            int base0 = inputRowBase(b, ci, i - 1);
+            int base1 = inputRowBase(b, ci, i);
+            int base2 = inputRowBase(b, ci, i + 1);
+            float a0 = inputRowAt(base0, -1, wd);
+            float m0 = inputRowAt(base0, 0, wd);
+            float a1 = inputRowAt(base1, -1, wd);
+            float m1 = inputRowAt(base1, 0, wd);
+            float a2 = inputRowAt(base2, -1, wd);
+            float m2 = inputRowAt(base2, 0, wd);
+            for (int j = 0; j < wd; j++) {
+                float gv = f[yBase + j];
+                float z0 = inputRowAt(base0, j + 1, wd);
+                float z1 = inputRowAt(base1, j + 1, wd);
+                float z2 = inputRowAt(base2, j + 1, wd);
+                t00 += gv * a0;
+                t01 += gv * m0;
+                t02 += gv * z0;
+                t10 += gv * a1;
+                t11 += gv * m1;
+                t12 += gv * z1;
+                t20 += gv * a2;
+                t21 += gv * m2;
+                t22 += gv * z2;
+                a0 = m0;
+                m0 = z0;
+                a1 = m1;
+                m1 = z1;
+                a2 = m2;
+                m2 = z2;
+            }
+        }
+        int out = oy + pair * 9 * slices + part;
+        d[out] = t00;
+        d[out + slices] = t01;
+        d[out + 2 * slices] = t02;
+        d[out + 3 * slices] = t10;
+        d[out + 4 * slices] = t11;
+        d[out + 5 * slices] = t12;
+        d[out + 6 * slices] = t20;
+        d[out + 7 * slices] = t21;
+        d[out + 8 * slices] = t22;
+    }
+
+    /**
+     * The arena offset of input row r (wrapped, see {@link #source}) of channel ci of image b for the weight
+     * gradient (x at oa; i1 = c, i2 = h, i3 = w), or −1 for a row of padding zeros.
+     */
+    int inputRowBase(int b, int ci, int r) {
+        int si = source(r, i2);
+        int base = -1;
+        if (si >= 0) {
+            base = oa + ((b * i1 + ci) * i2 + si) * i3;
+        }
+        return base;
+    }
+
+    /** The input row at base (−1: padding zeros) at column s, wrapped or 0 outside as {@link #inputAt}. */
+    float inputRowAt(int base, int s, int size) {
+        float v = 0f;
+        if (base >= 0) {
+            v = inputAt(base, s, size);
+        }
+        return v;
     }
 
     /** The input row at xBase at column s (wrapped, or 0 for a padding zero; see {@link #source}). */

@@ -301,8 +301,12 @@ final class DeviceOps {
             k.ob = dgy.offset;
             k.oy = parts.offset;
             int kk = wShape.dim(2);
-            int rowsOfTaps = size / kk * ((kk + ArenaKernel.WEIGHT_TAPS - 1) / ArenaKernel.WEIGHT_TAPS);
-            arena.launch(ArenaKernel.CONV_WEIGHT_SLICES_F, rowsOfTaps * slices, "conv2dBackwardWeight " + x.shape());
+            if (kk == 3) {
+                arena.launch(ArenaKernel.CONV_WEIGHT_3X3_SLICES_F, size / 9 * slices, "conv2dBackwardWeight " + x.shape());
+            } else {
+                int rowsOfTaps = size / kk * ((kk + ArenaKernel.WEIGHT_TAPS - 1) / ArenaKernel.WEIGHT_TAPS);
+                arena.launch(ArenaKernel.CONV_WEIGHT_SLICES_F, rowsOfTaps * slices, "conv2dBackwardWeight " + x.shape());
+            }
             k.i0 = slices;
             k.oa = parts.offset;
             k.oy = y.offset;
