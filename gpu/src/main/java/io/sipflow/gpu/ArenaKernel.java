@@ -186,70 +186,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
         }
         if (op >= FIRST_GROUP_OP) {
             groupOp();
-        } else if (g < n) {
-            if (op == COPY_IN_F) {
-                f[oy + g] = fio[g];
-            } else if (op == COPY_OUT_F) {
-                fio[g] = f[oa + g];
-            } else if (op == COPY_IN_D) {
-                d[oy + g] = dio[g];
-            } else if (op == COPY_OUT_D) {
-                dio[g] = d[oa + g];
-            } else if (op == BINARY_F) {
-                binary(g);
-            } else if (op == UNARY_F) {
-                f[oy + g] = (float) unary(i0, f[oa + g], x0);
-            } else if (op == WHERE_F) {
-                float v = f[ob + g];
-                if (f[oa + g] == 0f) {
-                    v = f[oc + g];
-                }
-                f[oy + g] = v;
-            } else if (op == REDUCE_F) {
-                reduce(g);
-            } else if (op == MATMUL_F) {
-                matmul(g);
-            } else if (op == CONV_F) {
-                conv(g);
-            } else if (op == SUM_PARTS_F) {
-                double s = 0;
-                for (int b = 0; b < i0; b++) {
-                    s += d[oa + g * i0 + b];
-                }
-                f[oy + g] = (float) s;
-            } else if (op == ADAM_F) {
-                adam(g);
-            } else if (op == FILL_F) {
-                f[oy + g] = (float) x0;
-            } else if (op == COPY6_F) {
-                f[oy + strided(g, sy0, sy1, sy2, sy3, sy4, sy5)] = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
-            } else if (op == MAXPOOL_BACKWARD_F) {
-                maxPoolBackward(g);
-            } else if (op == UPSAMPLE_F) {
-                upsample(g);
-            } else if (op == UPSAMPLE_ADJOINT_F) {
-                upsampleAdjoint(g);
-            } else if (op == PAD_F) {
-                pad(g);
-            } else if (op == PAD_ADJOINT_F) {
-                padAdjoint(g);
-            } else if (op == CAST_FD) {
-                d[oy + g] = f[oa + g];
-            } else if (op == CAST_DF) {
-                f[oy + g] = (float) d[oa + g];
-            } else if (op == BINARY_D) {
-                binaryDouble(g);
-            } else if (op == RUNNING_STATS) {
-                runningStats(g);
-            } else if (op == MAXPOOL_ARGMAX_F) {
-                maxPoolArgmax(g);
-            } else if (op == MAXPOOL_BACKWARD_ARGMAX_F) {
-                maxPoolBackwardArgmax(g);
-            } else if (op == CONV_WEIGHT_SLICES_F) {
-                convWeightSlice(g);
-            } else if (op == CONV_WEIGHT_3X3_SLICES_F) {
-                convWeight3x3Slice(g);
-            }
+        } else {
+            elementLoop(g, getGlobalSize(0));
         }
         if (g == 0 && op == COPY_OUT_F) {
             fio[n] = f[0];
@@ -258,6 +196,130 @@ final class ArenaKernel extends com.aparapi.Kernel {
             dio[n] = f[0];
         }
     }
+
+    /**
+     * The per-element op {@link #op} for elements (or outputs) first, first + stride, … below n: a grid-stride loop,
+     * so a launch needs no more work items than the device runs at once (see {@link DeviceArena#launch}). The op is
+     * chosen once per work item, and the loop sits inside each branch.
+     */
+    void elementLoop(int first, int stride) {
+        if (op == COPY_IN_F) {
+            for (int g = first; g < n; g += stride) {
+                f[oy + g] = fio[g];
+            }
+        } else if (op == COPY_OUT_F) {
+            for (int g = first; g < n; g += stride) {
+                fio[g] = f[oa + g];
+            }
+        } else if (op == COPY_IN_D) {
+            for (int g = first; g < n; g += stride) {
+                d[oy + g] = dio[g];
+            }
+        } else if (op == COPY_OUT_D) {
+            for (int g = first; g < n; g += stride) {
+                dio[g] = d[oa + g];
+            }
+        } else if (op == BINARY_F) {
+            for (int g = first; g < n; g += stride) {
+                binary(g);
+            }
+        } else if (op == UNARY_F) {
+            for (int g = first; g < n; g += stride) {
+                f[oy + g] = (float) unary(i0, f[oa + g], x0);
+            }
+        } else if (op == WHERE_F) {
+            for (int g = first; g < n; g += stride) {
+                float v = f[ob + g];
+                if (f[oa + g] == 0f) {
+                    v = f[oc + g];
+                }
+                f[oy + g] = v;
+            }
+        } else if (op == REDUCE_F) {
+            for (int g = first; g < n; g += stride) {
+                reduce(g);
+            }
+        } else if (op == MATMUL_F) {
+            for (int g = first; g < n; g += stride) {
+                matmul(g);
+            }
+        } else if (op == CONV_F) {
+            for (int g = first; g < n; g += stride) {
+                conv(g);
+            }
+        } else if (op == SUM_PARTS_F) {
+            for (int g = first; g < n; g += stride) {
+                double s = 0;
+                for (int b = 0; b < i0; b++) {
+                    s += d[oa + g * i0 + b];
+                }
+                f[oy + g] = (float) s;
+            }
+        } else if (op == ADAM_F) {
+            for (int g = first; g < n; g += stride) {
+                adam(g);
+            }
+        } else if (op == FILL_F) {
+            for (int g = first; g < n; g += stride) {
+                f[oy + g] = (float) x0;
+            }
+        } else if (op == COPY6_F) {
+            for (int g = first; g < n; g += stride) {
+                f[oy + strided(g, sy0, sy1, sy2, sy3, sy4, sy5)] = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+            }
+        } else if (op == MAXPOOL_BACKWARD_F) {
+            for (int g = first; g < n; g += stride) {
+                maxPoolBackward(g);
+            }
+        } else if (op == UPSAMPLE_F) {
+            for (int g = first; g < n; g += stride) {
+                upsample(g);
+            }
+        } else if (op == UPSAMPLE_ADJOINT_F) {
+            for (int g = first; g < n; g += stride) {
+                upsampleAdjoint(g);
+            }
+        } else if (op == PAD_F) {
+            for (int g = first; g < n; g += stride) {
+                pad(g);
+            }
+        } else if (op == PAD_ADJOINT_F) {
+            for (int g = first; g < n; g += stride) {
+                padAdjoint(g);
+            }
+        } else if (op == CAST_FD) {
+            for (int g = first; g < n; g += stride) {
+                d[oy + g] = f[oa + g];
+            }
+        } else if (op == CAST_DF) {
+            for (int g = first; g < n; g += stride) {
+                f[oy + g] = (float) d[oa + g];
+            }
+        } else if (op == BINARY_D) {
+            for (int g = first; g < n; g += stride) {
+                binaryDouble(g);
+            }
+        } else if (op == RUNNING_STATS) {
+            for (int g = first; g < n; g += stride) {
+                runningStats(g);
+            }
+        } else if (op == MAXPOOL_ARGMAX_F) {
+            for (int g = first; g < n; g += stride) {
+                maxPoolArgmax(g);
+            }
+        } else if (op == MAXPOOL_BACKWARD_ARGMAX_F) {
+            for (int g = first; g < n; g += stride) {
+                maxPoolBackwardArgmax(g);
+            }
+        } else if (op == CONV_WEIGHT_SLICES_F) {
+            for (int g = first; g < n; g += stride) {
+                convWeightSlice(g);
+            }
+        } else if (op == CONV_WEIGHT_3X3_SLICES_F) {
+            for (int g = first; g < n; g += stride) {
+                convWeight3x3Slice(g);
+            }
+        }    }
 
     /** Σ_i c_i·s_i for the coordinates c of flat index g in the iteration space r0..r5 (r5 fastest). */
     int strided(int g, int s0, int s1, int s2, int s3, int s4, int s5) {
@@ -276,17 +338,29 @@ final class ArenaKernel extends com.aparapi.Kernel {
         return off;
     }
 
-    /** y = op(a, b) with broadcasting by strides (0 along broadcast dims); i1/i2 = 1: a/b is the scalar x1/x2. */
+    /**
+     * y = op(a, b) with broadcasting by strides (0 along broadcast dims); i1/i2 = 1: a/b is the scalar x1/x2;
+     * i3 bit 0/1: a/b has the result's shape (element g, no index arithmetic).
+     */
     void binary(int g) {
         double a = x1;
         double b = x2;
         if (i1 == 0) {
-            a = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+            a = f[oa + operandIndex(g, 1, sa0, sa1, sa2, sa3, sa4, sa5)];
         }
         if (i2 == 0) {
-            b = f[ob + strided(g, sb0, sb1, sb2, sb3, sb4, sb5)];
+            b = f[ob + operandIndex(g, 2, sb0, sb1, sb2, sb3, sb4, sb5)];
         }
         f[oy + g] = (float) binaryOp(i0, a, b);
+    }
+
+    /** Element g's offset in an operand: g itself if i3 has {@code sameShapeBit}, else through its strides. */
+    int operandIndex(int g, int sameShapeBit, int s0, int s1, int s2, int s3, int s4, int s5) {
+        int at = g;
+        if ((i3 & sameShapeBit) == 0) {
+            at = strided(g, s0, s1, s2, s3, s4, s5);
+        }
+        return at;
     }
 
     /** y = op(a, b) on the double arena, as {@link #binary} (FLOAT64 tensors already on the device). */
@@ -294,10 +368,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
         double a = x1;
         double b = x2;
         if (i1 == 0) {
-            a = d[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+            a = d[oa + operandIndex(g, 1, sa0, sa1, sa2, sa3, sa4, sa5)];
         }
         if (i2 == 0) {
-            b = d[ob + strided(g, sb0, sb1, sb2, sb3, sb4, sb5)];
+            b = d[ob + operandIndex(g, 2, sb0, sb1, sb2, sb3, sb4, sb5)];
         }
         d[oy + g] = binaryOp(i0, a, b);
     }
@@ -1064,9 +1138,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
 
     /** The input row at base (−1: padding zeros) at column s, wrapped or 0 outside as {@link #inputAt}. */
     float inputRowAt(int base, int s, int size) {
+        int sj = source(s, size);
         float v = 0f;
-        if (base >= 0) {
-            v = inputAt(base, s, size);
+        if (base >= 0 && sj >= 0) {
+            v = f[base + sj];
         }
         return v;
     }

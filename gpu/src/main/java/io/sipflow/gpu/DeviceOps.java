@@ -68,6 +68,7 @@ final class DeviceOps {
             k.i0 = op.ordinal();
             k.i1 = sa ? 1 : 0;
             k.i2 = sb ? 1 : 0;
+            k.i3 = (a.shape().equals(out) ? 1 : 0) | (b.shape().equals(out) ? 2 : 0);
             k.x1 = sa ? a.getFlat(0) : 0;
             k.x2 = sb ? b.getFlat(0) : 0;
             k.oa = sa ? 0 : da.offset;
