@@ -438,7 +438,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
 
     /**
      * Output element g: kept coordinates from r0..r5 with input strides sa; i1 reduced elements enumerated over the
-     * space (sb-dims = i2.., see DeviceOps.reduce) as offsets through sy strides. i0: 0 sum (in double), 1 max.
+     * space (sb-dims = i2.., see DeviceOps.reduce) as offsets through sy strides, in row-major order: runs along the
+     * last reduced dim (sb5 elements, stride sy5), each run's offset found once. i0: 0 sum (in double), 1 max.
      */
     void reduce(int g) {
         int base = oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5);
@@ -446,11 +447,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
         if (i0 == 1) {
             acc = f[base];
         }
-        for (int j = 0; j < i1; j++) {
-            int q = j;
-            int off = (q % sb5) * sy5;
-            q = q / sb5;
-            off += (q % sb4) * sy4;
+        int runs = i1 / sb5;
+        for (int run = 0; run < runs; run++) {
+            int q = run;
+            int off = (q % sb4) * sy4;
             q = q / sb4;
             off += (q % sb3) * sy3;
             q = q / sb3;
@@ -459,11 +459,13 @@ final class ArenaKernel extends com.aparapi.Kernel {
             off += (q % sb1) * sy1;
             q = q / sb1;
             off += q * sy0;
-            double v = f[base + off];
-            if (i0 == 0) {
-                acc += v;
-            } else if (v > acc || v != v) {
-                acc = v;
+            for (int t = 0; t < sb5; t++) {
+                double v = f[base + off + t * sy5];
+                if (i0 == 0) {
+                    acc += v;
+                } else if (v > acc || v != v) {
+                    acc = v;
+                }
             }
         }
         f[oy + g] = (float) acc;
@@ -1251,7 +1253,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
      * Batch norm's training forward in one launch, one work group per channel (x at oa, γ at ob, β at oc in f;
      * i0 = n, i1 = c, i2 = h·w, x0 = ε): the group sums x over (n, h·w) with a tree in double,
      * then Σ(x − μ)², writes μ and σ² (d at od, oz) and normalises its channel: y = (x − μ)·γ/√(σ² + ε) + β, relu
-     * if i3 ≠ 0.
+     * if i3 ≠ 0. Item l visits elements l, l + L, … of the channel's (n, h·w) sequence, its (n, h·w) position
+     * stepped by increments rather than divided out per element.
      */
     void batchNormForwardGroups() {
         int c = i1;
@@ -1260,15 +1263,35 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int lid = getLocalId(0);
         int size = getLocalSize(0);
         int count = i0 * hw;
+        int stepB = size / hw;
+        int stepR = size - stepB * hw;
+        int firstB = lid / hw;
+        int firstR = lid - firstB * hw;
         double s = 0;
+        int b1 = firstB;
+        int r1 = firstR;
         for (int idx = lid; idx < count; idx += size) {
-            s += f[oa + channelIndex(idx, ch, c, hw)];
+            s += f[oa + (b1 * c + ch) * hw + r1];
+            r1 += stepR;
+            b1 += stepB;
+            if (r1 >= hw) {
+                r1 -= hw;
+                b1++;
+            }
         }
         double mu = groupSum(s, 0) / count;
         double ss = 0;
+        int b2 = firstB;
+        int r2 = firstR;
         for (int idx = lid; idx < count; idx += size) {
-            double dv = f[oa + channelIndex(idx, ch, c, hw)] - mu;
+            double dv = f[oa + (b2 * c + ch) * hw + r2] - mu;
             ss += dv * dv;
+            r2 += stepR;
+            b2 += stepB;
+            if (r2 >= hw) {
+                r2 -= hw;
+                b2++;
+            }
         }
         double var = groupSum(ss, 0) / count;
         if (lid == 0) {
@@ -1277,13 +1300,21 @@ final class ArenaKernel extends com.aparapi.Kernel {
         }
         double scale = f[ob + ch] * (1.0 / sqrt(var + x0));
         double shift = f[oc + ch];
+        int b3 = firstB;
+        int r3 = firstR;
         for (int idx = lid; idx < count; idx += size) {
-            int at = channelIndex(idx, ch, c, hw);
+            int at = (b3 * c + ch) * hw + r3;
             double v = (f[oa + at] - mu) * scale + shift;
             if (i3 != 0 && !(v > 0)) {
                 v = 0;
             }
             f[oy + at] = (float) v;
+            r3 += stepR;
+            b3 += stepB;
+            if (r3 >= hw) {
+                r3 -= hw;
+                b3++;
+            }
         }
     }
 
@@ -1299,15 +1330,27 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int lid = getLocalId(0);
         int size = getLocalSize(0);
         int count = i0 * hw;
+        int stepB = size / hw;
+        int stepR = size - stepB * hw;
+        int firstB = lid / hw;
+        int firstR = lid - firstB * hw;
         double invStd = 1.0 / sqrt(d[oz + ch] + x0);
         double mu = d[od + ch];
         double sumG = 0;
         double sumGX = 0;
+        int b1 = firstB;
+        int r1 = firstR;
         for (int idx = lid; idx < count; idx += size) {
-            int at = channelIndex(idx, ch, c, hw);
+            int at = (b1 * c + ch) * hw + r1;
             double gj = maskedGrad(at);
             sumG += gj;
             sumGX += gj * (f[oa + at] - mu) * invStd;
+            r1 += stepR;
+            b1 += stepB;
+            if (r1 >= hw) {
+                r1 -= hw;
+                b1++;
+            }
         }
         localSums[lid] = sumG;
         localSums[GROUP + lid] = sumGX;
@@ -1326,17 +1369,19 @@ final class ArenaKernel extends com.aparapi.Kernel {
             f[i4 + ch] = (float) sumGX;
         }
         double scale = f[i6 + ch] * invStd;
+        int b2 = firstB;
+        int r2 = firstR;
         for (int idx = lid; idx < count; idx += size) {
-            int at = channelIndex(idx, ch, c, hw);
+            int at = (b2 * c + ch) * hw + r2;
             double xhat = (f[oa + at] - mu) * invStd;
             f[ow + at] = (float) (scale * (maskedGrad(at) - sumG / count - xhat * sumGX / count));
+            r2 += stepR;
+            b2 += stepB;
+            if (r2 >= hw) {
+                r2 -= hw;
+                b2++;
+            }
         }
-    }
-
-    /** Offset in an (n, c, h·w) tensor of element idx of channel ch, enumerated as (n, h·w). */
-    int channelIndex(int idx, int ch, int c, int hw) {
-        int b = idx / hw;
-        return (b * c + ch) * hw + idx - b * hw;
     }
 
     // ------------------------------------------------------------------ max pooling with a kept argmax
