@@ -1093,9 +1093,13 @@ final class ArenaKernel extends com.aparapi.Kernel {
             float m2 = inputRowAt(base2, 0, wd);
             for (int j = 0; j < wd; j++) {
                 float gv = f[yBase + j];
-                float z0 = inputRowAt(base0, j + 1, wd);
-                float z1 = inputRowAt(base1, j + 1, wd);
-                float z2 = inputRowAt(base2, j + 1, wd);
+                int next = j + 1;
+                if (next >= wd) {
+                    next = source(next, wd);
+                }
+                float z0 = rowValue(base0, next);
+                float z1 = rowValue(base1, next);
+                float z2 = rowValue(base2, next);
                 t00 += gv * a0;
                 t01 += gv * m0;
                 t02 += gv * z0;
@@ -1136,6 +1140,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
             base = oa + ((b * i1 + ci) * i2 + si) * i3;
         }
         return base;
+    }
+
+    /** The value at column sj of the input row at base, or 0 if either is −1 (padding). */
+    float rowValue(int base, int sj) {
+        float v = 0f;
+        if (base >= 0 && sj >= 0) {
+            v = f[base + sj];
+        }
+        return v;
     }
 
     /** The input row at base (−1: padding zeros) at column s, wrapped or 0 outside as {@link #inputAt}. */
