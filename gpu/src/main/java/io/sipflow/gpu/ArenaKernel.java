@@ -51,6 +51,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int MAXPOOL_BACKWARD_ARGMAX_F = 31;
     static final int CONV_WEIGHT_SLICES_F = 32;
     static final int CONV_WEIGHT_3X3_SLICES_F = 33;
+    static final int PROBE_F = 34;
+    static final int PROBE_D = 35;
     /** Ops from here on are work-group ops: every work item of a group takes part (barriers), none is cut off. */
     static final int FIRST_GROUP_OP = 40;
     static final int CONV_TILED_F = 40;
@@ -319,7 +321,26 @@ final class ArenaKernel extends com.aparapi.Kernel {
             for (int g = first; g < n; g += stride) {
                 convWeight3x3Slice(g);
             }
+        } else if (op == PROBE_F) {
+            for (int g = first; g < n; g += stride) {
+                nonFiniteMark(f[oa + g] * x0);
+            }
+        } else if (op == PROBE_D) {
+            for (int g = first; g < n; g += stride) {
+                nonFiniteMark(d[oa + g] * x0);
+            }
         }    }
+
+    /**
+     * The non-finite probe: zeroed is an element times x0 = 0, which is ±0 for a finite element and NaN otherwise;
+     * a NaN is written to the probe's value at oy (items that find one all write a NaN, so their order does not
+     * matter). The 0 comes as an argument, so no compiler folds the product away.
+     */
+    void nonFiniteMark(double zeroed) {
+        if (zeroed != 0) {
+            f[oy] = (float) zeroed;
+        }
+    }
 
     /** Σ_i c_i·s_i for the coordinates c of flat index g in the iteration space r0..r5 (r5 fastest). */
     int strided(int g, int s0, int s1, int s2, int s3, int s4, int s5) {

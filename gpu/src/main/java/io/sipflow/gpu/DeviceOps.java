@@ -354,6 +354,31 @@ final class DeviceOps {
         }
     }
 
+    /**
+     * {@link io.sipflow.autodiff.backend.Backend#nonFiniteProbe} for resident (or uploaded FLOAT32) tensors: the
+     * probe value is filled with 0, then one launch per tensor writes a NaN into it if any element times 0 is not
+     * 0. One launch per tensor instead of a multiplication, a reduction and an addition.
+     */
+    Tensor nonFiniteProbe(java.util.List<Tensor> tensors) {
+        synchronized (arena) {
+            DeviceTensor probe = arena.allocate(DType.FLOAT32, 1);
+            ArenaKernel k = arena.kernel;
+            k.oy = probe.offset;
+            k.x0 = 0;
+            arena.launch(ArenaKernel.FILL_F, 1, "nonFiniteProbe fill");
+            for (Tensor t : tensors) {
+                DeviceTensor dt = on(t);
+                k.oa = dt.offset;
+                k.oy = probe.offset;
+                k.x0 = 0;
+                arena.launch(t.dtype() == DType.FLOAT32 ? ArenaKernel.PROBE_F : ArenaKernel.PROBE_D, t.size(),
+                        "nonFiniteProbe " + t.dtype() + " " + t.shape());
+                Reference.reachabilityFence(dt);
+            }
+            return Tensor.onDevice(Shape.scalar(), probe);
+        }
+    }
+
     /** Sets the kernel's iteration space to {@code s}'s dims, right-aligned in six (leading ones). */
     void space(Shape s) {
         int[] r = padded(s.dims(), 1);
