@@ -221,35 +221,67 @@ public final class Autodiff {
         }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(output, seed.to(output.dtype()));
+        boolean free = after == AfterBackward.FREE_GRAPH;
         boolean wasRecording = Graph.isRecording();
+        boolean wasInRecordedBackward = Graph.inRecordedBackward();
         Graph.setRecording(recordBackward); // first order: the backward pass records nothing
+        Graph.setInRecordedBackward(recordBackward);
         // Gradients are computed in the types the forward pass used, not in the caller's precision scope.
         try (Precision ignored = Precision.none()) {
             Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
             wanted.addAll(inputs);
             List<Tensor> order = Graph.topologicalOrder(output);
             Set<Tensor> leading = leadingToInputs(order, wanted);
-            boolean free = after == AfterBackward.FREE_GRAPH;
+            AdjointRecycler recycler = new AdjointRecycler(recordBackward);
+            BufferScope scope = free && !recordBackward ? forwardValuesScope(order) : null;
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.get(t);
                 if (g != null && t.node() != null && leading.contains(t)) {
-                    propagate(t, g, grads, recordBackward, leading);
+                    propagate(t, g, grads, recordBackward, leading, recycler);
                     if (!wanted.contains(t)) {
                         grads.remove(t); // all its consumers are done: free the memory early
+                        recycler.recycle(g, t, grads);
                     }
                 }
                 if (free) {
                     order.set(i, null); // the list must not keep the value alive either
                     if (t.node() != null) {
                         t.node().free();
+                        if (scope != null && !wanted.contains(t)) {
+                            scope.addGraphValue(t);
+                        }
                     }
                 }
             }
         } finally {
             Graph.setRecording(wasRecording);
+            Graph.setInRecordedBackward(wasInRecordedBackward);
         }
-        return collect(output, inputs, grads, disconnected);
+        Gradients result = collect(output, inputs, grads, disconnected);
+        BufferScope scope = BufferScope.current();
+        if (scope != null && free) {
+            scope.keep(result.asList().toArray(new Tensor[0])); // a VJP may hand back a forward value as a gradient
+        }
+        return result;
+    }
+
+    /**
+     * The open {@link BufferScope} that takes the values of a first-order FREE_GRAPH pass's graph, or null: none is
+     * open, recycling is off, or the graph holds nodes a recorded backward pass made (its values are gradients a
+     * second-order method may still use after the pass).
+     */
+    private static BufferScope forwardValuesScope(List<Tensor> order) {
+        BufferScope scope = BufferScope.current();
+        if (scope == null || !BufferPool.isEnabled()) {
+            return null;
+        }
+        for (Tensor t : order) {
+            if (t.node() != null && t.node().madeByBackward()) {
+                return null;
+            }
+        }
+        return scope;
     }
 
     /**
@@ -279,7 +311,7 @@ public final class Autodiff {
     }
 
     private static void propagate(Tensor t, Tensor g, Map<Tensor, Tensor> grads, boolean recordBackward,
-                                  Set<Tensor> leading) {
+                                  Set<Tensor> leading, AdjointRecycler recycler) {
         Node node = t.node();
         Tensor[] inputs = node.inputArray();
         if (node.isFreed()) {
@@ -291,6 +323,7 @@ public final class Autodiff {
             return; // stopGradient and friends
         }
         Tensor[] inGrads = node.applyVjp(t, g);
+        List<Tensor[]> summed = new java.util.ArrayList<>(0); // {previous, added, input}
         if (Anomaly.isOn()) {
             Anomaly.checkBackward(node.op(), g, inGrads, inputs);
         }
@@ -314,7 +347,18 @@ public final class Autodiff {
             }
             gk = gk.to(in.dtype());
             Tensor previous = grads.get(in);
-            grads.put(in, previous == null ? gk : BinaryOps.add(previous, gk));
+            if (previous == null) {
+                grads.put(in, gk);
+            } else {
+                grads.put(in, BinaryOps.add(previous, gk));
+                summed.add(new Tensor[] {previous, gk, in});
+            }
+        }
+        // The summands are dead unless a gradient still held shares their array; checked once every input's
+        // gradient is in the map, since a VJP may return one tensor for several inputs.
+        for (Tensor[] sum : summed) {
+            recycler.recycle(sum[0], sum[2], grads);
+            recycler.recycle(sum[1], sum[2], grads);
         }
     }
 

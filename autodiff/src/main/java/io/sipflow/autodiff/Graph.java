@@ -18,6 +18,7 @@ import java.util.Set;
  */
 public final class Graph {
     private static final ThreadLocal<Boolean> RECORDING_OFF = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private static final ThreadLocal<Boolean> IN_RECORDED_BACKWARD = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private Graph() {
     }
@@ -57,7 +58,7 @@ public final class Graph {
         if (RECORDING_OFF.get() || !anyRequiresGrad(inputs)) {
             return value;
         }
-        return value.withNode(new Node(op, inputs.clone(), vjp, outputVjp));
+        return value.withNode(new Node(op, inputs.clone(), vjp, outputVjp, IN_RECORDED_BACKWARD.get()));
     }
 
     /**
@@ -88,6 +89,16 @@ public final class Graph {
 
     static void setRecording(boolean on) {
         RECORDING_OFF.set(!on);
+    }
+
+    /** True while a recorded ({@link Autodiff.Differentiable#YES}) backward pass runs on this thread. */
+    static boolean inRecordedBackward() {
+        return IN_RECORDED_BACKWARD.get();
+    }
+
+    /** Marks the nodes made from now on as made by a recorded backward pass (second-order graphs). */
+    static void setInRecordedBackward(boolean on) {
+        IN_RECORDED_BACKWARD.set(on);
     }
 
     /**

@@ -14,9 +14,11 @@ public final class Node {
     private Tensor[] inputs;
     private Vjp vjp;
     private OutputVjp outputVjp;
+    private final boolean madeByBackward;
     private boolean freed;
 
-    Node(String op, Tensor[] inputs, Vjp vjp, OutputVjp outputVjp) {
+    Node(String op, Tensor[] inputs, Vjp vjp, OutputVjp outputVjp, boolean madeByBackward) {
+        this.madeByBackward = madeByBackward;
         this.op = op;
         this.inputs = inputs;
         this.vjp = vjp;
@@ -36,6 +38,11 @@ public final class Node {
     /** {@return true when a backward pass freed this node: the graph through it cannot be differentiated again} */
     public boolean isFreed() {
         return freed;
+    }
+
+    /** True when a recorded backward pass made this node: its value is a gradient, not a forward value. */
+    boolean madeByBackward() {
+        return madeByBackward;
     }
 
     Tensor[] inputArray() {

@@ -314,7 +314,10 @@ public final class Tensor {
 
     /**
      * The backing array of a FLOAT32 tensor, shared, not copied: for kernels. Never write into it — tensors
-     * are values, and other tensors may share the array.
+     * are values, and other tensors may share the array. Read it while the tensor is in use, and keep the tensor
+     * (or a copy, {@link #toFloatArray()}) rather than the array: a finished gradient inside a backward pass and the
+     * graph values of a closed {@link BufferScope} give their arrays back to {@link BufferPool} for reuse; the tensor
+     * then throws on every read, but an array kept on its own would show the new values.
      *
      * @return the row-major values (copied from the device first if they live only there)
      * @throws IllegalStateException if this tensor is FLOAT64
@@ -367,6 +370,26 @@ public final class Tensor {
     /** {@return false while the values live only on a device (no host copy made yet); reading them makes one} */
     public boolean isOnHost() {
         return storage.onHost();
+    }
+
+    /** True when this tensor's values were stored at or after {@code serial} ({@link Storage#nextSerial()}). */
+    boolean storedSince(long serial) {
+        return storage.serial() >= serial;
+    }
+
+    /** True when this tensor's host array is {@code array} (views and re-wrapped arrays count). */
+    boolean holdsArray(Object array) {
+        return storage.hostArray() == array;
+    }
+
+    /** This tensor's host array, or null when its values are only on a device. */
+    Object hostArray() {
+        return storage.hostArray();
+    }
+
+    /** Gives the host array back to {@link BufferPool} if it issued it; see {@link Storage#recycle}. */
+    boolean recycle(String what) {
+        return storage.recycle(what);
     }
 
     /**

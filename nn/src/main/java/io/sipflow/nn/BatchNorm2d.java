@@ -6,6 +6,7 @@ import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.backend.Backend;
 import io.sipflow.autodiff.backend.Backends;
+import io.sipflow.autodiff.ops.ImageOps;
 import io.sipflow.autodiff.ops.NormOps;
 
 /**
@@ -73,6 +74,27 @@ public final class BatchNorm2d extends Module {
         return isTraining() ? trainingForward(x, NormOps.Fused.RELU) : evalForward(x, NormOps.Fused.RELU);
     }
 
+    /**
+     * {@code forwardRelu(x)} and its 2×2 max pooling (stride 2), the U-Net encoder's skip connection and the next
+     * level's input. In training mode one op ({@link NormOps#batchNorm2dReluMaxPool}) computes both in one pass and
+     * keeps the pooling's argmax; in eval mode the two ops run one after the other. Values and gradients are those
+     * of {@code ImageOps.maxPool2d(forwardRelu(x), 2)}.
+     *
+     * @param x the batch (N, C, H, W), H and W even
+     * @return {y, maxPool2d(y, 2)} with y = forwardRelu(x)
+     * @throws IllegalArgumentException if x is not (N, C, H, W) with this layer's C, or H or W is odd
+     */
+    public Tensor[] forwardReluMaxPool(Tensor x) {
+        checkInput(x);
+        if (!isTraining()) {
+            Tensor y = evalForward(x, NormOps.Fused.RELU);
+            return new Tensor[] {y, ImageOps.maxPool2d(y, 2)};
+        }
+        NormOps.BatchNormPoolResult r = NormOps.batchNorm2dReluMaxPool(x, weight.value(), bias.value(), EPS);
+        updateRunningStatistics(r.mean(), r.variance(), x);
+        return new Tensor[] {r.output(), r.pooled()};
+    }
+
     private void checkInput(Tensor x) {
         if (x.rank() != 4 || x.dim(1) != channels) {
             throw new IllegalArgumentException("BatchNorm2d(" + channels + "): expects (N, " + channels
@@ -109,14 +131,19 @@ public final class BatchNorm2d extends Module {
 
     private Tensor trainingForward(Tensor x, NormOps.Fused fused) {
         NormOps.BatchNormResult r = NormOps.batchNorm2d(x, weight.value(), bias.value(), EPS, fused);
+        updateRunningStatistics(r.mean(), r.variance(), x);
+        return r.output();
+    }
+
+    /** Folds one batch's statistics into the running ones, unless {@link #statisticsFrozen()} is in force. */
+    private void updateRunningStatistics(Tensor mean, Tensor variance, Tensor x) {
         if (FROZEN.get()) {
-            return r.output();
+            return;
         }
         Backend.RunningStatistics running = Backends.current().batchNormRunningUpdate(runningMean.value(),
-                runningVar.value(), r.mean(), r.variance(), MOMENTUM, x.size() / channels);
+                runningVar.value(), mean, variance, MOMENTUM, x.size() / channels);
         runningMean.set(running.mean());
         runningVar.set(running.variance());
-        return r.output();
     }
 
     /** y = (x − running_mean)·γ/√(running_var + ε) + β, then {@code fused}. */

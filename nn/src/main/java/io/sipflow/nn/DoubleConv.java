@@ -2,6 +2,7 @@ package io.sipflow.nn;
 
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.ops.ImageOps;
 
 import java.util.SplittableRandom;
 
@@ -57,6 +58,24 @@ public final class DoubleConv extends Module {
      */
     public Tensor forwardConcatUpsampled(Tensor a, Tensor low) {
         return second(normAndActivate(norm1, conv1.forwardConcatUpsampled(a, low)));
+    }
+
+    /**
+     * {@code forward(x)} and its 2×2 max pooling: the U-Net encoder's skip connection and the next level's input.
+     * With batch norm and ReLU the last norm + activation + pooling run as one op
+     * ({@link BatchNorm2d#forwardReluMaxPool}); otherwise forward, then pooling. Values and gradients are those of
+     * {@code ImageOps.maxPool2d(forward(x), 2)}.
+     *
+     * @param x the input (N, in, H, W), H and W even
+     * @return {forward(x), maxPool2d(forward(x), 2)}
+     * @throws IllegalArgumentException if the shapes do not fit
+     */
+    public Tensor[] forwardAndPool(Tensor x) {
+        if (norm2 == null || activation != Activation.RELU) {
+            Tensor y = forward(x);
+            return new Tensor[] {y, ImageOps.maxPool2d(y, 2)};
+        }
+        return norm2.forwardReluMaxPool(conv2.forward(normAndActivate(norm1, conv1.forward(x))));
     }
 
     /** conv2 → norm2 → act. */

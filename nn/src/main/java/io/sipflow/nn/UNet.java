@@ -62,7 +62,6 @@ public final class UNet extends Module {
     private final List<DoubleConv> down = new ArrayList<>();
     private final List<DoubleConv> up = new ArrayList<>();
     private final Conv2d outc;
-    private final MaxPool2d pool = new MaxPool2d();
 
     /**
      * A freshly initialised network (PyTorch's default initialisation, drawn in construction order from
@@ -99,12 +98,18 @@ public final class UNet extends Module {
     @Override
     public Tensor forward(Tensor x) {
         checkInput(x);
-        Tensor h = inc.forward(x);
         List<Tensor> skips = new ArrayList<>();
-        skips.add(h);
-        for (DoubleConv d : down) {
-            h = d.forward(pool.forward(h));
-            skips.add(h);
+        Tensor h = x;
+        for (int level = 0; level < config.levels(); level++) {
+            DoubleConv block = level == 0 ? inc : down.get(level - 1);
+            if (level == config.levels() - 1) { // the deepest block: nothing below to pool for
+                h = block.forward(h);
+                skips.add(h);
+            } else { // = block.forward(h) and its max pooling, fused where the block can (DoubleConv#forwardAndPool)
+                Tensor[] skipAndPooled = block.forwardAndPool(h);
+                skips.add(skipAndPooled[0]);
+                h = skipAndPooled[1];
+            }
         }
         // up1 joins the second-deepest skip (down2 for 4 levels), ..., the last up joins inc.
         for (int i = 0; i < up.size(); i++) {

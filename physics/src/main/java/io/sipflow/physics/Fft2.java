@@ -43,13 +43,26 @@ public final class Fft2 {
      * @return 2·ny·nx doubles (re, im) over (ky, kx), unnormalised as NumPy's {@code fft2}
      */
     public double[] forward(double[] real, int offset) {
+        return forward(real, offset, new double[2 * ny * nx]);
+    }
+
+    /**
+     * As {@link #forward(double[], int)}, into {@code spectrum} (every element written: a loop over many fields
+     * reuses one array).
+     *
+     * @param real holds the field, row-major
+     * @param offset index of the field's first value
+     * @param spectrum 2·ny·nx doubles, overwritten with the spectrum
+     * @return {@code spectrum}
+     */
+    public double[] forward(double[] real, int offset, double[] spectrum) {
         int n = ny * nx;
-        double[] c = new double[2 * n];
         for (int i = 0; i < n; i++) {
-            c[2 * i] = real[offset + i];
+            spectrum[2 * i] = real[offset + i];
+            spectrum[2 * i + 1] = 0;
         }
-        fft.complexForward(c);
-        return c;
+        fft.complexForward(spectrum);
+        return spectrum;
     }
 
     /**
@@ -79,8 +92,9 @@ public final class Fft2 {
         double[] out = new double[u.size()];
         Threads.forChunks(u.size() / n, 4, (chunk, lo, hi) -> {
             Fft2 f = new Fft2(ny, nx);
+            double[] c = new double[2 * n];
             for (int b = lo; b < hi; b++) {
-                double[] c = f.forward(in, b * n);
+                f.forward(in, b * n, c);
                 for (int i = 0; i < n; i++) {
                     c[2 * i] *= kernel[i];
                     c[2 * i + 1] *= kernel[i];

@@ -75,9 +75,11 @@ public final class InverseDiffuse {
         double[] unc = uncertainty.to(DType.FLOAT64).constant().doubleData();
         double[] logKernel = Frequencies.kSquared(ny, nx);
         double[] raw = new double[n];
+        double[] expectedAmplitude = new double[n]; // the same for every field: computed once, not per field
         for (int i = 0; i < n; i++) {
             logKernel[i] *= 4 * Math.PI * Math.PI * amount;
             raw[i] = StrictMath.exp(Math.min(logKernel[i], LOG_FLOAT32_MAX));
+            expectedAmplitude[i] = nx * StrictMath.exp(-logKernel[i]);
         }
         double[] out = new double[r.length];
         double[] amplitude = new double[r.length];
@@ -86,14 +88,15 @@ public final class InverseDiffuse {
         double[] outUncertainty = new double[fields];
         Threads.forChunks(fields, 4, (chunk, lo, hi) -> {
             Fft2 fft = new Fft2(ny, nx);
+            double[] c = new double[2 * n];
             for (int b = lo; b < hi; b++) {
                 int o = b * n;
                 double fUncertainty = rootSumSquares(unc, o, n);
-                double[] c = fft.forward(r, o);
+                fft.forward(r, o, c);
                 double sumSq = 0;
                 for (int i = 0; i < n; i++) {
                     double amp = Math.sqrt(c[2 * i] * c[2 * i] + c[2 * i + 1] * c[2 * i + 1]);
-                    double p = signalProbability(amp, nx * StrictMath.exp(-logKernel[i]), fUncertainty);
+                    double p = signalProbability(amp, expectedAmplitude[i], fUncertainty);
                     double k = StrictMath.exp(logKernel[i] * action(p));
                     c[2 * i] *= k;
                     c[2 * i + 1] *= k;
@@ -115,13 +118,22 @@ public final class InverseDiffuse {
 
     /** The seed's probability_signal: signal vs noise likelihood of one amplitude, with NaN-to-zero and divide-no-nan. */
     static double signalProbability(double amp, double expectedAmp, double fUncertainty) {
-        double signal = StrictMath.exp(-0.5 * square(amp / expectedAmp)) * SIGNAL_PRIOR;
+        double signal = expOrZero(-0.5 * square(amp / expectedAmp)) * SIGNAL_PRIOR;
         if (!Double.isFinite(signal)) {
             signal = 0;
         }
-        double noise = StrictMath.exp(-0.5 * square(amp / fUncertainty)) * (1 - SIGNAL_PRIOR);
+        double noise = expOrZero(-0.5 * square(amp / fUncertainty)) * (1 - SIGNAL_PRIOR);
         double denominator = signal + noise;
         return denominator == 0 ? 0 : signal / denominator;
+    }
+
+    /**
+     * {@code StrictMath.exp(x)}, without the call where its result is +0: StrictMath is fdlibm's exp, which returns
+     * +0 for every x below its underflow threshold −745.1332…, so x &lt; −745.2 gives +0 here (NaN still goes to
+     * exp). High frequencies put most amplitudes of a field there.
+     */
+    static double expOrZero(double x) {
+        return x < -745.2 ? 0.0 : StrictMath.exp(x);
     }
 
     /** The seed's action band: invert (or blur, for p < 0.5) by 2(p − 0.5), but leave 0.5 < p < 0.68 alone. */

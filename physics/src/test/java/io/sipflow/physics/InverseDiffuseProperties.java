@@ -98,4 +98,16 @@ class InverseDiffuseProperties {
                 () -> InverseDiffuse.fourier(r, 8, Tensor.zeros(4, 4)));
         assertTrue(e.getMessage().contains("(4, 4)") && e.getMessage().contains("(2, 4, 4)"), e.getMessage());
     }
+
+    /** expOrZero skips only calls whose result is +0: it equals StrictMath.exp bit for bit around the threshold. */
+    @Property(tries = 400)
+    void expOrZeroIsStrictMathExp(@ForAll @DoubleRange(min = -760, max = -730) double x) {
+        assertEquals(Double.doubleToRawLongBits(StrictMath.exp(x)), Double.doubleToRawLongBits(InverseDiffuse.expOrZero(x)),
+                "x = " + x);
+        for (double y : new double[] {-745.2, Math.nextDown(-745.2), -745.1332191019412, -1e308,
+            Double.NEGATIVE_INFINITY, Double.NaN, 0, -1}) {
+            assertEquals(Double.doubleToRawLongBits(StrictMath.exp(y)),
+                    Double.doubleToRawLongBits(InverseDiffuse.expOrZero(y)), "x = " + y);
+        }
+    }
 }

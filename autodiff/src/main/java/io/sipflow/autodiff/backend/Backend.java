@@ -351,6 +351,57 @@ public interface Backend {
     Tensor maxPool2dBackward(Tensor gy, Tensor x, int size);
 
     /**
+     * Where each 2×2 window of a max pooling had its maximum, kept from the forward pass for the VJP:
+     * {@code window[o] = 2u + v} for the element (u, v) of output o's window (row u, column v), the element
+     * {@link #maxPool2d} selects. Host memory, filled by kernels that keep it.
+     *
+     * @param window one code 0..3 per pooled output, in the pooled output's row-major order
+     */
+    record MaxPoolArgmax(byte[] window) {
+    }
+
+    /**
+     * The result of {@link #batchNormReluMaxPool2x2}: the fused batch norm + ReLU, its 2×2 max pooling, and where
+     * each window's maximum was.
+     *
+     * @param norm y = relu(batch norm of x) and the batch statistics, as {@link #batchNormTraining} with relu gives
+     * @param pooled maxPool2d(y, 2)
+     * @param argmaxOrNull each window's argmax when the backend kept it, else null (the VJP finds it again from y)
+     */
+    record BatchNormReluPool(BatchNormForward norm, Tensor pooled, MaxPoolArgmax argmaxOrNull) {
+    }
+
+    /**
+     * {@code batchNormTraining(x, γ, β, ε, relu = true)} and the 2×2 max pooling of its output in one call, so a
+     * backend can pool each plane while it is still in cache and keep the argmax for the VJP. Values are those of
+     * the two separate calls. The default makes the two calls and keeps no argmax.
+     *
+     * @param x the batch (N, C, H, W), H and W even
+     * @param gamma the scale γ (C)
+     * @param beta the shift β (C)
+     * @param eps added to σ² before the square root
+     * @return y, its pooling and (where kept) the argmax
+     */
+    default BatchNormReluPool batchNormReluMaxPool2x2(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        BatchNormForward norm = batchNormTraining(x, gamma, beta, eps, true);
+        return new BatchNormReluPool(norm, maxPool2d(norm.y(), 2), null);
+    }
+
+    /**
+     * {@link #maxPool2dBackward}{@code (gy, x, 2)}, given the argmax the forward kept (or null, then it is found
+     * again from x): gx is zero except at each window's argmax, which gets that window's gy. The default ignores
+     * the argmax.
+     *
+     * @param gy the output gradient (N, C, H/2, W/2)
+     * @param x the forward's input (N, C, H, W)
+     * @param argmaxOrNull the argmax kept by {@link #batchNormReluMaxPool2x2}, or null
+     * @return gx of x's shape
+     */
+    default Tensor maxPool2x2Backward(Tensor gy, Tensor x, MaxPoolArgmax argmaxOrNull) {
+        return maxPool2dBackward(gy, x, 2);
+    }
+
+    /**
      * Bilinear ×2 upsampling, PyTorch's align_corners=False. Output position d along an axis of length n reads
      * src = max(0, (d + 0.5)/2 − 0.5) between floor(src) and min(floor(src) + 1, n − 1), weights 1 − frac and frac;
      * the 2-D value is a0·(b0·x00 + b1·x01) + a1·(b0·x10 + b1·x11), computed in double and rounded once.

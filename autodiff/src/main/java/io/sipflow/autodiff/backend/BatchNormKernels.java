@@ -1,5 +1,7 @@
 package io.sipflow.autodiff.backend;
 
+import io.sipflow.autodiff.BufferPool;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -33,13 +35,36 @@ final class BatchNormKernels {
      * normalising loop instead of in a second pass over y.
      */
     static Forward forward(float[] x, int n, int c, int hw, double[] gamma, double[] beta, double eps, boolean relu) {
+        return forward(x, n, c, hw, 0, gamma, beta, eps, relu, null, null, null);
+    }
+
+    /** {@link #forward} with ReLU, and the 2×2 max pooling of its output with each window's argmax code. */
+    record ForwardPooled(Forward norm, float[] pooled, byte[] window) {
+    }
+
+    /**
+     * {@link #forward} with relu, each (h, w) plane of y max-pooled 2×2 ({@link ImageKernels#maxPool2x2Plane}) right
+     * after it is normalised, while it is still in cache, instead of in a second pass over y. h and w are even.
+     */
+    static ForwardPooled forwardReluPooled(float[] x, int n, int c, int h, int w, double[] gamma, double[] beta,
+                                           double eps, FastKernels fast) {
+        float[] pooled = new float[x.length / 4];
+        byte[] window = new byte[pooled.length];
+        Forward f = forward(x, n, c, h * w, w, gamma, beta, eps, true, pooled, window, fast);
+        return new ForwardPooled(f, pooled, window);
+    }
+
+    /** The loops of both: with pooled non-null, each plane of y (rows of w) is pooled into it after normalising. */
+    private static Forward forward(float[] x, int n, int c, int hw, int w, double[] gamma, double[] beta, double eps,
+                                   boolean relu, float[] pooled, byte[] window, FastKernels fast) {
         FORWARD.increment();
         int count = n * hw;
-        float[] y = new float[x.length];
+        float[] y = BufferPool.floats(x.length);
         double[] mean = new double[c];
         double[] var = new double[c];
         Parallel.forRange(c, Parallel.grainFor(4L * count), (lo, hi) -> { // about four passes over a channel
             BatchNormBlockLoops loops = BatchNormLoops.LOOPS; // read from the static final: C2 knows its class
+            float[] codes = pooled == null ? null : new float[w / 2];
             for (int ch = lo; ch < hi; ch++) {
                 double s = 0;
                 for (int i = 0; i < n; i++) {
@@ -59,6 +84,9 @@ final class BatchNormKernels {
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * hw;
                     loops.normalise(x, y, base, base + hw, mu, scale, shift, relu);
+                    if (pooled != null) {
+                        ImageKernels.maxPool2x2Plane(y, base, hw / w, w, pooled, window, base / 4, fast, codes);
+                    }
                 }
             }
         });
@@ -74,7 +102,7 @@ final class BatchNormKernels {
                              double[] variance, double eps, double[] gamma) {
         BACKWARD.increment();
         int count = n * hw;
-        float[] gx = new float[x.length];
+        float[] gx = BufferPool.floats(x.length);
         double[] gGamma = new double[c];
         double[] gBeta = new double[c];
         Parallel.forRange(c, Parallel.grainFor(4L * count), (lo, hi) -> { // about four passes over a channel

@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.backend;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Shape;
@@ -70,8 +71,29 @@ public class CpuBackend implements Backend {
 
     @Override
     public Tensor cast(Tensor x, DType dtype) {
-        return dtype == DType.FLOAT64 ? Tensor.wrap(x.shape(), x.toDoubleArray())
-                : Tensor.wrap(x.shape(), x.toFloatArray());
+        int n = x.size();
+        if (dtype == DType.FLOAT64) { // widening is exact
+            double[] y = BufferPool.doubles(n);
+            if (x.dtype() == DType.FLOAT64) {
+                System.arraycopy(x.doubleData(), 0, y, 0, n);
+            } else {
+                float[] f = x.floatData();
+                for (int i = 0; i < n; i++) {
+                    y[i] = f[i];
+                }
+            }
+            return Tensor.wrap(x.shape(), y);
+        }
+        float[] y = BufferPool.floats(n); // rounded to nearest
+        if (x.dtype() == DType.FLOAT32) {
+            System.arraycopy(x.floatData(), 0, y, 0, n);
+        } else {
+            double[] d = x.doubleData();
+            for (int i = 0; i < n; i++) {
+                y[i] = (float) d[i];
+            }
+        }
+        return Tensor.wrap(x.shape(), y);
     }
 
     @Override
@@ -242,6 +264,33 @@ public class CpuBackend implements Backend {
         }
         return typed(x.shape(), ReferenceImage.maxPoolBackward(gy.toDoubleArray(), x.toDoubleArray(), d[0] * d[1],
                 d[2], d[3], size), x.dtype());
+    }
+
+    /** On FLOAT32 kernels: one pass that pools each plane after normalising it and keeps the argmax. */
+    @Override
+    public BatchNormReluPool batchNormReluMaxPool2x2(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        if (!floatKernels(x)) {
+            return Backend.super.batchNormReluMaxPool2x2(x, gamma, beta, eps);
+        }
+        int[] d = x.shape().dims();
+        BatchNormKernels.ForwardPooled f = BatchNormKernels.forwardReluPooled(x.floatData(), d[0], d[1], d[2], d[3],
+                gamma.toDoubleArray(), beta.toDoubleArray(), eps, fast);
+        Shape perChannel = gamma.shape();
+        BatchNormForward norm = new BatchNormForward(Tensor.wrap(x.shape(), f.norm().y()),
+                Tensor.wrap(perChannel, f.norm().mean()), Tensor.wrap(perChannel, f.norm().variance()));
+        return new BatchNormReluPool(norm, Tensor.wrap(Shape.of(d[0], d[1], d[2] / 2, d[3] / 2), f.pooled()),
+                new MaxPoolArgmax(f.window()));
+    }
+
+    /** From the kept argmax where there is one (FLOAT32), else found again from x. */
+    @Override
+    public Tensor maxPool2x2Backward(Tensor gy, Tensor x, MaxPoolArgmax argmaxOrNull) {
+        if (argmaxOrNull == null || !floatKernels(x)) {
+            return maxPool2dBackward(gy, x, 2);
+        }
+        int[] d = x.shape().dims();
+        return Tensor.wrap(x.shape(), ImageKernels.maxPool2x2Backward(gy.floatData(), argmaxOrNull.window(),
+                d[0] * d[1], d[2], d[3]));
     }
 
     @Override

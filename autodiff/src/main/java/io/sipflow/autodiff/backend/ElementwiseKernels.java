@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.backend;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
 
@@ -20,7 +21,7 @@ final class ElementwiseKernels {
     }
 
     private static float[] binaryF(BinaryOp op, float[] a, Shape as, float[] b, Shape bs, Shape out) {
-        float[] y = new float[out.size()];
+        float[] y = BufferPool.floats(out.size());
         if (as.equals(out) && bs.equals(out) && fastF(op, a, b, y)) {
             return y;
         }
@@ -42,7 +43,7 @@ final class ElementwiseKernels {
     }
 
     private static double[] binaryD(BinaryOp op, double[] a, Shape as, double[] b, Shape bs, Shape out) {
-        double[] y = new double[out.size()];
+        double[] y = BufferPool.doubles(out.size());
         if (as.equals(out) && bs.equals(out) && fastD(op, a, b, y)) {
             return y;
         }
@@ -90,7 +91,7 @@ final class ElementwiseKernels {
     static Tensor unary(UnaryOp op, Tensor a, double p, FastKernels fast) {
         if (a.dtype() == io.sipflow.autodiff.DType.FLOAT32) {
             float[] x = a.floatData();
-            float[] y = new float[x.length];
+            float[] y = BufferPool.floats(x.length);
             Parallel.forRange(x.length, GRAIN, (lo, hi) -> {
                 if (fast == null || !fast.unary(op, x, y, lo, hi)) {
                     unaryF(op, x, y, lo, hi, p);
@@ -99,7 +100,7 @@ final class ElementwiseKernels {
             return Tensor.wrap(a.shape(), y);
         }
         double[] x = a.doubleData();
-        double[] y = new double[x.length];
+        double[] y = BufferPool.doubles(x.length);
         Parallel.forRange(x.length, GRAIN, (lo, hi) -> unaryD(op, x, y, lo, hi, p));
         return Tensor.wrap(a.shape(), y);
     }

@@ -108,6 +108,20 @@ public interface FastKernels {
     int maxPool2x2Row(float[] x, int top, int w, float[] y, int o);
 
     /**
+     * {@link #maxPool2x2Row}, and each window's argmax code 2u + v (its element's row u and column v in the window),
+     * the element the row-major scan selects, as a float in codes[m] for the m-th output of the row.
+     *
+     * @param x the input planes
+     * @param top index of the window row's first element in x
+     * @param w the input row length (even)
+     * @param y receives the outputs
+     * @param o index of the output row's first element in y
+     * @param codes receives the codes of the outputs written, from index 0
+     * @return how many of the row's w/2 outputs were written (from the start of the row; 0 where there is no kernel)
+     */
+    int maxPool2x2RowKeepingArgmax(float[] x, int top, int w, float[] y, int o, float[] codes);
+
+    /**
      * Writes a prefix of the VJP of {@link #maxPool2x2Row} for one output row: for each of the first m windows done,
      * its four input cells in gx get gy[o + window] at the argmax and +0 elsewhere.
      *

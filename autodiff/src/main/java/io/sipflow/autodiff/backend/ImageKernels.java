@@ -1,5 +1,7 @@
 package io.sipflow.autodiff.backend;
 
+import io.sipflow.autodiff.BufferPool;
+
 /**
  * CpuBackend's fast FLOAT32 max pooling and bilinear ×2 upsampling on the raw NCHW arrays, without whole-tensor
  * float↔double copies. Same arithmetic as {@link ReferenceImage} (the spec): the max and its argmax are exact
@@ -24,7 +26,7 @@ final class ImageKernels {
     static float[] maxPool(float[] x, int planes, int h, int w, int size, FastKernels fast) {
         int oh = h / size;
         int ow = w / size;
-        float[] y = new float[planes * oh * ow];
+        float[] y = BufferPool.floats(planes * oh * ow);
         Parallel.forRange(planes * oh, Math.max(1, 4096 / Math.max(1, w * size)), (lo, hi) -> {
             for (int row = lo; row < hi; row++) { // row = p·oh + i: output row i of plane p
                 int top = row * size * w;
@@ -55,7 +57,7 @@ final class ImageKernels {
     static float[] maxPoolBackward(float[] gy, float[] x, int planes, int h, int w, int size, FastKernels fast) {
         int oh = h / size;
         int ow = w / size;
-        float[] gx = new float[x.length];
+        float[] gx = BufferPool.zeroedFloats(x.length);
         Parallel.forRange(planes * oh, Math.max(1, 4096 / Math.max(1, w * size)), (lo, hi) -> {
             for (int row = lo; row < hi; row++) {
                 int top = row * size * w;
@@ -69,6 +71,60 @@ final class ImageKernels {
                     for (int j = 0; j < ow; j++) {
                         gx[argmax(x, top + j * size, w, size)] = gy[o + j];
                     }
+                }
+            }
+        });
+        return gx;
+    }
+
+    /**
+     * 2×2 max pooling of one (h, w) plane, x[base..base + h·w) to y[yBase..yBase + h·w/4), keeping each window's
+     * argmax as the code 2u + v of its element (u, v) in {@code window[yBase + o]}: the same selection as
+     * {@link #maxPool} ({@link #argmax2}). Rows go through {@code fast}'s kernel where it has one (null: plain Java);
+     * {@code codes} is its scratch row (length w/2).
+     */
+    static void maxPool2x2Plane(float[] x, int base, int h, int w, float[] y, byte[] window, int yBase,
+                                FastKernels fast, float[] codes) {
+        int ow = w / 2;
+        for (int i = 0; i < h / 2; i++) {
+            int top = base + 2 * i * w;
+            int o = yBase + i * ow;
+            int done = fast == null ? 0 : fast.maxPool2x2RowKeepingArgmax(x, top, w, y, o, codes);
+            for (int j = 0; j < done; j++) {
+                window[o + j] = (byte) codes[j];
+            }
+            for (int j = done; j < ow; j++) { // argmax2's tournament, selecting the values and their codes
+                int at = top + 2 * j;
+                float a = x[at];
+                float b = x[at + 1];
+                float c = x[at + w];
+                float d = x[at + w + 1];
+                boolean bWins = b > a | b != b;
+                boolean dWins = d > c | d != d;
+                float upper = bWins ? b : a;
+                float lower = dWins ? d : c;
+                boolean lowerWins = lower > upper | lower != lower;
+                y[o + j] = lowerWins ? lower : upper;
+                window[o + j] = (byte) (lowerWins ? (dWins ? 3 : 2) : (bWins ? 1 : 0));
+            }
+        }
+    }
+
+    /**
+     * The VJP of 2×2 max pooling from the kept argmax ({@link #maxPool2x2Plane}): gx[argmax of window o] = gy[o],
+     * +0 elsewhere, the same as {@link #maxPoolBackward} finds from x.
+     */
+    static float[] maxPool2x2Backward(float[] gy, byte[] window, int planes, int h, int w) {
+        int oh = h / 2;
+        int ow = w / 2;
+        float[] gx = new float[planes * h * w];
+        Parallel.forRange(planes * oh, Math.max(1, 4096 / Math.max(1, 2 * w)), (lo, hi) -> {
+            for (int row = lo; row < hi; row++) { // row = p·oh + i: output row i of plane p
+                int top = row * 2 * w;
+                int o = row * ow;
+                for (int j = 0; j < ow; j++) {
+                    int code = window[o + j];
+                    gx[top + 2 * j + (code >> 1) * w + (code & 1)] = gy[o + j];
                 }
             }
         });
@@ -126,31 +182,46 @@ final class ImageKernels {
         Axis cols = Axis.of(w);
         int oh = 2 * h;
         int ow = 2 * w;
-        float[] y = new float[planes * oh * ow];
+        float[] y = BufferPool.floats(planes * oh * ow);
         Parallel.forRange(planes, Parallel.grainFor(8L * h * w), (lo, hi) -> { // 4hw outputs, 2 products each
+            UpsampleRowLoops loops = UpsampleLoops.LOOPS; // read from the static final: C2 knows its class
             double[] r = new double[h * ow];
             for (int p = lo; p < hi; p++) {
                 int xb = p * h * w;
                 int yb = p * oh * ow;
                 for (int k = 0; k < h; k++) {
-                    int row = xb + k * w;
-                    for (int j = 0; j < ow; j++) {
-                        r[k * ow + j] = cols.wLo[j] * x[row + cols.lo[j]] + cols.wHi[j] * x[row + cols.hi[j]];
-                    }
+                    interpolateRow(x, xb + k * w, r, k * ow, cols, w);
                 }
                 for (int i = 0; i < oh; i++) {
-                    int r0 = rows.lo[i] * ow;
-                    int r1 = rows.hi[i] * ow;
-                    double a0 = rows.wLo[i];
-                    double a1 = rows.wHi[i];
-                    int yr = yb + i * ow;
-                    for (int j = 0; j < ow; j++) {
-                        y[yr + j] = (float) (a0 * r[r0 + j] + a1 * r[r1 + j]);
-                    }
+                    loops.blendRows(r, rows.lo[i] * ow, rows.hi[i] * ow, rows.wLo[i], rows.wHi[i], y, yb + i * ow, ow);
                 }
             }
         });
         return y;
+    }
+
+    /**
+     * r[rr + j] = b0·x[row + c0] + b1·x[row + c1] for the ow = 2w output columns j, in double. Away from the two edge
+     * columns the taps are fixed: j = 2m − 1 reads (¾, ¼) from columns (m − 1, m) and j = 2m reads (¼, ¾) from the
+     * same two, so the interior needs no table look-ups (the same products and sums as the tables give).
+     */
+    private static void interpolateRow(float[] x, int row, double[] r, int rr, Axis cols, int w) {
+        int ow = 2 * w;
+        if (w < 2) {
+            for (int j = 0; j < ow; j++) {
+                r[rr + j] = cols.wLo[j] * x[row + cols.lo[j]] + cols.wHi[j] * x[row + cols.hi[j]];
+            }
+            return;
+        }
+        r[rr] = cols.wLo[0] * x[row + cols.lo[0]] + cols.wHi[0] * x[row + cols.hi[0]];
+        for (int m = 1; m < w; m++) {
+            double left = x[row + m - 1];
+            double right = x[row + m];
+            r[rr + 2 * m - 1] = 0.75 * left + 0.25 * right;
+            r[rr + 2 * m] = 0.25 * left + 0.75 * right;
+        }
+        int last = ow - 1;
+        r[rr + last] = cols.wLo[last] * x[row + cols.lo[last]] + cols.wHi[last] * x[row + cols.hi[last]];
     }
 
     /**
@@ -166,9 +237,12 @@ final class ImageKernels {
         Axis cols = Axis.of(w);
         int oh = 2 * h;
         int ow = 2 * w;
-        float[] gx = new float[planes * h * w];
+        float[] gx = BufferPool.floats(planes * h * w);
         Parallel.forRange(planes, Parallel.grainFor(8L * h * w), (lo, hi) -> { // 4hw outputs, 2 products each
+            UpsampleRowLoops loops = UpsampleLoops.LOOPS;
             double[] acc = new double[h * w];
+            double[] even = new double[w];
+            double[] odd = new double[w];
             for (int p = lo; p < hi; p++) {
                 java.util.Arrays.fill(acc, 0);
                 int yb = p * oh * ow;
@@ -177,8 +251,9 @@ final class ImageKernels {
                     int r1 = rows.hi[i] * w;
                     int gyRow = yb + i * ow;
                     if (r0 != r1) {
-                        gatherRow(gy, gyRow, acc, r0, rows.wLo[i], cols, w);
-                        gatherRow(gy, gyRow, acc, r1, rows.wHi[i], cols, w);
+                        loops.splitColumns(gy, gyRow, even, odd, w); // read by both gathers
+                        gatherRow(loops, gy, gyRow, even, odd, acc, r0, rows.wLo[i], cols, w);
+                        gatherRow(loops, gy, gyRow, even, odd, acc, r1, rows.wHi[i], cols, w);
                     } else {
                         scatterAliasedRow(gy, gyRow, acc, r0, rows.wLo[i], rows.wHi[i], cols, ow);
                     }
@@ -194,26 +269,42 @@ final class ImageKernels {
     /**
      * acc[row + m] += every term (a·b)·g[j] of one output row that lands on input column m, in the reference's order
      * (j ascending, the low tap before the high one). Away from the edges (2 ≤ m ≤ w − 2) these are exactly
-     * j = 2m − 1 and 2m (high taps, weights ¼ and ¾) and j = 2m + 1 and 2m + 2 (low taps, ¾ and ¼).
+     * j = 2m − 1 and 2m (high taps, weights ¼ and ¾) and j = 2m + 1 and 2m + 2 (low taps, ¾ and ¼), that is
+     * odd[m − 1], even[m], odd[m] and even[m + 1] of the row split into its even (gy[2m]) and odd (gy[2m + 1]) columns,
+     * which keeps the interior loop on unit strides. For w ≥ 3 the three edge cells' terms are written out: m = 0
+     * takes the low taps of j = 0, 1, 2; m = 1 the high taps of j = 0, 1, 2 (j = 0's weight is 0, kept for the
+     * 0·∞ = NaN it gives) and the low taps of j = 3, 4; m = w − 1 the high taps of j = 2w − 3, 2w − 2 and both taps of
+     * j = 2w − 1 (clamped onto the same column), as {@link #gatherCell} finds them from the tables.
      */
-    private static void gatherRow(float[] gy, int gyRow, double[] acc, int row, double a, Axis cols, int w) {
-        for (int m = 0; m < Math.min(2, w); m++) {
-            gatherCell(gy, gyRow, acc, row, a, cols, w, m);
+    private static void gatherRow(UpsampleRowLoops loops, float[] gy, int gyRow, double[] even, double[] odd,
+                                  double[] acc, int row, double a, Axis cols, int w) {
+        if (w < 3) {
+            for (int m = 0; m < w; m++) {
+                gatherCell(gy, gyRow, acc, row, a, cols, w, m);
+            }
+            return;
         }
-        double quarter = a * 0.25;
-        double threeQuarters = a * 0.75;
-        for (int m = 2; m <= w - 2; m++) {
-            int j = gyRow + 2 * m;
-            double v = acc[row + m];
-            v += quarter * gy[j - 1];
-            v += threeQuarters * gy[j];
-            v += threeQuarters * gy[j + 1];
-            v += quarter * gy[j + 2];
-            acc[row + m] = v;
-        }
-        for (int m = Math.max(2, w - 1); m < w; m++) {
-            gatherCell(gy, gyRow, acc, row, a, cols, w, m);
-        }
+        int j = gyRow;
+        double v = acc[row];
+        v += a * cols.wLo[0] * gy[j];
+        v += a * cols.wLo[1] * gy[j + 1];
+        v += a * cols.wLo[2] * gy[j + 2];
+        acc[row] = v;
+        v = acc[row + 1];
+        v += a * cols.wHi[0] * gy[j];
+        v += a * cols.wHi[1] * gy[j + 1];
+        v += a * cols.wHi[2] * gy[j + 2];
+        v += a * cols.wLo[3] * gy[j + 3];
+        v += a * cols.wLo[4] * gy[j + 4];
+        acc[row + 1] = v;
+        loops.gatherInterior(even, odd, acc, row, a * 0.25, a * 0.75, w);
+        int e = 2 * w - 1;
+        v = acc[row + w - 1];
+        v += a * cols.wHi[e - 2] * gy[j + e - 2];
+        v += a * cols.wHi[e - 1] * gy[j + e - 1];
+        v += a * cols.wLo[e] * gy[j + e];
+        v += a * cols.wHi[e] * gy[j + e];
+        acc[row + w - 1] = v;
     }
 
     /** {@link #gatherRow} for one column m from the tables: the j that can reach m are 2m − 2 … 2m + 2. */

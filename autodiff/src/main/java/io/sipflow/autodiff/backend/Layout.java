@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.backend;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
@@ -37,7 +38,7 @@ final class Layout {
         int rows = inner == 0 ? 0 : n / inner;
         if (t.dtype() == DType.FLOAT32) {
             float[] x = t.floatData();
-            float[] y = new float[n];
+            float[] y = BufferPool.floats(n);
             Parallel.forRange(rows, Math.max(1, 32768 / Math.max(1, inner)), (r0, r1) -> {
                 for (int row = r0; row < r1; row++) {
                     int p = Broadcasting.rowOffset(row, dims, strides);
@@ -50,7 +51,7 @@ final class Layout {
             return Tensor.wrap(out, y);
         }
         double[] x = t.doubleData();
-        double[] y = new double[n];
+        double[] y = BufferPool.doubles(n);
         Parallel.forRange(rows, Math.max(1, 32768 / Math.max(1, inner)), (r0, r1) -> {
             for (int row = r0; row < r1; row++) {
                 int p = Broadcasting.rowOffset(row, dims, strides);

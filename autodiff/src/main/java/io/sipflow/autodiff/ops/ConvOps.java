@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.ops;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Padding;
@@ -130,9 +131,10 @@ public final class ConvOps {
         Tensor wb = ShapeOps.slice(ws.constant(), 1, ca, ws.dim(1));
         Backend backend = OpSupport.backend();
         // conv(a, wa) + bias, then + conv(u, wb) accumulated into that fresh result (see Backend#conv2dAccumulate)
+        Tensor up = backend.upsampleBilinear2x(lt.constant());
         Tensor value = backend.conv2dAccumulate(
-                backend.conv2d(at.constant(), wa, bias == null ? null : bias.constant(), padding),
-                backend.upsampleBilinear2x(lt.constant()), wb, padding);
+                backend.conv2d(at.constant(), wa, bias == null ? null : bias.constant(), padding), up, wb, padding);
+        BufferPool.recycleTemporary(up, "conv2dConcatUpsampled");
         Tensor[] inputs = bias == null ? new Tensor[] {at, lt, ws} : new Tensor[] {at, lt, ws, bias};
         return Graph.record("conv2dConcatUpsampled", value, inputs, g -> {
             // wa, wb and u as recorded functions of w and low (no copies unless the backward pass is recorded)
@@ -142,12 +144,14 @@ public final class ConvOps {
             Tensor glow = null;
             Tensor u = lt.requiresGrad() || ws.requiresGrad() ? ImageOps.upsampleBilinear2x(lt) : null;
             if (lt.requiresGrad()) {
-                glow = ImageOps.upsampleAdjoint(backend, backwardData(backend, g, wbOfW, padding, u.shape()),
-                        lt.shape());
+                Tensor gu = backwardData(backend, g, wbOfW, padding, u.shape());
+                glow = ImageOps.upsampleAdjoint(backend, gu, lt.shape());
+                BufferPool.recycleTemporary(gu, "conv2dConcatUpsampled"); // kept when the pass is recorded (a node)
             }
             Tensor gw = ws.requiresGrad() ? ShapeOps.concat(1,
                     backwardWeight(backend, g, at, padding, wa.shape()),
                     backwardWeight(backend, g, u, padding, wb.shape())) : null;
+            BufferPool.recycleTemporary(u, "conv2dConcatUpsampled");
             if (bias == null) {
                 return new Tensor[] {ga, glow, gw};
             }

@@ -34,19 +34,29 @@ public final class ImageOps {
                     + xs.shape() + " (H = " + d[2] + ", W = " + d[3] + ")");
         }
         Backend backend = OpSupport.backend();
-        Tensor value = backend.maxPool2d(xs.constant(), size);
-        return Graph.record("maxPool2d", value, xs, g -> new Tensor[] {
-            maxPoolBackward(backend, OpSupport.as(g, xs.dtype()), xs.constant(), size)});
+        return recordMaxPool(backend, xs, backend.maxPool2d(xs.constant(), size), size, null);
     }
 
     /**
-     * maxPool2d's VJP, gx = maxPool2dBackward(gy, x): gy scattered to each window's argmax. Linear in gy, and
+     * Records y = maxPool2d(x, size), computed already (by {@link #maxPool2d}, or fused into the op that made x), with
+     * the VJP below; {@code argmaxOrNull} is the 2×2 argmax the backend kept, or null to find it again from x.
+     */
+    static Tensor recordMaxPool(Backend backend, Tensor xs, Tensor value, int size, Backend.MaxPoolArgmax argmaxOrNull) {
+        return Graph.record("maxPool2d", value, xs, g -> new Tensor[] {
+            maxPoolBackward(backend, OpSupport.as(g, xs.dtype()), xs.constant(), size, argmaxOrNull)});
+    }
+
+    /**
+     * maxPool2d's VJP, gx = maxPool2dBackward(gy, x): gy scattered to each window's argmax (kept by the forward, or
+     * found again from x). Linear in gy, and
      * piecewise constant in x (the argmax moves only at ties), so its derivative in x is 0 almost everywhere and x
      * is a constant here. VJP for ḡx: each window's ḡx at its argmax, ḡy = Σ_window ḡx·mask, where
      * mask = maxPool2dBackward(1, x) marks the argmaxes.
      */
-    private static Tensor maxPoolBackward(Backend backend, Tensor gy, Tensor x, int size) {
-        Tensor value = backend.maxPool2dBackward(gy.constant(), x, size);
+    private static Tensor maxPoolBackward(Backend backend, Tensor gy, Tensor x, int size,
+                                          Backend.MaxPoolArgmax argmaxOrNull) {
+        Tensor value = argmaxOrNull == null ? backend.maxPool2dBackward(gy.constant(), x, size)
+                : backend.maxPool2x2Backward(gy.constant(), x, argmaxOrNull);
         return Graph.record("maxPool2dBackward", value, gy, ggx -> {
             Tensor mask = backend.maxPool2dBackward(Tensor.full(gy.dtype(), gy.shape(), 1.0), x, size);
             int[] d = gy.shape().dims();

@@ -68,11 +68,60 @@ public final class NormOps {
         boolean relu = fused == Fused.RELU;
         Backend backend = OpSupport.backend();
         Backend.BatchNormForward f = backend.batchNormTraining(xs.constant(), gs.constant(), bs.constant(), eps, relu);
+        return new BatchNormResult(record(backend, f, xs, gs, bs, eps, relu, type), f.mean(), f.variance());
+    }
+
+    /** Records the training-mode output f.y() as a node of (x, γ, β) with the VJP of the class comment. */
+    private static Tensor record(Backend backend, Backend.BatchNormForward f, Tensor xs, Tensor gs, Tensor bs,
+                                 double eps, boolean relu, DType type) {
         Tensor y = f.y();
         // with ReLU fused the backend masks g by [y > 0] first (ReLU's VJP): y > 0 exactly where it passed
-        Tensor out = Graph.record(relu ? "batchNorm2dRelu" : "batchNorm2d", y, new Tensor[] {xs, gs, bs},
+        return Graph.record(relu ? "batchNorm2dRelu" : "batchNorm2d", y, new Tensor[] {xs, gs, bs},
                 g -> BatchNormBackward.gradients(backend, OpSupport.as(g, type), relu ? y : null, xs, gs, f, eps));
-        return new BatchNormResult(out, f.mean(), f.variance());
+    }
+
+    /**
+     * {@code batchNorm2d(x, γ, β, ε, RELU)} and the 2×2 max pooling of its output, as the two ops would give them (the
+     * same values, the same two graph nodes, the same gradients), computed in one pass over memory where the backend
+     * can: it pools each plane while it is still in cache and keeps each window's argmax for the pooling's VJP,
+     * instead of reading y again forward and searching it again backward. The U-Net's encoder needs both results:
+     * y is the skip connection, its pooling the next level's input.
+     *
+     * @param x the batch (N, C, H, W), with N·H·W ≥ 2 and H, W even
+     * @param gamma the scale γ (C)
+     * @param beta the shift β (C)
+     * @param eps added to σ² before the square root
+     * @return y, its pooling (N, C, H/2, W/2) and the batch statistics
+     * @throws IllegalArgumentException if the shapes do not fit (H or W odd included), an input is null, or a channel
+     *         has fewer than two values
+     */
+    public static BatchNormPoolResult batchNorm2dReluMaxPool(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        OpSupport.requireNonNull("batchNorm2dReluMaxPool", x, gamma, beta);
+        checkShapes("batchNorm2dReluMaxPool", x, gamma, beta);
+        if (x.size() / x.dim(1) < 2 || x.dim(2) % 2 != 0 || x.dim(3) % 2 != 0) {
+            throw new IllegalArgumentException("batchNorm2dReluMaxPool: needs more than one value per channel and"
+                    + " even H and W (2×2 pooling), got x " + x.shape());
+        }
+        DType type = Precision.resultType(Precision.resultType(x.dtype(), gamma.dtype()), beta.dtype());
+        Tensor xs = OpSupport.as(x, type);
+        Tensor gs = OpSupport.as(gamma, type);
+        Tensor bs = OpSupport.as(beta, type);
+        Backend backend = OpSupport.backend();
+        Backend.BatchNormReluPool f = backend.batchNormReluMaxPool2x2(xs.constant(), gs.constant(), bs.constant(), eps);
+        Tensor out = record(backend, f.norm(), xs, gs, bs, eps, true, type);
+        Tensor pooled = ImageOps.recordMaxPool(backend, out, f.pooled(), 2, f.argmaxOrNull());
+        return new BatchNormPoolResult(out, pooled, f.norm().mean(), f.norm().variance());
+    }
+
+    /**
+     * The results of {@link #batchNorm2dReluMaxPool}.
+     *
+     * @param output y = relu(batch norm of x), with its VJP attached
+     * @param pooled maxPool2d(y, 2), a node of y
+     * @param mean the per-channel batch mean μ, FLOAT64 (C), a constant
+     * @param variance the per-channel biased batch variance σ², FLOAT64 (C), a constant
+     */
+    public record BatchNormPoolResult(Tensor output, Tensor pooled, Tensor mean, Tensor variance) {
     }
 
     /**

@@ -61,6 +61,49 @@ class ImageKernelsProperties {
                 "ImageOps.upsampleBilinear2x FLOAT32 gradient (seed " + seed + ")");
     }
 
+    /**
+     * With ±∞, NaN and −0 among the values the kernels still equal the reference's double loops (rounded once), NaN
+     * for NaN: the edge columns' terms, weight-0 taps included (0·∞ = NaN), are the reference's.
+     */
+    @Property(tries = 80)
+    void upsampleWithSpecialValuesEqualsReference(@ForAll @IntRange(min = 1, max = 3) int planes,
+                                                  @ForAll @IntRange(min = 1, max = 11) int h,
+                                                  @ForAll @IntRange(min = 1, max = 11) int w,
+                                                  @ForAll @LongRange long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = withSpecials(rng, planes * h * w);
+        float[] g = withSpecials(rng, planes * 4 * h * w);
+        assertArrayEquals(rounded(ReferenceImage.upsampleBilinear2x(widened(x), planes, h, w)),
+                ImageKernels.upsampleBilinear2x(x, planes, h, w), "upsample values (seed " + seed + ")");
+        assertArrayEquals(rounded(ReferenceImage.upsampleBilinear2xAdjoint(widened(g), planes, h, w)),
+                ImageKernels.upsampleBilinear2xAdjoint(g, planes, h, w), "upsample gradient (seed " + seed + ")");
+    }
+
+    private static float[] withSpecials(SplittableRandom rng, int size) {
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f};
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = rng.nextInt(10) == 0 ? special[rng.nextInt(special.length)] : (float) (rng.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    private static double[] widened(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    private static float[] rounded(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
     private static Tensor random(SplittableRandom rng, boolean ties, int... dims) {
         Shape s = Shape.of(dims);
         double[] v = new double[s.size()];

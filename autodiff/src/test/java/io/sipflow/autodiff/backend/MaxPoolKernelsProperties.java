@@ -45,6 +45,18 @@ class MaxPoolKernelsProperties {
                 "values", seed);
         assertSameBits(ImageKernels.maxPoolBackward(gy, x, planes, h, w, 2),
                 ImageKernels.maxPoolBackward(gy, x, planes, h, w, 2, fast), "gradients", seed);
+        // the plane kernel that keeps the argmax (plain Java and fast rows), and the VJP from the kept argmax
+        for (FastKernels kernels : new FastKernels[] {null, fast}) {
+            float[] y = new float[gy.length];
+            byte[] window = new byte[gy.length];
+            for (int p = 0; p < planes; p++) {
+                ImageKernels.maxPool2x2Plane(x, p * h * w, h, w, y, window, p * oh * ow, kernels, new float[ow]);
+            }
+            String how = kernels == null ? " (plain plane kernel)" : " (fast plane kernel)";
+            assertSameBits(ImageKernels.maxPool(x, planes, h, w, 2), y, "values keeping the argmax" + how, seed);
+            assertSameBits(ImageKernels.maxPoolBackward(gy, x, planes, h, w, 2),
+                    ImageKernels.maxPool2x2Backward(gy, window, planes, h, w), "gradients from the argmax" + how, seed);
+        }
     }
 
     private static void assertSameBits(float[] want, float[] got, String what, long seed) {

@@ -1,5 +1,6 @@
 package io.sipflow.physics.train;
 
+import io.sipflow.autodiff.BufferScope;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.nn.Module;
 import io.sipflow.nn.Optimizer;
@@ -83,6 +84,16 @@ public final class TrainingStep {
      */
     public static Training.Step<Outputs> run(Problem problem, Method method, Module network, Optimizer optimizer,
                                              Problem.Batch batch) {
-        return method.update(new Method.Input(problem, network, batch), optimizer);
+        // The step's graph values go back to the buffer pool when it ends, for the next step's activations; what the
+        // caller reads afterwards (the loss, x and y for the metrics) is kept. A tensor of the step read later by
+        // anyone else throws, naming it.
+        try (BufferScope step = BufferScope.open("training step")) {
+            Training.Step<Outputs> result = method.update(new Method.Input(problem, network, batch), optimizer);
+            step.keep(result.loss());
+            if (result.aux() != null) {
+                step.keep(result.aux().x(), result.aux().y());
+            }
+            return result;
+        }
     }
 }

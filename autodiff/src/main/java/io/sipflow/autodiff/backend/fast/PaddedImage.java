@@ -53,6 +53,44 @@ final class PaddedImage {
         return off;
     }
 
+    /**
+     * Copies the kept positions of block [q0, q1) from {@code block} (one row of {@code bq} per channel, block
+     * position q at q − q0) into the unpadded image {@code image[at ..]} (channels×h×w): position q = i·wp + j is
+     * pixel (i, j) for j &lt; w and i &lt; h; the others are thrown away.
+     */
+    void blockToImage(float[] block, int bq, int q0, int q1, float[] image, int at, int channels) {
+        exchange(image, at, channels, block, bq, q0, q1, true);
+    }
+
+    /** The reverse of {@link #blockToImage}: the kept positions of [q0, q1) from the image into the block. */
+    void imageToBlock(float[] image, int at, int channels, float[] block, int bq, int q0, int q1) {
+        exchange(image, at, channels, block, bq, q0, q1, false);
+    }
+
+    /** One piece of a row per padded row the block meets, for every channel. */
+    private void exchange(float[] image, int at, int channels, float[] block, int bq, int q0, int q1,
+                          boolean toImage) {
+        int planeSize = h * w;
+        int lastRow = Math.min(h - 1, (q1 - 1) / wp);
+        for (int i = q0 / wp; i <= lastRow; i++) {
+            int rowStart = i * wp;
+            int j0 = Math.max(0, q0 - rowStart);
+            int j1 = Math.min(w, q1 - rowStart);
+            if (j1 <= j0) {
+                continue;
+            }
+            int inBlock = rowStart + j0 - q0;
+            int inImage = at + i * w + j0;
+            for (int ch = 0; ch < channels; ch++) {
+                if (toImage) {
+                    System.arraycopy(block, ch * bq + inBlock, image, ch * planeSize + inImage, j1 - j0);
+                } else {
+                    System.arraycopy(image, ch * planeSize + inImage, block, ch * bq + inBlock, j1 - j0);
+                }
+            }
+        }
+    }
+
     /** Writes image {@code src[srcOff ..]} (c×h×w) padded into {@code dst[0 .. length)}. */
     void pad(float[] src, int srcOff, Padding padding, float[] dst) {
         pad(src, srcOff, padding, dst, 0);
@@ -83,12 +121,9 @@ final class PaddedImage {
                 }
                 int s = plane0 + sr * w;
                 System.arraycopy(src, s, dst, row + p, w);
-                if (circular) {
-                    System.arraycopy(src, s + w - p, dst, row, p);
-                    System.arraycopy(src, s, dst, row + p + w, p);
-                } else {
-                    Arrays.fill(dst, row, row + p, 0f);
-                    Arrays.fill(dst, row + p + w, row + wp, 0f);
+                for (int e = 0; e < p; e++) { // the p edge values by hand: a copy call costs more than p stores
+                    dst[row + e] = circular ? src[s + w - p + e] : 0f;
+                    dst[row + p + w + e] = circular ? src[s + e] : 0f;
                 }
             }
         }

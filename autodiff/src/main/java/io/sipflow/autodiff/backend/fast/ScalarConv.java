@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.backend.fast;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.backend.Parallel;
 
@@ -27,7 +28,7 @@ final class ScalarConv {
         PaddedImage g = new PaddedImage(c, h, wd, k, 1);
         int[] off = g.tapOffsets(g.taps);
         int positions = h * g.wp;
-        float[] y = init != null ? init : new float[n * o * h * wd];
+        float[] y = init != null ? init : BufferPool.floats(n * o * h * wd);
         Parallel.forRange(n, 1, (lo, hi) -> {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, g.length);
             float[] acc = Scratch.floats(Scratch.OUTPUT_ROWS, positions);

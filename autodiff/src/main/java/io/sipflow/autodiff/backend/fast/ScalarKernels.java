@@ -66,6 +66,12 @@ public final class ScalarKernels implements FastKernels {
 
     /** None: the backend's own scalar loop gives the same values. */
     @Override
+    public int maxPool2x2RowKeepingArgmax(float[] x, int top, int w, float[] y, int o, float[] codes) {
+        return 0;
+    }
+
+    /** None: the backend's own scalar loop gives the same values. */
+    @Override
     public int maxPool2x2BackwardRow(float[] gy, float[] x, int top, int w, float[] gx, int o) {
         return 0;
     }

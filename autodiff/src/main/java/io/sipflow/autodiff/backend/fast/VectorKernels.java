@@ -71,6 +71,11 @@ public final class VectorKernels implements FastKernels {
     }
 
     @Override
+    public int maxPool2x2RowKeepingArgmax(float[] x, int top, int w, float[] y, int o, float[] codes) {
+        return VectorMaxPool.forwardRowKeepingArgmax(x, top, w, y, o, codes);
+    }
+
+    @Override
     public int maxPool2x2BackwardRow(float[] gy, float[] x, int top, int w, float[] gx, int o) {
         return VectorMaxPool.backwardRow(gy, x, top, w, gx, o);
     }

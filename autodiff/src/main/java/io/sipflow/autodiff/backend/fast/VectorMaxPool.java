@@ -31,6 +31,9 @@ final class VectorMaxPool {
     private static final VectorMask<Float> UPPER = VectorMask.fromLong(S, ((1L << VL) - 1) & ~((1L << (VL / 2)) - 1));
     private static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL & ((1L << VL) - 1));
     private static final FloatVector ZERO = FloatVector.zero(S);
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+    private static final FloatVector THREE = FloatVector.broadcast(S, 3f);
 
     private VectorMaxPool() {
     }
@@ -51,6 +54,51 @@ final class VectorMaxPool {
                 break;
             }
             max.intoArray(y, o + j);
+        }
+        return j;
+    }
+
+    /**
+     * {@link #forwardRow}, and each window's argmax code 2u + v (row u, column v of its element) as a float in
+     * codes[0 .. written): the tournament's masks select the code as they select the value.
+     */
+    static int forwardRowKeepingArgmax(float[] x, int top, int w, float[] y, int o, float[] codes) {
+        int ow = w / 2;
+        int j = 0;
+        for (; j + VL <= ow; j += VL) {
+            int at = top + 2 * j;
+            FloatVector r0 = FloatVector.fromArray(S, x, at);
+            FloatVector r1 = FloatVector.fromArray(S, x, at + w);
+            FloatVector a = r0.rearrange(FIRST);
+            FloatVector b = r0.rearrange(SECOND);
+            FloatVector c = r1.rearrange(FIRST);
+            FloatVector d = r1.rearrange(SECOND);
+            VectorMask<Float> bWins = beats(b, a);
+            VectorMask<Float> dWins = beats(d, c);
+            FloatVector upper = a.blend(b, bWins);
+            FloatVector lower = c.blend(d, dWins);
+            VectorMask<Float> lowerWins = beats(lower, upper);
+            FloatVector maxLo = upper.blend(lower, lowerWins);
+            FloatVector codeLo = ZERO.blend(ONE, bWins).blend(TWO.blend(THREE, dWins), lowerWins);
+            r0 = FloatVector.fromArray(S, x, at + VL);
+            r1 = FloatVector.fromArray(S, x, at + VL + w);
+            a = r0.rearrange(FIRST);
+            b = r0.rearrange(SECOND);
+            c = r1.rearrange(FIRST);
+            d = r1.rearrange(SECOND);
+            bWins = beats(b, a);
+            dWins = beats(d, c);
+            upper = a.blend(b, bWins);
+            lower = c.blend(d, dWins);
+            lowerWins = beats(lower, upper);
+            FloatVector maxHi = upper.blend(lower, lowerWins);
+            FloatVector codeHi = ZERO.blend(ONE, bWins).blend(TWO.blend(THREE, dWins), lowerWins);
+            FloatVector max = maxLo.rearrange(EVENS).blend(maxHi.rearrange(EVENS), UPPER);
+            if (max.test(VectorOperators.IS_NAN).anyTrue()) {
+                break;
+            }
+            max.intoArray(y, o + j);
+            codeLo.rearrange(EVENS).blend(codeHi.rearrange(EVENS), UPPER).intoArray(codes, j);
         }
         return j;
     }

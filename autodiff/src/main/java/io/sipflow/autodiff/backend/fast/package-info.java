@@ -7,8 +7,8 @@
  * The order of every sum is fixed independently of the vector width (SumOrder), so both give the same bits.
  * <pre>
  *   x (N,C,H,W) --pad per image--> xpad (C planes of (H+2p)×(W+2p))
- *   yq[o, q] = b[o] + Σ_taps W[t, o] · xpad[q + off[t]]     (4 outputs × 6 vectors per tile; × 2 on AVX2)
- *   yq --drop the 2p extra columns per row--> y (N,O,H,W)
+ *   yq[o, q] = b[o] + Σ_taps W[t, o] · xpad[q + off[t]]     (8 outputs × 3 vectors per tile; 6 × 2 on AVX2)
+ *   yq, block by block of q --drop the 2p extra columns per row--> y (N,O,H,W)
  * </pre>
  * Their specifications in double are {@link io.sipflow.autodiff.backend.ReferenceConv} and the loop in
  * {@link io.sipflow.autodiff.backend.CpuBackend}; the tests compare against them within tolerance, and the twins

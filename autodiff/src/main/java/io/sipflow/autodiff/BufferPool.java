@@ -1,0 +1,200 @@
+package io.sipflow.autodiff;
+
+import java.lang.ref.SoftReference;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Output arrays for kernels, recycled from values nobody can read any more.
+ *
+ * <p>A kernel takes its output array here ({@link #floats}, {@link #doubles}) instead of {@code new}, writes every
+ * element, and wraps it in a tensor. The array is "issued". It comes back in three ways, each only when the tensor
+ * holding it is dead:
+ * <ul>
+ *   <li>{@link Autodiff}'s backward pass gives back an adjoint once every op that read it has run its VJP, when it
+ *       is not a gradient the caller asked for, no gradient still held shares the array, it was made during this
+ *       pass, and the pass is not recorded (a recorded, second-order pass keeps every adjoint in the graph it
+ *       builds; see {@code AdjointRecycler});</li>
+ *   <li>a closing {@link BufferScope} gives back the values of the graph a first-order FREE_GRAPH pass freed inside
+ *       it, except the ones kept;</li>
+ *   <li>an op gives back an intermediate it made and handed to no one ({@link #recycleTemporary}).</li>
+ * </ul>
+ * The tensor that held it is then marked recycled: reading it throws an {@link IllegalStateException} naming the op,
+ * instead of showing values that changed. An array is given back at most once per issue (it leaves the issued set
+ * when it is given back), so one array never serves two live tensors.
+ *
+ * <p>A recycled array holds old values, not zeros: a kernel that accumulates into its output must fill it first.
+ * Arrays shorter than {@value #MIN_LENGTH} elements are always new (cheap to allocate, not worth the bookkeeping).
+ * The arrays waiting for reuse are bounded by half the maximum heap and held through soft references, so the
+ * collector takes them back before the heap would run out. The system property
+ * {@code sipflow.recycle=false} turns recycling off (every array is then new, as without the pool).
+ *
+ * <p>The one way to defeat this: holding the raw array of an intermediate gradient ({@link Tensor#floatData()}
+ * inside a VJP) past the backward pass. Keep a tensor, or a copy ({@link Tensor#toFloatArray()}), instead.
+ */
+public final class BufferPool {
+    /** Arrays shorter than this are allocated fresh and never recycled. */
+    public static final int MIN_LENGTH = 4096;
+
+    private static final long CAPACITY_BYTES = Runtime.getRuntime().maxMemory() / 2;
+    private static final Map<Object, Boolean> ISSUED = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<Long, ArrayDeque<SoftReference<Object>>> FREE = new HashMap<>();
+    private static long freeBytes;
+    private static volatile boolean enabled = !"false".equals(System.getProperty("sipflow.recycle"));
+    private static long recycledCount;
+    private static long reusedCount;
+
+    private BufferPool() {
+    }
+
+    /**
+     * An array for a FLOAT32 op output: a recycled one of this length when one is waiting, else a new one.
+     *
+     * @param length the element count
+     * @return an array of {@code length} floats with arbitrary values; the caller must write every element
+     */
+    public static float[] floats(int length) {
+        if (length < MIN_LENGTH || !enabled) {
+            return new float[length];
+        }
+        float[] a = (float[]) take(key(length, false));
+        if (a == null) {
+            a = new float[length];
+        }
+        ISSUED.put(a, Boolean.TRUE);
+        return a;
+    }
+
+    /**
+     * As {@link #floats}, filled with zeros: for a kernel that writes only some elements (a scatter) or accumulates.
+     *
+     * @param length the element count
+     * @return an array of {@code length} zeros
+     */
+    public static float[] zeroedFloats(int length) {
+        float[] a = floats(length);
+        if (length >= MIN_LENGTH && enabled) { // a new array below that, or with the pool off, is zero already
+            java.util.Arrays.fill(a, 0f);
+        }
+        return a;
+    }
+
+    /**
+     * An array for a FLOAT64 op output (see {@link #floats}).
+     *
+     * @param length the element count
+     * @return an array of {@code length} doubles with arbitrary values; the caller must write every element
+     */
+    public static double[] doubles(int length) {
+        if (length < MIN_LENGTH || !enabled) {
+            return new double[length];
+        }
+        double[] a = (double[]) take(key(length, true));
+        if (a == null) {
+            a = new double[length];
+        }
+        ISSUED.put(a, Boolean.TRUE);
+        return a;
+    }
+
+    /**
+     * For ops: gives back the array of an intermediate value the calling op computed itself and handed to no one
+     * (an upsampled copy that a convolution has consumed, say), so the op's next temporary of that size reuses it.
+     * Reading {@code temporary} afterwards throws an {@link IllegalStateException} naming {@code op}. A tensor on the
+     * graph (with a node, or requiring a gradient: a recorded backward pass may still use it) is left alone, and so is
+     * one whose array the pool did not issue.
+     *
+     * @param temporary the intermediate, not referenced after this call
+     * @param op the op that made it, for the error a later read would throw
+     */
+    public static void recycleTemporary(Tensor temporary, String op) {
+        if (temporary == null || temporary.node() != null || temporary.requiresGrad()) {
+            return;
+        }
+        temporary.recycle("an intermediate of '" + op + "' (" + temporary.shape() + " " + temporary.dtype()
+                + "), which the op recycled after use");
+    }
+
+    /**
+     * Removes {@code array} from the issued set: true when it was issued and not given back since, so the caller
+     * (a dead adjoint's storage) may {@linkplain #offer offer} it. False for any array the pool did not hand out.
+     */
+    static boolean claim(Object array) {
+        return ISSUED.remove(array) != null;
+    }
+
+    /** True when the pool issued {@code array} and has not had it back. */
+    static boolean isIssued(Object array) {
+        return ISSUED.containsKey(array);
+    }
+
+    /** Puts a claimed array on the free list, unless the list is full (then the collector takes it). */
+    static synchronized void offer(Object array) {
+        boolean isDouble = array instanceof double[];
+        int length = isDouble ? ((double[]) array).length : ((float[]) array).length;
+        long bytes = (long) length * (isDouble ? Double.BYTES : Float.BYTES);
+        recycledCount++;
+        if (freeBytes + bytes > CAPACITY_BYTES) {
+            dropCleared();
+            if (freeBytes + bytes > CAPACITY_BYTES) {
+                return;
+            }
+        }
+        FREE.computeIfAbsent(key(length, isDouble), k -> new ArrayDeque<>()).push(new SoftReference<>(array));
+        freeBytes += bytes;
+    }
+
+    private static synchronized Object take(long key) {
+        ArrayDeque<SoftReference<Object>> list = FREE.get(key);
+        while (list != null && !list.isEmpty()) {
+            Object a = list.poll().get();
+            freeBytes -= bytes(key);
+            if (a != null) {
+                reusedCount++;
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** Forgets the arrays the collector took (soft references: a waiting array never causes an OutOfMemoryError). */
+    private static void dropCleared() {
+        for (Map.Entry<Long, ArrayDeque<SoftReference<Object>>> e : FREE.entrySet()) {
+            int before = e.getValue().size();
+            e.getValue().removeIf(ref -> ref.get() == null);
+            freeBytes -= (before - e.getValue().size()) * bytes(e.getKey());
+        }
+    }
+
+    private static long bytes(long key) {
+        return (key >>> 1) * ((key & 1) == 1 ? Double.BYTES : Float.BYTES);
+    }
+
+    private static long key(int length, boolean isDouble) {
+        return ((long) length << 1) | (isDouble ? 1 : 0);
+    }
+
+    static boolean isEnabled() {
+        return enabled;
+    }
+
+    /** Turns recycling on or off and empties the free list (for tests that compare both). */
+    static synchronized void setEnabled(boolean on) {
+        enabled = on;
+        FREE.clear();
+        freeBytes = 0;
+    }
+
+    /** Arrays given back by backward passes so far. */
+    static synchronized long recycledCount() {
+        return recycledCount;
+    }
+
+    /** Arrays handed out again from the free list so far. */
+    static synchronized long reusedCount() {
+        return reusedCount;
+    }
+}
