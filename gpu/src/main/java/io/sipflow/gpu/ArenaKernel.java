@@ -50,6 +50,9 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int MAXPOOL_ARGMAX_F = 30;
     static final int MAXPOOL_BACKWARD_ARGMAX_F = 31;
     static final int CONV_WEIGHT_SLICES_F = 32;
+    static final int CONV_WEIGHT_3X3_SLICES_F = 33;
+    static final int PROBE_F = 34;
+    static final int PROBE_D = 35;
     /** Ops from here on are work-group ops: every work item of a group takes part (barriers), none is cut off. */
     static final int FIRST_GROUP_OP = 40;
     static final int CONV_TILED_F = 40;
@@ -63,6 +66,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int TILE_FLOATS = 4096;
     /** Local floats for {@link #convTiled}'s weights (chunk of channels × CONV_OUT_BLOCK × k × k). */
     static final int TILE_WEIGHTS = 1024;
+    /** Local ints for {@link #convTiled}'s row table (chunk of channels × tile rows × k). */
+    static final int TILE_ROWS = 512;
+    /** Local ints for {@link #convTiled}'s column table (tile width + k − 1). */
+    static final int TILE_COLUMNS = 256;
     /** Taps of one kernel row per work item of {@link #convWeightSlice}. */
     static final int WEIGHT_TAPS = 5;
     static final int LAUNCH_COUNT_MOD = 1048576;
@@ -75,6 +82,12 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** Work-group local memory: the convolution's weights for one chunk of input channels. */
     @Local
     final float[] localWeights = new float[TILE_WEIGHTS];
+    /** Work-group local memory: arena offset of each input-tile row of the convolution (−1: padding zeros). */
+    @Local
+    final int[] localRowBase = new int[TILE_ROWS];
+    /** Work-group local memory: source column of each input-tile column of the convolution (−1: padding zero). */
+    @Local
+    final int[] localColumns = new int[TILE_COLUMNS];
     /** Work-group local memory: two double trees (batch-norm sums). */
     @Local
     final double[] localSums = new double[2 * GROUP];
@@ -175,74 +188,157 @@ final class ArenaKernel extends com.aparapi.Kernel {
         }
         if (op >= FIRST_GROUP_OP) {
             groupOp();
-        } else if (g < n) {
-            if (op == COPY_IN_F) {
-                f[oy + g] = fio[g];
-            } else if (op == COPY_OUT_F) {
-                fio[g] = f[oa + g];
-            } else if (op == COPY_IN_D) {
-                d[oy + g] = dio[g];
-            } else if (op == COPY_OUT_D) {
-                dio[g] = d[oa + g];
-            } else if (op == BINARY_F) {
-                binary(g);
-            } else if (op == UNARY_F) {
-                f[oy + g] = (float) unary(i0, f[oa + g], x0);
-            } else if (op == WHERE_F) {
-                float v = f[ob + g];
-                if (f[oa + g] == 0f) {
-                    v = f[oc + g];
-                }
-                f[oy + g] = v;
-            } else if (op == REDUCE_F) {
-                reduce(g);
-            } else if (op == MATMUL_F) {
-                matmul(g);
-            } else if (op == CONV_F) {
-                conv(g);
-            } else if (op == SUM_PARTS_F) {
-                double s = 0;
-                for (int b = 0; b < i0; b++) {
-                    s += d[oa + g * i0 + b];
-                }
-                f[oy + g] = (float) s;
-            } else if (op == ADAM_F) {
-                adam(g);
-            } else if (op == FILL_F) {
-                f[oy + g] = (float) x0;
-            } else if (op == COPY6_F) {
-                f[oy + strided(g, sy0, sy1, sy2, sy3, sy4, sy5)] = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
-            } else if (op == MAXPOOL_BACKWARD_F) {
-                maxPoolBackward(g);
-            } else if (op == UPSAMPLE_F) {
-                upsample(g);
-            } else if (op == UPSAMPLE_ADJOINT_F) {
-                upsampleAdjoint(g);
-            } else if (op == PAD_F) {
-                pad(g);
-            } else if (op == PAD_ADJOINT_F) {
-                padAdjoint(g);
-            } else if (op == CAST_FD) {
-                d[oy + g] = f[oa + g];
-            } else if (op == CAST_DF) {
-                f[oy + g] = (float) d[oa + g];
-            } else if (op == BINARY_D) {
-                binaryDouble(g);
-            } else if (op == RUNNING_STATS) {
-                runningStats(g);
-            } else if (op == MAXPOOL_ARGMAX_F) {
-                maxPoolArgmax(g);
-            } else if (op == MAXPOOL_BACKWARD_ARGMAX_F) {
-                maxPoolBackwardArgmax(g);
-            } else if (op == CONV_WEIGHT_SLICES_F) {
-                convWeightSlice(g);
-            }
+        } else {
+            elementLoop(g, getGlobalSize(0));
         }
         if (g == 0 && op == COPY_OUT_F) {
             fio[n] = f[0];
         }
         if (g == 0 && op == COPY_OUT_D) {
             dio[n] = f[0];
+        }
+    }
+
+    /**
+     * The per-element op {@link #op} for elements (or outputs) first, first + stride, … below n: a grid-stride loop,
+     * so a launch needs no more work items than the device runs at once (see {@link DeviceArena#launch}). The op is
+     * chosen once per work item, and the loop sits inside each branch.
+     */
+    void elementLoop(int first, int stride) {
+        if (op == COPY_IN_F) {
+            for (int g = first; g < n; g += stride) {
+                f[oy + g] = fio[g];
+            }
+        } else if (op == COPY_OUT_F) {
+            for (int g = first; g < n; g += stride) {
+                fio[g] = f[oa + g];
+            }
+        } else if (op == COPY_IN_D) {
+            for (int g = first; g < n; g += stride) {
+                d[oy + g] = dio[g];
+            }
+        } else if (op == COPY_OUT_D) {
+            for (int g = first; g < n; g += stride) {
+                dio[g] = d[oa + g];
+            }
+        } else if (op == BINARY_F) {
+            for (int g = first; g < n; g += stride) {
+                binary(g);
+            }
+        } else if (op == UNARY_F) {
+            for (int g = first; g < n; g += stride) {
+                f[oy + g] = (float) unary(i0, f[oa + g], x0);
+            }
+        } else if (op == WHERE_F) {
+            for (int g = first; g < n; g += stride) {
+                float v = f[ob + g];
+                if (f[oa + g] == 0f) {
+                    v = f[oc + g];
+                }
+                f[oy + g] = v;
+            }
+        } else if (op == REDUCE_F) {
+            for (int g = first; g < n; g += stride) {
+                reduce(g);
+            }
+        } else if (op == MATMUL_F) {
+            for (int g = first; g < n; g += stride) {
+                matmul(g);
+            }
+        } else if (op == CONV_F) {
+            for (int g = first; g < n; g += stride) {
+                conv(g);
+            }
+        } else if (op == SUM_PARTS_F) {
+            for (int g = first; g < n; g += stride) {
+                double s = 0;
+                for (int b = 0; b < i0; b++) {
+                    s += d[oa + g * i0 + b];
+                }
+                f[oy + g] = (float) s;
+            }
+        } else if (op == ADAM_F) {
+            for (int g = first; g < n; g += stride) {
+                adam(g);
+            }
+        } else if (op == FILL_F) {
+            for (int g = first; g < n; g += stride) {
+                f[oy + g] = (float) x0;
+            }
+        } else if (op == COPY6_F) {
+            for (int g = first; g < n; g += stride) {
+                f[oy + strided(g, sy0, sy1, sy2, sy3, sy4, sy5)] = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+            }
+        } else if (op == MAXPOOL_BACKWARD_F) {
+            for (int g = first; g < n; g += stride) {
+                maxPoolBackward(g);
+            }
+        } else if (op == UPSAMPLE_F) {
+            for (int g = first; g < n; g += stride) {
+                upsample(g);
+            }
+        } else if (op == UPSAMPLE_ADJOINT_F) {
+            for (int g = first; g < n; g += stride) {
+                upsampleAdjoint(g);
+            }
+        } else if (op == PAD_F) {
+            for (int g = first; g < n; g += stride) {
+                pad(g);
+            }
+        } else if (op == PAD_ADJOINT_F) {
+            for (int g = first; g < n; g += stride) {
+                padAdjoint(g);
+            }
+        } else if (op == CAST_FD) {
+            for (int g = first; g < n; g += stride) {
+                d[oy + g] = f[oa + g];
+            }
+        } else if (op == CAST_DF) {
+            for (int g = first; g < n; g += stride) {
+                f[oy + g] = (float) d[oa + g];
+            }
+        } else if (op == BINARY_D) {
+            for (int g = first; g < n; g += stride) {
+                binaryDouble(g);
+            }
+        } else if (op == RUNNING_STATS) {
+            for (int g = first; g < n; g += stride) {
+                runningStats(g);
+            }
+        } else if (op == MAXPOOL_ARGMAX_F) {
+            for (int g = first; g < n; g += stride) {
+                maxPoolArgmax(g);
+            }
+        } else if (op == MAXPOOL_BACKWARD_ARGMAX_F) {
+            for (int g = first; g < n; g += stride) {
+                maxPoolBackwardArgmax(g);
+            }
+        } else if (op == CONV_WEIGHT_SLICES_F) {
+            for (int g = first; g < n; g += stride) {
+                convWeightSlice(g);
+            }
+        } else if (op == CONV_WEIGHT_3X3_SLICES_F) {
+            for (int g = first; g < n; g += stride) {
+                convWeight3x3Slice(g);
+            }
+        } else if (op == PROBE_F) {
+            for (int g = first; g < n; g += stride) {
+                nonFiniteMark(f[oa + g] * x0);
+            }
+        } else if (op == PROBE_D) {
+            for (int g = first; g < n; g += stride) {
+                nonFiniteMark(d[oa + g] * x0);
+            }
+        }    }
+
+    /**
+     * The non-finite probe: zeroed is an element times x0 = 0, which is ±0 for a finite element and NaN otherwise;
+     * a NaN is written to the probe's value at oy (items that find one all write a NaN, so their order does not
+     * matter). The 0 comes as an argument, so no compiler folds the product away.
+     */
+    void nonFiniteMark(double zeroed) {
+        if (zeroed != 0) {
+            f[oy] = (float) zeroed;
         }
     }
 
@@ -263,17 +359,29 @@ final class ArenaKernel extends com.aparapi.Kernel {
         return off;
     }
 
-    /** y = op(a, b) with broadcasting by strides (0 along broadcast dims); i1/i2 = 1: a/b is the scalar x1/x2. */
+    /**
+     * y = op(a, b) with broadcasting by strides (0 along broadcast dims); i1/i2 = 1: a/b is the scalar x1/x2;
+     * i3 bit 0/1: a/b has the result's shape (element g, no index arithmetic).
+     */
     void binary(int g) {
         double a = x1;
         double b = x2;
         if (i1 == 0) {
-            a = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+            a = f[oa + operandIndex(g, 1, sa0, sa1, sa2, sa3, sa4, sa5)];
         }
         if (i2 == 0) {
-            b = f[ob + strided(g, sb0, sb1, sb2, sb3, sb4, sb5)];
+            b = f[ob + operandIndex(g, 2, sb0, sb1, sb2, sb3, sb4, sb5)];
         }
         f[oy + g] = (float) binaryOp(i0, a, b);
+    }
+
+    /** Element g's offset in an operand: g itself if i3 has {@code sameShapeBit}, else through its strides. */
+    int operandIndex(int g, int sameShapeBit, int s0, int s1, int s2, int s3, int s4, int s5) {
+        int at = g;
+        if ((i3 & sameShapeBit) == 0) {
+            at = strided(g, s0, s1, s2, s3, s4, s5);
+        }
+        return at;
     }
 
     /** y = op(a, b) on the double arena, as {@link #binary} (FLOAT64 tensors already on the device). */
@@ -281,10 +389,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
         double a = x1;
         double b = x2;
         if (i1 == 0) {
-            a = d[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+            a = d[oa + operandIndex(g, 1, sa0, sa1, sa2, sa3, sa4, sa5)];
         }
         if (i2 == 0) {
-            b = d[ob + strided(g, sb0, sb1, sb2, sb3, sb4, sb5)];
+            b = d[ob + operandIndex(g, 2, sb0, sb1, sb2, sb3, sb4, sb5)];
         }
         d[oy + g] = binaryOp(i0, a, b);
     }
@@ -349,7 +457,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
 
     /**
      * Output element g: kept coordinates from r0..r5 with input strides sa; i1 reduced elements enumerated over the
-     * space (sb-dims = i2.., see DeviceOps.reduce) as offsets through sy strides. i0: 0 sum (in double), 1 max.
+     * space (sb-dims = i2.., see DeviceOps.reduce) as offsets through sy strides, in row-major order: runs along the
+     * last reduced dim (sb5 elements, stride sy5), each run's offset found once. i0: 0 sum (in double), 1 max.
      */
     void reduce(int g) {
         int base = oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5);
@@ -357,11 +466,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
         if (i0 == 1) {
             acc = f[base];
         }
-        for (int j = 0; j < i1; j++) {
-            int q = j;
-            int off = (q % sb5) * sy5;
-            q = q / sb5;
-            off += (q % sb4) * sy4;
+        int runs = i1 / sb5;
+        for (int run = 0; run < runs; run++) {
+            int q = run;
+            int off = (q % sb4) * sy4;
             q = q / sb4;
             off += (q % sb3) * sy3;
             q = q / sb3;
@@ -370,11 +478,13 @@ final class ArenaKernel extends com.aparapi.Kernel {
             off += (q % sb1) * sy1;
             q = q / sb1;
             off += q * sy0;
-            double v = f[base + off];
-            if (i0 == 0) {
-                acc += v;
-            } else if (v > acc || v != v) {
-                acc = v;
+            for (int t = 0; t < sb5; t++) {
+                double v = f[base + off + t * sy5];
+                if (i0 == 0) {
+                    acc += v;
+                } else if (v > acc || v != v) {
+                    acc = v;
+                }
             }
         }
         f[oy + g] = (float) acc;
@@ -729,47 +839,75 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 s7 = firstOut + 7 < o ? f[od + at + 7 * plane] : 0f;
             }
         }
+        int stepRows = items / ew;
+        int stepCols = items - stepRows * ew;
+        for (int e = lid; e < ew; e += items) {
+            localColumns[e] = source(left + e - p, wd);
+        }
         for (int c0 = 0; c0 < c; c0 += chunk) {
             int cc = min(chunk, c - c0);
-            for (int e = lid; e < cc * perChannel; e += items) {
-                int ci = e / perChannel;
-                int r = e - ci * perChannel;
-                int tr = r / rowBlock;
-                r = r - tr * rowBlock;
-                int u = r / ew;
-                int col = r - u * ew;
-                int trow = firstRow + tr;
+            int tileRowCount = cc * rows * k;
+            for (int e = lid; e < tileRowCount; e += items) {
+                localRowBase[e] = tileRowBase(e, c0, firstRow, rows);
+            }
+            localBarrier();
+            int tileRow = lid / ew;
+            int col = lid - tileRow * ew;
+            for (int e = lid; e < tileRowCount * ew; e += items) {
+                int base = localRowBase[tileRow];
+                int sj = localColumns[col];
                 float v = 0f;
-                if (trow < allRows) {
-                    int tb = trow / h;
-                    int si = source(trow - tb * h + u - p, h);
-                    int sj = source(left + col - p, wd);
-                    if (si >= 0 && sj >= 0) {
-                        v = f[oa + ((tb * c + c0 + ci) * h + si) * wd + sj];
-                    }
+                if (base >= 0 && sj >= 0) {
+                    v = f[base + sj];
                 }
                 localTile[e] = v;
+                tileRow += stepRows;
+                col += stepCols;
+                if (col >= ew) {
+                    col -= ew;
+                    tileRow++;
+                }
             }
             for (int e = lid; e < cc * blockWeights; e += items) {
                 int ci = e / blockWeights;
                 int r = e - ci * blockWeights;
                 int q = r / kk;
                 int uv = r - q * kk;
-                int u = uv / k;
-                int v = uv - u * k;
                 int och = firstOut + q;
                 float wv = 0f;
                 if (och < o) {
-                    int wi = ob + ((och * c + c0 + ci) * k + u) * k + v;
+                    int wi = ob + (och * c + c0 + ci) * kk + uv;
                     if ((i5 & 4) != 0) {
-                        wi = ob + (((c0 + ci) * o + och) * k + (k - 1 - u)) * k + (k - 1 - v);
+                        wi = ob + ((c0 + ci) * o + och) * kk + kk - 1 - uv;
                     }
                     wv = f[wi];
                 }
                 localWeights[e] = wv;
             }
             localBarrier();
-            if (inside) {
+            if (inside && k == 3) {
+                for (int ci = 0; ci < cc; ci++) {
+                    int xb = ci * perChannel + lr * rowBlock + lc;
+                    float x0 = localTile[xb];
+                    float x1 = localTile[xb + 1];
+                    float x2 = localTile[xb + 2];
+                    float x3 = localTile[xb + ew];
+                    float x4 = localTile[xb + ew + 1];
+                    float x5 = localTile[xb + ew + 2];
+                    float x6 = localTile[xb + 2 * ew];
+                    float x7 = localTile[xb + 2 * ew + 1];
+                    float x8 = localTile[xb + 2 * ew + 2];
+                    int wb = ci * blockWeights;
+                    s0 = taps3x3(s0, wb, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s1 = taps3x3(s1, wb + 9, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s2 = taps3x3(s2, wb + 18, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s3 = taps3x3(s3, wb + 27, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s4 = taps3x3(s4, wb + 36, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s5 = taps3x3(s5, wb + 45, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s6 = taps3x3(s6, wb + 54, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s7 = taps3x3(s7, wb + 63, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                }
+            } else if (inside) {
                 for (int ci = 0; ci < cc; ci++) {
                     int xb = ci * perChannel + lr * rowBlock + lc;
                     int wb = ci * blockWeights;
@@ -815,6 +953,47 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 f[oy + at + 7 * plane] = s7;
             }
         }
+    }
+
+    /**
+     * The arena offset of row e of {@link #convTiled}'s input tile for the chunk of channels from c0 (rows are
+     * (channel, tile row, kernel row u) in that order), or −1 for a row of padding zeros or below the last image.
+     */
+    int tileRowBase(int e, int c0, int firstRow, int rows) {
+        int c = i0;
+        int h = i1;
+        int k = i4;
+        int ci = e / (rows * k);
+        int r = e - ci * rows * k;
+        int tr = r / k;
+        int u = r - tr * k;
+        int trow = firstRow + tr;
+        int base = -1;
+        if (trow < i6 * h) {
+            int tb = trow / h;
+            int si = source(trow - tb * h + u - k / 2, h);
+            if (si >= 0) {
+                base = oa + ((tb * c + c0 + ci) * h + si) * i2;
+            }
+        }
+        return base;
+    }
+
+    /**
+     * s + Σ_{u,v} w[u,v]·x[u,v] over one 3×3 window in float, u then v ascending (the order of {@link #conv}), with
+     * the nine weights from localWeights at wb and the window's inputs x0 … x8 held in registers.
+     */
+    float taps3x3(float s, int wb, float x0, float x1, float x2, float x3, float x4, float x5, float x6, float x7,
+                  float x8) {
+        float t = s + localWeights[wb] * x0;
+        t = t + localWeights[wb + 1] * x1;
+        t = t + localWeights[wb + 2] * x2;
+        t = t + localWeights[wb + 3] * x3;
+        t = t + localWeights[wb + 4] * x4;
+        t = t + localWeights[wb + 5] * x5;
+        t = t + localWeights[wb + 6] * x6;
+        t = t + localWeights[wb + 7] * x7;
+        return t + localWeights[wb + 8] * x8;
     }
 
     /**
@@ -893,6 +1072,116 @@ final class ArenaKernel extends com.aparapi.Kernel {
         }
     }
 
+    /**
+     * {@link #convWeightSlice} for a 3×3 kernel with all nine taps in one work item: item (o·c + c)·S + s sums the
+     * s-th run of rows for the nine weights w[o, c, ·, ·], so each gy value read feeds nine taps and each input
+     * value read (a sliding 3-wide window per kernel row, in registers) feeds three. Each tap's float sum runs over
+     * the same rows and columns in the same order as in {@link #convWeightSlice}, so the partial sums are the same.
+     */
+    void convWeight3x3Slice(int g) {
+        int c = i1;
+        int h = i2;
+        int wd = i3;
+        int o = i6;
+        int slices = chunk;
+        int part = g % slices;
+        int pair = g / slices;
+        int ci = pair % c;
+        int och = pair / c;
+        int rows = i0 * h;
+        int end = (int) ((long) rows * (part + 1) / slices);
+        float t00 = 0f;
+        float t01 = 0f;
+        float t02 = 0f;
+        float t10 = 0f;
+        float t11 = 0f;
+        float t12 = 0f;
+        float t20 = 0f;
+        float t21 = 0f;
+        float t22 = 0f;
+        for (int row = (int) ((long) rows * part / slices); row < end; row++) {
+            int b = row / h;
+            int i = row - b * h;
+            int yBase = ob + ((b * o + och) * h + i) * wd;
+            int base0 = inputRowBase(b, ci, i - 1);
+            int base1 = inputRowBase(b, ci, i);
+            int base2 = inputRowBase(b, ci, i + 1);
+            float a0 = inputRowAt(base0, -1, wd);
+            float m0 = inputRowAt(base0, 0, wd);
+            float a1 = inputRowAt(base1, -1, wd);
+            float m1 = inputRowAt(base1, 0, wd);
+            float a2 = inputRowAt(base2, -1, wd);
+            float m2 = inputRowAt(base2, 0, wd);
+            for (int j = 0; j < wd; j++) {
+                float gv = f[yBase + j];
+                int next = j + 1;
+                if (next >= wd) {
+                    next = source(next, wd);
+                }
+                float z0 = rowValue(base0, next);
+                float z1 = rowValue(base1, next);
+                float z2 = rowValue(base2, next);
+                t00 += gv * a0;
+                t01 += gv * m0;
+                t02 += gv * z0;
+                t10 += gv * a1;
+                t11 += gv * m1;
+                t12 += gv * z1;
+                t20 += gv * a2;
+                t21 += gv * m2;
+                t22 += gv * z2;
+                a0 = m0;
+                m0 = z0;
+                a1 = m1;
+                m1 = z1;
+                a2 = m2;
+                m2 = z2;
+            }
+        }
+        int out = oy + pair * 9 * slices + part;
+        d[out] = t00;
+        d[out + slices] = t01;
+        d[out + 2 * slices] = t02;
+        d[out + 3 * slices] = t10;
+        d[out + 4 * slices] = t11;
+        d[out + 5 * slices] = t12;
+        d[out + 6 * slices] = t20;
+        d[out + 7 * slices] = t21;
+        d[out + 8 * slices] = t22;
+    }
+
+    /**
+     * The arena offset of input row r (wrapped, see {@link #source}) of channel ci of image b for the weight
+     * gradient (x at oa; i1 = c, i2 = h, i3 = w), or −1 for a row of padding zeros.
+     */
+    int inputRowBase(int b, int ci, int r) {
+        int si = source(r, i2);
+        int base = -1;
+        if (si >= 0) {
+            base = oa + ((b * i1 + ci) * i2 + si) * i3;
+        }
+        return base;
+    }
+
+    /** The value at column sj of the input row at base, or 0 if either is −1 (padding). */
+    float rowValue(int base, int sj) {
+        float v = 0f;
+        if (base >= 0 && sj >= 0) {
+            v = f[base + sj];
+        }
+        return v;
+    }
+
+    /** The input row at base (−1: padding zeros) at column s, wrapped or 0 outside as {@link #inputAt}. */
+    float inputRowAt(int base, int s, int size) {
+        int sj = source(s, size);
+        float v = 0f;
+        if (base >= 0 && sj >= 0) {
+            v = f[base + sj];
+        }
+        return v;
+    }
+
     /** The input row at xBase at column s (wrapped, or 0 for a padding zero; see {@link #source}). */
     float inputAt(int xBase, int s, int size) {
         int sj = source(s, size);
@@ -927,7 +1216,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
      * Batch norm's training forward in one launch, one work group per channel (x at oa, γ at ob, β at oc in f;
      * i0 = n, i1 = c, i2 = h·w, x0 = ε): the group sums x over (n, h·w) with a tree in double,
      * then Σ(x − μ)², writes μ and σ² (d at od, oz) and normalises its channel: y = (x − μ)·γ/√(σ² + ε) + β, relu
-     * if i3 ≠ 0.
+     * if i3 ≠ 0. Item l visits elements l, l + L, … of the channel's (n, h·w) sequence, its (n, h·w) position
+     * stepped by increments rather than divided out per element.
      */
     void batchNormForwardGroups() {
         int c = i1;
@@ -936,15 +1226,35 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int lid = getLocalId(0);
         int size = getLocalSize(0);
         int count = i0 * hw;
+        int stepB = size / hw;
+        int stepR = size - stepB * hw;
+        int firstB = lid / hw;
+        int firstR = lid - firstB * hw;
         double s = 0;
+        int b1 = firstB;
+        int r1 = firstR;
         for (int idx = lid; idx < count; idx += size) {
-            s += f[oa + channelIndex(idx, ch, c, hw)];
+            s += f[oa + (b1 * c + ch) * hw + r1];
+            r1 += stepR;
+            b1 += stepB;
+            if (r1 >= hw) {
+                r1 -= hw;
+                b1++;
+            }
         }
         double mu = groupSum(s, 0) / count;
         double ss = 0;
+        int b2 = firstB;
+        int r2 = firstR;
         for (int idx = lid; idx < count; idx += size) {
-            double dv = f[oa + channelIndex(idx, ch, c, hw)] - mu;
+            double dv = f[oa + (b2 * c + ch) * hw + r2] - mu;
             ss += dv * dv;
+            r2 += stepR;
+            b2 += stepB;
+            if (r2 >= hw) {
+                r2 -= hw;
+                b2++;
+            }
         }
         double var = groupSum(ss, 0) / count;
         if (lid == 0) {
@@ -953,13 +1263,21 @@ final class ArenaKernel extends com.aparapi.Kernel {
         }
         double scale = f[ob + ch] * (1.0 / sqrt(var + x0));
         double shift = f[oc + ch];
+        int b3 = firstB;
+        int r3 = firstR;
         for (int idx = lid; idx < count; idx += size) {
-            int at = channelIndex(idx, ch, c, hw);
+            int at = (b3 * c + ch) * hw + r3;
             double v = (f[oa + at] - mu) * scale + shift;
             if (i3 != 0 && !(v > 0)) {
                 v = 0;
             }
             f[oy + at] = (float) v;
+            r3 += stepR;
+            b3 += stepB;
+            if (r3 >= hw) {
+                r3 -= hw;
+                b3++;
+            }
         }
     }
 
@@ -975,15 +1293,27 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int lid = getLocalId(0);
         int size = getLocalSize(0);
         int count = i0 * hw;
+        int stepB = size / hw;
+        int stepR = size - stepB * hw;
+        int firstB = lid / hw;
+        int firstR = lid - firstB * hw;
         double invStd = 1.0 / sqrt(d[oz + ch] + x0);
         double mu = d[od + ch];
         double sumG = 0;
         double sumGX = 0;
+        int b1 = firstB;
+        int r1 = firstR;
         for (int idx = lid; idx < count; idx += size) {
-            int at = channelIndex(idx, ch, c, hw);
+            int at = (b1 * c + ch) * hw + r1;
             double gj = maskedGrad(at);
             sumG += gj;
             sumGX += gj * (f[oa + at] - mu) * invStd;
+            r1 += stepR;
+            b1 += stepB;
+            if (r1 >= hw) {
+                r1 -= hw;
+                b1++;
+            }
         }
         localSums[lid] = sumG;
         localSums[GROUP + lid] = sumGX;
@@ -1002,17 +1332,19 @@ final class ArenaKernel extends com.aparapi.Kernel {
             f[i4 + ch] = (float) sumGX;
         }
         double scale = f[i6 + ch] * invStd;
+        int b2 = firstB;
+        int r2 = firstR;
         for (int idx = lid; idx < count; idx += size) {
-            int at = channelIndex(idx, ch, c, hw);
+            int at = (b2 * c + ch) * hw + r2;
             double xhat = (f[oa + at] - mu) * invStd;
             f[ow + at] = (float) (scale * (maskedGrad(at) - sumG / count - xhat * sumGX / count));
+            r2 += stepR;
+            b2 += stepB;
+            if (r2 >= hw) {
+                r2 -= hw;
+                b2++;
+            }
         }
-    }
-
-    /** Offset in an (n, c, h·w) tensor of element idx of channel ch, enumerated as (n, h·w). */
-    int channelIndex(int idx, int ch, int c, int hw) {
-        int b = idx / hw;
-        return (b * c + ch) * hw + idx - b * hw;
     }
 
     // ------------------------------------------------------------------ max pooling with a kept argmax

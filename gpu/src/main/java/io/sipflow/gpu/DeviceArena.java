@@ -37,6 +37,9 @@ final class DeviceArena {
     private long bytes;
     private int launches;
     private final int group;
+    /** Work groups per compute unit of a per-element launch at most (see {@link #maxElementGroups()}). */
+    static final int GROUPS_PER_COMPUTE_UNIT = 16;
+    private final int maxElementGroups;
 
     /** A range to return once its tensor is gone. */
     private static final class Range extends PhantomReference<DeviceTensor> {
@@ -56,6 +59,7 @@ final class DeviceArena {
         this.device = device;
         this.holder = holder;
         this.group = Integer.highestOneBit(Math.max(1, Math.min(ArenaKernel.GROUP, device.getMaxWorkGroupSize())));
+        this.maxElementGroups = Math.max(1, device.getMaxComputeUnits()) * GROUPS_PER_COMPUTE_UNIT;
         kernel.setExplicit(true);
         kernel.f = new float[MIN_FLOATS];
         kernel.d = new double[MIN_DOUBLES];
@@ -99,15 +103,27 @@ final class DeviceArena {
         return t;
     }
 
-    /** Runs the kernel with the op and parameters already set on it, over {@code items} work items. */
+    /**
+     * Runs the per-element op with the parameters already set on the kernel over {@code items} elements: one work
+     * item per element up to {@link #maxElementGroups()} work groups, beyond that each item walks several elements
+     * (the kernel's grid-stride loop), so the fixed cost of starting a work item is paid per item, not per element.
+     */
     synchronized void launch(int op, int items, String what) {
         if (items == 0) {
             return;
         }
         kernel.op = op;
         kernel.n = items;
-        int groups = (items + group - 1) / group;
+        int groups = Math.min((items + group - 1) / group, maxElementGroups);
         run(com.aparapi.Range.create(device, groups * group, group), what);
+    }
+
+    /**
+     * The most work groups of a per-element launch: {@link #GROUPS_PER_COMPUTE_UNIT} per compute unit, enough to
+     * keep every unit of a GPU busy and to balance PoCL's threads, few enough that each item has several elements.
+     */
+    int maxElementGroups() {
+        return maxElementGroups;
     }
 
     /**

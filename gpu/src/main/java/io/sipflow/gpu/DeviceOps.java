@@ -68,6 +68,7 @@ final class DeviceOps {
             k.i0 = op.ordinal();
             k.i1 = sa ? 1 : 0;
             k.i2 = sb ? 1 : 0;
+            k.i3 = (a.shape().equals(out) ? 1 : 0) | (b.shape().equals(out) ? 2 : 0);
             k.x1 = sa ? a.getFlat(0) : 0;
             k.x2 = sb ? b.getFlat(0) : 0;
             k.oa = sa ? 0 : da.offset;
@@ -257,7 +258,8 @@ final class DeviceOps {
         int perChannel = rows * k * (tw + k - 1);
         int blockWeights = ArenaKernel.CONV_OUT_BLOCK * k * k;
         int chunk = Math.min(c, Math.min(ArenaKernel.TILE_FLOATS / perChannel, ArenaKernel.TILE_WEIGHTS / blockWeights));
-        if (chunk < 1) {
+        chunk = Math.min(chunk, ArenaKernel.TILE_ROWS / (rows * k));
+        if (chunk < 1 || tw + k - 1 > ArenaKernel.TILE_COLUMNS) {
             arena.launch(ArenaKernel.CONV_F, n * o * h * w, what);
             return;
         }
@@ -300,8 +302,12 @@ final class DeviceOps {
             k.ob = dgy.offset;
             k.oy = parts.offset;
             int kk = wShape.dim(2);
-            int rowsOfTaps = size / kk * ((kk + ArenaKernel.WEIGHT_TAPS - 1) / ArenaKernel.WEIGHT_TAPS);
-            arena.launch(ArenaKernel.CONV_WEIGHT_SLICES_F, rowsOfTaps * slices, "conv2dBackwardWeight " + x.shape());
+            if (kk == 3) {
+                arena.launch(ArenaKernel.CONV_WEIGHT_3X3_SLICES_F, size / 9 * slices, "conv2dBackwardWeight " + x.shape());
+            } else {
+                int rowsOfTaps = size / kk * ((kk + ArenaKernel.WEIGHT_TAPS - 1) / ArenaKernel.WEIGHT_TAPS);
+                arena.launch(ArenaKernel.CONV_WEIGHT_SLICES_F, rowsOfTaps * slices, "conv2dBackwardWeight " + x.shape());
+            }
             k.i0 = slices;
             k.oa = parts.offset;
             k.oy = y.offset;
@@ -345,6 +351,31 @@ final class DeviceOps {
             Reference.reachabilityFence(dv);
             return new Tensor[] {Tensor.onDevice(param.shape(), p2), Tensor.onDevice(m.shape(), m2),
                     Tensor.onDevice(v.shape(), v2)};
+        }
+    }
+
+    /**
+     * {@link io.sipflow.autodiff.backend.Backend#nonFiniteProbe} for resident (or uploaded FLOAT32) tensors: the
+     * probe value is filled with 0, then one launch per tensor writes a NaN into it if any element times 0 is not
+     * 0. One launch per tensor instead of a multiplication, a reduction and an addition.
+     */
+    Tensor nonFiniteProbe(java.util.List<Tensor> tensors) {
+        synchronized (arena) {
+            DeviceTensor probe = arena.allocate(DType.FLOAT32, 1);
+            ArenaKernel k = arena.kernel;
+            k.oy = probe.offset;
+            k.x0 = 0;
+            arena.launch(ArenaKernel.FILL_F, 1, "nonFiniteProbe fill");
+            for (Tensor t : tensors) {
+                DeviceTensor dt = on(t);
+                k.oa = dt.offset;
+                k.oy = probe.offset;
+                k.x0 = 0;
+                arena.launch(t.dtype() == DType.FLOAT32 ? ArenaKernel.PROBE_F : ArenaKernel.PROBE_D, t.size(),
+                        "nonFiniteProbe " + t.dtype() + " " + t.shape());
+                Reference.reachabilityFence(dt);
+            }
+            return Tensor.onDevice(Shape.scalar(), probe);
         }
     }
 

@@ -316,6 +316,27 @@ public final class OpenClBackend implements Backend {
         return new AdamState(r[0], r[1], r[2]);
     }
 
+    /**
+     * FLOAT32 and resident tensors are probed on the device, one launch each; FLOAT64 tensors on the host are
+     * probed there (neither side pulls the other's data across). A non-finite host part is the answer; otherwise
+     * the device probe is.
+     */
+    @Override
+    public Tensor nonFiniteProbe(java.util.List<Tensor> tensors) {
+        java.util.List<Tensor> onDevice = new java.util.ArrayList<>();
+        java.util.List<Tensor> onHost = new java.util.ArrayList<>();
+        for (Tensor t : tensors) {
+            (f32(t) || resident(t) ? onDevice : onHost).add(t);
+        }
+        if (!onHost.isEmpty()) {
+            Tensor hostProbe = host.nonFiniteProbe(onHost);
+            if (onDevice.isEmpty() || !Double.isFinite(hostProbe.item())) {
+                return hostProbe;
+            }
+        }
+        return ops.nonFiniteProbe(onDevice);
+    }
+
     // ---------------------------------------------------------------- batch norm, pooling, upsampling, layout
 
     @Override

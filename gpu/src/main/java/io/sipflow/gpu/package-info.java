@@ -58,12 +58,16 @@
  *   the seed configuration run with {@code SIPFLOW_JAVA_OPTS=-Xmx6g}). Offsets are ints: 2^31 values per arena.</li>
  *   <li>{@link ArenaKernel} needs fp64 for all its ops (elementwise ops compute in double like the CPU backend).</li>
  *   <li>Work-group shapes: conv2d, its data gradient and conv2dAccumulate are tiled (a work group computes a tile
- *   of output rows for eight output channels per item from input rows and weights staged in local memory);
+ *   of output rows for eight output channels per item from input rows and weights staged in local memory,
+ *   loaded through row and column index tables; a 3×3 window sits in registers);
  *   batch norm runs one work group per channel with tree sums in local memory and normalises in the same launch;
  *   max pooling keeps its argmax for the backward pass. The weight gradient is two launches of many short
- *   independent sums (kernel row × taps × run of rows, then the runs), without local memory: a version with
- *   per-item partial sums in local memory gave wrong sums on PoCL's two threads (right on one), so it was
- *   dropped. One kernel means one register budget for all ops on a GPU; none of this has run on a GPU yet.</li>
+ *   independent sums (for 3×3: (o, c) pair × run of rows, all nine taps per item; else kernel row × taps × run of
+ *   rows; then the runs), without local memory: a version with per-item partial sums in local memory gave wrong
+ *   sums on PoCL's two threads (right on one), so it was dropped. Per-element ops run a grid-stride loop inside
+ *   each op's branch (at most 16 work groups per compute unit), so the one kernel's op dispatch is paid per work
+ *   item, not per element. One kernel means one register budget for all ops on a GPU; none of this has run on a
+ *   GPU yet.</li>
  *   <li>PoCL compiles the one kernel per work-group size, and each change of the kernel costs a compile of
  *   10–30 s on first use (cached in ~/.cache/pocl afterwards).</li>
  *   <li>FLOAT64 networks (gradient checks) run matmul and convolutions through the per-call kernels and most other

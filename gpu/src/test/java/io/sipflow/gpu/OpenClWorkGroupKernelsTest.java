@@ -16,8 +16,9 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * The work-group kernels at shapes the small random properties never reach: many work groups running at once
- * (PoCL runs them on several threads), several chunks of input channels through local memory, a row wider than
- * one work group (two column tiles), several weight-gradient runs per weight, batch-norm trees over more values
+ * (PoCL runs them on several threads), several chunks of input channels through local memory, rows wider than
+ * one work group (140: two column tiles; an odd 261: three, the last one partial), several weight-gradient runs
+ * per weight, batch-norm trees over more values
  * than a group has items, and both ways max pooling finds its argmax in the backward pass (kept by the forward
  * pass, or searched again for an input pooled elsewhere). Tolerances as {@link OpenClEquivalenceProperties}.
  */
@@ -28,7 +29,7 @@ class OpenClWorkGroupKernelsTest {
     @Example
     void convolutionsWithManyGroupsChunksAndColumnTilesMatchTheReference() {
         SplittableRandom rng = new SplittableRandom(41);
-        int[][] shapes = {{4, 16, 32, 32}, {1, 12, 3, 140}};
+        int[][] shapes = {{4, 16, 32, 32}, {1, 12, 3, 140}, {1, 5, 2, 261}};
         for (int[] s : shapes) {
             for (Padding padding : Padding.values()) {
                 Tensor x = random(rng, DType.FLOAT32, s);

@@ -1,8 +1,6 @@
 package io.sipflow.nn;
 
-import io.sipflow.autodiff.Autodiff;
-import io.sipflow.autodiff.BufferPool;
-import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.backend.Backends;
 
 import io.sipflow.autodiff.Tensor;
 
@@ -43,17 +41,9 @@ public final class NonFiniteException extends ArithmeticException {
      * @throws NonFiniteException for the first tensor holding a NaN or an infinity
      */
     public static void checkAll(String prefix, Map<String, Tensor> named) {
-        Tensor probe = Autodiff.noGrad(() -> {
-            Tensor sum = null;
-            for (Tensor t : named.values()) {
-                Tensor zeros = t.mul(0); // in t's own type: a cast could move a device tensor to the host
-                Tensor z = zeros.sum();
-                BufferPool.recycleTemporary(zeros, "NonFiniteException.checkAll"); // read by nothing else
-                sum = sum == null ? z : sum.dtype() == z.dtype() ? sum.add(z)
-                        : sum.to(DType.FLOAT64).add(z.to(DType.FLOAT64));
-            }
-            return sum;
-        });
+        // in each tensor's own type: a cast could move a device tensor to the host; a device backend may fuse it
+        Tensor probe = named.isEmpty() ? null
+                : Backends.current().nonFiniteProbe(java.util.List.copyOf(named.values()));
         if (probe == null || Double.isFinite(probe.item())) {
             return;
         }

@@ -488,4 +488,27 @@ public interface Backend {
      */
     Tensor padAdjoint(Tensor g, int axis, int before, int length, Padding mode);
 
+    /**
+     * One value that says whether every element of every tensor is finite: Σ_t Σ(0·t), which is 0 exactly when all
+     * are finite (0·±∞ and 0·NaN are NaN). Reading it is the only copy a device backend needs when nothing is wrong.
+     * The default multiplies and sums each tensor with this interface's ops, in the tensor's own type, and adds the
+     * sums (in FLOAT64 once the types differ); a backend may compute it in fewer launches.
+     *
+     * @param tensors the tensors to check, at least one
+     * @return a one-element tensor: 0 when every value is finite, otherwise NaN
+     */
+    default Tensor nonFiniteProbe(java.util.List<Tensor> tensors) {
+        Tensor sum = null;
+        for (Tensor t : tensors) {
+            Tensor zero = Tensor.full(t.dtype(), Shape.scalar(), 0);
+            int[] all = java.util.stream.IntStream.range(0, t.shape().rank()).toArray();
+            Tensor z = reduce(ReduceOp.SUM, binary(BinaryOp.MUL, t, zero, t.shape()), all);
+            if (sum != null && sum.dtype() != z.dtype()) {
+                sum = cast(sum, DType.FLOAT64);
+                z = cast(z, DType.FLOAT64);
+            }
+            sum = sum == null ? z : binary(BinaryOp.ADD, sum, z, Shape.broadcast("nonFiniteProbe", sum.shape(), z.shape()));
+        }
+        return sum;
+    }
 }
