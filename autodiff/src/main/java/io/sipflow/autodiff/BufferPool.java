@@ -28,8 +28,10 @@ import java.util.WeakHashMap;
  *
  * <p>A recycled array holds old values, not zeros: a kernel that accumulates into its output must fill it first.
  * Arrays shorter than {@value #MIN_LENGTH} elements are always new (cheap to allocate, not worth the bookkeeping).
- * The arrays waiting for reuse are bounded by half the maximum heap and held through soft references, so the
- * collector takes them back before the heap would run out. The system property
+ * The arrays waiting for reuse are held through soft references, so the collector takes them back before the heap
+ * would run out, and bounded by the maximum heap: what a training step gives back is what it had live a moment
+ * before, and the next step needs all of it again (a bound of half the heap dropped part of every step's arrays
+ * under the launcher's planned heap, and the step allocated them anew). The system property
  * {@code sipflow.recycle=false} turns recycling off (every array is then new, as without the pool).
  *
  * <p>The one way to defeat this: holding the raw array of an intermediate gradient ({@link Tensor#floatData()}
@@ -39,7 +41,7 @@ public final class BufferPool {
     /** Arrays shorter than this are allocated fresh and never recycled. */
     public static final int MIN_LENGTH = 4096;
 
-    private static final long CAPACITY_BYTES = Runtime.getRuntime().maxMemory() / 2;
+    private static final long CAPACITY_BYTES = Runtime.getRuntime().maxMemory();
     private static final Map<Object, Boolean> ISSUED = Collections.synchronizedMap(new WeakHashMap<>());
     private static final Map<Long, ArrayDeque<SoftReference<Object>>> FREE = new HashMap<>();
     private static long freeBytes;
