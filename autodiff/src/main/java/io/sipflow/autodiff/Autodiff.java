@@ -324,6 +324,7 @@ public final class Autodiff {
         }
         Tensor[] inGrads = node.applyVjp(t, g);
         List<Tensor[]> summed = new java.util.ArrayList<>(0); // {previous, added, input}
+        List<Tensor[]> unused = new java.util.ArrayList<>(0); // {gradient, input}: computed for an input that needs none
         if (Anomaly.isOn()) {
             Anomaly.checkBackward(node.op(), g, inGrads, inputs);
         }
@@ -334,7 +335,11 @@ public final class Autodiff {
         for (int k = 0; k < inputs.length; k++) {
             Tensor in = inputs[k];
             Tensor gk = inGrads[k];
-            if (in == null || gk == null || !in.requiresGrad() || !leading.contains(in)) {
+            if (in == null || gk == null) {
+                continue;
+            }
+            if (!in.requiresGrad() || !leading.contains(in)) {
+                unused.add(new Tensor[] {gk, in}); // a constant's gradient (sub's −g for its subtrahend, say)
                 continue;
             }
             if (!gk.shape().equals(in.shape())) {
@@ -359,6 +364,11 @@ public final class Autodiff {
         for (Tensor[] sum : summed) {
             recycler.recycle(sum[0], sum[2], grads);
             recycler.recycle(sum[1], sum[2], grads);
+        }
+        // Gradients for inputs that need none are dead at once, under the same rules (made in this pass, no held
+        // gradient shares the array: a VJP may return one tensor for a constant and for an input that needs it).
+        for (Tensor[] dead : unused) {
+            recycler.recycle(dead[0], dead[1], grads);
         }
     }
 

@@ -188,17 +188,49 @@ public final class Solve {
                 }
                 Tensor ap = apply(operator, p, b);
                 Tensor alpha = perExample(stepSizes(active, rr, dot(p, ap), iteration, bb, tolerance), b);
-                x = x.add(alpha.mul(p));
-                r = r.sub(alpha.mul(ap));
-                double[] rrNew = dot(r, r);
+                Tensor xStep = alpha.mul(p);
+                Tensor xNew = x.add(xStep);
+                Tensor rStep = alpha.mul(ap);
+                Tensor rNew = r.sub(rStep);
+                double[] rrNew = dot(rNew, rNew);
                 double[] beta = new double[bb.length];
                 for (int i = 0; i < bb.length; i++) {
                     beta[i] = active[i] ? rrNew[i] / rr[i] : 0;
                 }
-                p = r.add(perExample(beta, b).mul(p));
+                Tensor pStep = perExample(beta, b).mul(p);
+                Tensor pNew = rNew.add(pStep);
+                for (Tensor step : new Tensor[] {xStep, rStep, pStep}) { // each read once, just above
+                    BufferPool.recycleTemporary(step, "solve_cg");
+                }
+                recycleOperatorResult(ap, x, r, p, b, xNew, rNew, pNew);
+                if (iteration > 0) { // x, r and p were made by the previous iteration, read by nothing after this one
+                    BufferPool.recycleTemporary(x, "solve_cg");
+                    BufferPool.recycleTemporary(r, "solve_cg");
+                    BufferPool.recycleTemporary(p, "solve_cg");
+                }
+                x = xNew;
+                r = rNew;
+                p = pNew;
                 rr = rrNew;
             }
         }
+    }
+
+    /**
+     * Gives back A·p, read by nothing after its iteration, unless it shares an array with a vector CG still holds:
+     * an operator may return its input or a view of it (the identity, a reshape).
+     */
+    private static void recycleOperatorResult(Tensor ap, Tensor... held) {
+        Object array = ap.hostArray();
+        if (array == null) {
+            return;
+        }
+        for (Tensor t : held) {
+            if (t.holdsArray(array)) {
+                return;
+            }
+        }
+        BufferPool.recycleTemporary(ap, "solve_cg's operator");
     }
 
     /** Which examples still have ‖r‖ &gt; tolerance·‖b‖; null when none does. */
@@ -240,8 +272,8 @@ public final class Solve {
 
     /** ⟨u_i, v_i⟩ per example (one value for a rank-1 tensor), accumulated in double. */
     private static double[] dot(Tensor u, Tensor v) {
-        double[] a = u.toDoubleArray();
-        double[] c = v.toDoubleArray();
+        double[] a = u.dtype() == DType.FLOAT64 ? u.doubleData() : u.toDoubleArray(); // read only: no copy needed
+        double[] c = v.dtype() == DType.FLOAT64 ? v.doubleData() : v.toDoubleArray();
         int examples = examples(u);
         int n = a.length / Math.max(examples, 1);
         double[] out = new double[examples];

@@ -220,4 +220,55 @@ class AdjointRecyclingTest {
         float[] zeroed = BufferPool.zeroedFloats(BufferPool.MIN_LENGTH);
         assertArrayEquals(new float[BufferPool.MIN_LENGTH], zeroed, "zeroedFloats fills a recycled array");
     }
+
+    @Test
+    void aGradientForAnInputThatNeedsNoneIsRecycledButNeverOneStillHeld() {
+        // A VJP computes gradients for every input; the one for a constant is dropped. It is given back unless the
+        // same array is the gradient of an input that needs it: the same fresh tensor for both inputs, in either
+        // order, or the cotangent itself (still held for the op's output). Then x's gradient must keep its values.
+        Tensor c = randn(70, N, C, H, H);
+        Tensor x = randn(71, N, C, H, H).variable();
+        Tensor k = randn(72, N, C, H, H); // a constant input
+        float[] twice = c.mul(Tensor.scalar(2).to(DType.FLOAT32)).toFloatArray();
+        for (int variant = 0; variant < 4; variant++) {
+            int v = variant;
+            boolean constantFirst = v == 1;
+            AtomicReference<Tensor> forConstant = new AtomicReference<>();
+            Tensor[] inputs = constantFirst ? new Tensor[] {k, x} : new Tensor[] {x, k};
+            Tensor out = Autodiff.customVjp("both" + v, in -> in[0].add(in[1]), (in, o, g) -> {
+                Tensor fresh = g.mul(Tensor.scalar(2).to(DType.FLOAT32));
+                Tensor other = v == 3 ? g.mul(Tensor.scalar(3).to(DType.FLOAT32)) : v == 2 ? g : fresh;
+                forConstant.set(other);
+                Tensor forX = v == 2 ? g : fresh;
+                return constantFirst ? new Tensor[] {other, forX} : new Tensor[] {forX, other};
+            }, inputs);
+            long before = BufferPool.recycledCount();
+            Gradients g = Autodiff.grad(out.mul(c).sum(), x);
+            long recycled = BufferPool.recycledCount() - before;
+            Autodiff.grad(x.mul(c).exp().sum(), x); // a pass that reuses whatever was given back
+            assertArrayEquals(v == 2 ? c.toFloatArray() : twice, g.get(x).toFloatArray(), "variant " + v);
+            if (v == 3) {
+                assertTrue(recycled > 0, "the constant's own gradient is given back");
+                assertThrows(IllegalStateException.class, () -> forConstant.get().getFlat(0),
+                        "and reading it afterwards throws instead of showing reused values");
+            }
+        }
+    }
+
+    @Test
+    void squaresGradientIsTheBitsOfAFreshOne() {
+        List<float[]> runs = new ArrayList<>();
+        for (boolean on : new boolean[] {false, true, true, true}) {
+            BufferPool.setEnabled(on);
+            Tensor x = randn(80, N, C, H, H).variable();
+            Tensor c = randn(81, N, C, H, H);
+            Tensor y = x.square().mul(c);
+            Gradients g = Autodiff.grad(y.square().sum(), x);
+            runs.add(g.get(x).toFloatArray());
+            runs.add(y.toFloatArray());
+        }
+        for (int i = 2; i < runs.size(); i++) {
+            assertArrayEquals(runs.get(i % 2), runs.get(i), "run " + i / 2 + (i % 2 == 0 ? " gradient" : " value"));
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.sipflow.physics;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.Threads;
@@ -19,9 +20,13 @@ public final class Fft2 {
         ConcurrencyUtils.setNumberOfThreads(1);
     }
 
+    /** Each thread's last transform: its plan tables and spectrum array serve every later call on that grid. */
+    private static final ThreadLocal<Fft2> LAST = new ThreadLocal<>();
+
     private final int ny;
     private final int nx;
     private final DoubleFFT_2D fft;
+    private double[] spectrum;
 
     /**
      * A transform for (ny, nx) grids; not thread-safe, make one per thread.
@@ -33,6 +38,28 @@ public final class Fft2 {
         this.ny = ny;
         this.nx = nx;
         this.fft = new DoubleFFT_2D(ny, nx);
+    }
+
+    /**
+     * This thread's transform for (ny, nx) grids, made once and kept until the thread asks for another grid: a
+     * loop over fields reuses its tables instead of building them per call. Only for use on this thread, and not
+     * across a call that may itself transform (the spectrum array is shared).
+     */
+    static Fft2 forThisThread(int ny, int nx) {
+        Fft2 f = LAST.get();
+        if (f == null || f.ny != ny || f.nx != nx) {
+            f = new Fft2(ny, nx);
+            LAST.set(f);
+        }
+        return f;
+    }
+
+    /** A 2·ny·nx work array for {@link #forward(double[], int, double[])}, kept with this transform. */
+    double[] spectrumScratch() {
+        if (spectrum == null) {
+            spectrum = new double[2 * ny * nx];
+        }
+        return spectrum;
     }
 
     /**
@@ -82,17 +109,17 @@ public final class Fft2 {
 
     /**
      * Re(ifft2(fft2(u)·kernel)) for every (ny, nx) field of {@code u} (FLOAT64), with a real kernel over (ky, kx).
-     * Returns a new untracked FLOAT64 tensor of u's shape.
+     * Returns an untracked FLOAT64 tensor of u's shape, its array from {@link BufferPool} (every element written).
      */
     static Tensor filter(Tensor u, double[] kernel) {
         int ny = u.dim(-2);
         int nx = u.dim(-1);
         int n = ny * nx;
         double[] in = u.doubleData();
-        double[] out = new double[u.size()];
+        double[] out = BufferPool.doubles(u.size());
         Threads.forChunks(u.size() / n, 4, (chunk, lo, hi) -> {
-            Fft2 f = new Fft2(ny, nx);
-            double[] c = new double[2 * n];
+            Fft2 f = forThisThread(ny, nx);
+            double[] c = f.spectrumScratch();
             for (int b = lo; b < hi; b++) {
                 f.forward(in, b * n, c);
                 for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package io.sipflow.physics;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
@@ -63,9 +64,29 @@ public final class InverseDiffuse {
      * @throws IllegalArgumentException if residual has rank below 2 or uncertainty's shape differs
      */
     public static Result fourier(Tensor residual, double amount, Tensor uncertainty) {
-        int fields = Fft2.fieldCount("InverseDiffuse.fourier", residual);
+        return invert("InverseDiffuse.fourier", residual, amount, uncertainty, true);
+    }
+
+    /**
+     * {@link #fourier}'s correction alone, the same bits: what a SIP target needs, without the diagnostics (three
+     * more arrays of the residual's size each call). The array comes from {@link BufferPool}, so a caller that
+     * is done with it may give it back ({@link BufferPool#recycleTemporary}).
+     *
+     * @param residual y* − y, fields (…, ny, nx)
+     * @param amount κ·t of the diffusion to undo, in cells²
+     * @param uncertainty the per-cell noise level, of residual's shape
+     * @return Re(ifft2(fft2(residual)·kernel)), a FLOAT64 constant of residual's shape
+     * @throws IllegalArgumentException if residual has rank below 2 or uncertainty's shape differs
+     */
+    public static Tensor correction(Tensor residual, double amount, Tensor uncertainty) {
+        return invert("InverseDiffuse.correction", residual, amount, uncertainty, false).correction();
+    }
+
+    /** Both: with {@code diagnostics} false the amplitude, kernel and probability are not stored (null in the result). */
+    private static Result invert(String op, Tensor residual, double amount, Tensor uncertainty, boolean diagnostics) {
+        int fields = Fft2.fieldCount(op, residual);
         if (!residual.shape().equals(uncertainty.shape())) {
-            throw new IllegalArgumentException("InverseDiffuse.fourier: uncertainty shape " + uncertainty.shape()
+            throw new IllegalArgumentException(op + ": uncertainty shape " + uncertainty.shape()
                     + " differs from residual shape " + residual.shape());
         }
         int ny = residual.dim(-2);
@@ -81,14 +102,14 @@ public final class InverseDiffuse {
             raw[i] = StrictMath.exp(Math.min(logKernel[i], LOG_FLOAT32_MAX));
             expectedAmplitude[i] = nx * StrictMath.exp(-logKernel[i]);
         }
-        double[] out = new double[r.length];
-        double[] amplitude = new double[r.length];
-        double[] kernel = new double[r.length];
-        double[] probability = new double[r.length];
+        double[] out = BufferPool.doubles(r.length); // every element written by inverseReal
+        double[] amplitude = diagnostics ? new double[r.length] : null;
+        double[] kernel = diagnostics ? new double[r.length] : null;
+        double[] probability = diagnostics ? new double[r.length] : null;
         double[] outUncertainty = new double[fields];
         Threads.forChunks(fields, 4, (chunk, lo, hi) -> {
-            Fft2 fft = new Fft2(ny, nx);
-            double[] c = new double[2 * n];
+            Fft2 fft = Fft2.forThisThread(ny, nx);
+            double[] c = fft.spectrumScratch();
             for (int b = lo; b < hi; b++) {
                 int o = b * n;
                 double fUncertainty = rootSumSquares(unc, o, n);
@@ -100,9 +121,11 @@ public final class InverseDiffuse {
                     double k = StrictMath.exp(logKernel[i] * action(p));
                     c[2 * i] *= k;
                     c[2 * i + 1] *= k;
-                    amplitude[o + i] = amp;
-                    kernel[o + i] = k;
-                    probability[o + i] = p;
+                    if (diagnostics) {
+                        amplitude[o + i] = amp;
+                        kernel[o + i] = k;
+                        probability[o + i] = p;
+                    }
                     sumSq += (fUncertainty * k) * (fUncertainty * k);
                 }
                 fft.inverseReal(c, out, o);
@@ -111,9 +134,13 @@ public final class InverseDiffuse {
         });
         Shape shape = residual.shape();
         int[] batchDims = Arrays.copyOf(shape.dims(), shape.rank() - 2);
-        return new Result(Tensor.wrap(shape, out), Tensor.wrap(Shape.of(batchDims), outUncertainty),
-                Tensor.wrap(shape, amplitude), Tensor.wrap(Shape.of(ny, nx), raw), Tensor.wrap(shape, kernel),
-                Tensor.wrap(shape, probability));
+        Tensor correction = Tensor.wrap(shape, out);
+        Tensor fieldUncertainty = Tensor.wrap(Shape.of(batchDims), outUncertainty);
+        if (!diagnostics) {
+            return new Result(correction, fieldUncertainty, null, null, null, null);
+        }
+        return new Result(correction, fieldUncertainty, Tensor.wrap(shape, amplitude), Tensor.wrap(Shape.of(ny, nx), raw),
+                Tensor.wrap(shape, kernel), Tensor.wrap(shape, probability));
     }
 
     /** The seed's probability_signal: signal vs noise likelihood of one amplitude, with NaN-to-zero and divide-no-nan. */

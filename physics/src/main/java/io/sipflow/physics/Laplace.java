@@ -1,6 +1,7 @@
 package io.sipflow.physics;
 
 import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Solve;
 import io.sipflow.autodiff.Tensor;
@@ -75,7 +76,7 @@ public final class Laplace {
         int nx = u.dim(-1);
         int n = ny * nx;
         double[] in = u.doubleData();
-        double[] out = new double[in.length];
+        double[] out = BufferPool.doubles(in.length); // every element written
         Threads.forChunks(in.length / n, 8, (chunk, lo, hi) -> {
             for (int b = lo; b < hi; b++) {
                 int o = b * n;

@@ -110,4 +110,20 @@ class InverseDiffuseProperties {
                     Double.doubleToRawLongBits(InverseDiffuse.expOrZero(y)), "x = " + y);
         }
     }
+
+    /** The correction alone is fourier's correction, bit for bit, and the diagnostics are still there on demand. */
+    @Property(tries = 10)
+    void correctionAloneIsTheSameBits(@ForAll long seed, @ForAll @DoubleRange(min = 0.1, max = 20) double amount) {
+        Tensor r = Tensor.randn(new SplittableRandom(seed), 3, 32, 48);
+        Tensor unc = r.abs().mul(1e-3);
+        InverseDiffuse.Result full = InverseDiffuse.fourier(r, amount, unc);
+        double[] alone = InverseDiffuse.correction(r, amount, unc).toDoubleArray();
+        double[] withDiagnostics = full.correction().toDoubleArray();
+        for (int i = 0; i < alone.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(withDiagnostics[i]), Double.doubleToRawLongBits(alone[i]),
+                    "element " + i);
+        }
+        assertEquals(r.size(), full.amplitude().size());
+        assertEquals(r.size(), full.signalProbability().size());
+    }
 }

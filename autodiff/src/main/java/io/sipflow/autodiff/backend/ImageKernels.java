@@ -117,7 +117,7 @@ final class ImageKernels {
     static float[] maxPool2x2Backward(float[] gy, byte[] window, int planes, int h, int w) {
         int oh = h / 2;
         int ow = w / 2;
-        float[] gx = new float[planes * h * w];
+        float[] gx = BufferPool.zeroedFloats(planes * h * w); // a scatter: zeros elsewhere
         Parallel.forRange(planes * oh, Math.max(1, 4096 / Math.max(1, 2 * w)), (lo, hi) -> {
             for (int row = lo; row < hi; row++) { // row = p·oh + i: output row i of plane p
                 int top = row * 2 * w;

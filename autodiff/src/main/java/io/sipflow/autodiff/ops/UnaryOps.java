@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.ops;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
@@ -92,8 +93,12 @@ public final class UnaryOps {
      */
     public static Tensor square(Tensor a) {
         Tensor x = prepare("square", a);
-        return Graph.record("square", compute(UnaryOp.SQUARE, x, 0), x,
-                g -> new Tensor[] {BinaryOps.mul(g, BinaryOps.mul(x, two(x)))});
+        return Graph.record("square", compute(UnaryOp.SQUARE, x, 0), x, g -> {
+            Tensor twoX = BinaryOps.mul(x, two(x));
+            Tensor gx = BinaryOps.mul(g, twoX);
+            BufferPool.recycleTemporary(twoX, "square's VJP"); // read by nothing else; on a recorded graph kept
+            return new Tensor[] {gx};
+        });
     }
 
     /**

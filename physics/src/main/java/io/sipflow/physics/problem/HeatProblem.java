@@ -1,6 +1,7 @@
 package io.sipflow.physics.problem;
 
 import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Precision;
@@ -112,12 +113,23 @@ public final class HeatProblem implements Problem {
         return Diffuse.fourier(x, AMOUNT, DT);
     }
 
-    /** x + P⁻¹(y* − y, 8, |y* − y|·1e−6). */
+    /**
+     * x + P⁻¹(y* − y, 8, |y* − y|·1e−6). P⁻¹'s result is a constant, so no gradient flows through the residual: it
+     * is computed from constants (the same values) off the graph. The residual, its magnitude, the uncertainty and
+     * the correction are then this method's own, read by nothing after the sum, and their arrays go back to the
+     * buffer pool for the next step's.
+     */
     @Override
     public Tensor sipTarget(Tensor x, Tensor y, Tensor yTarget) {
-        Tensor residual = yTarget.sub(y);
-        Tensor dx = InverseDiffuse.fourier(residual, AMOUNT, residual.abs().mul(UNCERTAINTY_SCALE)).correction();
-        return x.add(dx);
+        Tensor residual = yTarget.constant().sub(y.constant());
+        Tensor magnitude = residual.abs();
+        Tensor uncertainty = magnitude.mul(UNCERTAINTY_SCALE);
+        Tensor dx = InverseDiffuse.correction(residual, AMOUNT, uncertainty);
+        Tensor target = x.add(dx);
+        for (Tensor temporary : new Tensor[] {residual, magnitude, uncertainty, dx}) {
+            BufferPool.recycleTemporary(temporary, "HeatProblem.sipTarget");
+        }
+        return target;
     }
 
     /**

@@ -70,7 +70,9 @@ final class ScalarConv {
         PaddedImage g = new PaddedImage(c, h, wd, k, lanes);
         int[] off = g.tapOffsets(g.taps);
         int grain = SumOrder.imagesPerChunk(g.qLen);
-        double[][] partial = new double[Parallel.chunkCount(n, grain)][];
+        int chunks = Parallel.chunkCount(n, grain);
+        int stride = o * g.taps;
+        double[] partial = Scratch.doubles(Scratch.CHUNK_SUMS, chunks * stride); // chunk c's sums at c·stride
         Parallel.forChunks(n, grain, (chunk, lo, hi) -> {
             int images = hi - lo;
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, images * g.length);
@@ -80,7 +82,8 @@ final class ScalarConv {
                 layOutGradient(gy, img, o, h, wd, g, gq, (img - lo) * o * g.qLen);
             }
             float[] lane = new float[lanes];
-            double[] acc = new double[o * g.taps];
+            int acc = chunk * stride;
+            Arrays.fill(partial, acc, acc + stride, 0.0);
             for (int oc = 0; oc < o; oc++) {
                 for (int t = 0; t < g.taps; t++) {
                     Arrays.fill(lane, 0f);
@@ -97,16 +100,15 @@ final class ScalarConv {
                     for (int l = 0; l < lanes; l++) {
                         s += lane[l];
                     }
-                    acc[oc * g.taps + t] += s;
+                    partial[acc + oc * g.taps + t] += s;
                 }
             }
-            partial[chunk] = acc;
         });
         float[] gw = new float[o * g.taps];
         for (int i = 0; i < gw.length; i++) {
             double s = 0;
-            for (double[] p : partial) {
-                s += p[i];
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                s += partial[chunk * stride + i];
             }
             gw[i] = (float) s;
         }

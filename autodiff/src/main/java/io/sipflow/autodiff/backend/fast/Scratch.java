@@ -9,7 +9,12 @@ final class Scratch {
     static final int OUTPUT_ROWS = 1;
     static final int PADDED_GRADIENT = 2;
     static final int LANE_SUMS = 3;
+    /** Double slot: the per-chunk partial sums of a weight gradient, written by the chunks, added by the caller. */
+    static final int CHUNK_SUMS = 0;
+    /** Longer double buffers than this are not kept: a huge batch would otherwise pin its partial sums for good. */
+    static final int MAX_KEPT_DOUBLES = 1 << 20;
     private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[4][0]);
+    private static final ThreadLocal<double[][]> LOCAL_DOUBLES = ThreadLocal.withInitial(() -> new double[1][0]);
 
     private Scratch() {
     }
@@ -19,6 +24,21 @@ final class Scratch {
         float[][] slots = LOCAL.get();
         if (slots[slot].length < length) {
             slots[slot] = new float[length];
+        }
+        return slots[slot];
+    }
+
+    /**
+     * This thread's double buffer in {@code slot}, at least {@code length} long, contents left from earlier use; a
+     * new array (not kept) when {@code length} exceeds {@link #MAX_KEPT_DOUBLES}.
+     */
+    static double[] doubles(int slot, int length) {
+        if (length > MAX_KEPT_DOUBLES) {
+            return new double[length];
+        }
+        double[][] slots = LOCAL_DOUBLES.get();
+        if (slots[slot].length < length) {
+            slots[slot] = new double[length];
         }
         return slots[slot];
     }

@@ -44,7 +44,9 @@ final class VectorConvWeight {
         int[] off = g.tapOffsets(tPad);
         int grain = SumOrder.imagesPerChunk(g.qLen);
         int chunks = Parallel.chunkCount(n, grain);
-        double[][] partial = new double[chunks][];
+        // Chunk c's sums at partial[c·stride …]: the calling thread's buffer, each chunk writing only its own part.
+        int stride = oPad * tPad;
+        double[] partial = Scratch.doubles(Scratch.CHUNK_SUMS, chunks * stride);
         Parallel.forChunks(n, grain, (chunk, lo, hi) -> {
             int images = hi - lo;
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, images * g.length);
@@ -70,20 +72,20 @@ final class VectorConvWeight {
                     }
                 }
             }
-            double[] acc = new double[oPad * tPad];
+            int acc = chunk * stride;
+            java.util.Arrays.fill(partial, acc, acc + stride, 0.0);
             for (int o0 = 0; o0 < oPad; o0 += 4) {
                 for (int t0 = 0; t0 < tPad; t0 += TN) {
-                    addLanes(tmp, (o0 * tPad + 4 * t0) * LANES, acc, o0, t0, tPad);
+                    addLanes(tmp, (o0 * tPad + 4 * t0) * LANES, partial, acc, o0, t0, tPad);
                 }
             }
-            partial[chunk] = acc;
         });
         float[] gw = new float[o * g.taps];
         for (int oc = 0; oc < o; oc++) {
             for (int t = 0; t < g.taps; t++) {
                 double s = 0;
-                for (double[] p : partial) {
-                    s += p[oc * tPad + t];
+                for (int chunk = 0; chunk < chunks; chunk++) {
+                    s += partial[chunk * stride + oc * tPad + t];
                 }
                 gw[oc * g.taps + t] = (float) s;
             }
@@ -152,8 +154,11 @@ final class VectorConvWeight {
         }
     }
 
-    /** acc[o0 + i, t0 + j] += the 16 lanes of tile accumulator (i, j) at tmp[at ..], added in lane order. */
-    private static void addLanes(float[] tmp, int at, double[] acc, int o0, int t0, int tPad) {
+    /**
+     * sums[acc + (o0 + i)·tPad + t0 + j] += the 16 lanes of tile accumulator (i, j) at tmp[at ..], added in lane
+     * order.
+     */
+    private static void addLanes(float[] tmp, int at, double[] sums, int acc, int o0, int t0, int tPad) {
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < TN; j++) {
                 double s = 0;
@@ -161,7 +166,7 @@ final class VectorConvWeight {
                 for (int l = 0; l < LANES; l++) {
                     s += tmp[from + l];
                 }
-                acc[(o0 + i) * tPad + t0 + j] += s;
+                sums[acc + (o0 + i) * tPad + t0 + j] += s;
             }
         }
     }
