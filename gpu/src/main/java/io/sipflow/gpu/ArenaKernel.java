@@ -1217,7 +1217,9 @@ final class ArenaKernel extends com.aparapi.Kernel {
      * i0 = n, i1 = c, i2 = h·w, x0 = ε): the group sums x over (n, h·w) with a tree in double,
      * then Σ(x − μ)², writes μ and σ² (d at od, oz) and normalises its channel: y = (x − μ)·γ/√(σ² + ε) + β, relu
      * if i3 ≠ 0. Item l visits elements l, l + L, … of the channel's (n, h·w) sequence, its (n, h·w) position
-     * stepped by increments rather than divided out per element.
+     * stepped by increments rather than divided out per element. The store after the last barrier is guarded by
+     * b < n as well as by the loop's idx < count (the same condition): PoCL 3.1 runs that loop's body for items
+     * with idx ≥ count when count is below the group size, which wrote past y into the next tensor's range.
      */
     void batchNormForwardGroups() {
         int c = i1;
@@ -1266,12 +1268,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int b3 = firstB;
         int r3 = firstR;
         for (int idx = lid; idx < count; idx += size) {
-            int at = (b3 * c + ch) * hw + r3;
-            double v = (f[oa + at] - mu) * scale + shift;
-            if (i3 != 0 && !(v > 0)) {
-                v = 0;
+            if (b3 < i0) {
+                int at = (b3 * c + ch) * hw + r3;
+                double v = (f[oa + at] - mu) * scale + shift;
+                if (i3 != 0 && !(v > 0)) {
+                    v = 0;
+                }
+                f[oy + at] = (float) v;
             }
-            f[oy + at] = (float) v;
             r3 += stepR;
             b3 += stepB;
             if (r3 >= hw) {
@@ -1284,7 +1288,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /**
      * Batch norm's backward in one launch, one work group per channel (x at oa, g at ob, relu output at oc if
      * i3 ≠ 0, μ and σ² at od and oz in d; i0 = n, i1 = c, i2 = h·w, x0 = ε): Σg and Σg·x̂ as two trees in double, gβ and gγ as floats (oy, i4), then gx = γ/√(σ² + ε)·(g − Σg/M −
-     * x̂·Σg·x̂/M) for the channel (γ at i6, gx at ow).
+     * x̂·Σg·x̂/M) for the channel (γ at i6, gx at ow). The last loop's store is guarded by b < n as in
+     * {@link #batchNormForwardGroups}.
      */
     void batchNormBackwardGroups() {
         int c = i1;
@@ -1335,9 +1340,11 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int b2 = firstB;
         int r2 = firstR;
         for (int idx = lid; idx < count; idx += size) {
-            int at = (b2 * c + ch) * hw + r2;
-            double xhat = (f[oa + at] - mu) * invStd;
-            f[ow + at] = (float) (scale * (maskedGrad(at) - sumG / count - xhat * sumGX / count));
+            if (b2 < i0) {
+                int at = (b2 * c + ch) * hw + r2;
+                double xhat = (f[oa + at] - mu) * invStd;
+                f[ow + at] = (float) (scale * (maskedGrad(at) - sumG / count - xhat * sumGX / count));
+            }
             r2 += stepR;
             b2 += stepB;
             if (r2 >= hw) {

@@ -72,15 +72,12 @@ final class ConvF64Kernel extends DeviceKernel {
     /** x (n, c, h, wd) ⊛ w (o, c, k, k) + bias (o, or null) → (n, o, h, wd). */
     synchronized double[] convolve(OpenCLDevice device, double[] x, double[] w, double[] bias, int n, int c, int h,
                                   int wd, int o, int k, boolean circular, String what) {
-        if (x != this.x) {
-            this.x = x;
-            putCounted(x);
-        }
-        if (w != this.w) {
-            this.w = w;
-            putCounted(w);
-        }
-        if (bias != null && bias != this.bias) {
+        // Every input is sent on every call: an array seen before may hold new values (BufferPool reuses arrays).
+        this.x = x;
+        putCounted(x);
+        this.w = w;
+        putCounted(w);
+        if (bias != null) {
             this.bias = bias;
             putCounted(bias);
         }

@@ -67,14 +67,11 @@ final class ConvWeightGradF64Kernel extends DeviceKernel {
     /** Partials (o·c·k·k, n) for gy (n, o, h, wd) and x (n, c, h, wd). */
     synchronized double[] partials(OpenCLDevice device, double[] gy, double[] x, int n, int c, int h, int wd, int o,
                                   int k, boolean circular) {
-        if (gy != this.gy) {
-            this.gy = gy;
-            putCounted(gy);
-        }
-        if (x != this.x) {
-            this.x = x;
-            putCounted(x);
-        }
+        // Both inputs are sent on every call: an array seen before may hold new values (BufferPool reuses arrays).
+        this.gy = gy;
+        putCounted(gy);
+        this.x = x;
+        putCounted(x);
         this.n = n;
         this.c = c;
         this.h = h;

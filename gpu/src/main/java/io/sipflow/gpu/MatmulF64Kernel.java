@@ -34,16 +34,15 @@ final class MatmulF64Kernel extends DeviceKernel {
         }
     }
 
-    /** a (batch, m, k) × y (batch, k, n) → (batch, m, n). Inputs already on the device are not sent again. */
+    /**
+     * a (batch, m, k) × y (batch, k, n) → (batch, m, n). Both inputs are sent on every call: an array seen before may
+     * hold new values (BufferPool reuses arrays), so its identity proves nothing.
+     */
     synchronized double[] multiply(OpenCLDevice device, double[] a, double[] y, int batch, int m, int k, int n) {
-        if (a != this.a) {
-            this.a = a;
-            putCounted(a);
-        }
-        if (y != this.y) {
-            this.y = y;
-            putCounted(y);
-        }
+        this.a = a;
+        putCounted(a);
+        this.y = y;
+        putCounted(y);
         this.m = m;
         this.k = k;
         this.n = n;

@@ -65,8 +65,8 @@ class OpenClBackendTest {
     }
 
     /**
-     * An input array that a kernel already holds is not sent again; switching arrays (A, B, then A again, which
-     * Aparapi must re-upload into a fresh buffer) must still give each call its own inputs.
+     * Switching input arrays (A, B, then A again, which Aparapi must re-upload into a fresh buffer) must still give
+     * each call of the FLOAT64 kernels its own inputs.
      */
     @Example
     void alternatingAndRepeatedInputsGiveExactProducts() {
@@ -97,6 +97,41 @@ class OpenClBackendTest {
             Tensor got = gpu.conv2d(x, ws[i], biases[i], Padding.CIRCULAR);
             Tensor want = cpu.conv2d(x, ws[i], biases[i], Padding.CIRCULAR);
             assertArrayEquals(want.toDoubleArray(), got.toDoubleArray(), 1e-12, "call " + i);
+        }
+    }
+
+    /**
+     * An array the FLOAT64 kernels have seen before can come back with other values (BufferPool hands arrays out
+     * again): every call sends its inputs, so the same array with new contents gives the new result.
+     */
+    @Example
+    void anArrayRefilledWithNewValuesIsSentAgain() {
+        Backend gpu = OpenClTestBackend.get();
+        Backend cpu = CpuBackend.instance();
+        Tensor eye = Tensor.of(DType.FLOAT64, Shape.of(1, 2, 2), 1, 0, 0, 1);
+        double[] reused = {1, 2, 3, 4};
+        assertArrayEquals(new double[] {1, 2, 3, 4},
+                gpu.matmul(Tensor.wrap(Shape.of(1, 2, 2), reused), eye).toDoubleArray(), "first matmul");
+        System.arraycopy(new double[] {5, 6, 7, 8}, 0, reused, 0, 4);
+        assertArrayEquals(new double[] {5, 6, 7, 8},
+                gpu.matmul(Tensor.wrap(Shape.of(1, 2, 2), reused), eye).toDoubleArray(), "matmul, refilled array");
+
+        SplittableRandom rng = new SplittableRandom(12);
+        double[] x = OpenClEquivalenceProperties.random(rng, DType.FLOAT64, 1, 2, 4, 4).toDoubleArray();
+        double[] gy = OpenClEquivalenceProperties.random(rng, DType.FLOAT64, 1, 2, 4, 4).toDoubleArray();
+        Tensor w = OpenClEquivalenceProperties.random(rng, DType.FLOAT64, 2, 2, 3, 3);
+        for (int round = 0; round < 2; round++) {
+            Tensor xt = Tensor.wrap(Shape.of(1, 2, 4, 4), x);
+            Tensor gyt = Tensor.wrap(Shape.of(1, 2, 4, 4), gy);
+            assertArrayEquals(cpu.conv2d(xt, w, null, Padding.ZERO).toDoubleArray(),
+                    gpu.conv2d(xt, w, null, Padding.ZERO).toDoubleArray(), 1e-12, "conv2d, round " + round);
+            assertArrayEquals(cpu.conv2dBackwardWeight(gyt, xt, Padding.ZERO, w.shape()).toDoubleArray(),
+                    gpu.conv2dBackwardWeight(gyt, xt, Padding.ZERO, w.shape()).toDoubleArray(), 1e-12,
+                    "conv2dBackwardWeight, round " + round);
+            for (int i = 0; i < x.length; i++) { // refill both arrays in place, as a reused buffer would be
+                x[i] = -2 * x[i] + 1;
+                gy[i] = 3 * gy[i] - 1;
+            }
         }
     }
 
