@@ -6,7 +6,7 @@ package io.sipflow.autodiff.backend;
  * without touching a Vector API class when module {@code jdk.incubator.vector} is missing. Every implementation
  * must give the scalar loops' results bit for bit: the same four interleaved double partial sums, combined as
  * (s0 + s1) + (s2 + s3), and each element computed in double and rounded to float once.
- * {@link BatchNormLoops#LOOPS} says which run, and why not the vector ones on JDK 17.
+ * {@link BatchNormLoops#LOOPS} says which run.
  */
 public interface BatchNormBlockLoops {
     /**

@@ -10,11 +10,10 @@ final class BatchNormLoops {
     /** These scalar loops behind {@link BatchNormBlockLoops}: the spec the vector ones must match bit for bit. */
     static final BatchNormBlockLoops SCALAR = new Scalar();
     /**
-     * The loops in use: the Vector API ones ({@link #vector()}) on JDK 25 and later when {@link FastPath} uses the
-     * Vector API, else {@link #SCALAR}. Not on JDK 17: there the vector loops are 1.5–11× faster alone, but the
-     * whole SIP step got slower with them (AVX-512: 1.1–1.3×; -XX:UseAVX=2: ~14×, the time going into the
-     * convolutions, whose vectors C2 stopped compiling well). On Temurin 25 the step got ~13% faster. {@code -Dsipflow.cpu.vectorBatchNorm=true} turns them on for any JDK, and
-     * {@code -Dsipflow.cpu.scalarBatchNorm=true} off (for timing the two against each other).
+     * The loops in use: the Vector API ones ({@link #vector()}) whenever {@link FastPath} uses the Vector API, on JDK
+     * 17 as on 25 (they once made JDK 17's C2 compile the convolutions' vectors worse; with the current conv tiles the
+     * whole step is faster with them on JDK 17 too, AVX2 and AVX-512: BENCHMARKS.md), else {@link #SCALAR}.
+     * {@code -Dsipflow.cpu.scalarBatchNorm=true} turns them off (for timing the two against each other).
      */
     static final BatchNormBlockLoops LOOPS = choose();
 
@@ -22,8 +21,7 @@ final class BatchNormLoops {
     }
 
     private static BatchNormBlockLoops choose() {
-        boolean wanted = Boolean.getBoolean("sipflow.cpu.vectorBatchNorm") || Runtime.version().feature() >= 25;
-        if (!wanted || !FastPath.usesVectorApi() || Boolean.getBoolean("sipflow.cpu.scalarBatchNorm")) {
+        if (!FastPath.usesVectorApi() || Boolean.getBoolean("sipflow.cpu.scalarBatchNorm")) {
             return SCALAR;
         }
         BatchNormBlockLoops v = vector();

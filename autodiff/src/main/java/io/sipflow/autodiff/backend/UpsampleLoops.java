@@ -2,10 +2,8 @@ package io.sipflow.autodiff.backend;
 
 /**
  * The row loops of {@link ImageKernels}' upsampling ({@link UpsampleRowLoops}) in plain Java, the spec, and the
- * choice of which run: the Vector API ones on JDK 25 and later when {@link FastPath} uses the Vector API (the rule
- * and the reason of {@link BatchNormLoops#LOOPS}: on JDK 17 C2 compiles the other vector kernels worse next to
- * them), else these. {@code -Dsipflow.cpu.vectorUpsample=true} turns them on for any JDK and
- * {@code -Dsipflow.cpu.scalarUpsample=true} off.
+ * choice of which run: the Vector API ones whenever {@link FastPath} uses the Vector API (the rule of
+ * {@link BatchNormLoops#LOOPS}), else these. {@code -Dsipflow.cpu.scalarUpsample=true} turns them off.
  */
 final class UpsampleLoops {
     private static final String VECTOR_LOOPS = "io.sipflow.autodiff.backend.fast.VectorUpsampleLoops";
@@ -18,8 +16,7 @@ final class UpsampleLoops {
     }
 
     private static UpsampleRowLoops choose() {
-        boolean wanted = Boolean.getBoolean("sipflow.cpu.vectorUpsample") || Runtime.version().feature() >= 25;
-        if (!wanted || !FastPath.usesVectorApi() || Boolean.getBoolean("sipflow.cpu.scalarUpsample")) {
+        if (!FastPath.usesVectorApi() || Boolean.getBoolean("sipflow.cpu.scalarUpsample")) {
             return SCALAR;
         }
         UpsampleRowLoops v = vector();
