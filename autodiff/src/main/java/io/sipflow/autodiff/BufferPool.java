@@ -11,8 +11,15 @@ import java.util.WeakHashMap;
  * Output arrays for kernels, recycled from values nobody can read any more.
  *
  * <p>A kernel takes its output array here ({@link #floats}, {@link #doubles}) instead of {@code new}, writes every
- * element, and wraps it in a tensor. The array is "issued". It comes back in three ways, each only when the tensor
- * holding it is dead:
+ * element, and wraps it in a tensor. The array is "issued":
+ * <pre>{@code
+ * float[] y = BufferPool.floats(x.length);          // recycled or new; old values, so write every element
+ * for (int i = 0; i < x.length; i++) {
+ *     y[i] = Math.max(x[i], 0f);
+ * }
+ * float[] g = BufferPool.zeroedFloats(x.length);    // a scatter or sum into it needs zeros
+ * }</pre>
+ * It comes back in three ways, each only when the tensor holding it is dead:
  * <ul>
  *   <li>{@link Autodiff}'s backward pass gives back an adjoint once every op that read it has run its VJP, when it
  *       is not a gradient the caller asked for, no gradient still held shares the array, it was made during this
