@@ -122,6 +122,9 @@ final class VectorConv {
     }
 
     static float[] backwardData(float[] gy, float[] w, int n, int c, int h, int wd, int o, int k, Padding padding) {
+        if (PointwiseConvData.handles(k, o)) {
+            return PointwiseConvData.backwardData(gy, w, n, c, h * wd, o);
+        }
         return forward(gy, AdjointWeights.of(w, o, c, k), null, n, o, h, wd, c, k, padding);
     }
 
