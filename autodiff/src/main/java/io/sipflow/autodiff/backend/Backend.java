@@ -175,6 +175,21 @@ public interface Backend {
      */
     Tensor conv2dBackwardWeight(Tensor gy, Tensor x, Padding padding, Shape wShape);
 
+    /**
+     * {@link #conv2dBackwardWeight} and the bias gradient {@code gb[o] = Σ_(n, i, j) gy[n, o, i, j]} in one call, each
+     * with the bits of its own call ({@code gb} those of {@code reduce(SUM, gy, {0, 2, 3})}): a backend may compute
+     * both in one pass over gy. This default makes the two calls.
+     *
+     * @param gy the output gradient (N, O, H, W)
+     * @param x the forward pass's input (N, C, H, W)
+     * @param padding the forward pass's padding
+     * @param wShape the kernels' shape (O, C, k, k)
+     * @return {gw of {@code wShape}, gb of shape (1, O, 1, 1)}
+     */
+    default Tensor[] conv2dBackwardWeightAndBias(Tensor gy, Tensor x, Padding padding, Shape wShape) {
+        return new Tensor[] {conv2dBackwardWeight(gy, x, padding, wShape), reduce(ReduceOp.SUM, gy, new int[] {0, 2, 3})};
+    }
+
     // ---- optimizer ----
 
     /**

@@ -199,6 +199,19 @@ public class CpuBackend implements Backend {
         return typed(wShape, gw, gy.dtype());
     }
 
+    /** One pass over gy for both on the fast FLOAT32 path ({@link FastKernels#convBackwardWeightAndBias}). */
+    @Override
+    public Tensor[] conv2dBackwardWeightAndBias(Tensor gy, Tensor x, Padding padding, Shape wShape) {
+        if (fast == null || gy.dtype() != DType.FLOAT32 || x.dtype() != DType.FLOAT32) {
+            return Backend.super.conv2dBackwardWeightAndBias(gy, x, padding, wShape);
+        }
+        int[] d = x.shape().dims();
+        float[] gb = new float[wShape.dim(0)];
+        float[] gw = fast.convBackwardWeightAndBias(gy.floatData(), x.floatData(), d[0], d[1], d[2], d[3],
+                wShape.dim(0), wShape.dim(2), padding, gb);
+        return new Tensor[] {Tensor.wrap(wShape, gw), Tensor.wrap(Shape.of(1, wShape.dim(0), 1, 1), gb)};
+    }
+
     /** FLOAT32 on the fast path: {@link BatchNormKernels} on the float arrays; else {@link ReferenceBatchNorm}. */
     @Override
     public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double eps, boolean relu) {

@@ -82,6 +82,30 @@ public interface FastKernels {
     float[] convBackwardWeight(float[] gy, float[] x, int n, int c, int h, int wd, int o, int k, Padding padding);
 
     /**
+     * {@link #convBackwardWeight}, and the bias gradient gb[oc] = Σ_(n, i, j) gy[n, oc, i, j] into {@code gb}, with
+     * the bits of {@link CpuBackend#reduce} summing gy over (0, 2, 3) ({@link StridedSum}'s order). This default
+     * computes them one after the other.
+     *
+     * @param gy the output gradient, n·o·h·wd values
+     * @param x the forward's input, n·c·h·wd values
+     * @param n batch size
+     * @param c input channels
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding the forward's padding
+     * @param gb receives the o bias gradients
+     * @return gw, o·c·k·k values (a fresh array)
+     */
+    default float[] convBackwardWeightAndBias(float[] gy, float[] x, int n, int c, int h, int wd, int o, int k,
+                                              Padding padding, float[] gb) {
+        float[] gw = convBackwardWeight(gy, x, n, c, h, wd, o, k, padding);
+        StridedSum.channelSums(gy, n, o, h * wd, gb);
+        return gw;
+    }
+
+    /**
      * y[lo..hi) = op(x[lo..hi)) for the ops it has a kernel for (RELU, STEP).
      *
      * @param op the op

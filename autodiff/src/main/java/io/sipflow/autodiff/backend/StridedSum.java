@@ -52,6 +52,22 @@ final class StridedSum {
         return result;
     }
 
+    /**
+     * gb[oc] = Σ over (n, i) of x[(n·o + oc)·hw + i] as {@link #reduce} sums an (n, o, h, w) tensor over (0, 2, 3),
+     * rounded to float: per image the run's {@link BatchNormBlockLoops#sum}, images added in order from 0.
+     */
+    static void channelSums(float[] x, int n, int o, int hw, float[] gb) {
+        BatchNormBlockLoops loops = BatchNormLoops.LOOPS;
+        for (int oc = 0; oc < o; oc++) {
+            double acc = 0;
+            for (int img = 0; img < n; img++) {
+                int lo = (img * o + oc) * hw;
+                acc = acc + loops.sum(x, lo, lo + hw);
+            }
+            gb[oc] = (float) acc;
+        }
+    }
+
     /** {dims, strides} of the axes before {@code first} that are reduced (or kept). */
     private static int[][] axes(int[] dims, int[] strides, boolean[] reduced, int first, boolean wantReduced) {
         int count = 0;

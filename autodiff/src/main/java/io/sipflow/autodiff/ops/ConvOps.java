@@ -55,12 +55,11 @@ public final class ConvOps {
         Tensor[] inputs = bs == null ? new Tensor[] {xs, ws} : new Tensor[] {xs, ws, bs};
         return Graph.record("conv2d", value, inputs, g -> {
             Tensor gx = xs.requiresGrad() ? backwardData(backend, g, ws, padding, xShape) : null;
-            Tensor gw = ws.requiresGrad() ? backwardWeight(backend, g, xs, padding, wShape) : null;
             if (bs == null) {
-                return new Tensor[] {gx, gw};
+                return new Tensor[] {gx, ws.requiresGrad() ? backwardWeight(backend, g, xs, padding, wShape) : null};
             }
-            Tensor gb = bs.requiresGrad() ? ReduceOps.sum(g, new int[] {0, 2, 3}, false) : null;
-            return new Tensor[] {gx, gw, gb};
+            Tensor[] gwb = weightAndBias(backend, g, xs, padding, wShape, ws.requiresGrad(), bs.requiresGrad());
+            return new Tensor[] {gx, gwb[0], gwb[1]};
         });
     }
 
@@ -79,6 +78,22 @@ public final class ConvOps {
     }
 
     /**
+     * {gw, gb} as {@link #backwardWeight} and {@code ReduceOps.sum(gy, {0, 2, 3})} record them (null where not
+     * wanted); when both are wanted the backend computes them in one call (one pass over gy), with the same values.
+     */
+    private static Tensor[] weightAndBias(Backend backend, Tensor gy, Tensor x, Padding padding, Shape wShape,
+                                          boolean weight, boolean bias) {
+        int[] axes = {0, 2, 3};
+        if (!weight || !bias || OpSupport.asResult(gy) != gy) {
+            return new Tensor[] {weight ? backwardWeight(backend, gy, x, padding, wShape) : null,
+                bias ? ReduceOps.sum(gy, axes, false) : null};
+        }
+        Tensor[] values = backend.conv2dBackwardWeightAndBias(gy.constant(), x.constant(), padding, wShape);
+        return new Tensor[] {recordBackwardWeight(backend, values[0], gy, x, padding),
+            ReduceOps.sumComputed(gy, axes, false, values[1])};
+    }
+
+    /**
      * conv2d's gradient with respect to w, gw = conv2dBackwardWeight(gy, x): ⟨gw, k⟩ = ⟨gy, conv(x, k)⟩ =
      * ⟨conv2dBackwardData(gy, k), x⟩. Bilinear in (gy, x); VJP for ḡw:
      * <pre>
@@ -86,7 +101,12 @@ public final class ConvOps {
      * </pre>
      */
     static Tensor backwardWeight(Backend backend, Tensor gy, Tensor x, Padding padding, Shape wShape) {
-        Tensor value = backend.conv2dBackwardWeight(gy.constant(), x.constant(), padding, wShape);
+        return recordBackwardWeight(backend, backend.conv2dBackwardWeight(gy.constant(), x.constant(), padding, wShape),
+                gy, x, padding);
+    }
+
+    /** {@code value}, computed as conv2dBackwardWeight(gy, x), recorded as {@link #backwardWeight} records it. */
+    private static Tensor recordBackwardWeight(Backend backend, Tensor value, Tensor gy, Tensor x, Padding padding) {
         return Graph.record("conv2dBackwardWeight", value, new Tensor[] {gy, x}, ggw -> new Tensor[] {
             gy.requiresGrad() ? conv2d(x, ggw, null, padding) : null,
             x.requiresGrad() ? backwardData(backend, gy, ggw, padding, x.shape()) : null});
@@ -148,15 +168,16 @@ public final class ConvOps {
                 glow = ImageOps.upsampleAdjoint(backend, gu, lt.shape());
                 BufferPool.recycleTemporary(gu, "conv2dConcatUpsampled"); // kept when the pass is recorded (a node)
             }
-            Tensor gw = ws.requiresGrad() ? ShapeOps.concat(1,
-                    backwardWeight(backend, g, at, padding, wa.shape()),
+            // the a part's weight gradient and the bias gradient in one pass over g where both are wanted
+            Tensor[] gwb = weightAndBias(backend, g, at, padding, wa.shape(), ws.requiresGrad(),
+                    bias != null && bias.requiresGrad());
+            Tensor gw = ws.requiresGrad() ? ShapeOps.concat(1, gwb[0],
                     backwardWeight(backend, g, u, padding, wb.shape())) : null;
             BufferPool.recycleTemporary(u, "conv2dConcatUpsampled");
             if (bias == null) {
                 return new Tensor[] {ga, glow, gw};
             }
-            Tensor gbias = bias.requiresGrad() ? ReduceOps.sum(g, new int[] {0, 2, 3}, false) : null;
-            return new Tensor[] {ga, glow, gw, gbias};
+            return new Tensor[] {ga, glow, gw, gwb[1]};
         });
     }
 

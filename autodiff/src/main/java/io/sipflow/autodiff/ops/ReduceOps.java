@@ -34,7 +34,15 @@ public final class ReduceOps {
     public static Tensor sum(Tensor a, int[] axes, boolean keepDims) {
         Tensor x = OpSupport.asResult(a);
         int[] ax = normalize("sum", x.shape(), axes);
-        Tensor kept = OpSupport.backend().reduce(ReduceOp.SUM, x, ax);
+        return sumComputed(x, ax, keepDims, OpSupport.backend().reduce(ReduceOp.SUM, x, ax));
+    }
+
+    /**
+     * {@code kept}, already computed as the backend's reduce(SUM, x, ax) (reduced axes kept with length 1), recorded
+     * as {@link #sum}(x, ax, keepDims): a fused kernel that summed x on its way can hand over its sums. x is of the
+     * result type already; ax sorted and distinct.
+     */
+    static Tensor sumComputed(Tensor x, int[] ax, boolean keepDims, Tensor kept) {
         Tensor value = keepDims ? kept : ShapeOps.reshape(kept, dropAxes(x.shape(), ax));
         Shape keptShape = kept.shape();
         return Graph.record("sum", value, x, g -> new Tensor[] {

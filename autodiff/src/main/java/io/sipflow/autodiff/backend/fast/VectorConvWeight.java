@@ -38,6 +38,18 @@ final class VectorConvWeight {
 
     static float[] backwardWeight(float[] gy, float[] x, int n, int c, int h, int wd, int o, int k,
                                   Padding padding) {
+        return backwardWeight(gy, x, n, c, h, wd, o, k, padding, null);
+    }
+
+    /**
+     * {@link #backwardWeight}, and with {@code gb} non-null the bias gradient gb[oc] = Σ_n Σ_(i,j) gy[n, oc, i, j]
+     * too, in the order of {@code StridedSum} (per image a {@link ChannelSums} plane sum, the images added in order
+     * from 0 in double, rounded once): each image's planes are summed right after they were laid out, while they are
+     * in cache, instead of in a pass of their own over gy.
+     */
+    static float[] backwardWeight(float[] gy, float[] x, int n, int c, int h, int wd, int o, int k,
+                                  Padding padding, float[] gb) {
+        double[] planeSums = gb == null ? null : new double[n * o];
         PaddedImage g = new PaddedImage(c, h, wd, k, LANES);
         int oPad = (o + 3) / 4 * 4;
         int tPad = (g.taps + TN - 1) / TN * TN;
@@ -54,6 +66,9 @@ final class VectorConvWeight {
             for (int img = lo; img < hi; img++) {
                 g.pad(x, img * c * h * wd, padding, xp, (img - lo) * g.length);
                 layOutGradient(gy, img, o, oPad, h, wd, g, gq, (img - lo) * oPad * g.qLen);
+                if (planeSums != null) {
+                    ChannelSums.planes(gy, img * o * h * wd, h * wd, o, h * wd, planeSums, img * o);
+                }
             }
             // Every tile's lane sums at once, so q can run in blocks: on AVX2 a block's gradient rows and input
             // spans stay in cache for all tiles and passes. Each lane still sums its terms in image and q order.
@@ -88,6 +103,15 @@ final class VectorConvWeight {
                     s += partial[chunk * stride + oc * tPad + t];
                 }
                 gw[oc * g.taps + t] = (float) s;
+            }
+        }
+        if (gb != null) {
+            for (int oc = 0; oc < o; oc++) {
+                double s = 0;
+                for (int img = 0; img < n; img++) {
+                    s += planeSums[img * o + oc];
+                }
+                gb[oc] = (float) s;
             }
         }
         return gw;

@@ -61,6 +61,13 @@ public final class VectorKernels implements FastKernels {
     }
 
     @Override
+    public float[] convBackwardWeightAndBias(float[] gy, float[] x, int n, int c, int h, int wd, int o, int k,
+                                             Padding padding, float[] gb) {
+        CONV_WEIGHT.increment();
+        return VectorConvWeight.backwardWeight(gy, x, n, c, h, wd, o, k, padding, gb);
+    }
+
+    @Override
     public boolean unary(io.sipflow.autodiff.backend.UnaryOp op, float[] x, float[] y, int lo, int hi) {
         return VectorElementwise.unary(op, x, y, lo, hi);
     }

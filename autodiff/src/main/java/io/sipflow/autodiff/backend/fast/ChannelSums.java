@@ -1,0 +1,72 @@
+package io.sipflow.autodiff.backend.fast;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Sums of whole planes of floats in double, each in the order of {@code StridedSum.sum} (and of the batch-norm
+ * loops' {@code sum}): value lo + 4i + k goes to partial sum s_k, the tail (len mod 4 values) to s0, then
+ * (s0 + s1) + (s2 + s3). One plane's four partial sums are the four lanes of a 256-bit vector, as in
+ * {@link VectorBatchNormLoops#sum}; four planes run side by side, so the four add chains overlap instead of one
+ * waiting on its own latency.
+ */
+final class ChannelSums {
+    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+
+    private ChannelSums() {
+    }
+
+    /** out[at + p] = Σ x[base + p·stride .. + len) for planes p &lt; planes. */
+    static void planes(float[] x, int base, int stride, int planes, int len, double[] out, int at) {
+        int p = 0;
+        for (; p + 4 <= planes; p += 4) {
+            four(x, base + p * stride, stride, len, out, at + p);
+        }
+        for (; p < planes; p++) {
+            four(x, base + p * stride, 0, len, out, at + p); // the same plane four times; the first is kept
+        }
+    }
+
+    private static DoubleVector widen4(float[] a, int j) {
+        return (DoubleVector) FloatVector.fromArray(F4, a, j).convertShape(VectorOperators.F2D, D4, 0);
+    }
+
+    /** Four planes at b, b + stride, b + 2·stride, b + 3·stride into out[at ..]; with stride 0 only out[at]. */
+    private static void four(float[] x, int b, int stride, int len, double[] out, int at) {
+        DoubleVector s0 = DoubleVector.zero(D4);
+        DoubleVector s1 = DoubleVector.zero(D4);
+        DoubleVector s2 = DoubleVector.zero(D4);
+        DoubleVector s3 = DoubleVector.zero(D4);
+        int b1 = b + stride;
+        int b2 = b + 2 * stride;
+        int b3 = b + 3 * stride;
+        int j = 0;
+        for (; j + 3 < len; j += 4) {
+            s0 = s0.add(widen4(x, b + j));
+            s1 = s1.add(widen4(x, b1 + j));
+            s2 = s2.add(widen4(x, b2 + j));
+            s3 = s3.add(widen4(x, b3 + j));
+        }
+        out[at] = finish(s0, x, b, j, len);
+        if (stride != 0) {
+            out[at + 1] = finish(s1, x, b1, j, len);
+            out[at + 2] = finish(s2, x, b2, j, len);
+            out[at + 3] = finish(s3, x, b3, j, len);
+        }
+    }
+
+    /** The tail x[b + j .. b + len) into lane 0, then the lanes as (s0 + s1) + (s2 + s3). */
+    private static double finish(DoubleVector s, float[] x, int b, int j, int len) {
+        double s0 = s.lane(0);
+        double s1 = s.lane(1);
+        double s2 = s.lane(2);
+        double s3 = s.lane(3);
+        for (; j < len; j++) {
+            s0 += x[b + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+}
