@@ -295,6 +295,27 @@ public interface Backend {
                                                  Tensor variance, double eps);
 
     /**
+     * {@link #batchNormBackward(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, double)} given the forward's β too:
+     * a backend may then recompute a fused ReLU's mask [y &gt; 0] from x, γ, β and the statistics, exactly as the
+     * forward computed y, instead of reading {@code reluOutput} (the same mask, so the same results). This default
+     * reads reluOutput.
+     *
+     * @param g the output gradient (N, C, H, W)
+     * @param reluOutput the fused ReLU's output, or null when no ReLU was fused
+     * @param x the forward pass's input (N, C, H, W)
+     * @param gamma the scale γ (C)
+     * @param beta the shift β (C) the forward used
+     * @param mean the forward's batch mean (C), FLOAT64
+     * @param variance the forward's biased batch variance (C), FLOAT64
+     * @param eps the forward's ε
+     * @return gx, gγ and gβ
+     */
+    default BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor beta,
+                                                 Tensor mean, Tensor variance, double eps) {
+        return batchNormBackward(g, reluOutput, x, gamma, mean, variance, eps);
+    }
+
+    /**
      * Batch norm with given statistics (eval mode: the running mean and variance), x (N, C, H, W), γ, β, mean and
      * variance (C), all of x's type: y = (x − mean)·γ/√(variance + ε) + β, then y &gt; 0 ? y : 0 with {@code relu}.
      * Its VJP is elementwise and per-channel sums, composed by the op from the other methods.

@@ -76,4 +76,55 @@ public interface BatchNormBlockLoops {
      */
     void inputGradient(float[] g, float[] relu, float[] x, float[] gx, int lo, int hi, double mu, double scale,
                        double meanG, double meanGX);
+
+    /**
+     * {@link #gradientSums} with the mask of a fused ReLU recomputed from x instead of read from the ReLU's output:
+     * m[j] = g[j]·[v > 0] (the float product with 1 or 0) with v = (float) ((x[j] − μ)·scale + shift), the float
+     * the forward's {@link #normalise} computed, so [v &gt; 0] is exactly [relu output &gt; 0] for the scale and shift
+     * the forward used. The sums are in {@link #gradientSums}' order.
+     *
+     * @param g the output gradient
+     * @param x the forward's input
+     * @param lo first index
+     * @param hi one past the last index
+     * @param mu the batch mean μ
+     * @param scale the forward's γ/√(σ² + ε)
+     * @param shift the forward's β
+     * @param into receives the two sums (length ≥ 2)
+     */
+    void gradientSumsRelu(float[] g, float[] x, int lo, int hi, double mu, double scale, double shift, double[] into);
+
+    /**
+     * {@link #inputGradient} with the ReLU mask recomputed from x as in {@link #gradientSumsRelu}; {@code scale} is
+     * both the forward's γ/√(σ² + ε) and the gradient's factor (they are the same number).
+     *
+     * @param g the output gradient
+     * @param x the forward's input
+     * @param gx receives the input gradient
+     * @param lo first index
+     * @param hi one past the last index
+     * @param mu the batch mean μ
+     * @param scale γ/√(σ² + ε)
+     * @param shift the forward's β
+     * @param meanG Σm / M
+     * @param meanGX Σ m·x̂ / M · 1/√(σ² + ε)
+     */
+    void inputGradientRelu(float[] g, float[] x, float[] gx, int lo, int hi, double mu, double scale, double shift,
+                           double meanG, double meanGX);
+
+    /**
+     * g·[v &gt; 0] for v = (float) ((x − μ)·scale + shift): the masked gradient of one value, as the loops above
+     * compute it.
+     *
+     * @param g the output gradient's value
+     * @param x the forward's input value
+     * @param mu the batch mean μ
+     * @param scale the forward's γ/√(σ² + ε)
+     * @param shift the forward's β
+     * @return g·1 or g·0, as a float product
+     */
+    static float reluMasked(float g, float x, double mu, double scale, double shift) {
+        float v = (float) ((x - mu) * scale + shift);
+        return g * (v > 0f ? 1f : 0f);
+    }
 }

@@ -93,13 +93,21 @@ final class BatchNormKernels {
         return new Forward(y, mean, var);
     }
 
+    /** The backward pass below with the mask (if any) read from reluOutput. */
+    static Backward backward(float[] g, float[] reluOutput, float[] x, int n, int c, int hw, double[] mean,
+                             double[] variance, double eps, double[] gamma) {
+        return backward(g, reluOutput, x, n, c, hw, mean, variance, eps, gamma, null);
+    }
+
     /**
      * The VJP of {@link #forward}. With {@code reluOutput} non-null (the output of a ReLU fused after the batch
      * norm) the incoming gradient is first masked, g ← g·[reluOutput &gt; 0] (ReLU's VJP, the same float products),
-     * inside the loops, so no masked copy of g is allocated; null = no mask.
+     * inside the loops, so no masked copy of g is allocated; null = no mask. With {@code reluBeta} non-null (and
+     * reluOutput null) the mask of a fused ReLU is recomputed from x instead, [y &gt; 0] for the forward's
+     * y = (float) ((x − μ)·γ/√(σ² + ε) + β), β = reluBeta: the same mask without reading y.
      */
     static Backward backward(float[] g, float[] reluOutput, float[] x, int n, int c, int hw, double[] mean,
-                             double[] variance, double eps, double[] gamma) {
+                             double[] variance, double eps, double[] gamma, double[] reluBeta) {
         BACKWARD.increment();
         int count = n * hw;
         float[] gx = BufferPool.floats(x.length);
@@ -111,23 +119,31 @@ final class BatchNormKernels {
             for (int ch = lo; ch < hi; ch++) {
                 double mu = mean[ch];
                 double invStd = invStd(variance[ch], eps);
+                double scale = gamma[ch] * invStd; // also the forward's, whose ReLU mask reluBeta recomputes
                 double sumG = 0;
                 double sumGX = 0;
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * hw;
-                    loops.gradientSums(g, reluOutput, x, base, base + hw, mu, block);
+                    if (reluBeta != null) {
+                        loops.gradientSumsRelu(g, x, base, base + hw, mu, scale, reluBeta[ch], block);
+                    } else {
+                        loops.gradientSums(g, reluOutput, x, base, base + hw, mu, block);
+                    }
                     sumG += block[0];
                     sumGX += block[1];
                 }
                 sumGX *= invStd;
                 gBeta[ch] = sumG;
                 gGamma[ch] = sumGX;
-                double scale = gamma[ch] * invStd;
                 double meanG = sumG / count;
                 double meanGX = sumGX / count * invStd;
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * hw;
-                    loops.inputGradient(g, reluOutput, x, gx, base, base + hw, mu, scale, meanG, meanGX);
+                    if (reluBeta != null) {
+                        loops.inputGradientRelu(g, x, gx, base, base + hw, mu, scale, reluBeta[ch], meanG, meanGX);
+                    } else {
+                        loops.inputGradient(g, reluOutput, x, gx, base, base + hw, mu, scale, meanG, meanGX);
+                    }
                 }
             }
         });

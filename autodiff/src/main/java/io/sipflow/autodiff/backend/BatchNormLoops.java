@@ -71,6 +71,18 @@ final class BatchNormLoops {
         }
 
         @Override
+        public void gradientSumsRelu(float[] g, float[] x, int lo, int hi, double mu, double scale, double shift,
+                                     double[] into) {
+            BatchNormLoops.gradientSumsRelu(g, x, lo, hi, mu, scale, shift, into);
+        }
+
+        @Override
+        public void inputGradientRelu(float[] g, float[] x, float[] gx, int lo, int hi, double mu, double scale,
+                                      double shift, double meanG, double meanGX) {
+            BatchNormLoops.inputGradientRelu(g, x, gx, lo, hi, mu, scale, shift, meanG, meanGX);
+        }
+
+        @Override
         public String toString() {
             return "scalar batch norm";
         }
@@ -158,6 +170,52 @@ final class BatchNormLoops {
 
     private static int positive(int b) {
         return ((-b) >>> 31) & ((b - 0x7F800001) >>> 31);
+    }
+
+    /**
+     * {@link #gradientSums} with the fused ReLU's mask recomputed from x: m[j] = g[j]·[v &gt; 0] with
+     * v = (float) ((x[j] − μ)·scale + shift), the float {@link #normalise} computed in the forward pass (so
+     * [v &gt; 0] = [relu output &gt; 0]); both sums in {@link #sum}'s order.
+     */
+    static void gradientSumsRelu(float[] g, float[] x, int lo, int hi, double mu, double scale, double shift,
+                                 double[] into) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+        int j = lo;
+        for (; j + 3 < hi; j += 4) {
+            float m0 = maskedByX(g, x, j, mu, scale, shift);
+            float m1 = maskedByX(g, x, j + 1, mu, scale, shift);
+            float m2 = maskedByX(g, x, j + 2, mu, scale, shift);
+            float m3 = maskedByX(g, x, j + 3, mu, scale, shift);
+            s0 += m0;
+            s1 += m1;
+            s2 += m2;
+            s3 += m3;
+            t0 += m0 * (x[j] - mu);
+            t1 += m1 * (x[j + 1] - mu);
+            t2 += m2 * (x[j + 2] - mu);
+            t3 += m3 * (x[j + 3] - mu);
+        }
+        for (; j < hi; j++) {
+            float m = maskedByX(g, x, j, mu, scale, shift);
+            s0 += m;
+            t0 += m * (x[j] - mu);
+        }
+        into[0] = (s0 + s1) + (s2 + s3);
+        into[1] = (t0 + t1) + (t2 + t3);
+    }
+
+    /** {@link #inputGradient} with the mask of {@link #gradientSumsRelu}; scale is also the forward's. */
+    static void inputGradientRelu(float[] g, float[] x, float[] gx, int lo, int hi, double mu, double scale,
+                                  double shift, double meanG, double meanGX) {
+        for (int j = lo; j < hi; j++) {
+            gx[j] = (float) (scale * (maskedByX(g, x, j, mu, scale, shift) - meanG - (x[j] - mu) * meanGX));
+        }
+    }
+
+    /** g[j]·[v &gt; 0], v = (float) ((x[j] − μ)·scale + shift), without a branch (see {@link #masked}). */
+    private static float maskedByX(float[] g, float[] x, int j, double mu, double scale, double shift) {
+        return g[j] * positive(Float.floatToRawIntBits((float) ((x[j] - mu) * scale + shift)));
     }
 
     /** Σ g[j] (masked) over one block, four interleaved double sums. */

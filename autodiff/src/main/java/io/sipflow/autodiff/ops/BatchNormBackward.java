@@ -27,11 +27,14 @@ final class BatchNormBackward {
     private BatchNormBackward() {
     }
 
-    /** gx, gγ, gβ for output gradient g (already of x's type), recorded as functions of (g, x, γ). */
-    static Tensor[] gradients(Backend backend, Tensor g, Tensor reluOutput, Tensor x, Tensor gamma,
+    /**
+     * gx, gγ, gβ for output gradient g (already of x's type), recorded as functions of (g, x, γ); β (the forward's)
+     * lets the backend recompute the ReLU mask instead of reading reluOutput.
+     */
+    static Tensor[] gradients(Backend backend, Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor beta,
                               Backend.BatchNormForward forward, double eps) {
         Backend.BatchNormGradients b = backend.batchNormBackward(g.constant(), reluOutput, x.constant(),
-                gamma.constant(), forward.mean(), forward.variance(), eps);
+                gamma.constant(), beta.constant(), forward.mean(), forward.variance(), eps);
         Tensor[] in = {g, x, gamma};
         return new Tensor[] {
             Graph.record("batchNormBackward(gx)", b.gx(), in, a -> vjp(g, reluOutput, x, gamma, eps, a, null, null)),

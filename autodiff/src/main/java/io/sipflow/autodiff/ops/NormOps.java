@@ -77,7 +77,7 @@ public final class NormOps {
         Tensor y = f.y();
         // with ReLU fused the backend masks g by [y > 0] first (ReLU's VJP): y > 0 exactly where it passed
         return Graph.record(relu ? "batchNorm2dRelu" : "batchNorm2d", y, new Tensor[] {xs, gs, bs},
-                g -> BatchNormBackward.gradients(backend, OpSupport.as(g, type), relu ? y : null, xs, gs, f, eps));
+                g -> BatchNormBackward.gradients(backend, OpSupport.as(g, type), relu ? y : null, xs, gs, bs, f, eps));
     }
 
     /**

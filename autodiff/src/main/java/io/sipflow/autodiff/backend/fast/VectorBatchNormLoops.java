@@ -112,6 +112,54 @@ public final class VectorBatchNormLoops implements BatchNormBlockLoops {
         into[1] = (t0 + t1) + (t2 + t3);
     }
 
+    @Override
+    public void gradientSumsRelu(float[] g, float[] x, int lo, int hi, double mu, double scale, double shift,
+                                 double[] into) {
+        DoubleVector s = DoubleVector.zero(D4);
+        DoubleVector t = DoubleVector.zero(D4);
+        DoubleVector one = DoubleVector.broadcast(D4, 1.0);
+        DoubleVector zero = DoubleVector.zero(D4);
+        int j = lo;
+        for (; j + 3 < hi; j += 4) {
+            // The forward's ReLU output y > 0 exactly where its float v = (float) ((x − μ)·scale + shift) is, i.e.
+            // where the double d before rounding is > 2^−150 (half the least float, which rounds to even 0). And
+            // the double product of widened g with 1 or 0 is the widened float product g·1f or g·0f.
+            DoubleVector xc = widen4(x, j).sub(mu);
+            DoubleVector d = xc.mul(scale).add(shift);
+            DoubleVector m = widen4(g, j).mul(zero.blend(one, d.compare(VectorOperators.GT, 0x1p-150)));
+            s = s.add(m);
+            t = t.add(m.mul(xc));
+        }
+        double s0 = s.lane(0), s1 = s.lane(1), s2 = s.lane(2), s3 = s.lane(3);
+        double t0 = t.lane(0), t1 = t.lane(1), t2 = t.lane(2), t3 = t.lane(3);
+        for (; j < hi; j++) {
+            float m = BatchNormBlockLoops.reluMasked(g[j], x[j], mu, scale, shift);
+            s0 += m;
+            t0 += m * (x[j] - mu);
+        }
+        into[0] = (s0 + s1) + (s2 + s3);
+        into[1] = (t0 + t1) + (t2 + t3);
+    }
+
+    @Override
+    public void inputGradientRelu(float[] g, float[] x, float[] gx, int lo, int hi, double mu, double scale,
+                                  double shift, double meanG, double meanGX) {
+        DoubleVector one = DoubleVector.broadcast(D, 1.0);
+        DoubleVector zero = DoubleVector.zero(D);
+        int j = lo;
+        for (int end = hi - F.length(); j <= end; j += F.length()) {
+            DoubleVector xc = widen(FloatVector.fromArray(F, x, j)).sub(mu);
+            DoubleVector d = xc.mul(scale).add(shift); // the mask as in gradientSumsRelu
+            DoubleVector m = widen(FloatVector.fromArray(F, g, j)).mul(zero.blend(one,
+                    d.compare(VectorOperators.GT, 0x1p-150)));
+            narrow(m.sub(meanG).sub(xc.mul(meanGX)).mul(scale)).intoArray(gx, j);
+        }
+        for (; j < hi; j++) {
+            float m = BatchNormBlockLoops.reluMasked(g[j], x[j], mu, scale, shift);
+            gx[j] = (float) (scale * (m - meanG - (x[j] - mu) * meanGX));
+        }
+    }
+
     /** g[j], or g[j]·[relu[j] &gt; 0] (the float product with 1 or 0), for the scalar tails. */
     private static float masked(float[] g, float[] relu, int j) {
         return relu == null ? g[j] : g[j] * (relu[j] > 0f ? 1f : 0f);
