@@ -50,20 +50,17 @@ final class ChannelSums {
             s2 = s2.add(widen4(x, b2 + j));
             s3 = s3.add(widen4(x, b3 + j));
         }
-        out[at] = finish(s0, x, b, j, len);
+        // the lanes leave as doubles: a vector passed to a method C2 does not inline is boxed (allocated)
+        out[at] = finish(s0.lane(0), s0.lane(1), s0.lane(2), s0.lane(3), x, b, j, len);
         if (stride != 0) {
-            out[at + 1] = finish(s1, x, b1, j, len);
-            out[at + 2] = finish(s2, x, b2, j, len);
-            out[at + 3] = finish(s3, x, b3, j, len);
+            out[at + 1] = finish(s1.lane(0), s1.lane(1), s1.lane(2), s1.lane(3), x, b1, j, len);
+            out[at + 2] = finish(s2.lane(0), s2.lane(1), s2.lane(2), s2.lane(3), x, b2, j, len);
+            out[at + 3] = finish(s3.lane(0), s3.lane(1), s3.lane(2), s3.lane(3), x, b3, j, len);
         }
     }
 
-    /** The tail x[b + j .. b + len) into lane 0, then the lanes as (s0 + s1) + (s2 + s3). */
-    private static double finish(DoubleVector s, float[] x, int b, int j, int len) {
-        double s0 = s.lane(0);
-        double s1 = s.lane(1);
-        double s2 = s.lane(2);
-        double s3 = s.lane(3);
+    /** The tail x[b + j .. b + len) into lane 0 (s0), then the lanes as (s0 + s1) + (s2 + s3). */
+    private static double finish(double s0, double s1, double s2, double s3, float[] x, int b, int j, int len) {
         for (; j < len; j++) {
             s0 += x[b + j];
         }
