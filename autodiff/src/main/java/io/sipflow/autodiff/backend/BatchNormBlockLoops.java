@@ -31,6 +31,46 @@ public interface BatchNormBlockLoops {
     double squaredDeviations(float[] x, int lo, int hi, double mu);
 
     /**
+     * {@link #sum} of {@code count} blocks of {@code len} values, block i at {@code first + i·stride}, into
+     * {@code into[0 .. count)}: one channel's per-image plane sums. Each block bit for bit as {@link #sum} gives it;
+     * an implementation may run several blocks' add chains side by side (one chain is bound by the add latency).
+     *
+     * @param x the values
+     * @param first index of block 0's first value
+     * @param stride distance between the starts of consecutive blocks
+     * @param count number of blocks
+     * @param len values per block
+     * @param into receives the sums (length ≥ count)
+     */
+    default void planeSums(float[] x, int first, int stride, int count, int len, double[] into) {
+        for (int i = 0; i < count; i++) {
+            int lo = first + i * stride;
+            into[i] = sum(x, lo, lo + len);
+        }
+    }
+
+    /**
+     * {@link #squaredDeviations} of {@code count} blocks of {@code len} values, block i at {@code first + i·stride},
+     * into {@code into[0 .. count)}, each bit for bit as {@link #squaredDeviations} gives it (see
+     * {@link #planeSums}).
+     *
+     * @param x the values
+     * @param first index of block 0's first value
+     * @param stride distance between the starts of consecutive blocks
+     * @param count number of blocks
+     * @param len values per block
+     * @param mu the mean μ subtracted from each value
+     * @param into receives the sums (length ≥ count)
+     */
+    default void planeSquaredDeviations(float[] x, int first, int stride, int count, int len, double mu,
+                                        double[] into) {
+        for (int i = 0; i < count; i++) {
+            int lo = first + i * stride;
+            into[i] = squaredDeviations(x, lo, lo + len, mu);
+        }
+    }
+
+    /**
      * Both gradient sums, as {@link BatchNormLoops#gradientSums}: into[0] = Σ m[j], into[1] = Σ m[j]·(x[j] − μ),
      * with m[j] = g[j], or 0 where a relu output is given and relu[j] ≤ 0.
      *

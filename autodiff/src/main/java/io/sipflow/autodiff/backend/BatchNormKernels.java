@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
  * gβ = Σ g,  gγ = Σ g·x̂,  gx = γ/√(σ² + ε) · (g − gβ/M − x̂·gγ/M),   x̂ = (x − μ)/√(σ² + ε)
  * </pre>
  * Statistics and sums accumulate in double, per image block in {@link BatchNormLoops}' fixed order (run by
- * {@link BatchNormLoops#LOOPS}, the Vector API loops where available, bit for bit the scalar ones); each element is
- * computed in double and rounded once. Channels run in parallel, each summed by one thread, so results do not
+ * {@link BatchNormLoops#LOOPS}, the Vector API loops where available, bit for bit the scalar ones), the blocks' sums
+ * then added in image order (the forward computes a channel's block sums first, several side by side); each element
+ * is computed in double and rounded once. Channels run in parallel, each summed by one thread, so results do not
  * depend on the thread count. {@link ReferenceBatchNorm} is the spec these are tested against.
  */
 final class BatchNormKernels {
@@ -65,17 +66,18 @@ final class BatchNormKernels {
         Parallel.forRange(c, Parallel.grainFor(4L * count), (lo, hi) -> { // about four passes over a channel
             BatchNormBlockLoops loops = BatchNormLoops.LOOPS; // read from the static final: C2 knows its class
             float[] codes = pooled == null ? null : new float[w / 2];
+            double[] planes = new double[n]; // image i's sum over the channel's plane, added in i order below
             for (int ch = lo; ch < hi; ch++) {
+                loops.planeSums(x, ch * hw, c * hw, n, hw, planes);
                 double s = 0;
                 for (int i = 0; i < n; i++) {
-                    int base = (i * c + ch) * hw;
-                    s += loops.sum(x, base, base + hw);
+                    s += planes[i];
                 }
                 double mu = s / count;
+                loops.planeSquaredDeviations(x, ch * hw, c * hw, n, hw, mu, planes);
                 double ss = 0;
                 for (int i = 0; i < n; i++) {
-                    int base = (i * c + ch) * hw;
-                    ss += loops.squaredDeviations(x, base, base + hw, mu);
+                    ss += planes[i];
                 }
                 mean[ch] = mu;
                 var[ch] = ss / count;

@@ -16,6 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Only selections (blends), no arithmetic: the outputs are elements of x (or of gy and +0), bit for bit the scalar
  * loop's at any vector width. The one exception is a NaN's payload, which the Vector API's portable code may
  * canonicalise: a block whose values include a NaN is left to the caller's scalar loop (it stops before it).
+ * NaN lanes are found as {@code v != v} ({@code compare(NE, v)}), not {@code test(IS_NAN)}: JDK 17's C2 does not
+ * intrinsify that test, and boxed vectors and masks for it made the fused batch norm + pooling twice as slow there.
  */
 final class VectorMaxPool {
     private static final VectorSpecies<Float> S = VectorConv.S;
@@ -50,7 +52,7 @@ final class VectorMaxPool {
             FloatVector lo = windowMax(x, at, w);
             FloatVector hi = windowMax(x, at + VL, w);
             FloatVector max = lo.rearrange(EVENS).blend(hi.rearrange(EVENS), UPPER);
-            if (max.test(VectorOperators.IS_NAN).anyTrue()) {
+            if (max.compare(VectorOperators.NE, max).anyTrue()) {
                 break;
             }
             max.intoArray(y, o + j);
@@ -94,7 +96,7 @@ final class VectorMaxPool {
             FloatVector maxHi = upper.blend(lower, lowerWins);
             FloatVector codeHi = ZERO.blend(ONE, bWins).blend(TWO.blend(THREE, dWins), lowerWins);
             FloatVector max = maxLo.rearrange(EVENS).blend(maxHi.rearrange(EVENS), UPPER);
-            if (max.test(VectorOperators.IS_NAN).anyTrue()) {
+            if (max.compare(VectorOperators.NE, max).anyTrue()) {
                 break;
             }
             max.intoArray(y, o + j);
@@ -116,9 +118,9 @@ final class VectorMaxPool {
         return top.blend(bottom, beats(bottom, top));
     }
 
-    /** later &gt; earlier or later is NaN, per lane. */
+    /** later &gt; earlier or later is NaN (later ≠ later), per lane. */
     private static VectorMask<Float> beats(FloatVector later, FloatVector earlier) {
-        return later.compare(VectorOperators.GT, earlier).or(later.test(VectorOperators.IS_NAN));
+        return later.compare(VectorOperators.GT, earlier).or(later.compare(VectorOperators.NE, later));
     }
 
     /**
@@ -142,7 +144,7 @@ final class VectorMaxPool {
             VectorMask<Float> dWins = beats(d, c);
             VectorMask<Float> bottomWins = beats(c.blend(d, dWins), a.blend(b, bWins));
             FloatVector g = FloatVector.fromArray(S, gy, o + j).rearrange(HALVES);
-            if (g.test(VectorOperators.IS_NAN).anyTrue()) {
+            if (g.compare(VectorOperators.NE, g).anyTrue()) {
                 break;
             }
             // lane 2m holds a (c), lane 2m+1 holds b (d): the lane is the argmax when its oddness matches the pair
