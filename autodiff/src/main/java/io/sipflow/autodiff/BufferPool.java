@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Output arrays for kernels, recycled from values nobody can read any more.
@@ -49,7 +50,9 @@ public final class BufferPool {
     public static final int MIN_LENGTH = 4096;
 
     private static final long CAPACITY_BYTES = Runtime.getRuntime().maxMemory();
-    private static final Map<Object, Boolean> ISSUED = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Issued arrays, each with its issue number (which {@link BufferScope#noGrad} scopes compare with their start). */
+    private static final Map<Object, Long> ISSUED = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final AtomicLong ISSUES = new AtomicLong();
     private static final Map<Long, ArrayDeque<SoftReference<Object>>> FREE = new HashMap<>();
     private static long freeBytes;
     private static volatile boolean enabled = !"false".equals(System.getProperty("sipflow.recycle"));
@@ -73,7 +76,7 @@ public final class BufferPool {
         if (a == null) {
             a = new float[length];
         }
-        ISSUED.put(a, Boolean.TRUE);
+        ISSUED.put(a, ISSUES.incrementAndGet());
         return a;
     }
 
@@ -105,7 +108,7 @@ public final class BufferPool {
         if (a == null) {
             a = new double[length];
         }
-        ISSUED.put(a, Boolean.TRUE);
+        ISSUED.put(a, ISSUES.incrementAndGet());
         return a;
     }
 
@@ -133,6 +136,17 @@ public final class BufferPool {
      */
     static boolean claim(Object array) {
         return ISSUED.remove(array) != null;
+    }
+
+    /** {@return the number of the last array issued so far: arrays issued later have higher numbers} */
+    static long issueMark() {
+        return ISSUES.get();
+    }
+
+    /** True when the pool issued {@code array} after {@code mark} ({@link #issueMark}) and has not had it back. */
+    static boolean issuedSince(Object array, long mark) {
+        Long n = ISSUED.get(array);
+        return n != null && n > mark;
     }
 
     /** True when the pool issued {@code array} and has not had it back. */

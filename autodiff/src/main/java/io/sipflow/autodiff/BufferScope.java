@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A region (a training step) whose forward values go back to {@link BufferPool} when it closes, so the next step's
@@ -31,20 +32,47 @@ import java.util.Set;
  * op that made it and this scope, rather than showing values that changed. The raw array of a recycled tensor
  * ({@link Tensor#floatData()}) must not be kept past the scope: keep the tensor, or a copy.
  *
- * <p>Scopes nest; a backward pass registers with the innermost open scope of its thread. With the system property
- * {@code sipflow.recycle=false} nothing is recycled.
+ * <p><b>Inference.</b> {@link #noGrad} opens a scope that also records nothing (as {@link Autodiff#noGrad}) and
+ * recycles, when it closes, every value an op computed inside it from an array {@link BufferPool} issued inside it,
+ * except the kept ones: a test-set evaluation's activations go back to the pool and the next evaluation reuses them.
+ * <pre>{@code
+ * try (BufferScope eval = BufferScope.noGrad("evaluation")) {
+ *     Tensor x = net.forward(y);
+ *     double error = x.sub(xTrue).square().mean().item();   // values read inside: nothing to keep
+ *     eval.keep(x);                                          // only if x is used after the scope
+ * }
+ * }</pre>
+ * Values made before the scope (inputs, parameters) and their views are never touched, even when an op inside returns
+ * one of them unchanged; a value stored for later inside the scope must be kept ({@link #keep}, or
+ * {@link #keepInOpenScopes} for a module's state such as batch-norm statistics).
+ *
+ * <p>Scopes nest; a backward pass registers with the innermost open scope of its thread, an op's value with the
+ * innermost open {@link #noGrad} scope. With the system property {@code sipflow.recycle=false} nothing is recycled.
  */
 public final class BufferScope implements AutoCloseable {
     private static final ThreadLocal<Deque<BufferScope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+    /** Open {@link #noGrad} scopes on all threads: ops look for one only while some is open. */
+    private static final AtomicInteger INFERENCE_OPEN = new AtomicInteger();
 
     private final String name;
     private final Thread owner = Thread.currentThread();
     private final List<Tensor> graphValues = new ArrayList<>();
     private final Set<Object> keptArrays = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** For a {@link #noGrad} scope: the values ops computed inside it; null for a training-step scope. */
+    private final List<Tensor> computed;
+    /** The op that computed each of {@link #computed}, for the error a later read throws. */
+    private final List<String> computedBy;
+    /** For a {@link #noGrad} scope: arrays the pool issued after this mark were issued inside it. */
+    private final long issueMark;
+    private final boolean wasRecording;
     private boolean closed;
 
-    private BufferScope(String name) {
+    private BufferScope(String name, boolean inference) {
         this.name = name;
+        this.computed = inference ? new ArrayList<>() : null;
+        this.computedBy = inference ? new ArrayList<>() : null;
+        this.issueMark = BufferPool.issueMark();
+        this.wasRecording = Graph.isRecording();
     }
 
     /**
@@ -54,9 +82,52 @@ public final class BufferScope implements AutoCloseable {
      * @return the scope; close it (try-with-resources) on the same thread
      */
     public static BufferScope open(String name) {
-        BufferScope scope = new BufferScope(name);
+        BufferScope scope = new BufferScope(name, false);
         OPEN.get().push(scope);
         return scope;
+    }
+
+    /**
+     * Opens an inference scope on this thread: until it closes nothing is recorded (as inside {@link Autodiff#noGrad}),
+     * and at close every value an op computed inside it goes back to {@link BufferPool}, except the kept ones; a
+     * later read of such a value throws an {@link IllegalStateException} naming the op and this scope.
+     *
+     * @param name what the scope is (shown in the error a read of a recycled value throws)
+     * @return the scope; close it (try-with-resources) on the same thread
+     */
+    public static BufferScope noGrad(String name) {
+        BufferScope scope = new BufferScope(name, true);
+        OPEN.get().push(scope);
+        INFERENCE_OPEN.incrementAndGet();
+        Graph.setRecording(false);
+        return scope;
+    }
+
+    /**
+     * Keeps {@code tensors} in every scope open on this thread: for state that outlives any scope a caller may have
+     * opened around it (a module's buffers, a parameter's new value). Does nothing when no scope is open.
+     *
+     * @param tensors the values to keep (null entries are skipped)
+     */
+    public static void keepInOpenScopes(Tensor... tensors) {
+        Deque<BufferScope> open = OPEN.get();
+        for (BufferScope scope : open) {
+            scope.keep(tensors);
+        }
+    }
+
+    /** Called by {@link Graph#record} for a value it returns without a node: noted by the innermost noGrad scope. */
+    static void noteComputed(String op, Tensor value) {
+        if (INFERENCE_OPEN.get() == 0) {
+            return;
+        }
+        for (BufferScope scope : OPEN.get()) {
+            if (scope.computed != null) {
+                scope.computed.add(value);
+                scope.computedBy.add(op);
+                return;
+            }
+        }
     }
 
     /**
@@ -109,6 +180,11 @@ public final class BufferScope implements AutoCloseable {
         }
         open.pop();
         closed = true;
+        if (computed != null) {
+            INFERENCE_OPEN.decrementAndGet();
+            Graph.setRecording(wasRecording);
+            recycleComputed();
+        }
         for (Tensor t : graphValues) {
             Object array = t.hostArray();
             if (array != null && !keptArrays.contains(array)) {
@@ -117,5 +193,35 @@ public final class BufferScope implements AutoCloseable {
             }
         }
         graphValues.clear();
+    }
+
+    /**
+     * Recycles the values ops computed inside this noGrad scope from arrays issued inside it, unless kept; a second
+     * holder of a recycled array (a value wrapped twice) is marked dead too, so none of them shows reused values.
+     */
+    private void recycleComputed() {
+        Set<Object> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < computed.size(); i++) {
+            Tensor t = computed.get(i);
+            Object array = t.hostArray();
+            if (array != null && !keptArrays.contains(array) && BufferPool.issuedSince(array, issueMark)
+                    && t.recycle(what(i))) {
+                gone.add(array);
+            }
+        }
+        for (int i = 0; i < computed.size(); i++) {
+            Object array = computed.get(i).hostArray();
+            if (array != null && gone.contains(array)) {
+                computed.get(i).retire(what(i));
+            }
+        }
+        computed.clear();
+        computedBy.clear();
+    }
+
+    private String what(int i) {
+        Tensor t = computed.get(i);
+        return "the output of '" + computedBy.get(i) + "' (" + t.shape() + " " + t.dtype() + ") from "
+                + "BufferScope.noGrad '" + name + "', which has closed (keep it with BufferScope.keep to use it after)";
     }
 }

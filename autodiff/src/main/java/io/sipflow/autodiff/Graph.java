@@ -56,6 +56,7 @@ public final class Graph {
             Anomaly.checkForward(op, value, inputs);
         }
         if (RECORDING_OFF.get() || !anyRequiresGrad(inputs)) {
+            BufferScope.noteComputed(op, value);
             return value;
         }
         return value.withNode(new Node(op, inputs.clone(), vjp, outputVjp, IN_RECORDED_BACKWARD.get()));

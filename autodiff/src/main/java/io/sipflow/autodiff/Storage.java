@@ -62,6 +62,16 @@ final class Storage {
         return true;
     }
 
+    /**
+     * Marks the values dead without giving the array back: for a storage that wraps an array another storage has
+     * already {@linkplain #recycle recycled} (the array is in the pool now, so this holder must not read it).
+     */
+    synchronized void retire(String what) {
+        recycled = what;
+        floats = null;
+        doubles = null;
+    }
+
     private void requireLive() {
         String what = recycled;
         if (what != null) {

@@ -392,6 +392,11 @@ public final class Tensor {
         return storage.recycle(what);
     }
 
+    /** Marks this tensor's values dead without giving its array back; see {@link Storage#retire}. */
+    void retire(String what) {
+        storage.retire(what);
+    }
+
     /**
      * Records {@code copy} as this host tensor's device mirror (same values, uploaded by a backend), so later ops
      * on that backend need not upload it again. Values never change; views of this tensor share the mirror.

@@ -1,5 +1,6 @@
 package io.sipflow.nn;
 
+import io.sipflow.autodiff.BufferScope;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
@@ -49,6 +50,7 @@ public final class Buffer {
                     + "; cannot set it to " + next.shape() + " " + next.dtype());
         }
         value = next.constant();
+        BufferScope.keepInOpenScopes(value); // state outlives a scope its caller opened around the call
     }
 
     void prefix(String parent) {

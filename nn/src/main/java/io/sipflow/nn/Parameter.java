@@ -1,5 +1,6 @@
 package io.sipflow.nn;
 
+import io.sipflow.autodiff.BufferScope;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
@@ -51,6 +52,7 @@ public final class Parameter {
                     + "; cannot set it to " + next.shape() + " " + next.dtype());
         }
         value = next.constant().variable();
+        BufferScope.keepInOpenScopes(value); // state outlives a scope its caller opened around the call
     }
 
     void prefix(String parent) {

@@ -19,6 +19,11 @@ public final class Parallel {
     private Parallel() {
     }
 
+    /** {@return the pool loops run on now (for tests)} */
+    static WorkerPool pool() {
+        return pool;
+    }
+
     /** A loop body over [lo, hi). */
     @FunctionalInterface
     public interface RangeBody {

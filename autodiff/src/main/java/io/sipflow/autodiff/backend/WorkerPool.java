@@ -9,19 +9,19 @@ import java.util.concurrent.locks.LockSupport;
  * none are left, so a worker the operating system has not scheduled yet costs nothing (the caller takes its chunks)
  * and nothing waits on a hand-off to start the work.
  *
- * <p>Between jobs a worker spins for {@link #SPIN_NANOS} before it parks: the ops of a training step come a few
- * microseconds apart, and waking a parked thread costs tens of microseconds (more on a busy machine), as much as a
- * small op's whole work. A caller that has run out of chunks spins the same way for the last ones, then parks
- * until the worker that finishes the job wakes it.
+ * <p>Between jobs a worker spins for {@link HandOffMonitor#SPIN_NANOS} before it parks: the ops of a training step
+ * come a few microseconds apart, and waking a parked thread costs tens of microseconds (more on a busy machine), as
+ * much as a small op's whole work. A caller that has run out of chunks spins the same way for the last ones, then
+ * parks until the worker that finishes the job wakes it. On an oversubscribed machine (more runnable threads than
+ * cores) spinning burns the time slice the awaited thread needs; a {@link HandOffMonitor} watches how long the caller
+ * waits for a core and turns spinning off (everyone parks at once) while that wait is a large share of its time.
  *
  * <p>Which thread runs a chunk never changes its result: chunk boundaries come from the loop ({@link Parallel}),
  * and each chunk is run by one thread.
  */
 final class WorkerPool {
-    /** How long an idle worker (or a caller waiting for the last chunks) spins before it parks. */
-    static final long SPIN_NANOS = 200_000;
-
     private final Worker[] workers;
+    private final HandOffMonitor monitor = new HandOffMonitor();
     /** The job being run, null between jobs. */
     private volatile Job current;
     /** Held by the caller whose job runs; another caller meanwhile runs its loop on its own thread. */
@@ -70,14 +70,20 @@ final class WorkerPool {
                 }
             }
             job.work();
-            job.await();
+            job.await(monitor.spinNanos());
             current = null;
+            monitor.observe(System.nanoTime());
             job.body = null;
             job.rethrow();
             return true;
         } finally {
             busy.set(0);
         }
+    }
+
+    /** {@return the monitor that decides whether idle threads spin (for tests)} */
+    HandOffMonitor monitor() {
+        return monitor;
     }
 
     /** One parallel loop: chunks claimed from {@link #next}, finished ones counted down in {@link #remaining}. */
@@ -121,9 +127,9 @@ final class WorkerPool {
             }
         }
 
-        /** Waits until every chunk has run: spins a while, then parks until the last one is done. */
-        void await() {
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
+        /** Waits until every chunk has run: spins up to {@code spinNanos}, then parks until the last one is done. */
+        void await(long spinNanos) {
+            long spinUntil = System.nanoTime() + spinNanos;
             while (remaining.get() > 0) {
                 if (System.nanoTime() < spinUntil) {
                     Thread.onSpinWait();
@@ -179,9 +185,9 @@ final class WorkerPool {
             }
         }
 
-        /** Spins for {@link #SPIN_NANOS} waiting for a new job, then parks until one is published. */
+        /** Spins for the monitor's spin budget waiting for a new job, then parks until one is published. */
         private void idle(Job seen) {
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            long spinUntil = System.nanoTime() + pool.monitor.spinNanos();
             while (System.nanoTime() < spinUntil) {
                 Job job = pool.current;
                 if ((job != null && job != seen) || pool.shutdown) {

@@ -1,7 +1,7 @@
 package io.sipflow.physics.train;
 
 import io.sipflow.autodiff.AnomalyException;
-import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.BufferScope;
 import io.sipflow.autodiff.Solve;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.nn.BatchNorm2d;
@@ -264,14 +264,19 @@ public final class Trainer {
         Training.Step<TrainingStep.Outputs> s = TrainingStep.run(problem, config.method(), net, optimizer, batch);
         Tensor x = s.aux().x();
         Tensor y = s.aux().y();
-        LinkedHashMap<String, Tensor> metrics = problem.metrics(x, batch);
-        Map.Entry<String, Tensor> headline = metrics.entrySet().iterator().next();
-        double yL2 = Autodiff.noGrad(() -> Problem.l2(y.sub(batch.yTarget())).mean().item());
-        double ms = (System.nanoTime() - t0) / 1e6;
-        BatchStats stats = BatchStats.of(headline.getValue());
+        double yL2;
+        double ms;
+        BatchStats stats;
         LinkedHashMap<String, Double> means = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : metrics.entrySet()) {
-            means.put(e.getKey(), e.getKey().equals(headline.getKey()) ? stats.mean() : e.getValue().mean().item());
+        try (BufferScope metricsScope = BufferScope.noGrad("step metrics")) {
+            LinkedHashMap<String, Tensor> metrics = problem.metrics(x, batch);
+            Map.Entry<String, Tensor> headline = metrics.entrySet().iterator().next();
+            yL2 = Problem.l2(y.sub(batch.yTarget())).mean().item();
+            ms = (System.nanoTime() - t0) / 1e6;
+            stats = BatchStats.of(headline.getValue());
+            for (Map.Entry<String, Tensor> e : metrics.entrySet()) {
+                means.put(e.getKey(), e.getKey().equals(headline.getKey()) ? stats.mean() : e.getValue().mean().item());
+            }
         }
         StepMetrics m = new StepMetrics(steps.size(), s.loss().item(), stats, yL2, ms, means);
         steps.add(m);
@@ -301,18 +306,17 @@ public final class Trainer {
      * @return the problem's metrics, the first as the headline
      */
     public static TestMetrics evaluate(Problem problem, Module net, Problem.Batch batch, int step) {
-        try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {
-            return Autodiff.noGrad(() -> {
-                Tensor x = problem.predict(net, batch.yTarget());
-                LinkedHashMap<String, Tensor> metrics = problem.metrics(x, batch);
-                String first = metrics.keySet().iterator().next();
-                BatchStats headline = BatchStats.of(metrics.get(first));
-                LinkedHashMap<String, Double> means = new LinkedHashMap<>();
-                for (Map.Entry<String, Tensor> e : metrics.entrySet()) {
-                    means.put(e.getKey(), e.getKey().equals(first) ? headline.mean() : e.getValue().mean().item());
-                }
-                return new TestMetrics(step, first, headline, means);
-            });
+        try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen();
+             BufferScope eval = BufferScope.noGrad("test-set evaluation")) { // its activations go back to the pool
+            Tensor x = problem.predict(net, batch.yTarget());
+            LinkedHashMap<String, Tensor> metrics = problem.metrics(x, batch);
+            String first = metrics.keySet().iterator().next();
+            BatchStats headline = BatchStats.of(metrics.get(first));
+            LinkedHashMap<String, Double> means = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : metrics.entrySet()) {
+                means.put(e.getKey(), e.getKey().equals(first) ? headline.mean() : e.getValue().mean().item());
+            }
+            return new TestMetrics(step, first, headline, means);
         }
     }
 
@@ -323,14 +327,13 @@ public final class Trainer {
      * @return metric name to batch mean, in the problem's report order
      */
     public LinkedHashMap<String, Double> zeroEstimateMetrics() {
-        try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen()) {
-            return Autodiff.noGrad(() -> {
-                Tensor x = problem.predict(net, testBatch.yTarget());
-                LinkedHashMap<String, Double> means = new LinkedHashMap<>();
-                problem.metrics(Tensor.full(x.dtype(), x.shape(), 0.0), testBatch)
-                        .forEach((name, perExample) -> means.put(name, perExample.mean().item()));
-                return means;
-            });
+        try (BatchNorm2d.StatisticsFrozen frozen = BatchNorm2d.statisticsFrozen();
+             BufferScope eval = BufferScope.noGrad("zero-estimate metrics")) {
+            Tensor x = problem.predict(net, testBatch.yTarget());
+            LinkedHashMap<String, Double> means = new LinkedHashMap<>();
+            problem.metrics(Tensor.full(x.dtype(), x.shape(), 0.0), testBatch)
+                    .forEach((name, perExample) -> means.put(name, perExample.mean().item()));
+            return means;
         }
     }
 

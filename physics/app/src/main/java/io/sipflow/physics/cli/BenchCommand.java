@@ -11,6 +11,7 @@ import io.sipflow.physics.problem.Problem;
 import io.sipflow.physics.train.Problems;
 import io.sipflow.physics.train.Method;
 import io.sipflow.physics.train.TrainConfig;
+import io.sipflow.physics.train.Trainer;
 import io.sipflow.physics.train.TrainingStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -99,6 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchAllocation.print(out, "sip_step", 3, () -> TrainingStep.run(problem, Method.SIP, net, adam, data));
         line(out, "gd_step", () -> TrainingStep.run(problem, Method.GD, net, adam, data));
         line(out, "forward", () -> Autodiff.noGrad(() -> problem.predict(net, data.yTarget())));
+        BenchAllocation.print(out, "evaluate", 3, () -> Trainer.evaluate(problem, net, data, 0));
         LayerBench layers = new LayerBench(batch, resolution, warmup, steps);
         if (!noLayers) {
             layers.run(out);

@@ -45,6 +45,10 @@ class BenchCommandTest {
                 + "peak_share=[0-9]+% outside_conv_share=[0-9]+% ").matcher(out).find(), out);
         assertTrue(Pattern.compile("(?m)^sipflow memory peak_heap_mb=[0-9]+ vm_hwm_mb=-?[0-9]+ ").matcher(out).find(), out);
         assertTrue(out.startsWith("sipflow backend=cpu kernels="), out);
+        for (String name : new String[] {"sip_step", "evaluate"}) {
+            assertTrue(Pattern.compile("(?m)^sipflow allocation " + name + " bytes_per_step=[0-9]+ ").matcher(out).find(),
+                    out);
+        }
     }
 
     @Test
