@@ -73,6 +73,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** Taps of one kernel row per work item of {@link #convWeightSlice}. */
     static final int WEIGHT_TAPS = 5;
     static final int LAUNCH_COUNT_MOD = 1048576;
+    /** Tensors per launch of the non-finite probe ({@link #probeSegment}). */
+    static final int PROBE_SLOTS = 12;
 
     float[] f = new float[1];
     double[] d = new double[1];
@@ -174,6 +176,21 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** Host side: strides sy0..sy5. */
     void setStridesY(int[] s) {
         sy0 = s[0]; sy1 = s[1]; sy2 = s[2]; sy3 = s[3]; sy4 = s[4]; sy5 = s[5];
+    }
+
+    /**
+     * Host side: the tensors of one probe launch ({@link #probeSegment}), up to {@link #PROBE_SLOTS} arena offsets
+     * and sizes; the slots after {@code count} get size 0.
+     */
+    void setProbeSlots(int[] offsets, int[] sizes, int count) {
+        int[] o = new int[PROBE_SLOTS];
+        int[] z = new int[PROBE_SLOTS];
+        System.arraycopy(offsets, 0, o, 0, count);
+        System.arraycopy(sizes, 0, z, 0, count);
+        sa0 = o[0]; sa1 = o[1]; sa2 = o[2]; sa3 = o[3]; sa4 = o[4]; sa5 = o[5];
+        sb0 = o[6]; sb1 = o[7]; sb2 = o[8]; sb3 = o[9]; sb4 = o[10]; sb5 = o[11];
+        sy0 = z[0]; sy1 = z[1]; sy2 = z[2]; sy3 = z[3]; sy4 = z[4]; sy5 = z[5];
+        r0 = z[6]; r1 = z[7]; r2 = z[8]; r3 = z[9]; r4 = z[10]; r5 = z[11];
     }
 
     @Override
@@ -321,15 +338,39 @@ final class ArenaKernel extends com.aparapi.Kernel {
             for (int g = first; g < n; g += stride) {
                 convWeight3x3Slice(g);
             }
-        } else if (op == PROBE_F) {
-            for (int g = first; g < n; g += stride) {
-                nonFiniteMark(f[oa + g] * x0);
+        } else if (op == PROBE_F || op == PROBE_D) {
+            probeSegment(first, stride, sa0, sy0);
+            probeSegment(first, stride, sa1, sy1);
+            probeSegment(first, stride, sa2, sy2);
+            probeSegment(first, stride, sa3, sy3);
+            probeSegment(first, stride, sa4, sy4);
+            probeSegment(first, stride, sa5, sy5);
+            probeSegment(first, stride, sb0, r0);
+            probeSegment(first, stride, sb1, r1);
+            probeSegment(first, stride, sb2, r2);
+            probeSegment(first, stride, sb3, r3);
+            probeSegment(first, stride, sb4, r4);
+            probeSegment(first, stride, sb5, r5);
+        }
+    }
+
+    /**
+     * The non-finite probe over one tensor of a probe launch: its {@code size} elements at arena offset
+     * {@code offset} (in f for PROBE_F, in d for PROBE_D), a grid-stride loop like every per-element op; an unused
+     * slot has size 0. A launch probes up to {@link #PROBE_SLOTS} tensors: offsets in sa0 … sa5, sb0 … sb5, sizes in
+     * sy0 … sy5, r0 … r5 ({@link #setProbeSlots}).
+     */
+    void probeSegment(int first, int stride, int offset, int size) {
+        if (op == PROBE_F) {
+            for (int g = first; g < size; g += stride) {
+                nonFiniteMark(f[offset + g] * x0);
             }
-        } else if (op == PROBE_D) {
-            for (int g = first; g < n; g += stride) {
-                nonFiniteMark(d[oa + g] * x0);
+        } else {
+            for (int g = first; g < size; g += stride) {
+                nonFiniteMark(d[offset + g] * x0);
             }
-        }    }
+        }
+    }
 
     /**
      * The non-finite probe: zeroed is an element times x0 = 0, which is ±0 for a finite element and NaN otherwise;
