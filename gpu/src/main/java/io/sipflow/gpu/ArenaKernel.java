@@ -69,7 +69,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** Local ints for {@link #convTiled}'s row table (chunk of channels × tile rows × k). */
     static final int TILE_ROWS = 512;
     /** Local ints for {@link #convTiled}'s column table (tile width + k − 1). */
-    static final int TILE_COLUMNS = 256;
+    static final int TILE_COLUMNS = 512;
     /** Taps of one kernel row per work item of {@link #convWeightSlice}. */
     static final int WEIGHT_TAPS = 5;
     static final int LAUNCH_COUNT_MOD = 1048576;
@@ -151,6 +151,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
      * channels, input channels per chunk.
      */
     int tileWidth;
+    /** {@link #convTiled}: output pixels per work item along a row (1, or 2 for a 3×3 kernel). */
+    int pixelsPerItem;
     int tileRows;
     int tilesAcross;
     int outBlocks;
@@ -812,8 +814,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /**
      * The convolution of {@link #conv} (same parameters and flags, same order of the float sums: bias or the
      * accumulated value, then c, u, v ascending), tiled for a GPU. A work group computes a tile of output pixels,
-     * {@link #tileRows} rows of the (n·h) row space by {@link #tileWidth} columns, one pixel per item, for
-     * CONV_OUT_BLOCK output channels at once. Per chunk of input channels the group first loads, for each tile row,
+     * {@link #tileRows} rows of the (n·h) row space by {@link #tileWidth} columns, {@link #pixelsPerItem}
+     * neighbouring pixels per item, for CONV_OUT_BLOCK output channels at once. Per chunk of input channels the group first loads, for each tile row,
      * the k input rows it reads (tile width + k − 1 values each, padding resolved at the load) and the chunk's
      * weights into local memory; after a barrier every item sums from local memory only. Group id =
      * (row tile·outBlocks + output-channel block)·tilesAcross + column tile; i6 = n. A padding zero enters the sum
@@ -837,8 +839,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int firstOut = (rest % outBlocks) * CONV_OUT_BLOCK;
         int firstRow = (rest / outBlocks) * rows;
         int allRows = i6 * h;
-        int lr = lid / tw;
-        int lc = lid - lr * tw;
+        int perItem = pixelsPerItem;
+        int itemsPerRow = (tw + perItem - 1) / perItem;
+        int lr = lid / itemsPerRow;
+        int lc = (lid - lr * itemsPerRow) * perItem;
         int row = firstRow + lr;
         int b = row / h;
         int i = row - b * h;
@@ -848,6 +852,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int perChannel = rows * rowBlock;
         int blockWeights = CONV_OUT_BLOCK * kk;
         boolean inside = lr < rows && row < allRows && j < wd;
+        boolean inside2 = inside && perItem == 2 && j + 1 < wd;
         int plane = h * wd;
         int at = ((b * o + firstOut) * h + i) * wd + j;
         float s0 = 0f;
@@ -859,26 +864,32 @@ final class ArenaKernel extends com.aparapi.Kernel {
         float s6 = 0f;
         float s7 = 0f;
         if (inside) {
-            if ((i5 & 2) != 0) {
-                s0 = f[oc + firstOut];
-                s1 = firstOut + 1 < o ? f[oc + firstOut + 1] : 0f;
-                s2 = firstOut + 2 < o ? f[oc + firstOut + 2] : 0f;
-                s3 = firstOut + 3 < o ? f[oc + firstOut + 3] : 0f;
-                s4 = firstOut + 4 < o ? f[oc + firstOut + 4] : 0f;
-                s5 = firstOut + 5 < o ? f[oc + firstOut + 5] : 0f;
-                s6 = firstOut + 6 < o ? f[oc + firstOut + 6] : 0f;
-                s7 = firstOut + 7 < o ? f[oc + firstOut + 7] : 0f;
-            }
-            if ((i5 & 8) != 0) {
-                s0 = f[od + at];
-                s1 = firstOut + 1 < o ? f[od + at + 1 * plane] : 0f;
-                s2 = firstOut + 2 < o ? f[od + at + 2 * plane] : 0f;
-                s3 = firstOut + 3 < o ? f[od + at + 3 * plane] : 0f;
-                s4 = firstOut + 4 < o ? f[od + at + 4 * plane] : 0f;
-                s5 = firstOut + 5 < o ? f[od + at + 5 * plane] : 0f;
-                s6 = firstOut + 6 < o ? f[od + at + 6 * plane] : 0f;
-                s7 = firstOut + 7 < o ? f[od + at + 7 * plane] : 0f;
-            }
+            s0 = initialSum(at, firstOut);
+            s1 = initialSum(at + plane, firstOut + 1);
+            s2 = initialSum(at + 2 * plane, firstOut + 2);
+            s3 = initialSum(at + 3 * plane, firstOut + 3);
+            s4 = initialSum(at + 4 * plane, firstOut + 4);
+            s5 = initialSum(at + 5 * plane, firstOut + 5);
+            s6 = initialSum(at + 6 * plane, firstOut + 6);
+            s7 = initialSum(at + 7 * plane, firstOut + 7);
+        }
+        float t0 = 0f;
+        float t1 = 0f;
+        float t2 = 0f;
+        float t3 = 0f;
+        float t4 = 0f;
+        float t5 = 0f;
+        float t6 = 0f;
+        float t7 = 0f;
+        if (inside2) {
+            t0 = initialSum(at + 1, firstOut);
+            t1 = initialSum(at + 1 + plane, firstOut + 1);
+            t2 = initialSum(at + 1 + 2 * plane, firstOut + 2);
+            t3 = initialSum(at + 1 + 3 * plane, firstOut + 3);
+            t4 = initialSum(at + 1 + 4 * plane, firstOut + 4);
+            t5 = initialSum(at + 1 + 5 * plane, firstOut + 5);
+            t6 = initialSum(at + 1 + 6 * plane, firstOut + 6);
+            t7 = initialSum(at + 1 + 7 * plane, firstOut + 7);
         }
         int stepRows = items / ew;
         int stepCols = items - stepRows * ew;
@@ -926,7 +937,40 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 localWeights[e] = wv;
             }
             localBarrier();
-            if (inside && k == 3) {
+            if (inside && k == 3 && perItem == 2) {
+                for (int ci = 0; ci < cc; ci++) {
+                    int xb = ci * perChannel + lr * rowBlock + lc;
+                    float x0 = localTile[xb];
+                    float x1 = localTile[xb + 1];
+                    float x2 = localTile[xb + 2];
+                    float y2 = localTile[xb + 3];
+                    float x3 = localTile[xb + ew];
+                    float x4 = localTile[xb + ew + 1];
+                    float x5 = localTile[xb + ew + 2];
+                    float y5 = localTile[xb + ew + 3];
+                    float x6 = localTile[xb + 2 * ew];
+                    float x7 = localTile[xb + 2 * ew + 1];
+                    float x8 = localTile[xb + 2 * ew + 2];
+                    float y8 = localTile[xb + 2 * ew + 3];
+                    int wb = ci * blockWeights;
+                    s0 = taps3x3(s0, wb, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t0 = taps3x3(t0, wb, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s1 = taps3x3(s1, wb + 9, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t1 = taps3x3(t1, wb + 9, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s2 = taps3x3(s2, wb + 18, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t2 = taps3x3(t2, wb + 18, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s3 = taps3x3(s3, wb + 27, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t3 = taps3x3(t3, wb + 27, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s4 = taps3x3(s4, wb + 36, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t4 = taps3x3(t4, wb + 36, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s5 = taps3x3(s5, wb + 45, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t5 = taps3x3(t5, wb + 45, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s6 = taps3x3(s6, wb + 54, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t6 = taps3x3(t6, wb + 54, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s7 = taps3x3(s7, wb + 63, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t7 = taps3x3(t7, wb + 63, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                }
+            } else if (inside && k == 3) {
                 for (int ci = 0; ci < cc; ci++) {
                     int xb = ci * perChannel + lr * rowBlock + lc;
                     float x0 = localTile[xb];
@@ -971,28 +1015,55 @@ final class ArenaKernel extends com.aparapi.Kernel {
             localBarrier();
         }
         if (inside) {
-            f[oy + at] = s0;
-            if (firstOut + 1 < o) {
-                f[oy + at + 1 * plane] = s1;
+            storeBlock(at, plane, firstOut, s0, s1, s2, s3, s4, s5, s6, s7);
+        }
+        if (inside2) {
+            storeBlock(at + 1, plane, firstOut, t0, t1, t2, t3, t4, t5, t6, t7);
+        }
+    }
+
+    /**
+     * The convolution's starting value for output channel och at arena offset at (in the result's layout): the
+     * bias (i5 bit 1) or the accumulated value (i5 bit 3, at od), 0 without either or past the last channel (i3).
+     */
+    float initialSum(int at, int och) {
+        float s = 0f;
+        if (och < i3) {
+            if ((i5 & 2) != 0) {
+                s = f[oc + och];
             }
-            if (firstOut + 2 < o) {
-                f[oy + at + 2 * plane] = s2;
+            if ((i5 & 8) != 0) {
+                s = f[od + at];
             }
-            if (firstOut + 3 < o) {
-                f[oy + at + 3 * plane] = s3;
-            }
-            if (firstOut + 4 < o) {
-                f[oy + at + 4 * plane] = s4;
-            }
-            if (firstOut + 5 < o) {
-                f[oy + at + 5 * plane] = s5;
-            }
-            if (firstOut + 6 < o) {
-                f[oy + at + 6 * plane] = s6;
-            }
-            if (firstOut + 7 < o) {
-                f[oy + at + 7 * plane] = s7;
-            }
+        }
+        return s;
+    }
+
+    /** Stores one pixel's sums for output channels firstOut … firstOut + 7 (those below i3) at at, at + plane, …. */
+    void storeBlock(int at, int plane, int firstOut, float s0, float s1, float s2, float s3, float s4, float s5,
+                    float s6, float s7) {
+        int o = i3;
+        f[oy + at] = s0;
+        if (firstOut + 1 < o) {
+            f[oy + at + plane] = s1;
+        }
+        if (firstOut + 2 < o) {
+            f[oy + at + 2 * plane] = s2;
+        }
+        if (firstOut + 3 < o) {
+            f[oy + at + 3 * plane] = s3;
+        }
+        if (firstOut + 4 < o) {
+            f[oy + at + 4 * plane] = s4;
+        }
+        if (firstOut + 5 < o) {
+            f[oy + at + 5 * plane] = s5;
+        }
+        if (firstOut + 6 < o) {
+            f[oy + at + 6 * plane] = s6;
+        }
+        if (firstOut + 7 < o) {
+            f[oy + at + 7 * plane] = s7;
         }
     }
 

@@ -250,8 +250,9 @@ final class DeviceOps {
     private void launchConv(int n, int c, int h, int w, int o, int k, String what) {
         ArenaKernel kernel = arena.kernel;
         int group = arena.group();
-        int tw = Math.min(w, group);
-        int rows = group / tw;
+        int perItem = k == 3 ? 2 : 1;
+        int tw = Math.min(w + (w % perItem == 0 ? 0 : perItem - w % perItem), perItem * group);
+        int rows = group / (tw / perItem);
         while (rows > 1 && rows * k * (tw + k - 1) > ArenaKernel.TILE_FLOATS) {
             rows--;
         }
@@ -266,6 +267,7 @@ final class DeviceOps {
         kernel.i6 = n;
         kernel.chunk = chunk;
         kernel.tileWidth = tw;
+        kernel.pixelsPerItem = perItem;
         kernel.tileRows = rows;
         kernel.tilesAcross = (w + tw - 1) / tw;
         kernel.outBlocks = (o + ArenaKernel.CONV_OUT_BLOCK - 1) / ArenaKernel.CONV_OUT_BLOCK;

@@ -59,7 +59,7 @@
  *   <li>{@link ArenaKernel} needs fp64 for all its ops (elementwise ops compute in double like the CPU backend).</li>
  *   <li>Work-group shapes: conv2d, its data gradient and conv2dAccumulate are tiled (a work group computes a tile
  *   of output rows for eight output channels per item from input rows and weights staged in local memory,
- *   loaded through row and column index tables; a 3×3 window sits in registers);
+ *   loaded through row and column index tables; for a 3×3 kernel two neighbouring pixels per item);
  *   batch norm runs one work group per channel with tree sums in local memory and normalises in the same launch;
  *   max pooling keeps its argmax for the backward pass. The weight gradient is two launches of many short
  *   independent sums (for 3×3: (o, c) pair × run of rows, all nine taps per item; else kernel row × taps × run of
