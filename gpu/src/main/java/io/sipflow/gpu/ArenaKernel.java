@@ -73,6 +73,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** Taps of one kernel row per work item of {@link #convWeightSlice}. */
     static final int WEIGHT_TAPS = 5;
     static final int LAUNCH_COUNT_MOD = 1048576;
+    /** Parameters per launch of the Adam update ({@link #adamSlot}). */
+    static final int ADAM_SLOTS = 5;
     /** Tensors per launch of the non-finite probe ({@link #probeSegment}). */
     static final int PROBE_SLOTS = 12;
 
@@ -181,6 +183,22 @@ final class ArenaKernel extends com.aparapi.Kernel {
     }
 
     /**
+     * Host side: the parameters of one Adam launch ({@link #adamSlot}), up to {@link #ADAM_SLOTS} rows of eight ints
+     * {θ, g, m, v, new θ, new m, new v offsets, size}; the slots after {@code count} get size 0.
+     */
+    void setAdamSlots(int[][] slots, int count) {
+        int[] a = new int[8 * ADAM_SLOTS];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(slots[i], 0, a, 8 * i, 8);
+        }
+        oa = a[0]; ob = a[1]; oc = a[2]; od = a[3]; oy = a[4]; oz = a[5]; ow = a[6]; i0 = a[7];
+        i1 = a[8]; i2 = a[9]; i3 = a[10]; i4 = a[11]; i5 = a[12]; i6 = a[13]; sa0 = a[14]; sa1 = a[15];
+        sa2 = a[16]; sa3 = a[17]; sa4 = a[18]; sa5 = a[19]; sb0 = a[20]; sb1 = a[21]; sb2 = a[22]; sb3 = a[23];
+        sb4 = a[24]; sb5 = a[25]; sy0 = a[26]; sy1 = a[27]; sy2 = a[28]; sy3 = a[29]; sy4 = a[30]; sy5 = a[31];
+        r0 = a[32]; r1 = a[33]; r2 = a[34]; r3 = a[35]; r4 = a[36]; r5 = a[37]; tileWidth = a[38]; tileRows = a[39];
+    }
+
+    /**
      * Host side: the tensors of one probe launch ({@link #probeSegment}), up to {@link #PROBE_SLOTS} arena offsets
      * and sizes; the slots after {@code count} get size 0.
      */
@@ -277,9 +295,11 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 f[oy + g] = (float) s;
             }
         } else if (op == ADAM_F) {
-            for (int g = first; g < n; g += stride) {
-                adam(g);
-            }
+            adamSlot(first, stride, oa, ob, oc, od, oy, oz, ow, i0);
+            adamSlot(first, stride, i1, i2, i3, i4, i5, i6, sa0, sa1);
+            adamSlot(first, stride, sa2, sa3, sa4, sa5, sb0, sb1, sb2, sb3);
+            adamSlot(first, stride, sb4, sb5, sy0, sy1, sy2, sy3, sy4, sy5);
+            adamSlot(first, stride, r0, r1, r2, r3, r4, r5, tileWidth, tileRows);
         } else if (op == FILL_F) {
             for (int g = first; g < n; g += stride) {
                 f[oy + g] = (float) x0;
@@ -608,19 +628,23 @@ final class ArenaKernel extends com.aparapi.Kernel {
     }
 
     /**
-     * Adam, as nn.Adam on the host: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr·(m/c₁)/(√(v/c₂) + ε), in double,
-     * θ rounded once. θ, g in f at oa, ob; m, v in d at oc, od; results θ′ in f at oy, m′, v′ in d at oz, ow.
-     * x0 = lr, x1 = β₁, x2 = β₂, x3 = ε, x4 = c₁, x5 = c₂.
+     * Adam for one parameter of an {@link #ADAM_F} launch, elements first, first + stride, … below size (a grid-stride
+     * loop): θ at p (float), g at g (float), m and v at m and v (double); the new θ, m and v at p2 (float), m2 and v2
+     * (double). x0 = lr, x1 = β₁, x2 = β₂, x3 = ε, x4 = 1 − β₁ᵗ, x5 = 1 − β₂ᵗ; in double, θ rounded once (the CPU
+     * backend's loop). A launch updates up to {@link #ADAM_SLOTS} parameters ({@link #setAdamSlots}); an unused
+     * slot has size 0.
      */
-    void adam(int e) {
-        double gr = f[ob + e];
-        double m = x1 * d[oc + e] + (1 - x1) * gr;
-        double v = x2 * d[od + e] + (1 - x2) * gr * gr;
-        double theta = f[oa + e];
-        theta -= x0 * (m / x4) / (sqrt(v / x5) + x3);
-        d[oz + e] = m;
-        d[ow + e] = v;
-        f[oy + e] = (float) theta;
+    void adamSlot(int first, int stride, int p, int g, int m, int v, int p2, int m2, int v2, int size) {
+        for (int e = first; e < size; e += stride) {
+            double gr = f[g + e];
+            double mm = x1 * d[m + e] + (1 - x1) * gr;
+            double vv = x2 * d[v + e] + (1 - x2) * gr * gr;
+            double theta = f[p + e];
+            theta -= x0 * (mm / x4) / (sqrt(vv / x5) + x3);
+            d[m2 + e] = mm;
+            d[v2 + e] = vv;
+            f[p2 + e] = (float) theta;
+        }
     }
 
     /** Flat index of the first maximum (strict >) of window (i, j) of plane pl; i0 = h, i1 = w, i2 = size. */

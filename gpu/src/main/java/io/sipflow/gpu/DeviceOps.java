@@ -321,7 +321,12 @@ final class DeviceOps {
         }
     }
 
-    /** Adam on the device: see {@link ArenaKernel#adam}; m and v are FLOAT64 tensors. */
+    /**
+     * Adam on the device ({@link ArenaKernel#adamSlot}); m and v are FLOAT64 tensors. The update is queued
+     * ({@link DeviceArena#defer}): consecutive calls with the same settings (an optimizer's step over its parameters)
+     * share one launch, up to {@link ArenaKernel#ADAM_SLOTS} parameters, which runs before the next op allocates or
+     * anything is read. The results are allocated now, so they are ordinary resident tensors from the start.
+     */
     Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, double[] hyper) {
         synchronized (arena) {
             DeviceTensor dp = on(param);
@@ -329,31 +334,63 @@ final class DeviceOps {
             DeviceTensor dm = on(m);
             DeviceTensor dv = on(v);
             int n = param.size();
-            DeviceTensor p2 = arena.allocate(DType.FLOAT32, n);
-            DeviceTensor m2 = arena.allocate(DType.FLOAT64, n);
-            DeviceTensor v2 = arena.allocate(DType.FLOAT64, n);
-            ArenaKernel k = arena.kernel;
-            k.x0 = hyper[0];
-            k.x1 = hyper[1];
-            k.x2 = hyper[2];
-            k.x3 = hyper[3];
-            k.x4 = hyper[4];
-            k.x5 = hyper[5];
-            k.oa = dp.offset;
-            k.ob = dg.offset;
-            k.oc = dm.offset;
-            k.od = dv.offset;
-            k.oy = p2.offset;
-            k.oz = m2.offset;
-            k.ow = v2.offset;
-            arena.launch(ArenaKernel.ADAM_F, n, "adamUpdate " + param.shape());
-            Reference.reachabilityFence(dp);
-            Reference.reachabilityFence(dg);
-            Reference.reachabilityFence(dm);
-            Reference.reachabilityFence(dv);
+            AdamBatch batch = adamBatch;
+            if (batch == null || batch.count == ArenaKernel.ADAM_SLOTS || !java.util.Arrays.equals(batch.hyper, hyper)) {
+                arena.flush();
+                batch = new AdamBatch(hyper.clone());
+            }
+            DeviceTensor p2 = arena.allocateQueued(DType.FLOAT32, n);
+            DeviceTensor m2 = arena.allocateQueued(DType.FLOAT64, n);
+            DeviceTensor v2 = arena.allocateQueued(DType.FLOAT64, n);
+            batch.add(new DeviceTensor[] {dp, dg, dm, dv, p2, m2, v2}, n, param.shape().toString());
+            adamBatch = batch;
+            AdamBatch queued = batch;
+            arena.defer(() -> launchAdam(queued));
             return new Tensor[] {Tensor.onDevice(param.shape(), p2), Tensor.onDevice(m.shape(), m2),
                     Tensor.onDevice(v.shape(), v2)};
         }
+    }
+
+    /** The Adam update still to be launched: its settings and, per parameter, its seven ranges and size. */
+    private AdamBatch adamBatch;
+
+    /** Up to {@link ArenaKernel#ADAM_SLOTS} parameters of one Adam launch, holding their ranges until it has run. */
+    private static final class AdamBatch {
+        final double[] hyper;
+        final DeviceTensor[][] ranges = new DeviceTensor[ArenaKernel.ADAM_SLOTS][];
+        final int[][] slots = new int[ArenaKernel.ADAM_SLOTS][];
+        final StringBuilder shapes = new StringBuilder();
+        int count;
+        int items;
+
+        AdamBatch(double[] hyper) {
+            this.hyper = hyper;
+        }
+
+        void add(DeviceTensor[] r, int size, String shape) {
+            ranges[count] = r;
+            slots[count++] = new int[] {r[0].offset, r[1].offset, r[2].offset, r[3].offset, r[4].offset, r[5].offset,
+                r[6].offset, size};
+            items = Math.max(items, size);
+            shapes.append(shapes.length() == 0 ? "" : ", ").append(shape);
+        }
+    }
+
+    /** Runs {@code batch}'s one launch (called by the arena's flush, under its lock). */
+    private void launchAdam(AdamBatch batch) {
+        if (adamBatch == batch) {
+            adamBatch = null;
+        }
+        ArenaKernel k = arena.kernel;
+        k.setAdamSlots(batch.slots, batch.count);
+        k.x0 = batch.hyper[0];
+        k.x1 = batch.hyper[1];
+        k.x2 = batch.hyper[2];
+        k.x3 = batch.hyper[3];
+        k.x4 = batch.hyper[4];
+        k.x5 = batch.hyper[5];
+        arena.launch(ArenaKernel.ADAM_F, Math.max(1, batch.items), "adamUpdate " + batch.shapes);
+        Reference.reachabilityFence(batch.ranges);
     }
 
     /**

@@ -100,6 +100,69 @@ class OpenClResidentOpsTest {
         }
     }
 
+    /**
+     * An optimizer step over eleven parameters (launches of five, five and one share the update) against the host
+     * loop, θ to the bit; each new θ is read by a device op right after the step, and the moments of one step feed
+     * the next, so a launch that ran late or wrote the wrong slot shows.
+     */
+    @Example
+    void adamUpdatesOfManyParametersMatchTheHostLoop() {
+        SplittableRandom rng = new SplittableRandom(16);
+        int count = 11;
+        Tensor[] p = new Tensor[count];
+        Tensor[] g = new Tensor[count];
+        Tensor[] mCpu = new Tensor[count];
+        Tensor[] vCpu = new Tensor[count];
+        Tensor[] pCpu = new Tensor[count];
+        Tensor[] mDev = new Tensor[count];
+        Tensor[] vDev = new Tensor[count];
+        Tensor[] pDev = new Tensor[count];
+        for (int i = 0; i < count; i++) {
+            int[] shape = i % 3 == 0 ? new int[] {16} : new int[] {1 + rng.nextInt(6), 3, 3, 3};
+            p[i] = random(rng, DType.FLOAT32, shape);
+            mCpu[i] = Tensor.full(DType.FLOAT64, p[i].shape(), 0);
+            vCpu[i] = mCpu[i];
+            mDev[i] = mCpu[i];
+            vDev[i] = vCpu[i];
+            pCpu[i] = p[i];
+            pDev[i] = p[i];
+        }
+        for (int t = 1; t <= 3; t++) {
+            Backend.AdamStep step = new Backend.AdamStep(1e-2, 0.9, 0.999, 1e-7, 1 - Math.pow(0.9, t),
+                    1 - Math.pow(0.999, t));
+            Tensor[] gDev = new Tensor[count];
+            for (int i = 0; i < count; i++) {
+                g[i] = random(rng, DType.FLOAT32, p[i].shape().dims());
+                gDev[i] = backend().binary(BinaryOp.ADD, g[i], Tensor.full(DType.FLOAT32, Shape.scalar(), 0),
+                        g[i].shape()); // resident, so no upload between the updates
+            }
+            Tensor[] mBefore = mCpu.clone();
+            for (int i = 0; i < count; i++) {
+                Backend.AdamState want = cpu.adamUpdate(pCpu[i], g[i], mCpu[i], vCpu[i], step);
+                pCpu[i] = want.param();
+                mCpu[i] = want.m();
+                vCpu[i] = want.v();
+                Backend.AdamState got = backend().adamUpdate(pDev[i], gDev[i], mDev[i], vDev[i], step);
+                pDev[i] = got.param();
+                mDev[i] = got.m();
+                vDev[i] = got.v();
+            }
+            for (int i = 0; i < count; i++) {
+                Tensor doubled = backend().binary(BinaryOp.ADD, pDev[i], pDev[i], p[i].shape());
+                assertSame("2θ after step " + t + ", parameter " + i,
+                        cpu.binary(BinaryOp.ADD, pCpu[i], pCpu[i], p[i].shape()), doubled, 0);
+                for (int e = 0; e < p[i].size(); e++) {
+                    // β₁m + (1 − β₁)g may cancel, and the device may contract it to one FMA: relative to the terms
+                    double terms = 0.9 * Math.abs(mBefore[i].getFlat(e)) + 0.1 * Math.abs(g[i].getFlat(e));
+                    assertEquals(mCpu[i].getFlat(e), mDev[i].getFlat(e), 1e-15 * terms,
+                            "m, step " + t + ", parameter " + i + ", element " + e);
+                    assertEquals(vCpu[i].getFlat(e), vDev[i].getFlat(e), 1e-15 * Math.abs(vCpu[i].getFlat(e)),
+                            "v, step " + t + ", parameter " + i + ", element " + e);
+                }
+            }
+        }
+    }
+
     /** conv(a, wa) + bias continued with conv(u, wb) equals one conv over [a, u] with [wa, wb] (FLOAT32 sums). */
     @Example
     void convolutionAccumulateEqualsOneConvolutionOverTheConcatenation() {
