@@ -1209,9 +1209,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
     }
 
     /**
-     * {@link #convWeightSlice} for a 3×3 kernel with all nine taps in one work item: item (o·c + c)·S + s sums the
-     * s-th run of rows for the nine weights w[o, c, ·, ·], so each gy value read feeds nine taps and each input
-     * value read (a sliding 3-wide window per kernel row, in registers) feeds three. Each tap's float sum runs over
+     * {@link #convWeightSlice} for a 3×3 kernel with all nine taps of two output channels in one work item: item
+     * ((o/2)·c + c)·S + s sums the s-th run of rows for the eighteen weights w[o, c, ·, ·] and w[o + 1, c, ·, ·] (o
+     * even; the second only if o + 1 exists), so each gy value read feeds nine taps and each input value read (a
+     * sliding 3-wide window per kernel row, in registers) feeds six. Each tap's float sum runs over
      * the same rows and columns in the same order as in {@link #convWeightSlice}, so the partial sums are the same.
      */
     void convWeight3x3Slice(int g) {
@@ -1223,7 +1224,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int part = g % slices;
         int pair = g / slices;
         int ci = pair % c;
-        int och = pair / c;
+        int och = (pair / c) * 2;
+        boolean second = och + 1 < o;
         int rows = i0 * h;
         int end = (int) ((long) rows * (part + 1) / slices);
         float t00 = 0f;
@@ -1235,10 +1237,23 @@ final class ArenaKernel extends com.aparapi.Kernel {
         float t20 = 0f;
         float t21 = 0f;
         float t22 = 0f;
+        float u00 = 0f;
+        float u01 = 0f;
+        float u02 = 0f;
+        float u10 = 0f;
+        float u11 = 0f;
+        float u12 = 0f;
+        float u20 = 0f;
+        float u21 = 0f;
+        float u22 = 0f;
         for (int row = (int) ((long) rows * part / slices); row < end; row++) {
             int b = row / h;
             int i = row - b * h;
             int yBase = ob + ((b * o + och) * h + i) * wd;
+            int yNext = yBase; // the second channel's row, or the first's again (its sums are then not stored)
+            if (second) {
+                yNext = yBase + h * wd;
+            }
             int base0 = inputRowBase(b, ci, i - 1);
             int base1 = inputRowBase(b, ci, i);
             int base2 = inputRowBase(b, ci, i + 1);
@@ -1250,6 +1265,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
             float m2 = inputRowAt(base2, 0, wd);
             for (int j = 0; j < wd; j++) {
                 float gv = f[yBase + j];
+                float gu = f[yNext + j];
                 int next = j + 1;
                 if (next >= wd) {
                     next = source(next, wd);
@@ -1266,6 +1282,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 t20 += gv * a2;
                 t21 += gv * m2;
                 t22 += gv * z2;
+                u00 += gu * a0;
+                u01 += gu * m0;
+                u02 += gu * z0;
+                u10 += gu * a1;
+                u11 += gu * m1;
+                u12 += gu * z1;
+                u20 += gu * a2;
+                u21 += gu * m2;
+                u22 += gu * z2;
                 a0 = m0;
                 m0 = z0;
                 a1 = m1;
@@ -1274,7 +1299,16 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 m2 = z2;
             }
         }
-        int out = oy + pair * 9 * slices + part;
+        storeTaps3x3(oy + (och * c + ci) * 9 * slices + part, slices, t00, t01, t02, t10, t11, t12, t20, t21, t22);
+        if (second) {
+            storeTaps3x3(oy + ((och + 1) * c + ci) * 9 * slices + part, slices, u00, u01, u02, u10, u11, u12, u20,
+                    u21, u22);
+        }
+    }
+
+    /** The nine partial sums of one (o, c) pair's slice at out, out + S, …, out + 8·S (S = slices), in double. */
+    void storeTaps3x3(int out, int slices, float t00, float t01, float t02, float t10, float t11, float t12,
+                      float t20, float t21, float t22) {
         d[out] = t00;
         d[out + slices] = t01;
         d[out + 2 * slices] = t02;

@@ -305,7 +305,8 @@ final class DeviceOps {
             k.oy = parts.offset;
             int kk = wShape.dim(2);
             if (kk == 3) {
-                arena.launch(ArenaKernel.CONV_WEIGHT_3X3_SLICES_F, size / 9 * slices, "conv2dBackwardWeight " + x.shape());
+                int pairs = (wShape.dim(0) + 1) / 2 * wShape.dim(1); // two output channels per item
+                arena.launch(ArenaKernel.CONV_WEIGHT_3X3_SLICES_F, pairs * slices, "conv2dBackwardWeight " + x.shape());
             } else {
                 int rowsOfTaps = size / kk * ((kk + ArenaKernel.WEIGHT_TAPS - 1) / ArenaKernel.WEIGHT_TAPS);
                 arena.launch(ArenaKernel.CONV_WEIGHT_SLICES_F, rowsOfTaps * slices, "conv2dBackwardWeight " + x.shape());

@@ -62,7 +62,7 @@
  *   loaded through row and column index tables; for a 3×3 kernel two neighbouring pixels per item);
  *   batch norm runs one work group per channel with tree sums in local memory and normalises in the same launch;
  *   max pooling keeps its argmax for the backward pass. The weight gradient is two launches of many short
- *   independent sums (for 3×3: (o, c) pair × run of rows, all nine taps per item; else kernel row × taps × run of
+ *   independent sums (for 3×3: two output channels and one input channel × run of rows, all nine taps of both per item; else kernel row × taps × run of
  *   rows; then the runs), without local memory: a version with per-item partial sums in local memory gave wrong
  *   sums on PoCL's two threads (right on one), so it was dropped. Per-element ops run a grid-stride loop inside
  *   each op's branch (at most 16 work groups per compute unit), so the one kernel's op dispatch is paid per work
