@@ -58,6 +58,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int CONV_TILED_F = 40;
     static final int BN_FORWARD_GROUPS_F = 42;
     static final int BN_BACKWARD_GROUPS_F = 43;
+    static final int REDUCE_SUM_GROUPS_F = 44;
     /** The work-group size of every launch (less only on a device that allows less); local arrays fit it. */
     static final int GROUP = 128;
     /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves eight. */
@@ -832,6 +833,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
             batchNormForwardGroups();
         } else if (op == BN_BACKWARD_GROUPS_F) {
             batchNormBackwardGroups();
+        } else if (op == REDUCE_SUM_GROUPS_F) {
+            reduceSumGroups();
         }
     }
 
@@ -839,9 +842,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
      * The convolution of {@link #conv} (same parameters and flags, same order of the float sums: bias or the
      * accumulated value, then c, u, v ascending), tiled for a GPU. A work group computes a tile of output pixels,
      * {@link #tileRows} rows of the (n·h) row space by {@link #tileWidth} columns, {@link #pixelsPerItem}
-     * neighbouring pixels per item, for CONV_OUT_BLOCK output channels at once. Per chunk of input channels the group first loads, for each tile row,
-     * the k input rows it reads (tile width + k − 1 values each, padding resolved at the load) and the chunk's
-     * weights into local memory; after a barrier every item sums from local memory only. Group id =
+     * neighbouring pixels per item, for CONV_OUT_BLOCK output channels at once. Per chunk of input channels the
+     * group first loads, for each tile row, the k input rows it reads (tile width + k − 1 values each, padding
+     * resolved at the load) and the chunk's weights into local memory; after a barrier every item sums from local
+     * memory only. Group id =
      * (row tile·outBlocks + output-channel block)·tilesAcross + column tile; i6 = n. A padding zero enters the sum
      * as w·0 (the reference skips it; the same value for finite weights).
      */
@@ -1360,6 +1364,47 @@ final class ArenaKernel extends com.aparapi.Kernel {
             v = f[xBase + sj];
         }
         return v;
+    }
+
+    /**
+     * A sum over many values per output ({@link #reduce}'s parameters, SUM only): one work group per output element;
+     * each item adds every group-size-th run of the innermost reduced axis in double, then a tree in local memory adds the
+     * items' sums ({@link #groupSum}) and item 0 stores the total, rounded once. For a few outputs over many values
+     * (a bias gradient: 16 sums of n·h·w) this keeps a whole device busy where one item per output would not.
+     */
+    void reduceSumGroups() {
+        int g = getGroupId(0);
+        int lid = getLocalId(0);
+        int size = getLocalSize(0);
+        int base = oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5);
+        double s = 0;
+        int runs = i1 / sb5;
+        for (int run = lid; run < runs; run += size) {
+            int off = base + reducedOffset(run * sb5);
+            for (int t = 0; t < sb5; t++) {
+                s += f[off + t * sy5];
+            }
+        }
+        double total = groupSum(s, 0);
+        if (lid == 0) {
+            f[oy + g] = (float) total;
+        }
+    }
+
+    /** The input offset of the r-th value (row-major) of the reduced axes: sizes sb0 … sb5, strides sy0 … sy5. */
+    int reducedOffset(int r) {
+        int q = r;
+        int off = (q % sb5) * sy5;
+        q = q / sb5;
+        off += (q % sb4) * sy4;
+        q = q / sb4;
+        off += (q % sb3) * sy3;
+        q = q / sb3;
+        off += (q % sb2) * sy2;
+        q = q / sb2;
+        off += (q % sb1) * sy1;
+        q = q / sb1;
+        return off + q * sy0;
     }
 
     /**

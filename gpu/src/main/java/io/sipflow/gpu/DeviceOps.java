@@ -25,6 +25,9 @@ final class DeviceOps {
     static final int WEIGHT_SLICE = 256;
     static final int MAX_WEIGHT_SLICES = 64;
 
+    /** A sum takes a work group per output when it has at least this many runs of its innermost reduced axis. */
+    static final int MIN_GROUP_RUNS = 16;
+
     final DeviceArena arena;
 
     DeviceOps(DeviceArena arena) {
@@ -117,9 +120,11 @@ final class DeviceOps {
     }
 
     /**
-     * One work item per output element: the kept axes form the iteration space (r, input strides in sa), the
-     * reduced axes are walked in row-major order inside the item (their sizes in sb, input strides in sy), so
-     * the sum runs in the input's order, accumulated in double.
+     * The kept axes form the iteration space (r, input strides in sa), the reduced axes (their sizes in sb, input
+     * strides in sy) are summed in double. A sum over at least a work group's worth of values per output, in at
+     * least {@link #MIN_GROUP_RUNS} runs of the innermost reduced axis, runs one work group per output with a tree
+     * sum ({@link ArenaKernel#reduceSumGroups}); otherwise, and for max, one work item per output walks the
+     * reduced axes in row-major order, the sum in the input's order.
      */
     Tensor reduce(ReduceOp op, Tensor a, int[] axes) {
         int[][] split = splitAxes(a.shape(), axes);
@@ -140,8 +145,12 @@ final class DeviceOps {
             k.i1 = out.size() == 0 ? 0 : a.size() / out.size();
             k.oa = da.offset;
             k.oy = y.offset;
-            arena.launch(ArenaKernel.REDUCE_F, out.size(), "reduce " + op + " " + a.shape() + " over "
-                    + java.util.Arrays.toString(axes));
+            String what = "reduce " + op + " " + a.shape() + " over " + java.util.Arrays.toString(axes);
+            if (op == ReduceOp.SUM && k.i1 >= arena.group() && k.i1 / split[2][DIMS - 1] >= MIN_GROUP_RUNS) {
+                arena.launchGroups(ArenaKernel.REDUCE_SUM_GROUPS_F, out.size(), what);
+            } else {
+                arena.launch(ArenaKernel.REDUCE_F, out.size(), what);
+            }
             Reference.reachabilityFence(da);
             return Tensor.onDevice(out, y);
         }
