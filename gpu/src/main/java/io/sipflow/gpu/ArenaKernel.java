@@ -58,6 +58,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int CONV_TILED_F = 40;
     static final int BN_FORWARD_GROUPS_F = 42;
     static final int BN_BACKWARD_GROUPS_F = 43;
+    static final int REDUCE_SUM_GROUPS_F = 44;
     /** The work-group size of every launch (less only on a device that allows less); local arrays fit it. */
     static final int GROUP = 128;
     /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves eight. */
@@ -69,10 +70,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** Local ints for {@link #convTiled}'s row table (chunk of channels × tile rows × k). */
     static final int TILE_ROWS = 512;
     /** Local ints for {@link #convTiled}'s column table (tile width + k − 1). */
-    static final int TILE_COLUMNS = 256;
+    static final int TILE_COLUMNS = 512;
     /** Taps of one kernel row per work item of {@link #convWeightSlice}. */
     static final int WEIGHT_TAPS = 5;
     static final int LAUNCH_COUNT_MOD = 1048576;
+    /** Parameters per launch of the Adam update ({@link #adamSlot}). */
+    static final int ADAM_SLOTS = 5;
+    /** Tensors per launch of the non-finite probe ({@link #probeSegment}). */
+    static final int PROBE_SLOTS = 12;
 
     float[] f = new float[1];
     double[] d = new double[1];
@@ -149,6 +154,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
      * channels, input channels per chunk.
      */
     int tileWidth;
+    /** {@link #convTiled}: output pixels per work item along a row (1, or 2 for a 3×3 kernel). */
+    int pixelsPerItem;
     int tileRows;
     int tilesAcross;
     int outBlocks;
@@ -174,6 +181,37 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** Host side: strides sy0..sy5. */
     void setStridesY(int[] s) {
         sy0 = s[0]; sy1 = s[1]; sy2 = s[2]; sy3 = s[3]; sy4 = s[4]; sy5 = s[5];
+    }
+
+    /**
+     * Host side: the parameters of one Adam launch ({@link #adamSlot}), up to {@link #ADAM_SLOTS} rows of eight ints
+     * {θ, g, m, v, new θ, new m, new v offsets, size}; the slots after {@code count} get size 0.
+     */
+    void setAdamSlots(int[][] slots, int count) {
+        int[] a = new int[8 * ADAM_SLOTS];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(slots[i], 0, a, 8 * i, 8);
+        }
+        oa = a[0]; ob = a[1]; oc = a[2]; od = a[3]; oy = a[4]; oz = a[5]; ow = a[6]; i0 = a[7];
+        i1 = a[8]; i2 = a[9]; i3 = a[10]; i4 = a[11]; i5 = a[12]; i6 = a[13]; sa0 = a[14]; sa1 = a[15];
+        sa2 = a[16]; sa3 = a[17]; sa4 = a[18]; sa5 = a[19]; sb0 = a[20]; sb1 = a[21]; sb2 = a[22]; sb3 = a[23];
+        sb4 = a[24]; sb5 = a[25]; sy0 = a[26]; sy1 = a[27]; sy2 = a[28]; sy3 = a[29]; sy4 = a[30]; sy5 = a[31];
+        r0 = a[32]; r1 = a[33]; r2 = a[34]; r3 = a[35]; r4 = a[36]; r5 = a[37]; tileWidth = a[38]; tileRows = a[39];
+    }
+
+    /**
+     * Host side: the tensors of one probe launch ({@link #probeSegment}), up to {@link #PROBE_SLOTS} arena offsets
+     * and sizes; the slots after {@code count} get size 0.
+     */
+    void setProbeSlots(int[] offsets, int[] sizes, int count) {
+        int[] o = new int[PROBE_SLOTS];
+        int[] z = new int[PROBE_SLOTS];
+        System.arraycopy(offsets, 0, o, 0, count);
+        System.arraycopy(sizes, 0, z, 0, count);
+        sa0 = o[0]; sa1 = o[1]; sa2 = o[2]; sa3 = o[3]; sa4 = o[4]; sa5 = o[5];
+        sb0 = o[6]; sb1 = o[7]; sb2 = o[8]; sb3 = o[9]; sb4 = o[10]; sb5 = o[11];
+        sy0 = z[0]; sy1 = z[1]; sy2 = z[2]; sy3 = z[3]; sy4 = z[4]; sy5 = z[5];
+        r0 = z[6]; r1 = z[7]; r2 = z[8]; r3 = z[9]; r4 = z[10]; r5 = z[11];
     }
 
     @Override
@@ -258,9 +296,11 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 f[oy + g] = (float) s;
             }
         } else if (op == ADAM_F) {
-            for (int g = first; g < n; g += stride) {
-                adam(g);
-            }
+            adamSlot(first, stride, oa, ob, oc, od, oy, oz, ow, i0);
+            adamSlot(first, stride, i1, i2, i3, i4, i5, i6, sa0, sa1);
+            adamSlot(first, stride, sa2, sa3, sa4, sa5, sb0, sb1, sb2, sb3);
+            adamSlot(first, stride, sb4, sb5, sy0, sy1, sy2, sy3, sy4, sy5);
+            adamSlot(first, stride, r0, r1, r2, r3, r4, r5, tileWidth, tileRows);
         } else if (op == FILL_F) {
             for (int g = first; g < n; g += stride) {
                 f[oy + g] = (float) x0;
@@ -321,15 +361,39 @@ final class ArenaKernel extends com.aparapi.Kernel {
             for (int g = first; g < n; g += stride) {
                 convWeight3x3Slice(g);
             }
-        } else if (op == PROBE_F) {
-            for (int g = first; g < n; g += stride) {
-                nonFiniteMark(f[oa + g] * x0);
+        } else if (op == PROBE_F || op == PROBE_D) {
+            probeSegment(first, stride, sa0, sy0);
+            probeSegment(first, stride, sa1, sy1);
+            probeSegment(first, stride, sa2, sy2);
+            probeSegment(first, stride, sa3, sy3);
+            probeSegment(first, stride, sa4, sy4);
+            probeSegment(first, stride, sa5, sy5);
+            probeSegment(first, stride, sb0, r0);
+            probeSegment(first, stride, sb1, r1);
+            probeSegment(first, stride, sb2, r2);
+            probeSegment(first, stride, sb3, r3);
+            probeSegment(first, stride, sb4, r4);
+            probeSegment(first, stride, sb5, r5);
+        }
+    }
+
+    /**
+     * The non-finite probe over one tensor of a probe launch: its {@code size} elements at arena offset
+     * {@code offset} (in f for PROBE_F, in d for PROBE_D), a grid-stride loop like every per-element op; an unused
+     * slot has size 0. A launch probes up to {@link #PROBE_SLOTS} tensors: offsets in sa0 … sa5, sb0 … sb5, sizes in
+     * sy0 … sy5, r0 … r5 ({@link #setProbeSlots}).
+     */
+    void probeSegment(int first, int stride, int offset, int size) {
+        if (op == PROBE_F) {
+            for (int g = first; g < size; g += stride) {
+                nonFiniteMark(f[offset + g] * x0);
             }
-        } else if (op == PROBE_D) {
-            for (int g = first; g < n; g += stride) {
-                nonFiniteMark(d[oa + g] * x0);
+        } else {
+            for (int g = first; g < size; g += stride) {
+                nonFiniteMark(d[offset + g] * x0);
             }
-        }    }
+        }
+    }
 
     /**
      * The non-finite probe: zeroed is an element times x0 = 0, which is ±0 for a finite element and NaN otherwise;
@@ -565,19 +629,23 @@ final class ArenaKernel extends com.aparapi.Kernel {
     }
 
     /**
-     * Adam, as nn.Adam on the host: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr·(m/c₁)/(√(v/c₂) + ε), in double,
-     * θ rounded once. θ, g in f at oa, ob; m, v in d at oc, od; results θ′ in f at oy, m′, v′ in d at oz, ow.
-     * x0 = lr, x1 = β₁, x2 = β₂, x3 = ε, x4 = c₁, x5 = c₂.
+     * Adam for one parameter of an {@link #ADAM_F} launch, elements first, first + stride, … below size (a grid-stride
+     * loop): θ at p (float), g at g (float), m and v at m and v (double); the new θ, m and v at p2 (float), m2 and v2
+     * (double). x0 = lr, x1 = β₁, x2 = β₂, x3 = ε, x4 = 1 − β₁ᵗ, x5 = 1 − β₂ᵗ; in double, θ rounded once (the CPU
+     * backend's loop). A launch updates up to {@link #ADAM_SLOTS} parameters ({@link #setAdamSlots}); an unused
+     * slot has size 0.
      */
-    void adam(int e) {
-        double gr = f[ob + e];
-        double m = x1 * d[oc + e] + (1 - x1) * gr;
-        double v = x2 * d[od + e] + (1 - x2) * gr * gr;
-        double theta = f[oa + e];
-        theta -= x0 * (m / x4) / (sqrt(v / x5) + x3);
-        d[oz + e] = m;
-        d[ow + e] = v;
-        f[oy + e] = (float) theta;
+    void adamSlot(int first, int stride, int p, int g, int m, int v, int p2, int m2, int v2, int size) {
+        for (int e = first; e < size; e += stride) {
+            double gr = f[g + e];
+            double mm = x1 * d[m + e] + (1 - x1) * gr;
+            double vv = x2 * d[v + e] + (1 - x2) * gr * gr;
+            double theta = f[p + e];
+            theta -= x0 * (mm / x4) / (sqrt(vv / x5) + x3);
+            d[m2 + e] = mm;
+            d[v2 + e] = vv;
+            f[p2 + e] = (float) theta;
+        }
     }
 
     /** Flat index of the first maximum (strict >) of window (i, j) of plane pl; i0 = h, i1 = w, i2 = size. */
@@ -765,16 +833,19 @@ final class ArenaKernel extends com.aparapi.Kernel {
             batchNormForwardGroups();
         } else if (op == BN_BACKWARD_GROUPS_F) {
             batchNormBackwardGroups();
+        } else if (op == REDUCE_SUM_GROUPS_F) {
+            reduceSumGroups();
         }
     }
 
     /**
      * The convolution of {@link #conv} (same parameters and flags, same order of the float sums: bias or the
      * accumulated value, then c, u, v ascending), tiled for a GPU. A work group computes a tile of output pixels,
-     * {@link #tileRows} rows of the (n·h) row space by {@link #tileWidth} columns, one pixel per item, for
-     * CONV_OUT_BLOCK output channels at once. Per chunk of input channels the group first loads, for each tile row,
-     * the k input rows it reads (tile width + k − 1 values each, padding resolved at the load) and the chunk's
-     * weights into local memory; after a barrier every item sums from local memory only. Group id =
+     * {@link #tileRows} rows of the (n·h) row space by {@link #tileWidth} columns, {@link #pixelsPerItem}
+     * neighbouring pixels per item, for CONV_OUT_BLOCK output channels at once. Per chunk of input channels the
+     * group first loads, for each tile row, the k input rows it reads (tile width + k − 1 values each, padding
+     * resolved at the load) and the chunk's weights into local memory; after a barrier every item sums from local
+     * memory only. Group id =
      * (row tile·outBlocks + output-channel block)·tilesAcross + column tile; i6 = n. A padding zero enters the sum
      * as w·0 (the reference skips it; the same value for finite weights).
      */
@@ -796,8 +867,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int firstOut = (rest % outBlocks) * CONV_OUT_BLOCK;
         int firstRow = (rest / outBlocks) * rows;
         int allRows = i6 * h;
-        int lr = lid / tw;
-        int lc = lid - lr * tw;
+        int perItem = pixelsPerItem;
+        int itemsPerRow = (tw + perItem - 1) / perItem;
+        int lr = lid / itemsPerRow;
+        int lc = (lid - lr * itemsPerRow) * perItem;
         int row = firstRow + lr;
         int b = row / h;
         int i = row - b * h;
@@ -807,6 +880,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int perChannel = rows * rowBlock;
         int blockWeights = CONV_OUT_BLOCK * kk;
         boolean inside = lr < rows && row < allRows && j < wd;
+        boolean inside2 = inside && perItem == 2 && j + 1 < wd;
         int plane = h * wd;
         int at = ((b * o + firstOut) * h + i) * wd + j;
         float s0 = 0f;
@@ -818,26 +892,32 @@ final class ArenaKernel extends com.aparapi.Kernel {
         float s6 = 0f;
         float s7 = 0f;
         if (inside) {
-            if ((i5 & 2) != 0) {
-                s0 = f[oc + firstOut];
-                s1 = firstOut + 1 < o ? f[oc + firstOut + 1] : 0f;
-                s2 = firstOut + 2 < o ? f[oc + firstOut + 2] : 0f;
-                s3 = firstOut + 3 < o ? f[oc + firstOut + 3] : 0f;
-                s4 = firstOut + 4 < o ? f[oc + firstOut + 4] : 0f;
-                s5 = firstOut + 5 < o ? f[oc + firstOut + 5] : 0f;
-                s6 = firstOut + 6 < o ? f[oc + firstOut + 6] : 0f;
-                s7 = firstOut + 7 < o ? f[oc + firstOut + 7] : 0f;
-            }
-            if ((i5 & 8) != 0) {
-                s0 = f[od + at];
-                s1 = firstOut + 1 < o ? f[od + at + 1 * plane] : 0f;
-                s2 = firstOut + 2 < o ? f[od + at + 2 * plane] : 0f;
-                s3 = firstOut + 3 < o ? f[od + at + 3 * plane] : 0f;
-                s4 = firstOut + 4 < o ? f[od + at + 4 * plane] : 0f;
-                s5 = firstOut + 5 < o ? f[od + at + 5 * plane] : 0f;
-                s6 = firstOut + 6 < o ? f[od + at + 6 * plane] : 0f;
-                s7 = firstOut + 7 < o ? f[od + at + 7 * plane] : 0f;
-            }
+            s0 = initialSum(at, firstOut);
+            s1 = initialSum(at + plane, firstOut + 1);
+            s2 = initialSum(at + 2 * plane, firstOut + 2);
+            s3 = initialSum(at + 3 * plane, firstOut + 3);
+            s4 = initialSum(at + 4 * plane, firstOut + 4);
+            s5 = initialSum(at + 5 * plane, firstOut + 5);
+            s6 = initialSum(at + 6 * plane, firstOut + 6);
+            s7 = initialSum(at + 7 * plane, firstOut + 7);
+        }
+        float t0 = 0f;
+        float t1 = 0f;
+        float t2 = 0f;
+        float t3 = 0f;
+        float t4 = 0f;
+        float t5 = 0f;
+        float t6 = 0f;
+        float t7 = 0f;
+        if (inside2) {
+            t0 = initialSum(at + 1, firstOut);
+            t1 = initialSum(at + 1 + plane, firstOut + 1);
+            t2 = initialSum(at + 1 + 2 * plane, firstOut + 2);
+            t3 = initialSum(at + 1 + 3 * plane, firstOut + 3);
+            t4 = initialSum(at + 1 + 4 * plane, firstOut + 4);
+            t5 = initialSum(at + 1 + 5 * plane, firstOut + 5);
+            t6 = initialSum(at + 1 + 6 * plane, firstOut + 6);
+            t7 = initialSum(at + 1 + 7 * plane, firstOut + 7);
         }
         int stepRows = items / ew;
         int stepCols = items - stepRows * ew;
@@ -885,7 +965,40 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 localWeights[e] = wv;
             }
             localBarrier();
-            if (inside && k == 3) {
+            if (inside && k == 3 && perItem == 2) {
+                for (int ci = 0; ci < cc; ci++) {
+                    int xb = ci * perChannel + lr * rowBlock + lc;
+                    float x0 = localTile[xb];
+                    float x1 = localTile[xb + 1];
+                    float x2 = localTile[xb + 2];
+                    float y2 = localTile[xb + 3];
+                    float x3 = localTile[xb + ew];
+                    float x4 = localTile[xb + ew + 1];
+                    float x5 = localTile[xb + ew + 2];
+                    float y5 = localTile[xb + ew + 3];
+                    float x6 = localTile[xb + 2 * ew];
+                    float x7 = localTile[xb + 2 * ew + 1];
+                    float x8 = localTile[xb + 2 * ew + 2];
+                    float y8 = localTile[xb + 2 * ew + 3];
+                    int wb = ci * blockWeights;
+                    s0 = taps3x3(s0, wb, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t0 = taps3x3(t0, wb, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s1 = taps3x3(s1, wb + 9, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t1 = taps3x3(t1, wb + 9, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s2 = taps3x3(s2, wb + 18, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t2 = taps3x3(t2, wb + 18, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s3 = taps3x3(s3, wb + 27, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t3 = taps3x3(t3, wb + 27, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s4 = taps3x3(s4, wb + 36, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t4 = taps3x3(t4, wb + 36, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s5 = taps3x3(s5, wb + 45, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t5 = taps3x3(t5, wb + 45, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s6 = taps3x3(s6, wb + 54, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t6 = taps3x3(t6, wb + 54, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s7 = taps3x3(s7, wb + 63, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t7 = taps3x3(t7, wb + 63, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                }
+            } else if (inside && k == 3) {
                 for (int ci = 0; ci < cc; ci++) {
                     int xb = ci * perChannel + lr * rowBlock + lc;
                     float x0 = localTile[xb];
@@ -930,28 +1043,55 @@ final class ArenaKernel extends com.aparapi.Kernel {
             localBarrier();
         }
         if (inside) {
-            f[oy + at] = s0;
-            if (firstOut + 1 < o) {
-                f[oy + at + 1 * plane] = s1;
+            storeBlock(at, plane, firstOut, s0, s1, s2, s3, s4, s5, s6, s7);
+        }
+        if (inside2) {
+            storeBlock(at + 1, plane, firstOut, t0, t1, t2, t3, t4, t5, t6, t7);
+        }
+    }
+
+    /**
+     * The convolution's starting value for output channel och at arena offset at (in the result's layout): the
+     * bias (i5 bit 1) or the accumulated value (i5 bit 3, at od), 0 without either or past the last channel (i3).
+     */
+    float initialSum(int at, int och) {
+        float s = 0f;
+        if (och < i3) {
+            if ((i5 & 2) != 0) {
+                s = f[oc + och];
             }
-            if (firstOut + 2 < o) {
-                f[oy + at + 2 * plane] = s2;
+            if ((i5 & 8) != 0) {
+                s = f[od + at];
             }
-            if (firstOut + 3 < o) {
-                f[oy + at + 3 * plane] = s3;
-            }
-            if (firstOut + 4 < o) {
-                f[oy + at + 4 * plane] = s4;
-            }
-            if (firstOut + 5 < o) {
-                f[oy + at + 5 * plane] = s5;
-            }
-            if (firstOut + 6 < o) {
-                f[oy + at + 6 * plane] = s6;
-            }
-            if (firstOut + 7 < o) {
-                f[oy + at + 7 * plane] = s7;
-            }
+        }
+        return s;
+    }
+
+    /** Stores one pixel's sums for output channels firstOut … firstOut + 7 (those below i3) at at, at + plane, …. */
+    void storeBlock(int at, int plane, int firstOut, float s0, float s1, float s2, float s3, float s4, float s5,
+                    float s6, float s7) {
+        int o = i3;
+        f[oy + at] = s0;
+        if (firstOut + 1 < o) {
+            f[oy + at + plane] = s1;
+        }
+        if (firstOut + 2 < o) {
+            f[oy + at + 2 * plane] = s2;
+        }
+        if (firstOut + 3 < o) {
+            f[oy + at + 3 * plane] = s3;
+        }
+        if (firstOut + 4 < o) {
+            f[oy + at + 4 * plane] = s4;
+        }
+        if (firstOut + 5 < o) {
+            f[oy + at + 5 * plane] = s5;
+        }
+        if (firstOut + 6 < o) {
+            f[oy + at + 6 * plane] = s6;
+        }
+        if (firstOut + 7 < o) {
+            f[oy + at + 7 * plane] = s7;
         }
     }
 
@@ -1073,9 +1213,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
     }
 
     /**
-     * {@link #convWeightSlice} for a 3×3 kernel with all nine taps in one work item: item (o·c + c)·S + s sums the
-     * s-th run of rows for the nine weights w[o, c, ·, ·], so each gy value read feeds nine taps and each input
-     * value read (a sliding 3-wide window per kernel row, in registers) feeds three. Each tap's float sum runs over
+     * {@link #convWeightSlice} for a 3×3 kernel with all nine taps of two output channels in one work item: item
+     * ((o/2)·c + c)·S + s sums the s-th run of rows for the eighteen weights w[o, c, ·, ·] and w[o + 1, c, ·, ·] (o
+     * even; the second only if o + 1 exists), so each gy value read feeds nine taps and each input value read (a
+     * sliding 3-wide window per kernel row, in registers) feeds six. Each tap's float sum runs over
      * the same rows and columns in the same order as in {@link #convWeightSlice}, so the partial sums are the same.
      */
     void convWeight3x3Slice(int g) {
@@ -1087,7 +1228,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int part = g % slices;
         int pair = g / slices;
         int ci = pair % c;
-        int och = pair / c;
+        int och = (pair / c) * 2;
+        boolean second = och + 1 < o;
         int rows = i0 * h;
         int end = (int) ((long) rows * (part + 1) / slices);
         float t00 = 0f;
@@ -1099,10 +1241,23 @@ final class ArenaKernel extends com.aparapi.Kernel {
         float t20 = 0f;
         float t21 = 0f;
         float t22 = 0f;
+        float u00 = 0f;
+        float u01 = 0f;
+        float u02 = 0f;
+        float u10 = 0f;
+        float u11 = 0f;
+        float u12 = 0f;
+        float u20 = 0f;
+        float u21 = 0f;
+        float u22 = 0f;
         for (int row = (int) ((long) rows * part / slices); row < end; row++) {
             int b = row / h;
             int i = row - b * h;
             int yBase = ob + ((b * o + och) * h + i) * wd;
+            int yNext = yBase; // the second channel's row, or the first's again (its sums are then not stored)
+            if (second) {
+                yNext = yBase + h * wd;
+            }
             int base0 = inputRowBase(b, ci, i - 1);
             int base1 = inputRowBase(b, ci, i);
             int base2 = inputRowBase(b, ci, i + 1);
@@ -1114,6 +1269,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
             float m2 = inputRowAt(base2, 0, wd);
             for (int j = 0; j < wd; j++) {
                 float gv = f[yBase + j];
+                float gu = f[yNext + j];
                 int next = j + 1;
                 if (next >= wd) {
                     next = source(next, wd);
@@ -1130,6 +1286,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 t20 += gv * a2;
                 t21 += gv * m2;
                 t22 += gv * z2;
+                u00 += gu * a0;
+                u01 += gu * m0;
+                u02 += gu * z0;
+                u10 += gu * a1;
+                u11 += gu * m1;
+                u12 += gu * z1;
+                u20 += gu * a2;
+                u21 += gu * m2;
+                u22 += gu * z2;
                 a0 = m0;
                 m0 = z0;
                 a1 = m1;
@@ -1138,7 +1303,16 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 m2 = z2;
             }
         }
-        int out = oy + pair * 9 * slices + part;
+        storeTaps3x3(oy + (och * c + ci) * 9 * slices + part, slices, t00, t01, t02, t10, t11, t12, t20, t21, t22);
+        if (second) {
+            storeTaps3x3(oy + ((och + 1) * c + ci) * 9 * slices + part, slices, u00, u01, u02, u10, u11, u12, u20,
+                    u21, u22);
+        }
+    }
+
+    /** The nine partial sums of one (o, c) pair's slice at out, out + S, …, out + 8·S (S = slices), in double. */
+    void storeTaps3x3(int out, int slices, float t00, float t01, float t02, float t10, float t11, float t12,
+                      float t20, float t21, float t22) {
         d[out] = t00;
         d[out + slices] = t01;
         d[out + 2 * slices] = t02;
@@ -1190,6 +1364,47 @@ final class ArenaKernel extends com.aparapi.Kernel {
             v = f[xBase + sj];
         }
         return v;
+    }
+
+    /**
+     * A sum over many values per output ({@link #reduce}'s parameters, SUM only): one work group per output element;
+     * each item adds every group-size-th run of the innermost reduced axis in double, then a tree in local memory adds the
+     * items' sums ({@link #groupSum}) and item 0 stores the total, rounded once. For a few outputs over many values
+     * (a bias gradient: 16 sums of n·h·w) this keeps a whole device busy where one item per output would not.
+     */
+    void reduceSumGroups() {
+        int g = getGroupId(0);
+        int lid = getLocalId(0);
+        int size = getLocalSize(0);
+        int base = oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5);
+        double s = 0;
+        int runs = i1 / sb5;
+        for (int run = lid; run < runs; run += size) {
+            int off = base + reducedOffset(run * sb5);
+            for (int t = 0; t < sb5; t++) {
+                s += f[off + t * sy5];
+            }
+        }
+        double total = groupSum(s, 0);
+        if (lid == 0) {
+            f[oy + g] = (float) total;
+        }
+    }
+
+    /** The input offset of the r-th value (row-major) of the reduced axes: sizes sb0 … sb5, strides sy0 … sy5. */
+    int reducedOffset(int r) {
+        int q = r;
+        int off = (q % sb5) * sy5;
+        q = q / sb5;
+        off += (q % sb4) * sy4;
+        q = q / sb4;
+        off += (q % sb3) * sy3;
+        q = q / sb3;
+        off += (q % sb2) * sy2;
+        q = q / sb2;
+        off += (q % sb1) * sy1;
+        q = q / sb1;
+        return off + q * sy0;
     }
 
     /**

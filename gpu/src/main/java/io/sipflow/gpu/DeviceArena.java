@@ -40,6 +40,8 @@ final class DeviceArena {
     /** Work groups per compute unit of a per-element launch at most (see {@link #maxElementGroups()}). */
     static final int GROUPS_PER_COMPUTE_UNIT = 16;
     private final int maxElementGroups;
+    /** A launch that later calls may still join ({@link #defer}), or null. */
+    private Runnable queued;
 
     /** A range to return once its tensor is gone. */
     private static final class Range extends PhantomReference<DeviceTensor> {
@@ -81,8 +83,19 @@ final class DeviceArena {
         return new long[] {floats.used(), doubles.used()};
     }
 
-    /** A fresh range for {@code size} values of {@code dtype} (contents undefined until a kernel writes them). */
+    /**
+     * A fresh range for {@code size} values of {@code dtype} (contents undefined until a kernel writes them). Runs the
+     * queued launch first ({@link #defer}): every op allocates its result before it sets the kernel's parameters.
+     */
     synchronized DeviceTensor allocate(DType dtype, int size) {
+        flush();
+        return allocateQueued(dtype, size);
+    }
+
+    /**
+     * As {@link #allocate}, without running the queued launch: for the op that is adding itself to that launch.
+     */
+    synchronized DeviceTensor allocateQueued(DType dtype, int size) {
         drain();
         ArenaSpace space = dtype == DType.FLOAT32 ? floats : doubles;
         int offset = space.allocate(size);
@@ -101,6 +114,25 @@ final class DeviceArena {
         DeviceTensor t = new DeviceTensor(this, dtype, offset, size);
         live.add(new Range(t, dead));
         return t;
+    }
+
+    /**
+     * Queues {@code launch}, which sets the kernel's parameters and launches an op that several calls share (Adam's
+     * update for several parameters): it runs before the next allocation, read-back or {@link #flush()}, so the
+     * values it writes are there before anyone can launch or read. Replaces the launch queued before, which its
+     * caller has folded into this one. The queued launch must keep its inputs and results reachable.
+     */
+    synchronized void defer(Runnable launch) {
+        queued = launch;
+    }
+
+    /** Runs the queued launch, if any ({@link #defer}). */
+    synchronized void flush() {
+        Runnable launch = queued;
+        if (launch != null) {
+            queued = null;
+            launch.run();
+        }
     }
 
     /**
@@ -149,6 +181,10 @@ final class DeviceArena {
     }
 
     private void run(com.aparapi.Range range, String what) {
+        if (queued != null) {
+            throw new IllegalStateException("opencl backend: launch " + what + " while a queued launch has not run;"
+                    + " the op must allocate its result (or flush) before it sets the kernel's parameters");
+        }
         long start = System.nanoTime();
         Launch.execute(kernel, device, range, what);
         if (LaunchProfile.ENABLED) {
@@ -179,6 +215,7 @@ final class DeviceArena {
 
     /** The values of {@code t} on the host (one transfer), after checking that every launch ran on the device. */
     synchronized float[] readFloats(DeviceTensor t) {
+        flush();
         float[] staging = new float[t.size + 1];
         kernel.fio = staging;
         kernel.oa = t.offset;
@@ -191,6 +228,7 @@ final class DeviceArena {
 
     /** As {@link #readFloats}, for FLOAT64 values. */
     synchronized double[] readDoubles(DeviceTensor t) {
+        flush();
         double[] staging = new double[t.size + 1];
         kernel.dio = staging;
         kernel.oa = t.offset;
@@ -203,6 +241,7 @@ final class DeviceArena {
 
     /** Releases the device buffers; the arena must not be used afterwards. */
     synchronized void dispose() {
+        queued = null;
         kernel.dispose();
     }
 

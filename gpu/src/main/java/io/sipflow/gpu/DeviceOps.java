@@ -25,6 +25,9 @@ final class DeviceOps {
     static final int WEIGHT_SLICE = 256;
     static final int MAX_WEIGHT_SLICES = 64;
 
+    /** A sum takes a work group per output when it has at least this many runs of its innermost reduced axis. */
+    static final int MIN_GROUP_RUNS = 16;
+
     final DeviceArena arena;
 
     DeviceOps(DeviceArena arena) {
@@ -117,9 +120,11 @@ final class DeviceOps {
     }
 
     /**
-     * One work item per output element: the kept axes form the iteration space (r, input strides in sa), the
-     * reduced axes are walked in row-major order inside the item (their sizes in sb, input strides in sy), so
-     * the sum runs in the input's order, accumulated in double.
+     * The kept axes form the iteration space (r, input strides in sa), the reduced axes (their sizes in sb, input
+     * strides in sy) are summed in double. A sum over at least a work group's worth of values per output, in at
+     * least {@link #MIN_GROUP_RUNS} runs of the innermost reduced axis, runs one work group per output with a tree
+     * sum ({@link ArenaKernel#reduceSumGroups}); otherwise, and for max, one work item per output walks the
+     * reduced axes in row-major order, the sum in the input's order.
      */
     Tensor reduce(ReduceOp op, Tensor a, int[] axes) {
         int[][] split = splitAxes(a.shape(), axes);
@@ -140,8 +145,12 @@ final class DeviceOps {
             k.i1 = out.size() == 0 ? 0 : a.size() / out.size();
             k.oa = da.offset;
             k.oy = y.offset;
-            arena.launch(ArenaKernel.REDUCE_F, out.size(), "reduce " + op + " " + a.shape() + " over "
-                    + java.util.Arrays.toString(axes));
+            String what = "reduce " + op + " " + a.shape() + " over " + java.util.Arrays.toString(axes);
+            if (op == ReduceOp.SUM && k.i1 >= arena.group() && k.i1 / split[2][DIMS - 1] >= MIN_GROUP_RUNS) {
+                arena.launchGroups(ArenaKernel.REDUCE_SUM_GROUPS_F, out.size(), what);
+            } else {
+                arena.launch(ArenaKernel.REDUCE_F, out.size(), what);
+            }
             Reference.reachabilityFence(da);
             return Tensor.onDevice(out, y);
         }
@@ -250,8 +259,9 @@ final class DeviceOps {
     private void launchConv(int n, int c, int h, int w, int o, int k, String what) {
         ArenaKernel kernel = arena.kernel;
         int group = arena.group();
-        int tw = Math.min(w, group);
-        int rows = group / tw;
+        int perItem = k == 3 ? 2 : 1;
+        int tw = Math.min(w + (w % perItem == 0 ? 0 : perItem - w % perItem), perItem * group);
+        int rows = group / (tw / perItem);
         while (rows > 1 && rows * k * (tw + k - 1) > ArenaKernel.TILE_FLOATS) {
             rows--;
         }
@@ -266,6 +276,7 @@ final class DeviceOps {
         kernel.i6 = n;
         kernel.chunk = chunk;
         kernel.tileWidth = tw;
+        kernel.pixelsPerItem = perItem;
         kernel.tileRows = rows;
         kernel.tilesAcross = (w + tw - 1) / tw;
         kernel.outBlocks = (o + ArenaKernel.CONV_OUT_BLOCK - 1) / ArenaKernel.CONV_OUT_BLOCK;
@@ -303,7 +314,8 @@ final class DeviceOps {
             k.oy = parts.offset;
             int kk = wShape.dim(2);
             if (kk == 3) {
-                arena.launch(ArenaKernel.CONV_WEIGHT_3X3_SLICES_F, size / 9 * slices, "conv2dBackwardWeight " + x.shape());
+                int pairs = (wShape.dim(0) + 1) / 2 * wShape.dim(1); // two output channels per item
+                arena.launch(ArenaKernel.CONV_WEIGHT_3X3_SLICES_F, pairs * slices, "conv2dBackwardWeight " + x.shape());
             } else {
                 int rowsOfTaps = size / kk * ((kk + ArenaKernel.WEIGHT_TAPS - 1) / ArenaKernel.WEIGHT_TAPS);
                 arena.launch(ArenaKernel.CONV_WEIGHT_SLICES_F, rowsOfTaps * slices, "conv2dBackwardWeight " + x.shape());
@@ -319,7 +331,12 @@ final class DeviceOps {
         }
     }
 
-    /** Adam on the device: see {@link ArenaKernel#adam}; m and v are FLOAT64 tensors. */
+    /**
+     * Adam on the device ({@link ArenaKernel#adamSlot}); m and v are FLOAT64 tensors. The update is queued
+     * ({@link DeviceArena#defer}): consecutive calls with the same settings (an optimizer's step over its parameters)
+     * share one launch, up to {@link ArenaKernel#ADAM_SLOTS} parameters, which runs before the next op allocates or
+     * anything is read. The results are allocated now, so they are ordinary resident tensors from the start.
+     */
     Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, double[] hyper) {
         synchronized (arena) {
             DeviceTensor dp = on(param);
@@ -327,37 +344,71 @@ final class DeviceOps {
             DeviceTensor dm = on(m);
             DeviceTensor dv = on(v);
             int n = param.size();
-            DeviceTensor p2 = arena.allocate(DType.FLOAT32, n);
-            DeviceTensor m2 = arena.allocate(DType.FLOAT64, n);
-            DeviceTensor v2 = arena.allocate(DType.FLOAT64, n);
-            ArenaKernel k = arena.kernel;
-            k.x0 = hyper[0];
-            k.x1 = hyper[1];
-            k.x2 = hyper[2];
-            k.x3 = hyper[3];
-            k.x4 = hyper[4];
-            k.x5 = hyper[5];
-            k.oa = dp.offset;
-            k.ob = dg.offset;
-            k.oc = dm.offset;
-            k.od = dv.offset;
-            k.oy = p2.offset;
-            k.oz = m2.offset;
-            k.ow = v2.offset;
-            arena.launch(ArenaKernel.ADAM_F, n, "adamUpdate " + param.shape());
-            Reference.reachabilityFence(dp);
-            Reference.reachabilityFence(dg);
-            Reference.reachabilityFence(dm);
-            Reference.reachabilityFence(dv);
+            AdamBatch batch = adamBatch;
+            if (batch == null || batch.count == ArenaKernel.ADAM_SLOTS || !java.util.Arrays.equals(batch.hyper, hyper)) {
+                arena.flush();
+                batch = new AdamBatch(hyper.clone());
+            }
+            DeviceTensor p2 = arena.allocateQueued(DType.FLOAT32, n);
+            DeviceTensor m2 = arena.allocateQueued(DType.FLOAT64, n);
+            DeviceTensor v2 = arena.allocateQueued(DType.FLOAT64, n);
+            batch.add(new DeviceTensor[] {dp, dg, dm, dv, p2, m2, v2}, n, param.shape().toString());
+            adamBatch = batch;
+            AdamBatch queued = batch;
+            arena.defer(() -> launchAdam(queued));
             return new Tensor[] {Tensor.onDevice(param.shape(), p2), Tensor.onDevice(m.shape(), m2),
                     Tensor.onDevice(v.shape(), v2)};
         }
     }
 
+    /** The Adam update still to be launched: its settings and, per parameter, its seven ranges and size. */
+    private AdamBatch adamBatch;
+
+    /** Up to {@link ArenaKernel#ADAM_SLOTS} parameters of one Adam launch, holding their ranges until it has run. */
+    private static final class AdamBatch {
+        final double[] hyper;
+        final DeviceTensor[][] ranges = new DeviceTensor[ArenaKernel.ADAM_SLOTS][];
+        final int[][] slots = new int[ArenaKernel.ADAM_SLOTS][];
+        final StringBuilder shapes = new StringBuilder();
+        int count;
+        int items;
+
+        AdamBatch(double[] hyper) {
+            this.hyper = hyper;
+        }
+
+        void add(DeviceTensor[] r, int size, String shape) {
+            ranges[count] = r;
+            slots[count++] = new int[] {r[0].offset, r[1].offset, r[2].offset, r[3].offset, r[4].offset, r[5].offset,
+                r[6].offset, size};
+            items = Math.max(items, size);
+            shapes.append(shapes.length() == 0 ? "" : ", ").append(shape);
+        }
+    }
+
+    /** Runs {@code batch}'s one launch (called by the arena's flush, under its lock). */
+    private void launchAdam(AdamBatch batch) {
+        if (adamBatch == batch) {
+            adamBatch = null;
+        }
+        ArenaKernel k = arena.kernel;
+        k.setAdamSlots(batch.slots, batch.count);
+        k.x0 = batch.hyper[0];
+        k.x1 = batch.hyper[1];
+        k.x2 = batch.hyper[2];
+        k.x3 = batch.hyper[3];
+        k.x4 = batch.hyper[4];
+        k.x5 = batch.hyper[5];
+        arena.launch(ArenaKernel.ADAM_F, Math.max(1, batch.items), "adamUpdate " + batch.shapes);
+        Reference.reachabilityFence(batch.ranges);
+    }
+
     /**
      * {@link io.sipflow.autodiff.backend.Backend#nonFiniteProbe} for resident (or uploaded FLOAT32) tensors: the
-     * probe value is filled with 0, then one launch per tensor writes a NaN into it if any element times 0 is not
-     * 0. One launch per tensor instead of a multiplication, a reduction and an addition.
+     * probe value is filled with 0, then each launch writes a NaN into it if any element times 0 of its tensors is
+     * not 0. A launch takes up to {@link ArenaKernel#PROBE_SLOTS} tensors of one type (a run of the list), so a
+     * step's check of its 58 gradients is five launches instead of a multiplication, a reduction and an addition
+     * per tensor.
      */
     Tensor nonFiniteProbe(java.util.List<Tensor> tensors) {
         synchronized (arena) {
@@ -366,17 +417,43 @@ final class DeviceOps {
             k.oy = probe.offset;
             k.x0 = 0;
             arena.launch(ArenaKernel.FILL_F, 1, "nonFiniteProbe fill");
+            DeviceTensor[] held = new DeviceTensor[ArenaKernel.PROBE_SLOTS];
+            int[] offsets = new int[ArenaKernel.PROBE_SLOTS];
+            int[] sizes = new int[ArenaKernel.PROBE_SLOTS];
+            int count = 0;
+            DType type = null;
             for (Tensor t : tensors) {
-                DeviceTensor dt = on(t);
-                k.oa = dt.offset;
-                k.oy = probe.offset;
-                k.x0 = 0;
-                arena.launch(t.dtype() == DType.FLOAT32 ? ArenaKernel.PROBE_F : ArenaKernel.PROBE_D, t.size(),
-                        "nonFiniteProbe " + t.dtype() + " " + t.shape());
-                Reference.reachabilityFence(dt);
+                if (count == ArenaKernel.PROBE_SLOTS || (count > 0 && t.dtype() != type)) {
+                    launchProbe(probe, type, held, offsets, sizes, count);
+                    count = 0;
+                }
+                type = t.dtype();
+                held[count] = on(t);
+                offsets[count] = held[count].offset;
+                sizes[count++] = t.size();
+            }
+            if (count > 0) {
+                launchProbe(probe, type, held, offsets, sizes, count);
             }
             return Tensor.onDevice(Shape.scalar(), probe);
         }
+    }
+
+    /** One probe launch over the first {@code count} tensors ({@code held}, all of {@code type}) into probe. */
+    private void launchProbe(DeviceTensor probe, DType type, DeviceTensor[] held, int[] offsets, int[] sizes,
+                             int count) {
+        ArenaKernel k = arena.kernel;
+        int items = 0;
+        for (int i = 0; i < count; i++) {
+            items = Math.max(items, sizes[i]);
+        }
+        k.setProbeSlots(offsets, sizes, count);
+        k.oy = probe.offset;
+        k.x0 = 0;
+        arena.launch(type == DType.FLOAT32 ? ArenaKernel.PROBE_F : ArenaKernel.PROBE_D, Math.max(1, items),
+                "nonFiniteProbe " + type + " " + count + " tensors");
+        Reference.reachabilityFence(held);
+        java.util.Arrays.fill(held, null);
     }
 
     /** Sets the kernel's iteration space to {@code s}'s dims, right-aligned in six (leading ones). */

@@ -10,12 +10,14 @@ import java.util.Map;
  * Wall-clock time per kernel, opt-in with {@code -Dsipflow.opencl.profile=FILE} (or {@code =true} for standard
  * error, which a command line tool may have closed by then): each launch is timed from the
  * call to its return (Aparapi waits for the kernel to finish before {@code execute} returns) and summed under the
- * op's name (the launch label up to its first space); the table is written when the JVM exits. Off by
- * default: the label is then never looked at and the timing costs two clock reads per launch.
+ * op's name (the launch label up to its first space; with {@code -Dsipflow.opencl.profile.labels=true}, under the
+ * whole label, which names the shapes); the table is written when the JVM exits. Off by default: the label is then
+ * never looked at and the timing costs two clock reads per launch.
  */
 final class LaunchProfile {
     private static final String TARGET = System.getProperty("sipflow.opencl.profile", "");
     static final boolean ENABLED = !TARGET.isEmpty() && !TARGET.equals("false");
+    private static final boolean LABELS = Boolean.getBoolean("sipflow.opencl.profile.labels");
     private static final Map<String, long[]> TOTALS = new HashMap<>();
 
     static {
@@ -27,9 +29,9 @@ final class LaunchProfile {
     private LaunchProfile() {
     }
 
-    /** Adds one launch of {@code nanos} under the first word of {@code what}. */
+    /** Adds one launch of {@code nanos} under the first word of {@code what} (or all of it, see above). */
     static synchronized void record(String what, long nanos) {
-        int space = what.indexOf(' ');
+        int space = LABELS ? -1 : what.indexOf(' ');
         String key = space < 0 ? what : what.substring(0, space);
         long[] t = TOTALS.computeIfAbsent(key, k -> new long[2]);
         t[0]++;

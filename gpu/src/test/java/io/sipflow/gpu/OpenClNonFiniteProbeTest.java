@@ -17,9 +17,10 @@ import net.jqwik.api.Example;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
- * The device's non-finite probe (one launch per tensor) against the CPU backend's (multiply by 0, sum, add): 0 for
- * finite tensors, NaN as soon as one element of one tensor, FLOAT32 or FLOAT64, is NaN or ±∞, wherever in the
- * tensor and whichever tensor of the list; and no copy until the one value is read.
+ * The device's non-finite probe (up to twelve tensors of one type per launch) against the CPU backend's (multiply by
+ * 0, sum, add): 0 for finite tensors, NaN as soon as one element of one tensor, FLOAT32 or FLOAT64, is NaN or ±∞,
+ * wherever in the tensor and whichever tensor of the list (also past the first launch's twelve, and after a change
+ * of type); and no copy until the one value is read.
  */
 @AddLifecycleHook(RequiresOpenCl.class)
 class OpenClNonFiniteProbeTest {
@@ -47,6 +48,41 @@ class OpenClNonFiniteProbeTest {
                 assertTrue(Double.isNaN(cpu.nonFiniteProbe(hostCopies(tensors)).item()), what + ": the cpu probe");
             }
         }
+    }
+
+    @Example
+    void aNonFiniteValueInAnyOfManyTensorsGivesNan() {
+        SplittableRandom rng = new SplittableRandom(53);
+        List<Tensor> finite = new ArrayList<>();
+        for (int i = 0; i < 31; i++) { // runs of 13 FLOAT32, 5 FLOAT64 (batch-norm statistics), 13 FLOAT32
+            finite.add(i >= 13 && i < 18 ? batchNormMean(random(rng, DType.FLOAT32, 2, 3, 4, 4))
+                    : resident(random(rng, DType.FLOAT32, 1 + rng.nextInt(300))));
+        }
+        assertEquals(0.0, backend().nonFiniteProbe(finite).item(), "all finite");
+        for (int which = 0; which < finite.size(); which++) {
+            List<Tensor> tensors = new ArrayList<>(finite);
+            Tensor t = which >= 13 && which < 18 ? null : finite.get(which);
+            if (t == null) {
+                double[] values = random(rng, DType.FLOAT32, 2, 3, 4, 4).toDoubleArray();
+                values[rng.nextInt(values.length)] = Double.POSITIVE_INFINITY;
+                tensors.set(which, batchNormMean(Tensor.of(DType.FLOAT32, Shape.of(2, 3, 4, 4),
+                        values)));
+            } else {
+                double[] values = t.toDoubleArray();
+                values[rng.nextInt(values.length)] = Double.NaN;
+                tensors.set(which, resident(Tensor.of(DType.FLOAT32, t.shape(), values)));
+            }
+            assertTrue(Double.isNaN(backend().nonFiniteProbe(tensors).item()), "a non-finite value in tensor " + which);
+        }
+    }
+
+    private static Tensor resident(Tensor t) {
+        return backend().binary(BinaryOp.ADD, t, Tensor.full(DType.FLOAT32, Shape.scalar(), 0), t.shape());
+    }
+
+    private static Tensor batchNormMean(Tensor x) {
+        Tensor ones = Tensor.full(DType.FLOAT32, Shape.of(3), 1);
+        return backend().batchNormTraining(x, ones, ones, 1e-5, false).mean();
     }
 
     /**

@@ -65,6 +65,30 @@ class OpenClResidentOpsTest {
         assertSame("where", cpu.where(cond, a, b), backend().where(cond, a, b), 0);
     }
 
+    /** Sums of many values per output (a work group per output, tree sums) over every axis set, and max. */
+    @Example
+    void largeReductionsOverEveryAxisSetMatchTheCpu() {
+        Tensor a = random(new SplittableRandom(17), DType.FLOAT32, 6, 5, 17, 13);
+        for (int mask = 1; mask < 16; mask++) {
+            final int bits = mask;
+            int[] axes = java.util.stream.IntStream.range(0, 4).filter(i -> (bits >> i & 1) != 0).toArray();
+            int terms = 1;
+            for (int ax : axes) {
+                terms *= a.dim(ax);
+            }
+            Tensor sumAbs = cpu.reduce(ReduceOp.SUM, OpenClEquivalenceProperties.abs64(a), axes);
+            Tolerance.assertClose("sum over " + java.util.Arrays.toString(axes), backend().reduce(ReduceOp.SUM, a, axes),
+                    cpu.reduce(ReduceOp.SUM, a, axes), sumAbs, terms);
+            assertSame("max over " + java.util.Arrays.toString(axes), cpu.reduce(ReduceOp.MAX, a, axes),
+                    backend().reduce(ReduceOp.MAX, a, axes), 0);
+        }
+        Tensor bias = random(new SplittableRandom(18), DType.FLOAT32, 8, 16, 32, 32);
+        int[] axes = {0, 2, 3};
+        Tolerance.assertClose("a bias gradient's sum", backend().reduce(ReduceOp.SUM, bias, axes),
+                cpu.reduce(ReduceOp.SUM, bias, axes),
+                cpu.reduce(ReduceOp.SUM, OpenClEquivalenceProperties.abs64(bias), axes), 8 * 32 * 32);
+    }
+
     @Example
     void reductionsOverEveryAxisSetMatchTheCpu() {
         Tensor a = random(new SplittableRandom(14), DType.FLOAT32, 3, 4, 5, 6);
@@ -97,6 +121,69 @@ class OpenClResidentOpsTest {
         for (int i = 0; i < m.size(); i++) {
             assertEquals(want.m().getFlat(i), got.m().getFlat(i), 1e-15 * Math.abs(want.m().getFlat(i)), "adam m " + i);
             assertEquals(want.v().getFlat(i), got.v().getFlat(i), 1e-15 * Math.abs(want.v().getFlat(i)), "adam v " + i);
+        }
+    }
+
+    /**
+     * An optimizer step over eleven parameters (launches of five, five and one share the update) against the host
+     * loop, θ to the bit; each new θ is read by a device op right after the step, and the moments of one step feed
+     * the next, so a launch that ran late or wrote the wrong slot shows.
+     */
+    @Example
+    void adamUpdatesOfManyParametersMatchTheHostLoop() {
+        SplittableRandom rng = new SplittableRandom(16);
+        int count = 11;
+        Tensor[] p = new Tensor[count];
+        Tensor[] g = new Tensor[count];
+        Tensor[] mCpu = new Tensor[count];
+        Tensor[] vCpu = new Tensor[count];
+        Tensor[] pCpu = new Tensor[count];
+        Tensor[] mDev = new Tensor[count];
+        Tensor[] vDev = new Tensor[count];
+        Tensor[] pDev = new Tensor[count];
+        for (int i = 0; i < count; i++) {
+            int[] shape = i % 3 == 0 ? new int[] {16} : new int[] {1 + rng.nextInt(6), 3, 3, 3};
+            p[i] = random(rng, DType.FLOAT32, shape);
+            mCpu[i] = Tensor.full(DType.FLOAT64, p[i].shape(), 0);
+            vCpu[i] = mCpu[i];
+            mDev[i] = mCpu[i];
+            vDev[i] = vCpu[i];
+            pCpu[i] = p[i];
+            pDev[i] = p[i];
+        }
+        for (int t = 1; t <= 3; t++) {
+            Backend.AdamStep step = new Backend.AdamStep(1e-2, 0.9, 0.999, 1e-7, 1 - Math.pow(0.9, t),
+                    1 - Math.pow(0.999, t));
+            Tensor[] gDev = new Tensor[count];
+            for (int i = 0; i < count; i++) {
+                g[i] = random(rng, DType.FLOAT32, p[i].shape().dims());
+                gDev[i] = backend().binary(BinaryOp.ADD, g[i], Tensor.full(DType.FLOAT32, Shape.scalar(), 0),
+                        g[i].shape()); // resident, so no upload between the updates
+            }
+            Tensor[] mBefore = mCpu.clone();
+            for (int i = 0; i < count; i++) {
+                Backend.AdamState want = cpu.adamUpdate(pCpu[i], g[i], mCpu[i], vCpu[i], step);
+                pCpu[i] = want.param();
+                mCpu[i] = want.m();
+                vCpu[i] = want.v();
+                Backend.AdamState got = backend().adamUpdate(pDev[i], gDev[i], mDev[i], vDev[i], step);
+                pDev[i] = got.param();
+                mDev[i] = got.m();
+                vDev[i] = got.v();
+            }
+            for (int i = 0; i < count; i++) {
+                Tensor doubled = backend().binary(BinaryOp.ADD, pDev[i], pDev[i], p[i].shape());
+                assertSame("2θ after step " + t + ", parameter " + i,
+                        cpu.binary(BinaryOp.ADD, pCpu[i], pCpu[i], p[i].shape()), doubled, 0);
+                for (int e = 0; e < p[i].size(); e++) {
+                    // β₁m + (1 − β₁)g may cancel, and the device may contract it to one FMA: relative to the terms
+                    double terms = 0.9 * Math.abs(mBefore[i].getFlat(e)) + 0.1 * Math.abs(g[i].getFlat(e));
+                    assertEquals(mCpu[i].getFlat(e), mDev[i].getFlat(e), 1e-15 * terms,
+                            "m, step " + t + ", parameter " + i + ", element " + e);
+                    assertEquals(vCpu[i].getFlat(e), vDev[i].getFlat(e), 1e-15 * Math.abs(vCpu[i].getFlat(e)),
+                            "v, step " + t + ", parameter " + i + ", element " + e);
+                }
+            }
         }
     }
 

@@ -16,9 +16,9 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * The work-group kernels at shapes the small random properties never reach: many work groups running at once
- * (PoCL runs them on several threads), several chunks of input channels through local memory, rows wider than
- * one work group (140: two column tiles; an odd 261: three, the last one partial), several weight-gradient runs
- * per weight, batch-norm trees over more values
+ * (PoCL runs them on several threads), several chunks of input channels through local memory, a row of 140
+ * pixels in one tile, an odd row of 261 pixels wider than one tile (a 3×3 kernel's tile holds two pixels per work
+ * item: two column tiles, the second one partial), several weight-gradient runs per weight, batch-norm trees over more values
  * than a group has items, and both ways max pooling finds its argmax in the backward pass (kept by the forward
  * pass, or searched again for an input pooled elsewhere). Tolerances as {@link OpenClEquivalenceProperties}.
  */

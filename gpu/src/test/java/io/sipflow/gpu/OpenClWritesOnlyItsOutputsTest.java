@@ -74,6 +74,41 @@ class OpenClWritesOnlyItsOutputsTest {
         }
     }
 
+    /** Adam over seven parameters shares launches (five, then two): each writes only its own new θ, m and v. */
+    @Example
+    void batchedAdamUpdatesWriteOnlyTheirResults() {
+        SplittableRandom rng = new SplittableRandom(53);
+        OpenClBackend b = OpenClTestBackend.get();
+        Backend.AdamStep step = new Backend.AdamStep(1e-3, 0.9, 0.999, 1e-7, 0.1, 0.001);
+        List<Tensor[]> params = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            int size = 1 + rng.nextInt(200);
+            Tensor[] pgmv = {resident(b, random(rng, DType.FLOAT32, size)), resident(b, random(rng, DType.FLOAT32, size)),
+                null, null};
+            Backend.AdamState first = b.adamUpdate(pgmv[0], pgmv[1], Tensor.full(DType.FLOAT64, pgmv[0].shape(), 0.5),
+                    Tensor.full(DType.FLOAT64, pgmv[0].shape(), 0.25), step);
+            pgmv[2] = first.m();
+            pgmv[3] = first.v();
+            params.add(pgmv);
+        }
+        DeviceArena arena = ((DeviceTensor) params.get(0)[0].deviceValues()).arena;
+        arena.flush();
+        assertWritesOnlyResults("adamUpdate of seven parameters", params.get(0)[0], () -> {
+            List<Tensor> results = new ArrayList<>();
+            for (Tensor[] pgmv : params) {
+                Backend.AdamState r = b.adamUpdate(pgmv[0], pgmv[1], pgmv[2], pgmv[3], step);
+                results.addAll(List.of(r.param(), r.m(), r.v()));
+            }
+            arena.flush();
+            return results;
+        });
+    }
+
+    private static Tensor resident(OpenClBackend b, Tensor t) {
+        return b.binary(io.sipflow.autodiff.backend.BinaryOp.ADD, t, Tensor.full(DType.FLOAT32,
+                io.sipflow.autodiff.Shape.scalar(), 0), t.shape());
+    }
+
     /** Runs {@code op} (inputs resident: {@code resident} is) and checks which arena elements it changed. */
     private static void assertWritesOnlyResults(String what, Tensor resident, Supplier<List<Tensor>> op) {
         DeviceArena arena = ((DeviceTensor) resident.deviceValues()).arena;
