@@ -23,7 +23,7 @@ class MaxPoolKernelsProperties {
     void fastRowKernelsSelectWhatTheScanSelects(@ForAll @IntRange(min = 1, max = 5) int planes,
                                                 @ForAll @IntRange(min = 1, max = 4) int oh,
                                                 @ForAll @IntRange(min = 1, max = 70) int ow,
-                                                @ForAll @IntRange(min = 0, max = 2) int kind,
+                                                @ForAll @IntRange(min = 0, max = 3) int kind,
                                                 @ForAll @LongRange long seed) {
         int h = 2 * oh;
         int w = 2 * ow;
@@ -33,7 +33,10 @@ class MaxPoolKernelsProperties {
             x[i] = switch (kind) {
                 case 0 -> (float) (rng.nextDouble() * 2 - 1);
                 case 1 -> rng.nextInt(3);
-                default -> SPECIAL[rng.nextInt(SPECIAL.length)];
+                case 2 -> SPECIAL[rng.nextInt(SPECIAL.length)];
+                // rare specials: most vector blocks hold none, so a wrong NaN or −0 selection is not hidden behind
+                // the scalar loop that takes over at a block with a NaN maximum
+                default -> rng.nextInt(200) == 0 ? SPECIAL[rng.nextInt(SPECIAL.length)] : rng.nextInt(3) - 1f;
             };
         }
         float[] gy = new float[planes * oh * ow];
