@@ -30,8 +30,9 @@
  * </ul>
  * Host scalars (the 0.5 of a loss, a mean's 1/n) travel as launch arguments, not buffers. {@link DeviceArena}
  * counts every copy ({@code OpenClBackend.transfers()}; {@code ./sipflow bench --backend opencl} prints them per
- * SIP step). On PoCL a SIP step moves h2d=3 d2h=1 (98 KB) at batch 8, 32×32: the network input, the observation
- * mean and the gradient that comes back from the FLOAT64 physics go up, the prediction comes down; the U-Net's
+ * SIP step). On PoCL a SIP step moves h2d=3 d2h=3 (98,356 bytes in all) at batch 8, 32×32: the network input, the
+ * observation mean and the gradient that comes back from the FLOAT64 physics go up, three arrays (the prediction
+ * among them) come down; the U-Net's
  * forward and backward, batch-norm statistics and running averages, and Adam (moments as FLOAT64 tensors) stay on
  * the device. The count does not depend on batch or grid size.
  *
