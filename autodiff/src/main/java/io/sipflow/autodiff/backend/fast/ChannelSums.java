@@ -15,6 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class ChannelSums {
     private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+    /** The vector classes of D4 and F4: casts to them give C2 17 the exact class (see {@link ConvWeightTiles#VC}). */
+    private static final Class<?> D4C = D4.vectorType();
+    private static final Class<?> F4C = F4.vectorType();
 
     private ChannelSums() {
     }
@@ -31,7 +34,8 @@ final class ChannelSums {
     }
 
     private static DoubleVector widen4(float[] a, int j) {
-        return (DoubleVector) FloatVector.fromArray(F4, a, j).convertShape(VectorOperators.F2D, D4, 0);
+        FloatVector f = (FloatVector) F4C.cast(FloatVector.fromArray(F4, a, j));
+        return (DoubleVector) D4C.cast(f.convertShape(VectorOperators.F2D, D4, 0));
     }
 
     /** Four planes at b, b + stride, b + 2·stride, b + 3·stride into out[at ..]; with stride 0 only out[at]. */
@@ -45,12 +49,16 @@ final class ChannelSums {
         int b3 = b + 3 * stride;
         int j = 0;
         for (; j + 3 < len; j += 4) {
-            s0 = s0.add(widen4(x, b + j));
-            s1 = s1.add(widen4(x, b1 + j));
-            s2 = s2.add(widen4(x, b2 + j));
-            s3 = s3.add(widen4(x, b3 + j));
+            s0 = ((DoubleVector) D4C.cast(s0)).add(widen4(x, b + j));
+            s1 = ((DoubleVector) D4C.cast(s1)).add(widen4(x, b1 + j));
+            s2 = ((DoubleVector) D4C.cast(s2)).add(widen4(x, b2 + j));
+            s3 = ((DoubleVector) D4C.cast(s3)).add(widen4(x, b3 + j));
         }
         // the lanes leave as doubles: a vector passed to a method C2 does not inline is boxed (allocated)
+        s0 = (DoubleVector) D4C.cast(s0);
+        s1 = (DoubleVector) D4C.cast(s1);
+        s2 = (DoubleVector) D4C.cast(s2);
+        s3 = (DoubleVector) D4C.cast(s3);
         out[at] = finish(s0.lane(0), s0.lane(1), s0.lane(2), s0.lane(3), x, b, j, len);
         if (stride != 0) {
             out[at + 1] = finish(s1.lane(0), s1.lane(1), s1.lane(2), s1.lane(3), x, b1, j, len);

@@ -47,10 +47,10 @@ final class PointwiseConvData {
         for (int end = hw - VL; p <= end; p += VL) {
             FloatVector acc = FloatVector.zero(VectorConv.S);
             for (int oc = 0; oc < o; oc++) {
-                acc = FloatVector.fromArray(VectorConv.S, gy, g0 + oc * hw + p)
+                acc = ((FloatVector) ConvWeightTiles.VC.cast(FloatVector.fromArray(VectorConv.S, gy, g0 + oc * hw + p)))
                         .fma(FloatVector.broadcast(VectorConv.S, w[oc * c + ci]), acc);
             }
-            acc.intoArray(gx, at + p);
+            ((FloatVector) ConvWeightTiles.VC.cast(acc)).intoArray(gx, at + p);
         }
         for (; p < hw; p++) {
             float acc = 0f;

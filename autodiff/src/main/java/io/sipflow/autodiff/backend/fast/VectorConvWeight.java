@@ -156,7 +156,8 @@ final class VectorConvWeight {
                 for (; j + LANES <= wd; j += LANES) {
                     int d = tileAt + 4 * (q + j);
                     for (int v = 0; v < LANES; v += VL) {
-                        FloatVector.fromArray(VectorConv.S, gy, src + j + v).intoArray(gq, d + v);
+                        ((FloatVector) ConvWeightTiles.VC.cast(FloatVector.fromArray(VectorConv.S, gy, src + j + v)))
+                                .intoArray(gq, d + v);
                     }
                 }
                 if (j < wd) {

@@ -11,13 +11,18 @@ import jdk.incubator.vector.VectorSpecies;
  * (a b / c d) has its maximum at the row-major scan's first maximum, NaN winning (the last NaN): as a tournament,
  * top = first maximum of (a, b), bottom = of (c, d), then of (top, bottom), each "later beats earlier" meaning
  * {@code later > earlier || later is NaN}, which selects the same element as the scan (ties keep the earlier one,
- * a NaN beats anything and nothing beats it). Each lane pair (2m, 2m+1) of a row vector is one window's pair; its
- * first and second elements are broadcast to both lanes of the pair, so the whole tournament runs in both lanes.
+ * a NaN beats anything and nothing beats it). Forward, the even and odd columns of 2·VL input columns are packed
+ * into one vector each, so one tournament decides VL windows; backward, each lane pair (2m, 2m+1) of a row vector
+ * is one window's pair, its first and second elements broadcast to both lanes, so the tournament runs in both lanes
+ * and each lane knows whether it holds the argmax. Written for JDK 17's C2, which compiles a mask's {@code or},
+ * {@code not} and {@code test(IS_NAN)} as plain Java on boxed vectors: each "beats" is two compares ({@code >}, and
+ * {@code x != x} for NaN) and two blends, not one blend on the masks' or; one tournament per method, so that C2's
+ * node budget (NodeCountInliningCutoff) does not stop the inlining that turns Vector API calls into instructions; no
+ * helper methods taking or returning vectors, and no static final vectors blended into a stored result (either made
+ * C2 17 lose the vector's class at the store, which then ran as plain Java).
  * Only selections (blends), no arithmetic: the outputs are elements of x (or of gy and +0), bit for bit the scalar
  * loop's at any vector width. The one exception is a NaN's payload, which the Vector API's portable code may
  * canonicalise: a block whose values include a NaN is left to the caller's scalar loop (it stops before it).
- * NaN lanes are found as {@code v != v} ({@code compare(NE, v)}), not {@code test(IS_NAN)}: JDK 17's C2 does not
- * intrinsify that test, and boxed vectors and masks for it made the fused batch norm + pooling twice as slow there.
  */
 final class VectorMaxPool {
     private static final VectorSpecies<Float> S = VectorConv.S;
@@ -28,14 +33,12 @@ final class VectorMaxPool {
     private static final VectorShuffle<Float> SECOND = VectorShuffle.fromOp(S, i -> i | 1);
     /** Lane i ← lane 2i mod VL: the even lanes packed into each half. */
     private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> (2 * i) % VL);
+    /** Lane i ← lane 2i + 1 mod VL: the odd lanes packed into each half. */
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % VL);
     /** Lane i ← lane ⌊i/2⌋: the first VL/2 values, each twice. */
     private static final VectorShuffle<Float> HALVES = VectorShuffle.fromOp(S, i -> i / 2);
     private static final VectorMask<Float> UPPER = VectorMask.fromLong(S, ((1L << VL) - 1) & ~((1L << (VL / 2)) - 1));
     private static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL & ((1L << VL) - 1));
-    private static final FloatVector ZERO = FloatVector.zero(S);
-    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
-    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
-    private static final FloatVector THREE = FloatVector.broadcast(S, 3f);
 
     private VectorMaxPool() {
     }
@@ -49,9 +52,18 @@ final class VectorMaxPool {
         int j = 0;
         for (; j + VL <= ow; j += VL) {
             int at = top + 2 * j;
-            FloatVector lo = windowMax(x, at, w);
-            FloatVector hi = windowMax(x, at + VL, w);
-            FloatVector max = lo.rearrange(EVENS).blend(hi.rearrange(EVENS), UPPER);
+            FloatVector r0lo = FloatVector.fromArray(S, x, at);
+            FloatVector r0hi = FloatVector.fromArray(S, x, at + VL);
+            FloatVector r1lo = FloatVector.fromArray(S, x, at + w);
+            FloatVector r1hi = FloatVector.fromArray(S, x, at + w + VL);
+            FloatVector a = r0lo.rearrange(EVENS).blend(r0hi.rearrange(EVENS), UPPER);
+            FloatVector b = r0lo.rearrange(ODDS).blend(r0hi.rearrange(ODDS), UPPER);
+            FloatVector c = r1lo.rearrange(EVENS).blend(r1hi.rearrange(EVENS), UPPER);
+            FloatVector d = r1lo.rearrange(ODDS).blend(r1hi.rearrange(ODDS), UPPER);
+            FloatVector upper = a.blend(b, b.compare(VectorOperators.GT, a)).blend(b, b.compare(VectorOperators.NE, b));
+            FloatVector lower = c.blend(d, d.compare(VectorOperators.GT, c)).blend(d, d.compare(VectorOperators.NE, d));
+            FloatVector max = upper.blend(lower, lower.compare(VectorOperators.GT, upper))
+                    .blend(lower, lower.compare(VectorOperators.NE, lower));
             if (max.compare(VectorOperators.NE, max).anyTrue()) {
                 break;
             }
@@ -66,61 +78,41 @@ final class VectorMaxPool {
      */
     static int forwardRowKeepingArgmax(float[] x, int top, int w, float[] y, int o, float[] codes) {
         int ow = w / 2;
+        // broadcast here, not static final fields: JDK 17's C2 then knows the codes' vector class at their store
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        FloatVector three = FloatVector.broadcast(S, 3f);
         int j = 0;
         for (; j + VL <= ow; j += VL) {
             int at = top + 2 * j;
-            FloatVector r0 = FloatVector.fromArray(S, x, at);
-            FloatVector r1 = FloatVector.fromArray(S, x, at + w);
-            FloatVector a = r0.rearrange(FIRST);
-            FloatVector b = r0.rearrange(SECOND);
-            FloatVector c = r1.rearrange(FIRST);
-            FloatVector d = r1.rearrange(SECOND);
-            VectorMask<Float> bWins = beats(b, a);
-            VectorMask<Float> dWins = beats(d, c);
-            FloatVector upper = a.blend(b, bWins);
-            FloatVector lower = c.blend(d, dWins);
-            VectorMask<Float> lowerWins = beats(lower, upper);
-            FloatVector maxLo = upper.blend(lower, lowerWins);
-            FloatVector codeLo = ZERO.blend(ONE, bWins).blend(TWO.blend(THREE, dWins), lowerWins);
-            r0 = FloatVector.fromArray(S, x, at + VL);
-            r1 = FloatVector.fromArray(S, x, at + VL + w);
-            a = r0.rearrange(FIRST);
-            b = r0.rearrange(SECOND);
-            c = r1.rearrange(FIRST);
-            d = r1.rearrange(SECOND);
-            bWins = beats(b, a);
-            dWins = beats(d, c);
-            upper = a.blend(b, bWins);
-            lower = c.blend(d, dWins);
-            lowerWins = beats(lower, upper);
-            FloatVector maxHi = upper.blend(lower, lowerWins);
-            FloatVector codeHi = ZERO.blend(ONE, bWins).blend(TWO.blend(THREE, dWins), lowerWins);
-            FloatVector max = maxLo.rearrange(EVENS).blend(maxHi.rearrange(EVENS), UPPER);
+            FloatVector r0lo = FloatVector.fromArray(S, x, at);
+            FloatVector r0hi = FloatVector.fromArray(S, x, at + VL);
+            FloatVector r1lo = FloatVector.fromArray(S, x, at + w);
+            FloatVector r1hi = FloatVector.fromArray(S, x, at + w + VL);
+            // lane m of a, b, c, d: window j + m's elements (a b / c d)
+            FloatVector a = r0lo.rearrange(EVENS).blend(r0hi.rearrange(EVENS), UPPER);
+            FloatVector b = r0lo.rearrange(ODDS).blend(r0hi.rearrange(ODDS), UPPER);
+            FloatVector c = r1lo.rearrange(EVENS).blend(r1hi.rearrange(EVENS), UPPER);
+            FloatVector d = r1lo.rearrange(ODDS).blend(r1hi.rearrange(ODDS), UPPER);
+            VectorMask<Float> bGreater = b.compare(VectorOperators.GT, a);
+            VectorMask<Float> bNaN = b.compare(VectorOperators.NE, b);
+            VectorMask<Float> dGreater = d.compare(VectorOperators.GT, c);
+            VectorMask<Float> dNaN = d.compare(VectorOperators.NE, d);
+            FloatVector upper = a.blend(b, bGreater).blend(b, bNaN);
+            FloatVector lower = c.blend(d, dGreater).blend(d, dNaN);
+            VectorMask<Float> lowerGreater = lower.compare(VectorOperators.GT, upper);
+            VectorMask<Float> lowerNaN = lower.compare(VectorOperators.NE, lower);
+            FloatVector max = upper.blend(lower, lowerGreater).blend(lower, lowerNaN);
             if (max.compare(VectorOperators.NE, max).anyTrue()) {
                 break;
             }
             max.intoArray(y, o + j);
-            codeLo.rearrange(EVENS).blend(codeHi.rearrange(EVENS), UPPER).intoArray(codes, j);
+            FloatVector upperCode = zero.blend(one, bGreater).blend(one, bNaN);
+            FloatVector lowerCode = two.blend(three, dGreater).blend(three, dNaN);
+            upperCode.blend(lowerCode, lowerGreater).blend(lowerCode, lowerNaN).intoArray(codes, j);
         }
         return j;
-    }
-
-    /** Each lane pair's window maximum (in both lanes) for the VL/2 windows whose top row starts at {@code at}. */
-    private static FloatVector windowMax(float[] x, int at, int w) {
-        FloatVector r0 = FloatVector.fromArray(S, x, at);
-        FloatVector r1 = FloatVector.fromArray(S, x, at + w);
-        FloatVector a = r0.rearrange(FIRST);
-        FloatVector b = r0.rearrange(SECOND);
-        FloatVector c = r1.rearrange(FIRST);
-        FloatVector d = r1.rearrange(SECOND);
-        FloatVector top = a.blend(b, beats(b, a));
-        FloatVector bottom = c.blend(d, beats(d, c));
-        return top.blend(bottom, beats(bottom, top));
-    }
-
-    /** later &gt; earlier or later is NaN (later ≠ later), per lane. */
-    private static VectorMask<Float> beats(FloatVector later, FloatVector earlier) {
-        return later.compare(VectorOperators.GT, earlier).or(later.compare(VectorOperators.NE, later));
     }
 
     /**
@@ -131,6 +123,7 @@ final class VectorMaxPool {
     static int backwardRow(float[] gy, float[] x, int top, int w, float[] gx, int o) {
         int ow = w / 2;
         int half = VL / 2;
+        FloatVector zero = FloatVector.zero(S); // a local, as in forwardRowKeepingArgmax
         int j = 0;
         for (; j + half <= ow && o + j + VL <= gy.length; j += half) {
             int at = top + 2 * j;
@@ -140,16 +133,25 @@ final class VectorMaxPool {
             FloatVector b = r0.rearrange(SECOND);
             FloatVector c = r1.rearrange(FIRST);
             FloatVector d = r1.rearrange(SECOND);
-            VectorMask<Float> bWins = beats(b, a);
-            VectorMask<Float> dWins = beats(d, c);
-            VectorMask<Float> bottomWins = beats(c.blend(d, dWins), a.blend(b, bWins));
+            VectorMask<Float> bGreater = b.compare(VectorOperators.GT, a);
+            VectorMask<Float> bNaN = b.compare(VectorOperators.NE, b);
+            VectorMask<Float> dGreater = d.compare(VectorOperators.GT, c);
+            VectorMask<Float> dNaN = d.compare(VectorOperators.NE, d);
+            FloatVector upper = a.blend(b, bGreater).blend(b, bNaN);
+            FloatVector lower = c.blend(d, dGreater).blend(d, dNaN);
+            VectorMask<Float> lowerGreater = lower.compare(VectorOperators.GT, upper);
+            VectorMask<Float> lowerNaN = lower.compare(VectorOperators.NE, lower);
             FloatVector g = FloatVector.fromArray(S, gy, o + j).rearrange(HALVES);
             if (g.compare(VectorOperators.NE, g).anyTrue()) {
                 break;
             }
-            // lane 2m holds a (c), lane 2m+1 holds b (d): the lane is the argmax when its oddness matches the pair
-            ZERO.blend(g, bottomWins.not().and(ODD.eq(bWins))).intoArray(gx, at);
-            ZERO.blend(g, bottomWins.and(ODD.eq(dWins))).intoArray(gx, at + w);
+            // lane 2m holds a (c), lane 2m+1 holds b (d): g goes to the even lane unless b (d) wins, else the odd
+            FloatVector topPair = g.blend(zero, bGreater).blend(zero, bNaN)
+                    .blend(zero.blend(g, bGreater).blend(g, bNaN), ODD);
+            FloatVector bottomPair = g.blend(zero, dGreater).blend(zero, dNaN)
+                    .blend(zero.blend(g, dGreater).blend(g, dNaN), ODD);
+            topPair.blend(zero, lowerGreater).blend(zero, lowerNaN).intoArray(gx, at);
+            zero.blend(bottomPair, lowerGreater).blend(bottomPair, lowerNaN).intoArray(gx, at + w);
         }
         return j;
     }
