@@ -65,7 +65,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int CONV_OUT_BLOCK = 8;
     /** Local floats for {@link #convTiled}'s input tiles (chunk of channels × tile rows × k rows × tile width + halo). */
     static final int TILE_FLOATS = 4096;
-    /** Local floats for {@link #convTiled}'s weights (chunk of channels × CONV_OUT_BLOCK × k × k). */
+    /** Local floats for {@link #convTiled}'s weights (chunk of channels × k × k × CONV_OUT_BLOCK). */
     static final int TILE_WEIGHTS = 1024;
     /** Local ints for {@link #convTiled}'s row table (chunk of channels × tile rows × k). */
     static final int TILE_ROWS = 512;
@@ -84,7 +84,11 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** Work-group local memory: input tiles of the convolution. */
     @Local
     final float[] localTile = new float[TILE_FLOATS];
-    /** Work-group local memory: the convolution's weights for one chunk of input channels. */
+    /**
+     * Work-group local memory: the convolution's weights for one chunk of input channels, as [channel][tap][output
+     * channel of the block], so the CONV_OUT_BLOCK weights of one tap are neighbours (one vector load on a CPU
+     * device, one broadcast row on a GPU).
+     */
     @Local
     final float[] localWeights = new float[TILE_WEIGHTS];
     /** Work-group local memory: arena offset of each input-tile row of the convolution (−1: padding zeros). */
@@ -951,8 +955,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
             for (int e = lid; e < cc * blockWeights; e += items) {
                 int ci = e / blockWeights;
                 int r = e - ci * blockWeights;
-                int q = r / kk;
-                int uv = r - q * kk;
+                int uv = r / CONV_OUT_BLOCK;
+                int q = r - uv * CONV_OUT_BLOCK;
                 int och = firstOut + q;
                 float wv = 0f;
                 if (och < o) {
@@ -981,22 +985,22 @@ final class ArenaKernel extends com.aparapi.Kernel {
                     float x8 = localTile[xb + 2 * ew + 2];
                     float y8 = localTile[xb + 2 * ew + 3];
                     int wb = ci * blockWeights;
-                    s0 = taps3x3(s0, wb, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t0 = taps3x3(t0, wb, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s1 = taps3x3(s1, wb + 9, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t1 = taps3x3(t1, wb + 9, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s2 = taps3x3(s2, wb + 18, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t2 = taps3x3(t2, wb + 18, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s3 = taps3x3(s3, wb + 27, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t3 = taps3x3(t3, wb + 27, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s4 = taps3x3(s4, wb + 36, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t4 = taps3x3(t4, wb + 36, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s5 = taps3x3(s5, wb + 45, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t5 = taps3x3(t5, wb + 45, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s6 = taps3x3(s6, wb + 54, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t6 = taps3x3(t6, wb + 54, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s7 = taps3x3(s7, wb + 63, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t7 = taps3x3(t7, wb + 63, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s0 = taps3x3(s0, wb, 0, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t0 = taps3x3(t0, wb, 0, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s1 = taps3x3(s1, wb, 1, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t1 = taps3x3(t1, wb, 1, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s2 = taps3x3(s2, wb, 2, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t2 = taps3x3(t2, wb, 2, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s3 = taps3x3(s3, wb, 3, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t3 = taps3x3(t3, wb, 3, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s4 = taps3x3(s4, wb, 4, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t4 = taps3x3(t4, wb, 4, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s5 = taps3x3(s5, wb, 5, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t5 = taps3x3(t5, wb, 5, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s6 = taps3x3(s6, wb, 6, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t6 = taps3x3(t6, wb, 6, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s7 = taps3x3(s7, wb, 7, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t7 = taps3x3(t7, wb, 7, x1, x2, y2, x4, x5, y5, x7, x8, y8);
                 }
             } else if (inside && k == 3) {
                 for (int ci = 0; ci < cc; ci++) {
@@ -1011,14 +1015,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
                     float x7 = localTile[xb + 2 * ew + 1];
                     float x8 = localTile[xb + 2 * ew + 2];
                     int wb = ci * blockWeights;
-                    s0 = taps3x3(s0, wb, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s1 = taps3x3(s1, wb + 9, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s2 = taps3x3(s2, wb + 18, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s3 = taps3x3(s3, wb + 27, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s4 = taps3x3(s4, wb + 36, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s5 = taps3x3(s5, wb + 45, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s6 = taps3x3(s6, wb + 54, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s7 = taps3x3(s7, wb + 63, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s0 = taps3x3(s0, wb, 0, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s1 = taps3x3(s1, wb, 1, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s2 = taps3x3(s2, wb, 2, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s3 = taps3x3(s3, wb, 3, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s4 = taps3x3(s4, wb, 4, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s5 = taps3x3(s5, wb, 5, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s6 = taps3x3(s6, wb, 6, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s7 = taps3x3(s7, wb, 7, x0, x1, x2, x3, x4, x5, x6, x7, x8);
                 }
             } else if (inside) {
                 for (int ci = 0; ci < cc; ci++) {
@@ -1027,15 +1031,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
                     for (int u = 0; u < k; u++) {
                         for (int v = 0; v < k; v++) {
                             float xv = localTile[xb + u * ew + v];
-                            int wi = wb + u * k + v;
+                            int wi = wb + (u * k + v) * CONV_OUT_BLOCK;
                             s0 += localWeights[wi] * xv;
-                            s1 += localWeights[wi + 1 * kk] * xv;
-                            s2 += localWeights[wi + 2 * kk] * xv;
-                            s3 += localWeights[wi + 3 * kk] * xv;
-                            s4 += localWeights[wi + 4 * kk] * xv;
-                            s5 += localWeights[wi + 5 * kk] * xv;
-                            s6 += localWeights[wi + 6 * kk] * xv;
-                            s7 += localWeights[wi + 7 * kk] * xv;
+                            s1 += localWeights[wi + 1] * xv;
+                            s2 += localWeights[wi + 2] * xv;
+                            s3 += localWeights[wi + 3] * xv;
+                            s4 += localWeights[wi + 4] * xv;
+                            s5 += localWeights[wi + 5] * xv;
+                            s6 += localWeights[wi + 6] * xv;
+                            s7 += localWeights[wi + 7] * xv;
                         }
                     }
                 }
@@ -1121,19 +1125,22 @@ final class ArenaKernel extends com.aparapi.Kernel {
 
     /**
      * s + Σ_{u,v} w[u,v]·x[u,v] over one 3×3 window in float, u then v ascending (the order of {@link #conv}), with
-     * the nine weights from localWeights at wb and the window's inputs x0 … x8 held in registers.
+     * the nine weights of block channel q from localWeights at wb + q + 8·tap and the window's inputs x0 … x8 held
+     * in registers. The index is written wb + (q + 8·tap) on purpose: with q a constant after inlining, the eight
+     * channels' weights of a tap are wb + constant, which a CPU OpenCL compiler (PoCL's LLVM) sees as neighbours
+     * and loads as one vector; (wb + q) + 8·tap became eight-lane gathers (twice the time per convolution).
      */
-    float taps3x3(float s, int wb, float x0, float x1, float x2, float x3, float x4, float x5, float x6, float x7,
-                  float x8) {
-        float t = s + localWeights[wb] * x0;
-        t = t + localWeights[wb + 1] * x1;
-        t = t + localWeights[wb + 2] * x2;
-        t = t + localWeights[wb + 3] * x3;
-        t = t + localWeights[wb + 4] * x4;
-        t = t + localWeights[wb + 5] * x5;
-        t = t + localWeights[wb + 6] * x6;
-        t = t + localWeights[wb + 7] * x7;
-        return t + localWeights[wb + 8] * x8;
+    float taps3x3(float s, int wb, int q, float x0, float x1, float x2, float x3, float x4, float x5, float x6,
+                  float x7, float x8) {
+        float t = s + localWeights[wb + q] * x0;
+        t = t + localWeights[wb + (q + 8)] * x1;
+        t = t + localWeights[wb + (q + 16)] * x2;
+        t = t + localWeights[wb + (q + 24)] * x3;
+        t = t + localWeights[wb + (q + 32)] * x4;
+        t = t + localWeights[wb + (q + 40)] * x5;
+        t = t + localWeights[wb + (q + 48)] * x6;
+        t = t + localWeights[wb + (q + 56)] * x7;
+        return t + localWeights[wb + (q + 64)] * x8;
     }
 
     /**
