@@ -161,6 +161,11 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** {@link #convTiled}: output pixels per work item along a row (1, or 2 for a 3×3 kernel). */
     int pixelsPerItem;
     int tileRows;
+    /**
+     * {@link #convTiled}: 1 if every tile lies inside one image (h a multiple of {@link #tileRows}), so the tile
+     * holds each input row once (rows + k − 1 per channel) instead of k rows per output row; else 0.
+     */
+    int tileShared;
     int tilesAcross;
     int outBlocks;
     int chunk;
@@ -880,8 +885,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int i = row - b * h;
         int j = left + lc;
         int ew = tw + k - 1;
+        // Tile rows of one input channel: k input rows per output row, or (tileShared: the tile lies in one image)
+        // the rows + k − 1 distinct input rows, which neighbouring output rows share.
         int rowBlock = k * ew;
-        int perChannel = rows * rowBlock;
+        int rowsPerChannel = rows * k;
+        if (tileShared != 0) {
+            rowBlock = ew;
+            rowsPerChannel = rows + k - 1;
+        }
+        int perChannel = rowsPerChannel * ew;
         int blockWeights = CONV_OUT_BLOCK * kk;
         boolean inside = lr < rows && row < allRows && j < wd;
         boolean inside2 = inside && perItem == 2 && j + 1 < wd;
@@ -930,9 +942,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
         }
         for (int c0 = 0; c0 < c; c0 += chunk) {
             int cc = min(chunk, c - c0);
-            int tileRowCount = cc * rows * k;
+            int tileRowCount = cc * rowsPerChannel;
             for (int e = lid; e < tileRowCount; e += items) {
-                localRowBase[e] = tileRowBase(e, c0, firstRow, rows);
+                int rb = 0;
+                if (tileShared != 0) {
+                    rb = sharedTileRowBase(e, c0, firstRow, rows);
+                } else {
+                    rb = tileRowBase(e, c0, firstRow, rows);
+                }
+                localRowBase[e] = rb;
             }
             localBarrier();
             int tileRow = lid / ew;
@@ -1107,6 +1125,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int c = i0;
         int h = i1;
         int k = i4;
+
         int ci = e / (rows * k);
         int r = e - ci * rows * k;
         int tr = r / k;
@@ -1119,6 +1138,27 @@ final class ArenaKernel extends com.aparapi.Kernel {
             if (si >= 0) {
                 base = oa + ((tb * c + c0 + ci) * h + si) * i2;
             }
+        }
+        return base;
+    }
+
+    /**
+     * {@link #tileRowBase} for a tile inside one image ({@link #tileShared}): row e of the chunk from c0 is input row
+     * v = e mod (rows + k − 1) of channel c0 + e / (rows + k − 1), the image row firstRow − p + v of the tile's image
+     * (wrapped or −1 for padding zeros); output row r of the tile reads rows r … r + k − 1.
+     */
+    int sharedTileRowBase(int e, int c0, int firstRow, int rows) {
+        int c = i0;
+        int h = i1;
+        int k = i4;
+        int per = rows + k - 1;
+        int ci = e / per;
+        int v = e - ci * per;
+        int tb = firstRow / h;
+        int si = source(firstRow - tb * h + v - k / 2, h);
+        int base = -1;
+        if (si >= 0) {
+            base = oa + ((tb * c + c0 + ci) * h + si) * i2;
         }
         return base;
     }

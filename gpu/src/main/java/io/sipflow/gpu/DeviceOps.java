@@ -265,10 +265,13 @@ final class DeviceOps {
         while (rows > 1 && rows * k * (tw + k - 1) > ArenaKernel.TILE_FLOATS) {
             rows--;
         }
-        int perChannel = rows * k * (tw + k - 1);
+        // a tile inside one image holds its rows + k - 1 input rows once (neighbouring output rows share them)
+        boolean shared = h % rows == 0;
+        int rowsPerChannel = shared ? rows + k - 1 : rows * k;
+        int perChannel = rowsPerChannel * (tw + k - 1);
         int blockWeights = ArenaKernel.CONV_OUT_BLOCK * k * k;
         int chunk = Math.min(c, Math.min(ArenaKernel.TILE_FLOATS / perChannel, ArenaKernel.TILE_WEIGHTS / blockWeights));
-        chunk = Math.min(chunk, ArenaKernel.TILE_ROWS / (rows * k));
+        chunk = Math.min(chunk, ArenaKernel.TILE_ROWS / rowsPerChannel);
         if (chunk < 1 || tw + k - 1 > ArenaKernel.TILE_COLUMNS) {
             arena.launch(ArenaKernel.CONV_F, n * o * h * w, what);
             return;
@@ -278,6 +281,7 @@ final class DeviceOps {
         kernel.tileWidth = tw;
         kernel.pixelsPerItem = perItem;
         kernel.tileRows = rows;
+        kernel.tileShared = shared ? 1 : 0;
         kernel.tilesAcross = (w + tw - 1) / tw;
         kernel.outBlocks = (o + ArenaKernel.CONV_OUT_BLOCK - 1) / ArenaKernel.CONV_OUT_BLOCK;
         int rowTiles = (n * h + rows - 1) / rows;
