@@ -61,12 +61,12 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int REDUCE_SUM_GROUPS_F = 44;
     /** The work-group size of every launch (less only on a device that allows less); local arrays fit it. */
     static final int GROUP = 128;
-    /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves eight. */
-    static final int CONV_OUT_BLOCK = 8;
+    /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves sixteen. */
+    static final int CONV_OUT_BLOCK = 16;
     /** Local floats for {@link #convTiled}'s input tiles (chunk of channels × tile rows × k rows × tile width + halo). */
     static final int TILE_FLOATS = 4096;
     /** Local floats for {@link #convTiled}'s weights (chunk of channels × k × k × CONV_OUT_BLOCK). */
-    static final int TILE_WEIGHTS = 1024;
+    static final int TILE_WEIGHTS = 2048;
     /** Local ints for {@link #convTiled}'s row table (chunk of channels × tile rows × k). */
     static final int TILE_ROWS = 512;
     /** Local ints for {@link #convTiled}'s column table (tile width + k − 1). */
@@ -907,6 +907,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
         float s5 = 0f;
         float s6 = 0f;
         float s7 = 0f;
+        float s8 = 0f;
+        float s9 = 0f;
+        float s10 = 0f;
+        float s11 = 0f;
+        float s12 = 0f;
+        float s13 = 0f;
+        float s14 = 0f;
+        float s15 = 0f;
         if (inside) {
             s0 = initialSum(at, firstOut);
             s1 = initialSum(at + plane, firstOut + 1);
@@ -916,6 +924,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
             s5 = initialSum(at + 5 * plane, firstOut + 5);
             s6 = initialSum(at + 6 * plane, firstOut + 6);
             s7 = initialSum(at + 7 * plane, firstOut + 7);
+            s8 = initialSum(at + 8 * plane, firstOut + 8);
+            s9 = initialSum(at + 9 * plane, firstOut + 9);
+            s10 = initialSum(at + 10 * plane, firstOut + 10);
+            s11 = initialSum(at + 11 * plane, firstOut + 11);
+            s12 = initialSum(at + 12 * plane, firstOut + 12);
+            s13 = initialSum(at + 13 * plane, firstOut + 13);
+            s14 = initialSum(at + 14 * plane, firstOut + 14);
+            s15 = initialSum(at + 15 * plane, firstOut + 15);
         }
         float t0 = 0f;
         float t1 = 0f;
@@ -925,6 +941,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
         float t5 = 0f;
         float t6 = 0f;
         float t7 = 0f;
+        float t8 = 0f;
+        float t9 = 0f;
+        float t10 = 0f;
+        float t11 = 0f;
+        float t12 = 0f;
+        float t13 = 0f;
+        float t14 = 0f;
+        float t15 = 0f;
         if (inside2) {
             t0 = initialSum(at + 1, firstOut);
             t1 = initialSum(at + 1 + plane, firstOut + 1);
@@ -934,6 +958,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
             t5 = initialSum(at + 1 + 5 * plane, firstOut + 5);
             t6 = initialSum(at + 1 + 6 * plane, firstOut + 6);
             t7 = initialSum(at + 1 + 7 * plane, firstOut + 7);
+            t8 = initialSum(at + 1 + 8 * plane, firstOut + 8);
+            t9 = initialSum(at + 1 + 9 * plane, firstOut + 9);
+            t10 = initialSum(at + 1 + 10 * plane, firstOut + 10);
+            t11 = initialSum(at + 1 + 11 * plane, firstOut + 11);
+            t12 = initialSum(at + 1 + 12 * plane, firstOut + 12);
+            t13 = initialSum(at + 1 + 13 * plane, firstOut + 13);
+            t14 = initialSum(at + 1 + 14 * plane, firstOut + 14);
+            t15 = initialSum(at + 1 + 15 * plane, firstOut + 15);
         }
         int stepRows = items / ew;
         int stepCols = items - stepRows * ew;
@@ -1019,6 +1051,22 @@ final class ArenaKernel extends com.aparapi.Kernel {
                     t6 = taps3x3(t6, wb, 6, x1, x2, y2, x4, x5, y5, x7, x8, y8);
                     s7 = taps3x3(s7, wb, 7, x0, x1, x2, x3, x4, x5, x6, x7, x8);
                     t7 = taps3x3(t7, wb, 7, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s8 = taps3x3(s8, wb, 8, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t8 = taps3x3(t8, wb, 8, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s9 = taps3x3(s9, wb, 9, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t9 = taps3x3(t9, wb, 9, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s10 = taps3x3(s10, wb, 10, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t10 = taps3x3(t10, wb, 10, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s11 = taps3x3(s11, wb, 11, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t11 = taps3x3(t11, wb, 11, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s12 = taps3x3(s12, wb, 12, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t12 = taps3x3(t12, wb, 12, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s13 = taps3x3(s13, wb, 13, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t13 = taps3x3(t13, wb, 13, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s14 = taps3x3(s14, wb, 14, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t14 = taps3x3(t14, wb, 14, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s15 = taps3x3(s15, wb, 15, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t15 = taps3x3(t15, wb, 15, x1, x2, y2, x4, x5, y5, x7, x8, y8);
                 }
             } else if (inside && k == 3) {
                 for (int ci = 0; ci < cc; ci++) {
@@ -1041,6 +1089,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
                     s5 = taps3x3(s5, wb, 5, x0, x1, x2, x3, x4, x5, x6, x7, x8);
                     s6 = taps3x3(s6, wb, 6, x0, x1, x2, x3, x4, x5, x6, x7, x8);
                     s7 = taps3x3(s7, wb, 7, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s8 = taps3x3(s8, wb, 8, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s9 = taps3x3(s9, wb, 9, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s10 = taps3x3(s10, wb, 10, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s11 = taps3x3(s11, wb, 11, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s12 = taps3x3(s12, wb, 12, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s13 = taps3x3(s13, wb, 13, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s14 = taps3x3(s14, wb, 14, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s15 = taps3x3(s15, wb, 15, x0, x1, x2, x3, x4, x5, x6, x7, x8);
                 }
             } else if (inside) {
                 for (int ci = 0; ci < cc; ci++) {
@@ -1058,6 +1114,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
                             s5 += localWeights[wi + 5] * xv;
                             s6 += localWeights[wi + 6] * xv;
                             s7 += localWeights[wi + 7] * xv;
+                            s8 += localWeights[wi + 8] * xv;
+                            s9 += localWeights[wi + 9] * xv;
+                            s10 += localWeights[wi + 10] * xv;
+                            s11 += localWeights[wi + 11] * xv;
+                            s12 += localWeights[wi + 12] * xv;
+                            s13 += localWeights[wi + 13] * xv;
+                            s14 += localWeights[wi + 14] * xv;
+                            s15 += localWeights[wi + 15] * xv;
                         }
                     }
                 }
@@ -1065,10 +1129,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
             localBarrier();
         }
         if (inside) {
-            storeBlock(at, plane, firstOut, s0, s1, s2, s3, s4, s5, s6, s7);
+            storeBlock(at, plane, firstOut, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15);
         }
         if (inside2) {
-            storeBlock(at + 1, plane, firstOut, t0, t1, t2, t3, t4, t5, t6, t7);
+            storeBlock(at + 1, plane, firstOut, t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15);
         }
     }
 
@@ -1089,9 +1153,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
         return s;
     }
 
-    /** Stores one pixel's sums for output channels firstOut … firstOut + 7 (those below i3) at at, at + plane, …. */
+    /** Stores one pixel's sums for output channels firstOut … firstOut + 15 (those below i3) at at, at + plane, …. */
     void storeBlock(int at, int plane, int firstOut, float s0, float s1, float s2, float s3, float s4, float s5,
-                    float s6, float s7) {
+                    float s6, float s7, float s8, float s9, float s10, float s11, float s12, float s13,
+                    float s14, float s15) {
         int o = i3;
         f[oy + at] = s0;
         if (firstOut + 1 < o) {
@@ -1114,6 +1179,30 @@ final class ArenaKernel extends com.aparapi.Kernel {
         }
         if (firstOut + 7 < o) {
             f[oy + at + 7 * plane] = s7;
+        }
+        if (firstOut + 8 < o) {
+            f[oy + at + 8 * plane] = s8;
+        }
+        if (firstOut + 9 < o) {
+            f[oy + at + 9 * plane] = s9;
+        }
+        if (firstOut + 10 < o) {
+            f[oy + at + 10 * plane] = s10;
+        }
+        if (firstOut + 11 < o) {
+            f[oy + at + 11 * plane] = s11;
+        }
+        if (firstOut + 12 < o) {
+            f[oy + at + 12 * plane] = s12;
+        }
+        if (firstOut + 13 < o) {
+            f[oy + at + 13 * plane] = s13;
+        }
+        if (firstOut + 14 < o) {
+            f[oy + at + 14 * plane] = s14;
+        }
+        if (firstOut + 15 < o) {
+            f[oy + at + 15 * plane] = s15;
         }
     }
 
@@ -1173,14 +1262,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
     float taps3x3(float s, int wb, int q, float x0, float x1, float x2, float x3, float x4, float x5, float x6,
                   float x7, float x8) {
         float t = s + localWeights[wb + q] * x0;
-        t = t + localWeights[wb + (q + 8)] * x1;
-        t = t + localWeights[wb + (q + 16)] * x2;
-        t = t + localWeights[wb + (q + 24)] * x3;
-        t = t + localWeights[wb + (q + 32)] * x4;
-        t = t + localWeights[wb + (q + 40)] * x5;
-        t = t + localWeights[wb + (q + 48)] * x6;
-        t = t + localWeights[wb + (q + 56)] * x7;
-        return t + localWeights[wb + (q + 64)] * x8;
+        t = t + localWeights[wb + (q + 16)] * x1;
+        t = t + localWeights[wb + (q + 32)] * x2;
+        t = t + localWeights[wb + (q + 48)] * x3;
+        t = t + localWeights[wb + (q + 64)] * x4;
+        t = t + localWeights[wb + (q + 80)] * x5;
+        t = t + localWeights[wb + (q + 96)] * x6;
+        t = t + localWeights[wb + (q + 112)] * x7;
+        return t + localWeights[wb + (q + 128)] * x8;
     }
 
     /**
