@@ -1128,11 +1128,103 @@ final class ArenaKernel extends com.aparapi.Kernel {
             }
             localBarrier();
         }
+        // the stores written out here rather than in a method: sixteen float arguments made PoCL spill the
+        // vector registers that hold the sums to the stack lane by lane (a sixth of the convolution's time)
         if (inside) {
-            storeBlock(at, plane, firstOut, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15);
+            f[oy + at] = s0;
+            if (firstOut + 1 < o) {
+                f[oy + at + plane] = s1;
+            }
+            if (firstOut + 2 < o) {
+                f[oy + at + 2 * plane] = s2;
+            }
+            if (firstOut + 3 < o) {
+                f[oy + at + 3 * plane] = s3;
+            }
+            if (firstOut + 4 < o) {
+                f[oy + at + 4 * plane] = s4;
+            }
+            if (firstOut + 5 < o) {
+                f[oy + at + 5 * plane] = s5;
+            }
+            if (firstOut + 6 < o) {
+                f[oy + at + 6 * plane] = s6;
+            }
+            if (firstOut + 7 < o) {
+                f[oy + at + 7 * plane] = s7;
+            }
+            if (firstOut + 8 < o) {
+                f[oy + at + 8 * plane] = s8;
+            }
+            if (firstOut + 9 < o) {
+                f[oy + at + 9 * plane] = s9;
+            }
+            if (firstOut + 10 < o) {
+                f[oy + at + 10 * plane] = s10;
+            }
+            if (firstOut + 11 < o) {
+                f[oy + at + 11 * plane] = s11;
+            }
+            if (firstOut + 12 < o) {
+                f[oy + at + 12 * plane] = s12;
+            }
+            if (firstOut + 13 < o) {
+                f[oy + at + 13 * plane] = s13;
+            }
+            if (firstOut + 14 < o) {
+                f[oy + at + 14 * plane] = s14;
+            }
+            if (firstOut + 15 < o) {
+                f[oy + at + 15 * plane] = s15;
+            }
         }
         if (inside2) {
-            storeBlock(at + 1, plane, firstOut, t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15);
+            f[oy + at + 1] = t0;
+            if (firstOut + 1 < o) {
+                f[oy + at + 1 + plane] = t1;
+            }
+            if (firstOut + 2 < o) {
+                f[oy + at + 1 + 2 * plane] = t2;
+            }
+            if (firstOut + 3 < o) {
+                f[oy + at + 1 + 3 * plane] = t3;
+            }
+            if (firstOut + 4 < o) {
+                f[oy + at + 1 + 4 * plane] = t4;
+            }
+            if (firstOut + 5 < o) {
+                f[oy + at + 1 + 5 * plane] = t5;
+            }
+            if (firstOut + 6 < o) {
+                f[oy + at + 1 + 6 * plane] = t6;
+            }
+            if (firstOut + 7 < o) {
+                f[oy + at + 1 + 7 * plane] = t7;
+            }
+            if (firstOut + 8 < o) {
+                f[oy + at + 1 + 8 * plane] = t8;
+            }
+            if (firstOut + 9 < o) {
+                f[oy + at + 1 + 9 * plane] = t9;
+            }
+            if (firstOut + 10 < o) {
+                f[oy + at + 1 + 10 * plane] = t10;
+            }
+            if (firstOut + 11 < o) {
+                f[oy + at + 1 + 11 * plane] = t11;
+            }
+            if (firstOut + 12 < o) {
+                f[oy + at + 1 + 12 * plane] = t12;
+            }
+            if (firstOut + 13 < o) {
+                f[oy + at + 1 + 13 * plane] = t13;
+            }
+            if (firstOut + 14 < o) {
+                f[oy + at + 1 + 14 * plane] = t14;
+            }
+            if (firstOut + 15 < o) {
+                f[oy + at + 1 + 15 * plane] = t15;
+            }
         }
     }
 
@@ -1151,59 +1243,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
             }
         }
         return s;
-    }
-
-    /** Stores one pixel's sums for output channels firstOut … firstOut + 15 (those below i3) at at, at + plane, …. */
-    void storeBlock(int at, int plane, int firstOut, float s0, float s1, float s2, float s3, float s4, float s5,
-                    float s6, float s7, float s8, float s9, float s10, float s11, float s12, float s13,
-                    float s14, float s15) {
-        int o = i3;
-        f[oy + at] = s0;
-        if (firstOut + 1 < o) {
-            f[oy + at + plane] = s1;
-        }
-        if (firstOut + 2 < o) {
-            f[oy + at + 2 * plane] = s2;
-        }
-        if (firstOut + 3 < o) {
-            f[oy + at + 3 * plane] = s3;
-        }
-        if (firstOut + 4 < o) {
-            f[oy + at + 4 * plane] = s4;
-        }
-        if (firstOut + 5 < o) {
-            f[oy + at + 5 * plane] = s5;
-        }
-        if (firstOut + 6 < o) {
-            f[oy + at + 6 * plane] = s6;
-        }
-        if (firstOut + 7 < o) {
-            f[oy + at + 7 * plane] = s7;
-        }
-        if (firstOut + 8 < o) {
-            f[oy + at + 8 * plane] = s8;
-        }
-        if (firstOut + 9 < o) {
-            f[oy + at + 9 * plane] = s9;
-        }
-        if (firstOut + 10 < o) {
-            f[oy + at + 10 * plane] = s10;
-        }
-        if (firstOut + 11 < o) {
-            f[oy + at + 11 * plane] = s11;
-        }
-        if (firstOut + 12 < o) {
-            f[oy + at + 12 * plane] = s12;
-        }
-        if (firstOut + 13 < o) {
-            f[oy + at + 13 * plane] = s13;
-        }
-        if (firstOut + 14 < o) {
-            f[oy + at + 14 * plane] = s14;
-        }
-        if (firstOut + 15 < o) {
-            f[oy + at + 15 * plane] = s15;
-        }
     }
 
     /**
