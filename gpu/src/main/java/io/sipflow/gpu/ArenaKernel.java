@@ -1272,8 +1272,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
 
     /**
      * {@link #tileRowBase} for a tile inside one image ({@link #tileShared}): row e of the chunk from c0 is input row
-     * v = e mod (rows + k − 1) of channel c0 + e / (rows + k − 1), the image row firstRow − p + v of the tile's image
-     * (wrapped or −1 for padding zeros); output row r of the tile reads rows r … r + k − 1.
+     * v = e mod (rows + k − 1) of channel c0 + e / (rows + k − 1), the image row firstRow − p + v of the tile's
+     * image (wrapped, or −1 for padding zeros); output row r of the tile reads rows r … r + k − 1.
      */
     int sharedTileRowBase(int e, int c0, int firstRow, int rows) {
         int c = i0;

@@ -59,7 +59,8 @@
  *   <li>{@link ArenaKernel} needs fp64 for all its ops (elementwise ops compute in double like the CPU backend).</li>
  *   <li>Work-group shapes: conv2d, its data gradient and conv2dAccumulate are tiled (a work group computes a tile
  *   of output rows for sixteen output channels per item from input rows and weights staged in local memory,
- *   loaded through row and column index tables; for a 3×3 kernel two neighbouring pixels per item);
+ *   loaded through row and column index tables; a tile inside one image holds each input row once; for a
+ *   3×3 kernel two neighbouring pixels per item);
  *   batch norm runs one work group per channel with tree sums in local memory and normalises in the same launch;
  *   max pooling keeps its argmax for the backward pass; a sum over many values per output (a bias gradient) runs
  *   a work group per output with a tree sum. The weight gradient is two launches of many short independent sums
