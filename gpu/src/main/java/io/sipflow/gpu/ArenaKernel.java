@@ -59,6 +59,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int BN_FORWARD_GROUPS_F = 42;
     static final int BN_BACKWARD_GROUPS_F = 43;
     static final int REDUCE_SUM_GROUPS_F = 44;
+    static final int CONV_WEIGHT_TILED_F = 45;
     /** The work-group size of every launch (less only on a device that allows less); local arrays fit it. */
     static final int GROUP = 128;
     /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves sixteen. */
@@ -844,6 +845,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
             batchNormBackwardGroups();
         } else if (op == REDUCE_SUM_GROUPS_F) {
             reduceSumGroups();
+        } else if (op == CONV_WEIGHT_TILED_F) {
+            convWeightTiled();
         }
     }
 
@@ -1482,6 +1485,723 @@ final class ArenaKernel extends com.aparapi.Kernel {
         if (second) {
             storeTaps3x3(oy + ((och + 1) * c + ci) * 9 * slices + part, slices, u00, u01, u02, u10, u11, u12, u20,
                     u21, u22);
+        }
+    }
+
+    /**
+     * The slices of {@link #convWeight3x3Slice} for a 3×3 kernel (same parameters, the same partial sums in the same
+     * order, so the same bits) as a work-group op. Group (s·oBlocks + block) stages gy of CONV_OUT_BLOCK output
+     * channels over the s-th run of rows in local memory as [pixel][channel] (chunks of rows that fit; loaded
+     * along x); item ci &lt; i1 sums all nine taps of input channel ci for the sixteen channels, 144 sums in
+     * registers: per pixel a row of sixteen gy values times nine input values (nine independent vector chains on a
+     * CPU device). Items past the channels only pass the barriers.
+     */
+    void convWeightTiled() {
+        int c = i1;
+        int h = i2;
+        int wd = i3;
+        int o = i6;
+        int slices = chunk;
+        // the row stride of the staged gy, CONV_OUT_BLOCK, read from a launch argument: with a compile-time 16
+        // LLVM turned (pixel·16) + q into an or and loaded the sixteen neighbours by a gather
+        int lanes = tileWidth;
+        int lid = getLocalId(0);
+        int items = getLocalSize(0);
+        int gid = getGroupId(0);
+        int blocks = (o + CONV_OUT_BLOCK - 1) / CONV_OUT_BLOCK;
+        int part = gid / blocks;
+        int och = (gid - part * blocks) * CONV_OUT_BLOCK;
+        int rows = i0 * h;
+        int first = (int) ((long) rows * part / slices);
+        int end = (int) ((long) rows * (part + 1) / slices);
+        int chunkRows = TILE_FLOATS / (wd * CONV_OUT_BLOCK);
+        // staging: item lid loads columns lj, lj + stepJ, … of block channels lq, lq + stepQ, … (along x)
+        int stepJ = min(wd, items);
+        int stepQ = items / stepJ;
+        int lq = lid / stepJ;
+        int lj = lid - lq * stepJ;
+        if (lq >= stepQ) {
+            lq = CONV_OUT_BLOCK;
+        }
+        int ci = lid;
+        boolean active = ci < c;
+        float w0_0 = 0f;
+        float w0_1 = 0f;
+        float w0_2 = 0f;
+        float w0_3 = 0f;
+        float w0_4 = 0f;
+        float w0_5 = 0f;
+        float w0_6 = 0f;
+        float w0_7 = 0f;
+        float w0_8 = 0f;
+        float w0_9 = 0f;
+        float w0_10 = 0f;
+        float w0_11 = 0f;
+        float w0_12 = 0f;
+        float w0_13 = 0f;
+        float w0_14 = 0f;
+        float w0_15 = 0f;
+        float w1_0 = 0f;
+        float w1_1 = 0f;
+        float w1_2 = 0f;
+        float w1_3 = 0f;
+        float w1_4 = 0f;
+        float w1_5 = 0f;
+        float w1_6 = 0f;
+        float w1_7 = 0f;
+        float w1_8 = 0f;
+        float w1_9 = 0f;
+        float w1_10 = 0f;
+        float w1_11 = 0f;
+        float w1_12 = 0f;
+        float w1_13 = 0f;
+        float w1_14 = 0f;
+        float w1_15 = 0f;
+        float w2_0 = 0f;
+        float w2_1 = 0f;
+        float w2_2 = 0f;
+        float w2_3 = 0f;
+        float w2_4 = 0f;
+        float w2_5 = 0f;
+        float w2_6 = 0f;
+        float w2_7 = 0f;
+        float w2_8 = 0f;
+        float w2_9 = 0f;
+        float w2_10 = 0f;
+        float w2_11 = 0f;
+        float w2_12 = 0f;
+        float w2_13 = 0f;
+        float w2_14 = 0f;
+        float w2_15 = 0f;
+        float w3_0 = 0f;
+        float w3_1 = 0f;
+        float w3_2 = 0f;
+        float w3_3 = 0f;
+        float w3_4 = 0f;
+        float w3_5 = 0f;
+        float w3_6 = 0f;
+        float w3_7 = 0f;
+        float w3_8 = 0f;
+        float w3_9 = 0f;
+        float w3_10 = 0f;
+        float w3_11 = 0f;
+        float w3_12 = 0f;
+        float w3_13 = 0f;
+        float w3_14 = 0f;
+        float w3_15 = 0f;
+        float w4_0 = 0f;
+        float w4_1 = 0f;
+        float w4_2 = 0f;
+        float w4_3 = 0f;
+        float w4_4 = 0f;
+        float w4_5 = 0f;
+        float w4_6 = 0f;
+        float w4_7 = 0f;
+        float w4_8 = 0f;
+        float w4_9 = 0f;
+        float w4_10 = 0f;
+        float w4_11 = 0f;
+        float w4_12 = 0f;
+        float w4_13 = 0f;
+        float w4_14 = 0f;
+        float w4_15 = 0f;
+        float w5_0 = 0f;
+        float w5_1 = 0f;
+        float w5_2 = 0f;
+        float w5_3 = 0f;
+        float w5_4 = 0f;
+        float w5_5 = 0f;
+        float w5_6 = 0f;
+        float w5_7 = 0f;
+        float w5_8 = 0f;
+        float w5_9 = 0f;
+        float w5_10 = 0f;
+        float w5_11 = 0f;
+        float w5_12 = 0f;
+        float w5_13 = 0f;
+        float w5_14 = 0f;
+        float w5_15 = 0f;
+        float w6_0 = 0f;
+        float w6_1 = 0f;
+        float w6_2 = 0f;
+        float w6_3 = 0f;
+        float w6_4 = 0f;
+        float w6_5 = 0f;
+        float w6_6 = 0f;
+        float w6_7 = 0f;
+        float w6_8 = 0f;
+        float w6_9 = 0f;
+        float w6_10 = 0f;
+        float w6_11 = 0f;
+        float w6_12 = 0f;
+        float w6_13 = 0f;
+        float w6_14 = 0f;
+        float w6_15 = 0f;
+        float w7_0 = 0f;
+        float w7_1 = 0f;
+        float w7_2 = 0f;
+        float w7_3 = 0f;
+        float w7_4 = 0f;
+        float w7_5 = 0f;
+        float w7_6 = 0f;
+        float w7_7 = 0f;
+        float w7_8 = 0f;
+        float w7_9 = 0f;
+        float w7_10 = 0f;
+        float w7_11 = 0f;
+        float w7_12 = 0f;
+        float w7_13 = 0f;
+        float w7_14 = 0f;
+        float w7_15 = 0f;
+        float w8_0 = 0f;
+        float w8_1 = 0f;
+        float w8_2 = 0f;
+        float w8_3 = 0f;
+        float w8_4 = 0f;
+        float w8_5 = 0f;
+        float w8_6 = 0f;
+        float w8_7 = 0f;
+        float w8_8 = 0f;
+        float w8_9 = 0f;
+        float w8_10 = 0f;
+        float w8_11 = 0f;
+        float w8_12 = 0f;
+        float w8_13 = 0f;
+        float w8_14 = 0f;
+        float w8_15 = 0f;
+        for (int r0 = first; r0 < end; r0 += chunkRows) {
+            int r1 = min(end, r0 + chunkRows);
+            for (int row = r0; row < r1; row++) {
+                int b = row / h;
+                int i = row - b * h;
+                int pr = (row - r0) * wd;
+                for (int q = lq; q < CONV_OUT_BLOCK; q += stepQ) {
+                    int gyRow = ob + ((b * o + min(och + q, o - 1)) * h + i) * wd;
+                    for (int j = lj; j < wd; j += stepJ) {
+                        float gv = 0f;
+                        if (och + q < o) {
+                            gv = f[gyRow + j];
+                        }
+                        localTile[(pr + j) * lanes + q] = gv;
+                    }
+                }
+            }
+            localBarrier();
+            if (active) {
+                for (int row = r0; row < r1; row++) {
+                    int b = row / h;
+                    int i = row - b * h;
+                    int base0 = inputRowBase(b, ci, i - 1);
+                    int base1 = inputRowBase(b, ci, i);
+                    int base2 = inputRowBase(b, ci, i + 1);
+                    // a row of padding zeros reads row 0 of the arena and takes 0 instead (a select, no branch)
+                    int safe0 = max(base0, 0);
+                    int safe1 = max(base1, 0);
+                    int safe2 = max(base2, 0);
+                    int pr = (row - r0) * wd;
+                    int pj = pr * lanes;
+                    float a0 = inputRowAt(base0, -1, wd);
+                    float m0 = inputRowAt(base0, 0, wd);
+                    float a1 = inputRowAt(base1, -1, wd);
+                    float m1 = inputRowAt(base1, 0, wd);
+                    float a2 = inputRowAt(base2, -1, wd);
+                    float m2 = inputRowAt(base2, 0, wd);
+                    // columns before the last need no column test: the loop body is one block, a row of sixteen
+                    // gy values times nine input values
+                    for (int j = 0; j < wd - 1; j++) {
+                        pj = (pr + j) * lanes;
+                        float z0 = f[safe0 + j + 1];
+                        float z1 = f[safe1 + j + 1];
+                        float z2 = f[safe2 + j + 1];
+                        if (base0 < 0) {
+                            z0 = 0f;
+                        }
+                        if (base1 < 0) {
+                            z1 = 0f;
+                        }
+                        if (base2 < 0) {
+                            z2 = 0f;
+                        }
+                        w0_0 += localTile[pj + 0] * a0;
+                        w0_1 += localTile[pj + 1] * a0;
+                        w0_2 += localTile[pj + 2] * a0;
+                        w0_3 += localTile[pj + 3] * a0;
+                        w0_4 += localTile[pj + 4] * a0;
+                        w0_5 += localTile[pj + 5] * a0;
+                        w0_6 += localTile[pj + 6] * a0;
+                        w0_7 += localTile[pj + 7] * a0;
+                        w0_8 += localTile[pj + 8] * a0;
+                        w0_9 += localTile[pj + 9] * a0;
+                        w0_10 += localTile[pj + 10] * a0;
+                        w0_11 += localTile[pj + 11] * a0;
+                        w0_12 += localTile[pj + 12] * a0;
+                        w0_13 += localTile[pj + 13] * a0;
+                        w0_14 += localTile[pj + 14] * a0;
+                        w0_15 += localTile[pj + 15] * a0;
+                        w1_0 += localTile[pj + 0] * m0;
+                        w1_1 += localTile[pj + 1] * m0;
+                        w1_2 += localTile[pj + 2] * m0;
+                        w1_3 += localTile[pj + 3] * m0;
+                        w1_4 += localTile[pj + 4] * m0;
+                        w1_5 += localTile[pj + 5] * m0;
+                        w1_6 += localTile[pj + 6] * m0;
+                        w1_7 += localTile[pj + 7] * m0;
+                        w1_8 += localTile[pj + 8] * m0;
+                        w1_9 += localTile[pj + 9] * m0;
+                        w1_10 += localTile[pj + 10] * m0;
+                        w1_11 += localTile[pj + 11] * m0;
+                        w1_12 += localTile[pj + 12] * m0;
+                        w1_13 += localTile[pj + 13] * m0;
+                        w1_14 += localTile[pj + 14] * m0;
+                        w1_15 += localTile[pj + 15] * m0;
+                        w2_0 += localTile[pj + 0] * z0;
+                        w2_1 += localTile[pj + 1] * z0;
+                        w2_2 += localTile[pj + 2] * z0;
+                        w2_3 += localTile[pj + 3] * z0;
+                        w2_4 += localTile[pj + 4] * z0;
+                        w2_5 += localTile[pj + 5] * z0;
+                        w2_6 += localTile[pj + 6] * z0;
+                        w2_7 += localTile[pj + 7] * z0;
+                        w2_8 += localTile[pj + 8] * z0;
+                        w2_9 += localTile[pj + 9] * z0;
+                        w2_10 += localTile[pj + 10] * z0;
+                        w2_11 += localTile[pj + 11] * z0;
+                        w2_12 += localTile[pj + 12] * z0;
+                        w2_13 += localTile[pj + 13] * z0;
+                        w2_14 += localTile[pj + 14] * z0;
+                        w2_15 += localTile[pj + 15] * z0;
+                        w3_0 += localTile[pj + 0] * a1;
+                        w3_1 += localTile[pj + 1] * a1;
+                        w3_2 += localTile[pj + 2] * a1;
+                        w3_3 += localTile[pj + 3] * a1;
+                        w3_4 += localTile[pj + 4] * a1;
+                        w3_5 += localTile[pj + 5] * a1;
+                        w3_6 += localTile[pj + 6] * a1;
+                        w3_7 += localTile[pj + 7] * a1;
+                        w3_8 += localTile[pj + 8] * a1;
+                        w3_9 += localTile[pj + 9] * a1;
+                        w3_10 += localTile[pj + 10] * a1;
+                        w3_11 += localTile[pj + 11] * a1;
+                        w3_12 += localTile[pj + 12] * a1;
+                        w3_13 += localTile[pj + 13] * a1;
+                        w3_14 += localTile[pj + 14] * a1;
+                        w3_15 += localTile[pj + 15] * a1;
+                        w4_0 += localTile[pj + 0] * m1;
+                        w4_1 += localTile[pj + 1] * m1;
+                        w4_2 += localTile[pj + 2] * m1;
+                        w4_3 += localTile[pj + 3] * m1;
+                        w4_4 += localTile[pj + 4] * m1;
+                        w4_5 += localTile[pj + 5] * m1;
+                        w4_6 += localTile[pj + 6] * m1;
+                        w4_7 += localTile[pj + 7] * m1;
+                        w4_8 += localTile[pj + 8] * m1;
+                        w4_9 += localTile[pj + 9] * m1;
+                        w4_10 += localTile[pj + 10] * m1;
+                        w4_11 += localTile[pj + 11] * m1;
+                        w4_12 += localTile[pj + 12] * m1;
+                        w4_13 += localTile[pj + 13] * m1;
+                        w4_14 += localTile[pj + 14] * m1;
+                        w4_15 += localTile[pj + 15] * m1;
+                        w5_0 += localTile[pj + 0] * z1;
+                        w5_1 += localTile[pj + 1] * z1;
+                        w5_2 += localTile[pj + 2] * z1;
+                        w5_3 += localTile[pj + 3] * z1;
+                        w5_4 += localTile[pj + 4] * z1;
+                        w5_5 += localTile[pj + 5] * z1;
+                        w5_6 += localTile[pj + 6] * z1;
+                        w5_7 += localTile[pj + 7] * z1;
+                        w5_8 += localTile[pj + 8] * z1;
+                        w5_9 += localTile[pj + 9] * z1;
+                        w5_10 += localTile[pj + 10] * z1;
+                        w5_11 += localTile[pj + 11] * z1;
+                        w5_12 += localTile[pj + 12] * z1;
+                        w5_13 += localTile[pj + 13] * z1;
+                        w5_14 += localTile[pj + 14] * z1;
+                        w5_15 += localTile[pj + 15] * z1;
+                        w6_0 += localTile[pj + 0] * a2;
+                        w6_1 += localTile[pj + 1] * a2;
+                        w6_2 += localTile[pj + 2] * a2;
+                        w6_3 += localTile[pj + 3] * a2;
+                        w6_4 += localTile[pj + 4] * a2;
+                        w6_5 += localTile[pj + 5] * a2;
+                        w6_6 += localTile[pj + 6] * a2;
+                        w6_7 += localTile[pj + 7] * a2;
+                        w6_8 += localTile[pj + 8] * a2;
+                        w6_9 += localTile[pj + 9] * a2;
+                        w6_10 += localTile[pj + 10] * a2;
+                        w6_11 += localTile[pj + 11] * a2;
+                        w6_12 += localTile[pj + 12] * a2;
+                        w6_13 += localTile[pj + 13] * a2;
+                        w6_14 += localTile[pj + 14] * a2;
+                        w6_15 += localTile[pj + 15] * a2;
+                        w7_0 += localTile[pj + 0] * m2;
+                        w7_1 += localTile[pj + 1] * m2;
+                        w7_2 += localTile[pj + 2] * m2;
+                        w7_3 += localTile[pj + 3] * m2;
+                        w7_4 += localTile[pj + 4] * m2;
+                        w7_5 += localTile[pj + 5] * m2;
+                        w7_6 += localTile[pj + 6] * m2;
+                        w7_7 += localTile[pj + 7] * m2;
+                        w7_8 += localTile[pj + 8] * m2;
+                        w7_9 += localTile[pj + 9] * m2;
+                        w7_10 += localTile[pj + 10] * m2;
+                        w7_11 += localTile[pj + 11] * m2;
+                        w7_12 += localTile[pj + 12] * m2;
+                        w7_13 += localTile[pj + 13] * m2;
+                        w7_14 += localTile[pj + 14] * m2;
+                        w7_15 += localTile[pj + 15] * m2;
+                        w8_0 += localTile[pj + 0] * z2;
+                        w8_1 += localTile[pj + 1] * z2;
+                        w8_2 += localTile[pj + 2] * z2;
+                        w8_3 += localTile[pj + 3] * z2;
+                        w8_4 += localTile[pj + 4] * z2;
+                        w8_5 += localTile[pj + 5] * z2;
+                        w8_6 += localTile[pj + 6] * z2;
+                        w8_7 += localTile[pj + 7] * z2;
+                        w8_8 += localTile[pj + 8] * z2;
+                        w8_9 += localTile[pj + 9] * z2;
+                        w8_10 += localTile[pj + 10] * z2;
+                        w8_11 += localTile[pj + 11] * z2;
+                        w8_12 += localTile[pj + 12] * z2;
+                        w8_13 += localTile[pj + 13] * z2;
+                        w8_14 += localTile[pj + 14] * z2;
+                        w8_15 += localTile[pj + 15] * z2;
+                        a0 = m0;
+                        m0 = z0;
+                        a1 = m1;
+                        m1 = z1;
+                        a2 = m2;
+                        m2 = z2;
+                    }
+                    pj = (pr + wd - 1) * lanes;
+                    float z0 = inputRowAt(base0, wd, wd);
+                    float z1 = inputRowAt(base1, wd, wd);
+                    float z2 = inputRowAt(base2, wd, wd);
+                    w0_0 += localTile[pj + 0] * a0;
+                    w0_1 += localTile[pj + 1] * a0;
+                    w0_2 += localTile[pj + 2] * a0;
+                    w0_3 += localTile[pj + 3] * a0;
+                    w0_4 += localTile[pj + 4] * a0;
+                    w0_5 += localTile[pj + 5] * a0;
+                    w0_6 += localTile[pj + 6] * a0;
+                    w0_7 += localTile[pj + 7] * a0;
+                    w0_8 += localTile[pj + 8] * a0;
+                    w0_9 += localTile[pj + 9] * a0;
+                    w0_10 += localTile[pj + 10] * a0;
+                    w0_11 += localTile[pj + 11] * a0;
+                    w0_12 += localTile[pj + 12] * a0;
+                    w0_13 += localTile[pj + 13] * a0;
+                    w0_14 += localTile[pj + 14] * a0;
+                    w0_15 += localTile[pj + 15] * a0;
+                    w1_0 += localTile[pj + 0] * m0;
+                    w1_1 += localTile[pj + 1] * m0;
+                    w1_2 += localTile[pj + 2] * m0;
+                    w1_3 += localTile[pj + 3] * m0;
+                    w1_4 += localTile[pj + 4] * m0;
+                    w1_5 += localTile[pj + 5] * m0;
+                    w1_6 += localTile[pj + 6] * m0;
+                    w1_7 += localTile[pj + 7] * m0;
+                    w1_8 += localTile[pj + 8] * m0;
+                    w1_9 += localTile[pj + 9] * m0;
+                    w1_10 += localTile[pj + 10] * m0;
+                    w1_11 += localTile[pj + 11] * m0;
+                    w1_12 += localTile[pj + 12] * m0;
+                    w1_13 += localTile[pj + 13] * m0;
+                    w1_14 += localTile[pj + 14] * m0;
+                    w1_15 += localTile[pj + 15] * m0;
+                    w2_0 += localTile[pj + 0] * z0;
+                    w2_1 += localTile[pj + 1] * z0;
+                    w2_2 += localTile[pj + 2] * z0;
+                    w2_3 += localTile[pj + 3] * z0;
+                    w2_4 += localTile[pj + 4] * z0;
+                    w2_5 += localTile[pj + 5] * z0;
+                    w2_6 += localTile[pj + 6] * z0;
+                    w2_7 += localTile[pj + 7] * z0;
+                    w2_8 += localTile[pj + 8] * z0;
+                    w2_9 += localTile[pj + 9] * z0;
+                    w2_10 += localTile[pj + 10] * z0;
+                    w2_11 += localTile[pj + 11] * z0;
+                    w2_12 += localTile[pj + 12] * z0;
+                    w2_13 += localTile[pj + 13] * z0;
+                    w2_14 += localTile[pj + 14] * z0;
+                    w2_15 += localTile[pj + 15] * z0;
+                    w3_0 += localTile[pj + 0] * a1;
+                    w3_1 += localTile[pj + 1] * a1;
+                    w3_2 += localTile[pj + 2] * a1;
+                    w3_3 += localTile[pj + 3] * a1;
+                    w3_4 += localTile[pj + 4] * a1;
+                    w3_5 += localTile[pj + 5] * a1;
+                    w3_6 += localTile[pj + 6] * a1;
+                    w3_7 += localTile[pj + 7] * a1;
+                    w3_8 += localTile[pj + 8] * a1;
+                    w3_9 += localTile[pj + 9] * a1;
+                    w3_10 += localTile[pj + 10] * a1;
+                    w3_11 += localTile[pj + 11] * a1;
+                    w3_12 += localTile[pj + 12] * a1;
+                    w3_13 += localTile[pj + 13] * a1;
+                    w3_14 += localTile[pj + 14] * a1;
+                    w3_15 += localTile[pj + 15] * a1;
+                    w4_0 += localTile[pj + 0] * m1;
+                    w4_1 += localTile[pj + 1] * m1;
+                    w4_2 += localTile[pj + 2] * m1;
+                    w4_3 += localTile[pj + 3] * m1;
+                    w4_4 += localTile[pj + 4] * m1;
+                    w4_5 += localTile[pj + 5] * m1;
+                    w4_6 += localTile[pj + 6] * m1;
+                    w4_7 += localTile[pj + 7] * m1;
+                    w4_8 += localTile[pj + 8] * m1;
+                    w4_9 += localTile[pj + 9] * m1;
+                    w4_10 += localTile[pj + 10] * m1;
+                    w4_11 += localTile[pj + 11] * m1;
+                    w4_12 += localTile[pj + 12] * m1;
+                    w4_13 += localTile[pj + 13] * m1;
+                    w4_14 += localTile[pj + 14] * m1;
+                    w4_15 += localTile[pj + 15] * m1;
+                    w5_0 += localTile[pj + 0] * z1;
+                    w5_1 += localTile[pj + 1] * z1;
+                    w5_2 += localTile[pj + 2] * z1;
+                    w5_3 += localTile[pj + 3] * z1;
+                    w5_4 += localTile[pj + 4] * z1;
+                    w5_5 += localTile[pj + 5] * z1;
+                    w5_6 += localTile[pj + 6] * z1;
+                    w5_7 += localTile[pj + 7] * z1;
+                    w5_8 += localTile[pj + 8] * z1;
+                    w5_9 += localTile[pj + 9] * z1;
+                    w5_10 += localTile[pj + 10] * z1;
+                    w5_11 += localTile[pj + 11] * z1;
+                    w5_12 += localTile[pj + 12] * z1;
+                    w5_13 += localTile[pj + 13] * z1;
+                    w5_14 += localTile[pj + 14] * z1;
+                    w5_15 += localTile[pj + 15] * z1;
+                    w6_0 += localTile[pj + 0] * a2;
+                    w6_1 += localTile[pj + 1] * a2;
+                    w6_2 += localTile[pj + 2] * a2;
+                    w6_3 += localTile[pj + 3] * a2;
+                    w6_4 += localTile[pj + 4] * a2;
+                    w6_5 += localTile[pj + 5] * a2;
+                    w6_6 += localTile[pj + 6] * a2;
+                    w6_7 += localTile[pj + 7] * a2;
+                    w6_8 += localTile[pj + 8] * a2;
+                    w6_9 += localTile[pj + 9] * a2;
+                    w6_10 += localTile[pj + 10] * a2;
+                    w6_11 += localTile[pj + 11] * a2;
+                    w6_12 += localTile[pj + 12] * a2;
+                    w6_13 += localTile[pj + 13] * a2;
+                    w6_14 += localTile[pj + 14] * a2;
+                    w6_15 += localTile[pj + 15] * a2;
+                    w7_0 += localTile[pj + 0] * m2;
+                    w7_1 += localTile[pj + 1] * m2;
+                    w7_2 += localTile[pj + 2] * m2;
+                    w7_3 += localTile[pj + 3] * m2;
+                    w7_4 += localTile[pj + 4] * m2;
+                    w7_5 += localTile[pj + 5] * m2;
+                    w7_6 += localTile[pj + 6] * m2;
+                    w7_7 += localTile[pj + 7] * m2;
+                    w7_8 += localTile[pj + 8] * m2;
+                    w7_9 += localTile[pj + 9] * m2;
+                    w7_10 += localTile[pj + 10] * m2;
+                    w7_11 += localTile[pj + 11] * m2;
+                    w7_12 += localTile[pj + 12] * m2;
+                    w7_13 += localTile[pj + 13] * m2;
+                    w7_14 += localTile[pj + 14] * m2;
+                    w7_15 += localTile[pj + 15] * m2;
+                    w8_0 += localTile[pj + 0] * z2;
+                    w8_1 += localTile[pj + 1] * z2;
+                    w8_2 += localTile[pj + 2] * z2;
+                    w8_3 += localTile[pj + 3] * z2;
+                    w8_4 += localTile[pj + 4] * z2;
+                    w8_5 += localTile[pj + 5] * z2;
+                    w8_6 += localTile[pj + 6] * z2;
+                    w8_7 += localTile[pj + 7] * z2;
+                    w8_8 += localTile[pj + 8] * z2;
+                    w8_9 += localTile[pj + 9] * z2;
+                    w8_10 += localTile[pj + 10] * z2;
+                    w8_11 += localTile[pj + 11] * z2;
+                    w8_12 += localTile[pj + 12] * z2;
+                    w8_13 += localTile[pj + 13] * z2;
+                    w8_14 += localTile[pj + 14] * z2;
+                    w8_15 += localTile[pj + 15] * z2;
+                }
+            }
+            localBarrier();
+        }
+        if (active) {
+            int out = oy + (och * c + ci) * 9 * slices + part;
+            int step = c * 9 * slices;
+            d[out] = w0_0;
+            d[out + slices] = w1_0;
+            d[out + 2 * slices] = w2_0;
+            d[out + 3 * slices] = w3_0;
+            d[out + 4 * slices] = w4_0;
+            d[out + 5 * slices] = w5_0;
+            d[out + 6 * slices] = w6_0;
+            d[out + 7 * slices] = w7_0;
+            d[out + 8 * slices] = w8_0;
+            if (och + 1 < o) {
+                d[out + 1 * step] = w0_1;
+                d[out + 1 * step + slices] = w1_1;
+                d[out + 1 * step + 2 * slices] = w2_1;
+                d[out + 1 * step + 3 * slices] = w3_1;
+                d[out + 1 * step + 4 * slices] = w4_1;
+                d[out + 1 * step + 5 * slices] = w5_1;
+                d[out + 1 * step + 6 * slices] = w6_1;
+                d[out + 1 * step + 7 * slices] = w7_1;
+                d[out + 1 * step + 8 * slices] = w8_1;
+            }
+            if (och + 2 < o) {
+                d[out + 2 * step] = w0_2;
+                d[out + 2 * step + slices] = w1_2;
+                d[out + 2 * step + 2 * slices] = w2_2;
+                d[out + 2 * step + 3 * slices] = w3_2;
+                d[out + 2 * step + 4 * slices] = w4_2;
+                d[out + 2 * step + 5 * slices] = w5_2;
+                d[out + 2 * step + 6 * slices] = w6_2;
+                d[out + 2 * step + 7 * slices] = w7_2;
+                d[out + 2 * step + 8 * slices] = w8_2;
+            }
+            if (och + 3 < o) {
+                d[out + 3 * step] = w0_3;
+                d[out + 3 * step + slices] = w1_3;
+                d[out + 3 * step + 2 * slices] = w2_3;
+                d[out + 3 * step + 3 * slices] = w3_3;
+                d[out + 3 * step + 4 * slices] = w4_3;
+                d[out + 3 * step + 5 * slices] = w5_3;
+                d[out + 3 * step + 6 * slices] = w6_3;
+                d[out + 3 * step + 7 * slices] = w7_3;
+                d[out + 3 * step + 8 * slices] = w8_3;
+            }
+            if (och + 4 < o) {
+                d[out + 4 * step] = w0_4;
+                d[out + 4 * step + slices] = w1_4;
+                d[out + 4 * step + 2 * slices] = w2_4;
+                d[out + 4 * step + 3 * slices] = w3_4;
+                d[out + 4 * step + 4 * slices] = w4_4;
+                d[out + 4 * step + 5 * slices] = w5_4;
+                d[out + 4 * step + 6 * slices] = w6_4;
+                d[out + 4 * step + 7 * slices] = w7_4;
+                d[out + 4 * step + 8 * slices] = w8_4;
+            }
+            if (och + 5 < o) {
+                d[out + 5 * step] = w0_5;
+                d[out + 5 * step + slices] = w1_5;
+                d[out + 5 * step + 2 * slices] = w2_5;
+                d[out + 5 * step + 3 * slices] = w3_5;
+                d[out + 5 * step + 4 * slices] = w4_5;
+                d[out + 5 * step + 5 * slices] = w5_5;
+                d[out + 5 * step + 6 * slices] = w6_5;
+                d[out + 5 * step + 7 * slices] = w7_5;
+                d[out + 5 * step + 8 * slices] = w8_5;
+            }
+            if (och + 6 < o) {
+                d[out + 6 * step] = w0_6;
+                d[out + 6 * step + slices] = w1_6;
+                d[out + 6 * step + 2 * slices] = w2_6;
+                d[out + 6 * step + 3 * slices] = w3_6;
+                d[out + 6 * step + 4 * slices] = w4_6;
+                d[out + 6 * step + 5 * slices] = w5_6;
+                d[out + 6 * step + 6 * slices] = w6_6;
+                d[out + 6 * step + 7 * slices] = w7_6;
+                d[out + 6 * step + 8 * slices] = w8_6;
+            }
+            if (och + 7 < o) {
+                d[out + 7 * step] = w0_7;
+                d[out + 7 * step + slices] = w1_7;
+                d[out + 7 * step + 2 * slices] = w2_7;
+                d[out + 7 * step + 3 * slices] = w3_7;
+                d[out + 7 * step + 4 * slices] = w4_7;
+                d[out + 7 * step + 5 * slices] = w5_7;
+                d[out + 7 * step + 6 * slices] = w6_7;
+                d[out + 7 * step + 7 * slices] = w7_7;
+                d[out + 7 * step + 8 * slices] = w8_7;
+            }
+            if (och + 8 < o) {
+                d[out + 8 * step] = w0_8;
+                d[out + 8 * step + slices] = w1_8;
+                d[out + 8 * step + 2 * slices] = w2_8;
+                d[out + 8 * step + 3 * slices] = w3_8;
+                d[out + 8 * step + 4 * slices] = w4_8;
+                d[out + 8 * step + 5 * slices] = w5_8;
+                d[out + 8 * step + 6 * slices] = w6_8;
+                d[out + 8 * step + 7 * slices] = w7_8;
+                d[out + 8 * step + 8 * slices] = w8_8;
+            }
+            if (och + 9 < o) {
+                d[out + 9 * step] = w0_9;
+                d[out + 9 * step + slices] = w1_9;
+                d[out + 9 * step + 2 * slices] = w2_9;
+                d[out + 9 * step + 3 * slices] = w3_9;
+                d[out + 9 * step + 4 * slices] = w4_9;
+                d[out + 9 * step + 5 * slices] = w5_9;
+                d[out + 9 * step + 6 * slices] = w6_9;
+                d[out + 9 * step + 7 * slices] = w7_9;
+                d[out + 9 * step + 8 * slices] = w8_9;
+            }
+            if (och + 10 < o) {
+                d[out + 10 * step] = w0_10;
+                d[out + 10 * step + slices] = w1_10;
+                d[out + 10 * step + 2 * slices] = w2_10;
+                d[out + 10 * step + 3 * slices] = w3_10;
+                d[out + 10 * step + 4 * slices] = w4_10;
+                d[out + 10 * step + 5 * slices] = w5_10;
+                d[out + 10 * step + 6 * slices] = w6_10;
+                d[out + 10 * step + 7 * slices] = w7_10;
+                d[out + 10 * step + 8 * slices] = w8_10;
+            }
+            if (och + 11 < o) {
+                d[out + 11 * step] = w0_11;
+                d[out + 11 * step + slices] = w1_11;
+                d[out + 11 * step + 2 * slices] = w2_11;
+                d[out + 11 * step + 3 * slices] = w3_11;
+                d[out + 11 * step + 4 * slices] = w4_11;
+                d[out + 11 * step + 5 * slices] = w5_11;
+                d[out + 11 * step + 6 * slices] = w6_11;
+                d[out + 11 * step + 7 * slices] = w7_11;
+                d[out + 11 * step + 8 * slices] = w8_11;
+            }
+            if (och + 12 < o) {
+                d[out + 12 * step] = w0_12;
+                d[out + 12 * step + slices] = w1_12;
+                d[out + 12 * step + 2 * slices] = w2_12;
+                d[out + 12 * step + 3 * slices] = w3_12;
+                d[out + 12 * step + 4 * slices] = w4_12;
+                d[out + 12 * step + 5 * slices] = w5_12;
+                d[out + 12 * step + 6 * slices] = w6_12;
+                d[out + 12 * step + 7 * slices] = w7_12;
+                d[out + 12 * step + 8 * slices] = w8_12;
+            }
+            if (och + 13 < o) {
+                d[out + 13 * step] = w0_13;
+                d[out + 13 * step + slices] = w1_13;
+                d[out + 13 * step + 2 * slices] = w2_13;
+                d[out + 13 * step + 3 * slices] = w3_13;
+                d[out + 13 * step + 4 * slices] = w4_13;
+                d[out + 13 * step + 5 * slices] = w5_13;
+                d[out + 13 * step + 6 * slices] = w6_13;
+                d[out + 13 * step + 7 * slices] = w7_13;
+                d[out + 13 * step + 8 * slices] = w8_13;
+            }
+            if (och + 14 < o) {
+                d[out + 14 * step] = w0_14;
+                d[out + 14 * step + slices] = w1_14;
+                d[out + 14 * step + 2 * slices] = w2_14;
+                d[out + 14 * step + 3 * slices] = w3_14;
+                d[out + 14 * step + 4 * slices] = w4_14;
+                d[out + 14 * step + 5 * slices] = w5_14;
+                d[out + 14 * step + 6 * slices] = w6_14;
+                d[out + 14 * step + 7 * slices] = w7_14;
+                d[out + 14 * step + 8 * slices] = w8_14;
+            }
+            if (och + 15 < o) {
+                d[out + 15 * step] = w0_15;
+                d[out + 15 * step + slices] = w1_15;
+                d[out + 15 * step + 2 * slices] = w2_15;
+                d[out + 15 * step + 3 * slices] = w3_15;
+                d[out + 15 * step + 4 * slices] = w4_15;
+                d[out + 15 * step + 5 * slices] = w5_15;
+                d[out + 15 * step + 6 * slices] = w6_15;
+                d[out + 15 * step + 7 * slices] = w7_15;
+                d[out + 15 * step + 8 * slices] = w8_15;
+            }
         }
     }
 

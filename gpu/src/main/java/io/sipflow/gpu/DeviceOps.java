@@ -317,7 +317,11 @@ final class DeviceOps {
             k.ob = dgy.offset;
             k.oy = parts.offset;
             int kk = wShape.dim(2);
-            if (kk == 3) {
+            if (kk == 3 && d[1] <= arena.group() && d[3] * ArenaKernel.CONV_OUT_BLOCK <= ArenaKernel.TILE_FLOATS) {
+                int blocks = (wShape.dim(0) + ArenaKernel.CONV_OUT_BLOCK - 1) / ArenaKernel.CONV_OUT_BLOCK;
+                k.tileWidth = ArenaKernel.CONV_OUT_BLOCK;
+                arena.launchGroups(ArenaKernel.CONV_WEIGHT_TILED_F, slices * blocks, "conv2dBackwardWeight " + x.shape());
+            } else if (kk == 3) {
                 int pairs = (wShape.dim(0) + 1) / 2 * wShape.dim(1); // two output channels per item
                 arena.launch(ArenaKernel.CONV_WEIGHT_3X3_SLICES_F, pairs * slices, "conv2dBackwardWeight " + x.shape());
             } else {
