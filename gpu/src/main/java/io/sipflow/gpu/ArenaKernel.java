@@ -59,14 +59,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int BN_FORWARD_GROUPS_F = 42;
     static final int BN_BACKWARD_GROUPS_F = 43;
     static final int REDUCE_SUM_GROUPS_F = 44;
+    static final int CONV_WEIGHT_TILED_F = 45;
     /** The work-group size of every launch (less only on a device that allows less); local arrays fit it. */
     static final int GROUP = 128;
-    /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves eight. */
-    static final int CONV_OUT_BLOCK = 8;
+    /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves sixteen. */
+    static final int CONV_OUT_BLOCK = 16;
     /** Local floats for {@link #convTiled}'s input tiles (chunk of channels × tile rows × k rows × tile width + halo). */
     static final int TILE_FLOATS = 4096;
-    /** Local floats for {@link #convTiled}'s weights (chunk of channels × CONV_OUT_BLOCK × k × k). */
-    static final int TILE_WEIGHTS = 1024;
+    /** Local floats for {@link #convTiled}'s weights (chunk of channels × k × k × CONV_OUT_BLOCK). */
+    static final int TILE_WEIGHTS = 2048;
     /** Local ints for {@link #convTiled}'s row table (chunk of channels × tile rows × k). */
     static final int TILE_ROWS = 512;
     /** Local ints for {@link #convTiled}'s column table (tile width + k − 1). */
@@ -84,7 +85,11 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** Work-group local memory: input tiles of the convolution. */
     @Local
     final float[] localTile = new float[TILE_FLOATS];
-    /** Work-group local memory: the convolution's weights for one chunk of input channels. */
+    /**
+     * Work-group local memory: the convolution's weights for one chunk of input channels, as [channel][tap][output
+     * channel of the block], so the CONV_OUT_BLOCK weights of one tap are neighbours (one vector load on a CPU
+     * device, one broadcast row on a GPU).
+     */
     @Local
     final float[] localWeights = new float[TILE_WEIGHTS];
     /** Work-group local memory: arena offset of each input-tile row of the convolution (−1: padding zeros). */
@@ -157,6 +162,11 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** {@link #convTiled}: output pixels per work item along a row (1, or 2 for a 3×3 kernel). */
     int pixelsPerItem;
     int tileRows;
+    /**
+     * {@link #convTiled}: 1 if every tile lies inside one image (h a multiple of {@link #tileRows}), so the tile
+     * holds each input row once (rows + k − 1 per channel) instead of k rows per output row; else 0.
+     */
+    int tileShared;
     int tilesAcross;
     int outBlocks;
     int chunk;
@@ -835,6 +845,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
             batchNormBackwardGroups();
         } else if (op == REDUCE_SUM_GROUPS_F) {
             reduceSumGroups();
+        } else if (op == CONV_WEIGHT_TILED_F) {
+            convWeightTiled();
         }
     }
 
@@ -876,8 +888,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int i = row - b * h;
         int j = left + lc;
         int ew = tw + k - 1;
+        // Tile rows of one input channel: k input rows per output row, or (tileShared: the tile lies in one image)
+        // the rows + k − 1 distinct input rows, which neighbouring output rows share.
         int rowBlock = k * ew;
-        int perChannel = rows * rowBlock;
+        int rowsPerChannel = rows * k;
+        if (tileShared != 0) {
+            rowBlock = ew;
+            rowsPerChannel = rows + k - 1;
+        }
+        int perChannel = rowsPerChannel * ew;
         int blockWeights = CONV_OUT_BLOCK * kk;
         boolean inside = lr < rows && row < allRows && j < wd;
         boolean inside2 = inside && perItem == 2 && j + 1 < wd;
@@ -891,6 +910,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
         float s5 = 0f;
         float s6 = 0f;
         float s7 = 0f;
+        float s8 = 0f;
+        float s9 = 0f;
+        float s10 = 0f;
+        float s11 = 0f;
+        float s12 = 0f;
+        float s13 = 0f;
+        float s14 = 0f;
+        float s15 = 0f;
         if (inside) {
             s0 = initialSum(at, firstOut);
             s1 = initialSum(at + plane, firstOut + 1);
@@ -900,6 +927,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
             s5 = initialSum(at + 5 * plane, firstOut + 5);
             s6 = initialSum(at + 6 * plane, firstOut + 6);
             s7 = initialSum(at + 7 * plane, firstOut + 7);
+            s8 = initialSum(at + 8 * plane, firstOut + 8);
+            s9 = initialSum(at + 9 * plane, firstOut + 9);
+            s10 = initialSum(at + 10 * plane, firstOut + 10);
+            s11 = initialSum(at + 11 * plane, firstOut + 11);
+            s12 = initialSum(at + 12 * plane, firstOut + 12);
+            s13 = initialSum(at + 13 * plane, firstOut + 13);
+            s14 = initialSum(at + 14 * plane, firstOut + 14);
+            s15 = initialSum(at + 15 * plane, firstOut + 15);
         }
         float t0 = 0f;
         float t1 = 0f;
@@ -909,6 +944,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
         float t5 = 0f;
         float t6 = 0f;
         float t7 = 0f;
+        float t8 = 0f;
+        float t9 = 0f;
+        float t10 = 0f;
+        float t11 = 0f;
+        float t12 = 0f;
+        float t13 = 0f;
+        float t14 = 0f;
+        float t15 = 0f;
         if (inside2) {
             t0 = initialSum(at + 1, firstOut);
             t1 = initialSum(at + 1 + plane, firstOut + 1);
@@ -918,6 +961,14 @@ final class ArenaKernel extends com.aparapi.Kernel {
             t5 = initialSum(at + 1 + 5 * plane, firstOut + 5);
             t6 = initialSum(at + 1 + 6 * plane, firstOut + 6);
             t7 = initialSum(at + 1 + 7 * plane, firstOut + 7);
+            t8 = initialSum(at + 1 + 8 * plane, firstOut + 8);
+            t9 = initialSum(at + 1 + 9 * plane, firstOut + 9);
+            t10 = initialSum(at + 1 + 10 * plane, firstOut + 10);
+            t11 = initialSum(at + 1 + 11 * plane, firstOut + 11);
+            t12 = initialSum(at + 1 + 12 * plane, firstOut + 12);
+            t13 = initialSum(at + 1 + 13 * plane, firstOut + 13);
+            t14 = initialSum(at + 1 + 14 * plane, firstOut + 14);
+            t15 = initialSum(at + 1 + 15 * plane, firstOut + 15);
         }
         int stepRows = items / ew;
         int stepCols = items - stepRows * ew;
@@ -926,9 +977,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
         }
         for (int c0 = 0; c0 < c; c0 += chunk) {
             int cc = min(chunk, c - c0);
-            int tileRowCount = cc * rows * k;
+            int tileRowCount = cc * rowsPerChannel;
             for (int e = lid; e < tileRowCount; e += items) {
-                localRowBase[e] = tileRowBase(e, c0, firstRow, rows);
+                int rb = 0;
+                if (tileShared != 0) {
+                    rb = sharedTileRowBase(e, c0, firstRow, rows);
+                } else {
+                    rb = tileRowBase(e, c0, firstRow, rows);
+                }
+                localRowBase[e] = rb;
             }
             localBarrier();
             int tileRow = lid / ew;
@@ -951,8 +1008,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
             for (int e = lid; e < cc * blockWeights; e += items) {
                 int ci = e / blockWeights;
                 int r = e - ci * blockWeights;
-                int q = r / kk;
-                int uv = r - q * kk;
+                int uv = r / CONV_OUT_BLOCK;
+                int q = r - uv * CONV_OUT_BLOCK;
                 int och = firstOut + q;
                 float wv = 0f;
                 if (och < o) {
@@ -981,22 +1038,38 @@ final class ArenaKernel extends com.aparapi.Kernel {
                     float x8 = localTile[xb + 2 * ew + 2];
                     float y8 = localTile[xb + 2 * ew + 3];
                     int wb = ci * blockWeights;
-                    s0 = taps3x3(s0, wb, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t0 = taps3x3(t0, wb, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s1 = taps3x3(s1, wb + 9, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t1 = taps3x3(t1, wb + 9, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s2 = taps3x3(s2, wb + 18, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t2 = taps3x3(t2, wb + 18, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s3 = taps3x3(s3, wb + 27, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t3 = taps3x3(t3, wb + 27, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s4 = taps3x3(s4, wb + 36, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t4 = taps3x3(t4, wb + 36, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s5 = taps3x3(s5, wb + 45, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t5 = taps3x3(t5, wb + 45, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s6 = taps3x3(s6, wb + 54, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t6 = taps3x3(t6, wb + 54, x1, x2, y2, x4, x5, y5, x7, x8, y8);
-                    s7 = taps3x3(s7, wb + 63, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    t7 = taps3x3(t7, wb + 63, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s0 = taps3x3(s0, wb, 0, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t0 = taps3x3(t0, wb, 0, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s1 = taps3x3(s1, wb, 1, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t1 = taps3x3(t1, wb, 1, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s2 = taps3x3(s2, wb, 2, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t2 = taps3x3(t2, wb, 2, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s3 = taps3x3(s3, wb, 3, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t3 = taps3x3(t3, wb, 3, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s4 = taps3x3(s4, wb, 4, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t4 = taps3x3(t4, wb, 4, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s5 = taps3x3(s5, wb, 5, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t5 = taps3x3(t5, wb, 5, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s6 = taps3x3(s6, wb, 6, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t6 = taps3x3(t6, wb, 6, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s7 = taps3x3(s7, wb, 7, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t7 = taps3x3(t7, wb, 7, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s8 = taps3x3(s8, wb, 8, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t8 = taps3x3(t8, wb, 8, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s9 = taps3x3(s9, wb, 9, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t9 = taps3x3(t9, wb, 9, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s10 = taps3x3(s10, wb, 10, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t10 = taps3x3(t10, wb, 10, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s11 = taps3x3(s11, wb, 11, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t11 = taps3x3(t11, wb, 11, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s12 = taps3x3(s12, wb, 12, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t12 = taps3x3(t12, wb, 12, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s13 = taps3x3(s13, wb, 13, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t13 = taps3x3(t13, wb, 13, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s14 = taps3x3(s14, wb, 14, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t14 = taps3x3(t14, wb, 14, x1, x2, y2, x4, x5, y5, x7, x8, y8);
+                    s15 = taps3x3(s15, wb, 15, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    t15 = taps3x3(t15, wb, 15, x1, x2, y2, x4, x5, y5, x7, x8, y8);
                 }
             } else if (inside && k == 3) {
                 for (int ci = 0; ci < cc; ci++) {
@@ -1011,14 +1084,22 @@ final class ArenaKernel extends com.aparapi.Kernel {
                     float x7 = localTile[xb + 2 * ew + 1];
                     float x8 = localTile[xb + 2 * ew + 2];
                     int wb = ci * blockWeights;
-                    s0 = taps3x3(s0, wb, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s1 = taps3x3(s1, wb + 9, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s2 = taps3x3(s2, wb + 18, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s3 = taps3x3(s3, wb + 27, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s4 = taps3x3(s4, wb + 36, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s5 = taps3x3(s5, wb + 45, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s6 = taps3x3(s6, wb + 54, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-                    s7 = taps3x3(s7, wb + 63, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s0 = taps3x3(s0, wb, 0, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s1 = taps3x3(s1, wb, 1, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s2 = taps3x3(s2, wb, 2, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s3 = taps3x3(s3, wb, 3, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s4 = taps3x3(s4, wb, 4, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s5 = taps3x3(s5, wb, 5, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s6 = taps3x3(s6, wb, 6, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s7 = taps3x3(s7, wb, 7, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s8 = taps3x3(s8, wb, 8, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s9 = taps3x3(s9, wb, 9, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s10 = taps3x3(s10, wb, 10, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s11 = taps3x3(s11, wb, 11, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s12 = taps3x3(s12, wb, 12, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s13 = taps3x3(s13, wb, 13, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s14 = taps3x3(s14, wb, 14, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+                    s15 = taps3x3(s15, wb, 15, x0, x1, x2, x3, x4, x5, x6, x7, x8);
                 }
             } else if (inside) {
                 for (int ci = 0; ci < cc; ci++) {
@@ -1027,26 +1108,126 @@ final class ArenaKernel extends com.aparapi.Kernel {
                     for (int u = 0; u < k; u++) {
                         for (int v = 0; v < k; v++) {
                             float xv = localTile[xb + u * ew + v];
-                            int wi = wb + u * k + v;
+                            int wi = wb + (u * k + v) * CONV_OUT_BLOCK;
                             s0 += localWeights[wi] * xv;
-                            s1 += localWeights[wi + 1 * kk] * xv;
-                            s2 += localWeights[wi + 2 * kk] * xv;
-                            s3 += localWeights[wi + 3 * kk] * xv;
-                            s4 += localWeights[wi + 4 * kk] * xv;
-                            s5 += localWeights[wi + 5 * kk] * xv;
-                            s6 += localWeights[wi + 6 * kk] * xv;
-                            s7 += localWeights[wi + 7 * kk] * xv;
+                            s1 += localWeights[wi + 1] * xv;
+                            s2 += localWeights[wi + 2] * xv;
+                            s3 += localWeights[wi + 3] * xv;
+                            s4 += localWeights[wi + 4] * xv;
+                            s5 += localWeights[wi + 5] * xv;
+                            s6 += localWeights[wi + 6] * xv;
+                            s7 += localWeights[wi + 7] * xv;
+                            s8 += localWeights[wi + 8] * xv;
+                            s9 += localWeights[wi + 9] * xv;
+                            s10 += localWeights[wi + 10] * xv;
+                            s11 += localWeights[wi + 11] * xv;
+                            s12 += localWeights[wi + 12] * xv;
+                            s13 += localWeights[wi + 13] * xv;
+                            s14 += localWeights[wi + 14] * xv;
+                            s15 += localWeights[wi + 15] * xv;
                         }
                     }
                 }
             }
             localBarrier();
         }
+        // the stores written out here rather than in a method: sixteen float arguments made PoCL spill the
+        // vector registers that hold the sums to the stack lane by lane (a sixth of the convolution's time)
         if (inside) {
-            storeBlock(at, plane, firstOut, s0, s1, s2, s3, s4, s5, s6, s7);
+            f[oy + at] = s0;
+            if (firstOut + 1 < o) {
+                f[oy + at + plane] = s1;
+            }
+            if (firstOut + 2 < o) {
+                f[oy + at + 2 * plane] = s2;
+            }
+            if (firstOut + 3 < o) {
+                f[oy + at + 3 * plane] = s3;
+            }
+            if (firstOut + 4 < o) {
+                f[oy + at + 4 * plane] = s4;
+            }
+            if (firstOut + 5 < o) {
+                f[oy + at + 5 * plane] = s5;
+            }
+            if (firstOut + 6 < o) {
+                f[oy + at + 6 * plane] = s6;
+            }
+            if (firstOut + 7 < o) {
+                f[oy + at + 7 * plane] = s7;
+            }
+            if (firstOut + 8 < o) {
+                f[oy + at + 8 * plane] = s8;
+            }
+            if (firstOut + 9 < o) {
+                f[oy + at + 9 * plane] = s9;
+            }
+            if (firstOut + 10 < o) {
+                f[oy + at + 10 * plane] = s10;
+            }
+            if (firstOut + 11 < o) {
+                f[oy + at + 11 * plane] = s11;
+            }
+            if (firstOut + 12 < o) {
+                f[oy + at + 12 * plane] = s12;
+            }
+            if (firstOut + 13 < o) {
+                f[oy + at + 13 * plane] = s13;
+            }
+            if (firstOut + 14 < o) {
+                f[oy + at + 14 * plane] = s14;
+            }
+            if (firstOut + 15 < o) {
+                f[oy + at + 15 * plane] = s15;
+            }
         }
         if (inside2) {
-            storeBlock(at + 1, plane, firstOut, t0, t1, t2, t3, t4, t5, t6, t7);
+            f[oy + at + 1] = t0;
+            if (firstOut + 1 < o) {
+                f[oy + at + 1 + plane] = t1;
+            }
+            if (firstOut + 2 < o) {
+                f[oy + at + 1 + 2 * plane] = t2;
+            }
+            if (firstOut + 3 < o) {
+                f[oy + at + 1 + 3 * plane] = t3;
+            }
+            if (firstOut + 4 < o) {
+                f[oy + at + 1 + 4 * plane] = t4;
+            }
+            if (firstOut + 5 < o) {
+                f[oy + at + 1 + 5 * plane] = t5;
+            }
+            if (firstOut + 6 < o) {
+                f[oy + at + 1 + 6 * plane] = t6;
+            }
+            if (firstOut + 7 < o) {
+                f[oy + at + 1 + 7 * plane] = t7;
+            }
+            if (firstOut + 8 < o) {
+                f[oy + at + 1 + 8 * plane] = t8;
+            }
+            if (firstOut + 9 < o) {
+                f[oy + at + 1 + 9 * plane] = t9;
+            }
+            if (firstOut + 10 < o) {
+                f[oy + at + 1 + 10 * plane] = t10;
+            }
+            if (firstOut + 11 < o) {
+                f[oy + at + 1 + 11 * plane] = t11;
+            }
+            if (firstOut + 12 < o) {
+                f[oy + at + 1 + 12 * plane] = t12;
+            }
+            if (firstOut + 13 < o) {
+                f[oy + at + 1 + 13 * plane] = t13;
+            }
+            if (firstOut + 14 < o) {
+                f[oy + at + 1 + 14 * plane] = t14;
+            }
+            if (firstOut + 15 < o) {
+                f[oy + at + 1 + 15 * plane] = t15;
+            }
         }
     }
 
@@ -1067,34 +1248,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
         return s;
     }
 
-    /** Stores one pixel's sums for output channels firstOut … firstOut + 7 (those below i3) at at, at + plane, …. */
-    void storeBlock(int at, int plane, int firstOut, float s0, float s1, float s2, float s3, float s4, float s5,
-                    float s6, float s7) {
-        int o = i3;
-        f[oy + at] = s0;
-        if (firstOut + 1 < o) {
-            f[oy + at + plane] = s1;
-        }
-        if (firstOut + 2 < o) {
-            f[oy + at + 2 * plane] = s2;
-        }
-        if (firstOut + 3 < o) {
-            f[oy + at + 3 * plane] = s3;
-        }
-        if (firstOut + 4 < o) {
-            f[oy + at + 4 * plane] = s4;
-        }
-        if (firstOut + 5 < o) {
-            f[oy + at + 5 * plane] = s5;
-        }
-        if (firstOut + 6 < o) {
-            f[oy + at + 6 * plane] = s6;
-        }
-        if (firstOut + 7 < o) {
-            f[oy + at + 7 * plane] = s7;
-        }
-    }
-
     /**
      * The arena offset of row e of {@link #convTiled}'s input tile for the chunk of channels from c0 (rows are
      * (channel, tile row, kernel row u) in that order), or −1 for a row of padding zeros or below the last image.
@@ -1103,6 +1256,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int c = i0;
         int h = i1;
         int k = i4;
+
         int ci = e / (rows * k);
         int r = e - ci * rows * k;
         int tr = r / k;
@@ -1120,20 +1274,44 @@ final class ArenaKernel extends com.aparapi.Kernel {
     }
 
     /**
-     * s + Σ_{u,v} w[u,v]·x[u,v] over one 3×3 window in float, u then v ascending (the order of {@link #conv}), with
-     * the nine weights from localWeights at wb and the window's inputs x0 … x8 held in registers.
+     * {@link #tileRowBase} for a tile inside one image ({@link #tileShared}): row e of the chunk from c0 is input row
+     * v = e mod (rows + k − 1) of channel c0 + e / (rows + k − 1), the image row firstRow − p + v of the tile's
+     * image (wrapped, or −1 for padding zeros); output row r of the tile reads rows r … r + k − 1.
      */
-    float taps3x3(float s, int wb, float x0, float x1, float x2, float x3, float x4, float x5, float x6, float x7,
-                  float x8) {
-        float t = s + localWeights[wb] * x0;
-        t = t + localWeights[wb + 1] * x1;
-        t = t + localWeights[wb + 2] * x2;
-        t = t + localWeights[wb + 3] * x3;
-        t = t + localWeights[wb + 4] * x4;
-        t = t + localWeights[wb + 5] * x5;
-        t = t + localWeights[wb + 6] * x6;
-        t = t + localWeights[wb + 7] * x7;
-        return t + localWeights[wb + 8] * x8;
+    int sharedTileRowBase(int e, int c0, int firstRow, int rows) {
+        int c = i0;
+        int h = i1;
+        int k = i4;
+        int per = rows + k - 1;
+        int ci = e / per;
+        int v = e - ci * per;
+        int tb = firstRow / h;
+        int si = source(firstRow - tb * h + v - k / 2, h);
+        int base = -1;
+        if (si >= 0) {
+            base = oa + ((tb * c + c0 + ci) * h + si) * i2;
+        }
+        return base;
+    }
+
+    /**
+     * s + Σ_{u,v} w[u,v]·x[u,v] over one 3×3 window in float, u then v ascending (the order of {@link #conv}), with
+     * the nine weights of block channel q from localWeights at wb + q + 8·tap and the window's inputs x0 … x8 held
+     * in registers. The index is written wb + (q + 8·tap) on purpose: with q a constant after inlining, the eight
+     * channels' weights of a tap are wb + constant, which a CPU OpenCL compiler (PoCL's LLVM) sees as neighbours
+     * and loads as one vector; (wb + q) + 8·tap became eight-lane gathers (twice the time per convolution).
+     */
+    float taps3x3(float s, int wb, int q, float x0, float x1, float x2, float x3, float x4, float x5, float x6,
+                  float x7, float x8) {
+        float t = s + localWeights[wb + q] * x0;
+        t = t + localWeights[wb + (q + 16)] * x1;
+        t = t + localWeights[wb + (q + 32)] * x2;
+        t = t + localWeights[wb + (q + 48)] * x3;
+        t = t + localWeights[wb + (q + 64)] * x4;
+        t = t + localWeights[wb + (q + 80)] * x5;
+        t = t + localWeights[wb + (q + 96)] * x6;
+        t = t + localWeights[wb + (q + 112)] * x7;
+        return t + localWeights[wb + (q + 128)] * x8;
     }
 
     /**
@@ -1307,6 +1485,723 @@ final class ArenaKernel extends com.aparapi.Kernel {
         if (second) {
             storeTaps3x3(oy + ((och + 1) * c + ci) * 9 * slices + part, slices, u00, u01, u02, u10, u11, u12, u20,
                     u21, u22);
+        }
+    }
+
+    /**
+     * The slices of {@link #convWeight3x3Slice} for a 3×3 kernel (same parameters, the same partial sums in the same
+     * order, so the same bits) as a work-group op. Group (s·oBlocks + block) stages gy of CONV_OUT_BLOCK output
+     * channels over the s-th run of rows in local memory as [pixel][channel] (chunks of rows that fit; loaded
+     * along x); item ci &lt; i1 sums all nine taps of input channel ci for the sixteen channels, 144 sums in
+     * registers: per pixel a row of sixteen gy values times nine input values (nine independent vector chains on a
+     * CPU device). Items past the channels only pass the barriers.
+     */
+    void convWeightTiled() {
+        int c = i1;
+        int h = i2;
+        int wd = i3;
+        int o = i6;
+        int slices = chunk;
+        // the row stride of the staged gy, CONV_OUT_BLOCK, read from a launch argument: with a compile-time 16
+        // LLVM turned (pixel·16) + q into an or and loaded the sixteen neighbours by a gather
+        int lanes = tileWidth;
+        int lid = getLocalId(0);
+        int items = getLocalSize(0);
+        int gid = getGroupId(0);
+        int blocks = (o + CONV_OUT_BLOCK - 1) / CONV_OUT_BLOCK;
+        int part = gid / blocks;
+        int och = (gid - part * blocks) * CONV_OUT_BLOCK;
+        int rows = i0 * h;
+        int first = (int) ((long) rows * part / slices);
+        int end = (int) ((long) rows * (part + 1) / slices);
+        int chunkRows = TILE_FLOATS / (wd * CONV_OUT_BLOCK);
+        // staging: item lid loads columns lj, lj + stepJ, … of block channels lq, lq + stepQ, … (along x)
+        int stepJ = min(wd, items);
+        int stepQ = items / stepJ;
+        int lq = lid / stepJ;
+        int lj = lid - lq * stepJ;
+        if (lq >= stepQ) {
+            lq = CONV_OUT_BLOCK;
+        }
+        int ci = lid;
+        boolean active = ci < c;
+        float w0_0 = 0f;
+        float w0_1 = 0f;
+        float w0_2 = 0f;
+        float w0_3 = 0f;
+        float w0_4 = 0f;
+        float w0_5 = 0f;
+        float w0_6 = 0f;
+        float w0_7 = 0f;
+        float w0_8 = 0f;
+        float w0_9 = 0f;
+        float w0_10 = 0f;
+        float w0_11 = 0f;
+        float w0_12 = 0f;
+        float w0_13 = 0f;
+        float w0_14 = 0f;
+        float w0_15 = 0f;
+        float w1_0 = 0f;
+        float w1_1 = 0f;
+        float w1_2 = 0f;
+        float w1_3 = 0f;
+        float w1_4 = 0f;
+        float w1_5 = 0f;
+        float w1_6 = 0f;
+        float w1_7 = 0f;
+        float w1_8 = 0f;
+        float w1_9 = 0f;
+        float w1_10 = 0f;
+        float w1_11 = 0f;
+        float w1_12 = 0f;
+        float w1_13 = 0f;
+        float w1_14 = 0f;
+        float w1_15 = 0f;
+        float w2_0 = 0f;
+        float w2_1 = 0f;
+        float w2_2 = 0f;
+        float w2_3 = 0f;
+        float w2_4 = 0f;
+        float w2_5 = 0f;
+        float w2_6 = 0f;
+        float w2_7 = 0f;
+        float w2_8 = 0f;
+        float w2_9 = 0f;
+        float w2_10 = 0f;
+        float w2_11 = 0f;
+        float w2_12 = 0f;
+        float w2_13 = 0f;
+        float w2_14 = 0f;
+        float w2_15 = 0f;
+        float w3_0 = 0f;
+        float w3_1 = 0f;
+        float w3_2 = 0f;
+        float w3_3 = 0f;
+        float w3_4 = 0f;
+        float w3_5 = 0f;
+        float w3_6 = 0f;
+        float w3_7 = 0f;
+        float w3_8 = 0f;
+        float w3_9 = 0f;
+        float w3_10 = 0f;
+        float w3_11 = 0f;
+        float w3_12 = 0f;
+        float w3_13 = 0f;
+        float w3_14 = 0f;
+        float w3_15 = 0f;
+        float w4_0 = 0f;
+        float w4_1 = 0f;
+        float w4_2 = 0f;
+        float w4_3 = 0f;
+        float w4_4 = 0f;
+        float w4_5 = 0f;
+        float w4_6 = 0f;
+        float w4_7 = 0f;
+        float w4_8 = 0f;
+        float w4_9 = 0f;
+        float w4_10 = 0f;
+        float w4_11 = 0f;
+        float w4_12 = 0f;
+        float w4_13 = 0f;
+        float w4_14 = 0f;
+        float w4_15 = 0f;
+        float w5_0 = 0f;
+        float w5_1 = 0f;
+        float w5_2 = 0f;
+        float w5_3 = 0f;
+        float w5_4 = 0f;
+        float w5_5 = 0f;
+        float w5_6 = 0f;
+        float w5_7 = 0f;
+        float w5_8 = 0f;
+        float w5_9 = 0f;
+        float w5_10 = 0f;
+        float w5_11 = 0f;
+        float w5_12 = 0f;
+        float w5_13 = 0f;
+        float w5_14 = 0f;
+        float w5_15 = 0f;
+        float w6_0 = 0f;
+        float w6_1 = 0f;
+        float w6_2 = 0f;
+        float w6_3 = 0f;
+        float w6_4 = 0f;
+        float w6_5 = 0f;
+        float w6_6 = 0f;
+        float w6_7 = 0f;
+        float w6_8 = 0f;
+        float w6_9 = 0f;
+        float w6_10 = 0f;
+        float w6_11 = 0f;
+        float w6_12 = 0f;
+        float w6_13 = 0f;
+        float w6_14 = 0f;
+        float w6_15 = 0f;
+        float w7_0 = 0f;
+        float w7_1 = 0f;
+        float w7_2 = 0f;
+        float w7_3 = 0f;
+        float w7_4 = 0f;
+        float w7_5 = 0f;
+        float w7_6 = 0f;
+        float w7_7 = 0f;
+        float w7_8 = 0f;
+        float w7_9 = 0f;
+        float w7_10 = 0f;
+        float w7_11 = 0f;
+        float w7_12 = 0f;
+        float w7_13 = 0f;
+        float w7_14 = 0f;
+        float w7_15 = 0f;
+        float w8_0 = 0f;
+        float w8_1 = 0f;
+        float w8_2 = 0f;
+        float w8_3 = 0f;
+        float w8_4 = 0f;
+        float w8_5 = 0f;
+        float w8_6 = 0f;
+        float w8_7 = 0f;
+        float w8_8 = 0f;
+        float w8_9 = 0f;
+        float w8_10 = 0f;
+        float w8_11 = 0f;
+        float w8_12 = 0f;
+        float w8_13 = 0f;
+        float w8_14 = 0f;
+        float w8_15 = 0f;
+        for (int r0 = first; r0 < end; r0 += chunkRows) {
+            int r1 = min(end, r0 + chunkRows);
+            for (int row = r0; row < r1; row++) {
+                int b = row / h;
+                int i = row - b * h;
+                int pr = (row - r0) * wd;
+                for (int q = lq; q < CONV_OUT_BLOCK; q += stepQ) {
+                    int gyRow = ob + ((b * o + min(och + q, o - 1)) * h + i) * wd;
+                    for (int j = lj; j < wd; j += stepJ) {
+                        float gv = 0f;
+                        if (och + q < o) {
+                            gv = f[gyRow + j];
+                        }
+                        localTile[(pr + j) * lanes + q] = gv;
+                    }
+                }
+            }
+            localBarrier();
+            if (active) {
+                for (int row = r0; row < r1; row++) {
+                    int b = row / h;
+                    int i = row - b * h;
+                    int base0 = inputRowBase(b, ci, i - 1);
+                    int base1 = inputRowBase(b, ci, i);
+                    int base2 = inputRowBase(b, ci, i + 1);
+                    // a row of padding zeros reads row 0 of the arena and takes 0 instead (a select, no branch)
+                    int safe0 = max(base0, 0);
+                    int safe1 = max(base1, 0);
+                    int safe2 = max(base2, 0);
+                    int pr = (row - r0) * wd;
+                    int pj = pr * lanes;
+                    float a0 = inputRowAt(base0, -1, wd);
+                    float m0 = inputRowAt(base0, 0, wd);
+                    float a1 = inputRowAt(base1, -1, wd);
+                    float m1 = inputRowAt(base1, 0, wd);
+                    float a2 = inputRowAt(base2, -1, wd);
+                    float m2 = inputRowAt(base2, 0, wd);
+                    // columns before the last need no column test: the loop body is one block, a row of sixteen
+                    // gy values times nine input values
+                    for (int j = 0; j < wd - 1; j++) {
+                        pj = (pr + j) * lanes;
+                        float z0 = f[safe0 + j + 1];
+                        float z1 = f[safe1 + j + 1];
+                        float z2 = f[safe2 + j + 1];
+                        if (base0 < 0) {
+                            z0 = 0f;
+                        }
+                        if (base1 < 0) {
+                            z1 = 0f;
+                        }
+                        if (base2 < 0) {
+                            z2 = 0f;
+                        }
+                        w0_0 += localTile[pj + 0] * a0;
+                        w0_1 += localTile[pj + 1] * a0;
+                        w0_2 += localTile[pj + 2] * a0;
+                        w0_3 += localTile[pj + 3] * a0;
+                        w0_4 += localTile[pj + 4] * a0;
+                        w0_5 += localTile[pj + 5] * a0;
+                        w0_6 += localTile[pj + 6] * a0;
+                        w0_7 += localTile[pj + 7] * a0;
+                        w0_8 += localTile[pj + 8] * a0;
+                        w0_9 += localTile[pj + 9] * a0;
+                        w0_10 += localTile[pj + 10] * a0;
+                        w0_11 += localTile[pj + 11] * a0;
+                        w0_12 += localTile[pj + 12] * a0;
+                        w0_13 += localTile[pj + 13] * a0;
+                        w0_14 += localTile[pj + 14] * a0;
+                        w0_15 += localTile[pj + 15] * a0;
+                        w1_0 += localTile[pj + 0] * m0;
+                        w1_1 += localTile[pj + 1] * m0;
+                        w1_2 += localTile[pj + 2] * m0;
+                        w1_3 += localTile[pj + 3] * m0;
+                        w1_4 += localTile[pj + 4] * m0;
+                        w1_5 += localTile[pj + 5] * m0;
+                        w1_6 += localTile[pj + 6] * m0;
+                        w1_7 += localTile[pj + 7] * m0;
+                        w1_8 += localTile[pj + 8] * m0;
+                        w1_9 += localTile[pj + 9] * m0;
+                        w1_10 += localTile[pj + 10] * m0;
+                        w1_11 += localTile[pj + 11] * m0;
+                        w1_12 += localTile[pj + 12] * m0;
+                        w1_13 += localTile[pj + 13] * m0;
+                        w1_14 += localTile[pj + 14] * m0;
+                        w1_15 += localTile[pj + 15] * m0;
+                        w2_0 += localTile[pj + 0] * z0;
+                        w2_1 += localTile[pj + 1] * z0;
+                        w2_2 += localTile[pj + 2] * z0;
+                        w2_3 += localTile[pj + 3] * z0;
+                        w2_4 += localTile[pj + 4] * z0;
+                        w2_5 += localTile[pj + 5] * z0;
+                        w2_6 += localTile[pj + 6] * z0;
+                        w2_7 += localTile[pj + 7] * z0;
+                        w2_8 += localTile[pj + 8] * z0;
+                        w2_9 += localTile[pj + 9] * z0;
+                        w2_10 += localTile[pj + 10] * z0;
+                        w2_11 += localTile[pj + 11] * z0;
+                        w2_12 += localTile[pj + 12] * z0;
+                        w2_13 += localTile[pj + 13] * z0;
+                        w2_14 += localTile[pj + 14] * z0;
+                        w2_15 += localTile[pj + 15] * z0;
+                        w3_0 += localTile[pj + 0] * a1;
+                        w3_1 += localTile[pj + 1] * a1;
+                        w3_2 += localTile[pj + 2] * a1;
+                        w3_3 += localTile[pj + 3] * a1;
+                        w3_4 += localTile[pj + 4] * a1;
+                        w3_5 += localTile[pj + 5] * a1;
+                        w3_6 += localTile[pj + 6] * a1;
+                        w3_7 += localTile[pj + 7] * a1;
+                        w3_8 += localTile[pj + 8] * a1;
+                        w3_9 += localTile[pj + 9] * a1;
+                        w3_10 += localTile[pj + 10] * a1;
+                        w3_11 += localTile[pj + 11] * a1;
+                        w3_12 += localTile[pj + 12] * a1;
+                        w3_13 += localTile[pj + 13] * a1;
+                        w3_14 += localTile[pj + 14] * a1;
+                        w3_15 += localTile[pj + 15] * a1;
+                        w4_0 += localTile[pj + 0] * m1;
+                        w4_1 += localTile[pj + 1] * m1;
+                        w4_2 += localTile[pj + 2] * m1;
+                        w4_3 += localTile[pj + 3] * m1;
+                        w4_4 += localTile[pj + 4] * m1;
+                        w4_5 += localTile[pj + 5] * m1;
+                        w4_6 += localTile[pj + 6] * m1;
+                        w4_7 += localTile[pj + 7] * m1;
+                        w4_8 += localTile[pj + 8] * m1;
+                        w4_9 += localTile[pj + 9] * m1;
+                        w4_10 += localTile[pj + 10] * m1;
+                        w4_11 += localTile[pj + 11] * m1;
+                        w4_12 += localTile[pj + 12] * m1;
+                        w4_13 += localTile[pj + 13] * m1;
+                        w4_14 += localTile[pj + 14] * m1;
+                        w4_15 += localTile[pj + 15] * m1;
+                        w5_0 += localTile[pj + 0] * z1;
+                        w5_1 += localTile[pj + 1] * z1;
+                        w5_2 += localTile[pj + 2] * z1;
+                        w5_3 += localTile[pj + 3] * z1;
+                        w5_4 += localTile[pj + 4] * z1;
+                        w5_5 += localTile[pj + 5] * z1;
+                        w5_6 += localTile[pj + 6] * z1;
+                        w5_7 += localTile[pj + 7] * z1;
+                        w5_8 += localTile[pj + 8] * z1;
+                        w5_9 += localTile[pj + 9] * z1;
+                        w5_10 += localTile[pj + 10] * z1;
+                        w5_11 += localTile[pj + 11] * z1;
+                        w5_12 += localTile[pj + 12] * z1;
+                        w5_13 += localTile[pj + 13] * z1;
+                        w5_14 += localTile[pj + 14] * z1;
+                        w5_15 += localTile[pj + 15] * z1;
+                        w6_0 += localTile[pj + 0] * a2;
+                        w6_1 += localTile[pj + 1] * a2;
+                        w6_2 += localTile[pj + 2] * a2;
+                        w6_3 += localTile[pj + 3] * a2;
+                        w6_4 += localTile[pj + 4] * a2;
+                        w6_5 += localTile[pj + 5] * a2;
+                        w6_6 += localTile[pj + 6] * a2;
+                        w6_7 += localTile[pj + 7] * a2;
+                        w6_8 += localTile[pj + 8] * a2;
+                        w6_9 += localTile[pj + 9] * a2;
+                        w6_10 += localTile[pj + 10] * a2;
+                        w6_11 += localTile[pj + 11] * a2;
+                        w6_12 += localTile[pj + 12] * a2;
+                        w6_13 += localTile[pj + 13] * a2;
+                        w6_14 += localTile[pj + 14] * a2;
+                        w6_15 += localTile[pj + 15] * a2;
+                        w7_0 += localTile[pj + 0] * m2;
+                        w7_1 += localTile[pj + 1] * m2;
+                        w7_2 += localTile[pj + 2] * m2;
+                        w7_3 += localTile[pj + 3] * m2;
+                        w7_4 += localTile[pj + 4] * m2;
+                        w7_5 += localTile[pj + 5] * m2;
+                        w7_6 += localTile[pj + 6] * m2;
+                        w7_7 += localTile[pj + 7] * m2;
+                        w7_8 += localTile[pj + 8] * m2;
+                        w7_9 += localTile[pj + 9] * m2;
+                        w7_10 += localTile[pj + 10] * m2;
+                        w7_11 += localTile[pj + 11] * m2;
+                        w7_12 += localTile[pj + 12] * m2;
+                        w7_13 += localTile[pj + 13] * m2;
+                        w7_14 += localTile[pj + 14] * m2;
+                        w7_15 += localTile[pj + 15] * m2;
+                        w8_0 += localTile[pj + 0] * z2;
+                        w8_1 += localTile[pj + 1] * z2;
+                        w8_2 += localTile[pj + 2] * z2;
+                        w8_3 += localTile[pj + 3] * z2;
+                        w8_4 += localTile[pj + 4] * z2;
+                        w8_5 += localTile[pj + 5] * z2;
+                        w8_6 += localTile[pj + 6] * z2;
+                        w8_7 += localTile[pj + 7] * z2;
+                        w8_8 += localTile[pj + 8] * z2;
+                        w8_9 += localTile[pj + 9] * z2;
+                        w8_10 += localTile[pj + 10] * z2;
+                        w8_11 += localTile[pj + 11] * z2;
+                        w8_12 += localTile[pj + 12] * z2;
+                        w8_13 += localTile[pj + 13] * z2;
+                        w8_14 += localTile[pj + 14] * z2;
+                        w8_15 += localTile[pj + 15] * z2;
+                        a0 = m0;
+                        m0 = z0;
+                        a1 = m1;
+                        m1 = z1;
+                        a2 = m2;
+                        m2 = z2;
+                    }
+                    pj = (pr + wd - 1) * lanes;
+                    float z0 = inputRowAt(base0, wd, wd);
+                    float z1 = inputRowAt(base1, wd, wd);
+                    float z2 = inputRowAt(base2, wd, wd);
+                    w0_0 += localTile[pj + 0] * a0;
+                    w0_1 += localTile[pj + 1] * a0;
+                    w0_2 += localTile[pj + 2] * a0;
+                    w0_3 += localTile[pj + 3] * a0;
+                    w0_4 += localTile[pj + 4] * a0;
+                    w0_5 += localTile[pj + 5] * a0;
+                    w0_6 += localTile[pj + 6] * a0;
+                    w0_7 += localTile[pj + 7] * a0;
+                    w0_8 += localTile[pj + 8] * a0;
+                    w0_9 += localTile[pj + 9] * a0;
+                    w0_10 += localTile[pj + 10] * a0;
+                    w0_11 += localTile[pj + 11] * a0;
+                    w0_12 += localTile[pj + 12] * a0;
+                    w0_13 += localTile[pj + 13] * a0;
+                    w0_14 += localTile[pj + 14] * a0;
+                    w0_15 += localTile[pj + 15] * a0;
+                    w1_0 += localTile[pj + 0] * m0;
+                    w1_1 += localTile[pj + 1] * m0;
+                    w1_2 += localTile[pj + 2] * m0;
+                    w1_3 += localTile[pj + 3] * m0;
+                    w1_4 += localTile[pj + 4] * m0;
+                    w1_5 += localTile[pj + 5] * m0;
+                    w1_6 += localTile[pj + 6] * m0;
+                    w1_7 += localTile[pj + 7] * m0;
+                    w1_8 += localTile[pj + 8] * m0;
+                    w1_9 += localTile[pj + 9] * m0;
+                    w1_10 += localTile[pj + 10] * m0;
+                    w1_11 += localTile[pj + 11] * m0;
+                    w1_12 += localTile[pj + 12] * m0;
+                    w1_13 += localTile[pj + 13] * m0;
+                    w1_14 += localTile[pj + 14] * m0;
+                    w1_15 += localTile[pj + 15] * m0;
+                    w2_0 += localTile[pj + 0] * z0;
+                    w2_1 += localTile[pj + 1] * z0;
+                    w2_2 += localTile[pj + 2] * z0;
+                    w2_3 += localTile[pj + 3] * z0;
+                    w2_4 += localTile[pj + 4] * z0;
+                    w2_5 += localTile[pj + 5] * z0;
+                    w2_6 += localTile[pj + 6] * z0;
+                    w2_7 += localTile[pj + 7] * z0;
+                    w2_8 += localTile[pj + 8] * z0;
+                    w2_9 += localTile[pj + 9] * z0;
+                    w2_10 += localTile[pj + 10] * z0;
+                    w2_11 += localTile[pj + 11] * z0;
+                    w2_12 += localTile[pj + 12] * z0;
+                    w2_13 += localTile[pj + 13] * z0;
+                    w2_14 += localTile[pj + 14] * z0;
+                    w2_15 += localTile[pj + 15] * z0;
+                    w3_0 += localTile[pj + 0] * a1;
+                    w3_1 += localTile[pj + 1] * a1;
+                    w3_2 += localTile[pj + 2] * a1;
+                    w3_3 += localTile[pj + 3] * a1;
+                    w3_4 += localTile[pj + 4] * a1;
+                    w3_5 += localTile[pj + 5] * a1;
+                    w3_6 += localTile[pj + 6] * a1;
+                    w3_7 += localTile[pj + 7] * a1;
+                    w3_8 += localTile[pj + 8] * a1;
+                    w3_9 += localTile[pj + 9] * a1;
+                    w3_10 += localTile[pj + 10] * a1;
+                    w3_11 += localTile[pj + 11] * a1;
+                    w3_12 += localTile[pj + 12] * a1;
+                    w3_13 += localTile[pj + 13] * a1;
+                    w3_14 += localTile[pj + 14] * a1;
+                    w3_15 += localTile[pj + 15] * a1;
+                    w4_0 += localTile[pj + 0] * m1;
+                    w4_1 += localTile[pj + 1] * m1;
+                    w4_2 += localTile[pj + 2] * m1;
+                    w4_3 += localTile[pj + 3] * m1;
+                    w4_4 += localTile[pj + 4] * m1;
+                    w4_5 += localTile[pj + 5] * m1;
+                    w4_6 += localTile[pj + 6] * m1;
+                    w4_7 += localTile[pj + 7] * m1;
+                    w4_8 += localTile[pj + 8] * m1;
+                    w4_9 += localTile[pj + 9] * m1;
+                    w4_10 += localTile[pj + 10] * m1;
+                    w4_11 += localTile[pj + 11] * m1;
+                    w4_12 += localTile[pj + 12] * m1;
+                    w4_13 += localTile[pj + 13] * m1;
+                    w4_14 += localTile[pj + 14] * m1;
+                    w4_15 += localTile[pj + 15] * m1;
+                    w5_0 += localTile[pj + 0] * z1;
+                    w5_1 += localTile[pj + 1] * z1;
+                    w5_2 += localTile[pj + 2] * z1;
+                    w5_3 += localTile[pj + 3] * z1;
+                    w5_4 += localTile[pj + 4] * z1;
+                    w5_5 += localTile[pj + 5] * z1;
+                    w5_6 += localTile[pj + 6] * z1;
+                    w5_7 += localTile[pj + 7] * z1;
+                    w5_8 += localTile[pj + 8] * z1;
+                    w5_9 += localTile[pj + 9] * z1;
+                    w5_10 += localTile[pj + 10] * z1;
+                    w5_11 += localTile[pj + 11] * z1;
+                    w5_12 += localTile[pj + 12] * z1;
+                    w5_13 += localTile[pj + 13] * z1;
+                    w5_14 += localTile[pj + 14] * z1;
+                    w5_15 += localTile[pj + 15] * z1;
+                    w6_0 += localTile[pj + 0] * a2;
+                    w6_1 += localTile[pj + 1] * a2;
+                    w6_2 += localTile[pj + 2] * a2;
+                    w6_3 += localTile[pj + 3] * a2;
+                    w6_4 += localTile[pj + 4] * a2;
+                    w6_5 += localTile[pj + 5] * a2;
+                    w6_6 += localTile[pj + 6] * a2;
+                    w6_7 += localTile[pj + 7] * a2;
+                    w6_8 += localTile[pj + 8] * a2;
+                    w6_9 += localTile[pj + 9] * a2;
+                    w6_10 += localTile[pj + 10] * a2;
+                    w6_11 += localTile[pj + 11] * a2;
+                    w6_12 += localTile[pj + 12] * a2;
+                    w6_13 += localTile[pj + 13] * a2;
+                    w6_14 += localTile[pj + 14] * a2;
+                    w6_15 += localTile[pj + 15] * a2;
+                    w7_0 += localTile[pj + 0] * m2;
+                    w7_1 += localTile[pj + 1] * m2;
+                    w7_2 += localTile[pj + 2] * m2;
+                    w7_3 += localTile[pj + 3] * m2;
+                    w7_4 += localTile[pj + 4] * m2;
+                    w7_5 += localTile[pj + 5] * m2;
+                    w7_6 += localTile[pj + 6] * m2;
+                    w7_7 += localTile[pj + 7] * m2;
+                    w7_8 += localTile[pj + 8] * m2;
+                    w7_9 += localTile[pj + 9] * m2;
+                    w7_10 += localTile[pj + 10] * m2;
+                    w7_11 += localTile[pj + 11] * m2;
+                    w7_12 += localTile[pj + 12] * m2;
+                    w7_13 += localTile[pj + 13] * m2;
+                    w7_14 += localTile[pj + 14] * m2;
+                    w7_15 += localTile[pj + 15] * m2;
+                    w8_0 += localTile[pj + 0] * z2;
+                    w8_1 += localTile[pj + 1] * z2;
+                    w8_2 += localTile[pj + 2] * z2;
+                    w8_3 += localTile[pj + 3] * z2;
+                    w8_4 += localTile[pj + 4] * z2;
+                    w8_5 += localTile[pj + 5] * z2;
+                    w8_6 += localTile[pj + 6] * z2;
+                    w8_7 += localTile[pj + 7] * z2;
+                    w8_8 += localTile[pj + 8] * z2;
+                    w8_9 += localTile[pj + 9] * z2;
+                    w8_10 += localTile[pj + 10] * z2;
+                    w8_11 += localTile[pj + 11] * z2;
+                    w8_12 += localTile[pj + 12] * z2;
+                    w8_13 += localTile[pj + 13] * z2;
+                    w8_14 += localTile[pj + 14] * z2;
+                    w8_15 += localTile[pj + 15] * z2;
+                }
+            }
+            localBarrier();
+        }
+        if (active) {
+            int out = oy + (och * c + ci) * 9 * slices + part;
+            int step = c * 9 * slices;
+            d[out] = w0_0;
+            d[out + slices] = w1_0;
+            d[out + 2 * slices] = w2_0;
+            d[out + 3 * slices] = w3_0;
+            d[out + 4 * slices] = w4_0;
+            d[out + 5 * slices] = w5_0;
+            d[out + 6 * slices] = w6_0;
+            d[out + 7 * slices] = w7_0;
+            d[out + 8 * slices] = w8_0;
+            if (och + 1 < o) {
+                d[out + 1 * step] = w0_1;
+                d[out + 1 * step + slices] = w1_1;
+                d[out + 1 * step + 2 * slices] = w2_1;
+                d[out + 1 * step + 3 * slices] = w3_1;
+                d[out + 1 * step + 4 * slices] = w4_1;
+                d[out + 1 * step + 5 * slices] = w5_1;
+                d[out + 1 * step + 6 * slices] = w6_1;
+                d[out + 1 * step + 7 * slices] = w7_1;
+                d[out + 1 * step + 8 * slices] = w8_1;
+            }
+            if (och + 2 < o) {
+                d[out + 2 * step] = w0_2;
+                d[out + 2 * step + slices] = w1_2;
+                d[out + 2 * step + 2 * slices] = w2_2;
+                d[out + 2 * step + 3 * slices] = w3_2;
+                d[out + 2 * step + 4 * slices] = w4_2;
+                d[out + 2 * step + 5 * slices] = w5_2;
+                d[out + 2 * step + 6 * slices] = w6_2;
+                d[out + 2 * step + 7 * slices] = w7_2;
+                d[out + 2 * step + 8 * slices] = w8_2;
+            }
+            if (och + 3 < o) {
+                d[out + 3 * step] = w0_3;
+                d[out + 3 * step + slices] = w1_3;
+                d[out + 3 * step + 2 * slices] = w2_3;
+                d[out + 3 * step + 3 * slices] = w3_3;
+                d[out + 3 * step + 4 * slices] = w4_3;
+                d[out + 3 * step + 5 * slices] = w5_3;
+                d[out + 3 * step + 6 * slices] = w6_3;
+                d[out + 3 * step + 7 * slices] = w7_3;
+                d[out + 3 * step + 8 * slices] = w8_3;
+            }
+            if (och + 4 < o) {
+                d[out + 4 * step] = w0_4;
+                d[out + 4 * step + slices] = w1_4;
+                d[out + 4 * step + 2 * slices] = w2_4;
+                d[out + 4 * step + 3 * slices] = w3_4;
+                d[out + 4 * step + 4 * slices] = w4_4;
+                d[out + 4 * step + 5 * slices] = w5_4;
+                d[out + 4 * step + 6 * slices] = w6_4;
+                d[out + 4 * step + 7 * slices] = w7_4;
+                d[out + 4 * step + 8 * slices] = w8_4;
+            }
+            if (och + 5 < o) {
+                d[out + 5 * step] = w0_5;
+                d[out + 5 * step + slices] = w1_5;
+                d[out + 5 * step + 2 * slices] = w2_5;
+                d[out + 5 * step + 3 * slices] = w3_5;
+                d[out + 5 * step + 4 * slices] = w4_5;
+                d[out + 5 * step + 5 * slices] = w5_5;
+                d[out + 5 * step + 6 * slices] = w6_5;
+                d[out + 5 * step + 7 * slices] = w7_5;
+                d[out + 5 * step + 8 * slices] = w8_5;
+            }
+            if (och + 6 < o) {
+                d[out + 6 * step] = w0_6;
+                d[out + 6 * step + slices] = w1_6;
+                d[out + 6 * step + 2 * slices] = w2_6;
+                d[out + 6 * step + 3 * slices] = w3_6;
+                d[out + 6 * step + 4 * slices] = w4_6;
+                d[out + 6 * step + 5 * slices] = w5_6;
+                d[out + 6 * step + 6 * slices] = w6_6;
+                d[out + 6 * step + 7 * slices] = w7_6;
+                d[out + 6 * step + 8 * slices] = w8_6;
+            }
+            if (och + 7 < o) {
+                d[out + 7 * step] = w0_7;
+                d[out + 7 * step + slices] = w1_7;
+                d[out + 7 * step + 2 * slices] = w2_7;
+                d[out + 7 * step + 3 * slices] = w3_7;
+                d[out + 7 * step + 4 * slices] = w4_7;
+                d[out + 7 * step + 5 * slices] = w5_7;
+                d[out + 7 * step + 6 * slices] = w6_7;
+                d[out + 7 * step + 7 * slices] = w7_7;
+                d[out + 7 * step + 8 * slices] = w8_7;
+            }
+            if (och + 8 < o) {
+                d[out + 8 * step] = w0_8;
+                d[out + 8 * step + slices] = w1_8;
+                d[out + 8 * step + 2 * slices] = w2_8;
+                d[out + 8 * step + 3 * slices] = w3_8;
+                d[out + 8 * step + 4 * slices] = w4_8;
+                d[out + 8 * step + 5 * slices] = w5_8;
+                d[out + 8 * step + 6 * slices] = w6_8;
+                d[out + 8 * step + 7 * slices] = w7_8;
+                d[out + 8 * step + 8 * slices] = w8_8;
+            }
+            if (och + 9 < o) {
+                d[out + 9 * step] = w0_9;
+                d[out + 9 * step + slices] = w1_9;
+                d[out + 9 * step + 2 * slices] = w2_9;
+                d[out + 9 * step + 3 * slices] = w3_9;
+                d[out + 9 * step + 4 * slices] = w4_9;
+                d[out + 9 * step + 5 * slices] = w5_9;
+                d[out + 9 * step + 6 * slices] = w6_9;
+                d[out + 9 * step + 7 * slices] = w7_9;
+                d[out + 9 * step + 8 * slices] = w8_9;
+            }
+            if (och + 10 < o) {
+                d[out + 10 * step] = w0_10;
+                d[out + 10 * step + slices] = w1_10;
+                d[out + 10 * step + 2 * slices] = w2_10;
+                d[out + 10 * step + 3 * slices] = w3_10;
+                d[out + 10 * step + 4 * slices] = w4_10;
+                d[out + 10 * step + 5 * slices] = w5_10;
+                d[out + 10 * step + 6 * slices] = w6_10;
+                d[out + 10 * step + 7 * slices] = w7_10;
+                d[out + 10 * step + 8 * slices] = w8_10;
+            }
+            if (och + 11 < o) {
+                d[out + 11 * step] = w0_11;
+                d[out + 11 * step + slices] = w1_11;
+                d[out + 11 * step + 2 * slices] = w2_11;
+                d[out + 11 * step + 3 * slices] = w3_11;
+                d[out + 11 * step + 4 * slices] = w4_11;
+                d[out + 11 * step + 5 * slices] = w5_11;
+                d[out + 11 * step + 6 * slices] = w6_11;
+                d[out + 11 * step + 7 * slices] = w7_11;
+                d[out + 11 * step + 8 * slices] = w8_11;
+            }
+            if (och + 12 < o) {
+                d[out + 12 * step] = w0_12;
+                d[out + 12 * step + slices] = w1_12;
+                d[out + 12 * step + 2 * slices] = w2_12;
+                d[out + 12 * step + 3 * slices] = w3_12;
+                d[out + 12 * step + 4 * slices] = w4_12;
+                d[out + 12 * step + 5 * slices] = w5_12;
+                d[out + 12 * step + 6 * slices] = w6_12;
+                d[out + 12 * step + 7 * slices] = w7_12;
+                d[out + 12 * step + 8 * slices] = w8_12;
+            }
+            if (och + 13 < o) {
+                d[out + 13 * step] = w0_13;
+                d[out + 13 * step + slices] = w1_13;
+                d[out + 13 * step + 2 * slices] = w2_13;
+                d[out + 13 * step + 3 * slices] = w3_13;
+                d[out + 13 * step + 4 * slices] = w4_13;
+                d[out + 13 * step + 5 * slices] = w5_13;
+                d[out + 13 * step + 6 * slices] = w6_13;
+                d[out + 13 * step + 7 * slices] = w7_13;
+                d[out + 13 * step + 8 * slices] = w8_13;
+            }
+            if (och + 14 < o) {
+                d[out + 14 * step] = w0_14;
+                d[out + 14 * step + slices] = w1_14;
+                d[out + 14 * step + 2 * slices] = w2_14;
+                d[out + 14 * step + 3 * slices] = w3_14;
+                d[out + 14 * step + 4 * slices] = w4_14;
+                d[out + 14 * step + 5 * slices] = w5_14;
+                d[out + 14 * step + 6 * slices] = w6_14;
+                d[out + 14 * step + 7 * slices] = w7_14;
+                d[out + 14 * step + 8 * slices] = w8_14;
+            }
+            if (och + 15 < o) {
+                d[out + 15 * step] = w0_15;
+                d[out + 15 * step + slices] = w1_15;
+                d[out + 15 * step + 2 * slices] = w2_15;
+                d[out + 15 * step + 3 * slices] = w3_15;
+                d[out + 15 * step + 4 * slices] = w4_15;
+                d[out + 15 * step + 5 * slices] = w5_15;
+                d[out + 15 * step + 6 * slices] = w6_15;
+                d[out + 15 * step + 7 * slices] = w7_15;
+                d[out + 15 * step + 8 * slices] = w8_15;
+            }
         }
     }
 

@@ -265,10 +265,13 @@ final class DeviceOps {
         while (rows > 1 && rows * k * (tw + k - 1) > ArenaKernel.TILE_FLOATS) {
             rows--;
         }
-        int perChannel = rows * k * (tw + k - 1);
+        // a tile inside one image holds its rows + k - 1 input rows once (neighbouring output rows share them)
+        boolean shared = h % rows == 0;
+        int rowsPerChannel = shared ? rows + k - 1 : rows * k;
+        int perChannel = rowsPerChannel * (tw + k - 1);
         int blockWeights = ArenaKernel.CONV_OUT_BLOCK * k * k;
         int chunk = Math.min(c, Math.min(ArenaKernel.TILE_FLOATS / perChannel, ArenaKernel.TILE_WEIGHTS / blockWeights));
-        chunk = Math.min(chunk, ArenaKernel.TILE_ROWS / (rows * k));
+        chunk = Math.min(chunk, ArenaKernel.TILE_ROWS / rowsPerChannel);
         if (chunk < 1 || tw + k - 1 > ArenaKernel.TILE_COLUMNS) {
             arena.launch(ArenaKernel.CONV_F, n * o * h * w, what);
             return;
@@ -278,6 +281,7 @@ final class DeviceOps {
         kernel.tileWidth = tw;
         kernel.pixelsPerItem = perItem;
         kernel.tileRows = rows;
+        kernel.tileShared = shared ? 1 : 0;
         kernel.tilesAcross = (w + tw - 1) / tw;
         kernel.outBlocks = (o + ArenaKernel.CONV_OUT_BLOCK - 1) / ArenaKernel.CONV_OUT_BLOCK;
         int rowTiles = (n * h + rows - 1) / rows;
@@ -313,7 +317,11 @@ final class DeviceOps {
             k.ob = dgy.offset;
             k.oy = parts.offset;
             int kk = wShape.dim(2);
-            if (kk == 3) {
+            if (kk == 3 && d[1] <= arena.group() && d[3] * ArenaKernel.CONV_OUT_BLOCK <= ArenaKernel.TILE_FLOATS) {
+                int blocks = (wShape.dim(0) + ArenaKernel.CONV_OUT_BLOCK - 1) / ArenaKernel.CONV_OUT_BLOCK;
+                k.tileWidth = ArenaKernel.CONV_OUT_BLOCK;
+                arena.launchGroups(ArenaKernel.CONV_WEIGHT_TILED_F, slices * blocks, "conv2dBackwardWeight " + x.shape());
+            } else if (kk == 3) {
                 int pairs = (wShape.dim(0) + 1) / 2 * wShape.dim(1); // two output channels per item
                 arena.launch(ArenaKernel.CONV_WEIGHT_3X3_SLICES_F, pairs * slices, "conv2dBackwardWeight " + x.shape());
             } else {

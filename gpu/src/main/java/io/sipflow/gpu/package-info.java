@@ -59,14 +59,18 @@
  *   the seed configuration run with {@code SIPFLOW_JAVA_OPTS=-Xmx6g}). Offsets are ints: 2^31 values per arena.</li>
  *   <li>{@link ArenaKernel} needs fp64 for all its ops (elementwise ops compute in double like the CPU backend).</li>
  *   <li>Work-group shapes: conv2d, its data gradient and conv2dAccumulate are tiled (a work group computes a tile
- *   of output rows for eight output channels per item from input rows and weights staged in local memory,
- *   loaded through row and column index tables; for a 3×3 kernel two neighbouring pixels per item);
+ *   of output rows for sixteen output channels per item from input rows and weights staged in local memory,
+ *   loaded through row and column index tables; a tile inside one image holds each input row once; for a
+ *   3×3 kernel two neighbouring pixels per item);
  *   batch norm runs one work group per channel with tree sums in local memory and normalises in the same launch;
  *   max pooling keeps its argmax for the backward pass; a sum over many values per output (a bias gradient) runs
  *   a work group per output with a tree sum. The weight gradient is two launches of many short independent sums
- *   (for 3×3: two output channels and one input channel × run of rows, all nine taps of both per item; else
- *   kernel row × taps × run of rows; then the runs), without local memory: a version with per-item partial sums
- *   in local memory gave wrong sums on PoCL's two threads (right on one), so it was dropped. Per-element ops run
+ *   over runs of rows, then the runs added. For 3×3 with at most one group of input channels, a work group per
+ *   (run, block of sixteen output channels) stages that gy in local memory as [pixel][channel] and item c holds
+ *   all nine taps × sixteen channels of input channel c in registers; otherwise, without local memory, two output
+ *   channels × one input channel × run per item (3×3), or kernel row × taps × run. Both give the same partial
+ *   sums. (An older version with per-item partial sums in local memory gave wrong sums on PoCL's two threads,
+ *   right on one; it was dropped.) Per-element ops run
  *   a grid-stride loop inside each op's branch (at most 16 work groups per compute unit), so the one kernel's op
  *   dispatch is paid per work item, not per element; the non-finite probe takes up to twelve tensors per launch
  *   and Adam up to five parameters (queued until the next allocation or read-back). One kernel means one register budget for all ops on a GPU; none of this has run on a
