@@ -1,15 +1,17 @@
 package io.sipflow.autodiff;
 
-import io.sipflow.autodiff.ops.ConvOps;
-import io.sipflow.autodiff.ops.ImageOps;
-import io.sipflow.autodiff.ops.NormOps;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
+import static io.sipflow.autodiff.SmallUNet.C;
+import static io.sipflow.autodiff.SmallUNet.H;
+import static io.sipflow.autodiff.SmallUNet.N;
+import static io.sipflow.autodiff.SmallUNet.forward;
+import static io.sipflow.autodiff.SmallUNet.params;
+import static io.sipflow.autodiff.SmallUNet.randn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,33 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * evaluations that recycle nothing; a value read after its scope closed must throw, naming its op.
  */
 class NoGradScopeTest {
-    private static final int N = 4;
-    private static final int C = 4;
-    private static final int H = 32; // activations of 16384 elements: above BufferPool.MIN_LENGTH
-
     @AfterEach
     void recyclingBackOn() {
         BufferPool.setEnabled(true);
-    }
-
-    private static Tensor randn(long seed, int... dims) {
-        return Tensor.randn(new SplittableRandom(seed), dims).to(DType.FLOAT32);
-    }
-
-    private static List<Tensor> params() {
-        return List.of(randn(1, C, 1, 3, 3).variable(), randn(2, C, C, 3, 3).variable(),
-                randn(3, 1, 2 * C, 3, 3).variable(), randn(4, C).add(Tensor.scalar(2).to(DType.FLOAT32)).variable(),
-                randn(5, C).variable());
-    }
-
-    /** A small U-Net-like forward pass; {@code all} receives every activation. */
-    private static Tensor forward(List<Tensor> p, Tensor x, List<Tensor> all) {
-        Tensor a = NormOps.batchNorm2d(ConvOps.conv2d(x, p.get(0), null, Padding.CIRCULAR), p.get(3), p.get(4), 1e-5,
-                NormOps.Fused.RELU).output();
-        Tensor low = ConvOps.conv2d(ImageOps.maxPool2d(a, 2), p.get(1), null, Padding.CIRCULAR).relu();
-        Tensor prediction = ConvOps.conv2dConcatUpsampled(a, low, p.get(2), null, Padding.CIRCULAR);
-        all.addAll(List.of(a, low, prediction));
-        return prediction;
     }
 
     private static List<float[]> evaluate(List<Tensor> p, int calls, boolean scoped) {
