@@ -38,4 +38,20 @@ class FastPathTest {
         assertTrue(FastPath.usesVectorApi());
         assertEquals("reference", CpuBackend.scalar().kernels());
     }
+
+    /**
+     * The vector width the kernels run at is the JVM's preferred one; with {@code -Dsipflow.test.expectVectorBits=N}
+     * (set by .ci/run for its {@code -XX:UseAVX=2} run) also that it is N bits, so a flag that did not take effect
+     * fails the run instead of repeating the 512-bit tests under a misleading name.
+     */
+    @Test
+    void kernelsRunAtThePreferredVectorWidth() {
+        int preferred = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        assertTrue(FastPath.describe().contains("S_" + preferred + "_BIT"), FastPath.describe());
+        String expected = System.getProperty("sipflow.test.expectVectorBits");
+        if (expected != null) {
+            assertEquals(Integer.parseInt(expected), preferred, "-Dsipflow.test.expectVectorBits vs the JVM's "
+                    + "preferred species (" + FastPath.describe() + ")");
+        }
+    }
 }
