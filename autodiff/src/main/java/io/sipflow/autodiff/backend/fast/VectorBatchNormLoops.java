@@ -257,6 +257,75 @@ public final class VectorBatchNormLoops implements BatchNormBlockLoops {
         into[1] = (t0 + t1) + (t2 + t3);
     }
 
+    /**
+     * Two planes side by side, as {@link #planeSquaredDeviations}: four independent add chains (two per plane)
+     * instead of two, each plane's lanes getting exactly its own values in {@link #gradientSumsRelu}'s order.
+     */
+    @Override
+    public void planeGradientSumsRelu(float[] g, float[] x, int first, int stride, int count, int len, double mu,
+                                      double scale, double shift, double[] into) {
+        int i = 0;
+        for (; i + 1 < count; i += 2) {
+            gradientSumsRelu2(g, x, first + i * stride, stride, len, mu, scale, shift, into, 2 * i);
+        }
+        double[] block = new double[2];
+        for (; i < count; i++) {
+            int lo = first + i * stride;
+            gradientSumsRelu(g, x, lo, lo + len, mu, scale, shift, block);
+            into[2 * i] = block[0];
+            into[2 * i + 1] = block[1];
+        }
+    }
+
+    /**
+     * into[at + 2k], into[at + 2k + 1] = {@link #gradientSumsRelu} of the plane at b0 + k·stride over len values,
+     * k = 0, 1 (a method of its own, as {@link #sums4}).
+     */
+    private static void gradientSumsRelu2(float[] g, float[] x, int b0, int stride, int len, double mu, double scale,
+                                          double shift, double[] into, int at) {
+        int b1 = b0 + stride;
+        DoubleVector s0 = (DoubleVector) D4C.cast(DoubleVector.zero(D4));
+        DoubleVector t0 = (DoubleVector) D4C.cast(DoubleVector.zero(D4));
+        DoubleVector s1 = (DoubleVector) D4C.cast(DoubleVector.zero(D4));
+        DoubleVector t1 = (DoubleVector) D4C.cast(DoubleVector.zero(D4));
+        DoubleVector one = (DoubleVector) D4C.cast(DoubleVector.broadcast(D4, 1.0));
+        DoubleVector zero = (DoubleVector) D4C.cast(DoubleVector.zero(D4));
+        int j = 0;
+        for (; j + 3 < len; j += 4) { // each plane as in gradientSumsRelu
+            DoubleVector xc0 = widen4(x, b0 + j).sub(mu);
+            DoubleVector d0 = xc0.mul(scale).add(shift);
+            DoubleVector m0 = widen4(g, b0 + j).mul(zero.blend(one, d0.compare(VectorOperators.GT, 0x1p-150)));
+            DoubleVector xc1 = widen4(x, b1 + j).sub(mu);
+            DoubleVector d1 = xc1.mul(scale).add(shift);
+            DoubleVector m1 = widen4(g, b1 + j).mul(zero.blend(one, d1.compare(VectorOperators.GT, 0x1p-150)));
+            s0 = ((DoubleVector) D4C.cast(s0)).add(m0);
+            t0 = ((DoubleVector) D4C.cast(t0)).add(m0.mul(xc0));
+            s1 = ((DoubleVector) D4C.cast(s1)).add(m1);
+            t1 = ((DoubleVector) D4C.cast(t1)).add(m1.mul(xc1));
+        }
+        s0 = (DoubleVector) D4C.cast(s0);
+        t0 = (DoubleVector) D4C.cast(t0);
+        s1 = (DoubleVector) D4C.cast(s1);
+        t1 = (DoubleVector) D4C.cast(t1);
+        gradientTail(s0.lane(0), s0.lane(1), s0.lane(2), s0.lane(3), t0.lane(0), t0.lane(1), t0.lane(2), t0.lane(3),
+                g, x, b0 + j, b0 + len, mu, scale, shift, into, at);
+        gradientTail(s1.lane(0), s1.lane(1), s1.lane(2), s1.lane(3), t1.lane(0), t1.lane(1), t1.lane(2), t1.lane(3),
+                g, x, b1 + j, b1 + len, mu, scale, shift, into, at + 2);
+    }
+
+    /** The scalar tail of {@link #gradientSumsRelu} into s0 and t0, then both sums into into[at], into[at + 1]. */
+    private static void gradientTail(double s0, double s1, double s2, double s3, double t0, double t1, double t2,
+                                     double t3, float[] g, float[] x, int j, int hi, double mu, double scale,
+                                     double shift, double[] into, int at) {
+        for (; j < hi; j++) {
+            float m = BatchNormBlockLoops.reluMasked(g[j], x[j], mu, scale, shift);
+            s0 += m;
+            t0 += m * (x[j] - mu);
+        }
+        into[at] = (s0 + s1) + (s2 + s3);
+        into[at + 1] = (t0 + t1) + (t2 + t3);
+    }
+
     @Override
     public void inputGradientRelu(float[] g, float[] x, float[] gx, int lo, int hi, double mu, double scale,
                                   double shift, double meanG, double meanGX) {
