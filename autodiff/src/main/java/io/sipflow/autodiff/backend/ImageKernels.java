@@ -137,16 +137,22 @@ final class ImageKernels {
 
     /**
      * The VJP of 2×2 max pooling from the kept argmax ({@link #maxPool2x2Plane}): gx[argmax of window o] = gy[o],
-     * +0 elsewhere, the same as {@link #maxPoolBackward} finds from x.
+     * +0 elsewhere, the same as {@link #maxPoolBackward} finds from x. With h and w even each output row zeroes its
+     * two input rows itself, in the parallel loop and just before scattering into them (while they are in cache),
+     * instead of a zero fill of all of gx on the calling thread first.
      */
     static float[] maxPool2x2Backward(float[] gy, byte[] window, int planes, int h, int w) {
         int oh = h / 2;
         int ow = w / 2;
-        float[] gx = BufferPool.zeroedFloats(planes * h * w); // a scatter: zeros elsewhere
+        boolean rowsCoverAll = h % 2 == 0 && w % 2 == 0;
+        float[] gx = rowsCoverAll ? BufferPool.floats(planes * h * w) : BufferPool.zeroedFloats(planes * h * w);
         Parallel.forRange(planes * oh, Math.max(1, 4096 / Math.max(1, 2 * w)), (lo, hi) -> {
             for (int row = lo; row < hi; row++) { // row = p·oh + i: output row i of plane p
                 int top = row * 2 * w;
                 int o = row * ow;
+                if (rowsCoverAll) {
+                    java.util.Arrays.fill(gx, top, top + 2 * w, 0f); // a scatter: zeros elsewhere
+                }
                 for (int j = 0; j < ow; j++) {
                     int code = window[o + j];
                     gx[top + 2 * j + (code >> 1) * w + (code & 1)] = gy[o + j];
