@@ -97,10 +97,14 @@ public final class InverseDiffuse {
         double[] logKernel = Frequencies.kSquared(ny, nx);
         double[] raw = new double[n];
         double[] expectedAmplitude = new double[n]; // the same for every field: computed once, not per field
+        // exp(−log_kernel): the kernel where p = 0 (action −1, log_kernel·−1 = −log_kernel exactly), which most high
+        // frequencies have (their amplitude is far above the tiny expected one): one exp per frequency, not per field
+        double[] blurKernel = new double[n];
         for (int i = 0; i < n; i++) {
             logKernel[i] *= 4 * Math.PI * Math.PI * amount;
             raw[i] = StrictMath.exp(Math.min(logKernel[i], LOG_FLOAT32_MAX));
-            expectedAmplitude[i] = nx * StrictMath.exp(-logKernel[i]);
+            blurKernel[i] = StrictMath.exp(-logKernel[i]);
+            expectedAmplitude[i] = nx * blurKernel[i];
         }
         double[] out = BufferPool.doubles(r.length); // every element written by inverseReal
         double[] amplitude = diagnostics ? new double[r.length] : null;
@@ -118,7 +122,8 @@ public final class InverseDiffuse {
                 for (int i = 0; i < n; i++) {
                     double amp = Math.sqrt(c[2 * i] * c[2 * i] + c[2 * i + 1] * c[2 * i + 1]);
                     double p = signalProbability(amp, expectedAmplitude[i], fUncertainty);
-                    double k = StrictMath.exp(logKernel[i] * action(p));
+                    double action = action(p);
+                    double k = action == -1.0 ? blurKernel[i] : StrictMath.exp(logKernel[i] * action);
                     c[2 * i] *= k;
                     c[2 * i + 1] *= k;
                     if (diagnostics) {

@@ -111,6 +111,31 @@ class InverseDiffuseProperties {
         }
     }
 
+    /**
+     * Every applied kernel value is the seed's exp(log_kernel·action(p)) bit for bit, StrictMath.exp called on that
+     * product: also where p = 0, whose exp(−log_kernel) the loop takes from a per-frequency table instead of calling
+     * exp per field. Both kinds of frequency occur (else the check could not fail).
+     */
+    @Property(tries = 10)
+    void kernelIsTheSeedFormulaBitForBit(@ForAll long seed, @ForAll @DoubleRange(min = 0.5, max = 12) double amount) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor r = Tensor.randn(rng, 3, 24, 40);
+        Tensor unc = r.abs().mul(rng.nextBoolean() ? 1e-6 : 1e-2);
+        InverseDiffuse.Result full = InverseDiffuse.fourier(r, amount, unc);
+        double[] logKernel = Frequencies.kSquared(24, 40);
+        double[] p = full.signalProbability().toDoubleArray();
+        double[] kernel = full.kernel().toDoubleArray();
+        int blurred = 0;
+        for (int e = 0; e < p.length; e++) {
+            double log = logKernel[e % logKernel.length] * (4 * Math.PI * Math.PI * amount);
+            double action = InverseDiffuse.action(p[e]);
+            blurred += action == -1.0 ? 1 : 0;
+            assertEquals(Double.doubleToRawLongBits(StrictMath.exp(log * action)),
+                    Double.doubleToRawLongBits(kernel[e]), "kernel element " + e + " (p = " + p[e] + ")");
+        }
+        assertTrue(blurred > 0 && blurred < p.length, blurred + " of " + p.length + " frequencies at p = 0");
+    }
+
     /** The correction alone is fourier's correction, bit for bit, and the diagnostics are still there on demand. */
     @Property(tries = 10)
     void correctionAloneIsTheSameBits(@ForAll long seed, @ForAll @DoubleRange(min = 0.1, max = 20) double amount) {

@@ -135,6 +135,34 @@ public interface BatchNormBlockLoops {
     void gradientSumsRelu(float[] g, float[] x, int lo, int hi, double mu, double scale, double shift, double[] into);
 
     /**
+     * {@link #gradientSumsRelu} of {@code count} blocks of {@code len} values, block i at {@code first + i·stride}
+     * (in g and x), into {@code into[2i]} and {@code into[2i + 1]}: one channel's per-image gradient sums, each bit
+     * for bit as {@link #gradientSumsRelu} gives it. An implementation may run several blocks' add chains side by
+     * side (see {@link #planeSums}).
+     *
+     * @param g the output gradient
+     * @param x the forward's input
+     * @param first index of block 0's first value
+     * @param stride distance between the starts of consecutive blocks
+     * @param count number of blocks
+     * @param len values per block
+     * @param mu the batch mean μ
+     * @param scale the forward's γ/√(σ² + ε)
+     * @param shift the forward's β
+     * @param into receives the sums (length ≥ 2·count)
+     */
+    default void planeGradientSumsRelu(float[] g, float[] x, int first, int stride, int count, int len, double mu,
+                                       double scale, double shift, double[] into) {
+        double[] block = new double[2];
+        for (int i = 0; i < count; i++) {
+            int lo = first + i * stride;
+            gradientSumsRelu(g, x, lo, lo + len, mu, scale, shift, block);
+            into[2 * i] = block[0];
+            into[2 * i + 1] = block[1];
+        }
+    }
+
+    /**
      * {@link #inputGradient} with the ReLU mask recomputed from x as in {@link #gradientSumsRelu}; {@code scale} is
      * both the forward's γ/√(σ² + ε) and the gradient's factor (they are the same number).
      *

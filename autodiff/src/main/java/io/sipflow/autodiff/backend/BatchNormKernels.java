@@ -117,22 +117,27 @@ final class BatchNormKernels {
         double[] gBeta = new double[c];
         Parallel.forRange(c, Parallel.grainFor(4L * count), (lo, hi) -> { // about four passes over a channel
             BatchNormBlockLoops loops = BatchNormLoops.LOOPS;
-            double[] block = new double[2];
+            double[] block = new double[2 * n]; // image i's two sums at 2i, 2i + 1, added in i order below
+            double[] pair = new double[2];
             for (int ch = lo; ch < hi; ch++) {
                 double mu = mean[ch];
                 double invStd = invStd(variance[ch], eps);
                 double scale = gamma[ch] * invStd; // also the forward's, whose ReLU mask reluBeta recomputes
+                if (reluBeta != null) { // several images' planes side by side (planeGradientSumsRelu)
+                    loops.planeGradientSumsRelu(g, x, ch * hw, c * hw, n, hw, mu, scale, reluBeta[ch], block);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        int base = (i * c + ch) * hw;
+                        loops.gradientSums(g, reluOutput, x, base, base + hw, mu, pair);
+                        block[2 * i] = pair[0];
+                        block[2 * i + 1] = pair[1];
+                    }
+                }
                 double sumG = 0;
                 double sumGX = 0;
                 for (int i = 0; i < n; i++) {
-                    int base = (i * c + ch) * hw;
-                    if (reluBeta != null) {
-                        loops.gradientSumsRelu(g, x, base, base + hw, mu, scale, reluBeta[ch], block);
-                    } else {
-                        loops.gradientSums(g, reluOutput, x, base, base + hw, mu, block);
-                    }
-                    sumG += block[0];
-                    sumGX += block[1];
+                    sumG += block[2 * i];
+                    sumGX += block[2 * i + 1];
                 }
                 sumGX *= invStd;
                 gBeta[ch] = sumG;

@@ -11,7 +11,32 @@ import io.sipflow.autodiff.BufferPool;
  * pooling: output rows) run in parallel and never share outputs: no dependence on the thread count.
  */
 final class ImageKernels {
+    /** Scratch slots of {@link #scratch}: the upsampling's interpolated rows; the adjoint's plane, even and odd columns. */
+    private static final int ROWS = 0;
+    private static final int ACC = 1;
+    private static final int EVEN = 2;
+    private static final int ODD = 3;
+    /** Longer scratch arrays than this (doubles) are not kept: a huge image would otherwise pin them for good. */
+    private static final int MAX_KEPT = 1 << 20;
+    /**
+     * Per-thread double buffers for the upsampling loops, reused across calls: a chunk of a few planes used to
+     * allocate its own (at 2 threads the seed's step allocated ~20 MB of them, 16 KB per chunk of four planes).
+     */
+    private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[4][0]);
+
     private ImageKernels() {
+    }
+
+    /** This thread's buffer in {@code slot}, at least {@code length} long, contents left from earlier use. */
+    private static double[] scratch(int slot, int length) {
+        if (length > MAX_KEPT) {
+            return new double[length];
+        }
+        double[][] slots = SCRATCH.get();
+        if (slots[slot].length < length) {
+            slots[slot] = new double[length];
+        }
+        return slots[slot];
     }
 
     /** Max over size×size windows of each of {@code planes} (h, w) planes, in plain Java. */
@@ -112,16 +137,22 @@ final class ImageKernels {
 
     /**
      * The VJP of 2×2 max pooling from the kept argmax ({@link #maxPool2x2Plane}): gx[argmax of window o] = gy[o],
-     * +0 elsewhere, the same as {@link #maxPoolBackward} finds from x.
+     * +0 elsewhere, the same as {@link #maxPoolBackward} finds from x. With h and w even each output row zeroes its
+     * two input rows itself, in the parallel loop and just before scattering into them (while they are in cache),
+     * instead of a zero fill of all of gx on the calling thread first.
      */
     static float[] maxPool2x2Backward(float[] gy, byte[] window, int planes, int h, int w) {
         int oh = h / 2;
         int ow = w / 2;
-        float[] gx = BufferPool.zeroedFloats(planes * h * w); // a scatter: zeros elsewhere
+        boolean rowsCoverAll = h % 2 == 0 && w % 2 == 0;
+        float[] gx = rowsCoverAll ? BufferPool.floats(planes * h * w) : BufferPool.zeroedFloats(planes * h * w);
         Parallel.forRange(planes * oh, Math.max(1, 4096 / Math.max(1, 2 * w)), (lo, hi) -> {
             for (int row = lo; row < hi; row++) { // row = p·oh + i: output row i of plane p
                 int top = row * 2 * w;
                 int o = row * ow;
+                if (rowsCoverAll) {
+                    java.util.Arrays.fill(gx, top, top + 2 * w, 0f); // a scatter: zeros elsewhere
+                }
                 for (int j = 0; j < ow; j++) {
                     int code = window[o + j];
                     gx[top + 2 * j + (code >> 1) * w + (code & 1)] = gy[o + j];
@@ -185,7 +216,7 @@ final class ImageKernels {
         float[] y = BufferPool.floats(planes * oh * ow);
         Parallel.forRange(planes, Parallel.grainFor(8L * h * w), (lo, hi) -> { // 4hw outputs, 2 products each
             UpsampleRowLoops loops = UpsampleLoops.LOOPS; // read from the static final: C2 knows its class
-            double[] r = new double[h * ow];
+            double[] r = scratch(ROWS, h * ow); // every element written below before it is read
             for (int p = lo; p < hi; p++) {
                 int xb = p * h * w;
                 int yb = p * oh * ow;
@@ -240,11 +271,11 @@ final class ImageKernels {
         float[] gx = BufferPool.floats(planes * h * w);
         Parallel.forRange(planes, Parallel.grainFor(8L * h * w), (lo, hi) -> { // 4hw outputs, 2 products each
             UpsampleRowLoops loops = UpsampleLoops.LOOPS;
-            double[] acc = new double[h * w];
-            double[] even = new double[w];
-            double[] odd = new double[w];
+            double[] acc = scratch(ACC, h * w); // zeroed per plane below
+            double[] even = scratch(EVEN, w); // written by splitColumns before each read
+            double[] odd = scratch(ODD, w);
             for (int p = lo; p < hi; p++) {
-                java.util.Arrays.fill(acc, 0);
+                java.util.Arrays.fill(acc, 0, h * w, 0);
                 int yb = p * oh * ow;
                 for (int i = 0; i < oh; i++) {
                     int r0 = rows.lo[i] * w;

@@ -14,8 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@link BatchNormBlockLoops#planeSquaredDeviations}, several planes' add chains side by side) give exactly what
  * summing one block at a time with the scalar loops gave, and the whole forward (statistics, y, the pooled
  * variant) is bit for bit the forward as it was written before: for each channel, Σ over images i in order of the
- * scalar block sum, the same for the squared deviations, then the scalar normalise. NaN, ±∞ and −0 included (a NaN
- * compares as any NaN).
+ * scalar block sum, the same for the squared deviations, then the scalar normalise. The same for the backward with a
+ * fused ReLU's mask recomputed ({@link BatchNormBlockLoops#planeGradientSumsRelu}, two planes side by side in the
+ * vector loops). NaN, ±∞ and −0 included (a NaN compares as any NaN).
  */
 class BatchNormPlaneSumsProperties {
     @Property(tries = 300)
@@ -83,6 +84,88 @@ class BatchNormPlaneSumsProperties {
             sameStatistics(mean, var, p.norm());
             sameFloats(yRelu, p.norm().y(), "pooled variant's y");
         }
+    }
+
+    @Property(tries = 300)
+    void planeGradientSumsReluIsTheScalarBlockLoop(@ForAll @IntRange(min = 0, max = 11) int count,
+                                                  @ForAll @IntRange(min = 0, max = 37) int len,
+                                                  @ForAll @IntRange(min = 0, max = 9) int first,
+                                                  @ForAll @IntRange(min = 0, max = 13) int gap,
+                                                  @ForAll boolean specials, @ForAll @LongRange long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int stride = len + gap;
+        float[] x = values(rng, first + count * stride + 5, specials);
+        float[] g = values(rng, x.length, specials);
+        double mu = rng.nextDouble() * 2 - 1;
+        double scale = rng.nextDouble() * 4 - 2;
+        double shift = specials && rng.nextBoolean() ? 0 : rng.nextDouble() - 0.5;
+        BatchNormBlockLoops scalar = BatchNormLoops.SCALAR;
+        for (BatchNormBlockLoops loops : new BatchNormBlockLoops[] {BatchNormLoops.LOOPS, BatchNormLoops.vector(),
+            scalar}) {
+            if (loops == null) {
+                continue; // no Vector API module on this JVM
+            }
+            double[] into = new double[2 * count + 1];
+            into[2 * count] = 42; // past 2·count: left alone
+            loops.planeGradientSumsRelu(g, x, first, stride, count, len, mu, scale, shift, into);
+            double[] block = new double[2];
+            for (int i = 0; i < count; i++) {
+                int lo = first + i * stride;
+                scalar.gradientSumsRelu(g, x, lo, lo + len, mu, scale, shift, block);
+                same(block[0], into[2 * i], loops + " planeGradientSumsRelu Σm[" + i + "]");
+                same(block[1], into[2 * i + 1], loops + " planeGradientSumsRelu Σm·(x − μ)[" + i + "]");
+            }
+            same(42, into[2 * count], "planeGradientSumsRelu wrote past 2·count");
+        }
+    }
+
+    @Property(tries = 150)
+    void backwardIsTheBlockByBlockBackwardBitForBit(@ForAll @IntRange(min = 1, max = 9) int n,
+                                                    @ForAll @IntRange(min = 1, max = 4) int c,
+                                                    @ForAll @IntRange(min = 1, max = 70) int hw,
+                                                    @ForAll boolean specials, @ForAll @LongRange long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = values(rng, n * c * hw, specials);
+        float[] g = values(rng, x.length, specials);
+        double[] gamma = new double[c];
+        double[] beta = new double[c];
+        double[] mean = new double[c];
+        double[] var = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            gamma[ch] = rng.nextDouble() * 2 - 0.5;
+            beta[ch] = rng.nextDouble() - 0.5;
+            mean[ch] = rng.nextDouble() - 0.5;
+            var[ch] = rng.nextDouble() * 3;
+        }
+        double eps = 1e-5;
+        BatchNormKernels.Backward b = BatchNormKernels.backward(g, null, x, n, c, hw, mean, var, eps, gamma, beta);
+        // before planeGradientSumsRelu: one block at a time with the scalar loops, Σ over images in order
+        BatchNormBlockLoops loops = BatchNormLoops.SCALAR;
+        float[] gx = new float[x.length];
+        double[] block = new double[2];
+        int count = n * hw;
+        for (int ch = 0; ch < c; ch++) {
+            double invStd = BatchNormKernels.invStd(var[ch], eps);
+            double scale = gamma[ch] * invStd;
+            double sumG = 0;
+            double sumGX = 0;
+            for (int i = 0; i < n; i++) {
+                int base = (i * c + ch) * hw;
+                loops.gradientSumsRelu(g, x, base, base + hw, mean[ch], scale, beta[ch], block);
+                sumG += block[0];
+                sumGX += block[1];
+            }
+            sumGX *= invStd;
+            same(sumG, b.gBeta()[ch], "gBeta[" + ch + "]");
+            same(sumGX, b.gGamma()[ch], "gGamma[" + ch + "]");
+            double meanG = sumG / count;
+            double meanGX = sumGX / count * invStd;
+            for (int i = 0; i < n; i++) {
+                int base = (i * c + ch) * hw;
+                loops.inputGradientRelu(g, x, gx, base, base + hw, mean[ch], scale, beta[ch], meanG, meanGX);
+            }
+        }
+        sameFloats(gx, b.gx(), "gx");
     }
 
     /** The forward's statistics and y as they were computed before planeSums: one block at a time, scalar loops. */

@@ -79,6 +79,29 @@ class ImageKernelsProperties {
                 ImageKernels.upsampleBilinear2xAdjoint(g, planes, h, w), "upsample gradient (seed " + seed + ")");
     }
 
+    /**
+     * The upsampling kernels keep per-thread scratch rows between calls: a call right after a larger one (whose
+     * values, NaN and ∞ among them, are left in the scratch) still equals the reference.
+     */
+    @Property(tries = 60)
+    void upsampleAfterALargerCallEqualsReference(@ForAll @IntRange(min = 1, max = 3) int planes,
+                                                 @ForAll @IntRange(min = 1, max = 11) int h,
+                                                 @ForAll @IntRange(min = 1, max = 11) int w,
+                                                 @ForAll @LongRange long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int bigH = h + 1 + rng.nextInt(6);
+        int bigW = w + 1 + rng.nextInt(6);
+        ImageKernels.upsampleBilinear2x(withSpecials(rng, bigH * bigW), 1, bigH, bigW);
+        ImageKernels.upsampleBilinear2xAdjoint(withSpecials(rng, 4 * bigH * bigW), 1, bigH, bigW);
+        float[] x = withSpecials(rng, planes * h * w);
+        float[] g = withSpecials(rng, planes * 4 * h * w);
+        assertArrayEquals(rounded(ReferenceImage.upsampleBilinear2x(widened(x), planes, h, w)),
+                ImageKernels.upsampleBilinear2x(x, planes, h, w), "upsample values (seed " + seed + ")");
+        ImageKernels.upsampleBilinear2xAdjoint(withSpecials(rng, 4 * bigH * bigW), 1, bigH, bigW);
+        assertArrayEquals(rounded(ReferenceImage.upsampleBilinear2xAdjoint(widened(g), planes, h, w)),
+                ImageKernels.upsampleBilinear2xAdjoint(g, planes, h, w), "upsample gradient (seed " + seed + ")");
+    }
+
     private static float[] withSpecials(SplittableRandom rng, int size) {
         float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f};
         float[] a = new float[size];

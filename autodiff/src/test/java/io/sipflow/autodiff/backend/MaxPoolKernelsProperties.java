@@ -62,6 +62,43 @@ class MaxPoolKernelsProperties {
         }
     }
 
+    /**
+     * The VJP from the kept argmax writes every element of a recycled (dirty) output array: each output row zeroes
+     * its own two input rows, so NaNs left in the pool's array do not survive. Planes of at least
+     * {@link io.sipflow.autodiff.BufferPool#MIN_LENGTH} values, so the output does come from the pool.
+     */
+    @Property(tries = 20)
+    void gradientFromTheArgmaxOverwritesARecycledArray(@ForAll @IntRange(min = 2, max = 3) int planes,
+                                                       @ForAll @IntRange(min = 16, max = 20) int oh,
+                                                       @ForAll @IntRange(min = 32, max = 40) int ow,
+                                                       @ForAll @LongRange long seed) {
+        int h = 2 * oh;
+        int w = 2 * ow;
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = new float[planes * h * w];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextInt(50) == 0 ? SPECIAL[rng.nextInt(SPECIAL.length)] : (float) (rng.nextDouble() * 2 - 1);
+        }
+        float[] gy = new float[planes * oh * ow];
+        for (int i = 0; i < gy.length; i++) {
+            gy[i] = rng.nextInt(5) == 0 ? -0f : (float) (rng.nextDouble() * 2 - 1);
+        }
+        float[] y = new float[gy.length];
+        byte[] window = new byte[gy.length];
+        for (int p = 0; p < planes; p++) {
+            ImageKernels.maxPool2x2Plane(x, p * h * w, h, w, y, window, p * oh * ow, FastPath.kernels(),
+                    new float[ow]);
+        }
+        float[] want = ImageKernels.maxPoolBackward(gy, x, planes, h, w, 2); // before the dirty array is pooled
+        float[] dirty = io.sipflow.autodiff.BufferPool.floats(x.length);
+        java.util.Arrays.fill(dirty, Float.NaN);
+        io.sipflow.autodiff.BufferPool.recycleTemporary(io.sipflow.autodiff.Tensor.wrap(
+                io.sipflow.autodiff.Shape.of(x.length), dirty), "MaxPoolKernelsProperties");
+        float[] got = ImageKernels.maxPool2x2Backward(gy, window, planes, h, w);
+        assertEquals(true, got == dirty, "the kernel's output is the recycled array");
+        assertSameBits(want, got, "gradients from the argmax, recycled array", seed);
+    }
+
     private static void assertSameBits(float[] want, float[] got, String what, long seed) {
         assertEquals(want.length, got.length, what);
         for (int i = 0; i < want.length; i++) {

@@ -19,6 +19,15 @@ public final class VectorUpsampleLoops implements UpsampleRowLoops {
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final int L = D.length();
+    /**
+     * The vector classes of D, F4 and F8: every vector is cast to its class before a Vector API call on it, so that
+     * C2 17 knows the exact class at parse time instead of taking it from a type profile shared with the other
+     * shapes (see {@link ConvWeightTiles#VC}; without the casts these loops boxed on JDK 17 with AVX-512). Only
+     * types change: the same instructions, the same bits.
+     */
+    private static final Class<?> DC = D.vectorType();
+    private static final Class<?> F4C = F4.vectorType();
+    private static final Class<?> F8C = F8.vectorType();
     /** Eight floats' four even lanes first (the upper four lanes are not read). */
     private static final VectorShuffle<Float> EVENS = VectorShuffle.fromValues(F8, 0, 2, 4, 6, 0, 2, 4, 6);
     /** Eight floats' four odd lanes first. */
@@ -37,8 +46,10 @@ public final class VectorUpsampleLoops implements UpsampleRowLoops {
     public void blendRows(double[] r, int r0, int r1, double a0, double a1, float[] y, int yr, int n) {
         int j = 0;
         for (; j + L <= n; j += L) {
-            DoubleVector v = DoubleVector.fromArray(D, r, r0 + j).mul(a0).add(DoubleVector.fromArray(D, r, r1 + j).mul(a1));
-            ((FloatVector) v.convertShape(VectorOperators.D2F, F4, 0)).intoArray(y, yr + j);
+            DoubleVector v0 = (DoubleVector) DC.cast(DoubleVector.fromArray(D, r, r0 + j));
+            DoubleVector v1 = (DoubleVector) DC.cast(DoubleVector.fromArray(D, r, r1 + j));
+            DoubleVector v = (DoubleVector) DC.cast(v0.mul(a0).add(v1.mul(a1)));
+            ((FloatVector) F4C.cast(v.convertShape(VectorOperators.D2F, F4, 0))).intoArray(y, yr + j);
         }
         for (; j < n; j++) {
             y[yr + j] = (float) (a0 * r[r0 + j] + a1 * r[r1 + j]);
@@ -49,9 +60,11 @@ public final class VectorUpsampleLoops implements UpsampleRowLoops {
     public void splitColumns(float[] gy, int at, double[] even, double[] odd, int w) {
         int m = 0;
         for (; m + L <= w; m += L) {
-            FloatVector v = FloatVector.fromArray(F8, gy, at + 2 * m);
-            ((DoubleVector) v.rearrange(EVENS).convertShape(VectorOperators.F2D, D, 0)).intoArray(even, m);
-            ((DoubleVector) v.rearrange(ODDS).convertShape(VectorOperators.F2D, D, 0)).intoArray(odd, m);
+            FloatVector v = (FloatVector) F8C.cast(FloatVector.fromArray(F8, gy, at + 2 * m));
+            FloatVector e = (FloatVector) F8C.cast(v.rearrange(EVENS));
+            FloatVector o = (FloatVector) F8C.cast(v.rearrange(ODDS));
+            ((DoubleVector) DC.cast(e.convertShape(VectorOperators.F2D, D, 0))).intoArray(even, m);
+            ((DoubleVector) DC.cast(o.convertShape(VectorOperators.F2D, D, 0))).intoArray(odd, m);
         }
         for (; m < w; m++) {
             even[m] = gy[at + 2 * m];
@@ -64,11 +77,15 @@ public final class VectorUpsampleLoops implements UpsampleRowLoops {
                                double threeQuarters, int w) {
         int m = 2;
         for (; m + L - 1 <= w - 2; m += L) {
-            DoubleVector v = DoubleVector.fromArray(D, acc, row + m);
-            v = v.add(DoubleVector.fromArray(D, odd, m - 1).mul(quarter));
-            v = v.add(DoubleVector.fromArray(D, even, m).mul(threeQuarters));
-            v = v.add(DoubleVector.fromArray(D, odd, m).mul(threeQuarters));
-            v = v.add(DoubleVector.fromArray(D, even, m + 1).mul(quarter));
+            DoubleVector v = (DoubleVector) DC.cast(DoubleVector.fromArray(D, acc, row + m));
+            DoubleVector o0 = (DoubleVector) DC.cast(DoubleVector.fromArray(D, odd, m - 1));
+            DoubleVector e0 = (DoubleVector) DC.cast(DoubleVector.fromArray(D, even, m));
+            DoubleVector o1 = (DoubleVector) DC.cast(DoubleVector.fromArray(D, odd, m));
+            DoubleVector e1 = (DoubleVector) DC.cast(DoubleVector.fromArray(D, even, m + 1));
+            v = (DoubleVector) DC.cast(v.add(o0.mul(quarter)));
+            v = (DoubleVector) DC.cast(v.add(e0.mul(threeQuarters)));
+            v = (DoubleVector) DC.cast(v.add(o1.mul(threeQuarters)));
+            v = (DoubleVector) DC.cast(v.add(e1.mul(quarter)));
             v.intoArray(acc, row + m);
         }
         for (; m <= w - 2; m++) {
