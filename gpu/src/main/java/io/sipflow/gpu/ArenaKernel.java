@@ -39,8 +39,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int FILL_F = 14;
     static final int COPY6_F = 15;
     static final int MAXPOOL_BACKWARD_F = 17;
-    static final int UPSAMPLE_F = 18;
-    static final int UPSAMPLE_ADJOINT_F = 19;
     static final int PAD_F = 24;
     static final int PAD_ADJOINT_F = 25;
     static final int CAST_FD = 26;
@@ -60,6 +58,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int BN_BACKWARD_GROUPS_F = 43;
     static final int REDUCE_SUM_GROUPS_F = 44;
     static final int CONV_WEIGHT_TILED_F = 45;
+    static final int UPSAMPLE_GROUPS_F = 46;
+    static final int UPSAMPLE_ADJOINT_GROUPS_F = 47;
     /** The work-group size of every launch (less only on a device that allows less); local arrays fit it. */
     static final int GROUP = 128;
     /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves sixteen. */
@@ -322,14 +322,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
         } else if (op == MAXPOOL_BACKWARD_F) {
             for (int g = first; g < n; g += stride) {
                 maxPoolBackward(g);
-            }
-        } else if (op == UPSAMPLE_F) {
-            for (int g = first; g < n; g += stride) {
-                upsample(g);
-            }
-        } else if (op == UPSAMPLE_ADJOINT_F) {
-            for (int g = first; g < n; g += stride) {
-                upsampleAdjoint(g);
             }
         } else if (op == PAD_F) {
             for (int g = first; g < n; g += stride) {
@@ -697,29 +689,44 @@ final class ArenaKernel extends com.aparapi.Kernel {
         return max(0.0, (dd + 0.5) / 2.0 - 0.5);
     }
 
-    /** Bilinear ×2, align_corners=False, in double: i0 = h, i1 = w; work item per output element. */
-    void upsample(int g) {
+    /**
+     * Bilinear ×2, align_corners=False, in double (i0 = h, i1 = w), one work group per plane: item l takes column
+     * j = l mod 2w and every R-th output row from l div 2w (R = max(1, L div 2w) rows in flight; with 2w &gt; L each
+     * item walks columns l, l + L, …). The column's source positions and weights are set once per item, a row's
+     * once per row, so no element divides its index; the value is the same expression as before, so the same bits.
+     * Items along a row read and write neighbouring addresses.
+     */
+    void upsampleGroups() {
         int h = i0;
         int w = i1;
         int ow = 2 * w;
         int oh = 2 * h;
-        int j = g % ow;
-        int i = (g / ow) % oh;
-        int pl = g / (ow * oh);
-        double sr = upSource(i);
-        int r0 = (int) sr;
-        int r1 = min(r0 + 1, h - 1);
-        double a1 = sr - r0;
-        double a0 = 1.0 - a1;
-        double sc = upSource(j);
-        int c0 = (int) sc;
-        int c1 = min(c0 + 1, w - 1);
-        double b1 = sc - c0;
-        double b0 = 1.0 - b1;
+        int pl = getGroupId(0);
+        int lid = getLocalId(0);
+        int size = getLocalSize(0);
+        int rowsAtOnce = max(1, size / ow);
+        int phase = lid / ow;
         int base = oa + pl * h * w;
-        double v = a0 * (b0 * f[base + r0 * w + c0] + b1 * f[base + r0 * w + c1])
-                + a1 * (b0 * f[base + r1 * w + c0] + b1 * f[base + r1 * w + c1]);
-        f[oy + g] = (float) v;
+        int out = oy + pl * oh * ow;
+        if (phase < rowsAtOnce) {
+            for (int j = lid - phase * ow; j < ow; j += size) {
+                double sc = upSource(j);
+                int c0 = (int) sc;
+                int c1 = min(c0 + 1, w - 1);
+                double b1 = sc - c0;
+                double b0 = 1.0 - b1;
+                for (int i = phase; i < oh; i += rowsAtOnce) {
+                    double sr = upSource(i);
+                    int r0 = (int) sr;
+                    int r1 = min(r0 + 1, h - 1);
+                    double a1 = sr - r0;
+                    double a0 = 1.0 - a1;
+                    double v = a0 * (b0 * f[base + r0 * w + c0] + b1 * f[base + r0 * w + c1])
+                            + a1 * (b0 * f[base + r1 * w + c0] + b1 * f[base + r1 * w + c1]);
+                    f[out + i * ow + j] = (float) v;
+                }
+            }
+        }
     }
 
     /** Weight of input position r in output position dd's interpolation along an axis of length n. */
@@ -739,33 +746,69 @@ final class ArenaKernel extends com.aparapi.Kernel {
     }
 
     /**
-     * The adjoint of {@link #upsample} as a gather: gx[pl, r, c] = Σ_{i,j} a_i(r)·b_j(c)·gy[pl, i, j] over the
-     * output rows 2r−2 … 2r+2 and columns 2c−2 … 2c+2 (the only ones that read r and c), in double.
+     * The adjoint of {@link #upsampleGroups} as a gather: gx[pl, r, c] = Σ_{i,j} a_i(r)·b_j(c)·gy[pl, i, j] over the
+     * output rows 2r−2 … 2r+2 and columns 2c−2 … 2c+2 (the only ones that read r and c), in double, i and j
+     * ascending, terms with a zero weight skipped. One work group per plane, items over (column, row) of gx as in
+     * {@link #upsampleGroups}: an item sets its column's five weights once (zero outside the image), a row's once
+     * per row.
      */
-    void upsampleAdjoint(int g) {
+    void upsampleAdjointGroups() {
         int h = i0;
         int w = i1;
         int ow = 2 * w;
         int oh = 2 * h;
-        int c = g % w;
-        int r = (g / w) % h;
-        int pl = g / (w * h);
-        double s = 0;
-        for (int i = max(0, 2 * r - 2); i <= min(oh - 1, 2 * r + 2); i++) {
-            double a = upWeight(i, r, h);
-            if (a != 0) {
-                for (int j = max(0, 2 * c - 2); j <= min(ow - 1, 2 * c + 2); j++) {
-                    double b = upWeight(j, c, w);
-                    if (b != 0) {
-                        s += a * b * f[oa + (pl * oh + i) * ow + j];
+        int pl = getGroupId(0);
+        int lid = getLocalId(0);
+        int size = getLocalSize(0);
+        int rowsAtOnce = max(1, size / w);
+        int phase = lid / w;
+        int in = oa + pl * oh * ow;
+        int out = oy + pl * h * w;
+        if (phase < rowsAtOnce) {
+            for (int c = lid - phase * w; c < w; c += size) {
+                int j0 = 2 * c - 2;
+                double b0 = adjointWeight(j0, c, w);
+                double b1 = adjointWeight(j0 + 1, c, w);
+                double b2 = adjointWeight(j0 + 2, c, w);
+                double b3 = adjointWeight(j0 + 3, c, w);
+                double b4 = adjointWeight(j0 + 4, c, w);
+                for (int r = phase; r < h; r += rowsAtOnce) {
+                    double s = 0;
+                    for (int i = max(0, 2 * r - 2); i <= min(oh - 1, 2 * r + 2); i++) {
+                        double a = upWeight(i, r, h);
+                        if (a != 0) {
+                            int row = in + i * ow + j0;
+                            if (b0 != 0) {
+                                s += a * b0 * f[row];
+                            }
+                            if (b1 != 0) {
+                                s += a * b1 * f[row + 1];
+                            }
+                            if (b2 != 0) {
+                                s += a * b2 * f[row + 2];
+                            }
+                            if (b3 != 0) {
+                                s += a * b3 * f[row + 3];
+                            }
+                            if (b4 != 0) {
+                                s += a * b4 * f[row + 4];
+                            }
+                        }
                     }
+                    f[out + r * w + c] = (float) s;
                 }
             }
         }
-        f[oy + g] = (float) s;
     }
 
-
+    /** {@link #upWeight}(j, c, w) for an output column j inside 0 … 2w − 1, else 0 (a column the sum skips). */
+    double adjointWeight(int j, int c, int w) {
+        double b = 0;
+        if (j >= 0 && j < 2 * w) {
+            b = upWeight(j, c, w);
+        }
+        return b;
+    }
 
     /** g, or g·[reluOutput &gt; 0] when i3 ≠ 0 (reluOutput at oc). */
     double maskedGrad(int e) {
@@ -847,6 +890,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
             reduceSumGroups();
         } else if (op == CONV_WEIGHT_TILED_F) {
             convWeightTiled();
+        } else if (op == UPSAMPLE_GROUPS_F) {
+            upsampleGroups();
+        } else if (op == UPSAMPLE_ADJOINT_GROUPS_F) {
+            upsampleAdjointGroups();
         }
     }
 
