@@ -2376,9 +2376,13 @@ final class ArenaKernel extends com.aparapi.Kernel {
      * i0 = n, i1 = c, i2 = h·w, x0 = ε): the group sums x over (n, h·w) with a tree in double,
      * then Σ(x − μ)², writes μ and σ² (d at od, oz) and normalises its channel: y = (x − μ)·γ/√(σ² + ε) + β, relu
      * if i3 ≠ 0. Item l visits elements l, l + L, … of the channel's (n, h·w) sequence, its (n, h·w) position
-     * stepped by increments rather than divided out per element. The store after the last barrier is guarded by
-     * b < n as well as by the loop's idx < count (the same condition): PoCL 3.1 runs that loop's body for items
-     * with idx ≥ count when count is below the group size, which wrote past y into the next tensor's range.
+     * stepped by increments rather than divided out per element. Each pass runs in rounds of L elements, the same
+     * number for every item, with a barrier after each round (items past the end skip the element): the group
+     * walks the channel in step, one element per item, as a GPU does, and a CPU compiler (PoCL) vectorises each
+     * round across the items instead of running each item's loop scalar. Every item sums the same elements in the
+     * same order as before, so the sums are unchanged. The store is guarded by b &lt; n as well as by
+     * idx &lt; count (the same condition): PoCL 3.1 ran the old loop's body for items with idx ≥ count when count
+     * was below the group size, which wrote past y into the next tensor's range.
      */
     void batchNormForwardGroups() {
         int c = i1;
@@ -2394,28 +2398,35 @@ final class ArenaKernel extends com.aparapi.Kernel {
         double s = 0;
         int b1 = firstB;
         int r1 = firstR;
-        for (int idx = lid; idx < count; idx += size) {
-            s += f[oa + (b1 * c + ch) * hw + r1];
+        int rounds = (count + size - 1) / size;
+        for (int round = 0; round < rounds; round++) {
+            if (round * size + lid < count) {
+                s += f[oa + (b1 * c + ch) * hw + r1];
+            }
             r1 += stepR;
             b1 += stepB;
             if (r1 >= hw) {
                 r1 -= hw;
                 b1++;
             }
+            localBarrier();
         }
         double mu = groupSum(s, 0) / count;
         double ss = 0;
         int b2 = firstB;
         int r2 = firstR;
-        for (int idx = lid; idx < count; idx += size) {
-            double dv = f[oa + (b2 * c + ch) * hw + r2] - mu;
-            ss += dv * dv;
+        for (int round = 0; round < rounds; round++) {
+            if (round * size + lid < count) {
+                double dv = f[oa + (b2 * c + ch) * hw + r2] - mu;
+                ss += dv * dv;
+            }
             r2 += stepR;
             b2 += stepB;
             if (r2 >= hw) {
                 r2 -= hw;
                 b2++;
             }
+            localBarrier();
         }
         double var = groupSum(ss, 0) / count;
         if (lid == 0) {
@@ -2426,8 +2437,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
         double shift = f[oc + ch];
         int b3 = firstB;
         int r3 = firstR;
-        for (int idx = lid; idx < count; idx += size) {
-            if (b3 < i0) {
+        for (int round = 0; round < rounds; round++) {
+            if (round * size + lid < count && b3 < i0) {
                 int at = (b3 * c + ch) * hw + r3;
                 double v = (f[oa + at] - mu) * scale + shift;
                 if (i3 != 0 && !(v > 0)) {
@@ -2441,14 +2452,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 r3 -= hw;
                 b3++;
             }
+            localBarrier();
         }
     }
 
     /**
      * Batch norm's backward in one launch, one work group per channel (x at oa, g at ob, relu output at oc if
      * i3 ≠ 0, μ and σ² at od and oz in d; i0 = n, i1 = c, i2 = h·w, x0 = ε): Σg and Σg·x̂ as two trees in double, gβ and gγ as floats (oy, i4), then gx = γ/√(σ² + ε)·(g − Σg/M −
-     * x̂·Σg·x̂/M) for the channel (γ at i6, gx at ow). The last loop's store is guarded by b < n as in
-     * {@link #batchNormForwardGroups}.
+     * x̂·Σg·x̂/M) for the channel (γ at i6, gx at ow). Rounds of L elements with a barrier after each, and the
+     * last loop's store guarded by b &lt; n, as in {@link #batchNormForwardGroups}.
      */
     void batchNormBackwardGroups() {
         int c = i1;
@@ -2467,17 +2479,21 @@ final class ArenaKernel extends com.aparapi.Kernel {
         double sumGX = 0;
         int b1 = firstB;
         int r1 = firstR;
-        for (int idx = lid; idx < count; idx += size) {
-            int at = (b1 * c + ch) * hw + r1;
-            double gj = maskedGrad(at);
-            sumG += gj;
-            sumGX += gj * (f[oa + at] - mu) * invStd;
+        int rounds = (count + size - 1) / size;
+        for (int round = 0; round < rounds; round++) {
+            if (round * size + lid < count) {
+                int at = (b1 * c + ch) * hw + r1;
+                double gj = maskedGrad(at);
+                sumG += gj;
+                sumGX += gj * (f[oa + at] - mu) * invStd;
+            }
             r1 += stepR;
             b1 += stepB;
             if (r1 >= hw) {
                 r1 -= hw;
                 b1++;
             }
+            localBarrier();
         }
         localSums[lid] = sumG;
         localSums[GROUP + lid] = sumGX;
@@ -2498,8 +2514,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
         double scale = f[i6 + ch] * invStd;
         int b2 = firstB;
         int r2 = firstR;
-        for (int idx = lid; idx < count; idx += size) {
-            if (b2 < i0) {
+        for (int round = 0; round < rounds; round++) {
+            if (round * size + lid < count && b2 < i0) {
                 int at = (b2 * c + ch) * hw + r2;
                 double xhat = (f[oa + at] - mu) * invStd;
                 f[ow + at] = (float) (scale * (maskedGrad(at) - sumG / count - xhat * sumGX / count));
@@ -2510,6 +2526,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 r2 -= hw;
                 b2++;
             }
+            localBarrier();
         }
     }
 
