@@ -690,7 +690,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     }
 
     /**
-     * Bilinear ×2, align_corners=False, in double (i0 = h, i1 = w), one work group per plane: item l takes column
+     * Bilinear ×2, align_corners=False, in double (i0 = h, i1 = w), one work group per i2 planes (of i3; a small
+     * plane alone is too little work for a group): per plane, item l takes column
      * j = l mod 2w and every R-th output row from l div 2w (R = max(1, L div 2w) rows in flight; with 2w &gt; L each
      * item walks columns l, l + L, …). The column's source positions and weights are set once per item, a row's
      * once per row, so no element divides its index; the value is the same expression as before, so the same bits.
@@ -701,14 +702,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int w = i1;
         int ow = 2 * w;
         int oh = 2 * h;
-        int pl = getGroupId(0);
         int lid = getLocalId(0);
         int size = getLocalSize(0);
         int rowsAtOnce = max(1, size / ow);
         int phase = lid / ow;
-        int base = oa + pl * h * w;
-        int out = oy + pl * oh * ow;
-        if (phase < rowsAtOnce) {
+        int firstPlane = getGroupId(0) * i2;
+        int endPlane = min(i3, firstPlane + i2);
+        for (int pl = firstPlane; pl < endPlane && phase < rowsAtOnce; pl++) {
+            int base = oa + pl * h * w;
+            int out = oy + pl * oh * ow;
             for (int j = lid - phase * ow; j < ow; j += size) {
                 double sc = upSource(j);
                 int c0 = (int) sc;
@@ -748,7 +750,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /**
      * The adjoint of {@link #upsampleGroups} as a gather: gx[pl, r, c] = Σ_{i,j} a_i(r)·b_j(c)·gy[pl, i, j] over the
      * output rows 2r−2 … 2r+2 and columns 2c−2 … 2c+2 (the only ones that read r and c), in double, i and j
-     * ascending, terms with a zero weight skipped. One work group per plane, items over (column, row) of gx as in
+     * ascending, terms with a zero weight skipped. One work group per i2 planes (of i3), items over (column, row) of
+     * gx as in
      * {@link #upsampleGroups}: an item sets its column's five weights once (zero outside the image), a row's once
      * per row.
      */
@@ -757,14 +760,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int w = i1;
         int ow = 2 * w;
         int oh = 2 * h;
-        int pl = getGroupId(0);
         int lid = getLocalId(0);
         int size = getLocalSize(0);
         int rowsAtOnce = max(1, size / w);
         int phase = lid / w;
-        int in = oa + pl * oh * ow;
-        int out = oy + pl * h * w;
-        if (phase < rowsAtOnce) {
+        int firstPlane = getGroupId(0) * i2;
+        int endPlane = min(i3, firstPlane + i2);
+        for (int pl = firstPlane; pl < endPlane && phase < rowsAtOnce; pl++) {
+            int in = oa + pl * oh * ow;
+            int out = oy + pl * h * w;
             for (int c = lid - phase * w; c < w; c += size) {
                 int j0 = 2 * c - 2;
                 double b0 = adjointWeight(j0, c, w);

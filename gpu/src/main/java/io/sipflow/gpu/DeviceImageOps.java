@@ -198,7 +198,13 @@ final class DeviceImageOps {
         }
     }
 
-    /** One work group per plane (n·c of {@code out}): a at oa, i0 = h, i1 = w of the smaller image. */
+    /** Values a work group of the upsampling ops handles at least (whole planes; small planes are grouped). */
+    static final int PLANE_GROUP_VALUES = 2048;
+
+    /**
+     * One work group per run of planes (n·c of {@code out}; as many whole planes as make {@link #PLANE_GROUP_VALUES}
+     * values of the larger image): a at oa, i0 = h, i1 = w of the smaller image, i2 = planes per group, i3 = planes.
+     */
     private Tensor planes(int op, Tensor a, int h, int w, Shape out, String what) {
         synchronized (arena) {
             DeviceTensor da = base.on(a);
@@ -206,9 +212,13 @@ final class DeviceImageOps {
             ArenaKernel k = arena.kernel;
             k.i0 = h;
             k.i1 = w;
+            int planes = out.dim(0) * out.dim(1);
+            int perGroup = Math.max(1, Math.min(planes, PLANE_GROUP_VALUES / (4 * h * w)));
+            k.i2 = perGroup;
+            k.i3 = planes;
             k.oa = da.offset;
             k.oy = y.offset;
-            arena.launchGroups(op, out.dim(0) * out.dim(1), what + " " + a.shape());
+            arena.launchGroups(op, (planes + perGroup - 1) / perGroup, what + " " + a.shape());
             Reference.reachabilityFence(da);
             return Tensor.onDevice(out, y);
         }
