@@ -39,8 +39,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int FILL_F = 14;
     static final int COPY6_F = 15;
     static final int MAXPOOL_BACKWARD_F = 17;
-    static final int UPSAMPLE_F = 18;
-    static final int UPSAMPLE_ADJOINT_F = 19;
     static final int PAD_F = 24;
     static final int PAD_ADJOINT_F = 25;
     static final int CAST_FD = 26;
@@ -60,6 +58,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int BN_BACKWARD_GROUPS_F = 43;
     static final int REDUCE_SUM_GROUPS_F = 44;
     static final int CONV_WEIGHT_TILED_F = 45;
+    static final int UPSAMPLE_GROUPS_F = 46;
+    static final int UPSAMPLE_ADJOINT_GROUPS_F = 47;
     /** The work-group size of every launch (less only on a device that allows less); local arrays fit it. */
     static final int GROUP = 128;
     /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves sixteen. */
@@ -322,14 +322,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
         } else if (op == MAXPOOL_BACKWARD_F) {
             for (int g = first; g < n; g += stride) {
                 maxPoolBackward(g);
-            }
-        } else if (op == UPSAMPLE_F) {
-            for (int g = first; g < n; g += stride) {
-                upsample(g);
-            }
-        } else if (op == UPSAMPLE_ADJOINT_F) {
-            for (int g = first; g < n; g += stride) {
-                upsampleAdjoint(g);
             }
         } else if (op == PAD_F) {
             for (int g = first; g < n; g += stride) {
@@ -697,29 +689,46 @@ final class ArenaKernel extends com.aparapi.Kernel {
         return max(0.0, (dd + 0.5) / 2.0 - 0.5);
     }
 
-    /** Bilinear ×2, align_corners=False, in double: i0 = h, i1 = w; work item per output element. */
-    void upsample(int g) {
+    /**
+     * Bilinear ×2, align_corners=False, in double (i0 = h, i1 = w), one work group per i2 planes (of i3; a small
+     * plane alone is too little work for a group): per plane, item l takes column
+     * j = l mod 2w and every R-th output row from l div 2w (R = max(1, L div 2w) rows in flight; with 2w &gt; L each
+     * item walks columns l, l + L, …). The column's source positions and weights are set once per item, a row's
+     * once per row, so no element divides its index; the value is the same expression as before, so the same bits.
+     * Items along a row read and write neighbouring addresses.
+     */
+    void upsampleGroups() {
         int h = i0;
         int w = i1;
         int ow = 2 * w;
         int oh = 2 * h;
-        int j = g % ow;
-        int i = (g / ow) % oh;
-        int pl = g / (ow * oh);
-        double sr = upSource(i);
-        int r0 = (int) sr;
-        int r1 = min(r0 + 1, h - 1);
-        double a1 = sr - r0;
-        double a0 = 1.0 - a1;
-        double sc = upSource(j);
-        int c0 = (int) sc;
-        int c1 = min(c0 + 1, w - 1);
-        double b1 = sc - c0;
-        double b0 = 1.0 - b1;
-        int base = oa + pl * h * w;
-        double v = a0 * (b0 * f[base + r0 * w + c0] + b1 * f[base + r0 * w + c1])
-                + a1 * (b0 * f[base + r1 * w + c0] + b1 * f[base + r1 * w + c1]);
-        f[oy + g] = (float) v;
+        int lid = getLocalId(0);
+        int size = getLocalSize(0);
+        int rowsAtOnce = max(1, size / ow);
+        int phase = lid / ow;
+        int firstPlane = getGroupId(0) * i2;
+        int endPlane = min(i3, firstPlane + i2);
+        for (int pl = firstPlane; pl < endPlane && phase < rowsAtOnce; pl++) {
+            int base = oa + pl * h * w;
+            int out = oy + pl * oh * ow;
+            for (int j = lid - phase * ow; j < ow; j += size) {
+                double sc = upSource(j);
+                int c0 = (int) sc;
+                int c1 = min(c0 + 1, w - 1);
+                double b1 = sc - c0;
+                double b0 = 1.0 - b1;
+                for (int i = phase; i < oh; i += rowsAtOnce) {
+                    double sr = upSource(i);
+                    int r0 = (int) sr;
+                    int r1 = min(r0 + 1, h - 1);
+                    double a1 = sr - r0;
+                    double a0 = 1.0 - a1;
+                    double v = a0 * (b0 * f[base + r0 * w + c0] + b1 * f[base + r0 * w + c1])
+                            + a1 * (b0 * f[base + r1 * w + c0] + b1 * f[base + r1 * w + c1]);
+                    f[out + i * ow + j] = (float) v;
+                }
+            }
+        }
     }
 
     /** Weight of input position r in output position dd's interpolation along an axis of length n. */
@@ -739,33 +748,71 @@ final class ArenaKernel extends com.aparapi.Kernel {
     }
 
     /**
-     * The adjoint of {@link #upsample} as a gather: gx[pl, r, c] = Σ_{i,j} a_i(r)·b_j(c)·gy[pl, i, j] over the
-     * output rows 2r−2 … 2r+2 and columns 2c−2 … 2c+2 (the only ones that read r and c), in double.
+     * The adjoint of {@link #upsampleGroups} as a gather: gx[pl, r, c] = Σ_{i,j} a_i(r)·b_j(c)·gy[pl, i, j] over the
+     * output rows 2r−2 … 2r+2 and columns 2c−2 … 2c+2 (the only ones that read r and c), in double, i and j
+     * ascending, terms with a zero weight skipped. One work group per i2 planes (of i3), items over (column, row) of
+     * gx as in
+     * {@link #upsampleGroups}: an item sets its column's five weights once (zero outside the image), a row's once
+     * per row.
      */
-    void upsampleAdjoint(int g) {
+    void upsampleAdjointGroups() {
         int h = i0;
         int w = i1;
         int ow = 2 * w;
         int oh = 2 * h;
-        int c = g % w;
-        int r = (g / w) % h;
-        int pl = g / (w * h);
-        double s = 0;
-        for (int i = max(0, 2 * r - 2); i <= min(oh - 1, 2 * r + 2); i++) {
-            double a = upWeight(i, r, h);
-            if (a != 0) {
-                for (int j = max(0, 2 * c - 2); j <= min(ow - 1, 2 * c + 2); j++) {
-                    double b = upWeight(j, c, w);
-                    if (b != 0) {
-                        s += a * b * f[oa + (pl * oh + i) * ow + j];
+        int lid = getLocalId(0);
+        int size = getLocalSize(0);
+        int rowsAtOnce = max(1, size / w);
+        int phase = lid / w;
+        int firstPlane = getGroupId(0) * i2;
+        int endPlane = min(i3, firstPlane + i2);
+        for (int pl = firstPlane; pl < endPlane && phase < rowsAtOnce; pl++) {
+            int in = oa + pl * oh * ow;
+            int out = oy + pl * h * w;
+            for (int c = lid - phase * w; c < w; c += size) {
+                int j0 = 2 * c - 2;
+                double b0 = adjointWeight(j0, c, w);
+                double b1 = adjointWeight(j0 + 1, c, w);
+                double b2 = adjointWeight(j0 + 2, c, w);
+                double b3 = adjointWeight(j0 + 3, c, w);
+                double b4 = adjointWeight(j0 + 4, c, w);
+                for (int r = phase; r < h; r += rowsAtOnce) {
+                    double s = 0;
+                    for (int i = max(0, 2 * r - 2); i <= min(oh - 1, 2 * r + 2); i++) {
+                        double a = upWeight(i, r, h);
+                        if (a != 0) {
+                            int row = in + i * ow + j0;
+                            if (b0 != 0) {
+                                s += a * b0 * f[row];
+                            }
+                            if (b1 != 0) {
+                                s += a * b1 * f[row + 1];
+                            }
+                            if (b2 != 0) {
+                                s += a * b2 * f[row + 2];
+                            }
+                            if (b3 != 0) {
+                                s += a * b3 * f[row + 3];
+                            }
+                            if (b4 != 0) {
+                                s += a * b4 * f[row + 4];
+                            }
+                        }
                     }
+                    f[out + r * w + c] = (float) s;
                 }
             }
         }
-        f[oy + g] = (float) s;
     }
 
-
+    /** {@link #upWeight}(j, c, w) for an output column j inside 0 … 2w − 1, else 0 (a column the sum skips). */
+    double adjointWeight(int j, int c, int w) {
+        double b = 0;
+        if (j >= 0 && j < 2 * w) {
+            b = upWeight(j, c, w);
+        }
+        return b;
+    }
 
     /** g, or g·[reluOutput &gt; 0] when i3 ≠ 0 (reluOutput at oc). */
     double maskedGrad(int e) {
@@ -847,6 +894,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
             reduceSumGroups();
         } else if (op == CONV_WEIGHT_TILED_F) {
             convWeightTiled();
+        } else if (op == UPSAMPLE_GROUPS_F) {
+            upsampleGroups();
+        } else if (op == UPSAMPLE_ADJOINT_GROUPS_F) {
+            upsampleAdjointGroups();
         }
     }
 
@@ -2329,9 +2380,13 @@ final class ArenaKernel extends com.aparapi.Kernel {
      * i0 = n, i1 = c, i2 = h·w, x0 = ε): the group sums x over (n, h·w) with a tree in double,
      * then Σ(x − μ)², writes μ and σ² (d at od, oz) and normalises its channel: y = (x − μ)·γ/√(σ² + ε) + β, relu
      * if i3 ≠ 0. Item l visits elements l, l + L, … of the channel's (n, h·w) sequence, its (n, h·w) position
-     * stepped by increments rather than divided out per element. The store after the last barrier is guarded by
-     * b < n as well as by the loop's idx < count (the same condition): PoCL 3.1 runs that loop's body for items
-     * with idx ≥ count when count is below the group size, which wrote past y into the next tensor's range.
+     * stepped by increments rather than divided out per element. Each pass runs in rounds of L elements, the same
+     * number for every item, with a barrier after each round (items past the end skip the element): the group
+     * walks the channel in step, one element per item, as a GPU does, and a CPU compiler (PoCL) vectorises each
+     * round across the items instead of running each item's loop scalar. Every item sums the same elements in the
+     * same order as before, so the sums are unchanged. The store is guarded by b &lt; n as well as by
+     * idx &lt; count (the same condition): PoCL 3.1 ran the old loop's body for items with idx ≥ count when count
+     * was below the group size, which wrote past y into the next tensor's range.
      */
     void batchNormForwardGroups() {
         int c = i1;
@@ -2347,28 +2402,35 @@ final class ArenaKernel extends com.aparapi.Kernel {
         double s = 0;
         int b1 = firstB;
         int r1 = firstR;
-        for (int idx = lid; idx < count; idx += size) {
-            s += f[oa + (b1 * c + ch) * hw + r1];
+        int rounds = (count + size - 1) / size;
+        for (int round = 0; round < rounds; round++) {
+            if (round * size + lid < count) {
+                s += f[oa + (b1 * c + ch) * hw + r1];
+            }
             r1 += stepR;
             b1 += stepB;
             if (r1 >= hw) {
                 r1 -= hw;
                 b1++;
             }
+            localBarrier();
         }
         double mu = groupSum(s, 0) / count;
         double ss = 0;
         int b2 = firstB;
         int r2 = firstR;
-        for (int idx = lid; idx < count; idx += size) {
-            double dv = f[oa + (b2 * c + ch) * hw + r2] - mu;
-            ss += dv * dv;
+        for (int round = 0; round < rounds; round++) {
+            if (round * size + lid < count) {
+                double dv = f[oa + (b2 * c + ch) * hw + r2] - mu;
+                ss += dv * dv;
+            }
             r2 += stepR;
             b2 += stepB;
             if (r2 >= hw) {
                 r2 -= hw;
                 b2++;
             }
+            localBarrier();
         }
         double var = groupSum(ss, 0) / count;
         if (lid == 0) {
@@ -2379,8 +2441,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
         double shift = f[oc + ch];
         int b3 = firstB;
         int r3 = firstR;
-        for (int idx = lid; idx < count; idx += size) {
-            if (b3 < i0) {
+        for (int round = 0; round < rounds; round++) {
+            if (round * size + lid < count && b3 < i0) {
                 int at = (b3 * c + ch) * hw + r3;
                 double v = (f[oa + at] - mu) * scale + shift;
                 if (i3 != 0 && !(v > 0)) {
@@ -2394,14 +2456,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 r3 -= hw;
                 b3++;
             }
+            localBarrier();
         }
     }
 
     /**
      * Batch norm's backward in one launch, one work group per channel (x at oa, g at ob, relu output at oc if
      * i3 ≠ 0, μ and σ² at od and oz in d; i0 = n, i1 = c, i2 = h·w, x0 = ε): Σg and Σg·x̂ as two trees in double, gβ and gγ as floats (oy, i4), then gx = γ/√(σ² + ε)·(g − Σg/M −
-     * x̂·Σg·x̂/M) for the channel (γ at i6, gx at ow). The last loop's store is guarded by b < n as in
-     * {@link #batchNormForwardGroups}.
+     * x̂·Σg·x̂/M) for the channel (γ at i6, gx at ow). Rounds of L elements with a barrier after each, and the
+     * last loop's store guarded by b &lt; n, as in {@link #batchNormForwardGroups}.
      */
     void batchNormBackwardGroups() {
         int c = i1;
@@ -2420,17 +2483,21 @@ final class ArenaKernel extends com.aparapi.Kernel {
         double sumGX = 0;
         int b1 = firstB;
         int r1 = firstR;
-        for (int idx = lid; idx < count; idx += size) {
-            int at = (b1 * c + ch) * hw + r1;
-            double gj = maskedGrad(at);
-            sumG += gj;
-            sumGX += gj * (f[oa + at] - mu) * invStd;
+        int rounds = (count + size - 1) / size;
+        for (int round = 0; round < rounds; round++) {
+            if (round * size + lid < count) {
+                int at = (b1 * c + ch) * hw + r1;
+                double gj = maskedGrad(at);
+                sumG += gj;
+                sumGX += gj * (f[oa + at] - mu) * invStd;
+            }
             r1 += stepR;
             b1 += stepB;
             if (r1 >= hw) {
                 r1 -= hw;
                 b1++;
             }
+            localBarrier();
         }
         localSums[lid] = sumG;
         localSums[GROUP + lid] = sumGX;
@@ -2451,8 +2518,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
         double scale = f[i6 + ch] * invStd;
         int b2 = firstB;
         int r2 = firstR;
-        for (int idx = lid; idx < count; idx += size) {
-            if (b2 < i0) {
+        for (int round = 0; round < rounds; round++) {
+            if (round * size + lid < count && b2 < i0) {
                 int at = (b2 * c + ch) * hw + r2;
                 double xhat = (f[oa + at] - mu) * invStd;
                 f[ow + at] = (float) (scale * (maskedGrad(at) - sumG / count - xhat * sumGX / count));
@@ -2463,6 +2530,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
                 r2 -= hw;
                 b2++;
             }
+            localBarrier();
         }
     }
 

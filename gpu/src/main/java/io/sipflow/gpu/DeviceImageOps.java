@@ -169,12 +169,12 @@ final class DeviceImageOps {
 
     Tensor upsample(Tensor x) {
         int[] s = x.shape().dims();
-        return image(ArenaKernel.UPSAMPLE_F, x, null, s[2], s[3], 2, Shape.of(s[0], s[1], 2 * s[2], 2 * s[3]),
+        return planes(ArenaKernel.UPSAMPLE_GROUPS_F, x, s[2], s[3], Shape.of(s[0], s[1], 2 * s[2], 2 * s[3]),
                 "upsampleBilinear2x");
     }
 
     Tensor upsampleAdjoint(Tensor gy, Shape xShape) {
-        return image(ArenaKernel.UPSAMPLE_ADJOINT_F, gy, null, xShape.dim(2), xShape.dim(3), 2, xShape,
+        return planes(ArenaKernel.UPSAMPLE_ADJOINT_GROUPS_F, gy, xShape.dim(2), xShape.dim(3), xShape,
                 "upsampleBilinear2xAdjoint");
     }
 
@@ -194,6 +194,32 @@ final class DeviceImageOps {
             arena.launch(op, out.size(), what + " " + a.shape());
             Reference.reachabilityFence(da);
             Reference.reachabilityFence(db);
+            return Tensor.onDevice(out, y);
+        }
+    }
+
+    /** Values a work group of the upsampling ops handles at least (whole planes; small planes are grouped). */
+    static final int PLANE_GROUP_VALUES = 2048;
+
+    /**
+     * One work group per run of planes (n·c of {@code out}; as many whole planes as make {@link #PLANE_GROUP_VALUES}
+     * values of the larger image): a at oa, i0 = h, i1 = w of the smaller image, i2 = planes per group, i3 = planes.
+     */
+    private Tensor planes(int op, Tensor a, int h, int w, Shape out, String what) {
+        synchronized (arena) {
+            DeviceTensor da = base.on(a);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
+            ArenaKernel k = arena.kernel;
+            k.i0 = h;
+            k.i1 = w;
+            int planes = out.dim(0) * out.dim(1);
+            int perGroup = Math.max(1, Math.min(planes, PLANE_GROUP_VALUES / (4 * h * w)));
+            k.i2 = perGroup;
+            k.i3 = planes;
+            k.oa = da.offset;
+            k.oy = y.offset;
+            arena.launchGroups(op, (planes + perGroup - 1) / perGroup, what + " " + a.shape());
+            Reference.reachabilityFence(da);
             return Tensor.onDevice(out, y);
         }
     }

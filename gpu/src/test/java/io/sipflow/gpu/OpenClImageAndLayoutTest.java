@@ -63,7 +63,13 @@ class OpenClImageAndLayoutTest {
         assertSame("maxPool2d", cpu.maxPool2d(x, 2), backend().maxPool2d(x, 2), 0);
         assertSame("maxPool2dBackward", cpu.maxPool2dBackward(gy, x, 2), backend().maxPool2dBackward(gy, x, 2), 0);
         Tensor small = random(rng, DType.FLOAT32, 2, 3, 1, 3); // a 1-row image: both neighbours are row 0
-        for (Tensor in : new Tensor[] {x, small}) {
+        // one work group per plane: an output row wider than the group (2·70, 2·128 > 128 items), a row exactly as
+        // wide as the group (the adjoint's 128 columns), a column image, and rows that do not divide the group
+        Tensor wide = random(rng, DType.FLOAT32, 1, 2, 3, 70);
+        Tensor widest = random(rng, DType.FLOAT32, 1, 1, 2, 128);
+        Tensor column = random(rng, DType.FLOAT32, 3, 1, 65, 1);
+        Tensor odd = random(rng, DType.FLOAT32, 1, 2, 5, 33);
+        for (Tensor in : new Tensor[] {x, small, wide, widest, column, odd}) {
             assertSame("upsample " + in.shape(), cpu.upsampleBilinear2x(in), backend().upsampleBilinear2x(in), 1);
             Tensor up = random(rng, DType.FLOAT32, in.dim(0), in.dim(1), 2 * in.dim(2), 2 * in.dim(3));
             assertSame("upsample adjoint " + in.shape(), cpu.upsampleBilinear2xAdjoint(up, in.shape()),
