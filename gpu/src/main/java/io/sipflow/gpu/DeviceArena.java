@@ -14,16 +14,20 @@ import java.util.Set;
  * the ranges handed out in them, every launch, and every transfer (counted in {@link #transfers()}).
  *
  * <p>A range is handed out per result ({@link #allocate}) and comes back when its {@link DeviceTensor} is no longer
- * reachable: a phantom reference per range, polled before each allocation. If no range fits, the JVM is asked to
- * collect (tensors of finished steps are garbage by then), and only if that frees too little does the arena grow:
- * its values come to the host, move into an array twice as long, and go back (two counted transfers; a training
- * run reaches its size in the first step). Arena arrays are at least 32 MiB, which G1 allocates as humongous
+ * reachable: a phantom reference per range, polled before each allocation (an op's own scratch goes back at once,
+ * {@link #release}). If no range fits, a small arena grows at once to {@link #COLLECT_FREE_BYTES} (or an eighth of
+ * the heap's limit), so that it holds many training steps' tensors; beyond that the JVM is asked to collect
+ * (tensors of finished steps are garbage by then), and only if that frees too little does the arena grow again.
+ * Growing brings its values to the host, moves them into a longer array and puts them back (two counted
+ * transfers; a training run reaches its size in its first few steps). Arena arrays are at least 32 MiB, which G1 allocates as humongous
  * objects that it never moves: Aparapi shares the array with the device ({@code CL_MEM_USE_HOST_PTR}) and would
  * rebuild the device buffer from the host copy if the array moved.
  */
 final class DeviceArena {
     private static final int MIN_FLOATS = 8 << 20;  // 32 MiB
     private static final int MIN_DOUBLES = 4 << 20; // 32 MiB
+    /** Bytes up to which a full arena grows instead of collecting first (see {@link #growsBeforeCollecting}). */
+    static final long COLLECT_FREE_BYTES = 256L << 20;
 
     private final OpenCLDevice device;
     private final String holder;
@@ -77,6 +81,11 @@ final class DeviceArena {
         return new Transfers(h2d, d2h, bytes);
     }
 
+    /** The float and the double arena's capacity in elements, for tests. */
+    synchronized long[] capacities() {
+        return new long[] {floats.capacity(), doubles.capacity()};
+    }
+
     /** Elements handed out now in the float and the double arena, for tests and benchmarks. */
     synchronized long[] used() {
         drain();
@@ -99,6 +108,10 @@ final class DeviceArena {
         drain();
         ArenaSpace space = dtype == DType.FLOAT32 ? floats : doubles;
         int offset = space.allocate(size);
+        if (offset < 0 && growsBeforeCollecting(dtype, space, size)) {
+            grow(dtype, space, size, collectFreeElements(dtype));
+            offset = space.allocate(size);
+        }
         if (offset < 0) {
             System.gc();
             for (int wait = 0; wait < 20 && offset < 0; wait++) {
@@ -108,12 +121,49 @@ final class DeviceArena {
             }
         }
         if (offset < 0) {
-            grow(dtype, space, size);
+            grow(dtype, space, size, 2L * space.capacity());
             offset = space.allocate(size);
         }
         DeviceTensor t = new DeviceTensor(this, dtype, offset, size);
-        live.add(new Range(t, dead));
+        Range range = new Range(t, dead);
+        t.range = range;
+        live.add(range);
         return t;
+    }
+
+    /**
+     * Returns {@code t}'s range now, for a scratch tensor of one op that no other object holds (the partial sums of
+     * a reduction): every launch that reads it has run, since launches are synchronous. The phantom reference is
+     * cleared, so the range is not returned twice. A training step's scratch would otherwise wait for a garbage
+     * collection, and the double arena would fill with it.
+     */
+    synchronized void release(DeviceTensor t) {
+        Range range = (Range) t.range;
+        if (range != null && live.remove(range)) {
+            range.clear();
+            (range.dtype == DType.FLOAT32 ? floats : doubles).release(range.offset, range.size);
+        }
+        t.range = null;
+    }
+
+    /**
+     * Whether a full arena grows at once rather than asking the JVM to collect first: while it is below
+     * {@link #collectFreeElements}. Tensors of finished training steps are only found by a garbage collection, and
+     * the young collections that would find them are rare (a step allocates little on the heap), so {@code
+     * System.gc()} meant a full collection (20–90 ms on PoCL's two-core hosts) every two or three steps. An arena
+     * that holds several steps' tensors needs one every ten or more.
+     */
+    private boolean growsBeforeCollecting(DType dtype, ArenaSpace space, int size) {
+        return space.capacity() + (long) ArenaSpace.rounded(size) <= collectFreeElements(dtype);
+    }
+
+    /**
+     * The capacity up to which an arena grows without a collection: {@link #COLLECT_FREE_BYTES}, or an eighth of
+     * the heap's limit if that is less (the arena is a Java array), in elements of {@code dtype}.
+     */
+    private static long collectFreeElements(DType dtype) {
+        long bytes = Math.min(COLLECT_FREE_BYTES, Runtime.getRuntime().maxMemory() / 8);
+        return bytes / (dtype == DType.FLOAT32 ? 4 : 8);
     }
 
     /**
@@ -261,9 +311,9 @@ final class DeviceArena {
         }
     }
 
-    /** Doubles the arena (at least), keeping every value at its offset. */
-    private void grow(DType dtype, ArenaSpace space, int size) {
-        long wanted = Math.max(2L * space.capacity(), (long) space.capacity() + ArenaSpace.rounded(size));
+    /** Grows the arena to {@code target} elements (at least to fit {@code size} more), keeping every value at its offset. */
+    private void grow(DType dtype, ArenaSpace space, int size, long target) {
+        long wanted = Math.max(target, (long) space.capacity() + ArenaSpace.rounded(size));
         if (wanted > Integer.MAX_VALUE - 64) {
             throw new IllegalStateException("opencl backend: the " + dtype + " arena on " + holder + " holds "
                     + space.capacity() + " values and cannot grow for " + size + " more (live tensors use "

@@ -334,7 +334,7 @@ final class DeviceOps {
             arena.launch(ArenaKernel.SUM_PARTS_F, size, "conv2dBackwardWeight sum " + wShape);
             Reference.reachabilityFence(dgy);
             Reference.reachabilityFence(dx);
-            Reference.reachabilityFence(parts);
+            arena.release(parts);
             return Tensor.onDevice(wShape, y);
         }
     }

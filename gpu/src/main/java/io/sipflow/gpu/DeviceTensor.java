@@ -13,6 +13,8 @@ final class DeviceTensor implements DeviceValues {
     final DType dtype;
     final int offset;
     final int size;
+    /** The arena's record of this range (a phantom reference to this tensor), for {@link DeviceArena#release}. */
+    Object range;
 
     DeviceTensor(DeviceArena arena, DType dtype, int offset, int size) {
         this.arena = arena;

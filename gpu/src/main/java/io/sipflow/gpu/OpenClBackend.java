@@ -118,6 +118,11 @@ public final class OpenClBackend implements Backend {
         return arena.used();
     }
 
+    /** The float and double arenas' capacities in elements (tests check when they grow). */
+    long[] arenaCapacities() {
+        return arena.capacities();
+    }
+
 
     /** {@return the OpenCL device every kernel runs on} */
     public OpenCLDevice device() {

@@ -96,6 +96,53 @@ class OpenClResidencyTest {
         }
     }
 
+    @Example
+    void theWeightGradientsPartialSumsComeBackAtOnce() {
+        OpenClBackend b = OpenClTestBackend.get();
+        SplittableRandom rng = new SplittableRandom(21);
+        Tensor x = resident(b, rng, 2, 4, 16, 16);
+        Tensor gy = resident(b, rng, 2, 4, 16, 16);
+        long doubles = b.residentElements()[1];
+        Tensor[] held = new Tensor[3];
+        for (int i = 0; i < held.length; i++) {
+            held[i] = b.conv2dBackwardWeight(gy, x, Padding.CIRCULAR, Shape.of(4, 4, 3, 3));
+        }
+        // the partial sums (FLOAT64 scratch) are returned by the op itself, not by a later garbage collection
+        assertEquals(doubles, b.residentElements()[1], "double arena elements before and after three weight gradients");
+        assertEquals(held[0].getFlat(7), held[2].getFlat(7));
+    }
+
+    @Example
+    void aFullArenaGrowsBeforeItAsksForACollection() {
+        OpenClTestBackend.get(); // fails under CI without a device
+        OpenClBackend b = OpenClBackend.create(); // a fresh arena of the initial size, whatever other tests did
+        try {
+            long initial = b.arenaCapacities()[0];
+            Tensor x = Tensor.full(DType.FLOAT32, Shape.of(1 << 16), 1.0);
+            Tensor acc = x;
+            for (long i = 0; i < initial / (1 << 16) + 8; i++) { // dropped tensors, more in all than the arena holds
+                acc = b.binary(BinaryOp.ADD, acc, x, x.shape());
+            }
+            long limit = Math.min(DeviceArena.COLLECT_FREE_BYTES, Runtime.getRuntime().maxMemory() / 8) / 4;
+            assertTrue(limit > initial, "this test needs a heap of at least 8 × 64 MiB");
+            // before: System.gc() (a full collection) found the dropped ranges and the arena kept its size
+            assertEquals(limit, b.arenaCapacities()[0], "float arena after it filled with dropped tensors");
+            assertEquals(initial / (1 << 16) + 9, acc.getFlat(777));
+        } finally {
+            b.dispose();
+        }
+    }
+
+    private static Tensor resident(OpenClBackend b, SplittableRandom rng, int... dims) {
+        Shape shape = Shape.of(dims);
+        float[] v = new float[shape.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) rng.nextGaussian();
+        }
+        Tensor host = Tensor.wrap(shape, v);
+        return b.binary(BinaryOp.ADD, host, Tensor.full(DType.FLOAT32, Shape.scalar(), 0), shape);
+    }
+
     private static void growAndCheck(OpenClBackend b) {
         int n = 3 << 20; // three of these are more than the initial 8 Mi floats
         Tensor one = Tensor.full(DType.FLOAT32, Shape.of(n), 1.0);
