@@ -79,6 +79,28 @@ class PlainJavaTwinProperties {
                 plain.convBackwardData(gx, wt, n, o, h, w, c, k, pad));
     }
 
+    /**
+     * Images of more than 2048 padded positions, whose weight gradient runs in blocks of q with 512-bit vectors too,
+     * with NaN, ±∞ and −0 among the values: the same bits as plain Java's lane sums.
+     */
+    @Property(tries = 12)
+    void largeImageWeightGradientsAreBitIdentical(@ForAll @IntRange(min = 1, max = 2) int n,
+                                                  @ForAll @IntRange(min = 1, max = 3) int c,
+                                                  @ForAll @IntRange(min = 1, max = 6) int o,
+                                                  @ForAll @IntRange(min = 44, max = 70) int h,
+                                                  @ForAll @IntRange(min = 44, max = 70) int w,
+                                                  @ForAll @IntRange(min = 0, max = 2) int halfK, @ForAll boolean circular,
+                                                  @ForAll boolean specials, @ForAll @LongRange long seed) {
+        int k = 2 * halfK + 1;
+        Padding pad = circular ? Padding.CIRCULAR : Padding.ZERO;
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = withSpecials(rng, randn(rng, n * c * h * w), specials);
+        float[] gy = withSpecials(rng, randn(rng, n * o * h * w), specials);
+        String shape = " n=" + n + " c=" + c + " o=" + o + " h=" + h + " w=" + w + " k=" + k + " " + pad + " seed=" + seed;
+        assertBits("backward weight" + shape, vector.convBackwardWeight(gy, x, n, c, h, w, o, k, pad),
+                plain.convBackwardWeight(gy, x, n, c, h, w, o, k, pad));
+    }
+
     @Property(tries = 60)
     void matrixProductsAreBitIdentical(@ForAll @IntRange(min = 1, max = 3) int batch,
                                        @ForAll @IntRange(min = 1, max = 37) int m, @ForAll @IntRange(min = 1, max = 37) int k,
