@@ -73,9 +73,9 @@ final class VectorConv {
         boolean direct = wd % VL == 0 && oPad == o;
         int bq = blockLength(g.wp, g.qLen, tq);
         // the bias broadcast to one vector per output: the tiles' start where they do not start from y
-        float[] bb = new float[oPad * VL];
+        float[] bb = new float[oPad * NR * VL];
         for (int oc = 0; oc < oPad; oc++) {
-            Arrays.fill(bb, oc * VL, oc * VL + VL, b[oc]);
+            Arrays.fill(bb, oc * NR * VL, (oc + 1) * NR * VL, b[oc]);
         }
         // one vector FMA per (output, tap, VL positions) of an image
         Parallel.forRange(n, Parallel.grainFor((long) oPad * g.taps * g.qLen / VL), (lo, hi) -> {
@@ -95,29 +95,65 @@ final class VectorConv {
     }
 
     /**
-     * One image's tiles writing into y itself: the h·w output positions p = i·w + j in runs of NR vectors (vector
-     * r at p_r reads the padded input from q_r = i·wp + j, a whole vector inside one row as VL divides w). The
-     * image's last run, when fewer than NR vectors are left, repeats its last vector. Each tile starts from y
-     * (fromInit) or from the bias vectors {@code bb}.
+     * One image's tiles writing into y itself, output positions p = i·w + j in vectors (VL divides w, so a vector
+     * lies in one row and reads the padded input from q = i·wp + j): in each row, runs of NR neighbouring vectors
+     * ({@code tile…Run}, one input index per tap); the vectors left at the rows' ends (w/VL mod NR per row) in runs
+     * of NR across rows, the image's last such run repeating its last vector when fewer are left. Each tile starts
+     * from y (fromInit) or from the bias vectors {@code bb} (NR per output).
      */
     private static void imageTiles(PaddedImage g, float[] xp, int[] off, float[] packed, int[] rows, float[] start,
                                    boolean fromInit, float[] y, int yImage) {
         int hw = g.h * g.w;
-        for (int p = 0; p < hw; p += NR * VL) {
-            int p0 = p;
-            int p1 = Math.min(p + VL, hw - VL);
-            int p2 = Math.min(p + 2 * VL, hw - VL);
-            int q0 = p0 / g.w * g.wp + p0 % g.w;
-            int q1 = p1 / g.w * g.wp + p1 % g.w;
-            int q2 = p2 / g.w * g.wp + p2 % g.w;
+        int perRow = g.w / VL;
+        int runs = perRow / NR;
+        int left = perRow % NR;
+        for (int i = 0; i < g.h; i++) {
+            for (int r = 0; r < runs; r++) {
+                int p = i * g.w + r * NR * VL;
+                int q = i * g.wp + r * NR * VL;
+                int o0 = 0;
+                for (int m : rows) {
+                    int w0 = o0 * g.taps;
+                    int y0 = yImage + o0 * hw;
+                    int i0 = fromInit ? y0 + p : o0 * NR * VL;
+                    int is = fromInit ? hw : NR * VL;
+                    if (VL >= 16) {
+                        if (m == MR) {
+                            ConvTiles.tile8x3Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
+                        } else {
+                            ConvTiles.tile4x3Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
+                        }
+                    } else if (m == MR) {
+                        ConvTiles.tile6x2Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
+                    } else {
+                        ConvTiles.tile4x2Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
+                    }
+                    o0 += m;
+                }
+            }
+        }
+        // the vectors at the rows' ends: vector e (of h·left) is row e / left, column (runs·NR + e % left)·VL
+        int ends = g.h * left;
+        for (int e = 0; e < ends; e += NR) {
+            int e1 = Math.min(e + 1, ends - 1);
+            int e2 = Math.min(e + 2, ends - 1);
+            int c0 = (runs * NR + e % left) * VL;
+            int c1 = (runs * NR + e1 % left) * VL;
+            int c2 = (runs * NR + e2 % left) * VL;
+            int p0 = e / left * g.w + c0;
+            int p1 = e1 / left * g.w + c1;
+            int p2 = e2 / left * g.w + c2;
+            int q0 = e / left * g.wp + c0;
+            int q1 = e1 / left * g.wp + c1;
+            int q2 = e2 / left * g.wp + c2;
             int o0 = 0;
             for (int m : rows) {
                 int w0 = o0 * g.taps;
                 int y0 = yImage + o0 * hw;
-                int i0 = fromInit ? y0 + p0 : o0 * VL;
-                int i1 = fromInit ? y0 + p1 : o0 * VL;
-                int i2 = fromInit ? y0 + p2 : o0 * VL;
-                int is = fromInit ? hw : VL;
+                int i0 = fromInit ? y0 + p0 : o0 * NR * VL;
+                int i1 = fromInit ? y0 + p1 : o0 * NR * VL;
+                int i2 = fromInit ? y0 + p2 : o0 * NR * VL;
+                int is = fromInit ? hw : NR * VL;
                 if (VL >= 16) {
                     if (m == MR) {
                         ConvTiles.tile8x3(xp, q0, q1, q2, off, packed, w0, start, i0, i1, i2, is,
@@ -161,16 +197,14 @@ final class VectorConv {
                     int y0 = o0 * bq + q - q0;
                     if (VL >= 16) {
                         if (m == MR) {
-                            ConvTiles.tile8x3(xp, q, q + VL, q + 2 * VL, off, packed, w0, yb, y0, y0 + VL,
-                                    y0 + 2 * VL, bq, yb, y0, y0 + VL, y0 + 2 * VL, bq);
+                            ConvTiles.tile8x3Run(xp, q, off, packed, w0, yb, y0, bq, yb, y0, bq);
                         } else {
-                            ConvTiles.tile4x3(xp, q, q + VL, q + 2 * VL, off, packed, w0, yb, y0, y0 + VL,
-                                    y0 + 2 * VL, bq, yb, y0, y0 + VL, y0 + 2 * VL, bq);
+                            ConvTiles.tile4x3Run(xp, q, off, packed, w0, yb, y0, bq, yb, y0, bq);
                         }
                     } else if (m == MR) {
-                        ConvTiles.tile6x2(xp, q, q + VL, off, packed, w0, yb, y0, y0 + VL, bq, yb, y0, y0 + VL, bq);
+                        ConvTiles.tile6x2Run(xp, q, off, packed, w0, yb, y0, bq, yb, y0, bq);
                     } else {
-                        ConvTiles.tile4x2(xp, q, q + VL, off, packed, w0, yb, y0, y0 + VL, bq, yb, y0, y0 + VL, bq);
+                        ConvTiles.tile4x2Run(xp, q, off, packed, w0, yb, y0, bq, yb, y0, bq);
                     }
                     o0 += m;
                 }

@@ -53,7 +53,7 @@ class PlainJavaTwinProperties {
     @Property(tries = 40)
     void outputTilesAreBitIdentical(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 6) int c,
                                     @ForAll @IntRange(min = 1, max = 8) int oQuarters,
-                                    @ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 3) int wVectors,
+                                    @ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 4) int wVectors,
                                     @ForAll @IntRange(min = 0, max = 2) int halfK, @ForAll boolean circular,
                                     @ForAll boolean specials, @ForAll @LongRange long seed) {
         int k = 2 * halfK + 1;
