@@ -50,12 +50,16 @@ final class VectorConv {
         return forward(x, w, null, into, n, c, h, wd, o, k, padding);
     }
 
-    /** The forward kernel; with {@code init} non-null the accumulators start from it and the result replaces it. */
+    /**
+     * The forward kernel; with {@code init} non-null the accumulators start from it and the result replaces it.
+     * Where an image row holds whole vectors (w a multiple of VL) and the tiles need no padding outputs, the tiles
+     * work on the output itself ({@link #imageTiles}); otherwise on blocks of the padded positions
+     * ({@link #blockTiles}). Both run the same chains.
+     */
     private static float[] forward(float[] x, float[] w, float[] bias, float[] init, int n, int c, int h, int wd,
                                    int o, int k, Padding padding) {
         int tq = NR * VL;
         PaddedImage g = new PaddedImage(c, h, wd, k, tq);
-        int bq = blockLength(g.wp, g.qLen, tq);
         int[] rows = tileRows(o);
         int oPad = Arrays.stream(rows).sum();
         float[] packed = packWeights(w, o, g.taps, rows);
@@ -66,49 +70,147 @@ final class VectorConv {
         int[] off = g.tapOffsets(g.taps);
         boolean fromInit = init != null;
         float[] y = fromInit ? init : BufferPool.floats(n * o * h * wd);
+        boolean direct = wd % VL == 0 && oPad == o;
+        int bq = blockLength(g.wp, g.qLen, tq);
+        // the bias broadcast to one vector per output: the tiles' start where they do not start from y
+        float[] bb = new float[oPad * NR * VL];
+        for (int oc = 0; oc < oPad; oc++) {
+            Arrays.fill(bb, oc * NR * VL, (oc + 1) * NR * VL, b[oc]);
+        }
         // one vector FMA per (output, tap, VL positions) of an image
         Parallel.forRange(n, Parallel.grainFor((long) oPad * g.taps * g.qLen / VL), (lo, hi) -> {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, g.length);
-            float[] yb = Scratch.floats(Scratch.OUTPUT_ROWS, oPad * bq);
+            float[] yb = direct ? null : Scratch.floats(Scratch.OUTPUT_ROWS, oPad * bq);
             for (int img = lo; img < hi; img++) {
                 g.pad(x, img * c * h * wd, padding, xp);
                 int yImage = img * o * h * wd;
-                for (int q0 = 0; q0 < g.qLen; q0 += bq) {
-                    int q1 = Math.min(g.qLen, q0 + bq);
-                    // The accumulators' starting values for the block: image img's values, or the bias
-                    // (thrown-away positions: anything). One start for both keeps the tiles free of a choice C2
-                    // would box vectors for.
-                    if (fromInit) {
-                        g.imageToBlock(y, yImage, o, yb, bq, q0, q1);
-                    } else {
-                        for (int oc = 0; oc < oPad; oc++) {
-                            Arrays.fill(yb, oc * bq, oc * bq + bq, b[oc]);
-                        }
-                    }
-                    for (int q = q0; q < q1; q += tq) {
-                        int o0 = 0;
-                        for (int m : rows) {
-                            int w0 = o0 * g.taps;
-                            int y0 = o0 * bq + q - q0;
-                            if (VL >= 16) {
-                                if (m == MR) {
-                                    ConvTiles.tile8x3(xp, q, off, packed, w0, yb, y0, bq);
-                                } else {
-                                    ConvTiles.tile4x3(xp, q, off, packed, w0, yb, y0, bq);
-                                }
-                            } else if (m == MR) {
-                                ConvTiles.tile6x2(xp, q, off, packed, w0, yb, y0, bq);
-                            } else {
-                                ConvTiles.tile4x2(xp, q, off, packed, w0, yb, y0, bq);
-                            }
-                            o0 += m;
-                        }
-                    }
-                    g.blockToImage(yb, bq, q0, q1, y, yImage, o);
+                if (direct) {
+                    imageTiles(g, xp, off, packed, rows, fromInit ? y : bb, fromInit, y, yImage);
+                } else {
+                    blockTiles(g, xp, off, packed, rows, oPad, b, fromInit, y, yImage, o, yb, bq);
                 }
             }
         });
         return y;
+    }
+
+    /**
+     * One image's tiles writing into y itself, output positions p = i·w + j in vectors (VL divides w, so a vector
+     * lies in one row and reads the padded input from q = i·wp + j): in each row, runs of NR neighbouring vectors
+     * ({@code tile…Run}, one input index per tap); the vectors left at the rows' ends (w/VL mod NR per row) in runs
+     * of NR across rows, the image's last such run repeating its last vector when fewer are left. Each tile starts
+     * from y (fromInit) or from the bias vectors {@code bb} (NR per output).
+     */
+    private static void imageTiles(PaddedImage g, float[] xp, int[] off, float[] packed, int[] rows, float[] start,
+                                   boolean fromInit, float[] y, int yImage) {
+        int hw = g.h * g.w;
+        int perRow = g.w / VL;
+        int runs = perRow / NR;
+        int left = perRow % NR;
+        for (int i = 0; i < g.h; i++) {
+            for (int r = 0; r < runs; r++) {
+                int p = i * g.w + r * NR * VL;
+                int q = i * g.wp + r * NR * VL;
+                int o0 = 0;
+                for (int m : rows) {
+                    int w0 = o0 * g.taps;
+                    int y0 = yImage + o0 * hw;
+                    int i0 = fromInit ? y0 + p : o0 * NR * VL;
+                    int is = fromInit ? hw : NR * VL;
+                    if (VL >= 16) {
+                        if (m == MR) {
+                            ConvTiles.tile8x3Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
+                        } else {
+                            ConvTiles.tile4x3Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
+                        }
+                    } else if (m == MR) {
+                        ConvTiles.tile6x2Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
+                    } else {
+                        ConvTiles.tile4x2Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
+                    }
+                    o0 += m;
+                }
+            }
+        }
+        // the vectors at the rows' ends: vector e (of h·left) is row e / left, column (runs·NR + e % left)·VL
+        int ends = g.h * left;
+        for (int e = 0; e < ends; e += NR) {
+            int e1 = Math.min(e + 1, ends - 1);
+            int e2 = Math.min(e + 2, ends - 1);
+            int c0 = (runs * NR + e % left) * VL;
+            int c1 = (runs * NR + e1 % left) * VL;
+            int c2 = (runs * NR + e2 % left) * VL;
+            int p0 = e / left * g.w + c0;
+            int p1 = e1 / left * g.w + c1;
+            int p2 = e2 / left * g.w + c2;
+            int q0 = e / left * g.wp + c0;
+            int q1 = e1 / left * g.wp + c1;
+            int q2 = e2 / left * g.wp + c2;
+            int o0 = 0;
+            for (int m : rows) {
+                int w0 = o0 * g.taps;
+                int y0 = yImage + o0 * hw;
+                int i0 = fromInit ? y0 + p0 : o0 * NR * VL;
+                int i1 = fromInit ? y0 + p1 : o0 * NR * VL;
+                int i2 = fromInit ? y0 + p2 : o0 * NR * VL;
+                int is = fromInit ? hw : NR * VL;
+                if (VL >= 16) {
+                    if (m == MR) {
+                        ConvTiles.tile8x3(xp, q0, q1, q2, off, packed, w0, start, i0, i1, i2, is,
+                                y, y0 + p0, y0 + p1, y0 + p2, hw);
+                    } else {
+                        ConvTiles.tile4x3(xp, q0, q1, q2, off, packed, w0, start, i0, i1, i2, is,
+                                y, y0 + p0, y0 + p1, y0 + p2, hw);
+                    }
+                } else if (m == MR) {
+                    ConvTiles.tile6x2(xp, q0, q1, off, packed, w0, start, i0, i1, is, y, y0 + p0, y0 + p1, hw);
+                } else {
+                    ConvTiles.tile4x2(xp, q0, q1, off, packed, w0, start, i0, i1, is, y, y0 + p0, y0 + p1, hw);
+                }
+                o0 += m;
+            }
+        }
+    }
+
+    /**
+     * One image's tiles on blocks of {@code bq} padded positions in {@code yb} (one row of bq per output), each
+     * block started from the image's values (fromInit) or the bias, and its kept positions copied into y.
+     */
+    private static void blockTiles(PaddedImage g, float[] xp, int[] off, float[] packed, int[] rows, int oPad,
+                                   float[] b, boolean fromInit, float[] y, int yImage, int o, float[] yb, int bq) {
+        int tq = NR * VL;
+        for (int q0 = 0; q0 < g.qLen; q0 += bq) {
+            int q1 = Math.min(g.qLen, q0 + bq);
+            // The accumulators' starting values for the block: image img's values, or the bias
+            // (thrown-away positions: anything).
+            if (fromInit) {
+                g.imageToBlock(y, yImage, o, yb, bq, q0, q1);
+            } else {
+                for (int oc = 0; oc < oPad; oc++) {
+                    Arrays.fill(yb, oc * bq, oc * bq + bq, b[oc]);
+                }
+            }
+            for (int q = q0; q < q1; q += tq) {
+                int o0 = 0;
+                for (int m : rows) {
+                    int w0 = o0 * g.taps;
+                    int y0 = o0 * bq + q - q0;
+                    if (VL >= 16) {
+                        if (m == MR) {
+                            ConvTiles.tile8x3Run(xp, q, off, packed, w0, yb, y0, bq, yb, y0, bq);
+                        } else {
+                            ConvTiles.tile4x3Run(xp, q, off, packed, w0, yb, y0, bq, yb, y0, bq);
+                        }
+                    } else if (m == MR) {
+                        ConvTiles.tile6x2Run(xp, q, off, packed, w0, yb, y0, bq, yb, y0, bq);
+                    } else {
+                        ConvTiles.tile4x2Run(xp, q, off, packed, w0, yb, y0, bq, yb, y0, bq);
+                    }
+                    o0 += m;
+                }
+            }
+            g.blockToImage(yb, bq, q0, q1, y, yImage, o);
+        }
     }
 
     /**
@@ -129,11 +231,21 @@ final class VectorConv {
     }
 
     /**
-     * Rows of each tile, outputs o0 … o0+rows−1 one tile after another: {@link #MR} rows while more than
-     * {@link #MR_LAST} outputs are left (the last such tile padded with zero weights), then one tile of
-     * {@link #MR_LAST} rows for the rest (padded too).
+     * Rows of each tile, outputs o0 … o0+rows−1 one tile after another: where o is a sum of {@link #MR}s and
+     * {@link #MR_LAST}s, as many {@link #MR}-row tiles as such a sum allows, then {@link #MR_LAST}-row ones (no
+     * padding rows); otherwise {@link #MR} rows while more than {@link #MR_LAST} outputs are left (the last such tile
+     * padded with zero weights), then one tile of {@link #MR_LAST} rows for the rest (padded too).
      */
     static int[] tileRows(int o) {
+        for (int big = o / MR; big >= 0; big--) {
+            int rest = o - big * MR;
+            if (rest % MR_LAST == 0) {
+                int[] rows = new int[big + rest / MR_LAST];
+                Arrays.fill(rows, 0, big, MR);
+                Arrays.fill(rows, big, rows.length, MR_LAST);
+                return rows;
+            }
+        }
         int tiles = 0;
         int o0 = 0;
         int[] rows = new int[o / MR_LAST + 1];
@@ -144,7 +256,7 @@ final class VectorConv {
         if (o0 < o) {
             rows[tiles++] = MR_LAST;
         }
-        return java.util.Arrays.copyOf(rows, tiles);
+        return Arrays.copyOf(rows, tiles);
     }
 
     /**

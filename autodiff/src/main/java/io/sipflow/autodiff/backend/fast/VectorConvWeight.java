@@ -25,13 +25,16 @@ final class VectorConvWeight {
     /** Taps per register tile of 4 outputs: 6 where vectors are 512 bits wide, 2 on narrower ones. */
     private static final int TN = VL >= 16 ? 6 : 2;
     /**
-     * Output positions per block of q on narrower vectors, about (blocks of equal length, each a multiple of LANES):
-     * the tiles there were bound by streaming whole images from L2 for every tile; with several passes per block,
+     * Output positions per block of q, about (blocks of equal length, each a multiple of LANES): the tiles there were
+     * bound by streaming whole images from L2 for every tile; with several passes per block (narrower vectors),
      * blocks long enough that each pass's loop runs a few dozen iterations measured best (BENCHMARKS.md). With
-     * 512-bit vectors whole images (no blocking) measured best. The block only regroups the work: each lane's sum
-     * keeps its order.
+     * 512-bit vectors, images of more than {@value #WHOLE_IMAGE_MAX} positions (64×64: 4224) in blocks of this
+     * length measured 3–9 % faster than whole images, smaller ones (32×32: 1088) 5–15 % slower, so those stay
+     * whole. The block only regroups the work: each lane's sum keeps its order.
      */
-    private static final int Q_BLOCK = VL >= 16 ? Integer.MAX_VALUE : 1024;
+    private static final int Q_BLOCK = 1024;
+    /** With 512-bit vectors, images of at most this many positions run whole ({@link #Q_BLOCK}). */
+    private static final int WHOLE_IMAGE_MAX = 2048;
 
     private VectorConvWeight() {
     }
@@ -74,7 +77,7 @@ final class VectorConvWeight {
             // spans stay in cache for all tiles and passes. Each lane still sums its terms in image and q order.
             float[] tmp = Scratch.floats(Scratch.LANE_SUMS, oPad * tPad * LANES);
             java.util.Arrays.fill(tmp, 0, oPad * tPad * LANES, 0f);
-            int blocks = (int) (((long) g.qLen + Q_BLOCK - 1) / Q_BLOCK);
+            int blocks = VL >= 16 && g.qLen <= WHOLE_IMAGE_MAX ? 1 : (g.qLen + Q_BLOCK - 1) / Q_BLOCK;
             int block = (g.qLen / blocks + LANES - 1) / LANES * LANES;
             for (int m = 0; m < images; m++) {
                 for (int qb = 0; qb < g.qLen; qb += block) {

@@ -45,6 +45,62 @@ class PlainJavaTwinProperties {
                 plain.convBackwardWeight(gy, x, n, c, h, w, o, k, pad));
     }
 
+    /**
+     * The shapes where the forward and data-gradient tiles write into the output itself (w a multiple of the
+     * vector length, outputs a sum of whole tiles, the image's last run of vectors partial), with NaN, ±∞ and −0
+     * among the values: the same bits as plain Java's chains.
+     */
+    @Property(tries = 40)
+    void outputTilesAreBitIdentical(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 6) int c,
+                                    @ForAll @IntRange(min = 1, max = 8) int oQuarters,
+                                    @ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 4) int wVectors,
+                                    @ForAll @IntRange(min = 0, max = 2) int halfK, @ForAll boolean circular,
+                                    @ForAll boolean specials, @ForAll @LongRange long seed) {
+        int k = 2 * halfK + 1;
+        int o = 4 * oQuarters;
+        int w = wVectors * VectorConv.VL;
+        Padding pad = circular ? Padding.CIRCULAR : Padding.ZERO;
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = withSpecials(rng, randn(rng, n * c * h * w), specials);
+        float[] wt = withSpecials(rng, randn(rng, o * c * k * k), specials);
+        float[] b = withSpecials(rng, randn(rng, o), specials);
+        float[] gy = withSpecials(rng, randn(rng, n * o * h * w), specials);
+        String shape = " n=" + n + " c=" + c + " o=" + o + " h=" + h + " w=" + w + " k=" + k + " " + pad + " seed=" + seed;
+        assertBits("forward" + shape, vector.convForward(x, wt, b, n, c, h, w, o, k, pad),
+                plain.convForward(x, wt, b, n, c, h, w, o, k, pad));
+        assertBits("forward accumulate" + shape,
+                vector.convForwardAccumulate(gy.clone(), x, wt, n, c, h, w, o, k, pad),
+                plain.convForwardAccumulate(gy.clone(), x, wt, n, c, h, w, o, k, pad));
+        float[] gx = withSpecials(rng, randn(rng, n * c * h * w), specials);
+        assertBits("backward data" + shape, vector.convBackwardData(gy, wt, n, c, h, w, o, k, pad),
+                plain.convBackwardData(gy, wt, n, c, h, w, o, k, pad));
+        assertBits("backward data (o, c swapped)" + shape,
+                vector.convBackwardData(gx, wt, n, o, h, w, c, k, pad),
+                plain.convBackwardData(gx, wt, n, o, h, w, c, k, pad));
+    }
+
+    /**
+     * Images of more than 2048 padded positions, whose weight gradient runs in blocks of q with 512-bit vectors too,
+     * with NaN, ±∞ and −0 among the values: the same bits as plain Java's lane sums.
+     */
+    @Property(tries = 12)
+    void largeImageWeightGradientsAreBitIdentical(@ForAll @IntRange(min = 1, max = 2) int n,
+                                                  @ForAll @IntRange(min = 1, max = 3) int c,
+                                                  @ForAll @IntRange(min = 1, max = 6) int o,
+                                                  @ForAll @IntRange(min = 44, max = 70) int h,
+                                                  @ForAll @IntRange(min = 44, max = 70) int w,
+                                                  @ForAll @IntRange(min = 0, max = 2) int halfK, @ForAll boolean circular,
+                                                  @ForAll boolean specials, @ForAll @LongRange long seed) {
+        int k = 2 * halfK + 1;
+        Padding pad = circular ? Padding.CIRCULAR : Padding.ZERO;
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = withSpecials(rng, randn(rng, n * c * h * w), specials);
+        float[] gy = withSpecials(rng, randn(rng, n * o * h * w), specials);
+        String shape = " n=" + n + " c=" + c + " o=" + o + " h=" + h + " w=" + w + " k=" + k + " " + pad + " seed=" + seed;
+        assertBits("backward weight" + shape, vector.convBackwardWeight(gy, x, n, c, h, w, o, k, pad),
+                plain.convBackwardWeight(gy, x, n, c, h, w, o, k, pad));
+    }
+
     @Property(tries = 60)
     void matrixProductsAreBitIdentical(@ForAll @IntRange(min = 1, max = 3) int batch,
                                        @ForAll @IntRange(min = 1, max = 37) int m, @ForAll @IntRange(min = 1, max = 37) int k,
@@ -79,6 +135,19 @@ class PlainJavaTwinProperties {
                         + " (same value, different bits)");
             }
         }
+    }
+
+    /** With {@code on}, about one value in 16 replaced by NaN, +∞, −∞ or −0. */
+    private static float[] withSpecials(SplittableRandom rng, float[] v, boolean on) {
+        if (on) {
+            float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f};
+            for (int i = 0; i < v.length; i++) {
+                if (rng.nextInt(16) == 0) {
+                    v[i] = special[rng.nextInt(special.length)];
+                }
+            }
+        }
+        return v;
     }
 
     private static float[] randn(SplittableRandom rng, int size) {

@@ -26,6 +26,8 @@ final class LayerBench {
     record Conv(int c, int o, int size, int k) {
     }
 
+    /** System property that adds one line per convolution shape and pass ({@link #perShape}). */
+    static final String PER_SHAPE_PROPERTY = "sipflow.bench.convShapes";
     private final int batch;
     private final int warmup;
     private final int steps;
@@ -124,6 +126,32 @@ final class LayerBench {
                 backend.conv2dBackwardWeight(t[3], t[0], pad, t[1].shape());
             }
         });
+        if (Boolean.getBoolean(PER_SHAPE_PROPERTY)) {
+            perShape(out, backend, conv, pad);
+        }
+    }
+
+    /**
+     * With {@code -Dsipflow.bench.convShapes=true}: each distinct convolution shape's three passes timed alone
+     * (one call each, the layer's inputs), for finding where the convolution time and the low efficiency are;
+     * {@code cpu_ms} at {@code --threads 1} is the figure that survives a loaded machine.
+     */
+    private void perShape(PrintWriter out, Backend backend, List<Tensor[]> conv, Padding pad) {
+        java.util.Set<Conv> seen = new java.util.HashSet<>();
+        for (int i = 0; i < convs.size(); i++) {
+            Conv c = convs.get(i);
+            if (!seen.add(c)) {
+                continue;
+            }
+            Tensor[] t = conv.get(i);
+            double gflop = 2.0 * batch * c.o() * c.c() * c.k() * c.k() * c.size() * c.size() / 1e9;
+            String shape = "_c" + c.c() + "_o" + c.o() + "_" + c.size() + "x" + c.size() + "_k" + c.k();
+            line(out, "conv_forward" + shape, gflop, () -> backend.conv2d(t[0], t[1], t[2], pad));
+            line(out, "conv_backward_data" + shape, gflop,
+                    () -> backend.conv2dBackwardData(t[3], t[1], pad, t[0].shape()));
+            line(out, "conv_backward_weight" + shape, gflop,
+                    () -> backend.conv2dBackwardWeight(t[3], t[0], pad, t[1].shape()));
+        }
     }
 
     private void otherLayers(PrintWriter out) {
