@@ -19,9 +19,9 @@ import java.util.Set;
  * the heap's limit), so that it holds many training steps' tensors; beyond that the JVM is asked to collect
  * (tensors of finished steps are garbage by then), and only if that frees too little does the arena grow again.
  * Growing brings its values to the host, moves them into a longer array and puts them back (two counted
- * transfers; a training run reaches its size in its first few steps). Arena arrays are at least 32 MiB, which G1 allocates as humongous
- * objects that it never moves: Aparapi shares the array with the device ({@code CL_MEM_USE_HOST_PTR}) and would
- * rebuild the device buffer from the host copy if the array moved.
+ * transfers; a training run reaches its size in its first few steps). Arena arrays are at least 32 MiB, which G1
+ * allocates as humongous objects that it never moves: Aparapi shares the array with the device
+ * ({@code CL_MEM_USE_HOST_PTR}) and would rebuild the device buffer from the host copy if the array moved.
  */
 final class DeviceArena {
     private static final int MIN_FLOATS = 8 << 20;  // 32 MiB
@@ -311,7 +311,10 @@ final class DeviceArena {
         }
     }
 
-    /** Grows the arena to {@code target} elements (at least to fit {@code size} more), keeping every value at its offset. */
+    /**
+     * Grows the arena to {@code target} elements (at least to fit {@code size} more), keeping every value at its
+     * offset.
+     */
     private void grow(DType dtype, ArenaSpace space, int size, long target) {
         long wanted = Math.max(target, (long) space.capacity() + ArenaSpace.rounded(size));
         if (wanted > Integer.MAX_VALUE - 64) {

@@ -357,7 +357,8 @@ public final class VectorBatchNormLoops implements BatchNormBlockLoops {
             FloatVector zero = (FloatVector) FC.cast(FloatVector.zero(F));
             for (int end = hi - F.length(); j <= end; j += F.length()) {
                 FloatVector v = narrow(widen(FloatVector.fromArray(F, x, j)).sub(mu).mul(scale).add(shift));
-                ((FloatVector) FC.cast(v.blend(zero, v.compare(VectorOperators.LE, 0f)))).intoArray(y, j); // −0 gives +0, NaN stays NaN
+                // −0 gives +0, NaN stays NaN
+                ((FloatVector) FC.cast(v.blend(zero, v.compare(VectorOperators.LE, 0f)))).intoArray(y, j);
             }
             for (; j < hi; j++) {
                 float v = (float) ((x[j] - mu) * scale + shift);
