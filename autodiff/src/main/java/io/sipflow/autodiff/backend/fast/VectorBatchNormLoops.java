@@ -62,6 +62,11 @@ public final class VectorBatchNormLoops implements BatchNormBlockLoops {
 
     @Override
     public double sum(float[] x, int lo, int hi) {
+        return sumRange(x, lo, hi);
+    }
+
+    /** {@link #sum}'s loop, static for {@link #planeSums(float[], int, int, int, int, double[], int)}. */
+    private static double sumRange(float[] x, int lo, int hi) {
         DoubleVector s = (DoubleVector) D4C.cast(DoubleVector.zero(D4));
         int j = lo;
         for (; j + 3 < hi; j += 4) {
@@ -99,13 +104,21 @@ public final class VectorBatchNormLoops implements BatchNormBlockLoops {
      */
     @Override
     public void planeSums(float[] x, int first, int stride, int count, int len, double[] into) {
+        planeSums(x, first, stride, count, len, into, 0);
+    }
+
+    /**
+     * into[at + i] = Σ x[first + i·stride .. + len) for planes i &lt; count, each in {@link #sum}'s order; four planes
+     * side by side, so their add chains overlap. The weight gradient's bias sums ({@link VectorConvWeight}) use it too.
+     */
+    static void planeSums(float[] x, int first, int stride, int count, int len, double[] into, int at) {
         int i = 0;
         for (; i + 3 < count; i += 4) {
-            sums4(x, first + i * stride, stride, len, into, i);
+            sums4(x, first + i * stride, stride, len, into, at + i);
         }
         for (; i < count; i++) {
             int lo = first + i * stride;
-            into[i] = sum(x, lo, lo + len);
+            into[at + i] = sumRange(x, lo, lo + len);
         }
     }
 

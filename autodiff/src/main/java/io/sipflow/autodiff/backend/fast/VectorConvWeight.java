@@ -46,7 +46,8 @@ final class VectorConvWeight {
 
     /**
      * {@link #backwardWeight}, and with {@code gb} non-null the bias gradient gb[oc] = Σ_n Σ_(i,j) gy[n, oc, i, j]
-     * too, in the order of {@code StridedSum} (per image a {@link ChannelSums} plane sum, the images added in order
+     * too, in the order of {@code StridedSum} (per image a plane sum of
+     * {@link VectorBatchNormLoops#planeSums(float[], int, int, int, int, double[], int)}, the images added in order
      * from 0 in double, rounded once): each image's planes are summed right after they were laid out, while they are
      * in cache, instead of in a pass of their own over gy.
      */
@@ -70,7 +71,7 @@ final class VectorConvWeight {
                 g.pad(x, img * c * h * wd, padding, xp, (img - lo) * g.length);
                 layOutGradient(gy, img, o, oPad, h, wd, g, gq, (img - lo) * oPad * g.qLen);
                 if (planeSums != null) {
-                    ChannelSums.planes(gy, img * o * h * wd, h * wd, o, h * wd, planeSums, img * o);
+                    VectorBatchNormLoops.planeSums(gy, img * o * h * wd, h * wd, o, h * wd, planeSums, img * o);
                 }
             }
             // Every tile's lane sums at once, so q can run in blocks: on AVX2 a block's gradient rows and input
