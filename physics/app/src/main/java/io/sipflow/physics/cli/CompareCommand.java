@@ -60,7 +60,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--seeds", paramLabel = "N",
             description = "train every method with the N seeds --seed, --seed + 1, ... (weights and training data;"
-                    + " the test batch stays fixed); comparison.csv gives mean, std and 95% intervals (default 1)")
+                    + " the test batch stays fixed); comparison.csv gives mean, std and 95%% intervals (default 1)")
     Integer seeds;
 
     @Option(names = "--collect", paramLabel = "DIR",

@@ -55,7 +55,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "1",
             description = "train every run with the N seeds --seed, --seed + 1, ...; sweep.csv gives mean, std and"
-                    + " 95% intervals (default 1)")
+                    + " 95%% intervals (default 1)")
     int seeds;
 
     @Option(names = "--collect", paramLabel = "DIR",
