@@ -11,11 +11,49 @@
 #        MVN="mvn -o" bench/gpu-check.sh                  (offline Maven)
 #        BENCH_ARGS="--batch 32" bench/gpu-check.sh       (smaller kernel benchmark)
 #        SIPFLOW_BENCH_ARGS="--steps 5" bench/gpu-check.sh  (arguments for ./sipflow bench)
+#        SIPFLOW_GPU_BUNDLE=DIR bench/gpu-check.sh       (no JDK, Maven or network on the GPU machine: DIR is made
+#                                                         elsewhere by bench/gpu-bundle.sh; the same four steps run
+#                                                         with its runtime, jar and JUnit console launcher)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export SIPFLOW_OPENCL_DEVICE="${SIPFLOW_OPENCL_DEVICE:-gpu}"
 MVN="${MVN:-mvn} -B -ntp -q"
 status=0
+bundle="${SIPFLOW_GPU_BUNDLE:-}"
+if [ -n "$bundle" ]; then
+    bundle="$(cd "$bundle" && pwd)" || exit 2
+    # the runtime, the ICD loader and clinfo unpack into a scratch folder; NVIDIA's ICD file is written when the
+    # image has the driver's OpenCL library but no /etc/OpenCL/vendors entry for it (seen on a CUDA image)
+    unpacked="${TMPDIR:-/tmp}/sipflow-gpu-bundle"
+    rm -rf "$unpacked" && mkdir -p "$unpacked"
+    tar -C "$unpacked" -xJf "$bundle/jre.tar.xz"
+    for deb in "$bundle"/debs/*.deb; do dpkg-deb -x "$deb" "$unpacked/root"; done
+    export PATH="$unpacked/jre/bin:$unpacked/root/usr/bin:$PATH"
+    export LD_LIBRARY_PATH="$unpacked/root/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    if ! grep -qs nvidia /etc/OpenCL/vendors/*.icd; then
+        # the driver's libraries are often a separate mount (/usr/local/nvidia) that ldconfig does not list
+        nv="$(ldconfig -p 2>/dev/null | awk '/libnvidia-opencl\.so\.1/ {print $NF; exit}')"
+        [ -z "$nv" ] && nv="$(find /usr/local/nvidia /usr/lib /usr/lib64 /usr/local /opt -name 'libnvidia-opencl.so.1' \
+            2>/dev/null | head -n 1)"
+        if [ -n "$nv" ]; then
+            # keep the image's other drivers (PoCL, say) beside it
+            mkdir -p "$unpacked/vendors" && cp /etc/OpenCL/vendors/*.icd "$unpacked/vendors/" 2>/dev/null
+            echo "$nv" >"$unpacked/vendors/nvidia.icd"
+            export OCL_ICD_VENDORS="$unpacked/vendors"
+            export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$(dirname "$nv")"
+            echo "(no NVIDIA entry in /etc/OpenCL/vendors: adding $nv through OCL_ICD_VENDORS)"
+        fi
+    fi
+    # every jar by name: JUnit's --class-path does not expand the java launcher's "lib/*"
+    bundle_cp="$bundle/sipflow.jar:$bundle/classes/gpu-tests:$bundle/classes/tests"
+    for jar in "$bundle"/lib/*.jar; do
+        [[ "$jar" == *junit-platform-console-standalone* ]] || bundle_cp="$bundle_cp:$jar"
+    done
+    # ./sipflow runs the bundle's jar with the bundle's runtime (a fresh copy is newer than every source file, so
+    # the launcher does not try to rebuild it with Maven)
+    mkdir -p physics/app/target && cp "$bundle/sipflow.jar" physics/app/target/sipflow.jar
+    export SIPFLOW_JAVA="$unpacked/jre/bin/java"
+fi
 
 echo "== 1. OpenCL devices (filter: $SIPFLOW_OPENCL_DEVICE)"
 if command -v nvidia-smi >/dev/null 2>&1; then
@@ -32,13 +70,28 @@ echo "(NVIDIA's OpenCL needs the ICD from the driver, e.g. Debian nvidia-opencl-
 
 echo
 echo "== 2. OpenCL equivalence tests (CI=true: no device = failure)"
-if CI=true $MVN test -pl gpu,tests -am -Dtest='OpenCl*' -Dsurefire.failIfNoSpecifiedTests=false; then
+if [ -n "$bundle" ]; then
+    # the same classes as -Dtest='OpenCl*' below, through JUnit's console launcher, with surefire's JVM flags
+    CI=true java --add-modules jdk.incubator.vector -Xss4m -Djqwik.database="$unpacked/jqwik-database" \
+        -jar "$bundle"/lib/junit-platform-console-standalone-*.jar execute --class-path "$bundle_cp" \
+        --scan-classpath "$bundle/classes/gpu-tests" --scan-classpath "$bundle/classes/tests" \
+        --include-classname '.*\.OpenCl[^.]*' --disable-banner --details=summary \
+        --reports-dir "$unpacked/reports" 2>&1 | grep -v 'WARNING: Using incubator modules'
+    tests_ok=$((PIPESTATUS[0] == 0))
+elif CI=true $MVN test -pl gpu,tests -am -Dtest='OpenCl*' -Dsurefire.failIfNoSpecifiedTests=false; then
+    tests_ok=1
+else
+    tests_ok=0
+fi
+if [ "$tests_ok" = 1 ]; then
     echo "equivalence tests: PASSED"
 else
-    echo "equivalence tests: FAILED (see gpu/target/surefire-reports, tests/target/surefire-reports)"
+    echo "equivalence tests: FAILED (see ${bundle:+$unpacked/reports, }gpu/target/surefire-reports, tests/target/surefire-reports)"
     status=1
 fi
-for r in gpu/target/surefire-reports/TEST-*.xml tests/target/surefire-reports/TEST-*OpenCl*.xml; do
+reports="gpu/target/surefire-reports/TEST-*.xml tests/target/surefire-reports/TEST-*OpenCl*.xml"
+[ -n "$bundle" ] && reports="$unpacked/reports/TEST-*.xml"
+for r in $reports; do
     [ -f "$r" ] && grep -o '<testsuite [^>]*' "$r" \
         | sed -E 's/.*name="([^"]*)".*time="([^"]*)".*tests="([^"]*)".*errors="([^"]*)".*skipped="([^"]*)".*failures="([^"]*)".*/  \1: \3 tests, \6 failures, \4 errors, \5 skipped, \2 s/'
 done
@@ -46,7 +99,11 @@ done
 echo
 echo "== 3. Kernel micro-benchmark (wall-clock per call, copies to and from the device included)"
 cp_file="$PWD/gpu/target/gpu-classpath.txt"
-if $MVN -pl gpu -am compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime; then
+if [ -n "$bundle" ]; then
+    java --add-modules jdk.incubator.vector -cp "$bundle/sipflow.jar" \
+        io.sipflow.gpu.OpenClKernelBench --device "$SIPFLOW_OPENCL_DEVICE" --cpu ${BENCH_ARGS:-} 2>&1 \
+        | grep -v 'WARNING: Using incubator modules' || status=1
+elif $MVN -pl gpu -am compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime; then
     java --add-modules jdk.incubator.vector -cp "gpu/target/classes:$(cat "$cp_file")" \
         io.sipflow.gpu.OpenClKernelBench --device "$SIPFLOW_OPENCL_DEVICE" --cpu ${BENCH_ARGS:-} 2>&1 \
         | grep -v 'WARNING: Using incubator modules' || status=1
