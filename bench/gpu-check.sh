@@ -19,6 +19,11 @@ cd "$(dirname "$0")/.."
 export SIPFLOW_OPENCL_DEVICE="${SIPFLOW_OPENCL_DEVICE:-gpu}"
 MVN="${MVN:-mvn} -B -ntp -q"
 status=0
+# a JVM that dies in native code (the driver, Aparapi) leaves its hs_err report here, and the end of the run lists it
+crash_dir="${TMPDIR:-/tmp}/sipflow-gpu-check-crashes"
+mkdir -p "$crash_dir" && rm -f "$crash_dir"/hs_err_*.log
+crash_opt="-XX:ErrorFile=$crash_dir/hs_err_%p.log"
+export SIPFLOW_JAVA_OPTS="${SIPFLOW_JAVA_OPTS:-} $crash_opt"
 bundle="${SIPFLOW_GPU_BUNDLE:-}"
 if [ -n "$bundle" ]; then
     bundle="$(cd "$bundle" && pwd)" || exit 2
@@ -72,13 +77,14 @@ echo
 echo "== 2. OpenCL equivalence tests (CI=true: no device = failure)"
 if [ -n "$bundle" ]; then
     # the same classes as -Dtest='OpenCl*' below, through JUnit's console launcher, with surefire's JVM flags
-    CI=true java --add-modules jdk.incubator.vector -Xss4m -Djqwik.database="$unpacked/jqwik-database" \
+    CI=true java "$crash_opt" --add-modules jdk.incubator.vector -Xss4m -Djqwik.database="$unpacked/jqwik-database" \
         -jar "$bundle"/lib/junit-platform-console-standalone-*.jar execute --class-path "$bundle_cp" \
         --scan-classpath "$bundle/classes/gpu-tests" --scan-classpath "$bundle/classes/tests" \
         --include-classname '.*\.OpenCl[^.]*' --disable-banner --details=summary \
         --reports-dir "$unpacked/reports" 2>&1 | grep -v 'WARNING: Using incubator modules'
     tests_ok=$((PIPESTATUS[0] == 0))
-elif CI=true $MVN test -pl gpu,tests -am -Dtest='OpenCl*' -Dsurefire.failIfNoSpecifiedTests=false; then
+elif CI=true $MVN test -pl gpu,tests -am -Dtest='OpenCl*' -Dsurefire.failIfNoSpecifiedTests=false \
+        "-Dsipflow.test.jvmArgs=$crash_opt"; then
     tests_ok=1
 else
     tests_ok=0
@@ -100,11 +106,11 @@ echo
 echo "== 3. Kernel micro-benchmark (wall-clock per call, copies to and from the device included)"
 cp_file="$PWD/gpu/target/gpu-classpath.txt"
 if [ -n "$bundle" ]; then
-    java --add-modules jdk.incubator.vector -cp "$bundle/sipflow.jar" \
+    java "$crash_opt" --add-modules jdk.incubator.vector -cp "$bundle/sipflow.jar" \
         io.sipflow.gpu.OpenClKernelBench --device "$SIPFLOW_OPENCL_DEVICE" --cpu ${BENCH_ARGS:-} 2>&1 \
         | grep -v 'WARNING: Using incubator modules' || status=1
 elif $MVN -pl gpu -am compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime; then
-    java --add-modules jdk.incubator.vector -cp "gpu/target/classes:$(cat "$cp_file")" \
+    java "$crash_opt" --add-modules jdk.incubator.vector -cp "gpu/target/classes:$(cat "$cp_file")" \
         io.sipflow.gpu.OpenClKernelBench --device "$SIPFLOW_OPENCL_DEVICE" --cpu ${BENCH_ARGS:-} 2>&1 \
         | grep -v 'WARNING: Using incubator modules' || status=1
 else
@@ -131,4 +137,10 @@ else
         echo "./sipflow train is not there either; step time not measured."
     fi
 fi
+for report in "$crash_dir"/hs_err_*.log; do
+    [ -f "$report" ] || continue
+    echo "A JVM crashed: $report"
+    grep -A3 '^# Problematic frame' "$report"
+    status=1
+done
 exit $status
