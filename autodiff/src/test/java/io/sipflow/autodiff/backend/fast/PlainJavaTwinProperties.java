@@ -94,6 +94,34 @@ class PlainJavaTwinProperties {
     }
 
     /**
+     * The weight gradient of 3×3 kernels (the two-row tiles of {@link ConvWeightTiles#tile4x6Rows} on 512-bit
+     * vectors, with the padding taps of an odd channel count), batches of one to many chunks (each chunk's lanes
+     * added right after its last pass, the chunks' sums added in chunk order) on terms of 2⁶⁰ that cancel next to
+     * terms of 1, so a changed lane, chunk or term order changes the bits; optionally with NaN, ±∞ and −0 mixed in.
+     */
+    @Property(tries = 30)
+    void weightGradientLanesAndChunksAreBitIdentical(@ForAll @IntRange(min = 1, max = 60) int n,
+                                                     @ForAll @IntRange(min = 1, max = 5) int c,
+                                                     @ForAll @IntRange(min = 1, max = 9) int o,
+                                                     @ForAll @IntRange(min = 3, max = 20) int h,
+                                                     @ForAll boolean circular, @ForAll boolean specials,
+                                                     @ForAll @LongRange long seed) {
+        int w = h + (int) Math.floorMod(seed, 3L);
+        Padding pad = circular ? Padding.CIRCULAR : Padding.ZERO;
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = withSpecials(rng, powersOfTwo(rng, n * c * h * w), specials);
+        float[] gy = withSpecials(rng, cancelling(rng, n * o * h * w), specials);
+        String shape = " n=" + n + " c=" + c + " o=" + o + " h=" + h + " w=" + w + " k=3 " + pad + " seed=" + seed;
+        float[] vectorWeight = vector.convBackwardWeight(gy, x, n, c, h, w, o, 3, pad);
+        float[] plainWeight = plain.convBackwardWeight(gy, x, n, c, h, w, o, 3, pad);
+        if (specials) {
+            assertBitsOrBothNaN("backward weight" + shape, vectorWeight, plainWeight);
+        } else {
+            assertBits("backward weight" + shape, vectorWeight, plainWeight);
+        }
+    }
+
+    /**
      * The same twins on values that tell summation orders and starting values apart: NaN, ±∞, −0 and +0, subnormals
      * and large magnitudes in the input, the weights and the bias (a bias of −0 stays −0 only where the chain starts
      * from it and adds −0 products), at the seed network's channel counts and sizes whose tiles are full and partial.
@@ -206,6 +234,28 @@ class PlainJavaTwinProperties {
         for (int i = 0; i < size; i++) {
             // Gaussian-ish with some exact zeros (a ReLU'd gradient has many) and a spread of magnitudes
             v[i] = rng.nextInt(8) == 0 ? 0f : (float) ((rng.nextDouble() - 0.5) * Math.pow(2, rng.nextInt(-3, 4)));
+        }
+        return v;
+    }
+
+    /** ±0.5, ±1 or ±2: products with them are exact, so only the order of the additions shows. */
+    private static float[] powersOfTwo(SplittableRandom rng, int size) {
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = (rng.nextBoolean() ? 1f : -1f) * (1 << rng.nextInt(3)) / 2f;
+        }
+        return v;
+    }
+
+    /**
+     * Mostly 0, with a few ±2⁶⁰ (about one in a chunk's sum) and more ±1: whether a 1 survives next to 2⁶⁰ terms that cancel depends on the
+     * order of every addition (in the float chains, the double lane sums and the chunk sums alike).
+     */
+    private static float[] cancelling(SplittableRandom rng, int size) {
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) {
+            int r = rng.nextInt(4096);
+            v[i] = r == 0 ? 0x1p60f : r == 1 ? -0x1p60f : r < 42 ? 1f : r < 82 ? -1f : 0f;
         }
         return v;
     }
