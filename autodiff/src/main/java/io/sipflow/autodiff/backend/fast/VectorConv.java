@@ -30,11 +30,13 @@ final class VectorConv {
     /** Vectors of q per register tile: 3 with 512-bit vectors, 2 on narrower ones ({@link ConvTiles}). */
     static final int NR = VL >= 16 ? 3 : 2;
     /**
-     * Images of up to this many channels are padded row by row as the tiles reach them ({@link #imageTiles}); larger
-     * ones whole before their tiles. Measured at 64×64, one core, thread CPU: 16 channels −4 % (forward 23.0–23.8 →
-     * 22.3–22.6 ms per batch of 128), 32 channels +2…+5 %.
+     * Convolutions of up to this many input channels and outputs pad their images row by row as the tiles reach them
+     * ({@link #imageTiles}); larger ones pad each image whole before its tiles. Measured at 64×64, batch 128, one
+     * core, thread CPU: 16 → 16 forward 23.0–23.8 → 22.3–22.6 ms, data 23.1–23.9 → 22.3–22.8 ms; by rows was
+     * 2–5 % slower with 32 channels (forward 32 → 16) and with 32 outputs (data of 32 → 16: 40.1–44.7 ms whole,
+     * 42.3–47.0 by rows).
      */
-    static final int ROW_PADDED_CHANNELS = 16;
+    static final int ROW_PADDED = 16;
     /** Padded rows an accumulator block covers at least ({@link #blockLength}). */
     private static final int BLOCK_ROWS = 2;
 
@@ -81,6 +83,7 @@ final class VectorConv {
         boolean fromInit = init != null;
         float[] y = fromInit ? init : BufferPool.floats(n * o * h * wd);
         boolean direct = wd % VL == 0 && oPad == o;
+        boolean byRows = c <= ROW_PADDED && oPad <= ROW_PADDED;
         int bq = blockLength(g.wp, g.qLen, tq);
         // the bias broadcast to one vector per output: the tiles' start where they do not start from y
         float[] bb = new float[oPad * NR * VL];
@@ -94,8 +97,8 @@ final class VectorConv {
             for (int img = lo; img < hi; img++) {
                 int yImage = img * o * h * wd;
                 if (direct) {
-                    imageTiles(g, x, img * c * h * wd, padding, xp, off, packed, rows, fromInit ? y : bb, fromInit,
-                            y, yImage);
+                    imageTiles(g, x, img * c * h * wd, padding, byRows, xp, off, packed, rows, fromInit ? y : bb,
+                            fromInit, y, yImage);
                 } else {
                     g.pad(x, img * c * h * wd, padding, xp);
                     blockTiles(g, xp, off, packed, rows, oPad, b, fromInit, y, yImage, o, yb, bq);
@@ -112,18 +115,18 @@ final class VectorConv {
      * of NR across rows, the image's last such run repeating its last vector when fewer are left. Each tile starts
      * from y (fromInit) or from the bias vectors {@code bb} (NR per output). The image x[xAt ..] is padded into xp
      * row by row just before the first tile that reads the row: the copy's reads of x then fall between the tiles'
-     * FMAs instead of in one burst per image, and the rows the tiles read are still in L1 (up to
-     * {@value #ROW_PADDED_CHANNELS} channels; more are padded whole first, as before).
+     * FMAs instead of in one burst per image, and the rows the tiles read are still in L1. Without
+     * {@code byRows} ({@link #ROW_PADDED}) the whole image is padded first.
      */
-    private static void imageTiles(PaddedImage g, float[] x, int xAt, Padding padding, float[] xp, int[] off,
-                                   float[] packed, int[] rows, float[] start, boolean fromInit, float[] y,
+    private static void imageTiles(PaddedImage g, float[] x, int xAt, Padding padding, boolean byRows, float[] xp,
+                                   int[] off, float[] packed, int[] rows, float[] start, boolean fromInit, float[] y,
                                    int yImage) {
         int perRow = g.w / VL;
         int runs = perRow / NR;
         int left = perRow % NR;
         int ends = g.h * left;
         int padded = 0; // padded rows [0, padded) are in xp
-        if (g.c > ROW_PADDED_CHANNELS) {
+        if (!byRows) {
             g.padRows(x, xAt, padding, xp, 0, 0, g.hp);
             padded = g.hp;
         }

@@ -40,7 +40,7 @@ class PlainJavaTwinProperties {
      * The shapes where the forward and data-gradient tiles write into the output itself (w a multiple of the
      * vector length, outputs a sum of whole tiles, the image's last run of vectors partial), with NaN, ±∞ and −0
      * among the values: the same bits as plain Java's chains, for images padded row by row as the tiles reach them
-     * (up to {@link VectorConv#ROW_PADDED_CHANNELS} channels) and padded whole (more).
+     * (up to {@link VectorConv#ROW_PADDED} channels and outputs) and padded whole (more).
      */
     @Property(tries = 60)
     void outputTilesAreBitIdentical(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 20) int c,
