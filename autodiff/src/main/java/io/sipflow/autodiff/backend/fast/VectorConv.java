@@ -31,10 +31,8 @@ final class VectorConv {
     static final int NR = VL >= 16 ? 3 : 2;
     /**
      * Convolutions of up to this many input channels and outputs pad their images row by row as the tiles reach them
-     * ({@link #imageTiles}); larger ones pad each image whole before its tiles. Measured at 64×64, batch 128, one
-     * core, thread CPU: 16 → 16 forward 23.0–23.8 → 22.3–22.6 ms, data 23.1–23.9 → 22.3–22.8 ms; by rows was
-     * 2–5 % slower with 32 channels (forward 32 → 16) and with 32 outputs (data of 32 → 16: 40.1–44.7 ms whole,
-     * 42.3–47.0 by rows).
+     * ({@link #imageTiles}); larger ones pad each image whole before its tiles. By rows measured faster for the
+     * U-Net's 16 → 16 layers and slower where either side has 32 (the figures are in the commit that set this).
      */
     static final int ROW_PADDED = 16;
     /** Padded rows an accumulator block covers at least ({@link #blockLength}). */
