@@ -30,11 +30,15 @@ final class VectorConv {
     /** Vectors of q per register tile: 3 with 512-bit vectors, 2 on narrower ones ({@link ConvTiles}). */
     static final int NR = VL >= 16 ? 3 : 2;
     /**
-     * Convolutions of up to this many input channels and outputs pad their images row by row as the tiles reach them
-     * ({@link #imageTiles}); larger ones pad each image whole before its tiles. By rows measured faster for the
-     * U-Net's 16 → 16 layers and slower where either side has 32 (the figures are in the commit that set this).
+     * Convolutions of up to this many input channels and outputs whose padded image is larger than
+     * {@link #ROW_PADDED_FLOATS} pad their images row by row as the tiles reach them ({@link #imageTiles}); the
+     * others pad each image whole before its tiles. By rows measured faster for the U-Net's 16 → 16 layers at
+     * 64×64 and 32×32, and slower where either side has 32 or the padded image fits in L1 (16×16); the figures are
+     * in the commits that set these.
      */
     static final int ROW_PADDED = 16;
+    /** Padded images of at most this many floats (32 KiB, within L1) are padded whole ({@link #ROW_PADDED}). */
+    static final int ROW_PADDED_FLOATS = 1 << 13;
     /** Padded rows an accumulator block covers at least ({@link #blockLength}). */
     private static final int BLOCK_ROWS = 2;
 
@@ -81,7 +85,7 @@ final class VectorConv {
         boolean fromInit = init != null;
         float[] y = fromInit ? init : BufferPool.floats(n * o * h * wd);
         boolean direct = wd % VL == 0 && oPad == o;
-        boolean byRows = c <= ROW_PADDED && oPad <= ROW_PADDED;
+        boolean byRows = c <= ROW_PADDED && oPad <= ROW_PADDED && (long) c * g.plane > ROW_PADDED_FLOATS;
         int bq = blockLength(g.wp, g.qLen, tq);
         // the bias broadcast to one vector per output: the tiles' start where they do not start from y
         float[] bb = new float[oPad * NR * VL];
