@@ -29,6 +29,16 @@ final class VectorConv {
     static final int MR_LAST = 4;
     /** Vectors of q per register tile: 3 with 512-bit vectors, 2 on narrower ones ({@link ConvTiles}). */
     static final int NR = VL >= 16 ? 3 : 2;
+    /**
+     * Convolutions of up to this many input channels and outputs whose padded image is larger than
+     * {@link #ROW_PADDED_FLOATS} pad their images row by row as the tiles reach them ({@link #imageTiles}); the
+     * others pad each image whole before its tiles. By rows measured faster for the U-Net's 16 → 16 layers at
+     * 64×64 and 32×32, and slower where either side has 32 or the padded image fits in L1 (16×16); the figures are
+     * in the commits that set these.
+     */
+    static final int ROW_PADDED = 16;
+    /** Padded images of at most this many floats (32 KiB, within L1) are padded whole ({@link #ROW_PADDED}). */
+    static final int ROW_PADDED_FLOATS = 1 << 13;
     /** Padded rows an accumulator block covers at least ({@link #blockLength}). */
     private static final int BLOCK_ROWS = 2;
 
@@ -54,10 +64,14 @@ final class VectorConv {
      * The forward kernel; with {@code init} non-null the accumulators start from it and the result replaces it.
      * Where an image row holds whole vectors (w a multiple of VL) and the tiles need no padding outputs, the tiles
      * work on the output itself ({@link #imageTiles}); otherwise on blocks of the padded positions
-     * ({@link #blockTiles}). Both run the same chains.
+     * ({@link #blockTiles}). Both run the same chains, and so does {@link PointwiseConv}, which takes 1×1
+     * convolutions with few outputs.
      */
     private static float[] forward(float[] x, float[] w, float[] bias, float[] init, int n, int c, int h, int wd,
                                    int o, int k, Padding padding) {
+        if (PointwiseConv.handles(k, o)) {
+            return PointwiseConv.forward(x, w, bias, init, n, c, h * wd, o);
+        }
         int tq = NR * VL;
         PaddedImage g = new PaddedImage(c, h, wd, k, tq);
         int[] rows = tileRows(o);
@@ -71,6 +85,7 @@ final class VectorConv {
         boolean fromInit = init != null;
         float[] y = fromInit ? init : BufferPool.floats(n * o * h * wd);
         boolean direct = wd % VL == 0 && oPad == o;
+        boolean byRows = c <= ROW_PADDED && oPad <= ROW_PADDED && (long) c * g.plane > ROW_PADDED_FLOATS;
         int bq = blockLength(g.wp, g.qLen, tq);
         // the bias broadcast to one vector per output: the tiles' start where they do not start from y
         float[] bb = new float[oPad * NR * VL];
@@ -82,11 +97,12 @@ final class VectorConv {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, g.length);
             float[] yb = direct ? null : Scratch.floats(Scratch.OUTPUT_ROWS, oPad * bq);
             for (int img = lo; img < hi; img++) {
-                g.pad(x, img * c * h * wd, padding, xp);
                 int yImage = img * o * h * wd;
                 if (direct) {
-                    imageTiles(g, xp, off, packed, rows, fromInit ? y : bb, fromInit, y, yImage);
+                    imageTiles(g, x, img * c * h * wd, padding, byRows, xp, off, packed, rows, fromInit ? y : bb,
+                            fromInit, y, yImage);
                 } else {
+                    g.pad(x, img * c * h * wd, padding, xp);
                     blockTiles(g, xp, off, packed, rows, oPad, b, fromInit, y, yImage, o, yb, bq);
                 }
             }
@@ -99,76 +115,107 @@ final class VectorConv {
      * lies in one row and reads the padded input from q = i·wp + j): in each row, runs of NR neighbouring vectors
      * ({@code tile…Run}, one input index per tap); the vectors left at the rows' ends (w/VL mod NR per row) in runs
      * of NR across rows, the image's last such run repeating its last vector when fewer are left. Each tile starts
-     * from y (fromInit) or from the bias vectors {@code bb} (NR per output).
+     * from y (fromInit) or from the bias vectors {@code bb} (NR per output). The image x[xAt ..] is padded into xp
+     * row by row just before the first tile that reads the row: the copy's reads of x then fall between the tiles'
+     * FMAs instead of in one burst per image, and the rows the tiles read are still in L1. Without
+     * {@code byRows} ({@link #ROW_PADDED}) the whole image is padded first.
      */
-    private static void imageTiles(PaddedImage g, float[] xp, int[] off, float[] packed, int[] rows, float[] start,
-                                   boolean fromInit, float[] y, int yImage) {
-        int hw = g.h * g.w;
+    private static void imageTiles(PaddedImage g, float[] x, int xAt, Padding padding, boolean byRows, float[] xp,
+                                   int[] off, float[] packed, int[] rows, float[] start, boolean fromInit, float[] y,
+                                   int yImage) {
         int perRow = g.w / VL;
         int runs = perRow / NR;
         int left = perRow % NR;
+        int ends = g.h * left;
+        int padded = 0; // padded rows [0, padded) are in xp
+        if (!byRows) {
+            g.padRows(x, xAt, padding, xp, 0, 0, g.hp);
+            padded = g.hp;
+        }
+        int e = 0; // the next run of row-end vectors
         for (int i = 0; i < g.h; i++) {
+            int need = i + 2 * g.p + 1; // the tiles of output row i read padded rows i … i + 2p
+            if (need > padded) {
+                g.padRows(x, xAt, padding, xp, 0, padded, need);
+                padded = need;
+            }
             for (int r = 0; r < runs; r++) {
-                int p = i * g.w + r * NR * VL;
-                int q = i * g.wp + r * NR * VL;
-                int o0 = 0;
-                for (int m : rows) {
-                    int w0 = o0 * g.taps;
-                    int y0 = yImage + o0 * hw;
-                    int i0 = fromInit ? y0 + p : o0 * NR * VL;
-                    int is = fromInit ? hw : NR * VL;
-                    if (VL >= 16) {
-                        if (m == MR) {
-                            ConvTiles.tile8x3Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
-                        } else {
-                            ConvTiles.tile4x3Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
-                        }
-                    } else if (m == MR) {
-                        ConvTiles.tile6x2Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
-                    } else {
-                        ConvTiles.tile4x2Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
-                    }
-                    o0 += m;
-                }
+                runTiles(g, xp, i * g.wp + r * NR * VL, off, packed, rows, start, fromInit, y, yImage,
+                        i * g.w + r * NR * VL);
+            }
+            // the runs of row-end vectors whose rows are all padded now
+            while (e < ends && Math.min(e + NR - 1, ends - 1) / left <= i) {
+                endTiles(g, xp, off, packed, rows, start, fromInit, y, yImage, runs, left, ends, e);
+                e += NR;
             }
         }
-        // the vectors at the rows' ends: vector e (of h·left) is row e / left, column (runs·NR + e % left)·VL
-        int ends = g.h * left;
-        for (int e = 0; e < ends; e += NR) {
-            int e1 = Math.min(e + 1, ends - 1);
-            int e2 = Math.min(e + 2, ends - 1);
-            int c0 = (runs * NR + e % left) * VL;
-            int c1 = (runs * NR + e1 % left) * VL;
-            int c2 = (runs * NR + e2 % left) * VL;
-            int p0 = e / left * g.w + c0;
-            int p1 = e1 / left * g.w + c1;
-            int p2 = e2 / left * g.w + c2;
-            int q0 = e / left * g.wp + c0;
-            int q1 = e1 / left * g.wp + c1;
-            int q2 = e2 / left * g.wp + c2;
-            int o0 = 0;
-            for (int m : rows) {
-                int w0 = o0 * g.taps;
-                int y0 = yImage + o0 * hw;
-                int i0 = fromInit ? y0 + p0 : o0 * NR * VL;
-                int i1 = fromInit ? y0 + p1 : o0 * NR * VL;
-                int i2 = fromInit ? y0 + p2 : o0 * NR * VL;
-                int is = fromInit ? hw : NR * VL;
-                if (VL >= 16) {
-                    if (m == MR) {
-                        ConvTiles.tile8x3(xp, q0, q1, q2, off, packed, w0, start, i0, i1, i2, is,
-                                y, y0 + p0, y0 + p1, y0 + p2, hw);
-                    } else {
-                        ConvTiles.tile4x3(xp, q0, q1, q2, off, packed, w0, start, i0, i1, i2, is,
-                                y, y0 + p0, y0 + p1, y0 + p2, hw);
-                    }
-                } else if (m == MR) {
-                    ConvTiles.tile6x2(xp, q0, q1, off, packed, w0, start, i0, i1, is, y, y0 + p0, y0 + p1, hw);
+    }
+
+    /** The tiles of all outputs for the NR neighbouring vectors at padded position q, output position p. */
+    private static void runTiles(PaddedImage g, float[] xp, int q, int[] off, float[] packed, int[] rows,
+                                 float[] start, boolean fromInit, float[] y, int yImage, int p) {
+        int hw = g.h * g.w;
+        int o0 = 0;
+        for (int m : rows) {
+            int w0 = o0 * g.taps;
+            int y0 = yImage + o0 * hw;
+            int i0 = fromInit ? y0 + p : o0 * NR * VL;
+            int is = fromInit ? hw : NR * VL;
+            if (VL >= 16) {
+                if (m == MR) {
+                    ConvTiles.tile8x3Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
                 } else {
-                    ConvTiles.tile4x2(xp, q0, q1, off, packed, w0, start, i0, i1, is, y, y0 + p0, y0 + p1, hw);
+                    ConvTiles.tile4x3Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
                 }
-                o0 += m;
+            } else if (m == MR) {
+                ConvTiles.tile6x2Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
+            } else {
+                ConvTiles.tile4x2Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
             }
+            o0 += m;
+        }
+    }
+
+    /**
+     * The tiles of all outputs for row-end vectors e … e + NR − 1 (of h·left; vector e is row e / left, column
+     * (runs·NR + e % left)·VL), the last repeated where fewer are left.
+     */
+    private static void endTiles(PaddedImage g, float[] xp, int[] off, float[] packed, int[] rows, float[] start,
+                                 boolean fromInit, float[] y, int yImage, int runs, int left, int ends, int e) {
+        int hw = g.h * g.w;
+        int e1 = Math.min(e + 1, ends - 1);
+        int e2 = Math.min(e + 2, ends - 1);
+        int c0 = (runs * NR + e % left) * VL;
+        int c1 = (runs * NR + e1 % left) * VL;
+        int c2 = (runs * NR + e2 % left) * VL;
+        int p0 = e / left * g.w + c0;
+        int p1 = e1 / left * g.w + c1;
+        int p2 = e2 / left * g.w + c2;
+        int q0 = e / left * g.wp + c0;
+        int q1 = e1 / left * g.wp + c1;
+        int q2 = e2 / left * g.wp + c2;
+        int o0 = 0;
+        for (int m : rows) {
+            int w0 = o0 * g.taps;
+            int y0 = yImage + o0 * hw;
+            int i0 = fromInit ? y0 + p0 : o0 * NR * VL;
+            int i1 = fromInit ? y0 + p1 : o0 * NR * VL;
+            int i2 = fromInit ? y0 + p2 : o0 * NR * VL;
+            int is = fromInit ? hw : NR * VL;
+            if (VL >= 16) {
+                if (m == MR) {
+                    ConvTiles.tile8x3(xp, q0, q1, q2, off, packed, w0, start, i0, i1, i2, is,
+                            y, y0 + p0, y0 + p1, y0 + p2, hw);
+                } else {
+                    ConvTiles.tile4x3(xp, q0, q1, q2, off, packed, w0, start, i0, i1, i2, is,
+                            y, y0 + p0, y0 + p1, y0 + p2, hw);
+                }
+            } else if (m == MR) {
+                ConvTiles.tile6x2(xp, q0, q1, off, packed, w0, start, i0, i1, is, y, y0 + p0, y0 + p1, hw);
+            } else {
+                ConvTiles.tile4x2(xp, q0, q1, off, packed, w0, start, i0, i1, is, y, y0 + p0, y0 + p1, hw);
+            }
+            o0 += m;
         }
     }
 
@@ -224,8 +271,8 @@ final class VectorConv {
     }
 
     static float[] backwardData(float[] gy, float[] w, int n, int c, int h, int wd, int o, int k, Padding padding) {
-        if (PointwiseConvData.handles(k, o)) {
-            return PointwiseConvData.backwardData(gy, w, n, c, h * wd, o);
+        if (PointwiseConv.handles(k, o)) {
+            return PointwiseConv.backwardData(gy, w, n, c, h * wd, o);
         }
         return forward(gy, AdjointWeights.of(w, o, c, k), null, n, o, h, wd, c, k, padding);
     }

@@ -9,6 +9,7 @@ import net.jqwik.api.constraints.LongRange;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The plain-Java kernels ({@link ScalarKernels}, what a JVM without the Vector API runs) give the Vector API kernels'
@@ -39,10 +40,12 @@ class PlainJavaTwinProperties {
     /**
      * The shapes where the forward and data-gradient tiles write into the output itself (w a multiple of the
      * vector length, outputs a sum of whole tiles, the image's last run of vectors partial), with NaN, ±∞ and −0
-     * among the values: the same bits as plain Java's chains.
+     * among the values: the same bits as plain Java's chains, for images padded row by row as the tiles reach them
+     * (up to {@link VectorConv#ROW_PADDED} channels and outputs, images of more than
+     * {@link VectorConv#ROW_PADDED_FLOATS} padded floats) and padded whole (the others).
      */
-    @Property(tries = 40)
-    void outputTilesAreBitIdentical(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 6) int c,
+    @Property(tries = 60)
+    void outputTilesAreBitIdentical(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 20) int c,
                                     @ForAll @IntRange(min = 1, max = 8) int oQuarters,
                                     @ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 4) int wVectors,
                                     @ForAll @IntRange(min = 0, max = 2) int halfK, @ForAll boolean circular,
@@ -67,6 +70,39 @@ class PlainJavaTwinProperties {
                 plain.convBackwardData(gy, wt, n, c, h, w, o, k, pad));
         assertBits("backward data (o, c swapped)" + shape,
                 vector.convBackwardData(gx, wt, n, o, h, w, c, k, pad),
+                plain.convBackwardData(gx, wt, n, o, h, w, c, k, pad));
+    }
+
+    /**
+     * Images large enough to be padded row by row as the tiles reach them ({@link VectorConv#ROW_PADDED_FLOATS}:
+     * the U-Net's 16 channels at 64×64, here 12–16 channels of 40–52 rows), ≤ {@link VectorConv#ROW_PADDED}
+     * outputs, with NaN, ±∞ and −0 among the values: the same bits as plain Java's chains.
+     */
+    @Property(tries = 10)
+    void rowPaddedImagesAreBitIdentical(@ForAll @IntRange(min = 1, max = 2) int n,
+                                        @ForAll @IntRange(min = 12, max = 16) int c,
+                                        @ForAll @IntRange(min = 1, max = 4) int oQuarters,
+                                        @ForAll @IntRange(min = 40, max = 52) int h,
+                                        @ForAll @IntRange(min = 1, max = 2) int halfK, @ForAll boolean circular,
+                                        @ForAll boolean specials, @ForAll @LongRange long seed) {
+        int k = 2 * halfK + 1;
+        int o = 4 * oQuarters;
+        int w = Math.max(64, VectorConv.VL);
+        assertTrue((long) c * (h + k - 1) * (w + k - 1) > VectorConv.ROW_PADDED_FLOATS, "padded by rows");
+        Padding pad = circular ? Padding.CIRCULAR : Padding.ZERO;
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = withSpecials(rng, randn(rng, n * c * h * w), specials);
+        float[] wt = withSpecials(rng, randn(rng, o * c * k * k), specials);
+        float[] b = withSpecials(rng, randn(rng, o), specials);
+        float[] gy = withSpecials(rng, randn(rng, n * o * h * w), specials);
+        String shape = " n=" + n + " c=" + c + " o=" + o + " h=" + h + " w=" + w + " k=" + k + " " + pad + " seed=" + seed;
+        assertBits("forward" + shape, vector.convForward(x, wt, b, n, c, h, w, o, k, pad),
+                plain.convForward(x, wt, b, n, c, h, w, o, k, pad));
+        assertBits("forward accumulate" + shape,
+                vector.convForwardAccumulate(gy.clone(), x, wt, n, c, h, w, o, k, pad),
+                plain.convForwardAccumulate(gy.clone(), x, wt, n, c, h, w, o, k, pad));
+        float[] gx = withSpecials(rng, randn(rng, n * c * h * w), specials);
+        assertBits("backward data (c, o swapped)" + shape, vector.convBackwardData(gx, wt, n, o, h, w, c, k, pad),
                 plain.convBackwardData(gx, wt, n, o, h, w, c, k, pad));
     }
 

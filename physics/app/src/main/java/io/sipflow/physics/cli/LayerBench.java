@@ -146,12 +146,38 @@ final class LayerBench {
             Tensor[] t = conv.get(i);
             double gflop = 2.0 * batch * c.o() * c.c() * c.k() * c.k() * c.size() * c.size() / 1e9;
             String shape = "_c" + c.c() + "_o" + c.o() + "_" + c.size() + "x" + c.size() + "_k" + c.k();
-            line(out, "conv_forward" + shape, gflop, () -> backend.conv2d(t[0], t[1], t[2], pad));
-            line(out, "conv_backward_data" + shape, gflop,
+            shapeLine(out, "conv_forward" + shape, gflop, () -> backend.conv2d(t[0], t[1], t[2], pad));
+            shapeLine(out, "conv_backward_data" + shape, gflop,
                     () -> backend.conv2dBackwardData(t[3], t[1], pad, t[0].shape()));
-            line(out, "conv_backward_weight" + shape, gflop,
+            shapeLine(out, "conv_backward_weight" + shape, gflop,
                     () -> backend.conv2dBackwardWeight(t[3], t[0], pad, t[1].shape()));
         }
+    }
+
+    /**
+     * {@link #line}, plus the median CPU time of the calling thread per timed call ({@code thread_cpu_ms}, ns
+     * resolution, where process CPU time here ticks in 10 ms) and the GFLOP/s it gives ({@code cpu_gflops}): at
+     * {@code --threads 1} all work runs on this thread, so these are the per-shape figures a loaded machine leaves
+     * intact. Computed results are recycled into the buffer pool, as the training step recycles them.
+     */
+    private void shapeLine(PrintWriter out, String name, double gflop, java.util.function.Supplier<Tensor> call) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        boolean cpuTimed = mx.isCurrentThreadCpuTimeSupported();
+        double[] cpuMs = new double[warmup + steps];
+        int[] calls = {0};
+        BenchTiming.Stats s = BenchTiming.measure(() -> {
+            long t0 = cpuTimed ? mx.getCurrentThreadCpuTime() : 0;
+            Tensor result = call.get();
+            cpuMs[calls[0]++] = cpuTimed ? (mx.getCurrentThreadCpuTime() - t0) / 1e6 : Double.NaN;
+            io.sipflow.autodiff.BufferPool.recycleTemporary(result, "bench");
+        }, warmup, steps);
+        double[] timed = java.util.Arrays.copyOfRange(cpuMs, warmup, warmup + steps);
+        java.util.Arrays.sort(timed);
+        double cpu = steps % 2 == 1 ? timed[steps / 2] : (timed[steps / 2 - 1] + timed[steps / 2]) / 2;
+        out.println("sipflow " + name + " " + s.format()
+                + String.format(" gflops=%.1f thread_cpu_ms=%.2f cpu_gflops=%.1f", gflop / (s.medianMs() / 1e3),
+                        cpu, gflop / (cpu / 1e3)));
+        out.flush();
     }
 
     private void otherLayers(PrintWriter out) {
