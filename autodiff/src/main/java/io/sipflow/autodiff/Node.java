@@ -14,6 +14,7 @@ public final class Node {
     private Tensor[] inputs;
     private Vjp vjp;
     private OutputVjp outputVjp;
+    private AddingVjp addingVjp;
     private final boolean madeByBackward;
     private boolean freed;
 
@@ -59,11 +60,27 @@ public final class Node {
         return vjp != null ? vjp.apply(g) : outputVjp.apply(output, g);
     }
 
+    /** Sets the one-pass form of the VJP for an input that has a gradient already ({@link AddingVjp}). */
+    void setAddingVjp(AddingVjp adding) {
+        this.addingVjp = adding;
+    }
+
+    /** True when the op can add its VJP to its single input's earlier gradient in one pass. */
+    boolean addsInOnePass() {
+        return addingVjp != null && vjp != null && inputs.length == 1;
+    }
+
+    /** previous + the VJP for g, by {@link AddingVjp} ({@link #addsInOnePass} must hold). */
+    Tensor applyAdding(Tensor g, Tensor previous) {
+        return addingVjp.apply(g, previous);
+    }
+
     /** Drops the inputs and the VJP (and with it every value the VJP captured). */
     void free() {
         inputs = NONE;
         vjp = null;
         outputVjp = null;
+        addingVjp = null;
         freed = true;
     }
 }

@@ -438,6 +438,21 @@ public interface Backend {
     }
 
     /**
+     * {@code previous + maxPool2x2Backward(gy, x, argmax)}, elementwise adds in that order: the gradient of a
+     * pooled image that another op reads too (the U-Net's skip connections), in one pass where a backend can. The
+     * default makes the two calls.
+     *
+     * @param previous the gradient x has from its other readers, of x's shape and type
+     * @param gy the output gradient (N, C, H/2, W/2)
+     * @param x the forward's input (N, C, H, W)
+     * @param argmax the argmax kept by {@link #batchNormReluMaxPool2x2}
+     * @return previous + gx, a fresh tensor of x's shape
+     */
+    default Tensor maxPool2x2BackwardAdding(Tensor previous, Tensor gy, Tensor x, MaxPoolArgmax argmax) {
+        return binary(BinaryOp.ADD, previous, maxPool2x2Backward(gy, x, argmax), x.shape());
+    }
+
+    /**
      * Bilinear ×2 upsampling, PyTorch's align_corners=False. Output position d along an axis of length n reads
      * src = max(0, (d + 0.5)/2 − 0.5) between floor(src) and min(floor(src) + 1, n − 1), weights 1 − frac and frac;
      * the 2-D value is a0·(b0·x00 + b1·x01) + a1·(b0·x10 + b1·x11), computed in double and rounded once.

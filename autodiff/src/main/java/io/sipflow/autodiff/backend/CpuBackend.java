@@ -322,6 +322,17 @@ public class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor maxPool2x2BackwardAdding(Tensor previous, Tensor gy, Tensor x, MaxPoolArgmax argmax) {
+        int[] d = x.shape().dims();
+        if (argmax == null || !floatKernels(x) || previous.dtype() != DType.FLOAT32 || gy.dtype() != DType.FLOAT32
+                || d[2] % 2 != 0 || d[3] % 2 != 0) {
+            return Backend.super.maxPool2x2BackwardAdding(previous, gy, x, argmax);
+        }
+        return Tensor.wrap(x.shape(), ImageKernels.maxPool2x2BackwardAdding(previous.floatData(), gy.floatData(),
+                argmax.window(), d[0] * d[1], d[2], d[3]));
+    }
+
+    @Override
     public Tensor upsampleBilinear2x(Tensor x) {
         int[] d = x.shape().dims();
         Shape out = Shape.of(d[0], d[1], 2 * d[2], 2 * d[3]);
