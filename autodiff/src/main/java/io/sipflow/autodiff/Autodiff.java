@@ -238,7 +238,7 @@ public final class Autodiff {
                 Tensor t = order.get(i);
                 Tensor g = grads.get(t);
                 if (g != null && t.node() != null && leading.contains(t)) {
-                    propagate(t, g, grads, recordBackward, leading, recycler);
+                    propagate(t, g, grads, recordBackward, leading, recycler, !wanted.contains(t));
                     if (!wanted.contains(t)) {
                         grads.remove(t); // all its consumers are done: free the memory early
                         recycler.recycle(g, t, grads);
@@ -310,8 +310,9 @@ public final class Autodiff {
         return leading;
     }
 
+    /** Runs t's VJP for g; {@code gLeaves} = g leaves the map afterwards (t is not a wanted input). */
     private static void propagate(Tensor t, Tensor g, Map<Tensor, Tensor> grads, boolean recordBackward,
-                                  Set<Tensor> leading, AdjointRecycler recycler) {
+                                  Set<Tensor> leading, AdjointRecycler recycler, boolean gLeaves) {
         Node node = t.node();
         Tensor[] inputs = node.inputArray();
         if (node.isFreed()) {
@@ -325,7 +326,10 @@ public final class Autodiff {
         if (addInOnePass(node, g, grads, recordBackward, leading, recycler)) {
             return;
         }
-        Tensor[] inGrads = node.applyVjp(t, g);
+        // g's array may be overwritten by the VJP where the recycler would give it back after this call anyway
+        boolean gDead = gLeaves && !recordBackward && !Anomaly.isOn() && node.consumesGradient()
+                && recycler.soleHolder(g, t, grads);
+        Tensor[] inGrads = node.applyVjp(t, g, gDead);
         List<Tensor[]> summed = new java.util.ArrayList<>(0); // {previous, added, input}
         List<Tensor[]> unused = new java.util.ArrayList<>(0); // {gradient, input}: computed for an input that needs none
         if (Anomaly.isOn()) {

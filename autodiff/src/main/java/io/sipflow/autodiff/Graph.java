@@ -95,6 +95,25 @@ public final class Graph {
         return out;
     }
 
+    /**
+     * As {@link #record(String, Tensor, Tensor[], Vjp)}, with a VJP that first-order backward passes may let write
+     * over the output gradient's array when nothing reads it afterwards ({@link ConsumingVjp}); elsewhere it is
+     * called with {@code gradOutputDead} false.
+     *
+     * @param op the op's name
+     * @param value the op's result, computed without the graph
+     * @param inputs the tensors the op read
+     * @param vjp gradients for {@code inputs} given the gradient of the result and whether its array is dead
+     * @return {@code value} with a node attached, or {@code value} itself when nothing is recorded
+     */
+    public static Tensor recordConsuming(String op, Tensor value, Tensor[] inputs, ConsumingVjp vjp) {
+        Tensor out = record(op, value, inputs, g -> vjp.apply(g, false));
+        if (out != value && out.node() != null) { // a node was attached here
+            out.node().setConsumingVjp(vjp);
+        }
+        return out;
+    }
+
     private static boolean anyRequiresGrad(Tensor[] inputs) {
         for (Tensor t : inputs) {
             if (t != null && t.requiresGrad()) {

@@ -15,6 +15,7 @@ public final class Node {
     private Vjp vjp;
     private OutputVjp outputVjp;
     private AddingVjp addingVjp;
+    private ConsumingVjp consumingVjp;
     private final boolean madeByBackward;
     private boolean freed;
 
@@ -75,12 +76,28 @@ public final class Node {
         return addingVjp.apply(g, previous);
     }
 
+    /** Sets the form of the VJP that may overwrite a dead output gradient ({@link ConsumingVjp}). */
+    void setConsumingVjp(ConsumingVjp consuming) {
+        this.consumingVjp = consuming;
+    }
+
+    /** True when the VJP may write over its output gradient's array if the pass allows it. */
+    boolean consumesGradient() {
+        return consumingVjp != null && vjp != null;
+    }
+
+    /** {@link #applyVjp}, telling a {@link ConsumingVjp} whether g's array is dead after the call. */
+    Tensor[] applyVjp(Tensor output, Tensor g, boolean gDead) {
+        return consumingVjp != null ? consumingVjp.apply(g, gDead) : applyVjp(output, g);
+    }
+
     /** Drops the inputs and the VJP (and with it every value the VJP captured). */
     void free() {
         inputs = NONE;
         vjp = null;
         outputVjp = null;
         addingVjp = null;
+        consumingVjp = null;
         freed = true;
     }
 }
