@@ -55,6 +55,31 @@ final class AdjointRecycler {
                 + " toDoubleArray()) made inside the VJP if it must outlive the pass");
     }
 
+    /**
+     * True when {@code t}, the gradient of {@code of}, would be recycled by the rules above once it leaves the map:
+     * made in this pass, its array issued by the pool, and no other entry of {@code grads} holding that array. A VJP
+     * may then write over that array instead of taking a fresh one.
+     *
+     * @param t the gradient held for {@code of}
+     * @param of the tensor whose gradient it is (its own entry in {@code grads} is not counted)
+     * @param grads the gradients held
+     */
+    boolean soleHolder(Tensor t, Tensor of, Map<Tensor, Tensor> grads) {
+        if (!on || t == null || !t.storedSince(firstSerial)) {
+            return false;
+        }
+        Object array = t.hostArray();
+        if (array == null || !BufferPool.isIssued(array)) {
+            return false;
+        }
+        for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
+            if (e.getKey() != of && e.getValue().holdsArray(array)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String describe(Tensor t) {
         return t.node() != null ? "'" + t.node().op() + "'" : t.isVariable() ? "a variable" : "a constant";
     }

@@ -238,7 +238,7 @@ public final class Autodiff {
                 Tensor t = order.get(i);
                 Tensor g = grads.get(t);
                 if (g != null && t.node() != null && leading.contains(t)) {
-                    propagate(t, g, grads, recordBackward, leading, recycler);
+                    propagate(t, g, grads, recordBackward, leading, recycler, !wanted.contains(t));
                     if (!wanted.contains(t)) {
                         grads.remove(t); // all its consumers are done: free the memory early
                         recycler.recycle(g, t, grads);
@@ -310,8 +310,9 @@ public final class Autodiff {
         return leading;
     }
 
+    /** Runs t's VJP for g; {@code gLeaves} = g leaves the map afterwards (t is not a wanted input). */
     private static void propagate(Tensor t, Tensor g, Map<Tensor, Tensor> grads, boolean recordBackward,
-                                  Set<Tensor> leading, AdjointRecycler recycler) {
+                                  Set<Tensor> leading, AdjointRecycler recycler, boolean gLeaves) {
         Node node = t.node();
         Tensor[] inputs = node.inputArray();
         if (node.isFreed()) {
@@ -322,7 +323,13 @@ public final class Autodiff {
         if (node.hasNoVjp()) {
             return; // stopGradient and friends
         }
-        Tensor[] inGrads = node.applyVjp(t, g);
+        if (addInOnePass(node, g, grads, recordBackward, leading, recycler)) {
+            return;
+        }
+        // g's array may be overwritten by the VJP where the recycler would give it back after this call anyway
+        boolean gDead = gLeaves && !recordBackward && !Anomaly.isOn() && node.consumesGradient()
+                && recycler.soleHolder(g, t, grads);
+        Tensor[] inGrads = node.applyVjp(t, g, gDead);
         List<Tensor[]> summed = new java.util.ArrayList<>(0); // {previous, added, input}
         List<Tensor[]> unused = new java.util.ArrayList<>(0); // {gradient, input}: computed for an input that needs none
         if (Anomaly.isOn()) {
@@ -370,6 +377,33 @@ public final class Autodiff {
         for (Tensor[] dead : unused) {
             recycler.recycle(dead[0], dead[1], grads);
         }
+    }
+
+    /**
+     * A first-order pass through a single-input node whose input has a gradient already and whose VJP can add
+     * itself to it ({@link AddingVjp}): the sum in one pass instead of the VJP's result and then an add, the same
+     * bits ({@code previous + vjp(g)}, as the general path below computes it when the types agree). Returns false,
+     * doing nothing, where the general path must run.
+     */
+    private static boolean addInOnePass(Node node, Tensor g, Map<Tensor, Tensor> grads, boolean recordBackward,
+                                        Set<Tensor> leading, AdjointRecycler recycler) {
+        if (recordBackward || !node.addsInOnePass() || Anomaly.isOn()) {
+            return false;
+        }
+        Tensor in = node.inputArray()[0];
+        Tensor previous = in == null ? null : grads.get(in);
+        if (previous == null || !in.requiresGrad() || !leading.contains(in) || previous.dtype() != in.dtype()
+                || !previous.shape().equals(in.shape())) {
+            return false;
+        }
+        Tensor sum = node.applyAdding(g, previous);
+        if (!sum.shape().equals(in.shape()) || sum.dtype() != in.dtype()) {
+            throw new IllegalStateException("adding VJP of '" + node.op() + "' returned " + sum.shape() + " "
+                    + sum.dtype() + " for input " + in.shape() + " " + in.dtype());
+        }
+        grads.put(in, sum);
+        recycler.recycle(previous, in, grads);
+        return true;
     }
 
     private static Gradients collect(Tensor output, List<Tensor> inputs, Map<Tensor, Tensor> grads,

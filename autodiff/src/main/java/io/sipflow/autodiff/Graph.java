@@ -75,6 +75,45 @@ public final class Graph {
         return record(op, value, new Tensor[] {input}, vjp);
     }
 
+    /**
+     * As {@link #record(String, Tensor, Tensor, Vjp)}, with the same VJP also in a form that adds its result to a
+     * gradient the input already has ({@link AddingVjp}), which first-order backward passes use when the input is
+     * read by more than one op.
+     *
+     * @param op the op's name
+     * @param value the op's result, computed without the graph
+     * @param input the tensor the op read
+     * @param vjp the gradient for {@code input} given the gradient of the result, as a one-element array
+     * @param adding previous + vjp(g)[0], bit for bit, in one pass
+     * @return {@code value} with a node attached, or {@code value} itself when nothing is recorded
+     */
+    public static Tensor record(String op, Tensor value, Tensor input, Vjp vjp, AddingVjp adding) {
+        Tensor out = record(op, value, new Tensor[] {input}, vjp);
+        if (out != value && out.node() != null) { // a node was attached here
+            out.node().setAddingVjp(adding);
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #record(String, Tensor, Tensor[], Vjp)}, with a VJP that first-order backward passes may let write
+     * over the output gradient's array when nothing reads it afterwards ({@link ConsumingVjp}); elsewhere it is
+     * called with {@code gradOutputDead} false.
+     *
+     * @param op the op's name
+     * @param value the op's result, computed without the graph
+     * @param inputs the tensors the op read
+     * @param vjp gradients for {@code inputs} given the gradient of the result and whether its array is dead
+     * @return {@code value} with a node attached, or {@code value} itself when nothing is recorded
+     */
+    public static Tensor recordConsuming(String op, Tensor value, Tensor[] inputs, ConsumingVjp vjp) {
+        Tensor out = record(op, value, inputs, g -> vjp.apply(g, false));
+        if (out != value && out.node() != null) { // a node was attached here
+            out.node().setConsumingVjp(vjp);
+        }
+        return out;
+    }
+
     private static boolean anyRequiresGrad(Tensor[] inputs) {
         for (Tensor t : inputs) {
             if (t != null && t.requiresGrad()) {

@@ -14,6 +14,8 @@ public final class Node {
     private Tensor[] inputs;
     private Vjp vjp;
     private OutputVjp outputVjp;
+    private AddingVjp addingVjp;
+    private ConsumingVjp consumingVjp;
     private final boolean madeByBackward;
     private boolean freed;
 
@@ -59,11 +61,43 @@ public final class Node {
         return vjp != null ? vjp.apply(g) : outputVjp.apply(output, g);
     }
 
+    /** Sets the one-pass form of the VJP for an input that has a gradient already ({@link AddingVjp}). */
+    void setAddingVjp(AddingVjp adding) {
+        this.addingVjp = adding;
+    }
+
+    /** True when the op can add its VJP to its single input's earlier gradient in one pass. */
+    boolean addsInOnePass() {
+        return addingVjp != null && vjp != null && inputs.length == 1;
+    }
+
+    /** previous + the VJP for g, by {@link AddingVjp} ({@link #addsInOnePass} must hold). */
+    Tensor applyAdding(Tensor g, Tensor previous) {
+        return addingVjp.apply(g, previous);
+    }
+
+    /** Sets the form of the VJP that may overwrite a dead output gradient ({@link ConsumingVjp}). */
+    void setConsumingVjp(ConsumingVjp consuming) {
+        this.consumingVjp = consuming;
+    }
+
+    /** True when the VJP may write over its output gradient's array if the pass allows it. */
+    boolean consumesGradient() {
+        return consumingVjp != null && vjp != null;
+    }
+
+    /** {@link #applyVjp}, telling a {@link ConsumingVjp} whether g's array is dead after the call. */
+    Tensor[] applyVjp(Tensor output, Tensor g, boolean gDead) {
+        return consumingVjp != null ? consumingVjp.apply(g, gDead) : applyVjp(output, g);
+    }
+
     /** Drops the inputs and the VJP (and with it every value the VJP captured). */
     void free() {
         inputs = NONE;
         vjp = null;
         outputVjp = null;
+        addingVjp = null;
+        consumingVjp = null;
         freed = true;
     }
 }

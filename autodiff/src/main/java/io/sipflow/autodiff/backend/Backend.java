@@ -316,6 +316,28 @@ public interface Backend {
     }
 
     /**
+     * {@link #batchNormBackward(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, double)}, where
+     * {@code overwriteG} says nothing reads g after the call: a backend may then write gx over g's array (gx is
+     * element-wise in g, so each element is read before it is written), which saves it a fresh array and a write
+     * stream. The results are the same numbers either way; this default ignores the hint.
+     *
+     * @param g the output gradient (N, C, H, W)
+     * @param reluOutput the fused ReLU's output, or null when no ReLU was fused
+     * @param x the forward pass's input (N, C, H, W)
+     * @param gamma the scale γ (C)
+     * @param beta the shift β (C) the forward used
+     * @param mean the forward's batch mean (C), FLOAT64
+     * @param variance the forward's biased batch variance (C), FLOAT64
+     * @param eps the forward's ε
+     * @param overwriteG whether g's values may be replaced (by gx's)
+     * @return gx (possibly holding g's array), gγ and gβ
+     */
+    default BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor beta,
+                                                 Tensor mean, Tensor variance, double eps, boolean overwriteG) {
+        return batchNormBackward(g, reluOutput, x, gamma, beta, mean, variance, eps);
+    }
+
+    /**
      * Batch norm with given statistics (eval mode: the running mean and variance), x (N, C, H, W), γ, β, mean and
      * variance (C), all of x's type: y = (x − mean)·γ/√(variance + ε) + β, then y &gt; 0 ? y : 0 with {@code relu}.
      * Its VJP is elementwise and per-channel sums, composed by the op from the other methods.
@@ -435,6 +457,21 @@ public interface Backend {
      */
     default Tensor maxPool2x2Backward(Tensor gy, Tensor x, MaxPoolArgmax argmaxOrNull) {
         return maxPool2dBackward(gy, x, 2);
+    }
+
+    /**
+     * {@code previous + maxPool2x2Backward(gy, x, argmax)}, elementwise adds in that order: the gradient of a
+     * pooled image that another op reads too (the U-Net's skip connections), in one pass where a backend can. The
+     * default makes the two calls.
+     *
+     * @param previous the gradient x has from its other readers, of x's shape and type
+     * @param gy the output gradient (N, C, H/2, W/2)
+     * @param x the forward's input (N, C, H, W)
+     * @param argmax the argmax kept by {@link #batchNormReluMaxPool2x2}
+     * @return previous + gx, a fresh tensor of x's shape
+     */
+    default Tensor maxPool2x2BackwardAdding(Tensor previous, Tensor gy, Tensor x, MaxPoolArgmax argmax) {
+        return binary(BinaryOp.ADD, previous, maxPool2x2Backward(gy, x, argmax), x.shape());
     }
 
     /**

@@ -98,7 +98,13 @@ final class BatchNormKernels {
     /** The backward pass below with the mask (if any) read from reluOutput. */
     static Backward backward(float[] g, float[] reluOutput, float[] x, int n, int c, int hw, double[] mean,
                              double[] variance, double eps, double[] gamma) {
-        return backward(g, reluOutput, x, n, c, hw, mean, variance, eps, gamma, null);
+        return backward(g, reluOutput, x, n, c, hw, mean, variance, eps, gamma, null, null);
+    }
+
+    /** The backward pass below into a fresh gx. */
+    static Backward backward(float[] g, float[] reluOutput, float[] x, int n, int c, int hw, double[] mean,
+                             double[] variance, double eps, double[] gamma, double[] reluBeta) {
+        return backward(g, reluOutput, x, n, c, hw, mean, variance, eps, gamma, reluBeta, null);
     }
 
     /**
@@ -106,13 +112,15 @@ final class BatchNormKernels {
      * norm) the incoming gradient is first masked, g ← g·[reluOutput &gt; 0] (ReLU's VJP, the same float products),
      * inside the loops, so no masked copy of g is allocated; null = no mask. With {@code reluBeta} non-null (and
      * reluOutput null) the mask of a fused ReLU is recomputed from x instead, [y &gt; 0] for the forward's
-     * y = (float) ((x − μ)·γ/√(σ² + ε) + β), β = reluBeta: the same mask without reading y.
+     * y = (float) ((x − μ)·γ/√(σ² + ε) + β), β = reluBeta: the same mask without reading y. gx goes into
+     * {@code into} when given (g itself may be: each element of g is read before gx's is written, and a channel's
+     * sums are taken before its gx is), else into a fresh array.
      */
     static Backward backward(float[] g, float[] reluOutput, float[] x, int n, int c, int hw, double[] mean,
-                             double[] variance, double eps, double[] gamma, double[] reluBeta) {
+                             double[] variance, double eps, double[] gamma, double[] reluBeta, float[] into) {
         BACKWARD.increment();
         int count = n * hw;
-        float[] gx = BufferPool.floats(x.length);
+        float[] gx = into != null ? into : BufferPool.floats(x.length);
         double[] gGamma = new double[c];
         double[] gBeta = new double[c];
         Parallel.forRange(c, Parallel.grainFor(4L * count), (lo, hi) -> { // about four passes over a channel

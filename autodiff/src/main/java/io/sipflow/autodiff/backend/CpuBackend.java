@@ -16,6 +16,8 @@ import io.sipflow.autodiff.Tensor;
  * Layout copies have one implementation ({@link Layout}, {@link BlockCopy}): they move values, computing nothing.
  */
 public class CpuBackend implements Backend {
+    private static final java.util.concurrent.atomic.LongAdder OVERWRITTEN_G =
+            KernelCounts.counter("batch norm backward written over its dead output gradient");
     private static final CpuBackend INSTANCE = new CpuBackend();
     private static final CpuBackend SCALAR = new CpuBackend(null, true);
 
@@ -263,6 +265,28 @@ public class CpuBackend implements Backend {
                 typed(gamma.shape(), b.gBeta(), x.dtype()));
     }
 
+    /** With {@code overwriteG} the fast FLOAT32 kernel writes gx over g's array (each element read first). */
+    @Override
+    public BatchNormGradients batchNormBackward(Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor beta,
+                                                Tensor mean, Tensor variance, double eps, boolean overwriteG) {
+        if (!overwriteG || !floatKernels(x) || g.dtype() != DType.FLOAT32 || g.size() != x.size()) {
+            return batchNormBackward(g, reluOutput, x, gamma, beta, mean, variance, eps);
+        }
+        OVERWRITTEN_G.increment();
+        int[] d = x.shape().dims();
+        boolean fromX = reluOutput != null && beta != null; // the fused ReLU's mask recomputed from x and β
+        float[] gx = g.floatData();
+        BatchNormKernels.Backward b = BatchNormKernels.backward(gx, fromX ? null : floatsOrNull(reluOutput),
+                x.floatData(), d[0], d[1], d[2] * d[3], mean.doubleData(), variance.doubleData(), eps,
+                gamma.toDoubleArray(), fromX ? beta.toDoubleArray() : null, gx);
+        return new BatchNormGradients(Tensor.wrap(x.shape(), b.gx()), typed(gamma.shape(), b.gGamma(), x.dtype()),
+                typed(gamma.shape(), b.gBeta(), x.dtype()));
+    }
+
+    private static float[] floatsOrNull(Tensor t) {
+        return t == null ? null : t.floatData();
+    }
+
     /** Eval mode is off the training path: one implementation, the reference loops. */
     @Override
     public Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, double eps,
@@ -319,6 +343,17 @@ public class CpuBackend implements Backend {
         int[] d = x.shape().dims();
         return Tensor.wrap(x.shape(), ImageKernels.maxPool2x2Backward(gy.floatData(), argmaxOrNull.window(),
                 d[0] * d[1], d[2], d[3]));
+    }
+
+    @Override
+    public Tensor maxPool2x2BackwardAdding(Tensor previous, Tensor gy, Tensor x, MaxPoolArgmax argmax) {
+        int[] d = x.shape().dims();
+        if (argmax == null || !floatKernels(x) || previous.dtype() != DType.FLOAT32 || gy.dtype() != DType.FLOAT32
+                || d[2] % 2 != 0 || d[3] % 2 != 0) {
+            return Backend.super.maxPool2x2BackwardAdding(previous, gy, x, argmax);
+        }
+        return Tensor.wrap(x.shape(), ImageKernels.maxPool2x2BackwardAdding(previous.floatData(), gy.floatData(),
+                argmax.window(), d[0] * d[1], d[2], d[3]));
     }
 
     @Override

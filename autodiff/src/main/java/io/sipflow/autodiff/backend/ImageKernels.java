@@ -24,6 +24,9 @@ final class ImageKernels {
      */
     private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[4][0]);
 
+    private static final java.util.concurrent.atomic.LongAdder POOL_VJP_ADDING =
+            KernelCounts.counter("max pool 2x2 VJP added to an earlier gradient");
+
     private ImageKernels() {
     }
 
@@ -156,6 +159,33 @@ final class ImageKernels {
                 for (int j = 0; j < ow; j++) {
                     int code = window[o + j];
                     gx[top + 2 * j + (code >> 1) * w + (code & 1)] = gy[o + j];
+                }
+            }
+        });
+        return gx;
+    }
+
+    /**
+     * previous + {@link #maxPool2x2Backward}(gy, window) in one pass, h and w even: each cell gets
+     * previous[k] + gy (its window's argmax) or previous[k] + 0f (the rest), the float adds the separate scatter and
+     * add give (so −0 + 0f = +0 and NaN stays NaN, as there).
+     */
+    static float[] maxPool2x2BackwardAdding(float[] previous, float[] gy, byte[] window, int planes, int h, int w) {
+        POOL_VJP_ADDING.increment();
+        int oh = h / 2;
+        int ow = w / 2;
+        float[] gx = BufferPool.floats(planes * h * w); // every element written below
+        Parallel.forRange(planes * oh, Math.max(1, 4096 / Math.max(1, 2 * w)), (lo, hi) -> {
+            for (int row = lo; row < hi; row++) { // row = p·oh + i: output row i of plane p, input rows 2i, 2i + 1
+                int top = row * 2 * w;
+                int o = row * ow;
+                for (int k = top; k < top + 2 * w; k++) { // the two rows, + 0f (a loop C2 vectorises)
+                    gx[k] = previous[k] + 0f;
+                }
+                for (int j = 0; j < ow; j++) { // then each window's argmax cell, while the rows are in cache
+                    int code = window[o + j];
+                    int at = top + 2 * j + (code >> 1) * w + (code & 1);
+                    gx[at] = previous[at] + gy[o + j];
                 }
             }
         });

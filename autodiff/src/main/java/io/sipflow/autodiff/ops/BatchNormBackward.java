@@ -29,12 +29,13 @@ final class BatchNormBackward {
 
     /**
      * gx, gγ, gβ for output gradient g (already of x's type), recorded as functions of (g, x, γ); β (the forward's)
-     * lets the backend recompute the ReLU mask instead of reading reluOutput.
+     * lets the backend recompute the ReLU mask instead of reading reluOutput; with {@code overwriteG} (nothing reads
+     * g afterwards, and no pass records this one) gx may be written over g's array.
      */
     static Tensor[] gradients(Backend backend, Tensor g, Tensor reluOutput, Tensor x, Tensor gamma, Tensor beta,
-                              Backend.BatchNormForward forward, double eps) {
+                              Backend.BatchNormForward forward, double eps, boolean overwriteG) {
         Backend.BatchNormGradients b = backend.batchNormBackward(g.constant(), reluOutput, x.constant(),
-                gamma.constant(), beta.constant(), forward.mean(), forward.variance(), eps);
+                gamma.constant(), beta.constant(), forward.mean(), forward.variance(), eps, overwriteG);
         Tensor[] in = {g, x, gamma};
         return new Tensor[] {
             Graph.record("batchNormBackward(gx)", b.gx(), in, a -> vjp(g, reluOutput, x, gamma, eps, a, null, null)),

@@ -3,6 +3,7 @@ package io.sipflow.autodiff.ops;
 import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
+import io.sipflow.autodiff.Vjp;
 import io.sipflow.autodiff.backend.Backend;
 
 /**
@@ -42,8 +43,14 @@ public final class ImageOps {
      * the VJP below; {@code argmaxOrNull} is the 2×2 argmax the backend kept, or null to find it again from x.
      */
     static Tensor recordMaxPool(Backend backend, Tensor xs, Tensor value, int size, Backend.MaxPoolArgmax argmaxOrNull) {
-        return Graph.record("maxPool2d", value, xs, g -> new Tensor[] {
-            maxPoolBackward(backend, OpSupport.as(g, xs.dtype()), xs.constant(), size, argmaxOrNull)});
+        Vjp vjp = g -> new Tensor[] {
+            maxPoolBackward(backend, OpSupport.as(g, xs.dtype()), xs.constant(), size, argmaxOrNull)};
+        if (argmaxOrNull == null) {
+            return Graph.record("maxPool2d", value, xs, vjp);
+        }
+        // x read by another op too (a skip connection): its gradient so far plus the scatter, in one pass
+        return Graph.record("maxPool2d", value, xs, vjp, (g, previous) -> backend.maxPool2x2BackwardAdding(
+                previous.constant(), OpSupport.as(g, xs.dtype()).constant(), xs.constant(), argmaxOrNull));
     }
 
     /**

@@ -76,8 +76,14 @@ public final class NormOps {
                                  double eps, boolean relu, DType type) {
         Tensor y = f.y();
         // with ReLU fused the backend masks g by [y > 0] first (ReLU's VJP): y > 0 exactly where it passed
-        return Graph.record(relu ? "batchNorm2dRelu" : "batchNorm2d", y, new Tensor[] {xs, gs, bs},
-                g -> BatchNormBackward.gradients(backend, OpSupport.as(g, type), relu ? y : null, xs, gs, bs, f, eps));
+        // where the backward pass has no further use for g, gx may be written over it (g converted to the type is
+        // a new array, so the hint then goes only to one the op made)
+        return Graph.recordConsuming(relu ? "batchNorm2dRelu" : "batchNorm2d", y, new Tensor[] {xs, gs, bs},
+                (g, gDead) -> {
+                    Tensor gt = OpSupport.as(g, type);
+                    return BatchNormBackward.gradients(backend, gt, relu ? y : null, xs, gs, bs, f, eps,
+                            gDead && gt == g);
+                });
     }
 
     /**

@@ -99,6 +99,59 @@ class MaxPoolKernelsProperties {
         assertSameBits(want, got, "gradients from the argmax, recycled array", seed);
     }
 
+    /**
+     * The VJP from the kept argmax added to an earlier gradient in one pass is, bit for bit, the separate scatter
+     * and the float add previous + scatter: −0 in previous becomes +0 where no gradient lands, NaN, ±∞ and ∞ − ∞
+     * come out as the add makes them (a NaN's payload too, unless both summands are NaN); a recycled NaN-filled
+     * output array leaves no trace.
+     */
+    @Property(tries = 40)
+    void gradientFromTheArgmaxAddedToAnEarlierOneIsTheScatterThenTheAdd(
+            @ForAll @IntRange(min = 1, max = 3) int planes, @ForAll @IntRange(min = 1, max = 20) int oh,
+            @ForAll @IntRange(min = 1, max = 40) int ow, @ForAll @LongRange long seed) {
+        int h = 2 * oh;
+        int w = 2 * ow;
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = new float[planes * h * w];
+        float[] previous = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextInt(20) == 0 ? SPECIAL[rng.nextInt(SPECIAL.length)] : (float) (rng.nextDouble() * 2 - 1);
+            previous[i] = rng.nextInt(4) == 0 ? SPECIAL[rng.nextInt(SPECIAL.length)]
+                    : (float) (rng.nextDouble() * 2 - 1);
+        }
+        float[] gy = new float[planes * oh * ow];
+        for (int i = 0; i < gy.length; i++) {
+            gy[i] = rng.nextInt(4) == 0 ? SPECIAL[rng.nextInt(SPECIAL.length)] : (float) (rng.nextDouble() * 2 - 1);
+        }
+        float[] y = new float[gy.length];
+        byte[] window = new byte[gy.length];
+        for (int p = 0; p < planes; p++) {
+            ImageKernels.maxPool2x2Plane(x, p * h * w, h, w, y, window, p * oh * ow, FastPath.kernels(),
+                    new float[ow]);
+        }
+        float[] scatter = ImageKernels.maxPool2x2Backward(gy, window, planes, h, w);
+        float[] want = new float[x.length];
+        for (int i = 0; i < want.length; i++) {
+            want[i] = previous[i] + scatter[i];
+        }
+        float[] dirty = io.sipflow.autodiff.BufferPool.floats(x.length);
+        java.util.Arrays.fill(dirty, Float.NaN);
+        io.sipflow.autodiff.BufferPool.recycleTemporary(io.sipflow.autodiff.Tensor.wrap(
+                io.sipflow.autodiff.Shape.of(x.length), dirty), "MaxPoolKernelsProperties");
+        float[] got = ImageKernels.maxPool2x2BackwardAdding(previous, gy, window, planes, h, w);
+        if (x.length >= io.sipflow.autodiff.BufferPool.MIN_LENGTH) { // smaller arrays are not pooled
+            assertEquals(true, got == dirty, "the kernel's output is the recycled array");
+        }
+        // Java leaves the payload of NaN + NaN open (C2 may swap an add's operands): any NaN for a NaN there
+        for (int i = 0; i < want.length; i++) {
+            if (Float.isNaN(previous[i]) && Float.isNaN(scatter[i])) {
+                assertEquals(true, Float.isNaN(got[i]), "NaN + NaN at " + i + " (seed " + seed + ")");
+                got[i] = want[i];
+            }
+        }
+        assertSameBits(want, got, "previous + gradients from the argmax", seed);
+    }
+
     private static void assertSameBits(float[] want, float[] got, String what, long seed) {
         assertEquals(want.length, got.length, what);
         for (int i = 0; i < want.length; i++) {
