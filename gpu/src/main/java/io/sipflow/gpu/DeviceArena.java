@@ -40,12 +40,15 @@ final class DeviceArena {
     private long d2h;
     private long bytes;
     private int launches;
+    private long launchesTotal;
     private final int group;
     /** Work groups per compute unit of a per-element launch at most (see {@link #maxElementGroups()}). */
     static final int GROUPS_PER_COMPUTE_UNIT = 16;
     private final int maxElementGroups;
     /** A launch that later calls may still join ({@link #defer}), or null. */
     private Runnable queued;
+    /** Batched launches whose results nothing has used yet ({@link #later}), in the order they were queued. */
+    private final java.util.LinkedHashSet<Runnable> later = new java.util.LinkedHashSet<>();
 
     /** A range to return once its tensor is gone. */
     private static final class Range extends PhantomReference<DeviceTensor> {
@@ -78,7 +81,7 @@ final class DeviceArena {
     }
 
     synchronized Transfers transfers() {
-        return new Transfers(h2d, d2h, bytes);
+        return new Transfers(h2d, d2h, bytes, launchesTotal);
     }
 
     /** The float and the double arena's capacity in elements, for tests. */
@@ -88,6 +91,7 @@ final class DeviceArena {
 
     /** Elements handed out now in the float and the double arena, for tests and benchmarks. */
     synchronized long[] used() {
+        flushLater();
         drain();
         return new long[] {floats.used(), doubles.used()};
     }
@@ -176,6 +180,40 @@ final class DeviceArena {
         queued = launch;
     }
 
+    /**
+     * Queues {@code batch}, which launches ops whose results are not needed at once (a step's weight-gradient sums,
+     * batch norm's running statistics) together, until one of those results is used ({@link DeviceOps#on} sees a
+     * {@link DeviceTensor#pending} range), anything is read back, or the batch is full (it then launches itself).
+     * Queuing the same batch again is a no-op. The batch must keep its inputs reachable and clear its results'
+     * pending marks when it runs.
+     */
+    synchronized void later(Runnable batch) {
+        later.add(batch);
+    }
+
+    /** Withdraws {@code batch} from the queue of {@link #later} (it is about to launch itself). */
+    synchronized void notLater(Runnable batch) {
+        later.remove(batch);
+    }
+
+    /**
+     * Launches every batch queued by {@link #later}, keeping the kernel's parameters as they were: it may run in the
+     * middle of an op that has set some of them (when the op's input is a pending result).
+     */
+    synchronized void flushLater() {
+        if (later.isEmpty()) {
+            return;
+        }
+        flush();
+        Object[] saved = kernel.saveParams();
+        java.util.List<Runnable> batches = new java.util.ArrayList<>(later);
+        later.clear();
+        for (Runnable b : batches) {
+            b.run();
+        }
+        kernel.restoreParams(saved);
+    }
+
     /** Runs the queued launch, if any ({@link #defer}). */
     synchronized void flush() {
         Runnable launch = queued;
@@ -241,6 +279,7 @@ final class DeviceArena {
             LaunchProfile.record(what, System.nanoTime() - start);
         }
         launches = (launches + 1) % ArenaKernel.LAUNCH_COUNT_MOD;
+        launchesTotal++;
     }
 
     /** A device copy of host FLOAT32 values (one transfer; {@code values} is read, never written). */
@@ -265,6 +304,7 @@ final class DeviceArena {
 
     /** The values of {@code t} on the host (one transfer), after checking that every launch ran on the device. */
     synchronized float[] readFloats(DeviceTensor t) {
+        flushLater();
         flush();
         float[] staging = new float[t.size + 1];
         kernel.fio = staging;
@@ -278,6 +318,7 @@ final class DeviceArena {
 
     /** As {@link #readFloats}, for FLOAT64 values. */
     synchronized double[] readDoubles(DeviceTensor t) {
+        flushLater();
         flush();
         double[] staging = new double[t.size + 1];
         kernel.dio = staging;
@@ -292,6 +333,7 @@ final class DeviceArena {
     /** Releases the device buffers; the arena must not be used afterwards. */
     synchronized void dispose() {
         queued = null;
+        later.clear();
         kernel.dispose();
     }
 

@@ -38,6 +38,9 @@ final class DeviceOps {
     DeviceTensor on(Tensor t) {
         DeviceValues v = t.deviceValues();
         if (v instanceof DeviceTensor dt && dt.arena == arena) {
+            if (dt.pending) {
+                arena.flushLater();
+            }
             return dt;
         }
         DeviceTensor copy = t.dtype() == DType.FLOAT32 ? arena.upload(t.floatData()) : arena.upload(t.doubleData());
@@ -289,7 +292,8 @@ final class DeviceOps {
     }
 
     /**
-     * gw[o,c,u,v] = Σ_{n,i,j} gy·x in two launches: the (n, i) rows cut into S runs of about
+     * gw[o,c,u,v] = Σ_{n,i,j} gy·x in two launches (the second batched with other weight gradients', see
+     * {@link SumBatch}): the (n, i) rows cut into S runs of about
      * {@link #WEIGHT_SLICE} pixels, one work item per (kernel row, up to five taps, run) summing in float, then
      * the S partial sums of each weight added in double. Many short independent sums, so the device is busy at
      * every level of the U-Net.
@@ -328,14 +332,64 @@ final class DeviceOps {
                 int rowsOfTaps = size / kk * ((kk + ArenaKernel.WEIGHT_TAPS - 1) / ArenaKernel.WEIGHT_TAPS);
                 arena.launch(ArenaKernel.CONV_WEIGHT_SLICES_F, rowsOfTaps * slices, "conv2dBackwardWeight " + x.shape());
             }
-            k.i0 = slices;
-            k.oa = parts.offset;
-            k.oy = y.offset;
-            arena.launch(ArenaKernel.SUM_PARTS_F, size, "conv2dBackwardWeight sum " + wShape);
             Reference.reachabilityFence(dgy);
             Reference.reachabilityFence(dx);
-            arena.release(parts);
+            SumBatch batch = sums;
+            if (batch == null) {
+                batch = new SumBatch();
+                sums = batch;
+                arena.later(batch);
+            }
+            batch.add(parts, y, slices);
+            if (batch.count == ArenaKernel.SUM_PARTS_SLOTS) {
+                arena.notLater(batch);
+                batch.run();
+            }
             return Tensor.onDevice(wShape, y);
+        }
+    }
+
+    /** The weight gradients whose final sums wait for one launch ({@link DeviceArena#later}), or null. */
+    private SumBatch sums;
+
+    /**
+     * Up to {@link ArenaKernel#SUM_PARTS_SLOTS} weight gradients' final sums ({@link ArenaKernel#sumPartsSlot}): a
+     * step's gradients are used only after the backward pass (by the non-finite probe, the optimizer), so their sums
+     * share launches instead of one each. Holds the partial sums and the results until it has run, then returns the
+     * partial sums' ranges.
+     */
+    private final class SumBatch implements Runnable {
+        final DeviceTensor[] parts = new DeviceTensor[ArenaKernel.SUM_PARTS_SLOTS];
+        final DeviceTensor[] results = new DeviceTensor[ArenaKernel.SUM_PARTS_SLOTS];
+        final int[] packed = new int[4 * ArenaKernel.SUM_PARTS_SLOTS];
+        int count;
+        int items;
+
+        void add(DeviceTensor partial, DeviceTensor y, int slices) {
+            parts[count] = partial;
+            results[count] = y;
+            y.pending = true;
+            packed[4 * count] = partial.offset;
+            packed[4 * count + 1] = y.offset;
+            packed[4 * count + 2] = y.size;
+            packed[4 * count + 3] = slices;
+            items = Math.max(items, y.size);
+            count++;
+        }
+
+        @Override
+        public void run() {
+            if (sums == this) {
+                sums = null;
+            }
+            arena.kernel.setPacked(packed);
+            arena.launch(ArenaKernel.SUM_PARTS_BATCH_F, Math.max(1, items), "conv2dBackwardWeight sums " + count);
+            for (int i = 0; i < count; i++) {
+                results[i].pending = false;
+                arena.release(parts[i]);
+                parts[i] = null;
+                results[i] = null;
+            }
         }
     }
 
