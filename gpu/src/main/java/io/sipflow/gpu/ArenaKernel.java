@@ -60,6 +60,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int CONV_WEIGHT_TILED_F = 45;
     static final int UPSAMPLE_GROUPS_F = 46;
     static final int UPSAMPLE_ADJOINT_GROUPS_F = 47;
+    static final int CHANNEL_SUMS_BATCH_F = 48;
     /** The work-group size of every launch (less only on a device that allows less); local arrays fit it. */
     static final int GROUP = 128;
     /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves sixteen. */
@@ -83,6 +84,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int PACKED_INTS = 40;
     /** Weight gradients per launch of their final sums ({@link #sumPartsSlot}): four packed ints each. */
     static final int SUM_PARTS_SLOTS = PACKED_INTS / 4;
+    /** Tensors per launch of {@link #channelSumsBatch}: six packed ints each. */
+    static final int CHANNEL_SUMS_SLOTS = 6;
     /** Batch-norm layers per launch of the running-statistics update ({@link #runningStatsSlot}). */
     static final int RUNNING_STATS_SLOTS = 5;
 
@@ -966,6 +969,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
             upsampleGroups();
         } else if (op == UPSAMPLE_ADJOINT_GROUPS_F) {
             upsampleAdjointGroups();
+        } else if (op == CHANNEL_SUMS_BATCH_F) {
+            channelSumsBatch();
         }
     }
 
@@ -2404,6 +2409,86 @@ final class ArenaKernel extends com.aparapi.Kernel {
         double total = groupSum(s, 0);
         if (lid == 0) {
             f[oy + g] = (float) total;
+        }
+    }
+
+    /**
+     * {@link #reduceSumGroups} of up to {@link #CHANNEL_SUMS_SLOTS} (n, c, h, w) tensors over axes 0, 2, 3 (a
+     * convolution's bias gradient) in one launch, one work group per channel of each: the same runs (image rows) per
+     * item in the same order and the same tree, so the same bits. Slot s is six packed ints ({@link #setPacked}):
+     * input and output offsets, c, n, h, w; the groups of slot 0's channels come first, then slot 1's, and so on;
+     * an unused slot has c = 0. The slot depends only on the group id, so every item of a group takes the same path
+     * to the barriers.
+     */
+    void channelSumsBatch() {
+        int ch = getGroupId(0);
+        int lid = getLocalId(0);
+        int size = getLocalSize(0);
+        int in = oa;
+        int out = ob;
+        int c = oc;
+        int n = od;
+        int h = oy;
+        int w = oz;
+        if (ch >= c) {
+            ch -= c;
+            in = ow;
+            out = i0;
+            c = i1;
+            n = i2;
+            h = i3;
+            w = i4;
+            if (ch >= c) {
+                ch -= c;
+                in = i5;
+                out = i6;
+                c = sa0;
+                n = sa1;
+                h = sa2;
+                w = sa3;
+                if (ch >= c) {
+                    ch -= c;
+                    in = sa4;
+                    out = sa5;
+                    c = sb0;
+                    n = sb1;
+                    h = sb2;
+                    w = sb3;
+                    if (ch >= c) {
+                        ch -= c;
+                        in = sb4;
+                        out = sb5;
+                        c = sy0;
+                        n = sy1;
+                        h = sy2;
+                        w = sy3;
+                        if (ch >= c) {
+                            ch -= c;
+                            in = sy4;
+                            out = sy5;
+                            c = r0;
+                            n = r1;
+                            h = r2;
+                            w = r3;
+                        }
+                    }
+                }
+            }
+        }
+        int plane = h * w;
+        int base = in + ch * plane;
+        double s = 0;
+        int runs = n * h;
+        for (int run = lid; run < runs; run += size) {
+            int b = run / h;
+            int off = base + b * c * plane + (run - b * h) * w;
+            for (int t = 0; t < w; t++) {
+                s += f[off + t];
+            }
+        }
+        double total = groupSum(s, 0);
+        if (lid == 0) {
+            f[out + ch] = (float) total;
         }
     }
 

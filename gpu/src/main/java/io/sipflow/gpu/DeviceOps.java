@@ -136,6 +136,11 @@ final class DeviceOps {
             outDims[ax] = 1;
         }
         Shape out = Shape.of(outDims);
+        if (op == ReduceOp.SUM && a.dtype() == DType.FLOAT32 && a.rank() == 4 && java.util.Arrays.equals(axes,
+                new int[] {0, 2, 3}) && a.size() / Math.max(1, a.dim(1)) >= arena.group()
+                && a.dim(0) * a.dim(2) >= MIN_GROUP_RUNS) {
+            return channelSums(a, out);
+        }
         synchronized (arena) {
             DeviceTensor da = on(a);
             DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
@@ -156,6 +161,66 @@ final class DeviceOps {
             }
             Reference.reachabilityFence(da);
             return Tensor.onDevice(out, y);
+        }
+    }
+
+    /** The channel sums waiting for one launch ({@link DeviceArena#later}), or null. */
+    private ChannelSumBatch channelSums;
+
+    /**
+     * Σ over axes 0, 2, 3 of an (n, c, h, w) tensor that {@link #reduce} would sum with a work group per channel:
+     * the same sums ({@link ArenaKernel#channelSumsBatch}), batched with other such sums (a step's bias gradients,
+     * used only after the backward pass) into one launch.
+     */
+    private Tensor channelSums(Tensor a, Shape out) {
+        synchronized (arena) {
+            DeviceTensor da = on(a);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
+            ChannelSumBatch batch = channelSums;
+            if (batch == null) {
+                batch = new ChannelSumBatch();
+                channelSums = batch;
+                arena.later(batch);
+            }
+            batch.add(da, y, a.shape().dims());
+            if (batch.count == ArenaKernel.CHANNEL_SUMS_SLOTS) {
+                arena.notLater(batch);
+                batch.run();
+            }
+            return Tensor.onDevice(out, y);
+        }
+    }
+
+    /** Up to {@link ArenaKernel#CHANNEL_SUMS_SLOTS} channel sums of one launch, holding their ranges until it has run. */
+    private final class ChannelSumBatch implements Runnable {
+        final DeviceTensor[] ranges = new DeviceTensor[2 * ArenaKernel.CHANNEL_SUMS_SLOTS];
+        final int[] packed = new int[6 * ArenaKernel.CHANNEL_SUMS_SLOTS];
+        final StringBuilder shapes = new StringBuilder();
+        int count;
+        int groups;
+
+        void add(DeviceTensor x, DeviceTensor y, int[] nchw) {
+            ranges[2 * count] = x;
+            ranges[2 * count + 1] = y;
+            y.pending = true;
+            int[] slot = {x.offset, y.offset, nchw[1], nchw[0], nchw[2], nchw[3]};
+            System.arraycopy(slot, 0, packed, 6 * count, 6);
+            groups += nchw[1];
+            shapes.append(count == 0 ? "" : ", ").append(java.util.Arrays.toString(nchw));
+            count++;
+        }
+
+        @Override
+        public void run() {
+            if (channelSums == this) {
+                channelSums = null;
+            }
+            arena.kernel.setPacked(packed);
+            arena.launchGroups(ArenaKernel.CHANNEL_SUMS_BATCH_F, groups, "reduce SUM over [0, 2, 3] of " + shapes);
+            for (int i = 0; i < count; i++) {
+                ranges[2 * i + 1].pending = false;
+            }
+            java.util.Arrays.fill(ranges, null);
         }
     }
 

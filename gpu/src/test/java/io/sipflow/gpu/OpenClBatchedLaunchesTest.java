@@ -65,6 +65,46 @@ class OpenClBatchedLaunchesTest {
     }
 
     @Example
+    void channelSumsGiveTheSameBitsBatchedAsOneByOne() {
+        OpenClBackend b = OpenClTestBackend.get();
+        SplittableRandom rng = new SplittableRandom(33);
+        int count = 8; // more than one batch (six)
+        Tensor[] xs = new Tensor[count];
+        for (int i = 0; i < count; i++) {
+            xs[i] = resident(b, rng, 1 + i % 4, 2 + i, 16 + i, 8 + 5 * (i % 3)); // 128 and more values, 16 rows per channel
+        }
+        int[] axes = {0, 2, 3};
+        float[][] alone = new float[count][];
+        for (int i = 0; i < count; i++) {
+            alone[i] = b.reduce(io.sipflow.autodiff.backend.ReduceOp.SUM, xs[i], axes).floatData();
+        }
+        Transfers before = b.transfers();
+        Tensor[] batched = new Tensor[count];
+        for (int i = 0; i < count; i++) {
+            batched[i] = b.reduce(io.sipflow.autodiff.backend.ReduceOp.SUM, xs[i], axes);
+        }
+        assertEquals(1, b.transfers().since(before).launches(), "six sums launched together (a full batch)");
+        Tensor scaled = b.binary(BinaryOp.MUL, batched[count - 1], Tensor.full(DType.FLOAT32, Shape.scalar(), 2),
+                batched[count - 1].shape());
+        for (int i = 0; i < count; i++) {
+            assertArrayEquals(alone[i], batched[i].floatData(), "channel sums of " + xs[i].shape());
+        }
+        for (int e = 0; e < alone[count - 1].length; e++) {
+            assertEquals(2 * alone[count - 1][e], scaled.getFlat(e), "element " + e + " of a waiting sum used by an op");
+        }
+        for (int i = 0; i < count; i++) { // the axes in another order take the general one-sum-per-launch kernel
+            float[] general = b.reduce(io.sipflow.autodiff.backend.ReduceOp.SUM, xs[i], new int[] {3, 2, 0}).floatData();
+            assertArrayEquals(general, alone[i], "the general reduction's bits, " + xs[i].shape());
+        }
+        Tensor host = Tensor.wrap(xs[2].shape(), xs[2].floatData());
+        float[] cpu = io.sipflow.autodiff.backend.CpuBackend.instance().reduce(io.sipflow.autodiff.backend.ReduceOp.SUM,
+                host, axes).floatData();
+        for (int e = 0; e < cpu.length; e++) {
+            assertEquals(cpu[e], alone[2][e], 1e-4 * Math.abs(cpu[e]), "channel " + e + " against the CPU backend");
+        }
+    }
+
+    @Example
     void runningStatisticsGiveTheSameBitsBatchedAsOneByOne() {
         OpenClBackend b = OpenClTestBackend.get();
         SplittableRandom rng = new SplittableRandom(32);
