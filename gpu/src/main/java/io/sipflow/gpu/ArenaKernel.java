@@ -49,6 +49,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int CONV_WEIGHT_3X3_SLICES_F = 33;
     static final int PROBE_F = 34;
     static final int PROBE_D = 35;
+    static final int MAXPOOL_BACKWARD_WINDOWS_F = 38;
     static final int SUM_PARTS_BATCH_F = 36;
     static final int RUNNING_STATS_BATCH = 37;
     /** Ops from here on are work-group ops: every work item of a group takes part (barriers), none is cut off. */
@@ -389,6 +390,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
         } else if (op == MAXPOOL_BACKWARD_ARGMAX_F) {
             for (int g = first; g < n; g += stride) {
                 maxPoolBackwardArgmax(g);
+            }
+        } else if (op == MAXPOOL_BACKWARD_WINDOWS_F) {
+            for (int g = first; g < n; g += stride) {
+                maxPoolBackwardWindow(g);
             }
         } else if (op == CONV_WEIGHT_SLICES_F) {
             for (int g = first; g < n; g += stride) {
@@ -2698,13 +2703,24 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int ow = i1 / size;
         int oh = i0 / size;
         int j = g % ow;
-        int i = (g / ow) % oh;
-        int pl = g / (ow * oh);
-        int at = argmax(pl, i, j);
-        int r = (at - oa - pl * i0 * i1) / i1;
-        int col = (at - oa - pl * i0 * i1) % i1;
-        f[oy + g] = f[at];
-        f[oarg + g] = (r - i * size) * size + col - j * size;
+        int rest = g / ow;
+        int i = rest % oh;
+        int pl = rest / oh;
+        // argmax(pl, i, j), with the window offset kept as it is found rather than divided out of the index
+        int first = oa + pl * i0 * i1 + i * size * i1 + j * size;
+        int best = first;
+        int kept = 0;
+        for (int u = 0; u < size; u++) {
+            for (int v = 0; v < size; v++) {
+                int at = first + u * i1 + v;
+                if (f[at] > f[best]) {
+                    best = at;
+                    kept = u * size + v;
+                }
+            }
+        }
+        f[oy + g] = f[best];
+        f[oarg + g] = kept;
     }
 
     /**
@@ -2728,5 +2744,34 @@ final class ArenaKernel extends com.aparapi.Kernel {
             }
         }
         f[oy + g] = v;
+    }
+
+    /**
+     * {@link #maxPoolBackwardArgmax} with one work item per window (h and w multiples of the size, so every input
+     * element lies in exactly one window): item g reads its window's kept argmax and gy once and writes the window's
+     * size × size values of gx, gy at the argmax and 0 elsewhere: the same values, without the eight integer
+     * divisions per input element of the per-element version. Neighbouring items write neighbouring windows.
+     */
+    void maxPoolBackwardWindow(int g) {
+        int w = i1;
+        int size = i2;
+        int ow = w / size;
+        int oh = i0 / size;
+        int j = g % ow;
+        int rest = g / ow;
+        int i = rest % oh;
+        int pl = rest / oh;
+        int kept = (int) f[oarg + g];
+        float gv = f[ob + g];
+        int base = oy + (pl * i0 + i * size) * w + j * size;
+        for (int u = 0; u < size; u++) {
+            for (int v = 0; v < size; v++) {
+                float val = 0f;
+                if (u * size + v == kept) {
+                    val = gv;
+                }
+                f[base + u * w + v] = val;
+            }
+        }
     }
 }

@@ -215,8 +215,12 @@ final class DeviceImageOps {
             PoolArgmax kept = argmaxes.get(dx);
             if (kept != null && kept.size() == size) {
                 arena.kernel.oarg = kept.positions().offset;
-                Tensor gx = image(ArenaKernel.MAXPOOL_BACKWARD_ARGMAX_F, x, gy, s[2], s[3], size, x.shape(),
-                        "maxPool2dBackward");
+                boolean whole = s[2] % size == 0 && s[3] % size == 0; // every input element lies in a window
+                Tensor gx = whole
+                        ? image(ArenaKernel.MAXPOOL_BACKWARD_WINDOWS_F, x, gy, s[2], s[3], size, x.shape(), gy.size(),
+                                "maxPool2dBackward")
+                        : image(ArenaKernel.MAXPOOL_BACKWARD_ARGMAX_F, x, gy, s[2], s[3], size, x.shape(),
+                                "maxPool2dBackward");
                 Reference.reachabilityFence(kept.positions());
                 return gx;
             }
@@ -238,6 +242,11 @@ final class DeviceImageOps {
 
     /** One launch over {@code out}'s elements: a at oa, b (or nothing) at ob, i0 = h, i1 = w, i2 = size. */
     private Tensor image(int op, Tensor a, Tensor b, int h, int w, int size, Shape out, String what) {
+        return image(op, a, b, h, w, size, out, out.size(), what);
+    }
+
+    /** As above, over {@code items} work items (elements of out, or windows). */
+    private Tensor image(int op, Tensor a, Tensor b, int h, int w, int size, Shape out, int items, String what) {
         synchronized (arena) {
             DeviceTensor da = base.on(a);
             DeviceTensor db = b == null ? null : base.on(b);
@@ -249,7 +258,7 @@ final class DeviceImageOps {
             k.oa = da.offset;
             k.ob = db == null ? 0 : db.offset;
             k.oy = y.offset;
-            arena.launch(op, out.size(), what + " " + a.shape());
+            arena.launch(op, items, what + " " + a.shape());
             Reference.reachabilityFence(da);
             Reference.reachabilityFence(db);
             return Tensor.onDevice(out, y);
