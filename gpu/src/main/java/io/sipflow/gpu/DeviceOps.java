@@ -322,7 +322,8 @@ final class DeviceOps {
     /**
      * The tiled convolution ({@link ArenaKernel#convTiled}) with the parameters already set: a tile is as many
      * whole rows as one work group has items (or a slice of a row wider than the group), input channels in chunks
-     * that fit the local arrays. A kernel too large for one tile in local memory runs the per-pixel kernel instead.
+     * that fit the local arrays. A kernel too large for one tile in local memory, and a 1×1 kernel to at most four
+     * output channels, run the per-pixel kernel instead.
      */
     private void launchConv(int n, int c, int h, int w, int o, int k, String what) {
         ArenaKernel kernel = arena.kernel;
@@ -340,7 +341,10 @@ final class DeviceOps {
         int blockWeights = ArenaKernel.CONV_OUT_BLOCK * k * k;
         int chunk = Math.min(c, Math.min(ArenaKernel.TILE_FLOATS / perChannel, ArenaKernel.TILE_WEIGHTS / blockWeights));
         chunk = Math.min(chunk, ArenaKernel.TILE_ROWS / rowsPerChannel);
-        if (chunk < 1 || tw + k - 1 > ArenaKernel.TILE_COLUMNS) {
+        // a 1×1 kernel to a few output channels (a U-Net's last layer): a tile computes sixteen channels per item,
+        // most of them for nothing; one work item per output sums its c products (the same sums: no padding at 1×1)
+        boolean fewOutputs = k == 1 && 4 * o <= ArenaKernel.CONV_OUT_BLOCK;
+        if (chunk < 1 || tw + k - 1 > ArenaKernel.TILE_COLUMNS || fewOutputs) {
             arena.launch(ArenaKernel.CONV_F, n * o * h * w, what);
             return;
         }
