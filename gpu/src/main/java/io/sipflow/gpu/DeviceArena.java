@@ -44,6 +44,12 @@ final class DeviceArena {
     private final int group;
     /** Work groups per compute unit of a per-element launch at most (see {@link #maxElementGroups()}). */
     static final int GROUPS_PER_COMPUTE_UNIT = 16;
+    /**
+     * The same on a CPU device (PoCL): its compute unit is a thread that runs a work group as a loop over the items,
+     * at a fixed cost per group (about 5 µs on PoCL 3.1), so a small op's 32 groups cost more than its work; two per
+     * thread still balance the threads. The kernels are the same; only the number of groups differs.
+     */
+    static final int GROUPS_PER_CPU_COMPUTE_UNIT = 2;
     private final int maxElementGroups;
     /** A launch that later calls may still join ({@link #defer}), or null. */
     private Runnable queued;
@@ -68,7 +74,9 @@ final class DeviceArena {
         this.device = device;
         this.holder = holder;
         this.group = Integer.highestOneBit(Math.max(1, Math.min(ArenaKernel.GROUP, device.getMaxWorkGroupSize())));
-        this.maxElementGroups = Math.max(1, device.getMaxComputeUnits()) * GROUPS_PER_COMPUTE_UNIT;
+        int perUnit = device.getType() == com.aparapi.device.Device.TYPE.CPU ? GROUPS_PER_CPU_COMPUTE_UNIT
+                : GROUPS_PER_COMPUTE_UNIT;
+        this.maxElementGroups = Math.max(1, device.getMaxComputeUnits()) * perUnit;
         kernel.setExplicit(true);
         kernel.f = new float[MIN_FLOATS];
         kernel.d = new double[MIN_DOUBLES];
@@ -240,7 +248,8 @@ final class DeviceArena {
 
     /**
      * The most work groups of a per-element launch: {@link #GROUPS_PER_COMPUTE_UNIT} per compute unit, enough to
-     * keep every unit of a GPU busy and to balance PoCL's threads, few enough that each item has several elements.
+     * keep every unit of a GPU busy, few enough that each item has several elements ({@link
+     * #GROUPS_PER_CPU_COMPUTE_UNIT} on a CPU device).
      */
     int maxElementGroups() {
         return maxElementGroups;
