@@ -80,7 +80,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** Parameters per launch of the Adam update ({@link #adamSlot}). */
     static final int ADAM_SLOTS = 5;
     /** Tensors per launch of the non-finite probe ({@link #probeSegment}). */
-    static final int PROBE_SLOTS = 12;
+    static final int PROBE_SLOTS = 19;
     /** Ints that {@link #setPacked} sets: the kernel's integer parameters in a fixed order. */
     static final int PACKED_INTS = 40;
     /** Weight gradients per launch of their final sums ({@link #sumPartsSlot}): four packed ints each. */
@@ -221,17 +221,17 @@ final class ArenaKernel extends com.aparapi.Kernel {
 
     /**
      * Host side: the tensors of one probe launch ({@link #probeSegment}), up to {@link #PROBE_SLOTS} arena offsets
-     * and sizes; the slots after {@code count} get size 0.
+     * and sizes, as pairs of packed ints ({@link #setPacked}) around oy (the probe value, set afterwards); the slots
+     * after {@code count} get size 0.
      */
     void setProbeSlots(int[] offsets, int[] sizes, int count) {
-        int[] o = new int[PROBE_SLOTS];
-        int[] z = new int[PROBE_SLOTS];
-        System.arraycopy(offsets, 0, o, 0, count);
-        System.arraycopy(sizes, 0, z, 0, count);
-        sa0 = o[0]; sa1 = o[1]; sa2 = o[2]; sa3 = o[3]; sa4 = o[4]; sa5 = o[5];
-        sb0 = o[6]; sb1 = o[7]; sb2 = o[8]; sb3 = o[9]; sb4 = o[10]; sb5 = o[11];
-        sy0 = z[0]; sy1 = z[1]; sy2 = z[2]; sy3 = z[3]; sy4 = z[4]; sy5 = z[5];
-        r0 = z[6]; r1 = z[7]; r2 = z[8]; r3 = z[9]; r4 = z[10]; r5 = z[11];
+        int[] packed = new int[PACKED_INTS];
+        for (int i = 0; i < count; i++) {
+            int at = 2 * i < 4 ? 2 * i : 2 * i + 1; // skip index 4, oy
+            packed[at] = offsets[i];
+            packed[at + 1] = sizes[i];
+        }
+        setPacked(packed);
     }
 
     /**
@@ -421,18 +421,25 @@ final class ArenaKernel extends com.aparapi.Kernel {
             runningStatsSlot(first, stride, sb1, sb2, sb3, sb4, sb5, sy0, sy1, x4);
             runningStatsSlot(first, stride, sy2, sy3, sy4, sy5, r0, r1, r2, x5);
         } else if (op == PROBE_F || op == PROBE_D) {
-            probeSegment(first, stride, sa0, sy0);
-            probeSegment(first, stride, sa1, sy1);
-            probeSegment(first, stride, sa2, sy2);
-            probeSegment(first, stride, sa3, sy3);
-            probeSegment(first, stride, sa4, sy4);
-            probeSegment(first, stride, sa5, sy5);
-            probeSegment(first, stride, sb0, r0);
-            probeSegment(first, stride, sb1, r1);
-            probeSegment(first, stride, sb2, r2);
-            probeSegment(first, stride, sb3, r3);
-            probeSegment(first, stride, sb4, r4);
-            probeSegment(first, stride, sb5, r5);
+            probeSegment(first, stride, oa, ob);
+            probeSegment(first, stride, oc, od);
+            probeSegment(first, stride, oz, ow);
+            probeSegment(first, stride, i0, i1);
+            probeSegment(first, stride, i2, i3);
+            probeSegment(first, stride, i4, i5);
+            probeSegment(first, stride, i6, sa0);
+            probeSegment(first, stride, sa1, sa2);
+            probeSegment(first, stride, sa3, sa4);
+            probeSegment(first, stride, sa5, sb0);
+            probeSegment(first, stride, sb1, sb2);
+            probeSegment(first, stride, sb3, sb4);
+            probeSegment(first, stride, sb5, sy0);
+            probeSegment(first, stride, sy1, sy2);
+            probeSegment(first, stride, sy3, sy4);
+            probeSegment(first, stride, sy5, r0);
+            probeSegment(first, stride, r1, r2);
+            probeSegment(first, stride, r3, r4);
+            probeSegment(first, stride, r5, tileWidth);
         }
     }
 
@@ -470,8 +477,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /**
      * The non-finite probe over one tensor of a probe launch: its {@code size} elements at arena offset
      * {@code offset} (in f for PROBE_F, in d for PROBE_D), a grid-stride loop like every per-element op; an unused
-     * slot has size 0. A launch probes up to {@link #PROBE_SLOTS} tensors: offsets in sa0 … sa5, sb0 … sb5, sizes in
-     * sy0 … sy5, r0 … r5 ({@link #setProbeSlots}).
+     * slot has size 0. A launch probes up to {@link #PROBE_SLOTS} tensors: (offset, size) pairs of packed ints
+     * ({@link #setProbeSlots}).
      */
     void probeSegment(int first, int stride, int offset, int size) {
         if (op == PROBE_F) {

@@ -538,7 +538,7 @@ final class DeviceOps {
      * {@link io.sipflow.autodiff.backend.Backend#nonFiniteProbe} for resident (or uploaded FLOAT32) tensors: the
      * probe value is filled with 0, then each launch writes a NaN into it if any element times 0 of its tensors is
      * not 0. A launch takes up to {@link ArenaKernel#PROBE_SLOTS} tensors of one type (a run of the list), so a
-     * step's check of its 58 gradients is five launches instead of a multiplication, a reduction and an addition
+     * step's check of its 58 gradients is four launches instead of a multiplication, a reduction and an addition
      * per tensor.
      */
     Tensor nonFiniteProbe(java.util.List<Tensor> tensors) {

@@ -72,7 +72,7 @@
  *   sums. (An older version with per-item partial sums in local memory gave wrong sums on PoCL's two threads,
  *   right on one; it was dropped.) Per-element ops run
  *   a grid-stride loop inside each op's branch (at most 16 work groups per compute unit), so the one kernel's op
- *   dispatch is paid per work item, not per element; the non-finite probe takes up to twelve tensors per launch
+ *   dispatch is paid per work item, not per element; the non-finite probe takes up to nineteen tensors per launch
  *   and Adam up to five parameters (queued until the next allocation or read-back). Ops whose results nothing
  *   needs at once wait in batches (DeviceArena.later) until a result is used, anything is read back or the batch is
  *   full: the weight gradients' final sums (ten per launch) and batch norm's running statistics (five layers per
