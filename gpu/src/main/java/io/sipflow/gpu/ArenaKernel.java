@@ -50,6 +50,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int PROBE_F = 34;
     static final int PROBE_D = 35;
     static final int MAXPOOL_BACKWARD_WINDOWS_F = 38;
+    static final int COPY6_TWO_F = 39;
     static final int SUM_PARTS_BATCH_F = 36;
     static final int RUNNING_STATS_BATCH = 37;
     /** Ops from here on are work-group ops: every work item of a group takes part (barriers), none is cut off. */
@@ -358,6 +359,19 @@ final class ArenaKernel extends com.aparapi.Kernel {
         } else if (op == COPY6_F) {
             for (int g = first; g < n; g += stride) {
                 f[oy + strided(g, sy0, sy1, sy2, sy3, sy4, sy5)] = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+            }
+        } else if (op == COPY6_TWO_F) {
+            // two strided copies of one shape (i0 elements each) in one launch: oa → oy, then ob → oz
+            for (int g = first; g < n; g += stride) {
+                int e = g;
+                int src = oa;
+                int dst = oy;
+                if (g >= i0) {
+                    e = g - i0;
+                    src = ob;
+                    dst = oz;
+                }
+                f[dst + strided(e, sy0, sy1, sy2, sy3, sy4, sy5)] = f[src + strided(e, sa0, sa1, sa2, sa3, sa4, sa5)];
             }
         } else if (op == MAXPOOL_BACKWARD_F) {
             for (int g = first; g < n; g += stride) {
