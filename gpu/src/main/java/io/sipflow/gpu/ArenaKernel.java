@@ -34,7 +34,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int REDUCE_F = 8;
     static final int MATMUL_F = 9;
     static final int CONV_F = 10;
-    static final int SUM_PARTS_F = 12;
     static final int ADAM_F = 13;
     static final int FILL_F = 14;
     static final int COPY6_F = 15;
@@ -44,13 +43,16 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int CAST_FD = 26;
     static final int CAST_DF = 27;
     static final int BINARY_D = 28;
-    static final int RUNNING_STATS = 29;
     static final int MAXPOOL_ARGMAX_F = 30;
     static final int MAXPOOL_BACKWARD_ARGMAX_F = 31;
     static final int CONV_WEIGHT_SLICES_F = 32;
     static final int CONV_WEIGHT_3X3_SLICES_F = 33;
     static final int PROBE_F = 34;
     static final int PROBE_D = 35;
+    static final int MAXPOOL_BACKWARD_WINDOWS_F = 38;
+    static final int COPY6_TWO_F = 39;
+    static final int SUM_PARTS_BATCH_F = 36;
+    static final int RUNNING_STATS_BATCH = 37;
     /** Ops from here on are work-group ops: every work item of a group takes part (barriers), none is cut off. */
     static final int FIRST_GROUP_OP = 40;
     static final int CONV_TILED_F = 40;
@@ -60,6 +62,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
     static final int CONV_WEIGHT_TILED_F = 45;
     static final int UPSAMPLE_GROUPS_F = 46;
     static final int UPSAMPLE_ADJOINT_GROUPS_F = 47;
+    static final int CHANNEL_SUMS_BATCH_F = 48;
     /** The work-group size of every launch (less only on a device that allows less); local arrays fit it. */
     static final int GROUP = 128;
     /** Output channels per work item of {@link #convTiled}: each input value read from local memory serves sixteen. */
@@ -78,7 +81,15 @@ final class ArenaKernel extends com.aparapi.Kernel {
     /** Parameters per launch of the Adam update ({@link #adamSlot}). */
     static final int ADAM_SLOTS = 5;
     /** Tensors per launch of the non-finite probe ({@link #probeSegment}). */
-    static final int PROBE_SLOTS = 12;
+    static final int PROBE_SLOTS = 19;
+    /** Ints that {@link #setPacked} sets: the kernel's integer parameters in a fixed order. */
+    static final int PACKED_INTS = 40;
+    /** Weight gradients per launch of their final sums ({@link #sumPartsSlot}): four packed ints each. */
+    static final int SUM_PARTS_SLOTS = PACKED_INTS / 4;
+    /** Tensors per launch of {@link #channelSumsBatch}: six packed ints each. */
+    static final int CHANNEL_SUMS_SLOTS = 6;
+    /** Batch-norm layers per launch of the running-statistics update ({@link #runningStatsSlot}). */
+    static final int RUNNING_STATS_SLOTS = 5;
 
     float[] f = new float[1];
     double[] d = new double[1];
@@ -211,17 +222,55 @@ final class ArenaKernel extends com.aparapi.Kernel {
 
     /**
      * Host side: the tensors of one probe launch ({@link #probeSegment}), up to {@link #PROBE_SLOTS} arena offsets
-     * and sizes; the slots after {@code count} get size 0.
+     * and sizes, as pairs of packed ints ({@link #setPacked}) around oy (the probe value, set afterwards); the slots
+     * after {@code count} get size 0.
      */
     void setProbeSlots(int[] offsets, int[] sizes, int count) {
-        int[] o = new int[PROBE_SLOTS];
-        int[] z = new int[PROBE_SLOTS];
-        System.arraycopy(offsets, 0, o, 0, count);
-        System.arraycopy(sizes, 0, z, 0, count);
-        sa0 = o[0]; sa1 = o[1]; sa2 = o[2]; sa3 = o[3]; sa4 = o[4]; sa5 = o[5];
-        sb0 = o[6]; sb1 = o[7]; sb2 = o[8]; sb3 = o[9]; sb4 = o[10]; sb5 = o[11];
-        sy0 = z[0]; sy1 = z[1]; sy2 = z[2]; sy3 = z[3]; sy4 = z[4]; sy5 = z[5];
-        r0 = z[6]; r1 = z[7]; r2 = z[8]; r3 = z[9]; r4 = z[10]; r5 = z[11];
+        int[] packed = new int[PACKED_INTS];
+        for (int i = 0; i < count; i++) {
+            int at = 2 * i < 4 ? 2 * i : 2 * i + 1; // skip index 4, oy
+            packed[at] = offsets[i];
+            packed[at + 1] = sizes[i];
+        }
+        setPacked(packed);
+    }
+
+    /**
+     * Host side: the integer parameters oa, ob, oc, od, oy, oz, ow, i0 … i6, sa0 … sa5, sb0 … sb5, sy0 … sy5, r0 … r5,
+     * tileWidth, tileRows from {@code a} (at most {@link #PACKED_INTS} values; the rest get 0): slot tables of the
+     * batched launches ({@link #sumPartsSlot}, {@link #runningStatsSlot}), which have no other integer parameters.
+     */
+    void setPacked(int[] v) {
+        int[] a = java.util.Arrays.copyOf(v, PACKED_INTS);
+        oa = a[0]; ob = a[1]; oc = a[2]; od = a[3]; oy = a[4]; oz = a[5]; ow = a[6]; i0 = a[7];
+        i1 = a[8]; i2 = a[9]; i3 = a[10]; i4 = a[11]; i5 = a[12]; i6 = a[13]; sa0 = a[14]; sa1 = a[15];
+        sa2 = a[16]; sa3 = a[17]; sa4 = a[18]; sa5 = a[19]; sb0 = a[20]; sb1 = a[21]; sb2 = a[22]; sb3 = a[23];
+        sb4 = a[24]; sb5 = a[25]; sy0 = a[26]; sy1 = a[27]; sy2 = a[28]; sy3 = a[29]; sy4 = a[30]; sy5 = a[31];
+        r0 = a[32]; r1 = a[33]; r2 = a[34]; r3 = a[35]; r4 = a[36]; r5 = a[37]; tileWidth = a[38]; tileRows = a[39];
+    }
+
+    /** Host side: every scalar parameter, for {@link #restoreParams} (a batched launch run in the middle of an op). */
+    Object[] saveParams() {
+        return new Object[] {
+            new int[] {op, n, oa, ob, oc, od, oy, oz, ow, i0, i1, i2, i3, i4, i5, i6, r0, r1, r2, r3, r4, r5, sa0, sa1,
+                sa2, sa3, sa4, sa5, sb0, sb1, sb2, sb3, sb4, sb5, sy0, sy1, sy2, sy3, sy4, sy5, tileWidth,
+                pixelsPerItem, tileRows, tileShared, tilesAcross, outBlocks, chunk, oarg},
+            new double[] {x0, x1, x2, x3, x4, x5}};
+    }
+
+    /** Host side: the parameters {@link #saveParams} returned. */
+    void restoreParams(Object[] saved) {
+        int[] a = (int[]) saved[0];
+        double[] x = (double[]) saved[1];
+        op = a[0]; n = a[1]; oa = a[2]; ob = a[3]; oc = a[4]; od = a[5]; oy = a[6]; oz = a[7]; ow = a[8];
+        i0 = a[9]; i1 = a[10]; i2 = a[11]; i3 = a[12]; i4 = a[13]; i5 = a[14]; i6 = a[15];
+        r0 = a[16]; r1 = a[17]; r2 = a[18]; r3 = a[19]; r4 = a[20]; r5 = a[21];
+        sa0 = a[22]; sa1 = a[23]; sa2 = a[24]; sa3 = a[25]; sa4 = a[26]; sa5 = a[27];
+        sb0 = a[28]; sb1 = a[29]; sb2 = a[30]; sb3 = a[31]; sb4 = a[32]; sb5 = a[33];
+        sy0 = a[34]; sy1 = a[35]; sy2 = a[36]; sy3 = a[37]; sy4 = a[38]; sy5 = a[39];
+        tileWidth = a[40]; pixelsPerItem = a[41]; tileRows = a[42]; tileShared = a[43]; tilesAcross = a[44];
+        outBlocks = a[45]; chunk = a[46]; oarg = a[47];
+        x0 = x[0]; x1 = x[1]; x2 = x[2]; x3 = x[3]; x4 = x[4]; x5 = x[5];
     }
 
     @Override
@@ -297,14 +346,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
             for (int g = first; g < n; g += stride) {
                 conv(g);
             }
-        } else if (op == SUM_PARTS_F) {
-            for (int g = first; g < n; g += stride) {
-                double s = 0;
-                for (int b = 0; b < i0; b++) {
-                    s += d[oa + g * i0 + b];
-                }
-                f[oy + g] = (float) s;
-            }
         } else if (op == ADAM_F) {
             adamSlot(first, stride, oa, ob, oc, od, oy, oz, ow, i0);
             adamSlot(first, stride, i1, i2, i3, i4, i5, i6, sa0, sa1);
@@ -318,6 +359,19 @@ final class ArenaKernel extends com.aparapi.Kernel {
         } else if (op == COPY6_F) {
             for (int g = first; g < n; g += stride) {
                 f[oy + strided(g, sy0, sy1, sy2, sy3, sy4, sy5)] = f[oa + strided(g, sa0, sa1, sa2, sa3, sa4, sa5)];
+            }
+        } else if (op == COPY6_TWO_F) {
+            // two strided copies of one shape (i0 elements each) in one launch: oa → oy, then ob → oz
+            for (int g = first; g < n; g += stride) {
+                int e = g;
+                int src = oa;
+                int dst = oy;
+                if (g >= i0) {
+                    e = g - i0;
+                    src = ob;
+                    dst = oz;
+                }
+                f[dst + strided(e, sy0, sy1, sy2, sy3, sy4, sy5)] = f[src + strided(e, sa0, sa1, sa2, sa3, sa4, sa5)];
             }
         } else if (op == MAXPOOL_BACKWARD_F) {
             for (int g = first; g < n; g += stride) {
@@ -343,10 +397,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
             for (int g = first; g < n; g += stride) {
                 binaryDouble(g);
             }
-        } else if (op == RUNNING_STATS) {
-            for (int g = first; g < n; g += stride) {
-                runningStats(g);
-            }
         } else if (op == MAXPOOL_ARGMAX_F) {
             for (int g = first; g < n; g += stride) {
                 maxPoolArgmax(g);
@@ -354,6 +404,10 @@ final class ArenaKernel extends com.aparapi.Kernel {
         } else if (op == MAXPOOL_BACKWARD_ARGMAX_F) {
             for (int g = first; g < n; g += stride) {
                 maxPoolBackwardArgmax(g);
+            }
+        } else if (op == MAXPOOL_BACKWARD_WINDOWS_F) {
+            for (int g = first; g < n; g += stride) {
+                maxPoolBackwardWindow(g);
             }
         } else if (op == CONV_WEIGHT_SLICES_F) {
             for (int g = first; g < n; g += stride) {
@@ -363,27 +417,82 @@ final class ArenaKernel extends com.aparapi.Kernel {
             for (int g = first; g < n; g += stride) {
                 convWeight3x3Slice(g);
             }
+        } else if (op == SUM_PARTS_BATCH_F) {
+            sumPartsSlot(first, stride, oa, ob, oc, od);
+            sumPartsSlot(first, stride, oy, oz, ow, i0);
+            sumPartsSlot(first, stride, i1, i2, i3, i4);
+            sumPartsSlot(first, stride, i5, i6, sa0, sa1);
+            sumPartsSlot(first, stride, sa2, sa3, sa4, sa5);
+            sumPartsSlot(first, stride, sb0, sb1, sb2, sb3);
+            sumPartsSlot(first, stride, sb4, sb5, sy0, sy1);
+            sumPartsSlot(first, stride, sy2, sy3, sy4, sy5);
+            sumPartsSlot(first, stride, r0, r1, r2, r3);
+            sumPartsSlot(first, stride, r4, r5, tileWidth, tileRows);
+        } else if (op == RUNNING_STATS_BATCH) {
+            runningStatsSlot(first, stride, oa, ob, oc, od, oy, oz, ow, x1);
+            runningStatsSlot(first, stride, i0, i1, i2, i3, i4, i5, i6, x2);
+            runningStatsSlot(first, stride, sa0, sa1, sa2, sa3, sa4, sa5, sb0, x3);
+            runningStatsSlot(first, stride, sb1, sb2, sb3, sb4, sb5, sy0, sy1, x4);
+            runningStatsSlot(first, stride, sy2, sy3, sy4, sy5, r0, r1, r2, x5);
         } else if (op == PROBE_F || op == PROBE_D) {
-            probeSegment(first, stride, sa0, sy0);
-            probeSegment(first, stride, sa1, sy1);
-            probeSegment(first, stride, sa2, sy2);
-            probeSegment(first, stride, sa3, sy3);
-            probeSegment(first, stride, sa4, sy4);
-            probeSegment(first, stride, sa5, sy5);
-            probeSegment(first, stride, sb0, r0);
-            probeSegment(first, stride, sb1, r1);
-            probeSegment(first, stride, sb2, r2);
-            probeSegment(first, stride, sb3, r3);
-            probeSegment(first, stride, sb4, r4);
-            probeSegment(first, stride, sb5, r5);
+            probeSegment(first, stride, oa, ob);
+            probeSegment(first, stride, oc, od);
+            probeSegment(first, stride, oz, ow);
+            probeSegment(first, stride, i0, i1);
+            probeSegment(first, stride, i2, i3);
+            probeSegment(first, stride, i4, i5);
+            probeSegment(first, stride, i6, sa0);
+            probeSegment(first, stride, sa1, sa2);
+            probeSegment(first, stride, sa3, sa4);
+            probeSegment(first, stride, sa5, sb0);
+            probeSegment(first, stride, sb1, sb2);
+            probeSegment(first, stride, sb3, sb4);
+            probeSegment(first, stride, sb5, sy0);
+            probeSegment(first, stride, sy1, sy2);
+            probeSegment(first, stride, sy3, sy4);
+            probeSegment(first, stride, sy5, r0);
+            probeSegment(first, stride, r1, r2);
+            probeSegment(first, stride, r3, r4);
+            probeSegment(first, stride, r5, tileWidth);
+        }
+    }
+
+    /**
+     * The final sums of one weight gradient of a {@link #SUM_PARTS_BATCH_F} launch: y[e] at arena offset {@code out} (float) = Σ_b parts[e·slices + b] in double, b ascending, parts at
+     * {@code parts} (double), elements first, first + stride, … below size; an unused slot has size 0. A launch
+     * finishes up to {@link #SUM_PARTS_SLOTS} weight gradients (four packed ints each, {@link #setPacked}).
+     */
+    void sumPartsSlot(int first, int stride, int parts, int out, int size, int slices) {
+        for (int e = first; e < size; e += stride) {
+            double s = 0;
+            for (int b = 0; b < slices; b++) {
+                s += d[parts + e * slices + b];
+            }
+            f[out + e] = (float) s;
+        }
+    }
+
+    /**
+     * Batch norm's running statistics, in double as nn.BatchNorm2d always did, mean′ = (1 − m)·mean + m·μ, var′ =
+     * (1 − m)·var + m·σ²·M/(M − 1), for one layer of a {@link #RUNNING_STATS_BATCH} launch: running mean and var at
+     * rm, rv (f) → mean2, var2 (f), the batch's μ, σ² at bm, bv (d), c channels, M = count values per channel (a
+     * double argument), momentum x0; channels first, first + stride, …; an unused slot has c = 0. A launch updates up
+     * to {@link #RUNNING_STATS_SLOTS} layers (seven packed ints each, {@link #setPacked}; counts in x1 … x5).
+     */
+    void runningStatsSlot(int first, int stride, int rm, int rv, int bm, int bv, int mean2, int var2, int c,
+                          double count) {
+        double m = x0;
+        for (int ch = first; ch < c; ch += stride) {
+            f[mean2 + ch] = (float) ((1 - m) * f[rm + ch] + m * d[bm + ch]);
+            f[var2 + ch] = (float) ((1 - m) * f[rv + ch] + m * d[bv + ch] * count / (count - 1));
         }
     }
 
     /**
      * The non-finite probe over one tensor of a probe launch: its {@code size} elements at arena offset
      * {@code offset} (in f for PROBE_F, in d for PROBE_D), a grid-stride loop like every per-element op; an unused
-     * slot has size 0. A launch probes up to {@link #PROBE_SLOTS} tensors: offsets in sa0 … sa5, sb0 … sb5, sizes in
-     * sy0 … sy5, r0 … r5 ({@link #setProbeSlots}).
+     * slot has size 0. A launch probes up to {@link #PROBE_SLOTS} tensors: (offset, size) pairs of packed ints
+     * ({@link #setProbeSlots}).
      */
     void probeSegment(int first, int stride, int offset, int size) {
         if (op == PROBE_F) {
@@ -867,18 +976,6 @@ final class ArenaKernel extends com.aparapi.Kernel {
         f[oy + g] = (float) acc;
     }
 
-    /**
-     * Batch norm's running statistics, per channel, in double as nn.BatchNorm2d always did: mean′ = (1 − m)·mean +
-     * m·μ, var′ = (1 − m)·var + m·σ²·M/(M − 1); m = x0, M = i0; running mean and var at oa, ob (f) → oy, oz (f);
-     * μ, σ² at oc, od (d).
-     */
-    void runningStats(int ch) {
-        double m = x0;
-        double count = i0;
-        f[oy + ch] = (float) ((1 - m) * f[oa + ch] + m * d[oc + ch]);
-        f[oz + ch] = (float) ((1 - m) * f[ob + ch] + m * d[od + ch] * count / (count - 1));
-    }
-
     // ------------------------------------------------------------------ work-group ops (local memory, barriers)
     // Every work item of a launch reaches every barrier: items outside the data only skip their loads and stores.
 
@@ -898,6 +995,8 @@ final class ArenaKernel extends com.aparapi.Kernel {
             upsampleGroups();
         } else if (op == UPSAMPLE_ADJOINT_GROUPS_F) {
             upsampleAdjointGroups();
+        } else if (op == CHANNEL_SUMS_BATCH_F) {
+            channelSumsBatch();
         }
     }
 
@@ -1371,7 +1470,7 @@ final class ArenaKernel extends com.aparapi.Kernel {
      * runs of the (n, i) rows, all columns j, each sum in float; each gy value read feeds all the taps. Work item
      * ((((o·c + c)·k + u)·B + block)·S + s with B = ⌈k/5⌉ blocks of taps, S = {@link #chunk}; i0 = n, i1 = c,
      * i2 = h, i3 = w, i4 = k, i5 bit 0 circular, i6 = o, x at oa, gy at ob. Many short independent sums keep the
-     * device busy at every level of the U-Net; SUM_PARTS_F then adds each weight's S sums. A padding zero enters
+     * device busy at every level of the U-Net; SUM_PARTS_BATCH_F then adds each weight's S sums. A padding zero enters
      * as gy·0.
      */
     void convWeightSlice(int g) {
@@ -2339,6 +2438,86 @@ final class ArenaKernel extends com.aparapi.Kernel {
         }
     }
 
+    /**
+     * {@link #reduceSumGroups} of up to {@link #CHANNEL_SUMS_SLOTS} (n, c, h, w) tensors over axes 0, 2, 3 (a
+     * convolution's bias gradient) in one launch, one work group per channel of each: the same runs (image rows) per
+     * item in the same order and the same tree, so the same bits. Slot s is six packed ints ({@link #setPacked}):
+     * input and output offsets, c, n, h, w; the groups of slot 0's channels come first, then slot 1's, and so on;
+     * an unused slot has c = 0. The slot depends only on the group id, so every item of a group takes the same path
+     * to the barriers.
+     */
+    void channelSumsBatch() {
+        int ch = getGroupId(0);
+        int lid = getLocalId(0);
+        int size = getLocalSize(0);
+        int in = oa;
+        int out = ob;
+        int c = oc;
+        int n = od;
+        int h = oy;
+        int w = oz;
+        if (ch >= c) {
+            ch -= c;
+            in = ow;
+            out = i0;
+            c = i1;
+            n = i2;
+            h = i3;
+            w = i4;
+            if (ch >= c) {
+                ch -= c;
+                in = i5;
+                out = i6;
+                c = sa0;
+                n = sa1;
+                h = sa2;
+                w = sa3;
+                if (ch >= c) {
+                    ch -= c;
+                    in = sa4;
+                    out = sa5;
+                    c = sb0;
+                    n = sb1;
+                    h = sb2;
+                    w = sb3;
+                    if (ch >= c) {
+                        ch -= c;
+                        in = sb4;
+                        out = sb5;
+                        c = sy0;
+                        n = sy1;
+                        h = sy2;
+                        w = sy3;
+                        if (ch >= c) {
+                            ch -= c;
+                            in = sy4;
+                            out = sy5;
+                            c = r0;
+                            n = r1;
+                            h = r2;
+                            w = r3;
+                        }
+                    }
+                }
+            }
+        }
+        int plane = h * w;
+        int base = in + ch * plane;
+        double s = 0;
+        int runs = n * h;
+        for (int run = lid; run < runs; run += size) {
+            int b = run / h;
+            int off = base + b * c * plane + (run - b * h) * w;
+            for (int t = 0; t < w; t++) {
+                s += f[off + t];
+            }
+        }
+        double total = groupSum(s, 0);
+        if (lid == 0) {
+            f[out + ch] = (float) total;
+        }
+    }
+
     /** The input offset of the r-th value (row-major) of the reduced axes: sizes sb0 … sb5, strides sy0 … sy5. */
     int reducedOffset(int r) {
         int q = r;
@@ -2545,13 +2724,24 @@ final class ArenaKernel extends com.aparapi.Kernel {
         int ow = i1 / size;
         int oh = i0 / size;
         int j = g % ow;
-        int i = (g / ow) % oh;
-        int pl = g / (ow * oh);
-        int at = argmax(pl, i, j);
-        int r = (at - oa - pl * i0 * i1) / i1;
-        int col = (at - oa - pl * i0 * i1) % i1;
-        f[oy + g] = f[at];
-        f[oarg + g] = (r - i * size) * size + col - j * size;
+        int rest = g / ow;
+        int i = rest % oh;
+        int pl = rest / oh;
+        // argmax(pl, i, j), with the window offset kept as it is found rather than divided out of the index
+        int first = oa + pl * i0 * i1 + i * size * i1 + j * size;
+        int best = first;
+        int kept = 0;
+        for (int u = 0; u < size; u++) {
+            for (int v = 0; v < size; v++) {
+                int at = first + u * i1 + v;
+                if (f[at] > f[best]) {
+                    best = at;
+                    kept = u * size + v;
+                }
+            }
+        }
+        f[oy + g] = f[best];
+        f[oarg + g] = kept;
     }
 
     /**
@@ -2575,5 +2765,34 @@ final class ArenaKernel extends com.aparapi.Kernel {
             }
         }
         f[oy + g] = v;
+    }
+
+    /**
+     * {@link #maxPoolBackwardArgmax} with one work item per window (h and w multiples of the size, so every input
+     * element lies in exactly one window): item g reads its window's kept argmax and gy once and writes the window's
+     * size × size values of gx, gy at the argmax and 0 elsewhere: the same values, without the eight integer
+     * divisions per input element of the per-element version. Neighbouring items write neighbouring windows.
+     */
+    void maxPoolBackwardWindow(int g) {
+        int w = i1;
+        int size = i2;
+        int ow = w / size;
+        int oh = i0 / size;
+        int j = g % ow;
+        int rest = g / ow;
+        int i = rest % oh;
+        int pl = rest / oh;
+        int kept = (int) f[oarg + g];
+        float gv = f[ob + g];
+        int base = oy + (pl * i0 + i * size) * w + j * size;
+        for (int u = 0; u < size; u++) {
+            for (int v = 0; v < size; v++) {
+                float val = 0f;
+                if (u * size + v == kept) {
+                    val = gv;
+                }
+                f[base + u * w + v] = val;
+            }
+        }
     }
 }

@@ -40,12 +40,21 @@ final class DeviceArena {
     private long d2h;
     private long bytes;
     private int launches;
+    private long launchesTotal;
     private final int group;
     /** Work groups per compute unit of a per-element launch at most (see {@link #maxElementGroups()}). */
     static final int GROUPS_PER_COMPUTE_UNIT = 16;
+    /**
+     * The same on a CPU device (PoCL): its compute unit is a thread that runs a work group as a loop over the items,
+     * at a fixed cost per group (about 5 µs on PoCL 3.1), so a small op's 32 groups cost more than its work; two per
+     * thread still balance the threads. The kernels are the same; only the number of groups differs.
+     */
+    static final int GROUPS_PER_CPU_COMPUTE_UNIT = 2;
     private final int maxElementGroups;
     /** A launch that later calls may still join ({@link #defer}), or null. */
     private Runnable queued;
+    /** Batched launches whose results nothing has used yet ({@link #later}), in the order they were queued. */
+    private final java.util.LinkedHashSet<Runnable> later = new java.util.LinkedHashSet<>();
 
     /** A range to return once its tensor is gone. */
     private static final class Range extends PhantomReference<DeviceTensor> {
@@ -65,7 +74,9 @@ final class DeviceArena {
         this.device = device;
         this.holder = holder;
         this.group = Integer.highestOneBit(Math.max(1, Math.min(ArenaKernel.GROUP, device.getMaxWorkGroupSize())));
-        this.maxElementGroups = Math.max(1, device.getMaxComputeUnits()) * GROUPS_PER_COMPUTE_UNIT;
+        int perUnit = device.getType() == com.aparapi.device.Device.TYPE.CPU ? GROUPS_PER_CPU_COMPUTE_UNIT
+                : GROUPS_PER_COMPUTE_UNIT;
+        this.maxElementGroups = Math.max(1, device.getMaxComputeUnits()) * perUnit;
         kernel.setExplicit(true);
         kernel.f = new float[MIN_FLOATS];
         kernel.d = new double[MIN_DOUBLES];
@@ -78,7 +89,7 @@ final class DeviceArena {
     }
 
     synchronized Transfers transfers() {
-        return new Transfers(h2d, d2h, bytes);
+        return new Transfers(h2d, d2h, bytes, launchesTotal);
     }
 
     /** The float and the double arena's capacity in elements, for tests. */
@@ -88,6 +99,7 @@ final class DeviceArena {
 
     /** Elements handed out now in the float and the double arena, for tests and benchmarks. */
     synchronized long[] used() {
+        flushLater();
         drain();
         return new long[] {floats.used(), doubles.used()};
     }
@@ -176,6 +188,40 @@ final class DeviceArena {
         queued = launch;
     }
 
+    /**
+     * Queues {@code batch}, which launches ops whose results are not needed at once (a step's weight-gradient sums,
+     * batch norm's running statistics) together, until one of those results is used ({@link DeviceOps#on} sees a
+     * {@link DeviceTensor#pending} range), anything is read back, or the batch is full (it then launches itself).
+     * Queuing the same batch again is a no-op. The batch must keep its inputs reachable and clear its results'
+     * pending marks when it runs.
+     */
+    synchronized void later(Runnable batch) {
+        later.add(batch);
+    }
+
+    /** Withdraws {@code batch} from the queue of {@link #later} (it is about to launch itself). */
+    synchronized void notLater(Runnable batch) {
+        later.remove(batch);
+    }
+
+    /**
+     * Launches every batch queued by {@link #later}, keeping the kernel's parameters as they were: it may run in the
+     * middle of an op that has set some of them (when the op's input is a pending result).
+     */
+    synchronized void flushLater() {
+        if (later.isEmpty()) {
+            return;
+        }
+        flush();
+        Object[] saved = kernel.saveParams();
+        java.util.List<Runnable> batches = new java.util.ArrayList<>(later);
+        later.clear();
+        for (Runnable b : batches) {
+            b.run();
+        }
+        kernel.restoreParams(saved);
+    }
+
     /** Runs the queued launch, if any ({@link #defer}). */
     synchronized void flush() {
         Runnable launch = queued;
@@ -202,7 +248,8 @@ final class DeviceArena {
 
     /**
      * The most work groups of a per-element launch: {@link #GROUPS_PER_COMPUTE_UNIT} per compute unit, enough to
-     * keep every unit of a GPU busy and to balance PoCL's threads, few enough that each item has several elements.
+     * keep every unit of a GPU busy, few enough that each item has several elements ({@link
+     * #GROUPS_PER_CPU_COMPUTE_UNIT} on a CPU device).
      */
     int maxElementGroups() {
         return maxElementGroups;
@@ -241,6 +288,7 @@ final class DeviceArena {
             LaunchProfile.record(what, System.nanoTime() - start);
         }
         launches = (launches + 1) % ArenaKernel.LAUNCH_COUNT_MOD;
+        launchesTotal++;
     }
 
     /** A device copy of host FLOAT32 values (one transfer; {@code values} is read, never written). */
@@ -265,6 +313,7 @@ final class DeviceArena {
 
     /** The values of {@code t} on the host (one transfer), after checking that every launch ran on the device. */
     synchronized float[] readFloats(DeviceTensor t) {
+        flushLater();
         flush();
         float[] staging = new float[t.size + 1];
         kernel.fio = staging;
@@ -278,6 +327,7 @@ final class DeviceArena {
 
     /** As {@link #readFloats}, for FLOAT64 values. */
     synchronized double[] readDoubles(DeviceTensor t) {
+        flushLater();
         flush();
         double[] staging = new double[t.size + 1];
         kernel.dio = staging;
@@ -292,6 +342,7 @@ final class DeviceArena {
     /** Releases the device buffers; the arena must not be used afterwards. */
     synchronized void dispose() {
         queued = null;
+        later.clear();
         kernel.dispose();
     }
 

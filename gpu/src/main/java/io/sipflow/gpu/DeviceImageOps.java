@@ -113,22 +113,80 @@ final class DeviceImageOps {
             DeviceTensor bv = base.on(batchVariance);
             DeviceTensor mean = arena.allocate(DType.FLOAT32, c);
             DeviceTensor var = arena.allocate(DType.FLOAT32, c);
-            ArenaKernel k = arena.kernel;
-            k.x0 = momentum;
-            k.i0 = count;
-            k.oa = rm.offset;
-            k.ob = rv.offset;
-            k.oc = bm.offset;
-            k.od = bv.offset;
-            k.oy = mean.offset;
-            k.oz = var.offset;
-            arena.launch(ArenaKernel.RUNNING_STATS, c, "batchNormRunningUpdate " + runningMean.shape());
-            Reference.reachabilityFence(rm);
-            Reference.reachabilityFence(rv);
-            Reference.reachabilityFence(bm);
-            Reference.reachabilityFence(bv);
+            RunningBatch batch = running;
+            if (batch != null && batch.momentum != momentum) {
+                arena.notLater(batch);
+                batch.run();
+                batch = null;
+            }
+            if (batch == null) {
+                batch = new RunningBatch(momentum);
+                running = batch;
+                arena.later(batch);
+            }
+            batch.add(new DeviceTensor[] {rm, rv, bm, bv, mean, var}, c, count);
+            if (batch.count == ArenaKernel.RUNNING_STATS_SLOTS) {
+                arena.notLater(batch);
+                batch.run();
+            }
             return new Backend.RunningStatistics(Tensor.onDevice(runningMean.shape(), mean),
                     Tensor.onDevice(runningVar.shape(), var));
+        }
+    }
+
+    /** The running-statistics updates waiting for one launch ({@link DeviceArena#later}), or null. */
+    private RunningBatch running;
+
+    /**
+     * Up to {@link ArenaKernel#RUNNING_STATS_SLOTS} layers' running-statistics updates with one momentum
+     * ({@link ArenaKernel#runningStatsSlot}): the new running buffers are read only by the next step's update (or
+     * evaluation), so a forward pass's layers share launches instead of one each. Holds the ranges until it has run.
+     */
+    private final class RunningBatch implements Runnable {
+        final double momentum;
+        final DeviceTensor[][] ranges = new DeviceTensor[ArenaKernel.RUNNING_STATS_SLOTS][];
+        final int[] packed = new int[7 * ArenaKernel.RUNNING_STATS_SLOTS];
+        final double[] counts = new double[ArenaKernel.RUNNING_STATS_SLOTS];
+        int count;
+        int items;
+
+        RunningBatch(double momentum) {
+            this.momentum = momentum;
+        }
+
+        void add(DeviceTensor[] r, int channels, int values) {
+            ranges[count] = r;
+            r[4].pending = true;
+            r[5].pending = true;
+            for (int i = 0; i < 6; i++) {
+                packed[7 * count + i] = r[i].offset;
+            }
+            packed[7 * count + 6] = channels;
+            counts[count] = values;
+            items = Math.max(items, channels);
+            count++;
+        }
+
+        @Override
+        public void run() {
+            if (running == this) {
+                running = null;
+            }
+            ArenaKernel k = arena.kernel;
+            k.setPacked(packed);
+            k.x0 = momentum;
+            k.x1 = counts[0];
+            k.x2 = counts[1];
+            k.x3 = counts[2];
+            k.x4 = counts[3];
+            k.x5 = counts[4];
+            arena.launch(ArenaKernel.RUNNING_STATS_BATCH, Math.max(1, items), "batchNormRunningUpdate " + count
+                    + " layers");
+            for (int i = 0; i < count; i++) {
+                ranges[i][4].pending = false;
+                ranges[i][5].pending = false;
+                ranges[i] = null;
+            }
         }
     }
 
@@ -157,8 +215,12 @@ final class DeviceImageOps {
             PoolArgmax kept = argmaxes.get(dx);
             if (kept != null && kept.size() == size) {
                 arena.kernel.oarg = kept.positions().offset;
-                Tensor gx = image(ArenaKernel.MAXPOOL_BACKWARD_ARGMAX_F, x, gy, s[2], s[3], size, x.shape(),
-                        "maxPool2dBackward");
+                boolean whole = s[2] % size == 0 && s[3] % size == 0; // every input element lies in a window
+                Tensor gx = whole
+                        ? image(ArenaKernel.MAXPOOL_BACKWARD_WINDOWS_F, x, gy, s[2], s[3], size, x.shape(), gy.size(),
+                                "maxPool2dBackward")
+                        : image(ArenaKernel.MAXPOOL_BACKWARD_ARGMAX_F, x, gy, s[2], s[3], size, x.shape(),
+                                "maxPool2dBackward");
                 Reference.reachabilityFence(kept.positions());
                 return gx;
             }
@@ -180,6 +242,11 @@ final class DeviceImageOps {
 
     /** One launch over {@code out}'s elements: a at oa, b (or nothing) at ob, i0 = h, i1 = w, i2 = size. */
     private Tensor image(int op, Tensor a, Tensor b, int h, int w, int size, Shape out, String what) {
+        return image(op, a, b, h, w, size, out, out.size(), what);
+    }
+
+    /** As above, over {@code items} work items (elements of out, or windows). */
+    private Tensor image(int op, Tensor a, Tensor b, int h, int w, int size, Shape out, int items, String what) {
         synchronized (arena) {
             DeviceTensor da = base.on(a);
             DeviceTensor db = b == null ? null : base.on(b);
@@ -191,7 +258,7 @@ final class DeviceImageOps {
             k.oa = da.offset;
             k.ob = db == null ? 0 : db.offset;
             k.oy = y.offset;
-            arena.launch(op, out.size(), what + " " + a.shape());
+            arena.launch(op, items, what + " " + a.shape());
             Reference.reachabilityFence(da);
             Reference.reachabilityFence(db);
             return Tensor.onDevice(out, y);

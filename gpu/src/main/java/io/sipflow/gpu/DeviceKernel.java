@@ -14,6 +14,8 @@ abstract class DeviceKernel extends Kernel {
     private long puts;
     private long gets;
     private long bytes;
+    /** Launches of this kernel ({@link Launch#run}). */
+    long launches;
 
     /** {@code put}, counted (the stamp read-back of {@link Launch#run} is not: it is part of every launch). */
     void putCounted(float[] a) {
@@ -42,7 +44,7 @@ abstract class DeviceKernel extends Kernel {
 
     /** The copies this kernel made through the counted methods. */
     synchronized Transfers transfers() {
-        return new Transfers(puts, gets, bytes);
+        return new Transfers(puts, gets, bytes, launches);
     }
 
     /** Call first in {@code run()}. */

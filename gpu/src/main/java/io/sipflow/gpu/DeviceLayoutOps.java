@@ -47,11 +47,29 @@ final class DeviceLayoutOps {
         return copy(x, out, start * xs[axis], xs, out, 0, out.strides(), "slice");
     }
 
-    /** One strided copy per part into its block of the result. */
+    /** One strided copy per part into its block of the result; two parts of one shape in one launch. */
     Tensor concat(Tensor[] parts, int axis, Shape shape) {
         synchronized (arena) {
             DeviceTensor y = arena.allocate(DType.FLOAT32, shape.size());
             int[] ys = shape.strides();
+            if (parts.length == 2 && parts[0].shape().equals(parts[1].shape())) {
+                DeviceTensor a = base.on(parts[0]);
+                DeviceTensor b = base.on(parts[1]);
+                Shape part = parts[0].shape();
+                ArenaKernel k = arena.kernel;
+                base.space(part);
+                k.setStridesA(DeviceOps.padded(part.strides(), 0));
+                k.setStridesY(DeviceOps.padded(ys, 0));
+                k.oa = a.offset;
+                k.ob = b.offset;
+                k.oy = y.offset;
+                k.oz = y.offset + part.dim(axis) * ys[axis];
+                k.i0 = part.size();
+                arena.launch(ArenaKernel.COPY6_TWO_F, 2 * part.size(), "concat 2 x " + part);
+                Reference.reachabilityFence(a);
+                Reference.reachabilityFence(b);
+                return Tensor.onDevice(shape, y);
+            }
             int at = 0;
             for (Tensor p : parts) {
                 DeviceTensor dp = base.on(p);

@@ -38,6 +38,9 @@ final class DeviceOps {
     DeviceTensor on(Tensor t) {
         DeviceValues v = t.deviceValues();
         if (v instanceof DeviceTensor dt && dt.arena == arena) {
+            if (dt.pending) {
+                arena.flushLater();
+            }
             return dt;
         }
         DeviceTensor copy = t.dtype() == DType.FLOAT32 ? arena.upload(t.floatData()) : arena.upload(t.doubleData());
@@ -133,6 +136,11 @@ final class DeviceOps {
             outDims[ax] = 1;
         }
         Shape out = Shape.of(outDims);
+        if (op == ReduceOp.SUM && a.dtype() == DType.FLOAT32 && a.rank() == 4 && java.util.Arrays.equals(axes,
+                new int[] {0, 2, 3}) && a.size() / Math.max(1, a.dim(1)) >= arena.group()
+                && a.dim(0) * a.dim(2) >= MIN_GROUP_RUNS) {
+            return channelSums(a, out);
+        }
         synchronized (arena) {
             DeviceTensor da = on(a);
             DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
@@ -153,6 +161,66 @@ final class DeviceOps {
             }
             Reference.reachabilityFence(da);
             return Tensor.onDevice(out, y);
+        }
+    }
+
+    /** The channel sums waiting for one launch ({@link DeviceArena#later}), or null. */
+    private ChannelSumBatch channelSums;
+
+    /**
+     * Σ over axes 0, 2, 3 of an (n, c, h, w) tensor that {@link #reduce} would sum with a work group per channel:
+     * the same sums ({@link ArenaKernel#channelSumsBatch}), batched with other such sums (a step's bias gradients,
+     * used only after the backward pass) into one launch.
+     */
+    private Tensor channelSums(Tensor a, Shape out) {
+        synchronized (arena) {
+            DeviceTensor da = on(a);
+            DeviceTensor y = arena.allocate(DType.FLOAT32, out.size());
+            ChannelSumBatch batch = channelSums;
+            if (batch == null) {
+                batch = new ChannelSumBatch();
+                channelSums = batch;
+                arena.later(batch);
+            }
+            batch.add(da, y, a.shape().dims());
+            if (batch.count == ArenaKernel.CHANNEL_SUMS_SLOTS) {
+                arena.notLater(batch);
+                batch.run();
+            }
+            return Tensor.onDevice(out, y);
+        }
+    }
+
+    /** Up to {@link ArenaKernel#CHANNEL_SUMS_SLOTS} channel sums of one launch, holding their ranges until it has run. */
+    private final class ChannelSumBatch implements Runnable {
+        final DeviceTensor[] ranges = new DeviceTensor[2 * ArenaKernel.CHANNEL_SUMS_SLOTS];
+        final int[] packed = new int[6 * ArenaKernel.CHANNEL_SUMS_SLOTS];
+        final StringBuilder shapes = new StringBuilder();
+        int count;
+        int groups;
+
+        void add(DeviceTensor x, DeviceTensor y, int[] nchw) {
+            ranges[2 * count] = x;
+            ranges[2 * count + 1] = y;
+            y.pending = true;
+            int[] slot = {x.offset, y.offset, nchw[1], nchw[0], nchw[2], nchw[3]};
+            System.arraycopy(slot, 0, packed, 6 * count, 6);
+            groups += nchw[1];
+            shapes.append(count == 0 ? "" : ", ").append(java.util.Arrays.toString(nchw));
+            count++;
+        }
+
+        @Override
+        public void run() {
+            if (channelSums == this) {
+                channelSums = null;
+            }
+            arena.kernel.setPacked(packed);
+            arena.launchGroups(ArenaKernel.CHANNEL_SUMS_BATCH_F, groups, "reduce SUM over [0, 2, 3] of " + shapes);
+            for (int i = 0; i < count; i++) {
+                ranges[2 * i + 1].pending = false;
+            }
+            java.util.Arrays.fill(ranges, null);
         }
     }
 
@@ -254,7 +322,8 @@ final class DeviceOps {
     /**
      * The tiled convolution ({@link ArenaKernel#convTiled}) with the parameters already set: a tile is as many
      * whole rows as one work group has items (or a slice of a row wider than the group), input channels in chunks
-     * that fit the local arrays. A kernel too large for one tile in local memory runs the per-pixel kernel instead.
+     * that fit the local arrays. A kernel too large for one tile in local memory, and a 1×1 kernel to at most four
+     * output channels, run the per-pixel kernel instead.
      */
     private void launchConv(int n, int c, int h, int w, int o, int k, String what) {
         ArenaKernel kernel = arena.kernel;
@@ -272,7 +341,10 @@ final class DeviceOps {
         int blockWeights = ArenaKernel.CONV_OUT_BLOCK * k * k;
         int chunk = Math.min(c, Math.min(ArenaKernel.TILE_FLOATS / perChannel, ArenaKernel.TILE_WEIGHTS / blockWeights));
         chunk = Math.min(chunk, ArenaKernel.TILE_ROWS / rowsPerChannel);
-        if (chunk < 1 || tw + k - 1 > ArenaKernel.TILE_COLUMNS) {
+        // a 1×1 kernel to a few output channels (a U-Net's last layer): a tile computes sixteen channels per item,
+        // most of them for nothing; one work item per output sums its c products (the same sums: no padding at 1×1)
+        boolean fewOutputs = k == 1 && 4 * o <= ArenaKernel.CONV_OUT_BLOCK;
+        if (chunk < 1 || tw + k - 1 > ArenaKernel.TILE_COLUMNS || fewOutputs) {
             arena.launch(ArenaKernel.CONV_F, n * o * h * w, what);
             return;
         }
@@ -289,7 +361,8 @@ final class DeviceOps {
     }
 
     /**
-     * gw[o,c,u,v] = Σ_{n,i,j} gy·x in two launches: the (n, i) rows cut into S runs of about
+     * gw[o,c,u,v] = Σ_{n,i,j} gy·x in two launches (the second batched with other weight gradients', see
+     * {@link SumBatch}): the (n, i) rows cut into S runs of about
      * {@link #WEIGHT_SLICE} pixels, one work item per (kernel row, up to five taps, run) summing in float, then
      * the S partial sums of each weight added in double. Many short independent sums, so the device is busy at
      * every level of the U-Net.
@@ -328,14 +401,64 @@ final class DeviceOps {
                 int rowsOfTaps = size / kk * ((kk + ArenaKernel.WEIGHT_TAPS - 1) / ArenaKernel.WEIGHT_TAPS);
                 arena.launch(ArenaKernel.CONV_WEIGHT_SLICES_F, rowsOfTaps * slices, "conv2dBackwardWeight " + x.shape());
             }
-            k.i0 = slices;
-            k.oa = parts.offset;
-            k.oy = y.offset;
-            arena.launch(ArenaKernel.SUM_PARTS_F, size, "conv2dBackwardWeight sum " + wShape);
             Reference.reachabilityFence(dgy);
             Reference.reachabilityFence(dx);
-            arena.release(parts);
+            SumBatch batch = sums;
+            if (batch == null) {
+                batch = new SumBatch();
+                sums = batch;
+                arena.later(batch);
+            }
+            batch.add(parts, y, slices);
+            if (batch.count == ArenaKernel.SUM_PARTS_SLOTS) {
+                arena.notLater(batch);
+                batch.run();
+            }
             return Tensor.onDevice(wShape, y);
+        }
+    }
+
+    /** The weight gradients whose final sums wait for one launch ({@link DeviceArena#later}), or null. */
+    private SumBatch sums;
+
+    /**
+     * Up to {@link ArenaKernel#SUM_PARTS_SLOTS} weight gradients' final sums ({@link ArenaKernel#sumPartsSlot}): a
+     * step's gradients are used only after the backward pass (by the non-finite probe, the optimizer), so their sums
+     * share launches instead of one each. Holds the partial sums and the results until it has run, then returns the
+     * partial sums' ranges.
+     */
+    private final class SumBatch implements Runnable {
+        final DeviceTensor[] parts = new DeviceTensor[ArenaKernel.SUM_PARTS_SLOTS];
+        final DeviceTensor[] results = new DeviceTensor[ArenaKernel.SUM_PARTS_SLOTS];
+        final int[] packed = new int[4 * ArenaKernel.SUM_PARTS_SLOTS];
+        int count;
+        int items;
+
+        void add(DeviceTensor partial, DeviceTensor y, int slices) {
+            parts[count] = partial;
+            results[count] = y;
+            y.pending = true;
+            packed[4 * count] = partial.offset;
+            packed[4 * count + 1] = y.offset;
+            packed[4 * count + 2] = y.size;
+            packed[4 * count + 3] = slices;
+            items = Math.max(items, y.size);
+            count++;
+        }
+
+        @Override
+        public void run() {
+            if (sums == this) {
+                sums = null;
+            }
+            arena.kernel.setPacked(packed);
+            arena.launch(ArenaKernel.SUM_PARTS_BATCH_F, Math.max(1, items), "conv2dBackwardWeight sums " + count);
+            for (int i = 0; i < count; i++) {
+                results[i].pending = false;
+                arena.release(parts[i]);
+                parts[i] = null;
+                results[i] = null;
+            }
         }
     }
 
@@ -415,7 +538,7 @@ final class DeviceOps {
      * {@link io.sipflow.autodiff.backend.Backend#nonFiniteProbe} for resident (or uploaded FLOAT32) tensors: the
      * probe value is filled with 0, then each launch writes a NaN into it if any element times 0 of its tensors is
      * not 0. A launch takes up to {@link ArenaKernel#PROBE_SLOTS} tensors of one type (a run of the list), so a
-     * step's check of its 58 gradients is five launches instead of a multiplication, a reduction and an addition
+     * step's check of its 58 gradients is four launches instead of a multiplication, a reduction and an addition
      * per tensor.
      */
     Tensor nonFiniteProbe(java.util.List<Tensor> tensors) {

@@ -15,6 +15,11 @@ final class DeviceTensor implements DeviceValues {
     final int size;
     /** The arena's record of this range (a phantom reference to this tensor), for {@link DeviceArena#release}. */
     Object range;
+    /**
+     * True while the launch that writes this range waits in a batch ({@link DeviceArena#later}): whoever uses the
+     * range first launches the batch ({@link DeviceOps#on}, a read-back).
+     */
+    boolean pending;
 
     DeviceTensor(DeviceArena arena, DType dtype, int offset, int size) {
         this.arena = arena;

@@ -35,6 +35,7 @@ final class Launch {
     static void run(DeviceKernel kernel, OpenCLDevice device, int total, String what) {
         int stamp = STAMPS.incrementAndGet();
         kernel.stamp = stamp;
+        kernel.launches++;
         execute(kernel, device, total, what);
         try {
             kernel.get(kernel.ran);

@@ -64,16 +64,19 @@
  *   3×3 kernel two neighbouring pixels per item);
  *   batch norm runs one work group per channel with tree sums in local memory and normalises in the same launch;
  *   max pooling keeps its argmax for the backward pass; a sum over many values per output (a bias gradient) runs
- *   a work group per output with a tree sum. The weight gradient is two launches of many short independent sums
- *   over runs of rows, then the runs added. For 3×3 with at most one group of input channels, a work group per
+ *   a work group per output with a tree sum. The weight gradient is many short independent sums over runs of rows,
+ *   then the runs added; that second launch waits in a batch (below). For 3×3 with at most one group of input channels, a work group per
  *   (run, block of sixteen output channels) stages that gy in local memory as [pixel][channel] and item c holds
  *   all nine taps × sixteen channels of input channel c in registers; otherwise, without local memory, two output
  *   channels × one input channel × run per item (3×3), or kernel row × taps × run. Both give the same partial
  *   sums. (An older version with per-item partial sums in local memory gave wrong sums on PoCL's two threads,
  *   right on one; it was dropped.) Per-element ops run
  *   a grid-stride loop inside each op's branch (at most 16 work groups per compute unit), so the one kernel's op
- *   dispatch is paid per work item, not per element; the non-finite probe takes up to twelve tensors per launch
- *   and Adam up to five parameters (queued until the next allocation or read-back). One kernel means one register budget for all ops on a GPU; none of this has run on a
+ *   dispatch is paid per work item, not per element; the non-finite probe takes up to nineteen tensors per launch
+ *   and Adam up to five parameters (queued until the next allocation or read-back). Ops whose results nothing
+ *   needs at once wait in batches (DeviceArena.later) until a result is used, anything is read back or the batch is
+ *   full: the weight gradients' final sums (ten per launch) and batch norm's running statistics (five layers per
+ *   launch). The bench prints the launches of a warm SIP step with its transfers. One kernel means one register budget for all ops on a GPU; none of this has run on a
  *   GPU yet.</li>
  *   <li>PoCL compiles the one kernel per work-group size, and each change of the kernel costs a compile of
  *   10–30 s on first use (cached in ~/.cache/pocl afterwards).</li>

@@ -92,6 +92,12 @@ class OpenClImageAndLayoutTest {
             d[axis] += y.dim(axis);
             Tensor[] parts = {x, y};
             assertSame("concat axis " + axis, cpu.concat(parts, axis, Shape.of(d)), backend().concat(parts, axis, Shape.of(d)), 0);
+            Tensor z = random(rng, DType.FLOAT32, x.shape().dims()); // two parts of one shape: one launch
+            int[] twice = x.shape().dims();
+            twice[axis] *= 2;
+            Tensor[] pair = {x, z};
+            assertSame("concat of two equal parts, axis " + axis, cpu.concat(pair, axis, Shape.of(twice)),
+                    backend().concat(pair, axis, Shape.of(twice)), 0);
             for (Padding mode : Padding.values()) {
                 int before = axis + 1;
                 int after = 7 - axis; // wider than the axis: circular padding wraps more than once

@@ -39,14 +39,16 @@ class OpenClResidencyTest {
         Tensor gx = b.conv2dBackwardData(s, w, Padding.CIRCULAR, x.shape());
         Tensor gw = b.conv2dBackwardWeight(s, x, Padding.CIRCULAR, w.shape());
         Transfers ops = b.transfers().since(before);
-        assertEquals(new Transfers(2, 0, 4L * (x.size() + w.size())), ops,
-                "x and w go up once each (the scalar 0.5 is a launch argument); nothing comes back");
+        assertEquals(new Transfers(2, 0, 4L * (x.size() + w.size()), 8), ops,
+                "x and w go up once each (the scalar 0.5 is a launch argument); nothing comes back; two uploads and six"
+                        + " ops launched, the weight gradient's final sums not yet (nothing has used them)");
         for (Tensor t : new Tensor[] {y, r, s, m, gx, gw}) {
             assertFalse(t.isOnHost(), "result still on the device: " + t.shape());
         }
         m.getFlat(0);
         Transfers read = b.transfers().since(before).since(ops);
-        assertEquals(new Transfers(0, 1, 4L * (m.size() + 1)), read, "one read-back of m (values + launch count)");
+        assertEquals(new Transfers(0, 1, 4L * (m.size() + 1), 2), read,
+                "one read-back of m (values + launch count): the waiting weight-gradient sums launch first");
         assertEquals(read, b.transfers().since(before).since(ops), "a second read of m uses the host copy");
     }
 

@@ -87,6 +87,17 @@ class OpenClWorkGroupKernelsTest {
         Tensor g1 = random(rng, DType.FLOAT32, 1, 1, 2, 2);
         assertSame("maxPool2dBackward with ties", cpu.maxPool2dBackward(g1, ties, 2),
                 backend().maxPool2dBackward(g1, ties, 2), 0);
+        // a work item per window where the windows cover the image; per element where a row or column is left over
+        Tensor odd = random(rng, DType.FLOAT32, 2, 2, 7, 5);
+        backend().maxPool2d(odd, 2);
+        Tensor gOdd = random(rng, DType.FLOAT32, 2, 2, 3, 2);
+        assertSame("maxPool2dBackward, 7x5 image", cpu.maxPool2dBackward(gOdd, odd, 2),
+                backend().maxPool2dBackward(gOdd, odd, 2), 0);
+        Tensor threes = random(rng, DType.FLOAT32, 1, 2, 9, 6);
+        assertSame("maxPool2d 3x3", cpu.maxPool2d(threes, 3), backend().maxPool2d(threes, 3), 0);
+        Tensor g3 = random(rng, DType.FLOAT32, 1, 2, 3, 2);
+        assertSame("maxPool2dBackward 3x3 windows", cpu.maxPool2dBackward(g3, threes, 3),
+                backend().maxPool2dBackward(g3, threes, 3), 0);
     }
 
     private static OpenClBackend backend() {
