@@ -60,6 +60,11 @@ if [ -n "$bundle" ]; then
     export SIPFLOW_JAVA="$unpacked/jre/bin/java"
 fi
 
+# PoCL's and drivers' LLVM replace the JVM's SIGSEGV/SIGBUS/SIGFPE handlers; libjsig chains them behind the JVM's
+# (the Maven tests get it from the pom, ./sipflow from the launcher)
+jsig="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/libjsig.so"
+[ -f "$jsig" ] && export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
+
 echo "== 1. OpenCL devices (filter: $SIPFLOW_OPENCL_DEVICE)"
 if command -v nvidia-smi >/dev/null 2>&1; then
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
