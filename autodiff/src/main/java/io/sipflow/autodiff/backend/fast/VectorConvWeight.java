@@ -84,7 +84,6 @@ final class VectorConvWeight {
             int block = (g.qLen / blocks + LANES - 1) / LANES * LANES;
             int acc = chunk * stride;
             java.util.Arrays.fill(partial, acc, acc + stride, 0.0);
-            boolean rows = k == 3;
             for (int m = 0; m < images; m++) {
                 for (int qb = 0; qb < g.qLen; qb += block) {
                     int qe = Math.min(g.qLen, qb + block);
@@ -92,8 +91,7 @@ final class VectorConvWeight {
                     for (int o0 = 0; o0 < oPad; o0 += 4) {
                         for (int t0 = 0; t0 < tPad; t0 += TN) {
                             int at = (o0 * tPad + 4 * t0) * LANES;
-                            tiles(gq, m * oPad * g.qLen + o0 * g.qLen, xp, m * g.length, qb, qe, off, t0, tmp, at,
-                                    rows);
+                            tiles(gq, m * oPad * g.qLen + o0 * g.qLen, xp, m * g.length, qb, qe, off, t0, tmp, at);
                             if (last) {
                                 addLanes(tmp, at, partial, acc, o0, t0, tPad);
                             }
@@ -131,17 +129,14 @@ final class VectorConvWeight {
     }
 
     /**
-     * One tile's passes over block [qb, qe): pass r holds lanes r·VL … r·VL + VL − 1. {@code rows}: the 6 taps are
-     * two kernel rows of 3 (k = 3, where TN = 6 tiles start at multiples of 6: rows of taps c·9 + u·3 + v).
+     * One tile's passes over block [qb, qe): pass r holds lanes r·VL … r·VL + VL − 1.
      */
     private static void tiles(float[] gq, int tileBase, float[] xp, int x0, int qb, int qe, int[] off, int t0,
-                              float[] tmp, int at, boolean rows) {
+                              float[] tmp, int at) {
         for (int pass = 0; pass < PASSES; pass++) {
             int qFrom = qb + pass * VL;
             int g4 = tileBase - 3 * (qFrom & (LANES - 1));
-            if (TN == 6 && rows) {
-                ConvWeightTiles.tile4x6Rows(gq, g4, xp, x0, qFrom, qe, off, t0, tmp, at + pass * VL);
-            } else if (TN == 6) {
+            if (TN == 6) {
                 ConvWeightTiles.tile4x6(gq, g4, xp, x0, qFrom, qe, off, t0, tmp, at + pass * VL);
             } else {
                 ConvWeightTiles.tile4x2(gq, g4, xp, x0, qFrom, qe, off, t0, tmp, at + pass * VL);

@@ -130,8 +130,8 @@ class PlainJavaTwinProperties {
     }
 
     /**
-     * The weight gradient of 3×3 kernels (the two-row tiles of {@link ConvWeightTiles#tile4x6Rows} on 512-bit
-     * vectors, with the padding taps of an odd channel count), batches of one to many chunks (each chunk's lanes
+     * The weight gradient of 3×3 kernels (the 4×6 tiles on 512-bit vectors, with the padding taps of an odd channel
+     * count), batches of one to many chunks (each chunk's lanes
      * added right after its last pass, the chunks' sums added in chunk order) on terms of 2⁶⁰ that cancel next to
      * terms of 1, so a changed lane, chunk or term order changes the bits; optionally with NaN, ±∞ and −0 mixed in.
      */
