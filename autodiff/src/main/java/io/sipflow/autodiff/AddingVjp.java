@@ -6,6 +6,13 @@ package io.sipflow.autodiff;
  * result into a fresh tensor and then adds the two, three passes over memory; an op whose VJP is sparse (max-pool
  * scatters each window's gradient to one cell) can do it in one. Only first-order passes use it; its result must
  * be, bit for bit, {@code previous + vjp(g)} as float (or double) adds of the two, in that order.
+ *
+ * <pre>{@code
+ * // y = 2x: the plain VJP, and the same gradient added to x's earlier one in a single op
+ * Tensor y = Graph.record("double", x.mul(2), x,
+ *         g -> new Tensor[] {g.mul(2)},
+ *         (g, previous) -> previous.add(g.mul(2)));   // a real kernel fuses this into one pass
+ * }</pre>
  */
 @FunctionalInterface
 public interface AddingVjp {
