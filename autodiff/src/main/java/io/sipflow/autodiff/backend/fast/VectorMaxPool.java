@@ -27,6 +27,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorMaxPool {
     private static final VectorSpecies<Float> S = VectorConv.S;
     private static final int VL = VectorConv.VL;
+    /**
+     * The class of {@link #S}'s vectors; every vector here is cast to it (loads, shuffles, blends, constants, stored
+     * values), so that JDK 17's C2 knows the exact class when it parses each Vector API call (see
+     * {@link ConvWeightTiles#VC}). Without the casts, forwardRowKeepingArgmax was now and then compiled as plain Java
+     * on boxed vectors under JDK 17 with AVX2 (one JVM run in four or five: 33–46 MB more allocation per SIP step).
+     */
+    private static final Class<?> VC = S.vectorType();
     /** Lane i ← lane i with its low bit cleared: each pair's first element in both lanes. */
     private static final VectorShuffle<Float> FIRST = VectorShuffle.fromOp(S, i -> i & ~1);
     /** Lane i ← lane i | 1: each pair's second element in both lanes. */
@@ -52,22 +59,24 @@ final class VectorMaxPool {
         int j = 0;
         for (; j + VL <= ow; j += VL) {
             int at = top + 2 * j;
-            FloatVector r0lo = FloatVector.fromArray(S, x, at);
-            FloatVector r0hi = FloatVector.fromArray(S, x, at + VL);
-            FloatVector r1lo = FloatVector.fromArray(S, x, at + w);
-            FloatVector r1hi = FloatVector.fromArray(S, x, at + w + VL);
-            FloatVector a = r0lo.rearrange(EVENS).blend(r0hi.rearrange(EVENS), UPPER);
-            FloatVector b = r0lo.rearrange(ODDS).blend(r0hi.rearrange(ODDS), UPPER);
-            FloatVector c = r1lo.rearrange(EVENS).blend(r1hi.rearrange(EVENS), UPPER);
-            FloatVector d = r1lo.rearrange(ODDS).blend(r1hi.rearrange(ODDS), UPPER);
-            FloatVector upper = a.blend(b, b.compare(VectorOperators.GT, a)).blend(b, b.compare(VectorOperators.NE, b));
-            FloatVector lower = c.blend(d, d.compare(VectorOperators.GT, c)).blend(d, d.compare(VectorOperators.NE, d));
-            FloatVector max = upper.blend(lower, lower.compare(VectorOperators.GT, upper))
-                    .blend(lower, lower.compare(VectorOperators.NE, lower));
+            FloatVector r0lo = (FloatVector) VC.cast(FloatVector.fromArray(S, x, at));
+            FloatVector r0hi = (FloatVector) VC.cast(FloatVector.fromArray(S, x, at + VL));
+            FloatVector r1lo = (FloatVector) VC.cast(FloatVector.fromArray(S, x, at + w));
+            FloatVector r1hi = (FloatVector) VC.cast(FloatVector.fromArray(S, x, at + w + VL));
+            FloatVector a = (FloatVector) VC.cast(r0lo.rearrange(EVENS).blend(r0hi.rearrange(EVENS), UPPER));
+            FloatVector b = (FloatVector) VC.cast(r0lo.rearrange(ODDS).blend(r0hi.rearrange(ODDS), UPPER));
+            FloatVector c = (FloatVector) VC.cast(r1lo.rearrange(EVENS).blend(r1hi.rearrange(EVENS), UPPER));
+            FloatVector d = (FloatVector) VC.cast(r1lo.rearrange(ODDS).blend(r1hi.rearrange(ODDS), UPPER));
+            FloatVector upper = (FloatVector) VC.cast(a.blend(b, b.compare(VectorOperators.GT, a))
+                    .blend(b, b.compare(VectorOperators.NE, b)));
+            FloatVector lower = (FloatVector) VC.cast(c.blend(d, d.compare(VectorOperators.GT, c))
+                    .blend(d, d.compare(VectorOperators.NE, d)));
+            FloatVector max = (FloatVector) VC.cast(upper.blend(lower, lower.compare(VectorOperators.GT, upper))
+                    .blend(lower, lower.compare(VectorOperators.NE, lower)));
             if (max.compare(VectorOperators.NE, max).anyTrue()) {
                 break;
             }
-            max.intoArray(y, o + j);
+            ((FloatVector) VC.cast(max)).intoArray(y, o + j);
         }
         return j;
     }
@@ -79,38 +88,39 @@ final class VectorMaxPool {
     static int forwardRowKeepingArgmax(float[] x, int top, int w, float[] y, int o, float[] codes) {
         int ow = w / 2;
         // broadcast here, not static final fields: JDK 17's C2 then knows the codes' vector class at their store
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector two = FloatVector.broadcast(S, 2f);
-        FloatVector three = FloatVector.broadcast(S, 3f);
+        FloatVector zero = (FloatVector) VC.cast(FloatVector.zero(S));
+        FloatVector one = (FloatVector) VC.cast(FloatVector.broadcast(S, 1f));
+        FloatVector two = (FloatVector) VC.cast(FloatVector.broadcast(S, 2f));
+        FloatVector three = (FloatVector) VC.cast(FloatVector.broadcast(S, 3f));
         int j = 0;
         for (; j + VL <= ow; j += VL) {
             int at = top + 2 * j;
-            FloatVector r0lo = FloatVector.fromArray(S, x, at);
-            FloatVector r0hi = FloatVector.fromArray(S, x, at + VL);
-            FloatVector r1lo = FloatVector.fromArray(S, x, at + w);
-            FloatVector r1hi = FloatVector.fromArray(S, x, at + w + VL);
+            FloatVector r0lo = (FloatVector) VC.cast(FloatVector.fromArray(S, x, at));
+            FloatVector r0hi = (FloatVector) VC.cast(FloatVector.fromArray(S, x, at + VL));
+            FloatVector r1lo = (FloatVector) VC.cast(FloatVector.fromArray(S, x, at + w));
+            FloatVector r1hi = (FloatVector) VC.cast(FloatVector.fromArray(S, x, at + w + VL));
             // lane m of a, b, c, d: window j + m's elements (a b / c d)
-            FloatVector a = r0lo.rearrange(EVENS).blend(r0hi.rearrange(EVENS), UPPER);
-            FloatVector b = r0lo.rearrange(ODDS).blend(r0hi.rearrange(ODDS), UPPER);
-            FloatVector c = r1lo.rearrange(EVENS).blend(r1hi.rearrange(EVENS), UPPER);
-            FloatVector d = r1lo.rearrange(ODDS).blend(r1hi.rearrange(ODDS), UPPER);
+            FloatVector a = (FloatVector) VC.cast(r0lo.rearrange(EVENS).blend(r0hi.rearrange(EVENS), UPPER));
+            FloatVector b = (FloatVector) VC.cast(r0lo.rearrange(ODDS).blend(r0hi.rearrange(ODDS), UPPER));
+            FloatVector c = (FloatVector) VC.cast(r1lo.rearrange(EVENS).blend(r1hi.rearrange(EVENS), UPPER));
+            FloatVector d = (FloatVector) VC.cast(r1lo.rearrange(ODDS).blend(r1hi.rearrange(ODDS), UPPER));
             VectorMask<Float> bGreater = b.compare(VectorOperators.GT, a);
             VectorMask<Float> bNaN = b.compare(VectorOperators.NE, b);
             VectorMask<Float> dGreater = d.compare(VectorOperators.GT, c);
             VectorMask<Float> dNaN = d.compare(VectorOperators.NE, d);
-            FloatVector upper = a.blend(b, bGreater).blend(b, bNaN);
-            FloatVector lower = c.blend(d, dGreater).blend(d, dNaN);
+            FloatVector upper = (FloatVector) VC.cast(a.blend(b, bGreater).blend(b, bNaN));
+            FloatVector lower = (FloatVector) VC.cast(c.blend(d, dGreater).blend(d, dNaN));
             VectorMask<Float> lowerGreater = lower.compare(VectorOperators.GT, upper);
             VectorMask<Float> lowerNaN = lower.compare(VectorOperators.NE, lower);
-            FloatVector max = upper.blend(lower, lowerGreater).blend(lower, lowerNaN);
+            FloatVector max = (FloatVector) VC.cast(upper.blend(lower, lowerGreater).blend(lower, lowerNaN));
             if (max.compare(VectorOperators.NE, max).anyTrue()) {
                 break;
             }
-            max.intoArray(y, o + j);
-            FloatVector upperCode = zero.blend(one, bGreater).blend(one, bNaN);
-            FloatVector lowerCode = two.blend(three, dGreater).blend(three, dNaN);
-            upperCode.blend(lowerCode, lowerGreater).blend(lowerCode, lowerNaN).intoArray(codes, j);
+            ((FloatVector) VC.cast(max)).intoArray(y, o + j);
+            FloatVector upperCode = (FloatVector) VC.cast(zero.blend(one, bGreater).blend(one, bNaN));
+            FloatVector lowerCode = (FloatVector) VC.cast(two.blend(three, dGreater).blend(three, dNaN));
+            ((FloatVector) VC.cast(upperCode.blend(lowerCode, lowerGreater).blend(lowerCode, lowerNaN)))
+                    .intoArray(codes, j);
         }
         return j;
     }
@@ -123,35 +133,37 @@ final class VectorMaxPool {
     static int backwardRow(float[] gy, float[] x, int top, int w, float[] gx, int o) {
         int ow = w / 2;
         int half = VL / 2;
-        FloatVector zero = FloatVector.zero(S); // a local, as in forwardRowKeepingArgmax
+        FloatVector zero = (FloatVector) VC.cast(FloatVector.zero(S)); // a local, as in forwardRowKeepingArgmax
         int j = 0;
         for (; j + half <= ow && o + j + VL <= gy.length; j += half) {
             int at = top + 2 * j;
-            FloatVector r0 = FloatVector.fromArray(S, x, at);
-            FloatVector r1 = FloatVector.fromArray(S, x, at + w);
-            FloatVector a = r0.rearrange(FIRST);
-            FloatVector b = r0.rearrange(SECOND);
-            FloatVector c = r1.rearrange(FIRST);
-            FloatVector d = r1.rearrange(SECOND);
+            FloatVector r0 = (FloatVector) VC.cast(FloatVector.fromArray(S, x, at));
+            FloatVector r1 = (FloatVector) VC.cast(FloatVector.fromArray(S, x, at + w));
+            FloatVector a = (FloatVector) VC.cast(r0.rearrange(FIRST));
+            FloatVector b = (FloatVector) VC.cast(r0.rearrange(SECOND));
+            FloatVector c = (FloatVector) VC.cast(r1.rearrange(FIRST));
+            FloatVector d = (FloatVector) VC.cast(r1.rearrange(SECOND));
             VectorMask<Float> bGreater = b.compare(VectorOperators.GT, a);
             VectorMask<Float> bNaN = b.compare(VectorOperators.NE, b);
             VectorMask<Float> dGreater = d.compare(VectorOperators.GT, c);
             VectorMask<Float> dNaN = d.compare(VectorOperators.NE, d);
-            FloatVector upper = a.blend(b, bGreater).blend(b, bNaN);
-            FloatVector lower = c.blend(d, dGreater).blend(d, dNaN);
+            FloatVector upper = (FloatVector) VC.cast(a.blend(b, bGreater).blend(b, bNaN));
+            FloatVector lower = (FloatVector) VC.cast(c.blend(d, dGreater).blend(d, dNaN));
             VectorMask<Float> lowerGreater = lower.compare(VectorOperators.GT, upper);
             VectorMask<Float> lowerNaN = lower.compare(VectorOperators.NE, lower);
-            FloatVector g = FloatVector.fromArray(S, gy, o + j).rearrange(HALVES);
+            FloatVector g = (FloatVector) VC.cast(
+                    ((FloatVector) VC.cast(FloatVector.fromArray(S, gy, o + j))).rearrange(HALVES));
             if (g.compare(VectorOperators.NE, g).anyTrue()) {
                 break;
             }
             // lane 2m holds a (c), lane 2m+1 holds b (d): g goes to the even lane unless b (d) wins, else the odd
-            FloatVector topPair = g.blend(zero, bGreater).blend(zero, bNaN)
-                    .blend(zero.blend(g, bGreater).blend(g, bNaN), ODD);
-            FloatVector bottomPair = g.blend(zero, dGreater).blend(zero, dNaN)
-                    .blend(zero.blend(g, dGreater).blend(g, dNaN), ODD);
-            topPair.blend(zero, lowerGreater).blend(zero, lowerNaN).intoArray(gx, at);
-            zero.blend(bottomPair, lowerGreater).blend(bottomPair, lowerNaN).intoArray(gx, at + w);
+            FloatVector topPair = (FloatVector) VC.cast(g.blend(zero, bGreater).blend(zero, bNaN)
+                    .blend(zero.blend(g, bGreater).blend(g, bNaN), ODD));
+            FloatVector bottomPair = (FloatVector) VC.cast(g.blend(zero, dGreater).blend(zero, dNaN)
+                    .blend(zero.blend(g, dGreater).blend(g, dNaN), ODD));
+            ((FloatVector) VC.cast(topPair.blend(zero, lowerGreater).blend(zero, lowerNaN))).intoArray(gx, at);
+            ((FloatVector) VC.cast(zero.blend(bottomPair, lowerGreater).blend(bottomPair, lowerNaN)))
+                    .intoArray(gx, at + w);
         }
         return j;
     }
