@@ -97,32 +97,20 @@ final class PaddedImage {
     }
 
     /**
-     * Writes image {@code src[srcOff ..]} (c×h×w) padded into {@code dst[at .. at + length)}. Rows are short (a few
-     * dozen values), so the per-row work is kept to one copy and the p edge values on each side: the wrapped source
-     * row and columns come from comparisons, not divisions (p ≤ h and p ≤ w for every k the convolutions accept).
+     * Writes image {@code src[srcOff ..]} (c×h×w) padded into {@code dst[at .. at + length)}, with the zeroed slack
+     * past the planes. Rows are short (a few dozen values), so the per-row work is kept to one copy and the p edge
+     * values on each side: the wrapped source row and columns come from comparisons, not divisions (p ≤ h and p ≤ w
+     * for every k the convolutions accept; wider circular padding wraps with floorMod).
      */
     void pad(float[] src, int srcOff, Padding padding, float[] dst, int at) {
-        padRows(src, srcOff, padding, dst, at, 0, hp);
-    }
-
-    /**
-     * Writes the padded rows [r0, r1) of every channel of image {@code src[srcOff ..]} (c×h×w) into
-     * {@code dst[at .. at + length)}, and the zeroed slack past the planes with the last row (r1 = hp): calls for
-     * consecutive ranges from 0 to hp write what {@link #pad} writes, so a convolution can pad each row just before
-     * its tiles first read it (the copy's memory reads then spread between the tiles' FMAs). Where circular padding
-     * wraps more than once (p &gt; h or p &gt; w) the call with r0 = 0 writes the whole image and the others nothing.
-     */
-    void padRows(float[] src, int srcOff, Padding padding, float[] dst, int at, int r0, int r1) {
         if (padding == Padding.CIRCULAR && (p > h || p > w)) {
-            if (r0 == 0) {
-                padWrappingMoreThanOnce(src, srcOff, dst, at);
-            }
+            padWrappingMoreThanOnce(src, srcOff, dst, at);
             return;
         }
         boolean circular = padding == Padding.CIRCULAR;
         for (int ci = 0; ci < c; ci++) {
             int plane0 = srcOff + ci * h * w;
-            for (int r = r0; r < r1; r++) {
+            for (int r = 0; r < hp; r++) {
                 int row = at + dst(ci, r);
                 int sr = r - p;
                 if (sr < 0 || sr >= h) {
@@ -140,9 +128,7 @@ final class PaddedImage {
                 }
             }
         }
-        if (r1 == hp) {
-            Arrays.fill(dst, at + c * plane, at + length, 0f);
-        }
+        Arrays.fill(dst, at + c * plane, at + length, 0f);
     }
 
     /** Circular padding wider than the image (p &gt; h or p &gt; w): every index wrapped with floorMod. */

@@ -29,16 +29,6 @@ final class VectorConv {
     static final int MR_LAST = 4;
     /** Vectors of q per register tile: 3 with 512-bit vectors, 2 on narrower ones ({@link ConvTiles}). */
     static final int NR = VL >= 16 ? 3 : 2;
-    /**
-     * Convolutions of up to this many input channels and outputs whose padded image is larger than
-     * {@link #ROW_PADDED_FLOATS} pad their images row by row as the tiles reach them ({@link #imageTiles}); the
-     * others pad each image whole before its tiles. By rows measured faster for the U-Net's 16 → 16 layers at
-     * 64×64 and 32×32, and slower where either side has 32 or the padded image fits in L1 (16×16); the figures are
-     * in the commits that set these.
-     */
-    static final int ROW_PADDED = 16;
-    /** Padded images of at most this many floats (32 KiB, within L1) are padded whole ({@link #ROW_PADDED}). */
-    static final int ROW_PADDED_FLOATS = 1 << 13;
     /** Padded rows an accumulator block covers at least ({@link #blockLength}). */
     private static final int BLOCK_ROWS = 2;
 
@@ -85,7 +75,6 @@ final class VectorConv {
         boolean fromInit = init != null;
         float[] y = fromInit ? init : BufferPool.floats(n * o * h * wd);
         boolean direct = wd % VL == 0 && oPad == o;
-        boolean byRows = c <= ROW_PADDED && oPad <= ROW_PADDED && (long) c * g.plane > ROW_PADDED_FLOATS;
         int bq = blockLength(g.wp, g.qLen, tq);
         // the bias broadcast to one vector per output: the tiles' start where they do not start from y
         float[] bb = new float[oPad * NR * VL];
@@ -99,8 +88,8 @@ final class VectorConv {
             for (int img = lo; img < hi; img++) {
                 int yImage = img * o * h * wd;
                 if (direct) {
-                    imageTiles(g, x, img * c * h * wd, padding, byRows, xp, off, packed, rows, fromInit ? y : bb,
-                            fromInit, y, yImage);
+                    g.pad(x, img * c * h * wd, padding, xp);
+                    imageTiles(g, xp, off, packed, rows, fromInit ? y : bb, fromInit, y, yImage);
                 } else {
                     g.pad(x, img * c * h * wd, padding, xp);
                     blockTiles(g, xp, off, packed, rows, oPad, b, fromInit, y, yImage, o, yb, bq);
@@ -115,35 +104,24 @@ final class VectorConv {
      * lies in one row and reads the padded input from q = i·wp + j): in each row, runs of NR neighbouring vectors
      * ({@code tile…Run}, one input index per tap); the vectors left at the rows' ends (w/VL mod NR per row) in runs
      * of NR across rows, the image's last such run repeating its last vector when fewer are left. Each tile starts
-     * from y (fromInit) or from the bias vectors {@code bb} (NR per output). The image x[xAt ..] is padded into xp
-     * row by row just before the first tile that reads the row: the copy's reads of x then fall between the tiles'
-     * FMAs instead of in one burst per image, and the rows the tiles read are still in L1. Without
-     * {@code byRows} ({@link #ROW_PADDED}) the whole image is padded first.
+     * from y (fromInit) or from the bias vectors {@code bb} (NR per output). {@code xp} holds the image padded whole.
+     * (Padding each row just before its first tile instead, for 16 channels at 32² and 64², measured 3 % faster per
+     * layer on an Intel Xeon and 13–18 % slower on an AMD EPYC family 25 (BENCHMARKS.md), so the image is padded
+     * whole.)
      */
-    private static void imageTiles(PaddedImage g, float[] x, int xAt, Padding padding, boolean byRows, float[] xp,
-                                   int[] off, float[] packed, int[] rows, float[] start, boolean fromInit, float[] y,
-                                   int yImage) {
+    private static void imageTiles(PaddedImage g, float[] xp, int[] off, float[] packed, int[] rows, float[] start,
+                                   boolean fromInit, float[] y, int yImage) {
         int perRow = g.w / VL;
         int runs = perRow / NR;
         int left = perRow % NR;
         int ends = g.h * left;
-        int padded = 0; // padded rows [0, padded) are in xp
-        if (!byRows) {
-            g.padRows(x, xAt, padding, xp, 0, 0, g.hp);
-            padded = g.hp;
-        }
         int e = 0; // the next run of row-end vectors
         for (int i = 0; i < g.h; i++) {
-            int need = i + 2 * g.p + 1; // the tiles of output row i read padded rows i … i + 2p
-            if (need > padded) {
-                g.padRows(x, xAt, padding, xp, 0, padded, need);
-                padded = need;
-            }
             for (int r = 0; r < runs; r++) {
                 runTiles(g, xp, i * g.wp + r * NR * VL, off, packed, rows, start, fromInit, y, yImage,
                         i * g.w + r * NR * VL);
             }
-            // the runs of row-end vectors whose rows are all padded now
+            // the runs of row-end vectors that end in rows up to i, while those rows are in cache
             while (e < ends && Math.min(e + NR - 1, ends - 1) / left <= i) {
                 endTiles(g, xp, off, packed, rows, start, fromInit, y, yImage, runs, left, ends, e);
                 e += NR;
