@@ -87,11 +87,10 @@ final class VectorConv {
             float[] yb = direct ? null : Scratch.floats(Scratch.OUTPUT_ROWS, oPad * bq);
             for (int img = lo; img < hi; img++) {
                 int yImage = img * o * h * wd;
+                g.pad(x, img * c * h * wd, padding, xp);
                 if (direct) {
-                    g.pad(x, img * c * h * wd, padding, xp);
                     imageTiles(g, xp, off, packed, rows, fromInit ? y : bb, fromInit, y, yImage);
                 } else {
-                    g.pad(x, img * c * h * wd, padding, xp);
                     blockTiles(g, xp, off, packed, rows, oPad, b, fromInit, y, yImage, o, yb, bq);
                 }
             }

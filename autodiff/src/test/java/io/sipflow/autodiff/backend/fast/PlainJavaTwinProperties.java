@@ -77,11 +77,11 @@ class PlainJavaTwinProperties {
      */
     @Property(tries = 10)
     void largeImagesAreBitIdentical(@ForAll @IntRange(min = 1, max = 2) int n,
-                                        @ForAll @IntRange(min = 12, max = 16) int c,
-                                        @ForAll @IntRange(min = 1, max = 4) int oQuarters,
-                                        @ForAll @IntRange(min = 40, max = 52) int h,
-                                        @ForAll @IntRange(min = 1, max = 2) int halfK, @ForAll boolean circular,
-                                        @ForAll boolean specials, @ForAll @LongRange long seed) {
+                                    @ForAll @IntRange(min = 12, max = 16) int c,
+                                    @ForAll @IntRange(min = 1, max = 4) int oQuarters,
+                                    @ForAll @IntRange(min = 40, max = 52) int h,
+                                    @ForAll @IntRange(min = 1, max = 2) int halfK, @ForAll boolean circular,
+                                    @ForAll boolean specials, @ForAll @LongRange long seed) {
         int k = 2 * halfK + 1;
         int o = 4 * oQuarters;
         int w = Math.max(64, VectorConv.VL);
