@@ -33,7 +33,7 @@ class DeadGradientOverwriteProperties {
         Tensor x = Tensor.randn(rng, n, c, h, w).to(DType.FLOAT32).variable();
         Tensor gamma = Tensor.randn(rng, c).to(DType.FLOAT32).variable();
         Tensor beta = Tensor.randn(rng, c).to(DType.FLOAT32).variable();
-        Tensor weights = withSpecials(Tensor.randn(rng, n, c, h, w), specials, rng).to(DType.FLOAT32);
+        Tensor weights = SpecialValues.sprinkled(Tensor.randn(rng, n, c, h, w), specials, rng).to(DType.FLOAT32);
         Tensor pooledWeights = Tensor.randn(rng, n, c, h / 2, w / 2).to(DType.FLOAT32);
 
         long before = count();
@@ -93,17 +93,5 @@ class DeadGradientOverwriteProperties {
     private static long count() {
         Long n = KernelCounts.snapshot().get(COUNTER);
         return n == null ? 0 : n;
-    }
-
-    /** t with about one value in eight replaced by ±∞, NaN, −0 or +0 when {@code specials}. */
-    private static Tensor withSpecials(Tensor t, boolean specials, SplittableRandom rng) {
-        double[] v = t.toDoubleArray();
-        double[] special = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, -0.0, 0.0};
-        for (int i = 0; specials && i < v.length; i++) {
-            if (rng.nextInt(8) == 0) {
-                v[i] = special[rng.nextInt(special.length)];
-            }
-        }
-        return Tensor.of(t.shape(), v);
     }
 }

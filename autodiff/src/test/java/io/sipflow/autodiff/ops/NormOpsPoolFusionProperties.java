@@ -4,6 +4,7 @@ import io.sipflow.autodiff.Autodiff;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.GradCheck;
 import io.sipflow.autodiff.Gradients;
+import io.sipflow.autodiff.SpecialValues;
 import io.sipflow.autodiff.Tensor;
 import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
@@ -77,8 +78,8 @@ class NormOpsPoolFusionProperties {
         Tensor x = Tensor.randn(rng, n, c, h, w).to(DType.FLOAT32).variable();
         Tensor gamma = Tensor.randn(rng, c).to(DType.FLOAT32).variable();
         Tensor beta = Tensor.randn(rng, c).to(DType.FLOAT32).variable();
-        Tensor gSkip = withSpecials(Tensor.randn(rng, n, c, h, w), specials, rng).to(DType.FLOAT32);
-        Tensor gLow = withSpecials(Tensor.randn(rng, n, c, halfH, halfW), specials, rng).to(DType.FLOAT32);
+        Tensor gSkip = SpecialValues.sprinkled(Tensor.randn(rng, n, c, h, w), specials, rng).to(DType.FLOAT32);
+        Tensor gLow = SpecialValues.sprinkled(Tensor.randn(rng, n, c, halfH, halfW), specials, rng).to(DType.FLOAT32);
 
         long before = addedInOnePass();
         NormOps.BatchNormPoolResult fused = NormOps.batchNorm2dReluMaxPool(x, gamma, beta, 1e-5);
@@ -109,18 +110,6 @@ class NormOpsPoolFusionProperties {
         Long count = io.sipflow.autodiff.backend.KernelCounts.snapshot()
                 .get("max pool 2x2 VJP added to an earlier gradient");
         return count == null ? 0 : count;
-    }
-
-    /** t with about one value in eight replaced by ±∞, NaN, −0 or +0 when {@code specials}. */
-    private static Tensor withSpecials(Tensor t, boolean specials, SplittableRandom rng) {
-        double[] v = t.toDoubleArray();
-        double[] special = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, -0.0, 0.0};
-        for (int i = 0; specials && i < v.length; i++) {
-            if (rng.nextInt(8) == 0) {
-                v[i] = special[rng.nextInt(special.length)];
-            }
-        }
-        return Tensor.of(t.shape(), v);
     }
 
     @Property(tries = 25)
