@@ -148,47 +148,32 @@ final class VectorConvWeight {
      * The gradient of image img laid out for the tiles at {@code at}: per tile of 4 outputs o0..o0+3, the 4·qLen
      * values in groups of 16 positions, output by output: gy[img, o0 + i, q] (q = r·wp + j) at
      * o0·qLen + 64·⌊q/16⌋ + 16·i + q mod 16; 0 in the thrown-away columns and rows, and for outputs past o. Each
-     * value is written once (no fill beforehand): per image row, the part-groups at its ends by copy, the whole
-     * groups in between (16 contiguous values each) by vectors.
+     * output's rows are first copied into one plane of qLen positions in q order, whose thrown-away positions are
+     * zeroed once per image and never written; the plane then goes to its groups as whole vectors: one copy call per
+     * row and one vector copy per group, where the direct way took a copy for each row's part-groups at both ends and
+     * a fill for its 2p thrown-away columns. (Not faster in the layer: this pass is the first read of gy from memory,
+     * and that read is its time.)
      */
     private static void layOutGradient(float[] gy, int img, int o, int oPad, int h, int wd, PaddedImage g,
                                        float[] gq, int at) {
+        float[] plane = Scratch.floats(Scratch.GRADIENT_PLANE, g.qLen);
+        java.util.Arrays.fill(plane, 0, g.qLen, 0f);
         for (int oc = 0; oc < oPad; oc++) {
             int tileAt = at + (oc & ~3) * g.qLen + (oc & 3) * LANES;
-            if (oc >= o) {
-                fillGroups(gq, tileAt, 0, g.qLen);
-                continue;
+            if (oc < o) {
+                int src = (img * o + oc) * h * wd;
+                for (int r = 0; r < h; r++) {
+                    System.arraycopy(gy, src + r * wd, plane, r * g.wp, wd);
+                }
+            } else if (oc == o) {
+                java.util.Arrays.fill(plane, 0, g.qLen, 0f); // the outputs past o: zeros
             }
-            for (int r = 0; r < h; r++) {
-                int src = ((img * o + oc) * h + r) * wd;
-                int q = r * g.wp;
-                int j = Math.min((LANES - (q & (LANES - 1))) & (LANES - 1), wd);
-                if (j > 0) {
-                    System.arraycopy(gy, src, gq, tileAt + 4 * (q & ~(LANES - 1)) + (q & (LANES - 1)), j);
+            for (int q = 0; q < g.qLen; q += LANES) { // qLen is a whole number of groups
+                for (int v = 0; v < LANES; v += VL) {
+                    ((FloatVector) ConvWeightTiles.VC.cast(FloatVector.fromArray(VectorConv.S, plane, q + v)))
+                            .intoArray(gq, tileAt + 4 * q + v);
                 }
-                for (; j + LANES <= wd; j += LANES) {
-                    int d = tileAt + 4 * (q + j);
-                    for (int v = 0; v < LANES; v += VL) {
-                        ((FloatVector) ConvWeightTiles.VC.cast(FloatVector.fromArray(VectorConv.S, gy, src + j + v)))
-                                .intoArray(gq, d + v);
-                    }
-                }
-                if (j < wd) {
-                    System.arraycopy(gy, src + j, gq, tileAt + 4 * (q + j), wd - j);
-                }
-                fillGroups(gq, tileAt, q + wd, q + g.wp);
             }
-            fillGroups(gq, tileAt, h * g.wp, g.qLen);
-        }
-    }
-
-    /** Zeros positions [from, to) of one output in the grouped layout at {@code tileAt}. */
-    private static void fillGroups(float[] gq, int tileAt, int from, int to) {
-        for (int q = from; q < to; ) {
-            int len = Math.min(LANES - (q & (LANES - 1)), to - q);
-            int d = tileAt + 4 * (q & ~(LANES - 1)) + (q & (LANES - 1));
-            java.util.Arrays.fill(gq, d, d + len, 0f);
-            q += len;
         }
     }
 
