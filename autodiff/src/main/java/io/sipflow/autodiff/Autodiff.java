@@ -575,6 +575,17 @@ public final class Autodiff {
     }
 
     /**
+     * Whether ops on this thread record a graph now: false inside {@link #noGrad} and while a first-order backward
+     * pass runs (its VJPs are then plain computations, which an op's VJP may compute in a fused way), true otherwise
+     * and in a recorded ({@link Differentiable#YES}) backward pass. PyTorch's {@code torch.is_grad_enabled()}.
+     *
+     * @return true while ops record their gradients
+     */
+    public static boolean isRecording() {
+        return Graph.isRecording();
+    }
+
+    /**
      * Adds an op without touching the library: {@code forward} computes the value from the inputs (untracked),
      * {@code vjp} maps the output's gradient to the inputs' gradients.
      * <pre>

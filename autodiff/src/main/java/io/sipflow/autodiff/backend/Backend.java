@@ -152,6 +152,41 @@ public interface Backend {
     }
 
     /**
+     * conv2d of the channel concatenation [a, upsampleBilinear2x(low)] with bias, computed without the upsampled
+     * image or the concatenation where this backend can; null where it cannot (ConvOps.conv2dConcatUpsampled then
+     * composes it from {@link #upsampleBilinear2x}, {@link #conv2d} and {@link #conv2dAccumulate}). The result is
+     * the bits of conv2d of the concatenated tensor.
+     *
+     * @param a the first channels (N, Ca, H, W)
+     * @param low the coarser image (N, Cb, H/2, W/2)
+     * @param w the kernels (O, Ca + Cb, k, k), all in one type
+     * @param bias (O), or null
+     * @param padding as in {@link #conv2d}
+     * @return y (N, O, H, W), or null
+     */
+    default Tensor conv2dConcatUpsampled(Tensor a, Tensor low, Tensor w, Tensor bias, Padding padding) {
+        return null;
+    }
+
+    /**
+     * The weight gradient of {@link #conv2dConcatUpsampled}, {@code conv2dBackwardWeight(gy, concat(a, upsample(low)))},
+     * and with {@code withBias} the bias gradient too, as {@link #conv2dBackwardWeightAndBias} gives both for the
+     * concatenated tensor, bit for bit, without it; null where this backend cannot (the caller then composes them).
+     *
+     * @param gy the output gradient (N, O, H, W)
+     * @param a the forward's first channels (N, Ca, H, W)
+     * @param low the forward's coarser image (N, Cb, H/2, W/2)
+     * @param padding the forward pass's padding
+     * @param wShape the kernels' shape (O, Ca + Cb, k, k)
+     * @param withBias whether to compute the bias gradient as well
+     * @return {gw of wShape, gb (1, O, 1, 1) or null}, or null
+     */
+    default Tensor[] conv2dBackwardWeightConcatUpsampled(Tensor gy, Tensor a, Tensor low, Padding padding,
+                                                         Shape wShape, boolean withBias) {
+        return null;
+    }
+
+    /**
      * Gradient of conv2d with respect to x: the transposed convolution of gy with w (each output's gradient
      * scattered back onto the input positions it read, with the padding's wrap-around).
      *

@@ -177,6 +177,45 @@ public class CpuBackend implements Backend {
         return Backend.super.conv2dAccumulate(into, x, w, padding);
     }
 
+    /** On the fast FLOAT32 path: {@link FastKernels#convForwardConcat}, the upsampling done per image. */
+    @Override
+    public Tensor conv2dConcatUpsampled(Tensor a, Tensor low, Tensor w, Tensor bias, Padding padding) {
+        if (fast == null || !allFloat32(a, low, w, bias)) {
+            return null;
+        }
+        int[] d = a.shape().dims();
+        int[] l = low.shape().dims();
+        ImageChannels up = ImageKernels.upsampled(low.floatData(), l[1], l[2], l[3]);
+        return Tensor.wrap(Shape.of(d[0], w.dim(0), d[2], d[3]), fast.convForwardConcat(a.floatData(), d[1], up,
+                w.floatData(), bias == null ? null : bias.floatData(), d[0], d[2], d[3], w.dim(0), w.dim(2), padding));
+    }
+
+    /** On the fast FLOAT32 path: {@link FastKernels#convBackwardWeightConcatAndBias} and its bias-free twin. */
+    @Override
+    public Tensor[] conv2dBackwardWeightConcatUpsampled(Tensor gy, Tensor a, Tensor low, Padding padding,
+                                                        Shape wShape, boolean withBias) {
+        if (fast == null || !allFloat32(gy, a, low, null)) {
+            return null;
+        }
+        int[] d = a.shape().dims();
+        int[] l = low.shape().dims();
+        ImageChannels up = ImageKernels.upsampled(low.floatData(), l[1], l[2], l[3]);
+        int o = wShape.dim(0);
+        if (!withBias) {
+            return new Tensor[] {Tensor.wrap(wShape, fast.convBackwardWeightConcat(gy.floatData(), a.floatData(), d[1],
+                    up, d[0], d[2], d[3], o, wShape.dim(2), padding)), null};
+        }
+        float[] gb = new float[o];
+        float[] gw = fast.convBackwardWeightConcatAndBias(gy.floatData(), a.floatData(), d[1], up, d[0], d[2], d[3], o,
+                wShape.dim(2), padding, gb);
+        return new Tensor[] {Tensor.wrap(wShape, gw), Tensor.wrap(Shape.of(1, o, 1, 1), gb)};
+    }
+
+    private static boolean allFloat32(Tensor a, Tensor b, Tensor c, Tensor orNull) {
+        return a.dtype() == DType.FLOAT32 && b.dtype() == DType.FLOAT32 && c.dtype() == DType.FLOAT32
+                && (orNull == null || orNull.dtype() == DType.FLOAT32);
+    }
+
     @Override
     public Tensor conv2dBackwardData(Tensor gy, Tensor w, Padding padding, Shape xShape) {
         int[] d = xShape.dims();

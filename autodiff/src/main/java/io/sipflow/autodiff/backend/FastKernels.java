@@ -106,6 +106,70 @@ public interface FastKernels {
     }
 
     /**
+     * FLOAT32 conv2d of the channel concatenation [a, extra]: {@link #convForward} of the concatenated array, bit for
+     * bit, without that array. extra's channels are computed one image at a time as the kernel pads its input, so
+     * they never go through memory as a tensor (the U-Net's up blocks: extra is the upsampled coarser level).
+     *
+     * @param a the first channels, n·ca·h·wd values (NCHW)
+     * @param ca a's channels
+     * @param extra the channels after a's, computed per image
+     * @param w the kernels, o·(ca + extra.channels())·k·k values (OIkk)
+     * @param bias o values, or null for none
+     * @param n batch size
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding ZERO or CIRCULAR
+     * @return y, n·o·h·wd values (a fresh array)
+     */
+    float[] convForwardConcat(float[] a, int ca, ImageChannels extra, float[] w, float[] bias, int n, int h, int wd,
+                              int o, int k, Padding padding);
+
+    /**
+     * {@link #convBackwardWeight} with x the channel concatenation [a, extra] (see {@link #convForwardConcat}), bit
+     * for bit, without that array.
+     *
+     * @param gy the output gradient, n·o·h·wd values
+     * @param a the forward's first input channels, n·ca·h·wd values
+     * @param ca a's channels
+     * @param extra the forward's channels after a's, computed per image
+     * @param n batch size
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding the forward's padding
+     * @return gw, o·(ca + extra.channels())·k·k values (a fresh array)
+     */
+    float[] convBackwardWeightConcat(float[] gy, float[] a, int ca, ImageChannels extra, int n, int h, int wd, int o,
+                                     int k, Padding padding);
+
+    /**
+     * {@link #convBackwardWeightConcat} and the bias gradient into {@code gb}, as {@link #convBackwardWeightAndBias}
+     * gives both for the concatenated array. This default computes them one after the other.
+     *
+     * @param gy the output gradient, n·o·h·wd values
+     * @param a the forward's first input channels, n·ca·h·wd values
+     * @param ca a's channels
+     * @param extra the forward's channels after a's, computed per image
+     * @param n batch size
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding the forward's padding
+     * @param gb receives the o bias gradients
+     * @return gw, o·(ca + extra.channels())·k·k values (a fresh array)
+     */
+    default float[] convBackwardWeightConcatAndBias(float[] gy, float[] a, int ca, ImageChannels extra, int n, int h,
+                                                    int wd, int o, int k, Padding padding, float[] gb) {
+        float[] gw = convBackwardWeightConcat(gy, a, ca, extra, n, h, wd, o, k, padding);
+        StridedSum.channelSums(gy, n, o, h * wd, gb);
+        return gw;
+    }
+
+    /**
      * y[lo..hi) = op(x[lo..hi)) for the ops it has a kernel for (RELU, STEP).
      *
      * @param op the op

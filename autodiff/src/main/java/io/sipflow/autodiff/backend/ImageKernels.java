@@ -245,20 +245,47 @@ final class ImageKernels {
         int ow = 2 * w;
         float[] y = BufferPool.floats(planes * oh * ow);
         Parallel.forRange(planes, Parallel.grainFor(8L * h * w), (lo, hi) -> { // 4hw outputs, 2 products each
-            UpsampleRowLoops loops = UpsampleLoops.LOOPS; // read from the static final: C2 knows its class
-            double[] r = scratch(ROWS, h * ow); // every element written below before it is read
             for (int p = lo; p < hi; p++) {
-                int xb = p * h * w;
-                int yb = p * oh * ow;
-                for (int k = 0; k < h; k++) {
-                    interpolateRow(x, xb + k * w, r, k * ow, cols, w);
-                }
-                for (int i = 0; i < oh; i++) {
-                    loops.blendRows(r, rows.lo[i] * ow, rows.hi[i] * ow, rows.wLo[i], rows.wHi[i], y, yb + i * ow, ow);
-                }
+                upsamplePlane(x, p * h * w, rows, cols, h, w, y, p * oh * ow);
             }
         });
         return y;
+    }
+
+    /** One (h, w) plane of x from xb upsampled into y from yb, as {@link #upsampleBilinear2x} computes each plane. */
+    private static void upsamplePlane(float[] x, int xb, Axis rows, Axis cols, int h, int w, float[] y, int yb) {
+        UpsampleRowLoops loops = UpsampleLoops.LOOPS; // read from the static final: C2 knows its class
+        int ow = 2 * w;
+        double[] r = scratch(ROWS, h * ow); // every element written below before it is read
+        for (int k = 0; k < h; k++) {
+            interpolateRow(x, xb + k * w, r, k * ow, cols, w);
+        }
+        for (int i = 0; i < 2 * h; i++) {
+            loops.blendRows(r, rows.lo[i] * ow, rows.hi[i] * ow, rows.wLo[i], rows.wHi[i], y, yb + i * ow, ow);
+        }
+    }
+
+    /**
+     * The upsampling of {@code low} (n images of c (h, w) planes) as {@link ImageChannels} of 2h × 2w: each image's
+     * planes computed when a convolution asks for them, with the bits of {@link #upsampleBilinear2x}.
+     */
+    static ImageChannels upsampled(float[] low, int c, int h, int w) {
+        Axis rows = Axis.of(h);
+        Axis cols = Axis.of(w);
+        return new ImageChannels() {
+            @Override
+            public int channels() {
+                return c;
+            }
+
+            @Override
+            public void write(int image, float[] dst, int at) {
+                for (int ch = 0; ch < c; ch++) {
+                    int p = image * c + ch;
+                    upsamplePlane(low, p * h * w, rows, cols, h, w, dst, at + ch * 4 * h * w);
+                }
+            }
+        };
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.ops;
 
+import io.sipflow.autodiff.Autodiff;
 import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Graph;
@@ -150,35 +151,73 @@ public final class ConvOps {
         Tensor wa = ShapeOps.slice(ws.constant(), 1, 0, ca);
         Tensor wb = ShapeOps.slice(ws.constant(), 1, ca, ws.dim(1));
         Backend backend = OpSupport.backend();
-        // conv(a, wa) + bias, then + conv(u, wb) accumulated into that fresh result (see Backend#conv2dAccumulate)
-        Tensor up = backend.upsampleBilinear2x(lt.constant());
-        Tensor value = backend.conv2dAccumulate(
-                backend.conv2d(at.constant(), wa, bias == null ? null : bias.constant(), padding), up, wb, padding);
-        BufferPool.recycleTemporary(up, "conv2dConcatUpsampled");
+        Tensor value = backend.conv2dConcatUpsampled(at.constant(), lt.constant(), ws.constant(),
+                bias == null ? null : bias.constant(), padding); // null where the backend has no fused kernel
+        if (value == null) { // conv(a, wa) + bias, then + conv(u, wb) accumulated into that fresh result
+            Tensor up = backend.upsampleBilinear2x(lt.constant());
+            value = backend.conv2dAccumulate(
+                    backend.conv2d(at.constant(), wa, bias == null ? null : bias.constant(), padding), up, wb, padding);
+            BufferPool.recycleTemporary(up, "conv2dConcatUpsampled");
+        }
         Tensor[] inputs = bias == null ? new Tensor[] {at, lt, ws} : new Tensor[] {at, lt, ws, bias};
+        Shape uShape = Shape.of(a.dim(0), low.dim(1), a.dim(2), a.dim(3));
         return Graph.record("conv2dConcatUpsampled", value, inputs, g -> {
             // wa, wb and u as recorded functions of w and low (no copies unless the backward pass is recorded)
             Tensor waOfW = ShapeOps.sliceComputed(ws, wa, 1, 0, ca);
             Tensor wbOfW = ShapeOps.sliceComputed(ws, wb, 1, ca, ws.dim(1));
             Tensor ga = at.requiresGrad() ? backwardData(backend, g, waOfW, padding, at.shape()) : null;
             Tensor glow = null;
-            Tensor u = lt.requiresGrad() || ws.requiresGrad() ? ImageOps.upsampleBilinear2x(lt) : null;
             if (lt.requiresGrad()) {
-                Tensor gu = backwardData(backend, g, wbOfW, padding, u.shape());
+                Tensor gu = backwardData(backend, g, wbOfW, padding, uShape);
                 glow = ImageOps.upsampleAdjoint(backend, gu, lt.shape());
                 BufferPool.recycleTemporary(gu, "conv2dConcatUpsampled"); // kept when the pass is recorded (a node)
             }
-            // the a part's weight gradient and the bias gradient in one pass over g where both are wanted
-            Tensor[] gwb = weightAndBias(backend, g, at, padding, wa.shape(), ws.requiresGrad(),
-                    bias != null && bias.requiresGrad());
-            Tensor gw = ws.requiresGrad() ? ShapeOps.concat(1, gwb[0],
-                    backwardWeight(backend, g, u, padding, wb.shape())) : null;
-            BufferPool.recycleTemporary(u, "conv2dConcatUpsampled");
-            if (bias == null) {
-                return new Tensor[] {ga, glow, gw};
+            boolean biasWanted = bias != null && bias.requiresGrad();
+            Tensor[] gwb = ws.requiresGrad() ? fusedWeightAndBias(backend, g, at, lt, padding, ws.shape(), biasWanted)
+                    : null;
+            if (gwb == null) {
+                gwb = composedWeightAndBias(backend, g, at, lt, padding, wa.shape(), wb.shape(), ws.requiresGrad(),
+                        biasWanted);
             }
-            return new Tensor[] {ga, glow, gw, gwb[1]};
+            if (bias == null) {
+                return new Tensor[] {ga, glow, gwb[0]};
+            }
+            return new Tensor[] {ga, glow, gwb[0], gwb[1]};
         });
+    }
+
+    /**
+     * conv2dConcatUpsampled's {gw, gb (or null)} from the backend's fused kernel, which upsamples per image and
+     * never builds u; only in a backward pass that is not recorded (the recorded one needs u as a node for the
+     * second-order graph), and null where the backend has no such kernel or the types differ.
+     */
+    private static Tensor[] fusedWeightAndBias(Backend backend, Tensor g, Tensor a, Tensor low, Padding padding,
+                                               Shape wShape, boolean bias) {
+        if (Autodiff.isRecording() || OpSupport.asResult(g) != g || g.dtype() != a.dtype()) {
+            return null;
+        }
+        Tensor[] values = backend.conv2dBackwardWeightConcatUpsampled(g.constant(), a.constant(), low.constant(),
+                padding, wShape, bias);
+        if (values == null) {
+            return null;
+        }
+        return new Tensor[] {values[0], bias ? ReduceOps.sumComputed(g, new int[] {0, 2, 3}, false, values[1]) : null};
+    }
+
+    /**
+     * conv2dConcatUpsampled's {gw, gb} (each null where not wanted) from recorded ops: the a part's weight gradient
+     * and the bias gradient in one pass over g where both are wanted, the upsampled part's from u recomputed.
+     */
+    private static Tensor[] composedWeightAndBias(Backend backend, Tensor g, Tensor a, Tensor low, Padding padding,
+                                                  Shape waShape, Shape wbShape, boolean weight, boolean bias) {
+        Tensor[] gwb = weightAndBias(backend, g, a, padding, waShape, weight, bias);
+        if (!weight) {
+            return gwb;
+        }
+        Tensor u = ImageOps.upsampleBilinear2x(low);
+        Tensor gw = ShapeOps.concat(1, gwb[0], backwardWeight(backend, g, u, padding, wbShape));
+        BufferPool.recycleTemporary(u, "conv2dConcatUpsampled");
+        return new Tensor[] {gw, gwb[1]};
     }
 
     /** conv2dConcatUpsampled's shape checks: as conv2d of [a, upsample(low)], naming the op and the shapes. */

@@ -1,6 +1,7 @@
 package io.sipflow.autodiff.backend.fast;
 
 import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.backend.ImageChannels;
 
 import java.util.Arrays;
 
@@ -98,18 +99,42 @@ final class PaddedImage {
 
     /**
      * Writes image {@code src[srcOff ..]} (c×h×w) padded into {@code dst[at .. at + length)}, with the zeroed slack
-     * past the planes. Rows are short (a few dozen values), so the per-row work is kept to one copy and the p edge
-     * values on each side: the wrapped source row and columns come from comparisons, not divisions (p ≤ h and p ≤ w
-     * for every k the convolutions accept; wider circular padding wraps with floorMod).
+     * past the planes.
      */
     void pad(float[] src, int srcOff, Padding padding, float[] dst, int at) {
+        padPlanes(src, srcOff, 0, c, padding, dst, at);
+        Arrays.fill(dst, at + c * plane, at + length, 0f);
+    }
+
+    /**
+     * Writes image {@code img} of the channel concatenation [x, extra] padded into {@code dst[at .. at + length)}, as
+     * {@link #pad} would write the concatenated image: x's {@code cx} channels from {@code xOff}, then extra's c − cx,
+     * which {@code extra} first writes into {@code planes} (this thread's buffer of (c − cx)·h·w, so they go from
+     * cache to cache instead of through a tensor in memory).
+     */
+    void padConcat(float[] x, int xOff, int cx, ImageChannels extra, int img, float[] planes, Padding padding,
+                   float[] dst, int at) {
+        padPlanes(x, xOff, 0, cx, padding, dst, at);
+        extra.write(img, planes, 0);
+        padPlanes(planes, 0, cx, c - cx, padding, dst, at);
+        Arrays.fill(dst, at + c * plane, at + length, 0f);
+    }
+
+    /**
+     * Planes first … first + count − 1 of dst from the count (h, w) planes at src[srcOff ..]. Rows are short (a few
+     * dozen values), so the per-row work is kept to one copy and the p edge values on each side: the wrapped source
+     * row and columns come from comparisons, not divisions (p ≤ h and p ≤ w for every k the convolutions accept;
+     * wider circular padding wraps with floorMod).
+     */
+    private void padPlanes(float[] src, int srcOff, int first, int count, Padding padding, float[] dst, int at) {
         if (padding == Padding.CIRCULAR && (p > h || p > w)) {
-            padWrappingMoreThanOnce(src, srcOff, dst, at);
+            padWrappingMoreThanOnce(src, srcOff, first, count, dst, at);
             return;
         }
         boolean circular = padding == Padding.CIRCULAR;
-        for (int ci = 0; ci < c; ci++) {
-            int plane0 = srcOff + ci * h * w;
+        for (int i = 0; i < count; i++) {
+            int ci = first + i;
+            int plane0 = srcOff + i * h * w;
             for (int r = 0; r < hp; r++) {
                 int row = at + dst(ci, r);
                 int sr = r - p;
@@ -128,21 +153,19 @@ final class PaddedImage {
                 }
             }
         }
-        Arrays.fill(dst, at + c * plane, at + length, 0f);
     }
 
     /** Circular padding wider than the image (p &gt; h or p &gt; w): every index wrapped with floorMod. */
-    private void padWrappingMoreThanOnce(float[] src, int srcOff, float[] dst, int at) {
-        for (int ci = 0; ci < c; ci++) {
+    private void padWrappingMoreThanOnce(float[] src, int srcOff, int first, int count, float[] dst, int at) {
+        for (int i = 0; i < count; i++) {
             for (int r = 0; r < hp; r++) {
-                int row = at + dst(ci, r);
-                int s = srcOff + (ci * h + Math.floorMod(r - p, h)) * w;
+                int row = at + dst(first + i, r);
+                int s = srcOff + (i * h + Math.floorMod(r - p, h)) * w;
                 for (int j = 0; j < wp; j++) {
                     dst[row + j] = src[s + Math.floorMod(j - p, w)];
                 }
             }
         }
-        Arrays.fill(dst, at + c * plane, at + length, 0f);
     }
 
     private int dst(int ci, int r) {

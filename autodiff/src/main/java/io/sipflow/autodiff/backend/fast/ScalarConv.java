@@ -25,6 +25,13 @@ final class ScalarConv {
     /** {@link VectorConv#forward}, or with {@code init} non-null its accumulate form (no bias; result into init). */
     static float[] forward(float[] x, float[] w, float[] bias, float[] init, int n, int c, int h, int wd, int o,
                            int k, Padding padding) {
+        return forward(ConvInput.of(x, c), w, bias, init, n, h, wd, o, k, padding);
+    }
+
+    /** {@link VectorConv#forward(ConvInput, float[], float[], int, int, int, int, int, Padding)}, or accumulating. */
+    static float[] forward(ConvInput input, float[] w, float[] bias, float[] init, int n, int h, int wd, int o, int k,
+                           Padding padding) {
+        int c = input.channels();
         PaddedImage g = new PaddedImage(c, h, wd, k, 1);
         int[] off = g.tapOffsets(g.taps);
         int positions = h * g.wp;
@@ -33,7 +40,7 @@ final class ScalarConv {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, g.length);
             float[] acc = Scratch.floats(Scratch.OUTPUT_ROWS, positions);
             for (int img = lo; img < hi; img++) {
-                g.pad(x, img * c * h * wd, padding, xp);
+                input.pad(g, img, padding, xp, 0);
                 for (int oc = 0; oc < o; oc++) {
                     int yPlane = (img * o + oc) * h * wd;
                     if (init != null) {
@@ -66,6 +73,12 @@ final class ScalarConv {
     /** {@link VectorConvWeight#backwardWeight}: gw[o, t] = Σ_n Σ_q gyq[n, o, q] · xpad[n, q + off[t]]. */
     static float[] backwardWeight(float[] gy, float[] x, int n, int c, int h, int wd, int o, int k,
                                   Padding padding) {
+        return backwardWeight(gy, ConvInput.of(x, c), n, h, wd, o, k, padding);
+    }
+
+    /** {@link #backwardWeight} for an input with computed channels ({@link ConvInput}). */
+    static float[] backwardWeight(float[] gy, ConvInput input, int n, int h, int wd, int o, int k, Padding padding) {
+        int c = input.channels();
         int lanes = SumOrder.LANES;
         PaddedImage g = new PaddedImage(c, h, wd, k, lanes);
         int[] off = g.tapOffsets(g.taps);
@@ -78,7 +91,7 @@ final class ScalarConv {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, images * g.length);
             float[] gq = Scratch.floats(Scratch.PADDED_GRADIENT, images * o * g.qLen);
             for (int img = lo; img < hi; img++) {
-                g.pad(x, img * c * h * wd, padding, xp, (img - lo) * g.length);
+                input.pad(g, img, padding, xp, (img - lo) * g.length);
                 layOutGradient(gy, img, o, h, wd, g, gq, (img - lo) * o * g.qLen);
             }
             float[] lane = new float[lanes];

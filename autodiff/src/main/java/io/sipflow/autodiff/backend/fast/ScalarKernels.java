@@ -2,6 +2,7 @@ package io.sipflow.autodiff.backend.fast;
 
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.backend.FastKernels;
+import io.sipflow.autodiff.backend.ImageChannels;
 import io.sipflow.autodiff.backend.KernelCounts;
 import io.sipflow.autodiff.backend.UnaryOp;
 
@@ -18,6 +19,9 @@ public final class ScalarKernels implements FastKernels {
     private static final LongAdder CONV_ACCUMULATE = KernelCounts.counter("conv2d forward accumulate / " + IMPL);
     private static final LongAdder CONV_DATA = KernelCounts.counter("conv2d backward data / " + IMPL);
     private static final LongAdder CONV_WEIGHT = KernelCounts.counter("conv2d backward weight / " + IMPL);
+    private static final LongAdder CONV_CONCAT = KernelCounts.counter("conv2d forward, computed channels / " + IMPL);
+    private static final LongAdder CONV_WEIGHT_CONCAT =
+            KernelCounts.counter("conv2d backward weight, computed channels / " + IMPL);
     private static final LongAdder MATMUL_F32 = KernelCounts.counter("matmul float32 / " + IMPL);
     private static final LongAdder MATMUL_F64 = KernelCounts.counter("matmul float64 / " + IMPL);
 
@@ -50,6 +54,20 @@ public final class ScalarKernels implements FastKernels {
                                       Padding padding) {
         CONV_WEIGHT.increment();
         return ScalarConv.backwardWeight(gy, x, n, c, h, wd, o, k, padding);
+    }
+
+    @Override
+    public float[] convForwardConcat(float[] a, int ca, ImageChannels extra, float[] w, float[] bias, int n, int h,
+                                     int wd, int o, int k, Padding padding) {
+        CONV_CONCAT.increment();
+        return ScalarConv.forward(new ConvInput(a, ca, extra), w, bias, null, n, h, wd, o, k, padding);
+    }
+
+    @Override
+    public float[] convBackwardWeightConcat(float[] gy, float[] a, int ca, ImageChannels extra, int n, int h, int wd,
+                                            int o, int k, Padding padding) {
+        CONV_WEIGHT_CONCAT.increment();
+        return ScalarConv.backwardWeight(gy, new ConvInput(a, ca, extra), n, h, wd, o, k, padding);
     }
 
     /** None: the backend's own relu and step loops give the same values. */

@@ -11,11 +11,13 @@ final class Scratch {
     static final int LANE_SUMS = 3;
     /** One output's gradient plane in q order, on its way to the weight gradient's grouped layout. */
     static final int GRADIENT_PLANE = 4;
+    /** One image's computed input channels ({@link ConvInput}), on their way to the padded layout. */
+    static final int COMPUTED_CHANNELS = 5;
     /** Double slot: the per-chunk partial sums of a weight gradient, written by the chunks, added by the caller. */
     static final int CHUNK_SUMS = 0;
     /** Longer double buffers than this are not kept: a huge batch would otherwise pin its partial sums for good. */
     static final int MAX_KEPT_DOUBLES = 1 << 20;
-    private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[5][0]);
+    private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[6][0]);
     private static final ThreadLocal<double[][]> LOCAL_DOUBLES = ThreadLocal.withInitial(() -> new double[1][0]);
 
     private Scratch() {

@@ -37,7 +37,17 @@ final class VectorConv {
 
     static float[] forward(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int o, int k,
                            Padding padding) {
-        return forward(x, w, bias, null, n, c, h, wd, o, k, padding);
+        return forward(ConvInput.of(x, c), w, bias, null, n, h, wd, o, k, padding);
+    }
+
+    /**
+     * conv(input, w) + bias for an input with computed channels ({@link ConvInput}): the bits of {@link #forward} on
+     * the concatenated array, since each image is padded into the same layout before the same tiles run. Always
+     * through the padded tiles ({@link PointwiseConv} reads an array), which run the same chains.
+     */
+    static float[] forward(ConvInput input, float[] w, float[] bias, int n, int h, int wd, int o, int k,
+                           Padding padding) {
+        return forward(input, w, bias, null, n, h, wd, o, k, padding);
     }
 
     /**
@@ -47,7 +57,7 @@ final class VectorConv {
      */
     static float[] forwardAccumulate(float[] into, float[] x, float[] w, int n, int c, int h, int wd, int o, int k,
                                      Padding padding) {
-        return forward(x, w, null, into, n, c, h, wd, o, k, padding);
+        return forward(ConvInput.of(x, c), w, null, into, n, h, wd, o, k, padding);
     }
 
     /**
@@ -57,10 +67,11 @@ final class VectorConv {
      * ({@link #blockTiles}). Both run the same chains, and so does {@link PointwiseConv}, which takes 1×1
      * convolutions with few outputs.
      */
-    private static float[] forward(float[] x, float[] w, float[] bias, float[] init, int n, int c, int h, int wd,
+    private static float[] forward(ConvInput input, float[] w, float[] bias, float[] init, int n, int h, int wd,
                                    int o, int k, Padding padding) {
-        if (PointwiseConv.handles(k, o)) {
-            return PointwiseConv.forward(x, w, bias, init, n, c, h * wd, o);
+        int c = input.channels();
+        if (input.extra() == null && PointwiseConv.handles(k, o)) {
+            return PointwiseConv.forward(input.x(), w, bias, init, n, c, h * wd, o);
         }
         int tq = NR * VL;
         PaddedImage g = new PaddedImage(c, h, wd, k, tq);
@@ -87,7 +98,7 @@ final class VectorConv {
             float[] yb = direct ? null : Scratch.floats(Scratch.OUTPUT_ROWS, oPad * bq);
             for (int img = lo; img < hi; img++) {
                 int yImage = img * o * h * wd;
-                g.pad(x, img * c * h * wd, padding, xp);
+                input.pad(g, img, padding, xp, 0);
                 if (direct) {
                     imageTiles(g, xp, off, packed, rows, fromInit ? y : bb, fromInit, y, yImage);
                 } else {

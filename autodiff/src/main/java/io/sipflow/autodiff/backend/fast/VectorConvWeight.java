@@ -53,6 +53,13 @@ final class VectorConvWeight {
      */
     static float[] backwardWeight(float[] gy, float[] x, int n, int c, int h, int wd, int o, int k,
                                   Padding padding, float[] gb) {
+        return backwardWeight(gy, ConvInput.of(x, c), n, h, wd, o, k, padding, gb);
+    }
+
+    /** {@link #backwardWeight(float[], float[], int, int, int, int, int, int, Padding, float[])} for any input. */
+    static float[] backwardWeight(float[] gy, ConvInput input, int n, int h, int wd, int o, int k, Padding padding,
+                                  float[] gb) {
+        int c = input.channels();
         double[] planeSums = gb == null ? null : new double[n * o];
         PaddedImage g = new PaddedImage(c, h, wd, k, LANES);
         int oPad = (o + 3) / 4 * 4;
@@ -69,7 +76,7 @@ final class VectorConvWeight {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, images * g.length);
             float[] gq = Scratch.floats(Scratch.PADDED_GRADIENT, images * oPad * g.qLen);
             for (int img = lo; img < hi; img++) {
-                g.pad(x, img * c * h * wd, padding, xp, (img - lo) * g.length);
+                input.pad(g, img, padding, xp, (img - lo) * g.length);
                 layOutGradient(gy, img, o, oPad, h, wd, g, gq, (img - lo) * oPad * g.qLen);
                 if (planeSums != null) {
                     VectorBatchNormLoops.planeSums(gy, img * o * h * wd, h * wd, o, h * wd, planeSums, img * o);

@@ -2,6 +2,7 @@ package io.sipflow.autodiff.backend.fast;
 
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.backend.FastKernels;
+import io.sipflow.autodiff.backend.ImageChannels;
 import io.sipflow.autodiff.backend.KernelCounts;
 
 import java.util.concurrent.atomic.LongAdder;
@@ -18,6 +19,10 @@ public final class VectorKernels implements FastKernels {
     private static final LongAdder CONV_DATA = KernelCounts.counter("conv2d backward data / " + IMPL);
     private static final LongAdder CONV_WEIGHT = KernelCounts.counter("conv2d backward weight / " + IMPL + " × "
             + (SumOrder.LANES / VectorConv.VL) + " passes");
+    private static final LongAdder CONV_CONCAT = KernelCounts.counter("conv2d forward, computed channels / " + IMPL);
+    private static final LongAdder CONV_WEIGHT_CONCAT = KernelCounts.counter(
+            "conv2d backward weight, computed channels / " + IMPL + " × " + (SumOrder.LANES / VectorConv.VL)
+                    + " passes");
     private static final LongAdder MATMUL_F32 = KernelCounts.counter("matmul float32 / " + IMPL);
     private static final LongAdder MATMUL_F64 = KernelCounts.counter("matmul float64 / " + IMPL);
 
@@ -65,6 +70,27 @@ public final class VectorKernels implements FastKernels {
                                              Padding padding, float[] gb) {
         CONV_WEIGHT.increment();
         return VectorConvWeight.backwardWeight(gy, x, n, c, h, wd, o, k, padding, gb);
+    }
+
+    @Override
+    public float[] convForwardConcat(float[] a, int ca, ImageChannels extra, float[] w, float[] bias, int n, int h,
+                                     int wd, int o, int k, Padding padding) {
+        CONV_CONCAT.increment();
+        return VectorConv.forward(new ConvInput(a, ca, extra), w, bias, n, h, wd, o, k, padding);
+    }
+
+    @Override
+    public float[] convBackwardWeightConcat(float[] gy, float[] a, int ca, ImageChannels extra, int n, int h, int wd,
+                                            int o, int k, Padding padding) {
+        CONV_WEIGHT_CONCAT.increment();
+        return VectorConvWeight.backwardWeight(gy, new ConvInput(a, ca, extra), n, h, wd, o, k, padding, null);
+    }
+
+    @Override
+    public float[] convBackwardWeightConcatAndBias(float[] gy, float[] a, int ca, ImageChannels extra, int n, int h,
+                                                   int wd, int o, int k, Padding padding, float[] gb) {
+        CONV_WEIGHT_CONCAT.increment();
+        return VectorConvWeight.backwardWeight(gy, new ConvInput(a, ca, extra), n, h, wd, o, k, padding, gb);
     }
 
     @Override
