@@ -169,6 +169,24 @@ public interface Backend {
     }
 
     /**
+     * The data gradients of {@link #conv2dConcatUpsampled}: {ga, glow} with ga = the first Ca channels of
+     * {@code conv2dBackwardData(gy, w)} and glow = {@code upsampleBilinear2xAdjoint} of the others, bit for bit,
+     * without the upsampled part's gradient as a tensor; null where this backend cannot (the caller then composes
+     * them).
+     *
+     * @param gy the output gradient (N, O, H, W)
+     * @param w the kernels (O, Ca + Cb, k, k)
+     * @param padding the forward pass's padding
+     * @param aShape a's shape (N, Ca, H, W)
+     * @param lowShape low's shape (N, Cb, H/2, W/2)
+     * @return {ga of aShape, glow of lowShape}, or null
+     */
+    default Tensor[] conv2dBackwardDataConcatUpsampled(Tensor gy, Tensor w, Padding padding, Shape aShape,
+                                                       Shape lowShape) {
+        return null;
+    }
+
+    /**
      * The weight gradient of {@link #conv2dConcatUpsampled}, {@code conv2dBackwardWeight(gy, concat(a, upsample(low)))},
      * and with {@code withBias} the bias gradient too, as {@link #conv2dBackwardWeightAndBias} gives both for the
      * concatenated tensor, bit for bit, without it; null where this backend cannot (the caller then composes them).

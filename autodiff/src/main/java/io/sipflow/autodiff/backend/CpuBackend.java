@@ -190,11 +190,27 @@ public class CpuBackend implements Backend {
                 w.floatData(), bias == null ? null : bias.floatData(), d[0], d[2], d[3], w.dim(0), w.dim(2), padding));
     }
 
+    /** On the fast FLOAT32 path: {@link FastKernels#convBackwardDataConcat} into the upsampling's adjoint. */
+    @Override
+    public Tensor[] conv2dBackwardDataConcatUpsampled(Tensor gy, Tensor w, Padding padding, Shape aShape,
+                                                      Shape lowShape) {
+        if (fast == null || !allFloat32(gy, w)) {
+            return null;
+        }
+        int[] d = aShape.dims();
+        int[] l = lowShape.dims();
+        float[] glow = BufferPool.floats(lowShape.size());
+        ChannelSink adjoint = ImageKernels.upsampledAdjoint(glow, l[1], l[2], l[3]);
+        float[] ga = fast.convBackwardDataConcat(gy.floatData(), w.floatData(), adjoint, d[0], d[1] + l[1], d[2], d[3],
+                w.dim(0), w.dim(2), padding);
+        return new Tensor[] {Tensor.wrap(aShape, ga), Tensor.wrap(lowShape, glow)};
+    }
+
     /** On the fast FLOAT32 path: {@link FastKernels#convBackwardWeightConcatAndBias} and its bias-free twin. */
     @Override
     public Tensor[] conv2dBackwardWeightConcatUpsampled(Tensor gy, Tensor a, Tensor low, Padding padding,
                                                         Shape wShape, boolean withBias) {
-        if (fast == null || !allFloat32(gy, a, low, null)) {
+        if (fast == null || !allFloat32(gy, a, low)) {
             return null;
         }
         int[] d = a.shape().dims();
@@ -211,9 +227,14 @@ public class CpuBackend implements Backend {
         return new Tensor[] {Tensor.wrap(wShape, gw), Tensor.wrap(Shape.of(1, o, 1, 1), gb)};
     }
 
-    private static boolean allFloat32(Tensor a, Tensor b, Tensor c, Tensor orNull) {
-        return a.dtype() == DType.FLOAT32 && b.dtype() == DType.FLOAT32 && c.dtype() == DType.FLOAT32
-                && (orNull == null || orNull.dtype() == DType.FLOAT32);
+    /** Whether every tensor given (nulls aside) is FLOAT32. */
+    private static boolean allFloat32(Tensor... tensors) {
+        for (Tensor t : tensors) {
+            if (t != null && t.dtype() != DType.FLOAT32) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

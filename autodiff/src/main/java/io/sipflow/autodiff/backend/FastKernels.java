@@ -106,6 +106,26 @@ public interface FastKernels {
     }
 
     /**
+     * {@link #convBackwardData} whose last {@code rest.channels()} input channels' gradients go to {@code rest}, one
+     * image at a time while they are in cache, instead of into the result (the U-Net's up blocks: rest is the
+     * upsampling's adjoint). The same bits as those channels of {@link #convBackwardData}.
+     *
+     * @param gy the output gradient, n·o·h·wd values
+     * @param w the kernels, o·c·k·k values
+     * @param rest takes input channels [c − rest.channels(), c) of each image
+     * @param n batch size
+     * @param c input channels, all of them
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding the forward's padding
+     * @return the gradient of input channels [0, c − rest.channels()), n·(c − rest.channels())·h·wd values
+     */
+    float[] convBackwardDataConcat(float[] gy, float[] w, ChannelSink rest, int n, int c, int h, int wd, int o, int k,
+                                   Padding padding);
+
+    /**
      * FLOAT32 conv2d of the channel concatenation [a, extra]: {@link #convForward} of the concatenated array, bit for
      * bit, without that array. extra's channels are computed one image at a time as the kernel pads its input, so
      * they never go through memory as a tensor (the U-Net's up blocks: extra is the upsampled coarser level).

@@ -327,31 +327,60 @@ final class ImageKernels {
         int ow = 2 * w;
         float[] gx = BufferPool.floats(planes * h * w);
         Parallel.forRange(planes, Parallel.grainFor(8L * h * w), (lo, hi) -> { // 4hw outputs, 2 products each
-            UpsampleRowLoops loops = UpsampleLoops.LOOPS;
-            double[] acc = scratch(ACC, h * w); // zeroed per plane below
-            double[] even = scratch(EVEN, w); // written by splitColumns before each read
-            double[] odd = scratch(ODD, w);
             for (int p = lo; p < hi; p++) {
-                java.util.Arrays.fill(acc, 0, h * w, 0);
-                int yb = p * oh * ow;
-                for (int i = 0; i < oh; i++) {
-                    int r0 = rows.lo[i] * w;
-                    int r1 = rows.hi[i] * w;
-                    int gyRow = yb + i * ow;
-                    if (r0 != r1) {
-                        loops.splitColumns(gy, gyRow, even, odd, w); // read by both gathers
-                        gatherRow(loops, gy, gyRow, even, odd, acc, r0, rows.wLo[i], cols, w);
-                        gatherRow(loops, gy, gyRow, even, odd, acc, r1, rows.wHi[i], cols, w);
-                    } else {
-                        scatterAliasedRow(gy, gyRow, acc, r0, rows.wLo[i], rows.wHi[i], cols, ow);
-                    }
-                }
-                for (int k = 0; k < h * w; k++) {
-                    gx[p * h * w + k] = (float) acc[k];
-                }
+                adjointPlane(gy, p * oh * ow, rows, cols, h, w, gx, p * h * w);
             }
         });
         return gx;
+    }
+
+    /** One (2h, 2w) plane of gy from yb into the (h, w) plane of gx from xb, as {@link #upsampleBilinear2xAdjoint}. */
+    private static void adjointPlane(float[] gy, int yb, Axis rows, Axis cols, int h, int w, float[] gx, int xb) {
+        UpsampleRowLoops loops = UpsampleLoops.LOOPS;
+        double[] acc = scratch(ACC, h * w); // zeroed here
+        double[] even = scratch(EVEN, w); // written by splitColumns before each read
+        double[] odd = scratch(ODD, w);
+        java.util.Arrays.fill(acc, 0, h * w, 0);
+        int ow = 2 * w;
+        for (int i = 0; i < 2 * h; i++) {
+            int r0 = rows.lo[i] * w;
+            int r1 = rows.hi[i] * w;
+            int gyRow = yb + i * ow;
+            if (r0 != r1) {
+                loops.splitColumns(gy, gyRow, even, odd, w); // read by both gathers
+                gatherRow(loops, gy, gyRow, even, odd, acc, r0, rows.wLo[i], cols, w);
+                gatherRow(loops, gy, gyRow, even, odd, acc, r1, rows.wHi[i], cols, w);
+            } else {
+                scatterAliasedRow(gy, gyRow, acc, r0, rows.wLo[i], rows.wHi[i], cols, ow);
+            }
+        }
+        for (int k = 0; k < h * w; k++) {
+            gx[xb + k] = (float) acc[k];
+        }
+    }
+
+    /**
+     * The adjoint of the upsampling to 2h × 2w as a {@link ChannelSink} of c channels: each image's planes of the
+     * gradient gu go through {@link #upsampleBilinear2xAdjoint}'s arithmetic into {@code gx} (n images of c (h, w)
+     * planes) as a convolution hands them over, so gu is never a tensor.
+     */
+    static ChannelSink upsampledAdjoint(float[] gx, int c, int h, int w) {
+        Axis rows = Axis.of(h);
+        Axis cols = Axis.of(w);
+        return new ChannelSink() {
+            @Override
+            public int channels() {
+                return c;
+            }
+
+            @Override
+            public void accept(int image, float[] src, int at) {
+                for (int ch = 0; ch < c; ch++) {
+                    int p = image * c + ch;
+                    adjointPlane(src, at + ch * 4 * h * w, rows, cols, h, w, gx, p * h * w);
+                }
+            }
+        };
     }
 
     /**

@@ -165,9 +165,14 @@ public final class ConvOps {
             // wa, wb and u as recorded functions of w and low (no copies unless the backward pass is recorded)
             Tensor waOfW = ShapeOps.sliceComputed(ws, wa, 1, 0, ca);
             Tensor wbOfW = ShapeOps.sliceComputed(ws, wb, 1, ca, ws.dim(1));
-            Tensor ga = at.requiresGrad() ? backwardData(backend, g, waOfW, padding, at.shape()) : null;
-            Tensor glow = null;
-            if (lt.requiresGrad()) {
+            Tensor[] gaLow = at.requiresGrad() && lt.requiresGrad() ? fusedDataGradients(backend, g, ws, padding,
+                    at.shape(), lt.shape()) : null;
+            Tensor ga = gaLow != null ? gaLow[0] : null;
+            Tensor glow = gaLow != null ? gaLow[1] : null;
+            if (gaLow == null && at.requiresGrad()) {
+                ga = backwardData(backend, g, waOfW, padding, at.shape());
+            }
+            if (gaLow == null && lt.requiresGrad()) {
                 Tensor gu = backwardData(backend, g, wbOfW, padding, uShape);
                 glow = ImageOps.upsampleAdjoint(backend, gu, lt.shape());
                 BufferPool.recycleTemporary(gu, "conv2dConcatUpsampled"); // kept when the pass is recorded (a node)
@@ -184,6 +189,19 @@ public final class ConvOps {
             }
             return new Tensor[] {ga, glow, gwb[0], gwb[1]};
         });
+    }
+
+    /**
+     * conv2dConcatUpsampled's {ga, glow} from the backend's fused kernel, which hands the upsampled part's data
+     * gradient to the upsampling's adjoint image by image instead of making it a tensor; only in a backward pass that
+     * is not recorded, and null where the backend has no such kernel or the types differ.
+     */
+    private static Tensor[] fusedDataGradients(Backend backend, Tensor g, Tensor w, Padding padding, Shape aShape,
+                                               Shape lowShape) {
+        if (Autodiff.isRecording() || OpSupport.asResult(g) != g || g.dtype() != w.dtype()) {
+            return null;
+        }
+        return backend.conv2dBackwardDataConcatUpsampled(g.constant(), w.constant(), padding, aShape, lowShape);
     }
 
     /**

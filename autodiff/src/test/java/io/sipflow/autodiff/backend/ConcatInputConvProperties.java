@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The convolutions whose input ends in computed channels (the U-Net's up blocks: [a, upsample(low)], the upsampled
  * half made per image as the kernel pads it) give the bits of the plain kernels on the concatenated array: forward,
- * weight gradient, and weight and bias gradient, for the Vector API kernels and their plain-Java twins alike, and
- * the two agree with each other.
+ * weight gradient, and weight and bias gradient; and the data gradient whose upsampled half goes image by image into
+ * the upsampling's adjoint gives the bits of the data gradient and the adjoint on whole tensors. For the Vector API
+ * kernels and their plain-Java twins alike, and the two agree with each other.
  */
 class ConcatInputConvProperties {
     private static final List<FastKernels> KERNELS = List.of(new VectorKernels(), new ScalarKernels());
@@ -77,9 +78,28 @@ class ConcatInputConvProperties {
                     kernels.convBackwardWeightAndBias(gy, x, n, c, h, w, o, k, pad, gb),
                     kernels.convBackwardWeightConcatAndBias(gy, a, ca, up, n, h, w, o, k, pad, gbConcat));
             assertBits("bias gradient, " + which, gb, gbConcat);
+            float[] gx = kernels.convBackwardData(gy, wt, n, c, h, w, o, k, pad);
+            float[] gLow = new float[low.length];
+            float[] ga = kernels.convBackwardDataConcat(gy, wt, ImageKernels.upsampledAdjoint(gLow, cb, lowH, lowW), n,
+                    c, h, w, o, k, pad);
+            float[][] split = split(gx, ca, cb, n, h * w);
+            assertBits("data gradient of a, " + which, split[0], ga);
+            assertBits("data gradient of low, " + which,
+                    ImageKernels.upsampleBilinear2xAdjoint(split[1], n * cb, lowH, lowW), gLow);
         }
         assertBits("forward, vector against plain Java" + shape, forward[0], forward[1]);
         assertBits("weight gradient, vector against plain Java" + shape, weight[0], weight[1]);
+    }
+
+    /** The reverse of {@link #concat}: x's first ca planes per image, and its other cb. */
+    private static float[][] split(float[] x, int ca, int cb, int n, int hw) {
+        float[] a = new float[n * ca * hw];
+        float[] b = new float[n * cb * hw];
+        for (int img = 0; img < n; img++) {
+            System.arraycopy(x, img * (ca + cb) * hw, a, img * ca * hw, ca * hw);
+            System.arraycopy(x, (img * (ca + cb) + ca) * hw, b, img * cb * hw, cb * hw);
+        }
+        return new float[][] {a, b};
     }
 
     /** Per image, a's ca planes then b's cb planes (each plane hw values). */

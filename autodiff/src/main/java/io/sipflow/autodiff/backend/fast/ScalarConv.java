@@ -2,6 +2,7 @@ package io.sipflow.autodiff.backend.fast;
 
 import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.backend.ChannelSink;
 import io.sipflow.autodiff.backend.Parallel;
 
 import java.util.Arrays;
@@ -25,24 +26,30 @@ final class ScalarConv {
     /** {@link VectorConv#forward}, or with {@code init} non-null its accumulate form (no bias; result into init). */
     static float[] forward(float[] x, float[] w, float[] bias, float[] init, int n, int c, int h, int wd, int o,
                            int k, Padding padding) {
-        return forward(ConvInput.of(x, c), w, bias, init, n, h, wd, o, k, padding);
+        return forward(ConvInput.of(x, c), w, bias, init, null, n, h, wd, o, k, padding);
     }
 
-    /** {@link VectorConv#forward(ConvInput, float[], float[], int, int, int, int, int, Padding)}, or accumulating. */
-    static float[] forward(ConvInput input, float[] w, float[] bias, float[] init, int n, int h, int wd, int o, int k,
-                           Padding padding) {
+    /**
+     * {@link VectorConv#forward(ConvInput, float[], float[], int, int, int, int, int, Padding)}, or accumulating
+     * (init non-null), or with outputs [o − rest.channels(), o) handed to {@code rest} image by image (rest non-null,
+     * init null; the result then holds the others).
+     */
+    static float[] forward(ConvInput input, float[] w, float[] bias, float[] init, ChannelSink rest, int n, int h,
+                           int wd, int o, int k, Padding padding) {
         int c = input.channels();
         PaddedImage g = new PaddedImage(c, h, wd, k, 1);
         int[] off = g.tapOffsets(g.taps);
         int positions = h * g.wp;
-        float[] y = init != null ? init : BufferPool.floats(n * o * h * wd);
+        int kept = rest == null ? o : o - rest.channels();
+        float[] y = init != null ? init : BufferPool.floats(n * kept * h * wd);
         Parallel.forRange(n, 1, (lo, hi) -> {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, g.length);
             float[] acc = Scratch.floats(Scratch.OUTPUT_ROWS, positions);
+            float[] image = rest == null ? y : Scratch.floats(Scratch.IMAGE_OUTPUT, o * h * wd);
             for (int img = lo; img < hi; img++) {
                 input.pad(g, img, padding, xp, 0);
                 for (int oc = 0; oc < o; oc++) {
-                    int yPlane = (img * o + oc) * h * wd;
+                    int yPlane = (rest == null ? img * o + oc : oc) * h * wd;
                     if (init != null) {
                         for (int i = 0; i < h; i++) {
                             System.arraycopy(y, yPlane + i * wd, acc, i * g.wp, wd);
@@ -58,8 +65,12 @@ final class ScalarConv {
                         }
                     }
                     for (int i = 0; i < h; i++) {
-                        System.arraycopy(acc, i * g.wp, y, yPlane + i * wd, wd);
+                        System.arraycopy(acc, i * g.wp, image, yPlane + i * wd, wd);
                     }
+                }
+                if (rest != null) {
+                    System.arraycopy(image, 0, y, img * kept * h * wd, kept * h * wd);
+                    rest.accept(img, image, kept * h * wd);
                 }
             }
         });
@@ -68,6 +79,13 @@ final class ScalarConv {
 
     static float[] backwardData(float[] gy, float[] w, int n, int c, int h, int wd, int o, int k, Padding padding) {
         return forward(gy, AdjointWeights.of(w, o, c, k), null, null, n, o, h, wd, c, k, padding);
+    }
+
+    /** {@link VectorConv#backwardData(float[], float[], ChannelSink, int, int, int, int, int, int, Padding)}. */
+    static float[] backwardData(float[] gy, float[] w, ChannelSink rest, int n, int c, int h, int wd, int o, int k,
+                                Padding padding) {
+        return forward(ConvInput.of(gy, o), AdjointWeights.of(w, o, c, k), null, null, rest, n, h, wd, c, k,
+                padding);
     }
 
     /** {@link VectorConvWeight#backwardWeight}: gw[o, t] = Σ_n Σ_q gyq[n, o, q] · xpad[n, q + off[t]]. */

@@ -1,6 +1,7 @@
 package io.sipflow.autodiff.backend.fast;
 
 import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.backend.ChannelSink;
 import io.sipflow.autodiff.backend.FastKernels;
 import io.sipflow.autodiff.backend.ImageChannels;
 import io.sipflow.autodiff.backend.KernelCounts;
@@ -19,6 +20,8 @@ public final class ScalarKernels implements FastKernels {
     private static final LongAdder CONV_ACCUMULATE = KernelCounts.counter("conv2d forward accumulate / " + IMPL);
     private static final LongAdder CONV_DATA = KernelCounts.counter("conv2d backward data / " + IMPL);
     private static final LongAdder CONV_WEIGHT = KernelCounts.counter("conv2d backward weight / " + IMPL);
+    private static final LongAdder CONV_DATA_CONCAT =
+            KernelCounts.counter("conv2d backward data, channels to a sink / " + IMPL);
     private static final LongAdder CONV_CONCAT = KernelCounts.counter("conv2d forward, computed channels / " + IMPL);
     private static final LongAdder CONV_WEIGHT_CONCAT =
             KernelCounts.counter("conv2d backward weight, computed channels / " + IMPL);
@@ -57,10 +60,17 @@ public final class ScalarKernels implements FastKernels {
     }
 
     @Override
+    public float[] convBackwardDataConcat(float[] gy, float[] w, ChannelSink rest, int n, int c, int h, int wd, int o,
+                                          int k, Padding padding) {
+        CONV_DATA_CONCAT.increment();
+        return ScalarConv.backwardData(gy, w, rest, n, c, h, wd, o, k, padding);
+    }
+
+    @Override
     public float[] convForwardConcat(float[] a, int ca, ImageChannels extra, float[] w, float[] bias, int n, int h,
                                      int wd, int o, int k, Padding padding) {
         CONV_CONCAT.increment();
-        return ScalarConv.forward(new ConvInput(a, ca, extra), w, bias, null, n, h, wd, o, k, padding);
+        return ScalarConv.forward(new ConvInput(a, ca, extra), w, bias, null, null, n, h, wd, o, k, padding);
     }
 
     @Override

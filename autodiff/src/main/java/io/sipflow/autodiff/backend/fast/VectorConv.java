@@ -2,6 +2,7 @@ package io.sipflow.autodiff.backend.fast;
 
 import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.backend.ChannelSink;
 import io.sipflow.autodiff.backend.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -37,7 +38,7 @@ final class VectorConv {
 
     static float[] forward(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int o, int k,
                            Padding padding) {
-        return forward(ConvInput.of(x, c), w, bias, null, n, h, wd, o, k, padding);
+        return forward(ConvInput.of(x, c), w, bias, null, null, n, h, wd, o, k, padding);
     }
 
     /**
@@ -47,7 +48,7 @@ final class VectorConv {
      */
     static float[] forward(ConvInput input, float[] w, float[] bias, int n, int h, int wd, int o, int k,
                            Padding padding) {
-        return forward(input, w, bias, null, n, h, wd, o, k, padding);
+        return forward(input, w, bias, null, null, n, h, wd, o, k, padding);
     }
 
     /**
@@ -57,7 +58,7 @@ final class VectorConv {
      */
     static float[] forwardAccumulate(float[] into, float[] x, float[] w, int n, int c, int h, int wd, int o, int k,
                                      Padding padding) {
-        return forward(ConvInput.of(x, c), w, null, into, n, h, wd, o, k, padding);
+        return forward(ConvInput.of(x, c), w, null, into, null, n, h, wd, o, k, padding);
     }
 
     /**
@@ -67,10 +68,10 @@ final class VectorConv {
      * ({@link #blockTiles}). Both run the same chains, and so does {@link PointwiseConv}, which takes 1×1
      * convolutions with few outputs.
      */
-    private static float[] forward(ConvInput input, float[] w, float[] bias, float[] init, int n, int h, int wd,
-                                   int o, int k, Padding padding) {
+    private static float[] forward(ConvInput input, float[] w, float[] bias, float[] init, ChannelSink rest, int n,
+                                   int h, int wd, int o, int k, Padding padding) {
         int c = input.channels();
-        if (input.extra() == null && PointwiseConv.handles(k, o)) {
+        if (input.extra() == null && rest == null && PointwiseConv.handles(k, o)) {
             return PointwiseConv.forward(input.x(), w, bias, init, n, c, h * wd, o);
         }
         int tq = NR * VL;
@@ -84,7 +85,8 @@ final class VectorConv {
         }
         int[] off = g.tapOffsets(g.taps);
         boolean fromInit = init != null;
-        float[] y = fromInit ? init : BufferPool.floats(n * o * h * wd);
+        int kept = rest == null ? o : o - rest.channels(); // outputs [kept, o) go to rest, image by image
+        float[] y = fromInit ? init : BufferPool.floats(n * kept * h * wd);
         boolean direct = wd % VL == 0 && oPad == o;
         int bq = blockLength(g.wp, g.qLen, tq);
         // the bias broadcast to one vector per output: the tiles' start where they do not start from y
@@ -96,13 +98,20 @@ final class VectorConv {
         Parallel.forRange(n, Parallel.grainFor((long) oPad * g.taps * g.qLen / VL), (lo, hi) -> {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, g.length);
             float[] yb = direct ? null : Scratch.floats(Scratch.OUTPUT_ROWS, oPad * bq);
+            // with rest, each image's outputs go to this thread's buffer first, then [0, kept) to y and the others
+            // to rest while they are in cache
+            float[] image = rest == null ? y : Scratch.floats(Scratch.IMAGE_OUTPUT, o * h * wd);
             for (int img = lo; img < hi; img++) {
-                int yImage = img * o * h * wd;
+                int yImage = rest == null ? img * o * h * wd : 0;
                 input.pad(g, img, padding, xp, 0);
                 if (direct) {
-                    imageTiles(g, xp, off, packed, rows, fromInit ? y : bb, fromInit, y, yImage);
+                    imageTiles(g, xp, off, packed, rows, fromInit ? y : bb, fromInit, image, yImage);
                 } else {
-                    blockTiles(g, xp, off, packed, rows, oPad, b, fromInit, y, yImage, o, yb, bq);
+                    blockTiles(g, xp, off, packed, rows, oPad, b, fromInit, image, yImage, o, yb, bq);
+                }
+                if (rest != null) {
+                    System.arraycopy(image, 0, y, img * kept * h * wd, kept * h * wd);
+                    rest.accept(img, image, kept * h * wd);
                 }
             }
         });
@@ -263,6 +272,17 @@ final class VectorConv {
             return PointwiseConv.backwardData(gy, w, n, c, h * wd, o);
         }
         return forward(gy, AdjointWeights.of(w, o, c, k), null, n, o, h, wd, c, k, padding);
+    }
+
+    /**
+     * {@link #backwardData} whose last rest.channels() input channels' gradients go to {@code rest} image by image
+     * instead of into the result, which holds the first c − rest.channels() (the same bits as those channels of
+     * {@link #backwardData}: each output's chain does not depend on which others are computed beside it).
+     */
+    static float[] backwardData(float[] gy, float[] w, ChannelSink rest, int n, int c, int h, int wd, int o, int k,
+                                Padding padding) {
+        return forward(ConvInput.of(gy, o), AdjointWeights.of(w, o, c, k), null, null, rest, n, h, wd, c, k,
+                padding);
     }
 
     /**

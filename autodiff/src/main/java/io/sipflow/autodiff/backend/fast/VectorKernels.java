@@ -1,6 +1,7 @@
 package io.sipflow.autodiff.backend.fast;
 
 import io.sipflow.autodiff.Padding;
+import io.sipflow.autodiff.backend.ChannelSink;
 import io.sipflow.autodiff.backend.FastKernels;
 import io.sipflow.autodiff.backend.ImageChannels;
 import io.sipflow.autodiff.backend.KernelCounts;
@@ -19,6 +20,8 @@ public final class VectorKernels implements FastKernels {
     private static final LongAdder CONV_DATA = KernelCounts.counter("conv2d backward data / " + IMPL);
     private static final LongAdder CONV_WEIGHT = KernelCounts.counter("conv2d backward weight / " + IMPL + " × "
             + (SumOrder.LANES / VectorConv.VL) + " passes");
+    private static final LongAdder CONV_DATA_CONCAT =
+            KernelCounts.counter("conv2d backward data, channels to a sink / " + IMPL);
     private static final LongAdder CONV_CONCAT = KernelCounts.counter("conv2d forward, computed channels / " + IMPL);
     private static final LongAdder CONV_WEIGHT_CONCAT = KernelCounts.counter(
             "conv2d backward weight, computed channels / " + IMPL + " × " + (SumOrder.LANES / VectorConv.VL)
@@ -70,6 +73,13 @@ public final class VectorKernels implements FastKernels {
                                              Padding padding, float[] gb) {
         CONV_WEIGHT.increment();
         return VectorConvWeight.backwardWeight(gy, x, n, c, h, wd, o, k, padding, gb);
+    }
+
+    @Override
+    public float[] convBackwardDataConcat(float[] gy, float[] w, ChannelSink rest, int n, int c, int h, int wd, int o,
+                                          int k, Padding padding) {
+        CONV_DATA_CONCAT.increment();
+        return VectorConv.backwardData(gy, w, rest, n, c, h, wd, o, k, padding);
     }
 
     @Override
