@@ -169,38 +169,38 @@ public interface Backend {
     }
 
     /**
-     * The data gradients of {@link #conv2dConcatUpsampled}: {ga, glow} with ga = the first Ca channels of
-     * {@code conv2dBackwardData(gy, w)} and glow = {@code upsampleBilinear2xAdjoint} of the others, bit for bit,
-     * without the upsampled part's gradient as a tensor; null where this backend cannot (the caller then composes
-     * them).
+     * The gradients of {@link #conv2dConcatUpsampled} with respect to a, low, w and (with {@code withBias}) the bias,
+     * as the composition gives them (ga, wa's and wb's part of gw from conv2dBackwardData and conv2dBackwardWeight of
+     * the concatenation, glow from {@link #upsampleBilinear2xAdjoint}, gb from {@link #conv2dBackwardWeightAndBias}),
+     * bit for bit, without the upsampled image or its gradient as tensors; null where this backend cannot (the
+     * caller then composes them).
      *
      * @param gy the output gradient (N, O, H, W)
      * @param w the kernels (O, Ca + Cb, k, k)
+     * @param a the forward's first channels (N, Ca, H, W)
+     * @param low the forward's coarser image (N, Cb, H/2, W/2)
      * @param padding the forward pass's padding
-     * @param aShape a's shape (N, Ca, H, W)
-     * @param lowShape low's shape (N, Cb, H/2, W/2)
-     * @return {ga of aShape, glow of lowShape}, or null
+     * @param withBias whether to compute the bias gradient as well
+     * @return {ga, glow, gw, gb (1, O, 1, 1) or null}, or null
      */
-    default Tensor[] conv2dBackwardDataConcatUpsampled(Tensor gy, Tensor w, Padding padding, Shape aShape,
-                                                       Shape lowShape) {
+    default Tensor[] conv2dBackwardConcatUpsampled(Tensor gy, Tensor w, Tensor a, Tensor low, Padding padding,
+                                                   boolean withBias) {
         return null;
     }
 
     /**
-     * The weight gradient of {@link #conv2dConcatUpsampled}, {@code conv2dBackwardWeight(gy, concat(a, upsample(low)))},
-     * and with {@code withBias} the bias gradient too, as {@link #conv2dBackwardWeightAndBias} gives both for the
-     * concatenated tensor, bit for bit, without it; null where this backend cannot (the caller then composes them).
+     * Both gradients of conv2d, {gx, gw}, and with {@code withBias} the bias gradient too, as
+     * {@link #conv2dBackwardData} and {@link #conv2dBackwardWeightAndBias} give them, bit for bit, computed together
+     * where this backend can (one pass over gy); null where it cannot (the caller then asks for each).
      *
      * @param gy the output gradient (N, O, H, W)
-     * @param a the forward's first channels (N, Ca, H, W)
-     * @param low the forward's coarser image (N, Cb, H/2, W/2)
+     * @param w the kernels (O, C, k, k)
+     * @param x the forward's input (N, C, H, W)
      * @param padding the forward pass's padding
-     * @param wShape the kernels' shape (O, Ca + Cb, k, k)
      * @param withBias whether to compute the bias gradient as well
-     * @return {gw of wShape, gb (1, O, 1, 1) or null}, or null
+     * @return {gx, gw, gb (1, O, 1, 1) or null}, or null
      */
-    default Tensor[] conv2dBackwardWeightConcatUpsampled(Tensor gy, Tensor a, Tensor low, Padding padding,
-                                                         Shape wShape, boolean withBias) {
+    default Tensor[] conv2dBackward(Tensor gy, Tensor w, Tensor x, Padding padding, boolean withBias) {
         return null;
     }
 

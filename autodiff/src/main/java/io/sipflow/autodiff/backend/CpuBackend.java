@@ -190,41 +190,38 @@ public class CpuBackend implements Backend {
                 w.floatData(), bias == null ? null : bias.floatData(), d[0], d[2], d[3], w.dim(0), w.dim(2), padding));
     }
 
-    /** On the fast FLOAT32 path: {@link FastKernels#convBackwardDataConcat} into the upsampling's adjoint. */
+    /** On the fast FLOAT32 path: {@link FastKernels#convBackwardConcat}, the upsampling and its adjoint per image. */
     @Override
-    public Tensor[] conv2dBackwardDataConcatUpsampled(Tensor gy, Tensor w, Padding padding, Shape aShape,
-                                                      Shape lowShape) {
-        if (fast == null || !allFloat32(gy, w)) {
-            return null;
-        }
-        int[] d = aShape.dims();
-        int[] l = lowShape.dims();
-        float[] glow = BufferPool.floats(lowShape.size());
-        ChannelSink adjoint = ImageKernels.upsampledAdjoint(glow, l[1], l[2], l[3]);
-        float[] ga = fast.convBackwardDataConcat(gy.floatData(), w.floatData(), adjoint, d[0], d[1] + l[1], d[2], d[3],
-                w.dim(0), w.dim(2), padding);
-        return new Tensor[] {Tensor.wrap(aShape, ga), Tensor.wrap(lowShape, glow)};
-    }
-
-    /** On the fast FLOAT32 path: {@link FastKernels#convBackwardWeightConcatAndBias} and its bias-free twin. */
-    @Override
-    public Tensor[] conv2dBackwardWeightConcatUpsampled(Tensor gy, Tensor a, Tensor low, Padding padding,
-                                                        Shape wShape, boolean withBias) {
-        if (fast == null || !allFloat32(gy, a, low)) {
+    public Tensor[] conv2dBackwardConcatUpsampled(Tensor gy, Tensor w, Tensor a, Tensor low, Padding padding,
+                                                  boolean withBias) {
+        if (fast == null || !allFloat32(gy, w, a, low)) {
             return null;
         }
         int[] d = a.shape().dims();
         int[] l = low.shape().dims();
-        ImageChannels up = ImageKernels.upsampled(low.floatData(), l[1], l[2], l[3]);
-        int o = wShape.dim(0);
-        if (!withBias) {
-            return new Tensor[] {Tensor.wrap(wShape, fast.convBackwardWeightConcat(gy.floatData(), a.floatData(), d[1],
-                    up, d[0], d[2], d[3], o, wShape.dim(2), padding)), null};
+        int o = w.dim(0);
+        float[] glow = BufferPool.floats(low.shape().size());
+        float[] gb = withBias ? new float[o] : null;
+        float[][] gaw = fast.convBackwardConcat(gy.floatData(), w.floatData(), a.floatData(), d[1],
+                ImageKernels.upsampled(low.floatData(), l[1], l[2], l[3]),
+                ImageKernels.upsampledAdjoint(glow, l[1], l[2], l[3]), d[0], d[2], d[3], o, w.dim(2), padding, gb);
+        return new Tensor[] {Tensor.wrap(a.shape(), gaw[0]), Tensor.wrap(low.shape(), glow),
+            Tensor.wrap(w.shape(), gaw[1]), withBias ? Tensor.wrap(Shape.of(1, o, 1, 1), gb) : null};
+    }
+
+    /** On the fast FLOAT32 path: {@link FastKernels#convBackward}. */
+    @Override
+    public Tensor[] conv2dBackward(Tensor gy, Tensor w, Tensor x, Padding padding, boolean withBias) {
+        if (fast == null || !allFloat32(gy, w, x)) {
+            return null;
         }
-        float[] gb = new float[o];
-        float[] gw = fast.convBackwardWeightConcatAndBias(gy.floatData(), a.floatData(), d[1], up, d[0], d[2], d[3], o,
-                wShape.dim(2), padding, gb);
-        return new Tensor[] {Tensor.wrap(wShape, gw), Tensor.wrap(Shape.of(1, o, 1, 1), gb)};
+        int[] d = x.shape().dims();
+        int o = w.dim(0);
+        float[] gb = withBias ? new float[o] : null;
+        float[][] gxw = fast.convBackward(gy.floatData(), w.floatData(), x.floatData(), d[0], d[1], d[2], d[3], o,
+                w.dim(2), padding, gb);
+        return new Tensor[] {Tensor.wrap(x.shape(), gxw[0]), Tensor.wrap(w.shape(), gxw[1]),
+            withBias ? Tensor.wrap(Shape.of(1, o, 1, 1), gb) : null};
     }
 
     /** Whether every tensor given (nulls aside) is FLOAT32. */

@@ -106,6 +106,62 @@ public interface FastKernels {
     }
 
     /**
+     * Both gradients of conv2d at once: {gx, gw} as {@link #convBackwardData} and {@link #convBackwardWeight} give
+     * them, and with {@code gb} non-null the bias gradient into it as {@link #convBackwardWeightAndBias} gives it, bit
+     * for bit. A kernel may compute them in one pass over gy; this default computes them one after the other.
+     *
+     * @param gy the output gradient, n·o·h·wd values
+     * @param w the kernels, o·c·k·k values
+     * @param x the forward's input, n·c·h·wd values
+     * @param n batch size
+     * @param c input channels
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding the forward's padding
+     * @param gb receives the o bias gradients, or null for none
+     * @return {gx (n·c·h·wd values), gw (o·c·k·k values)}, fresh arrays
+     */
+    default float[][] convBackward(float[] gy, float[] w, float[] x, int n, int c, int h, int wd, int o, int k,
+                                   Padding padding, float[] gb) {
+        float[] gx = convBackwardData(gy, w, n, c, h, wd, o, k, padding);
+        float[] gw = gb == null ? convBackwardWeight(gy, x, n, c, h, wd, o, k, padding)
+                : convBackwardWeightAndBias(gy, x, n, c, h, wd, o, k, padding, gb);
+        return new float[][] {gx, gw};
+    }
+
+    /**
+     * {@link #convBackward} for the channel concatenation [a, extra] of {@link #convForwardConcat}, the gradient of
+     * extra's channels handed to {@code rest} as in {@link #convBackwardDataConcat}: {ga, gw}, bit for bit those of
+     * {@link #convBackwardDataConcat} and {@link #convBackwardWeightConcat} (or {@link #convBackwardWeightConcatAndBias}
+     * with gb non-null). This default computes them one after the other.
+     *
+     * @param gy the output gradient, n·o·h·wd values
+     * @param w the kernels, o·(ca + extra.channels())·k·k values
+     * @param a the forward's first input channels, n·ca·h·wd values
+     * @param ca a's channels
+     * @param extra the forward's channels after a's, computed per image
+     * @param rest takes the gradient of extra's channels, image by image (extra.channels() of them)
+     * @param n batch size
+     * @param h image height
+     * @param wd image width
+     * @param o output channels
+     * @param k kernel side, odd
+     * @param padding the forward's padding
+     * @param gb receives the o bias gradients, or null for none
+     * @return {ga (n·ca·h·wd values), gw}, fresh arrays
+     */
+    default float[][] convBackwardConcat(float[] gy, float[] w, float[] a, int ca, ImageChannels extra,
+                                         ChannelSink rest, int n, int h, int wd, int o, int k, Padding padding,
+                                         float[] gb) {
+        float[] ga = convBackwardDataConcat(gy, w, rest, n, ca + extra.channels(), h, wd, o, k, padding);
+        float[] gw = gb == null ? convBackwardWeightConcat(gy, a, ca, extra, n, h, wd, o, k, padding)
+                : convBackwardWeightConcatAndBias(gy, a, ca, extra, n, h, wd, o, k, padding, gb);
+        return new float[][] {ga, gw};
+    }
+
+    /**
      * {@link #convBackwardData} whose last {@code rest.channels()} input channels' gradients go to {@code rest}, one
      * image at a time while they are in cache, instead of into the result (the U-Net's up blocks: rest is the
      * upsampling's adjoint). The same bits as those channels of {@link #convBackwardData}.

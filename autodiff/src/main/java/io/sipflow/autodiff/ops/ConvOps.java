@@ -55,6 +55,13 @@ public final class ConvOps {
         Shape wShape = ws.shape();
         Tensor[] inputs = bs == null ? new Tensor[] {xs, ws} : new Tensor[] {xs, ws, bs};
         return Graph.record("conv2d", value, inputs, g -> {
+            Tensor[] fused = xs.requiresGrad() && ws.requiresGrad() && unrecorded(g, xs)
+                    ? backend.conv2dBackward(g.constant(), ws.constant(), xs.constant(), padding,
+                            bs != null && bs.requiresGrad()) : null;
+            if (fused != null) { // both gradients in one pass over g
+                Tensor gb = fused[2] == null ? null : ReduceOps.sumComputed(g, new int[] {0, 2, 3}, false, fused[2]);
+                return bs == null ? new Tensor[] {fused[0], fused[1]} : new Tensor[] {fused[0], fused[1], gb};
+            }
             Tensor gx = xs.requiresGrad() ? backwardData(backend, g, ws, padding, xShape) : null;
             if (bs == null) {
                 return new Tensor[] {gx, ws.requiresGrad() ? backwardWeight(backend, g, xs, padding, wShape) : null};
@@ -160,82 +167,46 @@ public final class ConvOps {
             BufferPool.recycleTemporary(up, "conv2dConcatUpsampled");
         }
         Tensor[] inputs = bias == null ? new Tensor[] {at, lt, ws} : new Tensor[] {at, lt, ws, bias};
-        Shape uShape = Shape.of(a.dim(0), low.dim(1), a.dim(2), a.dim(3));
         return Graph.record("conv2dConcatUpsampled", value, inputs, g -> {
             // wa, wb and u as recorded functions of w and low (no copies unless the backward pass is recorded)
             Tensor waOfW = ShapeOps.sliceComputed(ws, wa, 1, 0, ca);
             Tensor wbOfW = ShapeOps.sliceComputed(ws, wb, 1, ca, ws.dim(1));
-            Tensor[] gaLow = at.requiresGrad() && lt.requiresGrad() ? fusedDataGradients(backend, g, ws, padding,
-                    at.shape(), lt.shape()) : null;
-            Tensor ga = gaLow != null ? gaLow[0] : null;
-            Tensor glow = gaLow != null ? gaLow[1] : null;
-            if (gaLow == null && at.requiresGrad()) {
-                ga = backwardData(backend, g, waOfW, padding, at.shape());
+            boolean biasWanted = bias != null && bias.requiresGrad();
+            Tensor[] fused = at.requiresGrad() && lt.requiresGrad() && ws.requiresGrad() && unrecorded(g, at)
+                    ? backend.conv2dBackwardConcatUpsampled(g.constant(), ws.constant(), at.constant(),
+                            lt.constant(), padding, biasWanted) : null;
+            if (fused != null) { // all gradients in one pass over g, u and its gradient made image by image
+                Tensor gb = fused[3] == null ? null : ReduceOps.sumComputed(g, new int[] {0, 2, 3}, false, fused[3]);
+                return bias == null ? new Tensor[] {fused[0], fused[1], fused[2]}
+                        : new Tensor[] {fused[0], fused[1], fused[2], gb};
             }
-            if (gaLow == null && lt.requiresGrad()) {
-                Tensor gu = backwardData(backend, g, wbOfW, padding, uShape);
+            Tensor ga = at.requiresGrad() ? backwardData(backend, g, waOfW, padding, at.shape()) : null;
+            Tensor glow = null;
+            Tensor u = lt.requiresGrad() || ws.requiresGrad() ? ImageOps.upsampleBilinear2x(lt) : null;
+            if (lt.requiresGrad()) {
+                Tensor gu = backwardData(backend, g, wbOfW, padding, u.shape());
                 glow = ImageOps.upsampleAdjoint(backend, gu, lt.shape());
                 BufferPool.recycleTemporary(gu, "conv2dConcatUpsampled"); // kept when the pass is recorded (a node)
             }
-            boolean biasWanted = bias != null && bias.requiresGrad();
-            Tensor[] gwb = ws.requiresGrad() ? fusedWeightAndBias(backend, g, at, lt, padding, ws.shape(), biasWanted)
-                    : null;
-            if (gwb == null) {
-                gwb = composedWeightAndBias(backend, g, at, lt, padding, wa.shape(), wb.shape(), ws.requiresGrad(),
-                        biasWanted);
-            }
+            // the a part's weight gradient and the bias gradient in one pass over g where both are wanted
+            Tensor[] gwb = weightAndBias(backend, g, at, padding, wa.shape(), ws.requiresGrad(), biasWanted);
+            Tensor gw = ws.requiresGrad() ? ShapeOps.concat(1, gwb[0],
+                    backwardWeight(backend, g, u, padding, wb.shape())) : null;
+            BufferPool.recycleTemporary(u, "conv2dConcatUpsampled");
             if (bias == null) {
-                return new Tensor[] {ga, glow, gwb[0]};
+                return new Tensor[] {ga, glow, gw};
             }
-            return new Tensor[] {ga, glow, gwb[0], gwb[1]};
+            return new Tensor[] {ga, glow, gw, gwb[1]};
         });
     }
 
     /**
-     * conv2dConcatUpsampled's {ga, glow} from the backend's fused kernel, which hands the upsampled part's data
-     * gradient to the upsampling's adjoint image by image instead of making it a tensor; only in a backward pass that
-     * is not recorded, and null where the backend has no such kernel or the types differ.
+     * Whether a VJP may take a backend's fused gradient kernel: only in a backward pass that is not recorded (a
+     * recorded one needs each gradient as a node of its own, and the upsampled image as a node, for the
+     * second-order graph), and with g already in the forward's type.
      */
-    private static Tensor[] fusedDataGradients(Backend backend, Tensor g, Tensor w, Padding padding, Shape aShape,
-                                               Shape lowShape) {
-        if (Autodiff.isRecording() || OpSupport.asResult(g) != g || g.dtype() != w.dtype()) {
-            return null;
-        }
-        return backend.conv2dBackwardDataConcatUpsampled(g.constant(), w.constant(), padding, aShape, lowShape);
-    }
-
-    /**
-     * conv2dConcatUpsampled's {gw, gb (or null)} from the backend's fused kernel, which upsamples per image and
-     * never builds u; only in a backward pass that is not recorded (the recorded one needs u as a node for the
-     * second-order graph), and null where the backend has no such kernel or the types differ.
-     */
-    private static Tensor[] fusedWeightAndBias(Backend backend, Tensor g, Tensor a, Tensor low, Padding padding,
-                                               Shape wShape, boolean bias) {
-        if (Autodiff.isRecording() || OpSupport.asResult(g) != g || g.dtype() != a.dtype()) {
-            return null;
-        }
-        Tensor[] values = backend.conv2dBackwardWeightConcatUpsampled(g.constant(), a.constant(), low.constant(),
-                padding, wShape, bias);
-        if (values == null) {
-            return null;
-        }
-        return new Tensor[] {values[0], bias ? ReduceOps.sumComputed(g, new int[] {0, 2, 3}, false, values[1]) : null};
-    }
-
-    /**
-     * conv2dConcatUpsampled's {gw, gb} (each null where not wanted) from recorded ops: the a part's weight gradient
-     * and the bias gradient in one pass over g where both are wanted, the upsampled part's from u recomputed.
-     */
-    private static Tensor[] composedWeightAndBias(Backend backend, Tensor g, Tensor a, Tensor low, Padding padding,
-                                                  Shape waShape, Shape wbShape, boolean weight, boolean bias) {
-        Tensor[] gwb = weightAndBias(backend, g, a, padding, waShape, weight, bias);
-        if (!weight) {
-            return gwb;
-        }
-        Tensor u = ImageOps.upsampleBilinear2x(low);
-        Tensor gw = ShapeOps.concat(1, gwb[0], backwardWeight(backend, g, u, padding, wbShape));
-        BufferPool.recycleTemporary(u, "conv2dConcatUpsampled");
-        return new Tensor[] {gw, gwb[1]};
+    private static boolean unrecorded(Tensor g, Tensor x) {
+        return !Autodiff.isRecording() && OpSupport.asResult(g) == g && g.dtype() == x.dtype();
     }
 
     /** conv2dConcatUpsampled's shape checks: as conv2d of [a, upsample(low)], naming the op and the shapes. */

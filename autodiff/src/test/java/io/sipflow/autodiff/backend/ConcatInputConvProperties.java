@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The convolutions whose input ends in computed channels (the U-Net's up blocks: [a, upsample(low)], the upsampled
  * half made per image as the kernel pads it) give the bits of the plain kernels on the concatenated array: forward,
  * weight gradient, and weight and bias gradient; and the data gradient whose upsampled half goes image by image into
- * the upsampling's adjoint gives the bits of the data gradient and the adjoint on whole tensors. For the Vector API
- * kernels and their plain-Java twins alike, and the two agree with each other.
+ * the upsampling's adjoint gives the bits of the data gradient and the adjoint on whole tensors; so do all gradients
+ * computed at once ({@link FastKernels#convBackward}, {@link FastKernels#convBackwardConcat}: one pass over gy). For
+ * the Vector API kernels and their plain-Java twins alike, and the two agree with each other.
  */
 class ConcatInputConvProperties {
     private static final List<FastKernels> KERNELS = List.of(new VectorKernels(), new ScalarKernels());
@@ -86,6 +87,22 @@ class ConcatInputConvProperties {
             assertBits("data gradient of a, " + which, split[0], ga);
             assertBits("data gradient of low, " + which,
                     ImageKernels.upsampleBilinear2xAdjoint(split[1], n * cb, lowH, lowW), gLow);
+            // all gradients at once (one pass over gy where the kernels can): the same bits as one at a time
+            float[] gLowAtOnce = new float[low.length];
+            float[] gbAtOnce = new float[o];
+            float[][] atOnce = kernels.convBackwardConcat(gy, wt, a, ca, up,
+                    ImageKernels.upsampledAdjoint(gLowAtOnce, cb, lowH, lowW), n, h, w, o, k, pad, gbAtOnce);
+            assertBits("data gradient of a at once, " + which, ga, atOnce[0]);
+            assertBits("data gradient of low at once, " + which, gLow, gLowAtOnce);
+            assertBits("weight gradient at once, " + which, weight[i], atOnce[1]);
+            assertBits("bias gradient at once, " + which, gbConcat, gbAtOnce);
+            float[] gbPlain = new float[o];
+            float[][] plainAtOnce = kernels.convBackward(gy, wt, x, n, c, h, w, o, k, pad, gbPlain);
+            assertBits("conv2d data gradient at once, " + which, gx, plainAtOnce[0]);
+            assertBits("conv2d weight gradient at once, " + which, weight[i], plainAtOnce[1]);
+            assertBits("conv2d bias gradient at once, " + which, gb, gbPlain);
+            assertBits("conv2d weight gradient at once without bias, " + which, weight[i],
+                    kernels.convBackward(gy, wt, x, n, c, h, w, o, k, pad, null)[1]);
         }
         assertBits("forward, vector against plain Java" + shape, forward[0], forward[1]);
         assertBits("weight gradient, vector against plain Java" + shape, weight[0], weight[1]);

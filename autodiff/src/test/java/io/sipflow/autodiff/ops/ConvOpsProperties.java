@@ -142,6 +142,33 @@ class ConvOpsProperties {
         }
     }
 
+    /**
+     * FLOAT32 on the CPU's Vector API path: a first-order backward pass through conv2d, which takes both gradients
+     * (and the bias's) from one kernel making one pass over g, gives the bits of a recorded backward pass, which
+     * records each gradient as an op of its own.
+     */
+    @Property(tries = 40)
+    void float32Conv2dGradientsInOnePassAreBitIdenticalToTheRecordedOnes(
+            @ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 6) int c,
+            @ForAll @IntRange(min = 1, max = 9) int o, @ForAll @IntRange(min = 1, max = 12) int h,
+            @ForAll @IntRange(min = 1, max = 12) int w, @ForAll("kernels") int k, @ForAll Padding padding,
+            @ForAll boolean withBias, @ForAll long seed) {
+        assertTrue(CpuBackend.instance().usesVectorKernels(), "tests run with the Vector API kernels");
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor x = Tensor.randn(rng, n, c, h, w).to(DType.FLOAT32).variable();
+        Tensor wt = Tensor.randn(rng, o, c, k, k).to(DType.FLOAT32).variable();
+        Tensor bias = withBias ? Tensor.randn(rng, o).to(DType.FLOAT32).variable() : null;
+        Tensor seedG = Tensor.randn(rng, n, o, h, w).to(DType.FLOAT32);
+        Tensor y = ConvOps.conv2d(x, wt, bias, padding);
+        List<Tensor> in = withBias ? List.of(x, wt, bias) : List.of(x, wt);
+        Gradients once = Autodiff.vjp(y, seedG, in, Autodiff.Disconnected.ERROR, Autodiff.AfterBackward.KEEP_GRAPH);
+        Gradients recorded = Autodiff.vjp(y, seedG, in, Autodiff.Disconnected.ERROR,
+                Autodiff.AfterBackward.KEEP_GRAPH, Autodiff.Differentiable.YES);
+        for (int i = 0; i < in.size(); i++) {
+            assertBits("gradient of input " + i, recorded.get(i).constant(), once.get(i));
+        }
+    }
+
     private static void assertBits(String what, Tensor expected, Tensor actual) {
         float[] e = expected.floatData();
         float[] x = actual.floatData();

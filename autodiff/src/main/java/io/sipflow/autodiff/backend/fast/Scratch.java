@@ -15,11 +15,13 @@ final class Scratch {
     static final int COMPUTED_CHANNELS = 5;
     /** One image's outputs, when some of them go to a {@link io.sipflow.autodiff.backend.ChannelSink}. */
     static final int IMAGE_OUTPUT = 6;
+    /** One padded image of gy, for a data gradient run inside a weight gradient's loop. */
+    static final int PADDED_DATA_GRADIENT = 7;
     /** Double slot: the per-chunk partial sums of a weight gradient, written by the chunks, added by the caller. */
     static final int CHUNK_SUMS = 0;
     /** Longer double buffers than this are not kept: a huge batch would otherwise pin its partial sums for good. */
     static final int MAX_KEPT_DOUBLES = 1 << 20;
-    private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[7][0]);
+    private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[8][0]);
     private static final ThreadLocal<double[][]> LOCAL_DOUBLES = ThreadLocal.withInitial(() -> new double[1][0]);
 
     private Scratch() {

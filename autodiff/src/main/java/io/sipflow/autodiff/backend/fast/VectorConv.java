@@ -70,52 +70,102 @@ final class VectorConv {
      */
     private static float[] forward(ConvInput input, float[] w, float[] bias, float[] init, ChannelSink rest, int n,
                                    int h, int wd, int o, int k, Padding padding) {
-        int c = input.channels();
         if (input.extra() == null && rest == null && PointwiseConv.handles(k, o)) {
-            return PointwiseConv.forward(input.x(), w, bias, init, n, c, h * wd, o);
+            return PointwiseConv.forward(input.x(), w, bias, init, n, input.channels(), h * wd, o);
         }
-        int tq = NR * VL;
-        PaddedImage g = new PaddedImage(c, h, wd, k, tq);
-        int[] rows = tileRows(o);
-        int oPad = Arrays.stream(rows).sum();
-        float[] packed = packWeights(w, o, g.taps, rows);
-        float[] b = new float[oPad];
-        if (bias != null) {
-            System.arraycopy(bias, 0, b, 0, o);
-        }
-        int[] off = g.tapOffsets(g.taps);
-        boolean fromInit = init != null;
-        int kept = rest == null ? o : o - rest.channels(); // outputs [kept, o) go to rest, image by image
-        float[] y = fromInit ? init : BufferPool.floats(n * kept * h * wd);
-        boolean direct = wd % VL == 0 && oPad == o;
-        int bq = blockLength(g.wp, g.qLen, tq);
-        // the bias broadcast to one vector per output: the tiles' start where they do not start from y
-        float[] bb = new float[oPad * NR * VL];
-        for (int oc = 0; oc < oPad; oc++) {
-            Arrays.fill(bb, oc * NR * VL, (oc + 1) * NR * VL, b[oc]);
-        }
-        // one vector FMA per (output, tap, VL positions) of an image
-        Parallel.forRange(n, Parallel.grainFor((long) oPad * g.taps * g.qLen / VL), (lo, hi) -> {
-            float[] xp = Scratch.floats(Scratch.PADDED_INPUT, g.length);
-            float[] yb = direct ? null : Scratch.floats(Scratch.OUTPUT_ROWS, oPad * bq);
-            // with rest, each image's outputs go to this thread's buffer first, then [0, kept) to y and the others
-            // to rest while they are in cache
-            float[] image = rest == null ? y : Scratch.floats(Scratch.IMAGE_OUTPUT, o * h * wd);
+        Pass pass = new Pass(input, w, bias, init, rest, n, h, wd, o, k, padding, Scratch.PADDED_INPUT);
+        Parallel.forRange(n, pass.grain(), (lo, hi) -> {
             for (int img = lo; img < hi; img++) {
-                int yImage = rest == null ? img * o * h * wd : 0;
-                input.pad(g, img, padding, xp, 0);
-                if (direct) {
-                    imageTiles(g, xp, off, packed, rows, fromInit ? y : bb, fromInit, image, yImage);
-                } else {
-                    blockTiles(g, xp, off, packed, rows, oPad, b, fromInit, image, yImage, o, yb, bq);
-                }
-                if (rest != null) {
-                    System.arraycopy(image, 0, y, img * kept * h * wd, kept * h * wd);
-                    rest.accept(img, image, kept * h * wd);
-                }
+                pass.image(img);
             }
         });
-        return y;
+        return pass.y;
+    }
+
+    /**
+     * One convolution prepared (weights packed, tap offsets, bias vectors, the output), run image by image from any
+     * thread: {@link #forward} runs it over all images, and {@link VectorConvWeight} runs a data gradient's images
+     * inside its own loop, so each image of gy is read from memory once for both gradients.
+     */
+    static final class Pass {
+        private final ConvInput input;
+        private final ChannelSink rest;
+        private final Padding padding;
+        private final PaddedImage g;
+        private final int[] rows;
+        private final int oPad;
+        private final float[] packed;
+        private final float[] b;
+        private final int[] off;
+        private final boolean fromInit;
+        private final int o;
+        private final int kept;
+        private final int imageSize;
+        private final boolean direct;
+        private final int bq;
+        private final float[] bb;
+        private final int paddedSlot;
+        /** The result: n images of {@code kept} output channels. */
+        final float[] y;
+
+        /**
+         * Prepares conv(input, w) + bias (or into init, or with outputs [o − rest.channels(), o) handed to rest),
+         * padding each image into this thread's {@link Scratch} slot {@code paddedSlot}.
+         */
+        Pass(ConvInput input, float[] w, float[] bias, float[] init, ChannelSink rest, int n, int h, int wd, int o,
+             int k, Padding padding, int paddedSlot) {
+            this.input = input;
+            this.rest = rest;
+            this.padding = padding;
+            this.paddedSlot = paddedSlot;
+            this.o = o;
+            int tq = NR * VL;
+            this.g = new PaddedImage(input.channels(), h, wd, k, tq);
+            this.rows = tileRows(o);
+            this.oPad = Arrays.stream(rows).sum();
+            this.packed = packWeights(w, o, g.taps, rows);
+            this.b = new float[oPad];
+            if (bias != null) {
+                System.arraycopy(bias, 0, b, 0, o);
+            }
+            this.off = g.tapOffsets(g.taps);
+            this.fromInit = init != null;
+            this.kept = rest == null ? o : o - rest.channels(); // outputs [kept, o) go to rest, image by image
+            this.imageSize = h * wd;
+            this.y = fromInit ? init : BufferPool.floats(n * kept * imageSize);
+            this.direct = wd % VL == 0 && oPad == o;
+            this.bq = blockLength(g.wp, g.qLen, tq);
+            // the bias broadcast to one vector per output: the tiles' start where they do not start from y
+            this.bb = new float[oPad * NR * VL];
+            for (int oc = 0; oc < oPad; oc++) {
+                Arrays.fill(bb, oc * NR * VL, (oc + 1) * NR * VL, b[oc]);
+            }
+        }
+
+        /** Images per task: one vector FMA per (output, tap, VL positions) of an image. */
+        int grain() {
+            return Parallel.grainFor((long) oPad * g.taps * g.qLen / VL);
+        }
+
+        /** Image img's outputs, on this thread's scratch buffers. */
+        void image(int img) {
+            float[] xp = Scratch.floats(paddedSlot, g.length);
+            float[] yb = direct ? null : Scratch.floats(Scratch.OUTPUT_ROWS, oPad * bq);
+            // with rest, the image's outputs go to this thread's buffer first, then [0, kept) to y and the others
+            // to rest while they are in cache
+            float[] image = rest == null ? y : Scratch.floats(Scratch.IMAGE_OUTPUT, o * imageSize);
+            int yImage = rest == null ? img * o * imageSize : 0;
+            input.pad(g, img, padding, xp, 0);
+            if (direct) {
+                imageTiles(g, xp, off, packed, rows, fromInit ? y : bb, fromInit, image, yImage);
+            } else {
+                blockTiles(g, xp, off, packed, rows, oPad, b, fromInit, image, yImage, o, yb, bq);
+            }
+            if (rest != null) {
+                System.arraycopy(image, 0, y, img * kept * imageSize, kept * imageSize);
+                rest.accept(img, image, kept * imageSize);
+            }
+        }
     }
 
     /**
@@ -272,6 +322,20 @@ final class VectorConv {
             return PointwiseConv.backwardData(gy, w, n, c, h * wd, o);
         }
         return forward(gy, AdjointWeights.of(w, o, c, k), null, n, o, h, wd, c, k, padding);
+    }
+
+    /**
+     * The data gradient of {@link #backwardData} (or its form with {@code rest}, which may be null) as a {@link Pass}
+     * padding gy into this thread's {@link Scratch} slot {@code paddedSlot}, for a caller that runs its images; null
+     * where {@link #backwardData} would take {@link PointwiseConv} instead.
+     */
+    static Pass dataPass(float[] gy, float[] w, ChannelSink rest, int n, int c, int h, int wd, int o, int k,
+                         Padding padding, int paddedSlot) {
+        if (PointwiseConv.handles(k, c)) {
+            return null;
+        }
+        return new Pass(ConvInput.of(gy, o), AdjointWeights.of(w, o, c, k), null, null, rest, n, h, wd, c, k,
+                padding, paddedSlot);
     }
 
     /**

@@ -59,6 +59,16 @@ final class VectorConvWeight {
     /** {@link #backwardWeight(float[], float[], int, int, int, int, int, int, Padding, float[])} for any input. */
     static float[] backwardWeight(float[] gy, ConvInput input, int n, int h, int wd, int o, int k, Padding padding,
                                   float[] gb) {
+        return backwardWeight(gy, input, n, h, wd, o, k, padding, gb, null);
+    }
+
+    /**
+     * {@link #backwardWeight(float[], ConvInput, int, int, int, int, int, Padding, float[])}, running the images of
+     * {@code data} (the data gradient of the same gy, or null) right before each image's gradient is laid out: gy
+     * is then read from memory once for both gradients, the layout finding it in cache.
+     */
+    static float[] backwardWeight(float[] gy, ConvInput input, int n, int h, int wd, int o, int k, Padding padding,
+                                  float[] gb, VectorConv.Pass data) {
         int c = input.channels();
         double[] planeSums = gb == null ? null : new double[n * o];
         PaddedImage g = new PaddedImage(c, h, wd, k, LANES);
@@ -76,6 +86,9 @@ final class VectorConvWeight {
             float[] xp = Scratch.floats(Scratch.PADDED_INPUT, images * g.length);
             float[] gq = Scratch.floats(Scratch.PADDED_GRADIENT, images * oPad * g.qLen);
             for (int img = lo; img < hi; img++) {
+                if (data != null) {
+                    data.image(img);
+                }
                 input.pad(g, img, padding, xp, (img - lo) * g.length);
                 layOutGradient(gy, img, o, oPad, h, wd, g, gq, (img - lo) * oPad * g.qLen);
                 if (planeSums != null) {

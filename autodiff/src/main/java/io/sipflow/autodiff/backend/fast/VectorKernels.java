@@ -20,6 +20,8 @@ public final class VectorKernels implements FastKernels {
     private static final LongAdder CONV_DATA = KernelCounts.counter("conv2d backward data / " + IMPL);
     private static final LongAdder CONV_WEIGHT = KernelCounts.counter("conv2d backward weight / " + IMPL + " × "
             + (SumOrder.LANES / VectorConv.VL) + " passes");
+    private static final LongAdder CONV_BOTH = KernelCounts.counter("conv2d backward data and weight in one pass / "
+            + IMPL);
     private static final LongAdder CONV_DATA_CONCAT =
             KernelCounts.counter("conv2d backward data, channels to a sink / " + IMPL);
     private static final LongAdder CONV_CONCAT = KernelCounts.counter("conv2d forward, computed channels / " + IMPL);
@@ -73,6 +75,37 @@ public final class VectorKernels implements FastKernels {
                                              Padding padding, float[] gb) {
         CONV_WEIGHT.increment();
         return VectorConvWeight.backwardWeight(gy, x, n, c, h, wd, o, k, padding, gb);
+    }
+
+    /** One pass over gy for both where the data gradient runs the padded tiles (else one after the other). */
+    @Override
+    public float[][] convBackward(float[] gy, float[] w, float[] x, int n, int c, int h, int wd, int o, int k,
+                                  Padding padding, float[] gb) {
+        VectorConv.Pass data = VectorConv.dataPass(gy, w, null, n, c, h, wd, o, k, padding,
+                Scratch.PADDED_DATA_GRADIENT);
+        if (data == null) {
+            return FastKernels.super.convBackward(gy, w, x, n, c, h, wd, o, k, padding, gb);
+        }
+        CONV_BOTH.increment();
+        float[] gw = VectorConvWeight.backwardWeight(gy, ConvInput.of(x, c), n, h, wd, o, k, padding, gb, data);
+        return new float[][] {data.y, gw};
+    }
+
+    /** One pass over gy for both, as {@link #convBackward}. */
+    @Override
+    public float[][] convBackwardConcat(float[] gy, float[] w, float[] a, int ca, ImageChannels extra,
+                                        ChannelSink rest, int n, int h, int wd, int o, int k, Padding padding,
+                                        float[] gb) {
+        int c = ca + extra.channels();
+        VectorConv.Pass data = VectorConv.dataPass(gy, w, rest, n, c, h, wd, o, k, padding,
+                Scratch.PADDED_DATA_GRADIENT);
+        if (data == null) {
+            return FastKernels.super.convBackwardConcat(gy, w, a, ca, extra, rest, n, h, wd, o, k, padding, gb);
+        }
+        CONV_BOTH.increment();
+        float[] gw = VectorConvWeight.backwardWeight(gy, new ConvInput(a, ca, extra), n, h, wd, o, k, padding, gb,
+                data);
+        return new float[][] {data.y, gw};
     }
 
     @Override
