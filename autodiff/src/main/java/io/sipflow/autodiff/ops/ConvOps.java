@@ -130,9 +130,12 @@ public final class ConvOps {
      * gw = concat(1, ∂w conv(a, ·), ∂w conv(u, ·)),  gbias[o] = Σ_{n,i,j} g[n,o,i,j]
      * </pre>
      * u is needed again only for the weight gradient, so the VJP recomputes it from {@code low} (kept anyway)
-     * instead of keeping it alive between the passes. On the CPU's Vector API path the FLOAT32 result equals conv2d
-     * of the concatenation bit for bit (conv2dAccumulate continues the first part's float accumulation); elsewhere
-     * it differs by one rounding (two partial sums added).
+     * instead of keeping it alive between the passes. On the CPU's fast FLOAT32 path u is never a tensor: the kernels
+     * upsample each image as they pad their input, forward and in a first-order backward pass (which takes all the
+     * gradients in one pass over g and hands the upsampled half's data gradient to the adjoint image by image), and
+     * the result equals conv2d of the concatenation bit for bit. Other backends compose the op from
+     * upsampleBilinear2x, conv2d and conv2dAccumulate, which may differ from that by one rounding (two partial sums
+     * added).
      *
      * @param a the skip connection (N, Ca, H, W)
      * @param low the coarser features (N, Cb, H/2, W/2)

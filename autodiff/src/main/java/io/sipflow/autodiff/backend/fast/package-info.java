@@ -10,6 +10,9 @@
  *   yq[o, q] = b[o] + Σ_taps W[t, o] · xpad[q + off[t]]     (8 outputs × 3 vectors per tile; 6 × 2 on AVX2)
  *   yq, block by block of q --drop the 2p extra columns per row--> y (N,O,H,W)
  * </pre>
+ * The padding step is where fusions sit: an input may end in channels computed per image (ConvInput: the U-Net's
+ * upsampled half, never a tensor), a data gradient may hand its last channels to a sink per image (the upsampling's
+ * adjoint), and a weight gradient runs the data gradient's images in its own loop, so gy is read from memory once.
  * Their specifications in double are {@link io.sipflow.autodiff.backend.ReferenceConv} and the loop in
  * {@link io.sipflow.autodiff.backend.CpuBackend}; the tests compare against them within tolerance, and the twins
  * against each other bit for bit.
