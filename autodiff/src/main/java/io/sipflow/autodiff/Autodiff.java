@@ -578,6 +578,12 @@ public final class Autodiff {
      * Whether ops on this thread record a graph now: false inside {@link #noGrad} and while a first-order backward
      * pass runs (its VJPs are then plain computations, which an op's VJP may compute in a fused way), true otherwise
      * and in a recorded ({@link Differentiable#YES}) backward pass. PyTorch's {@code torch.is_grad_enabled()}.
+     * A VJP that has a fused kernel for several gradients takes it only when nothing is recorded:
+     * <pre>{@code
+     * Tensor[] grads = Autodiff.isRecording()
+     *         ? new Tensor[] {recordedGradientOfX(g), recordedGradientOfW(g)}   // differentiable again
+     *         : fusedGradients(g);                                               // one pass, the same bits
+     * }</pre>
      *
      * @return true while ops record their gradients
      */

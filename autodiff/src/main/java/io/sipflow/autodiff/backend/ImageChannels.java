@@ -4,7 +4,15 @@ package io.sipflow.autodiff.backend;
  * Channels of a convolution's input that are computed one image at a time instead of read from a tensor: the
  * U-Net's upsampled half of an up-block's input ({@link FastKernels#convForwardConcat}). A kernel asks for one
  * image's channels just before it pads them, so they are written into a small buffer that stays in cache, and the
- * whole tensor of them is never written to memory or read back.
+ * whole tensor of them is never written to memory or read back. The simplest one reads an array:
+ * <pre>{@code
+ * ImageChannels fromArray = new ImageChannels() {
+ *     public int channels() { return c; }
+ *     public void write(int image, float[] dst, int at) {   // c planes of h × w
+ *         System.arraycopy(x, image * c * h * w, dst, at, c * h * w);
+ *     }
+ * };
+ * }</pre>
  */
 public interface ImageChannels {
     /** {@return the channels each image has} */
