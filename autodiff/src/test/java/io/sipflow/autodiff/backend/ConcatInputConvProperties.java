@@ -11,6 +11,7 @@ import net.jqwik.api.constraints.LongRange;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static io.sipflow.autodiff.KernelInputs.randn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -127,15 +128,6 @@ class ConcatInputConvProperties {
             System.arraycopy(b, img * cb * hw, x, (img * (ca + cb) + ca) * hw, cb * hw);
         }
         return x;
-    }
-
-    private static float[] randn(SplittableRandom rng, int size) {
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) {
-            // some exact zeros (a ReLU'd gradient has many) and a spread of magnitudes
-            v[i] = rng.nextInt(8) == 0 ? 0f : (float) ((rng.nextDouble() - 0.5) * Math.pow(2, rng.nextInt(-3, 4)));
-        }
-        return v;
     }
 
     private static void assertBits(String what, float[] want, float[] got) {

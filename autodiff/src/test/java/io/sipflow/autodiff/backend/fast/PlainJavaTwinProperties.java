@@ -8,6 +8,7 @@ import net.jqwik.api.constraints.LongRange;
 
 import java.util.SplittableRandom;
 
+import static io.sipflow.autodiff.KernelInputs.randn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -253,15 +254,6 @@ class PlainJavaTwinProperties {
                     v[i] = special[rng.nextInt(special.length)];
                 }
             }
-        }
-        return v;
-    }
-
-    private static float[] randn(SplittableRandom rng, int size) {
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) {
-            // Gaussian-ish with some exact zeros (a ReLU'd gradient has many) and a spread of magnitudes
-            v[i] = rng.nextInt(8) == 0 ? 0f : (float) ((rng.nextDouble() - 0.5) * Math.pow(2, rng.nextInt(-3, 4)));
         }
         return v;
     }
