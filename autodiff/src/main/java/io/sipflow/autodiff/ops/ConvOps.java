@@ -158,22 +158,18 @@ public final class ConvOps {
         Tensor ws = OpSupport.as(w, d);
         Tensor bias = biasOrNull == null ? null : OpSupport.as(biasOrNull, d);
         int ca = a.dim(1);
-        Tensor wa = ShapeOps.slice(ws.constant(), 1, 0, ca);
-        Tensor wb = ShapeOps.slice(ws.constant(), 1, ca, ws.dim(1));
         Backend backend = OpSupport.backend();
         Tensor value = backend.conv2dConcatUpsampled(at.constant(), lt.constant(), ws.constant(),
                 bias == null ? null : bias.constant(), padding); // null where the backend has no fused kernel
         if (value == null) { // conv(a, wa) + bias, then + conv(u, wb) accumulated into that fresh result
             Tensor up = backend.upsampleBilinear2x(lt.constant());
-            value = backend.conv2dAccumulate(
-                    backend.conv2d(at.constant(), wa, bias == null ? null : bias.constant(), padding), up, wb, padding);
+            value = backend.conv2dAccumulate(backend.conv2d(at.constant(), ShapeOps.slice(ws.constant(), 1, 0, ca),
+                    bias == null ? null : bias.constant(), padding), up, ShapeOps.slice(ws.constant(), 1, ca, ws.dim(1)),
+                    padding);
             BufferPool.recycleTemporary(up, "conv2dConcatUpsampled");
         }
         Tensor[] inputs = bias == null ? new Tensor[] {at, lt, ws} : new Tensor[] {at, lt, ws, bias};
         return Graph.record("conv2dConcatUpsampled", value, inputs, g -> {
-            // wa, wb and u as recorded functions of w and low (no copies unless the backward pass is recorded)
-            Tensor waOfW = ShapeOps.sliceComputed(ws, wa, 1, 0, ca);
-            Tensor wbOfW = ShapeOps.sliceComputed(ws, wb, 1, ca, ws.dim(1));
             boolean biasWanted = bias != null && bias.requiresGrad();
             Tensor[] fused = at.requiresGrad() && lt.requiresGrad() && ws.requiresGrad() && unrecorded(g, at)
                     ? backend.conv2dBackwardConcatUpsampled(g.constant(), ws.constant(), at.constant(),
@@ -183,6 +179,11 @@ public final class ConvOps {
                 return bias == null ? new Tensor[] {fused[0], fused[1], fused[2]}
                         : new Tensor[] {fused[0], fused[1], fused[2], gb};
             }
+            // wa, wb and u as recorded functions of w and low (no copies unless the backward pass is recorded)
+            Tensor wa = ShapeOps.slice(ws.constant(), 1, 0, ca);
+            Tensor wb = ShapeOps.slice(ws.constant(), 1, ca, ws.dim(1));
+            Tensor waOfW = ShapeOps.sliceComputed(ws, wa, 1, 0, ca);
+            Tensor wbOfW = ShapeOps.sliceComputed(ws, wb, 1, ca, ws.dim(1));
             Tensor ga = at.requiresGrad() ? backwardData(backend, g, waOfW, padding, at.shape()) : null;
             Tensor glow = null;
             Tensor u = lt.requiresGrad() || ws.requiresGrad() ? ImageOps.upsampleBilinear2x(lt) : null;
