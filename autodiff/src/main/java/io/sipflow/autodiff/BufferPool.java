@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       builds; see {@code AdjointRecycler});</li>
  *   <li>a closing {@link BufferScope} gives back the values of the graph a first-order FREE_GRAPH pass freed inside
  *       it, except the ones kept;</li>
- *   <li>an op gives back an intermediate it made and handed to no one ({@link #recycleTemporary}).</li>
+ *   <li>an op gives back an intermediate it made and handed to no one, and a module under {@code noGrad} an
+ *       activation once the next layer has read it ({@link #recycleTemporary}).</li>
  * </ul>
  * The tensor that held it is then marked recycled: reading it throws an {@link IllegalStateException} naming the op,
  * instead of showing values that changed. An array is given back at most once per issue (it leaves the issued set
@@ -58,6 +59,7 @@ public final class BufferPool {
     private static volatile boolean enabled = !"false".equals(System.getProperty("sipflow.recycle"));
     private static long recycledCount;
     private static long reusedCount;
+    private static long issuedCount;
 
     private BufferPool() {
     }
@@ -123,11 +125,37 @@ public final class BufferPool {
      * @param op the op that made it, for the error a later read would throw
      */
     public static void recycleTemporary(Tensor temporary, String op) {
+        recycleTemporary(temporary, op, new Tensor[0]);
+    }
+
+    /**
+     * As {@link #recycleTemporary(Tensor, String)}, for a value that was handed to the ops that made
+     * {@code survivors}: it is left alone when one of them holds its array (an op may return its input unchanged,
+     * or a view of it). A module gives back its intermediate activations this way under {@code noGrad}:
+     * <pre>{@code
+     * Tensor h = conv1.forward(x);
+     * Tensor y = norm1.forward(h);
+     * if (!Autodiff.isRecording()) {        // no graph can read h later
+     *     BufferPool.recycleTemporary(h, "MyBlock.forward", y);
+     * }
+     * }</pre>
+     *
+     * @param temporary the intermediate, not referenced after this call
+     * @param op what made it, for the error a later read would throw
+     * @param survivors values that live on (null entries are skipped)
+     */
+    public static void recycleTemporary(Tensor temporary, String op, Tensor... survivors) {
         if (temporary == null || temporary.node() != null || temporary.requiresGrad()) {
             return;
         }
+        Object array = temporary.hostArray();
+        for (Tensor s : survivors) {
+            if (s != null && array != null && s.hostArray() == array) {
+                return;
+            }
+        }
         temporary.recycle("an intermediate of '" + op + "' (" + temporary.shape() + " " + temporary.dtype()
-                + "), which the op recycled after use");
+                + "), which went back to the buffer pool after use");
     }
 
     /**
@@ -170,7 +198,9 @@ public final class BufferPool {
         freeBytes += bytes;
     }
 
+    /** A recycled array for {@code key}, or null: the caller then allocates one. Counts the issue either way. */
     private static synchronized Object take(long key) {
+        issuedCount++;
         ArrayDeque<SoftReference<Object>> list = FREE.get(key);
         while (list != null && !list.isEmpty()) {
             Object a = list.poll().get();
@@ -209,6 +239,41 @@ public final class BufferPool {
         enabled = on;
         FREE.clear();
         freeBytes = 0;
+    }
+
+    /**
+     * What the pool has done since the JVM started: arrays of at least {@value #MIN_LENGTH} elements it handed out
+     * ({@code issued}), how many of those were recycled ones ({@code reused}), and arrays given back
+     * ({@code recycled}). The difference of two readings shows whether a loop reuses its arrays:
+     * <pre>{@code
+     * BufferPool.Counts before = BufferPool.counts();
+     * Autodiff.noGrad(() -> net.forward(x));
+     * long fresh = BufferPool.counts().allocatedSince(before);   // new arrays the call made
+     * }</pre>
+     *
+     * @param issued arrays handed out
+     * @param reused of those, taken from the free list instead of allocated
+     * @param recycled arrays given back to the pool
+     */
+    public record Counts(long issued, long reused, long recycled) {
+        /** {@return the arrays allocated new (issued, not reused)} */
+        public long allocated() {
+            return issued - reused;
+        }
+
+        /**
+         * {@return the arrays allocated new between {@code earlier} and this reading}
+         *
+         * @param earlier a reading taken before this one
+         */
+        public long allocatedSince(Counts earlier) {
+            return allocated() - earlier.allocated();
+        }
+    }
+
+    /** {@return the pool's counts so far (see {@link Counts})} */
+    public static synchronized Counts counts() {
+        return new Counts(issuedCount, reusedCount, recycledCount);
     }
 
     /** Arrays given back by backward passes so far. */

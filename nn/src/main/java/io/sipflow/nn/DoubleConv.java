@@ -43,7 +43,7 @@ public final class DoubleConv extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return second(normAndActivate(norm1, conv1.forward(x)));
+        return second(first(conv1.forward(x)));
     }
 
     /**
@@ -57,7 +57,7 @@ public final class DoubleConv extends Module {
      * @throws IllegalArgumentException if the shapes do not fit
      */
     public Tensor forwardConcatUpsampled(Tensor a, Tensor low) {
-        return second(normAndActivate(norm1, conv1.forwardConcatUpsampled(a, low)));
+        return second(first(conv1.forwardConcatUpsampled(a, low)));
     }
 
     /**
@@ -75,12 +75,28 @@ public final class DoubleConv extends Module {
             Tensor y = forward(x);
             return new Tensor[] {y, ImageOps.maxPool2d(y, 2)};
         }
-        return norm2.forwardReluMaxPool(conv2.forward(normAndActivate(norm1, conv1.forward(x))));
+        Tensor h = first(conv1.forward(x));
+        Tensor z = conv2.forward(h);
+        Temporaries.release("DoubleConv.forwardAndPool", h, z);
+        Tensor[] yAndPooled = norm2.forwardReluMaxPool(z);
+        Temporaries.release("DoubleConv.forwardAndPool", z, yAndPooled);
+        return yAndPooled;
     }
 
-    /** conv2 → norm2 → act. */
+    /** norm1 → act on conv1's output z, which goes back to the pool under noGrad ({@link Temporaries}). */
+    private Tensor first(Tensor z) {
+        Tensor h = normAndActivate(norm1, z);
+        Temporaries.release("DoubleConv", z, h);
+        return h;
+    }
+
+    /** conv2 → norm2 → act; h and conv2's output go back to the pool under noGrad. */
     private Tensor second(Tensor h) {
-        return normAndActivate(norm2, conv2.forward(h));
+        Tensor z = conv2.forward(h);
+        Temporaries.release("DoubleConv", h, z);
+        Tensor y = normAndActivate(norm2, z);
+        Temporaries.release("DoubleConv", z, y);
+        return y;
     }
 
     /** act(norm(h)); batch norm + ReLU run as one fused op, which keeps one saved tensor fewer. */
@@ -88,6 +104,12 @@ public final class DoubleConv extends Module {
         if (norm == null) {
             return activation.apply(h);
         }
-        return activation == Activation.RELU ? norm.forwardRelu(h) : activation.apply(norm.forward(h));
+        if (activation == Activation.RELU) {
+            return norm.forwardRelu(h);
+        }
+        Tensor normalised = norm.forward(h);
+        Tensor y = activation.apply(normalised);
+        Temporaries.release("DoubleConv", normalised, y);
+        return y;
     }
 }

@@ -58,7 +58,13 @@ public final class Linear extends Module {
      * @throws IllegalArgumentException if the shapes do not fit (from matmul or add)
      */
     public static Tensor apply(Tensor x, Tensor weight, Tensor bias) {
-        return x.matmul(weight.transpose()).add(bias);
+        Tensor transposed = weight.transpose();
+        Tensor product = x.matmul(transposed);
+        Tensor y = product.add(bias);
+        // under noGrad both go back to the buffer pool; a transpose that shares W's array is left alone
+        Temporaries.release("Linear", transposed, weight, product);
+        Temporaries.release("Linear", product, y);
+        return y;
     }
 
     /** {@return the weight W, (out, in), named {@code weight}} */

@@ -63,9 +63,15 @@ public final class MLP extends Module {
     public Tensor forward(Tensor x) {
         Tensor h = x;
         for (int i = 0; i < layers.size(); i++) {
+            Tensor in = h;
             h = layers.get(i).forward(h);
+            if (i > 0) {
+                Temporaries.release("MLP.forward", in, h); // under noGrad: the activation's array back to the pool
+            }
             if (i + 1 < layers.size()) {
+                Tensor z = h;
                 h = activation.apply(h);
+                Temporaries.release("MLP.forward", z, h);
             }
         }
         return h;

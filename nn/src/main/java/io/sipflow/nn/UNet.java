@@ -100,8 +100,11 @@ public final class UNet extends Module {
         checkInput(x);
         List<Tensor> skips = new ArrayList<>();
         Tensor h = x;
+        // Under noGrad each activation goes back to the buffer pool once its last reader has run (Temporaries);
+        // x is the caller's and stays.
         for (int level = 0; level < config.levels(); level++) {
             DoubleConv block = level == 0 ? inc : down.get(level - 1);
+            Tensor in = h;
             if (level == config.levels() - 1) { // the deepest block: nothing below to pool for
                 h = block.forward(h);
                 skips.add(h);
@@ -110,15 +113,23 @@ public final class UNet extends Module {
                 skips.add(skipAndPooled[0]);
                 h = skipAndPooled[1];
             }
+            if (level > 0) {
+                Temporaries.release("UNet.forward", in, skips.get(level), h);
+            }
         }
         // up1 joins the second-deepest skip (down2 for 4 levels), ..., the last up joins inc.
         for (int i = 0; i < up.size(); i++) {
             Tensor skip = skips.get(skips.size() - 2 - i);
+            Tensor low = h;
             // = up.forward(concat(1, skip, upsample(h))), without keeping the concatenation or the upsampled h
             // alive for the backward pass (DoubleConv#forwardConcatUpsampled)
             h = up.get(i).forwardConcatUpsampled(skip, h);
+            Temporaries.release("UNet.forward", skip, h);
+            Temporaries.release("UNet.forward", low, h);
         }
-        return outc.forward(h);
+        Tensor y = outc.forward(h);
+        Temporaries.release("UNet.forward", h, y);
+        return y;
     }
 
     private void checkInput(Tensor x) {
