@@ -156,12 +156,20 @@ public final class HeatProblem implements Problem {
         int[] spatial = {1, 2};
         Tensor targetMean = yTarget.constant().mean(spatial, true);
         Tensor prediction;
+        Tensor input;
+        Tensor raw;
         try (Precision p = Precision.use(DType.FLOAT32)) {
-            Tensor input = yTarget.constant().to(DType.FLOAT32).reshape(b, 1, ny, nx);
-            Tensor raw = network.forward(input).reshape(b, ny, nx);
+            input = yTarget.constant().to(DType.FLOAT32).reshape(b, 1, ny, nx);
+            raw = network.forward(input).reshape(b, ny, nx);
             prediction = raw.add(targetMean.to(DType.FLOAT32).sub(raw.mean(spatial, true)));
         }
-        return prediction.to(DType.FLOAT64);
+        Tensor result = prediction.to(DType.FLOAT64);
+        if (!Autodiff.isRecording()) { // under noGrad the FLOAT32 copies go back to the buffer pool, as the UNet's do
+            for (Tensor temporary : new Tensor[] {input, raw, prediction}) {
+                BufferPool.recycleTemporary(temporary, "HeatProblem.predict", yTarget, result);
+            }
+        }
+        return result;
     }
 
     /** x_l2 = ½Σ(x_gt − x)² and x_l1 = Σ|x_gt − x| per example. */
