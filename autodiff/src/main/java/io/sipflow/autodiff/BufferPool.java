@@ -129,9 +129,9 @@ public final class BufferPool {
     }
 
     /**
-     * As {@link #recycleTemporary(Tensor, String)}, for a value that was handed to the ops that made
-     * {@code survivors}: it is left alone when one of them holds its array (an op may return its input unchanged,
-     * or a view of it). A module gives back its intermediate activations this way under {@code noGrad}:
+     * As {@link #recycleTemporary(Tensor, String)}, except that the value is left alone when one of {@code live}
+     * holds its array: what was computed from it (an op may return its input unchanged, or a view of it) and what it
+     * may be a view of. A module gives back its intermediate activations this way under {@code noGrad}:
      * <pre>{@code
      * Tensor h = conv1.forward(x);
      * Tensor y = norm1.forward(h);
@@ -142,14 +142,14 @@ public final class BufferPool {
      *
      * @param temporary the intermediate, not referenced after this call
      * @param op what made it, for the error a later read would throw
-     * @param survivors values that live on (null entries are skipped)
+     * @param live values that stay in use (null entries are skipped)
      */
-    public static void recycleTemporary(Tensor temporary, String op, Tensor... survivors) {
+    public static void recycleTemporary(Tensor temporary, String op, Tensor... live) {
         if (temporary == null || temporary.node() != null || temporary.requiresGrad()) {
             return;
         }
         Object array = temporary.hostArray();
-        for (Tensor s : survivors) {
+        for (Tensor s : live) {
             if (s != null && array != null && s.hostArray() == array) {
                 return;
             }
