@@ -1,6 +1,7 @@
 package io.sipflow.physics.problem;
 
 import io.sipflow.autodiff.Autodiff;
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Precision;
 import io.sipflow.autodiff.Tensor;
@@ -136,12 +137,19 @@ public final class PoissonProblem implements Problem {
     @Override
     public Tensor predict(Module network, Tensor yTarget) {
         int b = yTarget.dim(0);
+        Tensor input;
         Tensor raw;
         try (Precision p = Precision.use(DType.FLOAT32)) {
-            Tensor input = yTarget.constant().to(DType.FLOAT32).reshape(b, 1, resolution, resolution);
+            input = yTarget.constant().to(DType.FLOAT32).reshape(b, 1, resolution, resolution);
             raw = network.forward(input).reshape(b, resolution, resolution);
         }
-        return raw.to(DType.FLOAT64);
+        Tensor result = raw.to(DType.FLOAT64);
+        if (!Autodiff.isRecording()) { // under noGrad the FLOAT32 copies go back to the buffer pool, as the UNet's do
+            for (Tensor temporary : new Tensor[] {input, raw}) {
+                BufferPool.recycleTemporary(temporary, "PoissonProblem.predict", yTarget, result);
+            }
+        }
+        return result;
     }
 
     @Override

@@ -53,30 +53,6 @@ class HeatProblemTest {
         }
     }
 
-    /**
-     * Under noGrad, predict gives its FLOAT32 copies back to the buffer pool (and the U-Net its activations): the
-     * same bits as a recorded prediction, the observation untouched (also when it is FLOAT32 already, so that the
-     * input "copy" is the observation itself), and a warm call allocates at most its result.
-     */
-    @Test
-    void predictUnderNoGradIsTheRecordedPredictionAndLeavesTheObservationAlone() {
-        HeatProblem heat = new HeatProblem(32);
-        Module net = heat.newNetwork(5);
-        for (DType observed : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
-            Tensor y = heat.sample(4, new SplittableRandom(6)).yTarget().to(observed);
-            double[] observation = y.toDoubleArray();
-            double[] recorded = heat.predict(net, y).toDoubleArray();
-            double[] cold = Autodiff.noGrad(() -> heat.predict(net, y)).toDoubleArray();
-            io.sipflow.autodiff.BufferPool.Counts before = io.sipflow.autodiff.BufferPool.counts();
-            double[] warm = Autodiff.noGrad(() -> heat.predict(net, y)).toDoubleArray();
-            long allocated = io.sipflow.autodiff.BufferPool.counts().allocatedSince(before);
-            assertArrayEquals(recorded, cold, observed + ": first noGrad prediction");
-            assertArrayEquals(recorded, warm, observed + ": second noGrad prediction");
-            assertArrayEquals(observation, y.toDoubleArray(), observed + ": the observation");
-            assertTrue(allocated <= 1, observed + ": a warm prediction allocated " + allocated + " arrays");
-        }
-    }
-
     /** A perfect estimate leaves nothing to correct: the SIP target is x itself and x_l2 is 0. */
     @Test
     void perfectEstimateHasZeroErrorAndIsItsOwnSipTarget() {
