@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.ops;
 
+import io.sipflow.autodiff.Autodiff;
 import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Shape;
@@ -123,8 +124,14 @@ public final class UnaryOps {
      */
     public static Tensor relu(Tensor a) {
         Tensor x = prepare("relu", a);
-        return Graph.record("relu", compute(UnaryOp.RELU, x, 0), x,
-                g -> new Tensor[] {BinaryOps.mul(g, compute(UnaryOp.STEP, x, 0))});
+        return Graph.record("relu", compute(UnaryOp.RELU, x, 0), x, g -> {
+            Tensor mask = compute(UnaryOp.STEP, x, 0);
+            Tensor gx = BinaryOps.mul(g, mask);
+            if (!Autodiff.isRecording()) { // a recorded pass keeps the mask: its mul node reads it
+                BufferPool.recycleTemporary(mask, "relu's VJP");
+            }
+            return new Tensor[] {gx};
+        });
     }
 
     /**
