@@ -226,6 +226,8 @@ public final class Autodiff {
         boolean wasInRecordedBackward = Graph.inRecordedBackward();
         Graph.setRecording(recordBackward); // first order: the backward pass records nothing
         Graph.setInRecordedBackward(recordBackward);
+        List<Tensor> internal = new java.util.ArrayList<>(); // values modules marked internal, freed by this pass
+        List<String> internalOwners = new java.util.ArrayList<>();
         // Gradients are computed in the types the forward pass used, not in the caller's precision scope.
         try (Precision ignored = Precision.none()) {
             Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -233,7 +235,8 @@ public final class Autodiff {
             List<Tensor> order = Graph.topologicalOrder(output);
             Set<Tensor> leading = leadingToInputs(order, wanted);
             AdjointRecycler recycler = new AdjointRecycler(recordBackward);
-            BufferScope scope = free && !recordBackward ? forwardValuesScope(order) : null;
+            boolean firstOrderForward = free && !recordBackward && BufferPool.isEnabled() && !madeByBackward(order);
+            BufferScope scope = firstOrderForward ? BufferScope.current() : null;
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.get(t);
@@ -247,9 +250,14 @@ public final class Autodiff {
                 if (free) {
                     order.set(i, null); // the list must not keep the value alive either
                     if (t.node() != null) {
+                        String internalTo = t.node().internalTo();
                         t.node().free();
                         if (scope != null && !wanted.contains(t)) {
                             scope.addGraphValue(t);
+                        }
+                        if (firstOrderForward && internalTo != null && !wanted.contains(t) && t != output) {
+                            internal.add(t);
+                            internalOwners.add(internalTo);
                         }
                     }
                 }
@@ -263,25 +271,45 @@ public final class Autodiff {
         if (scope != null && free) {
             scope.keep(result.asList().toArray(new Tensor[0])); // a VJP may hand back a forward value as a gradient
         }
+        recycleInternal(internal, internalOwners, result);
         return result;
     }
 
     /**
-     * The open {@link BufferScope} that takes the values of a first-order FREE_GRAPH pass's graph, or null: none is
-     * open, recycling is off, or the graph holds nodes a recorded backward pass made (its values are gradients a
-     * second-order method may still use after the pass).
+     * Gives back the values modules marked internal ({@link BufferPool#recycleAfterBackward}) whose nodes this pass
+     * freed: nothing can read them now. A returned gradient that shares one's array keeps it.
      */
-    private static BufferScope forwardValuesScope(List<Tensor> order) {
-        BufferScope scope = BufferScope.current();
-        if (scope == null || !BufferPool.isEnabled()) {
-            return null;
+    private static void recycleInternal(List<Tensor> internal, List<String> owners, Gradients result) {
+        if (internal.isEmpty()) {
+            return;
         }
-        for (Tensor t : order) {
-            if (t.node() != null && t.node().madeByBackward()) {
-                return null;
+        Set<Object> returned = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor g : result.asList()) {
+            if (g != null && g.hostArray() != null) {
+                returned.add(g.hostArray());
             }
         }
-        return scope;
+        for (int i = 0; i < internal.size(); i++) {
+            Tensor t = internal.get(i);
+            if (t.hostArray() != null && !returned.contains(t.hostArray())) {
+                t.recycle("the output of '" + t.node().op() + "' (" + t.shape() + " " + t.dtype() + "), an activation "
+                        + "inside '" + owners.get(i) + "', given back to the buffer pool when a backward pass freed "
+                        + "its graph");
+            }
+        }
+    }
+
+    /**
+     * True when the graph holds nodes a recorded backward pass made: its values are gradients a second-order method
+     * may still use after the pass, so none of the graph's values is given back.
+     */
+    private static boolean madeByBackward(List<Tensor> order) {
+        for (Tensor t : order) {
+            if (t.node() != null && t.node().madeByBackward()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * }
  * float[] g = BufferPool.zeroedFloats(x.length);    // a scatter or sum into it needs zeros
  * }</pre>
- * It comes back in three ways, each only when the tensor holding it is dead:
+ * It comes back in these ways, each only when the tensor holding it is dead:
  * <ul>
  *   <li>{@link Autodiff}'s backward pass gives back an adjoint once every op that read it has run its VJP, when it
  *       is not a gradient the caller asked for, no gradient still held shares the array, it was made during this
@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>a closing {@link BufferScope} gives back the values of the graph a first-order FREE_GRAPH pass freed inside
  *       it, except the ones kept;</li>
  *   <li>an op gives back an intermediate it made and handed to no one, and a module under {@code noGrad} an
- *       activation once the next layer has read it ({@link #recycleTemporary}).</li>
+ *       activation once the next layer has read it ({@link #recycleTemporary});</li>
+ *   <li>a first-order FREE_GRAPH backward pass gives back, when it ends, the activations modules marked as internal
+ *       ({@link #recycleAfterBackward}), with or without a scope.</li>
  * </ul>
  * The tensor that held it is then marked recycled: reading it throws an {@link IllegalStateException} naming the op,
  * instead of showing values that changed. An array is given back at most once per issue (it leaves the issued set
@@ -148,14 +150,51 @@ public final class BufferPool {
         if (temporary == null || temporary.node() != null || temporary.requiresGrad()) {
             return;
         }
-        Object array = temporary.hostArray();
-        for (Tensor s : live) {
-            if (s != null && array != null && s.hostArray() == array) {
-                return;
-            }
+        if (sharesArray(temporary, live)) {
+            return;
         }
         temporary.recycle("an intermediate of '" + op + "' (" + temporary.shape() + " " + temporary.dtype()
                 + "), which went back to the buffer pool after use");
+    }
+
+    /**
+     * For modules: {@code value}, a graph value that nothing but the graph reads (an activation inside a module,
+     * which its caller never sees), goes back to the pool when a first-order backward pass with
+     * {@link Autodiff.AfterBackward#FREE_GRAPH} has run through it, at the end of that pass, even when no
+     * {@link BufferScope} is open: the next step's activation of that size reuses it. Nothing happens when
+     * {@code value} is not on a graph, or one of {@code live} holds its array; a KEEP_GRAPH pass and a recorded
+     * (second-order) pass give back nothing. The value must not be handed out: reading it after such a pass throws
+     * an {@link IllegalStateException} naming the op that made it and {@code owner}.
+     * <pre>{@code
+     * Tensor h = conv1.forward(x);
+     * Tensor y = norm1.forward(h);
+     * if (Autodiff.isRecording()) {
+     *     BufferPool.recycleAfterBackward(h, "MyBlock.forward", y);   // once the backward pass has freed the graph
+     * } else {
+     *     BufferPool.recycleTemporary(h, "MyBlock.forward", y);       // noGrad: nothing will read h
+     * }
+     * }</pre>
+     *
+     * @param value the graph value
+     * @param owner the module and method it is internal to, for the error a later read would throw
+     * @param live values that stay in use (null entries are skipped)
+     */
+    public static void recycleAfterBackward(Tensor value, String owner, Tensor... live) {
+        if (value == null || value.node() == null || sharesArray(value, live)) {
+            return;
+        }
+        value.node().markInternalTo(owner);
+    }
+
+    /** True when one of {@code live} holds {@code t}'s host array. */
+    private static boolean sharesArray(Tensor t, Tensor[] live) {
+        Object array = t.hostArray();
+        for (Tensor s : live) {
+            if (s != null && array != null && s.hostArray() == array) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

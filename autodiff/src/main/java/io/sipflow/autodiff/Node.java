@@ -18,6 +18,8 @@ public final class Node {
     private ConsumingVjp consumingVjp;
     private final boolean madeByBackward;
     private boolean freed;
+    /** Set by {@link BufferPool#recycleAfterBackward}: what the value is internal to; null for any other value. */
+    private String internalTo;
 
     Node(String op, Tensor[] inputs, Vjp vjp, OutputVjp outputVjp, boolean madeByBackward) {
         this.madeByBackward = madeByBackward;
@@ -45,6 +47,16 @@ public final class Node {
     /** True when a recorded backward pass made this node: its value is a gradient, not a forward value. */
     boolean madeByBackward() {
         return madeByBackward;
+    }
+
+    /** Marks the value as read by nothing but the graph: given back once a freeing backward pass has run. */
+    void markInternalTo(String owner) {
+        internalTo = owner;
+    }
+
+    /** {@return what marked the value internal ({@link #markInternalTo}), or null} */
+    String internalTo() {
+        return internalTo;
     }
 
     Tensor[] inputArray() {
