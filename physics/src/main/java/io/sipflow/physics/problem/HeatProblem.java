@@ -164,11 +164,8 @@ public final class HeatProblem implements Problem {
             prediction = raw.add(targetMean.to(DType.FLOAT32).sub(raw.mean(spatial, true)));
         }
         Tensor result = prediction.to(DType.FLOAT64);
-        if (!Autodiff.isRecording()) { // under noGrad the FLOAT32 copies go back to the buffer pool, as the UNet's do
-            for (Tensor temporary : new Tensor[] {input, raw, prediction}) {
-                BufferPool.recycleTemporary(temporary, "HeatProblem.predict", yTarget, result);
-            }
-        }
+        // the FLOAT32 copies go back to the buffer pool, as the network's activations do
+        PredictionTemporaries.release("HeatProblem.predict", new Tensor[] {input, raw, prediction}, yTarget, result);
         return result;
     }
 

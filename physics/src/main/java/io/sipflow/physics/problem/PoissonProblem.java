@@ -1,7 +1,6 @@
 package io.sipflow.physics.problem;
 
 import io.sipflow.autodiff.Autodiff;
-import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Precision;
 import io.sipflow.autodiff.Tensor;
@@ -144,11 +143,8 @@ public final class PoissonProblem implements Problem {
             raw = network.forward(input).reshape(b, resolution, resolution);
         }
         Tensor result = raw.to(DType.FLOAT64);
-        if (!Autodiff.isRecording()) { // under noGrad the FLOAT32 copies go back to the buffer pool, as the UNet's do
-            for (Tensor temporary : new Tensor[] {input, raw}) {
-                BufferPool.recycleTemporary(temporary, "PoissonProblem.predict", yTarget, result);
-            }
-        }
+        // the FLOAT32 copies go back to the buffer pool, as the network's activations do
+        PredictionTemporaries.release("PoissonProblem.predict", new Tensor[] {input, raw}, yTarget, result);
         return result;
     }
 

@@ -3,6 +3,7 @@ package io.sipflow.physics.problem;
 import io.sipflow.autodiff.Autodiff;
 import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.DType;
+import io.sipflow.autodiff.Gradients;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.nn.Module;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,9 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Under noGrad, the image problems' predict gives its FLOAT32 copies back to the buffer pool (and the U-Net its
- * activations): the same bits as a recorded prediction, the observation untouched (also when it is FLOAT32 already,
- * so that the input "copy" is the observation itself), and a warm call allocates at most its result.
+ * The image problems' predict gives its FLOAT32 copies back to the buffer pool (and the U-Net its activations).
+ * Under noGrad: the same bits as a recorded prediction, the observation untouched (also when it is FLOAT32 already,
+ * so that the input "copy" is the observation itself), and a warm call allocates at most its result. Recorded: a
+ * backward pass that frees the graph (and gives the copies back when it ends) gets the gradients of one that keeps
+ * it, and the prediction and the observation stay readable after it.
  */
 class PredictUnderNoGradTest {
     static Stream<Problem> imageProblems() {
@@ -41,6 +44,30 @@ class PredictUnderNoGradTest {
             assertArrayEquals(recorded, warm, what + "second noGrad prediction");
             assertArrayEquals(observation, y.toDoubleArray(), what + "the observation");
             assertTrue(allocated <= 1, what + "a warm prediction allocated " + allocated + " arrays");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("imageProblems")
+    void aFreeingBackwardPassThroughPredictGetsTheKeptGraphsGradients(Problem problem) {
+        Module net = problem.newNetwork(7);
+        for (DType observed : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            String what = problem.getClass().getSimpleName() + ", " + observed + " observation: ";
+            Problem.Batch batch = problem.sample(4, new SplittableRandom(8));
+            Tensor y = batch.yTarget().to(observed);
+            double[] observation = y.toDoubleArray();
+            Tensor keptPrediction = problem.predict(net, y);
+            Gradients kept = Autodiff.grad(Problem.l2(keptPrediction.sub(batch.xGroundTruth())).sum(),
+                    net.parameterValues(), Autodiff.Disconnected.ZERO, Autodiff.AfterBackward.KEEP_GRAPH);
+            Tensor freedPrediction = problem.predict(net, y);
+            Gradients freed = Autodiff.grad(Problem.l2(freedPrediction.sub(batch.xGroundTruth())).sum(),
+                    net.parameterValues(), Autodiff.Disconnected.ZERO, Autodiff.AfterBackward.FREE_GRAPH);
+            for (int i = 0; i < net.parameterValues().size(); i++) {
+                Tensor p = net.parameterValues().get(i);
+                assertArrayEquals(kept.get(p).toDoubleArray(), freed.get(p).toDoubleArray(), what + "parameter " + i);
+            }
+            assertArrayEquals(keptPrediction.toDoubleArray(), freedPrediction.toDoubleArray(), what + "prediction");
+            assertArrayEquals(observation, y.toDoubleArray(), what + "the observation");
         }
     }
 }
