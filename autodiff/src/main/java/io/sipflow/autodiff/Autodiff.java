@@ -66,7 +66,10 @@ public final class Autodiff {
 
     /**
      * Gradients of a scalar {@code loss} with respect to each of {@code inputs}; an input the loss does not depend
-     * on is an error ({@link Disconnected#ERROR}).
+     * on is an error ({@link Disconnected#ERROR}). The graph is kept ({@link AfterBackward#KEEP_GRAPH}): it can be
+     * differentiated again, and its arrays are left to the collector. In a training loop pass
+     * {@link AfterBackward#FREE_GRAPH} instead (as {@code Training.updateWeights} does): the modules' activations
+     * then go back to {@link BufferPool} when the pass ends, and the next step reuses them.
      *
      * @param loss a one-element tensor computed from the inputs
      * @param inputs variables (or tensors computed from them) the loss was computed from
