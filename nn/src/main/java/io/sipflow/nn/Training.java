@@ -63,7 +63,10 @@ public final class Training {
 
     /**
      * Evaluates {@code lossFunction}, differentiates the summed loss, and applies one optimizer step. A parameter
-     * the loss does not reach gets a zero gradient.
+     * the loss does not reach gets a zero gradient. The backward pass frees the graph as it goes; when it ends, the
+     * library modules' internal activations go back to {@link io.sipflow.autodiff.BufferPool} for the next step, with
+     * or without a {@link io.sipflow.autodiff.BufferScope} (the values the loss function computes around the network
+     * go back only inside one, as {@code TrainingStep.run} opens).
      *
      * @param <A> the type of the auxiliary output
      * @param module the module whose parameters are differentiated and updated
