@@ -230,7 +230,6 @@ public final class Autodiff {
         Graph.setRecording(recordBackward); // first order: the backward pass records nothing
         Graph.setInRecordedBackward(recordBackward);
         List<Tensor> internal = new java.util.ArrayList<>(); // values modules marked internal, freed by this pass
-        List<String> internalOwners = new java.util.ArrayList<>();
         // Gradients are computed in the types the forward pass used, not in the caller's precision scope.
         try (Precision ignored = Precision.none()) {
             Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -253,14 +252,13 @@ public final class Autodiff {
                 if (free) {
                     order.set(i, null); // the list must not keep the value alive either
                     if (t.node() != null) {
-                        String internalTo = t.node().internalTo();
-                        t.node().free();
+                        t.node().free(); // keeps the op's name and the internal mark
                         if (scope != null && !wanted.contains(t)) {
                             scope.addGraphValue(t);
                         }
-                        if (firstOrderForward && internalTo != null && !wanted.contains(t) && t != output) {
+                        if (firstOrderForward && t.node().internalTo() != null && !wanted.contains(t)
+                                && t != output) {
                             internal.add(t);
-                            internalOwners.add(internalTo);
                         }
                     }
                 }
@@ -274,7 +272,7 @@ public final class Autodiff {
         if (scope != null && free) {
             scope.keep(result.asList().toArray(new Tensor[0])); // a VJP may hand back a forward value as a gradient
         }
-        recycleInternal(internal, internalOwners, result);
+        recycleInternal(internal, result);
         return result;
     }
 
@@ -282,7 +280,7 @@ public final class Autodiff {
      * Gives back the values modules marked internal ({@link BufferPool#recycleAfterBackward}) whose nodes this pass
      * freed: nothing can read them now. A returned gradient that shares one's array keeps it.
      */
-    private static void recycleInternal(List<Tensor> internal, List<String> owners, Gradients result) {
+    private static void recycleInternal(List<Tensor> internal, Gradients result) {
         if (internal.isEmpty()) {
             return;
         }
@@ -292,12 +290,11 @@ public final class Autodiff {
                 returned.add(g.hostArray());
             }
         }
-        for (int i = 0; i < internal.size(); i++) {
-            Tensor t = internal.get(i);
+        for (Tensor t : internal) {
             if (t.hostArray() != null && !returned.contains(t.hostArray())) {
                 t.recycle("the output of '" + t.node().op() + "' (" + t.shape() + " " + t.dtype() + "), an activation "
-                        + "inside '" + owners.get(i) + "', given back to the buffer pool when a backward pass freed "
-                        + "its graph");
+                        + "inside '" + t.node().internalTo() + "', given back to the buffer pool when a backward pass "
+                        + "freed its graph");
             }
         }
     }

@@ -18,7 +18,10 @@ public final class Node {
     private ConsumingVjp consumingVjp;
     private final boolean madeByBackward;
     private boolean freed;
-    /** Set by {@link BufferPool#recycleAfterBackward}: what the value is internal to; null for any other value. */
+    /**
+     * Set by {@link BufferPool#recycleAfterBackward}: what the value is internal to; null for any other value. Kept
+     * by {@link #free}, like the op's name: the pass that freed the node gives the value back afterwards.
+     */
     private String internalTo;
 
     Node(String op, Tensor[] inputs, Vjp vjp, OutputVjp outputVjp, boolean madeByBackward) {
