@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>an op gives back an intermediate it made and handed to no one, and a module under {@code noGrad} an
  *       activation once the next layer has read it ({@link #recycleTemporary});</li>
  *   <li>a first-order FREE_GRAPH backward pass gives back, when it ends, the activations modules marked as internal
- *       ({@link #recycleAfterBackward}), with or without a scope.</li>
+ *       ({@link #recycleAfterBackward}), with or without a scope;</li>
+ *   <li>a FREE_GRAPH backward pass that frees an op's node gives back the state the op kept for its VJP alone (a max
+ *       pooling's argmax codes, {@link #bytes}, {@link #recycleWhenFreed}).</li>
  * </ul>
  * The tensor that held it is then marked recycled: reading it throws an {@link IllegalStateException} naming the op,
  * instead of showing values that changed. An array is given back at most once per issue (it leaves the issued set
@@ -53,6 +55,11 @@ public final class BufferPool {
     public static final int MIN_LENGTH = 4096;
 
     private static final long CAPACITY_BYTES = Runtime.getRuntime().maxMemory();
+    /** Element types of the free lists' keys, and their sizes in bytes. */
+    private static final int FLOAT = 0;
+    private static final int DOUBLE = 1;
+    private static final int BYTE = 2;
+    private static final int[] ELEMENT_BYTES = {Float.BYTES, Double.BYTES, Byte.BYTES};
     /** Issued arrays, each with its issue number (which {@link BufferScope#noGrad} scopes compare with their start). */
     private static final Map<Object, Long> ISSUED = Collections.synchronizedMap(new WeakHashMap<>());
     private static final AtomicLong ISSUES = new AtomicLong();
@@ -76,7 +83,7 @@ public final class BufferPool {
         if (length < MIN_LENGTH || !enabled) {
             return new float[length];
         }
-        float[] a = (float[]) take(key(length, false));
+        float[] a = (float[]) take(key(length, FLOAT));
         if (a == null) {
             a = new float[length];
         }
@@ -108,9 +115,28 @@ public final class BufferPool {
         if (length < MIN_LENGTH || !enabled) {
             return new double[length];
         }
-        double[] a = (double[]) take(key(length, true));
+        double[] a = (double[]) take(key(length, DOUBLE));
         if (a == null) {
             a = new double[length];
+        }
+        ISSUED.put(a, ISSUES.incrementAndGet());
+        return a;
+    }
+
+    /**
+     * An array for state an op keeps for its VJP alone (a max pooling's argmax codes, one byte per window), recycled
+     * or new as {@link #floats}; it comes back through {@link #recycleWhenFreed}.
+     *
+     * @param length the element count
+     * @return an array of {@code length} bytes with arbitrary values; the caller must write every element
+     */
+    public static byte[] bytes(int length) {
+        if (length < MIN_LENGTH || !enabled) {
+            return new byte[length];
+        }
+        byte[] a = (byte[]) take(key(length, BYTE));
+        if (a == null) {
+            a = new byte[length];
         }
         ISSUED.put(a, ISSUES.incrementAndGet());
         return a;
@@ -186,6 +212,34 @@ public final class BufferPool {
         value.node().markInternalTo(owner);
     }
 
+    /**
+     * For ops: {@code state}, an array from {@link #bytes} that only {@code value}'s VJP reads (the argmax codes a max
+     * pooling keeps for its backward pass), goes back to the pool once nothing can run that VJP: when a backward
+     * pass with {@link Autodiff.AfterBackward#FREE_GRAPH} frees {@code value}'s node (after the VJP ran; a KEEP_GRAPH
+     * pass keeps it for the next), or at once when {@code value} is on no graph ({@code noGrad}: no VJP was
+     * recorded). The op must not hand {@code state} to anyone else.
+     *
+     * @param value the op's output, just recorded
+     * @param state the array only its VJP reads
+     */
+    public static void recycleWhenFreed(Tensor value, byte[] state) {
+        if (state == null) {
+            return;
+        }
+        if (value.node() == null) {
+            giveBack(state);
+        } else {
+            value.node().holdUntilFreed(state);
+        }
+    }
+
+    /** Puts {@code state} on the free list when the pool issued it and has not had it back (else: nothing). */
+    static void giveBack(byte[] state) {
+        if (enabled && claim(state)) {
+            offer(state);
+        }
+    }
+
     /** True when one of {@code live} holds {@code t}'s host array. */
     private static boolean sharesArray(Tensor t, Tensor[] live) {
         Object array = t.hostArray();
@@ -223,9 +277,10 @@ public final class BufferPool {
 
     /** Puts a claimed array on the free list, unless the list is full (then the collector takes it). */
     static synchronized void offer(Object array) {
-        boolean isDouble = array instanceof double[];
-        int length = isDouble ? ((double[]) array).length : ((float[]) array).length;
-        long bytes = (long) length * (isDouble ? Double.BYTES : Float.BYTES);
+        int type = array instanceof double[] ? DOUBLE : array instanceof byte[] ? BYTE : FLOAT;
+        int length = type == DOUBLE ? ((double[]) array).length
+                : type == BYTE ? ((byte[]) array).length : ((float[]) array).length;
+        long bytes = (long) length * ELEMENT_BYTES[type];
         recycledCount++;
         if (freeBytes + bytes > CAPACITY_BYTES) {
             dropCleared();
@@ -233,7 +288,7 @@ public final class BufferPool {
                 return;
             }
         }
-        FREE.computeIfAbsent(key(length, isDouble), k -> new ArrayDeque<>()).push(new SoftReference<>(array));
+        FREE.computeIfAbsent(key(length, type), k -> new ArrayDeque<>()).push(new SoftReference<>(array));
         freeBytes += bytes;
     }
 
@@ -262,11 +317,12 @@ public final class BufferPool {
     }
 
     private static long bytes(long key) {
-        return (key >>> 1) * ((key & 1) == 1 ? Double.BYTES : Float.BYTES);
+        return (key >>> 2) * ELEMENT_BYTES[(int) (key & 3)];
     }
 
-    private static long key(int length, boolean isDouble) {
-        return ((long) length << 1) | (isDouble ? 1 : 0);
+    /** The free list's key: the length, and the element type in the low two bits. */
+    private static long key(int length, int type) {
+        return ((long) length << 2) | type;
     }
 
     static boolean isEnabled() {

@@ -23,6 +23,8 @@ public final class Node {
      * by {@link #free}, like the op's name: the pass that freed the node gives the value back afterwards.
      */
     private String internalTo;
+    /** State only this node's VJP reads ({@link BufferPool#recycleWhenFreed}): given back when the node is freed. */
+    private byte[] heldState;
 
     Node(String op, Tensor[] inputs, Vjp vjp, OutputVjp outputVjp, boolean madeByBackward) {
         this.madeByBackward = madeByBackward;
@@ -55,6 +57,11 @@ public final class Node {
     /** Marks the value as read by nothing but the graph: given back once a freeing backward pass has run. */
     void markInternalTo(String owner) {
         internalTo = owner;
+    }
+
+    /** Keeps {@code state}, read by this node's VJP alone, until {@link #free} gives it back to the pool. */
+    void holdUntilFreed(byte[] state) {
+        heldState = state;
     }
 
     /** {@return what marked the value internal ({@link #markInternalTo}), or null} */
@@ -106,8 +113,15 @@ public final class Node {
         return consumingVjp != null ? consumingVjp.apply(g, gDead) : applyVjp(output, g);
     }
 
-    /** Drops the inputs and the VJP (and with it every value the VJP captured). */
+    /**
+     * Drops the inputs and the VJP (and with it every value the VJP captured); gives the state held for the VJP back
+     * to the pool, since the VJP can no longer run.
+     */
     void free() {
+        if (heldState != null) {
+            BufferPool.giveBack(heldState);
+            heldState = null;
+        }
         inputs = NONE;
         vjp = null;
         outputVjp = null;

@@ -50,7 +50,7 @@ final class BatchNormKernels {
     static ForwardPooled forwardReluPooled(float[] x, int n, int c, int h, int w, double[] gamma, double[] beta,
                                            double eps, FastKernels fast) {
         float[] pooled = BufferPool.floats(x.length / 4); // every window's maximum written
-        byte[] window = new byte[pooled.length];
+        byte[] window = BufferPool.bytes(pooled.length); // every window's code written; back when the node is freed
         Forward f = forward(x, n, c, h * w, w, gamma, beta, eps, true, pooled, window, fast);
         return new ForwardPooled(f, pooled, window);
     }

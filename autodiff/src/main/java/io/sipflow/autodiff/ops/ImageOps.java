@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.ops;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Graph;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
@@ -49,8 +50,11 @@ public final class ImageOps {
             return Graph.record("maxPool2d", value, xs, vjp);
         }
         // x read by another op too (a skip connection): its gradient so far plus the scatter, in one pass
-        return Graph.record("maxPool2d", value, xs, vjp, (g, previous) -> backend.maxPool2x2BackwardAdding(
+        Tensor y = Graph.record("maxPool2d", value, xs, vjp, (g, previous) -> backend.maxPool2x2BackwardAdding(
                 previous.constant(), OpSupport.as(g, xs.dtype()).constant(), xs.constant(), argmaxOrNull));
+        // the codes are read by this VJP alone: back to the pool once a freeing pass has run it (or now, on no graph)
+        BufferPool.recycleWhenFreed(y, argmaxOrNull.window());
+        return y;
     }
 
     /**
