@@ -1,5 +1,6 @@
 package io.sipflow.autodiff.backend;
 
+import io.sipflow.autodiff.DType;
 import io.sipflow.autodiff.Tensor;
 
 /** The Adam update on the host, one element after another: the spec of {@link Backend#adamUpdate}. */
@@ -7,18 +8,38 @@ final class AdamLoop {
     private AdamLoop() {
     }
 
-    /** See {@link Backend#adamUpdate}: m and v are FLOAT64; θ′ has θ's type. */
+    /**
+     * See {@link Backend#adamUpdate}: m and v are FLOAT64; θ′ has θ's type. θ, g, m and v are read where they are
+     * (no widened or cloned copies: at 37,697 parameters those were 1.2 MB a step), and only the three results are
+     * new arrays, each formula in double as the spec says, θ′ rounded once.
+     */
     public static Backend.AdamState update(Tensor param, Tensor grad, Tensor m, Tensor v, Backend.AdamStep s) {
-        double[] g = grad.toDoubleArray();
-        double[] theta = param.toDoubleArray();
-        double[] mi = m.toDoubleArray();
-        double[] vi = v.toDoubleArray();
-        for (int e = 0; e < theta.length; e++) {
-            mi[e] = s.beta1() * mi[e] + (1 - s.beta1()) * g[e];
-            vi[e] = s.beta2() * vi[e] + (1 - s.beta2()) * g[e] * g[e];
-            theta[e] -= s.lr() * (mi[e] / s.correction1()) / (Math.sqrt(vi[e] / s.correction2()) + s.eps());
+        float[] thetaF = param.dtype() == DType.FLOAT32 ? param.floatData() : null;
+        double[] thetaD = thetaF == null ? param.doubleData() : null;
+        float[] gF = grad.dtype() == DType.FLOAT32 ? grad.floatData() : null;
+        double[] gD = gF == null ? grad.doubleData() : null;
+        double[] mIn = m.doubleData();
+        double[] vIn = v.doubleData();
+        int n = mIn.length;
+        double[] mOut = new double[n];
+        double[] vOut = new double[n];
+        float[] nextF = thetaF != null ? new float[n] : null;
+        double[] nextD = thetaF == null ? new double[n] : null;
+        for (int e = 0; e < n; e++) {
+            double g = gF != null ? gF[e] : gD[e];
+            double theta = thetaF != null ? thetaF[e] : thetaD[e];
+            double mi = s.beta1() * mIn[e] + (1 - s.beta1()) * g;
+            double vi = s.beta2() * vIn[e] + (1 - s.beta2()) * g * g;
+            mOut[e] = mi;
+            vOut[e] = vi;
+            double next = theta - s.lr() * (mi / s.correction1()) / (Math.sqrt(vi / s.correction2()) + s.eps());
+            if (nextF != null) {
+                nextF[e] = (float) next;
+            } else {
+                nextD[e] = next;
+            }
         }
-        return new Backend.AdamState(Tensor.of(param.dtype(), param.shape(), theta),
-                Tensor.wrap(m.shape(), mi), Tensor.wrap(v.shape(), vi));
+        Tensor nextParam = nextF != null ? Tensor.wrap(param.shape(), nextF) : Tensor.wrap(param.shape(), nextD);
+        return new Backend.AdamState(nextParam, Tensor.wrap(m.shape(), mOut), Tensor.wrap(v.shape(), vOut));
     }
 }
