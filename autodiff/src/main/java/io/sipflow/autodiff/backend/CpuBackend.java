@@ -464,6 +464,12 @@ public class CpuBackend implements Backend {
         return BlockCopy.padAdjoint(g, axis, before, length, mode);
     }
 
+    /** A scan of the host arrays ({@link NonFiniteScan}): the same answer as the default, with no array made. */
+    @Override
+    public Tensor nonFiniteProbe(java.util.List<Tensor> tensors) {
+        return NonFiniteScan.probe(tensors);
+    }
+
     /** Whether t is FLOAT32 and this backend runs its fast plain-Java kernels (not {@link #scalar()}). */
     private boolean floatKernels(Tensor t) {
         return !reference && t.dtype() == DType.FLOAT32;
