@@ -230,6 +230,7 @@ public final class Autodiff {
         Graph.setRecording(recordBackward); // first order: the backward pass records nothing
         Graph.setInRecordedBackward(recordBackward);
         List<Tensor> internal = new java.util.ArrayList<>(); // values modules marked internal, freed by this pass
+        List<Node> withCompanions = new java.util.ArrayList<>(); // freed nodes with constants to give back
         // Gradients are computed in the types the forward pass used, not in the caller's precision scope.
         try (Precision ignored = Precision.none()) {
             Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -260,6 +261,9 @@ public final class Autodiff {
                                 && t != output) {
                             internal.add(t);
                         }
+                        if (firstOrderForward && !t.node().companions().isEmpty()) {
+                            withCompanions.add(t.node());
+                        }
                     }
                 }
             }
@@ -272,16 +276,17 @@ public final class Autodiff {
         if (scope != null && free) {
             scope.keep(result.asList().toArray(new Tensor[0])); // a VJP may hand back a forward value as a gradient
         }
-        recycleInternal(internal, result);
+        recycleInternal(internal, withCompanions, result);
         return result;
     }
 
     /**
      * Gives back the values modules marked internal ({@link BufferPool#recycleAfterBackward}) whose nodes this pass
-     * freed: nothing can read them now. A returned gradient that shares one's array keeps it.
+     * freed, and the constants attached to freed nodes ({@link BufferPool#recycleWithGraphOf}): nothing can read
+     * them now. A returned gradient that shares one's array keeps it.
      */
-    private static void recycleInternal(List<Tensor> internal, Gradients result) {
-        if (internal.isEmpty()) {
+    private static void recycleInternal(List<Tensor> internal, List<Node> withCompanions, Gradients result) {
+        if (internal.isEmpty() && withCompanions.isEmpty()) {
             return;
         }
         Set<Object> returned = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -295,6 +300,16 @@ public final class Autodiff {
                 t.recycle("the output of '" + t.node().op() + "' (" + t.shape() + " " + t.dtype() + "), an activation "
                         + "inside '" + t.node().internalTo() + "', given back to the buffer pool when a backward pass "
                         + "freed its graph");
+            }
+        }
+        for (Node node : withCompanions) {
+            for (int i = 0; i < node.companions().size(); i++) {
+                Tensor c = node.companions().get(i);
+                if (c.hostArray() != null && !returned.contains(c.hostArray())) {
+                    c.recycle("a constant made by '" + node.companionOwners().get(i) + "' (" + c.shape() + " "
+                            + c.dtype() + "), given back to the buffer pool when a backward pass freed the graph "
+                            + "that read it");
+                }
             }
         }
     }

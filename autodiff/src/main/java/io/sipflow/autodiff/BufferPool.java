@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       activation once the next layer has read it ({@link #recycleTemporary});</li>
  *   <li>a first-order FREE_GRAPH backward pass gives back, when it ends, the activations modules marked as internal
  *       ({@link #recycleAfterBackward}), with or without a scope;</li>
+ *   <li>such a pass also gives back, when it ends, the constants fed into the graph it freed whose makers attached
+ *       them to it ({@link #recycleWithGraphOf});</li>
  *   <li>a FREE_GRAPH backward pass that frees an op's node gives back the state the op kept for its VJP alone (a max
  *       pooling's argmax codes, {@link #bytes}, {@link #recycleWhenFreed}).</li>
  * </ul>
@@ -210,6 +212,34 @@ public final class BufferPool {
             return;
         }
         value.node().markInternalTo(owner);
+    }
+
+    /**
+     * For code that feeds a constant it made into a graph and hands it to no one else (a problem's FLOAT32 copy of
+     * its observation, which the network's first convolution keeps for its weight gradient): {@code constant} goes
+     * back to the pool when a first-order backward pass with {@link Autodiff.AfterBackward#FREE_GRAPH} that freed
+     * {@code result}'s node ends. {@code result} must be computed from {@code constant}, and every op that reads
+     * {@code constant} must lie between them, so that the pass has run and freed each of them by then. Nothing
+     * happens when {@code constant} is on a graph itself, {@code result} is not, or one of {@code live} holds
+     * {@code constant}'s array; a KEEP_GRAPH or recorded pass gives back nothing. Reading {@code constant} after such
+     * a pass throws an {@link IllegalStateException} naming {@code owner}.
+     * <pre>{@code
+     * Tensor input = observation.constant().to(DType.FLOAT32);   // a copy only this method sees
+     * Tensor raw = network.forward(input);
+     * BufferPool.recycleWithGraphOf(input, raw, "MyProblem.predict", observation);
+     * }</pre>
+     *
+     * @param constant the constant, not on a graph
+     * @param result a graph value computed from it
+     * @param owner what made the constant, for the error a later read would throw
+     * @param live values that stay in use (null entries are skipped)
+     */
+    public static void recycleWithGraphOf(Tensor constant, Tensor result, String owner, Tensor... live) {
+        if (constant == null || constant.requiresGrad() || result == null || result.node() == null
+                || sharesArray(constant, live)) {
+            return;
+        }
+        result.node().addCompanion(constant, owner);
     }
 
     /**

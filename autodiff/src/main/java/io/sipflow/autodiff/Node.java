@@ -25,6 +25,12 @@ public final class Node {
     private String internalTo;
     /** State only this node's VJP reads ({@link BufferPool#recycleWhenFreed}): given back when the node is freed. */
     private byte[] heldState;
+    /**
+     * Constants only this node's graph reads ({@link BufferPool#recycleWithGraphOf}), each with what made it: given
+     * back when a freeing pass that freed this node ends. Kept by {@link #free}, like the internal mark.
+     */
+    private List<Tensor> companions = List.of();
+    private List<String> companionOwners = List.of();
 
     Node(String op, Tensor[] inputs, Vjp vjp, OutputVjp outputVjp, boolean madeByBackward) {
         this.madeByBackward = madeByBackward;
@@ -62,6 +68,26 @@ public final class Node {
     /** Keeps {@code state}, read by this node's VJP alone, until {@link #free} gives it back to the pool. */
     void holdUntilFreed(byte[] state) {
         heldState = state;
+    }
+
+    /** Adds {@code constant}, made by {@code owner}, to the constants given back after a pass that frees this node. */
+    void addCompanion(Tensor constant, String owner) {
+        if (companions.isEmpty()) {
+            companions = new java.util.ArrayList<>(1);
+            companionOwners = new java.util.ArrayList<>(1);
+        }
+        companions.add(constant);
+        companionOwners.add(owner);
+    }
+
+    /** {@return the constants {@link #addCompanion} attached, in order} */
+    List<Tensor> companions() {
+        return companions;
+    }
+
+    /** {@return what made each of {@link #companions}, in the same order} */
+    List<String> companionOwners() {
+        return companionOwners;
     }
 
     /** {@return what marked the value internal ({@link #markInternalTo}), or null} */

@@ -15,18 +15,23 @@ final class PredictionTemporaries {
 
     /**
      * Gives back each of {@code temporaries}, values only {@code predict} saw, unless one of {@code live} holds its
-     * array (the observation, when the "copy" is the observation itself).
+     * array (the observation, when the "copy" is the observation itself). The first is the network's input, a
+     * constant the network's first convolution keeps for its weight gradient: while recording it goes back with the
+     * graph of the second, the network's output ({@link BufferPool#recycleWithGraphOf}).
      *
      * @param owner the predict method, for the error a later read would throw
-     * @param temporaries the values read by nothing after the call but the graph
+     * @param temporaries the network's input, its output, then values computed from the output: read by nothing
+     *        after the call but the graph
      * @param live the observation and the result
      */
     static void release(String owner, Tensor[] temporaries, Tensor... live) {
         for (Tensor t : temporaries) {
-            if (Autodiff.isRecording()) {
-                BufferPool.recycleAfterBackward(t, owner, live);
-            } else {
+            if (!Autodiff.isRecording()) {
                 BufferPool.recycleTemporary(t, owner, live);
+            } else if (t == temporaries[0]) {
+                BufferPool.recycleWithGraphOf(t, temporaries[1], owner, live);
+            } else {
+                BufferPool.recycleAfterBackward(t, owner, live);
             }
         }
     }

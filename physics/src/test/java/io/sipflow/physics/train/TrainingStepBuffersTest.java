@@ -1,5 +1,6 @@
 package io.sipflow.physics.train;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.nn.Module;
 import io.sipflow.nn.Optimizer;
 import io.sipflow.nn.Training;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@link TrainingStep#run} recycles its graph's arrays when it ends (a {@code BufferScope}): what it returns (the
@@ -37,6 +39,30 @@ class TrainingStepBuffersTest {
             assertArrayEquals(x, first.aux().x().toDoubleArray(), 0.0, method + ": x");
             assertArrayEquals(y, first.aux().y().toDoubleArray(), 0.0, method + ": y");
             assertArrayEquals(new double[] {loss}, new double[] {first.loss().item()}, 0.0, method + ": loss");
+        }
+    }
+
+    /**
+     * After the first steps, a step's only new pool-sized arrays are the two it returns, x and y, which the caller
+     * keeps: every activation, adjoint, temporary, pooling argmax and the network input's FLOAT32 copy reuses an
+     * array an earlier step gave back (the probe for non-finite values makes none).
+     */
+    @Test
+    void aWarmStepMakesNewArraysOnlyForWhatItReturns() {
+        for (Method method : new Method[] {Method.SIP, Method.GD}) {
+            TrainConfig config = TrainConfig.builder().method(method).resolution(32).build();
+            HeatProblem heat = new HeatProblem(32);
+            Module net = heat.newNetwork(3);
+            Optimizer optimizer = TrainingStep.newOptimizer(config, net);
+            Problem.Batch batch = heat.sample(8, new SplittableRandom(6));
+            for (int s = 0; s < 6; s++) {
+                BufferPool.Counts before = BufferPool.counts();
+                TrainingStep.run(heat, method, net, optimizer, batch);
+                if (s >= 2) {
+                    assertEquals(2, BufferPool.counts().allocatedSince(before), method + ", step " + s
+                            + ": new arrays besides x and y");
+                }
+            }
         }
     }
 }
