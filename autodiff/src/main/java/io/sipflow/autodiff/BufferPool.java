@@ -82,15 +82,7 @@ public final class BufferPool {
      * @return an array of {@code length} floats with arbitrary values; the caller must write every element
      */
     public static float[] floats(int length) {
-        if (length < MIN_LENGTH || !enabled) {
-            return new float[length];
-        }
-        float[] a = (float[]) take(key(length, FLOAT));
-        if (a == null) {
-            a = new float[length];
-        }
-        ISSUED.put(a, ISSUES.incrementAndGet());
-        return a;
+        return (float[]) issue(length, FLOAT);
     }
 
     /**
@@ -114,15 +106,7 @@ public final class BufferPool {
      * @return an array of {@code length} doubles with arbitrary values; the caller must write every element
      */
     public static double[] doubles(int length) {
-        if (length < MIN_LENGTH || !enabled) {
-            return new double[length];
-        }
-        double[] a = (double[]) take(key(length, DOUBLE));
-        if (a == null) {
-            a = new double[length];
-        }
-        ISSUED.put(a, ISSUES.incrementAndGet());
-        return a;
+        return (double[]) issue(length, DOUBLE);
     }
 
     /**
@@ -133,15 +117,28 @@ public final class BufferPool {
      * @return an array of {@code length} bytes with arbitrary values; the caller must write every element
      */
     public static byte[] bytes(int length) {
+        return (byte[]) issue(length, BYTE);
+    }
+
+    /** A recycled array of this length and element type when one is waiting, else a new one; issued unless small. */
+    private static Object issue(int length, int type) {
         if (length < MIN_LENGTH || !enabled) {
-            return new byte[length];
+            return newArray(length, type);
         }
-        byte[] a = (byte[]) take(key(length, BYTE));
+        Object a = take(key(length, type));
         if (a == null) {
-            a = new byte[length];
+            a = newArray(length, type);
         }
         ISSUED.put(a, ISSUES.incrementAndGet());
         return a;
+    }
+
+    private static Object newArray(int length, int type) {
+        return switch (type) {
+            case FLOAT -> new float[length];
+            case DOUBLE -> new double[length];
+            default -> new byte[length];
+        };
     }
 
     /**
