@@ -19,22 +19,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * graph. Batch 8 at 32² so the activations are large enough to come from the pool.
  */
 class TrainingStepBuffersTest {
+    /** The seed's heat problem at 32², a fresh network (seed 3) and the method's optimizer for it. */
+    private record Run(HeatProblem heat, Module net, Optimizer optimizer, Method method) {
+        static Run of(Method method) {
+            HeatProblem heat = new HeatProblem(32);
+            Module net = heat.newNetwork(3);
+            TrainConfig config = TrainConfig.builder().method(method).resolution(32).build();
+            return new Run(heat, net, TrainingStep.newOptimizer(config, net), method);
+        }
+
+        Training.Step<TrainingStep.Outputs> step(Problem.Batch batch) {
+            return TrainingStep.run(heat, method, net, optimizer, batch);
+        }
+    }
+
     @Test
     void aStepsOutputsSurviveLaterSteps() {
         for (Method method : new Method[] {Method.SIP, Method.GD}) {
-            TrainConfig config = TrainConfig.builder().method(method).resolution(32).build();
-            HeatProblem heat = new HeatProblem(32);
-            Module net = heat.newNetwork(3);
-            Optimizer optimizer = TrainingStep.newOptimizer(config, net);
+            Run run = Run.of(method);
             SplittableRandom data = new SplittableRandom(5);
-            Training.Step<TrainingStep.Outputs> first = TrainingStep.run(heat, method, net, optimizer,
-                    heat.sample(8, data));
+            Training.Step<TrainingStep.Outputs> first = run.step(run.heat().sample(8, data));
             double[] x = first.aux().x().toDoubleArray();
             double[] y = first.aux().y().toDoubleArray();
             double loss = first.loss().item();
             for (int s = 0; s < 3; s++) {
-                Problem.Batch batch = heat.sample(8, data);
-                TrainingStep.run(heat, method, net, optimizer, batch);
+                run.step(run.heat().sample(8, data));
             }
             assertArrayEquals(x, first.aux().x().toDoubleArray(), 0.0, method + ": x");
             assertArrayEquals(y, first.aux().y().toDoubleArray(), 0.0, method + ": y");
@@ -50,14 +59,11 @@ class TrainingStepBuffersTest {
     @Test
     void aWarmStepMakesNewArraysOnlyForWhatItReturns() {
         for (Method method : new Method[] {Method.SIP, Method.GD}) {
-            TrainConfig config = TrainConfig.builder().method(method).resolution(32).build();
-            HeatProblem heat = new HeatProblem(32);
-            Module net = heat.newNetwork(3);
-            Optimizer optimizer = TrainingStep.newOptimizer(config, net);
-            Problem.Batch batch = heat.sample(8, new SplittableRandom(6));
+            Run run = Run.of(method);
+            Problem.Batch batch = run.heat().sample(8, new SplittableRandom(6));
             for (int s = 0; s < 6; s++) {
                 BufferPool.Counts before = BufferPool.counts();
-                TrainingStep.run(heat, method, net, optimizer, batch);
+                run.step(batch);
                 if (s >= 2) {
                     assertEquals(2, BufferPool.counts().allocatedSince(before), method + ", step " + s
                             + ": new arrays besides x and y");
