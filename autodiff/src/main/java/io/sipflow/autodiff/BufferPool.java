@@ -190,15 +190,7 @@ public final class BufferPool {
      * {@code value} is not on a graph, or one of {@code live} holds its array; a KEEP_GRAPH pass and a recorded
      * (second-order) pass give back nothing. The value must not be handed out: reading it after such a pass throws
      * an {@link IllegalStateException} naming the op that made it and {@code owner}.
-     * <pre>{@code
-     * Tensor h = conv1.forward(x);
-     * Tensor y = norm1.forward(h);
-     * if (Autodiff.isRecording()) {
-     *     BufferPool.recycleAfterBackward(h, "MyBlock.forward", y);   // once the backward pass has freed the graph
-     * } else {
-     *     BufferPool.recycleTemporary(h, "MyBlock.forward", y);       // noGrad: nothing will read h
-     * }
-     * }</pre>
+     * {@link #recycleInternal} chooses between this and {@link #recycleTemporary} for a module.
      *
      * @param value the graph value
      * @param owner the module and method it is internal to, for the error a later read would throw
@@ -209,6 +201,30 @@ public final class BufferPool {
             return;
         }
         value.node().markInternalTo(owner);
+    }
+
+    /**
+     * For modules: gives back {@code value}, an intermediate activation the module made and handed only to the ops
+     * that computed what came next, as soon as nothing can read it: now when nothing records a graph
+     * ({@link #recycleTemporary}), when a freeing first-order backward pass ends otherwise
+     * ({@link #recycleAfterBackward}). Left alone when one of {@code live} holds its array (an activation that
+     * returned its input unchanged, a view).
+     * <pre>{@code
+     * Tensor h = conv1.forward(x);
+     * Tensor y = norm1.forward(h);
+     * BufferPool.recycleInternal(h, "MyBlock.forward", y);   // h is read by nothing after this but the graph
+     * }</pre>
+     *
+     * @param value the activation, not referenced after this call
+     * @param owner the module and method, for the error a later read would throw
+     * @param live values that stay in use: what was computed from {@code value}, and what it may be a view of
+     */
+    public static void recycleInternal(Tensor value, String owner, Tensor... live) {
+        if (Autodiff.isRecording()) {
+            recycleAfterBackward(value, owner, live);
+        } else {
+            recycleTemporary(value, owner, live);
+        }
     }
 
     /**
@@ -245,6 +261,12 @@ public final class BufferPool {
      * pass with {@link Autodiff.AfterBackward#FREE_GRAPH} frees {@code value}'s node (after the VJP ran; a KEEP_GRAPH
      * pass keeps it for the next), or at once when {@code value} is on no graph ({@code noGrad}: no VJP was
      * recorded). The op must not hand {@code state} to anyone else.
+     *
+     * <pre>{@code
+     * byte[] codes = BufferPool.bytes(n);                 // filled by the forward kernel
+     * Tensor y = Graph.record("myPool", value, x, g -> new Tensor[] {scatter(g, codes)});
+     * BufferPool.recycleWhenFreed(y, codes);
+     * }</pre>
      *
      * @param value the op's output, just recorded
      * @param state the array only its VJP reads

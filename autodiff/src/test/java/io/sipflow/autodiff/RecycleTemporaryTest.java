@@ -55,4 +55,24 @@ class RecycleTemporaryTest {
         BufferPool.recycleTemporary(y, "RecycleTemporaryTest");
         assertEquals(2f, y.toFloatArray()[0]);
     }
+
+    @Test
+    void anInternalValueGoesBackNowUnderNoGradAndAfterAFreeingPassWhileRecording() {
+        Tensor[] held = new Tensor[1];
+        Autodiff.noGrad(() -> {
+            held[0] = pooledValue(4f);
+            BufferPool.recycleInternal(held[0], "RecycleTemporaryTest", full(0));
+            return null;
+        });
+        assertThrows(IllegalStateException.class, held[0]::toFloatArray, "under noGrad: at once");
+
+        Tensor w = full(1).variable();
+        Tensor h = w.mul(full(3)); // on the graph
+        Tensor y = h.mul(full(2));
+        BufferPool.recycleInternal(h, "RecycleTemporaryTest", y);
+        assertEquals(3f, h.toFloatArray()[0], "while recording: kept until the backward pass");
+        Autodiff.grad(y.sum(), java.util.List.of(w), Autodiff.Disconnected.ERROR, Autodiff.AfterBackward.FREE_GRAPH);
+        IllegalStateException e = assertThrows(IllegalStateException.class, h::toFloatArray);
+        assertTrue(e.getMessage().contains("RecycleTemporaryTest"), e.getMessage());
+    }
 }

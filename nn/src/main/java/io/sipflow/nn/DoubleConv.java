@@ -1,5 +1,6 @@
 package io.sipflow.nn;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Tensor;
 import io.sipflow.autodiff.ops.ImageOps;
@@ -77,25 +78,25 @@ public final class DoubleConv extends Module {
         }
         Tensor h = first(conv1.forward(x));
         Tensor z = conv2.forward(h);
-        Temporaries.release("DoubleConv.forwardAndPool", h, z);
+        BufferPool.recycleInternal(h, "DoubleConv.forwardAndPool", z);
         Tensor[] yAndPooled = norm2.forwardReluMaxPool(z);
-        Temporaries.release("DoubleConv.forwardAndPool", z, yAndPooled);
+        BufferPool.recycleInternal(z, "DoubleConv.forwardAndPool", yAndPooled);
         return yAndPooled;
     }
 
-    /** norm1 → act on conv1's output z, which goes back to the pool under noGrad ({@link Temporaries}). */
+    /** norm1 → act on conv1's output z, which goes back to the pool ({@link BufferPool#recycleInternal}). */
     private Tensor first(Tensor z) {
         Tensor h = normAndActivate(norm1, z);
-        Temporaries.release("DoubleConv", z, h);
+        BufferPool.recycleInternal(z, "DoubleConv", h);
         return h;
     }
 
     /** conv2 → norm2 → act; h and conv2's output go back to the pool under noGrad. */
     private Tensor second(Tensor h) {
         Tensor z = conv2.forward(h);
-        Temporaries.release("DoubleConv", h, z);
+        BufferPool.recycleInternal(h, "DoubleConv", z);
         Tensor y = normAndActivate(norm2, z);
-        Temporaries.release("DoubleConv", z, y);
+        BufferPool.recycleInternal(z, "DoubleConv", y);
         return y;
     }
 
@@ -109,7 +110,7 @@ public final class DoubleConv extends Module {
         }
         Tensor normalised = norm.forward(h);
         Tensor y = activation.apply(normalised);
-        Temporaries.release("DoubleConv", normalised, y);
+        BufferPool.recycleInternal(normalised, "DoubleConv", y);
         return y;
     }
 }

@@ -1,5 +1,6 @@
 package io.sipflow.nn;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Precision;
 import io.sipflow.autodiff.Shape;
 import io.sipflow.autodiff.Tensor;
@@ -62,8 +63,8 @@ public final class Linear extends Module {
         Tensor product = x.matmul(transposed);
         Tensor y = product.add(bias);
         // under noGrad both go back to the buffer pool; a transpose that shares W's array is left alone
-        Temporaries.release("Linear", transposed, weight, product);
-        Temporaries.release("Linear", product, y);
+        BufferPool.recycleInternal(transposed, "Linear", weight, product);
+        BufferPool.recycleInternal(product, "Linear", y);
         return y;
     }
 

@@ -1,5 +1,6 @@
 package io.sipflow.nn;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Tensor;
 
 import java.util.ArrayList;
@@ -66,12 +67,12 @@ public final class MLP extends Module {
             Tensor in = h;
             h = layers.get(i).forward(h);
             if (i > 0) {
-                Temporaries.release("MLP.forward", in, h); // under noGrad: the activation's array back to the pool
+                BufferPool.recycleInternal(in, "MLP.forward", h); // the activation, read by nothing else
             }
             if (i + 1 < layers.size()) {
                 Tensor z = h;
                 h = activation.apply(h);
-                Temporaries.release("MLP.forward", z, h);
+                BufferPool.recycleInternal(z, "MLP.forward", h);
             }
         }
         return h;

@@ -1,5 +1,6 @@
 package io.sipflow.nn;
 
+import io.sipflow.autodiff.BufferPool;
 import io.sipflow.autodiff.Padding;
 import io.sipflow.autodiff.Tensor;
 
@@ -100,8 +101,8 @@ public final class UNet extends Module {
         checkInput(x);
         List<Tensor> skips = new ArrayList<>();
         Tensor h = x;
-        // Under noGrad each activation goes back to the buffer pool once its last reader has run (Temporaries);
-        // x is the caller's and stays.
+        // Each activation goes back to the buffer pool once nothing can read it (BufferPool.recycleInternal: under
+        // noGrad once its last reader has run, after a freeing backward pass otherwise); x is the caller's and stays.
         for (int level = 0; level < config.levels(); level++) {
             DoubleConv block = level == 0 ? inc : down.get(level - 1);
             Tensor in = h;
@@ -114,7 +115,7 @@ public final class UNet extends Module {
                 h = skipAndPooled[1];
             }
             if (level > 0) {
-                Temporaries.release("UNet.forward", in, skips.get(level), h);
+                BufferPool.recycleInternal(in, "UNet.forward", skips.get(level), h);
             }
         }
         // up1 joins the second-deepest skip (down2 for 4 levels), ..., the last up joins inc.
@@ -124,11 +125,11 @@ public final class UNet extends Module {
             // = up.forward(concat(1, skip, upsample(h))), without keeping the concatenation or the upsampled h
             // alive for the backward pass (DoubleConv#forwardConcatUpsampled)
             h = up.get(i).forwardConcatUpsampled(skip, h);
-            Temporaries.release("UNet.forward", skip, h);
-            Temporaries.release("UNet.forward", low, h);
+            BufferPool.recycleInternal(skip, "UNet.forward", h);
+            BufferPool.recycleInternal(low, "UNet.forward", h);
         }
         Tensor y = outc.forward(h);
-        Temporaries.release("UNet.forward", h, y);
+        BufferPool.recycleInternal(h, "UNet.forward", y);
         return y;
     }
 

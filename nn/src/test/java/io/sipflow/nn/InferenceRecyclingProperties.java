@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Under {@code noGrad} the modules give each activation back to the buffer pool once its last reader has run
- * ({@link Temporaries}): the forward is the recorded forward's bits, the caller's input and the output stay readable,
+ * ({@link io.sipflow.autodiff.BufferPool#recycleInternal}): the forward is the recorded forward's bits, the caller's input and the output stay readable,
  * and a second call takes all its arrays but the output from the first call's (a plain {@code noGrad} loop used to
  * make every activation anew). A recorded graph made before is untouched: its backward pass still runs.
  */

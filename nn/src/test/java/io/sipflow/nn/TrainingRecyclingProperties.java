@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A training loop with no {@code BufferScope}: {@link Training#updateWeights} runs a backward pass that frees the
- * graph, and the modules' internal activations ({@link Temporaries}) go back to the buffer pool when it ends. The
+ * graph, and the modules' internal activations ({@link io.sipflow.autodiff.BufferPool#recycleInternal}) go back to the buffer pool when it ends. The
  * weights are those of the same steps taken with {@code KEEP_GRAPH} (which gives nothing back), the network's output
  * and the step's loss stay readable, and a warm step takes all internal activations from the step before.
  */

@@ -26,12 +26,10 @@ final class PredictionTemporaries {
      */
     static void release(String owner, Tensor[] temporaries, Tensor... live) {
         for (Tensor t : temporaries) {
-            if (!Autodiff.isRecording()) {
-                BufferPool.recycleTemporary(t, owner, live);
-            } else if (t == temporaries[0]) {
+            if (t == temporaries[0] && Autodiff.isRecording()) {
                 BufferPool.recycleWithGraphOf(t, temporaries[1], owner, live);
             } else {
-                BufferPool.recycleAfterBackward(t, owner, live);
+                BufferPool.recycleInternal(t, owner, live);
             }
         }
     }
