@@ -113,17 +113,17 @@ final class LayerBench {
         Padding pad = Padding.CIRCULAR;
         convMs = line(out, "conv_forward", gflop, () -> {
             for (Tensor[] t : conv) {
-                backend.conv2d(t[0], t[1], t[2], pad);
+                recycle(backend.conv2d(t[0], t[1], t[2], pad));
             }
         });
         convMs += line(out, "conv_backward_data", gflop, () -> {
             for (Tensor[] t : conv) {
-                backend.conv2dBackwardData(t[3], t[1], pad, t[0].shape());
+                recycle(backend.conv2dBackwardData(t[3], t[1], pad, t[0].shape()));
             }
         });
         convMs += line(out, "conv_backward_weight", gflop, () -> {
             for (Tensor[] t : conv) {
-                backend.conv2dBackwardWeight(t[3], t[0], pad, t[1].shape());
+                recycle(backend.conv2dBackwardWeight(t[3], t[0], pad, t[1].shape()));
             }
         });
         if (Boolean.getBoolean(PER_SHAPE_PROPERTY)) {
@@ -187,24 +187,38 @@ final class LayerBench {
         }
         Tensor gamma = random(16).abs().add(0.5);
         Tensor beta = random(16);
-        line(out, "batch_norm", 0, () -> norms.forEach(x -> NormOps.batchNorm2d(x, gamma, beta, 1e-5, NormOps.Fused.NONE)));
-        line(out, "relu", 0, () -> norms.forEach(Tensor::relu));
+        // Each result goes back to the buffer pool, as in the training step: without that, every call allocated
+        // its outputs anew (up to 33 MB each at the seed size), and on JDK 17 the collections this caused made the
+        // batch-norm and ReLU lines bimodal (ReLU 15 to 320 ms at 128 × 64²).
+        line(out, "batch_norm", 0, () -> norms.forEach(x -> recycle(
+                NormOps.batchNorm2d(x, gamma, beta, 1e-5, NormOps.Fused.NONE).output())));
+        line(out, "relu", 0, () -> norms.forEach(x -> recycle(x.relu())));
         line(out, "max_pool", 0, () -> {
             for (int i = 0; i < 3; i++) {
-                ImageOps.maxPool2d(norms.get(2 * i + 1), 2);
+                recycle(ImageOps.maxPool2d(norms.get(2 * i + 1), 2));
             }
         });
         line(out, "upsample", 0, () -> {
             for (int i = 3; i < 6; i++) {
-                ImageOps.upsampleBilinear2x(norms.get(2 * i + 1));
+                recycle(ImageOps.upsampleBilinear2x(norms.get(2 * i + 1)));
             }
         });
         int r = convs.get(0).size();
         Tensor field = Tensor.rand(rng, batch, r, r);
         line(out, "fft_physics", 0, () -> {
             Tensor y = Diffuse.fourier(field, 8, 1);
-            InverseDiffuse.fourier(y, 8, y.abs().mul(1e-6));
+            Tensor magnitude = y.abs();
+            Tensor noise = magnitude.mul(1e-6);
+            recycle(InverseDiffuse.correction(y, 8, noise)); // the SIP step's inverse: no diagnostics
+            for (Tensor t : new Tensor[] {noise, magnitude, y}) {
+                recycle(t);
+            }
         });
+    }
+
+    /** Gives a layer line's result back to the buffer pool (nothing records here, so it goes back at once). */
+    private static void recycle(Tensor result) {
+        io.sipflow.autodiff.BufferPool.recycleTemporary(result, "bench");
     }
 
     /** Times {@code body}, prints its line and returns the median ms. */
