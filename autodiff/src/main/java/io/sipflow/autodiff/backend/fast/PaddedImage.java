@@ -27,8 +27,20 @@ final class PaddedImage {
     final int taps;
     /** Array length of one padded image, with zeroed slack for the reads of the thrown-away positions. */
     final int length;
+    /** How rows move between an image and this layout. */
+    private final RowCopy rows;
 
+    /** The layout with rows moved by {@code System.arraycopy} (the plain-Java kernels). */
     PaddedImage(int c, int h, int w, int k, int quantum) {
+        this(c, h, w, k, quantum, RowCopy.ARRAYCOPY);
+    }
+
+    /**
+     * The layout of c channels of h×w for a k×k kernel, positions computed in multiples of {@code quantum}, rows
+     * moved by {@code rows}.
+     */
+    PaddedImage(int c, int h, int w, int k, int quantum, RowCopy rows) {
+        this.rows = rows;
         this.c = c;
         this.h = h;
         this.w = w;
@@ -84,9 +96,9 @@ final class PaddedImage {
             int inImage = at + i * w + j0;
             for (int ch = 0; ch < channels; ch++) {
                 if (toImage) {
-                    System.arraycopy(block, ch * bq + inBlock, image, ch * planeSize + inImage, j1 - j0);
+                    rows.copy(block, ch * bq + inBlock, image, ch * planeSize + inImage, j1 - j0);
                 } else {
-                    System.arraycopy(image, ch * planeSize + inImage, block, ch * bq + inBlock, j1 - j0);
+                    rows.copy(image, ch * planeSize + inImage, block, ch * bq + inBlock, j1 - j0);
                 }
             }
         }
@@ -146,7 +158,7 @@ final class PaddedImage {
                     sr = sr < 0 ? sr + h : sr - h;
                 }
                 int s = plane0 + sr * w;
-                System.arraycopy(src, s, dst, row + p, w);
+                rows.copy(src, s, dst, row + p, w);
                 for (int e = 0; e < p; e++) { // the p edge values by hand: a copy call costs more than p stores
                     dst[row + e] = circular ? src[s + w - p + e] : 0f;
                     dst[row + p + w + e] = circular ? src[s + e] : 0f;

@@ -120,7 +120,7 @@ final class VectorConv {
             this.paddedSlot = paddedSlot;
             this.o = o;
             int tq = NR * VL;
-            this.g = new PaddedImage(input.channels(), h, wd, k, tq);
+            this.g = new PaddedImage(input.channels(), h, wd, k, tq, VectorRowCopy.INSTANCE);
             this.rows = tileRows(o);
             this.oPad = Arrays.stream(rows).sum();
             this.packed = packWeights(w, o, g.taps, rows);

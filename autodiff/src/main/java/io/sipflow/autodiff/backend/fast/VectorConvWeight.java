@@ -71,7 +71,7 @@ final class VectorConvWeight {
                                   float[] gb, VectorConv.Pass data) {
         int c = input.channels();
         double[] planeSums = gb == null ? null : new double[n * o];
-        PaddedImage g = new PaddedImage(c, h, wd, k, LANES);
+        PaddedImage g = new PaddedImage(c, h, wd, k, LANES, VectorRowCopy.INSTANCE);
         int oPad = (o + 3) / 4 * 4;
         int tPad = (g.taps + TN - 1) / TN * TN;
         int[] off = g.tapOffsets(tPad);
@@ -183,7 +183,7 @@ final class VectorConvWeight {
             if (oc < o) {
                 int src = (img * o + oc) * h * wd;
                 for (int r = 0; r < h; r++) {
-                    System.arraycopy(gy, src + r * wd, plane, r * g.wp, wd);
+                    VectorRowCopy.INSTANCE.copy(gy, src + r * wd, plane, r * g.wp, wd);
                 }
             } else if (oc == o) {
                 java.util.Arrays.fill(plane, 0, g.qLen, 0f); // the outputs past o: zeros
