@@ -20,7 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * once (with three indexes the 8 × 3 tile ran 16 % slower on data in L1: 186 against 222 GFLOP/s on one core).
  * Per tap a tile loads NR input vectors (mostly across cache lines: the taps shift them by single floats) and
  * broadcasts MR weights, so tall tiles (many outputs, few vectors) load least per FMA: 8 × 3 (24 accumulators of 32
- * registers) with 512-bit vectors, 6 × 2 (12 of 16) on AVX2, and a 4-row tile of the same width for the last outputs.
+ * registers) with 512-bit vectors, 4 × 2 (8 of 16) on AVX2 (6 × 2 measured slower there, {@link VectorConv#MR}), and
+ * a 4-row tile of the same width for the last outputs.
  * Written out in full: a vector passed to a method C2 does not inline gets boxed.
  */
 final class ConvTiles {
@@ -174,59 +175,6 @@ final class ConvTiles {
         ((FloatVector) VC.cast(a30)).intoArray(y, y0 + 3 * ys);
         ((FloatVector) VC.cast(a31)).intoArray(y, y1 + 3 * ys);
         ((FloatVector) VC.cast(a32)).intoArray(y, y2 + 3 * ys);
-    }
-
-    /** 6 outputs × 2 vectors (12 accumulators). */
-    static void tile6x2(float[] xp, int q0, int q1, int[] off, float[] wt, int w0,
-            float[] init, int i0, int i1, int is, float[] y, int y0, int y1, int ys) {
-        FloatVector a00 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0));
-        FloatVector a01 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i1));
-        FloatVector a10 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 1 * is));
-        FloatVector a11 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i1 + 1 * is));
-        FloatVector a20 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 2 * is));
-        FloatVector a21 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i1 + 2 * is));
-        FloatVector a30 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 3 * is));
-        FloatVector a31 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i1 + 3 * is));
-        FloatVector a40 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 4 * is));
-        FloatVector a41 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i1 + 4 * is));
-        FloatVector a50 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 5 * is));
-        FloatVector a51 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i1 + 5 * is));
-        for (int t = 0; t < off.length; t++) {
-            int d = off[t];
-            FloatVector x0 = (FloatVector) VC.cast(FloatVector.fromArray(S, xp, q0 + d));
-            FloatVector x1 = (FloatVector) VC.cast(FloatVector.fromArray(S, xp, q1 + d));
-            int wi = w0 + t * 6;
-            FloatVector b0 = (FloatVector) VC.cast(FloatVector.broadcast(S, wt[wi]));
-            a00 = x0.fma(b0, a00);
-            a01 = x1.fma(b0, a01);
-            FloatVector b1 = (FloatVector) VC.cast(FloatVector.broadcast(S, wt[wi + 1]));
-            a10 = x0.fma(b1, a10);
-            a11 = x1.fma(b1, a11);
-            FloatVector b2 = (FloatVector) VC.cast(FloatVector.broadcast(S, wt[wi + 2]));
-            a20 = x0.fma(b2, a20);
-            a21 = x1.fma(b2, a21);
-            FloatVector b3 = (FloatVector) VC.cast(FloatVector.broadcast(S, wt[wi + 3]));
-            a30 = x0.fma(b3, a30);
-            a31 = x1.fma(b3, a31);
-            FloatVector b4 = (FloatVector) VC.cast(FloatVector.broadcast(S, wt[wi + 4]));
-            a40 = x0.fma(b4, a40);
-            a41 = x1.fma(b4, a41);
-            FloatVector b5 = (FloatVector) VC.cast(FloatVector.broadcast(S, wt[wi + 5]));
-            a50 = x0.fma(b5, a50);
-            a51 = x1.fma(b5, a51);
-        }
-        ((FloatVector) VC.cast(a00)).intoArray(y, y0);
-        ((FloatVector) VC.cast(a01)).intoArray(y, y1);
-        ((FloatVector) VC.cast(a10)).intoArray(y, y0 + 1 * ys);
-        ((FloatVector) VC.cast(a11)).intoArray(y, y1 + 1 * ys);
-        ((FloatVector) VC.cast(a20)).intoArray(y, y0 + 2 * ys);
-        ((FloatVector) VC.cast(a21)).intoArray(y, y1 + 2 * ys);
-        ((FloatVector) VC.cast(a30)).intoArray(y, y0 + 3 * ys);
-        ((FloatVector) VC.cast(a31)).intoArray(y, y1 + 3 * ys);
-        ((FloatVector) VC.cast(a40)).intoArray(y, y0 + 4 * ys);
-        ((FloatVector) VC.cast(a41)).intoArray(y, y1 + 4 * ys);
-        ((FloatVector) VC.cast(a50)).intoArray(y, y0 + 5 * ys);
-        ((FloatVector) VC.cast(a51)).intoArray(y, y1 + 5 * ys);
     }
 
     /** 4 outputs × 2 vectors (8 accumulators). */
@@ -416,62 +364,6 @@ final class ConvTiles {
         ((FloatVector) VC.cast(a30)).intoArray(y, y0 + 3 * ys);
         ((FloatVector) VC.cast(a31)).intoArray(y, y0 + 3 * ys + VL);
         ((FloatVector) VC.cast(a32)).intoArray(y, y0 + 3 * ys + 2 * VL);
-    }
-
-    /**
-     * 6 outputs × 2 neighbouring vectors from q (12 accumulators): {@link #tile6x2} with q_j = q + j·VL,
-     * i_j = i0 + j·VL, y_j = y0 + j·VL. One input index per tap: C2 checks the 2 loads' bounds once.
-     */
-    static void tile6x2Run(float[] xp, int q, int[] off, float[] wt, int w0, float[] init, int i0, int is,
-            float[] y, int y0, int ys) {
-        FloatVector a00 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0));
-        FloatVector a01 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + VL));
-        FloatVector a10 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 1 * is));
-        FloatVector a11 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 1 * is + VL));
-        FloatVector a20 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 2 * is));
-        FloatVector a21 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 2 * is + VL));
-        FloatVector a30 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 3 * is));
-        FloatVector a31 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 3 * is + VL));
-        FloatVector a40 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 4 * is));
-        FloatVector a41 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 4 * is + VL));
-        FloatVector a50 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 5 * is));
-        FloatVector a51 = (FloatVector) VC.cast(FloatVector.fromArray(S, init, i0 + 5 * is + VL));
-        for (int t = 0; t < off.length; t++) {
-            int xi = q + off[t];
-            FloatVector x0 = (FloatVector) VC.cast(FloatVector.fromArray(S, xp, xi));
-            FloatVector x1 = (FloatVector) VC.cast(FloatVector.fromArray(S, xp, xi + VL));
-            int wi = w0 + t * 6;
-            FloatVector b0 = (FloatVector) VC.cast(FloatVector.broadcast(S, wt[wi]));
-            a00 = x0.fma(b0, a00);
-            a01 = x1.fma(b0, a01);
-            FloatVector b1 = (FloatVector) VC.cast(FloatVector.broadcast(S, wt[wi + 1]));
-            a10 = x0.fma(b1, a10);
-            a11 = x1.fma(b1, a11);
-            FloatVector b2 = (FloatVector) VC.cast(FloatVector.broadcast(S, wt[wi + 2]));
-            a20 = x0.fma(b2, a20);
-            a21 = x1.fma(b2, a21);
-            FloatVector b3 = (FloatVector) VC.cast(FloatVector.broadcast(S, wt[wi + 3]));
-            a30 = x0.fma(b3, a30);
-            a31 = x1.fma(b3, a31);
-            FloatVector b4 = (FloatVector) VC.cast(FloatVector.broadcast(S, wt[wi + 4]));
-            a40 = x0.fma(b4, a40);
-            a41 = x1.fma(b4, a41);
-            FloatVector b5 = (FloatVector) VC.cast(FloatVector.broadcast(S, wt[wi + 5]));
-            a50 = x0.fma(b5, a50);
-            a51 = x1.fma(b5, a51);
-        }
-        ((FloatVector) VC.cast(a00)).intoArray(y, y0);
-        ((FloatVector) VC.cast(a01)).intoArray(y, y0 + VL);
-        ((FloatVector) VC.cast(a10)).intoArray(y, y0 + 1 * ys);
-        ((FloatVector) VC.cast(a11)).intoArray(y, y0 + 1 * ys + VL);
-        ((FloatVector) VC.cast(a20)).intoArray(y, y0 + 2 * ys);
-        ((FloatVector) VC.cast(a21)).intoArray(y, y0 + 2 * ys + VL);
-        ((FloatVector) VC.cast(a30)).intoArray(y, y0 + 3 * ys);
-        ((FloatVector) VC.cast(a31)).intoArray(y, y0 + 3 * ys + VL);
-        ((FloatVector) VC.cast(a40)).intoArray(y, y0 + 4 * ys);
-        ((FloatVector) VC.cast(a41)).intoArray(y, y0 + 4 * ys + VL);
-        ((FloatVector) VC.cast(a50)).intoArray(y, y0 + 5 * ys);
-        ((FloatVector) VC.cast(a51)).intoArray(y, y0 + 5 * ys + VL);
     }
 
     /**

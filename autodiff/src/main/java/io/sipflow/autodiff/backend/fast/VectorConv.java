@@ -24,8 +24,13 @@ import java.util.Arrays;
 final class VectorConv {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int VL = S.length();
-    /** Outputs per register tile: 8 where vectors are 512 bits wide, 6 on narrower ones ({@link ConvTiles}). */
-    static final int MR = VL >= 16 ? 8 : 6;
+    /**
+     * Outputs per register tile: 8 where vectors are 512 bits wide, 4 on narrower ones ({@link ConvTiles}). A 6-row
+     * tile on AVX2 (12 accumulators, 2 input vectors and a broadcast in 16 registers) left C2 25 one register short:
+     * it kept an accumulator on the stack, a store and reload in that accumulator's chain every tap (50 GFLOP/s on one
+     * core against 86 with 4 rows); C2 17 kept it in registers, yet ran 4 rows 8–20 % faster too (BENCHMARKS.md).
+     */
+    static final int MR = VL >= 16 ? 8 : 4;
     /** Outputs of the tile that takes the last outputs, when no more than this many are left. */
     static final int MR_LAST = 4;
     /** Vectors of q per register tile: 3 with 512-bit vectors, 2 on narrower ones ({@link ConvTiles}). */
@@ -214,8 +219,6 @@ final class VectorConv {
                 } else {
                     ConvTiles.tile4x3Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
                 }
-            } else if (m == MR) {
-                ConvTiles.tile6x2Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
             } else {
                 ConvTiles.tile4x2Run(xp, q, off, packed, w0, start, i0, is, y, y0 + p, hw);
             }
@@ -257,8 +260,6 @@ final class VectorConv {
                     ConvTiles.tile4x3(xp, q0, q1, q2, off, packed, w0, start, i0, i1, i2, is,
                             y, y0 + p0, y0 + p1, y0 + p2, hw);
                 }
-            } else if (m == MR) {
-                ConvTiles.tile6x2(xp, q0, q1, off, packed, w0, start, i0, i1, is, y, y0 + p0, y0 + p1, hw);
             } else {
                 ConvTiles.tile4x2(xp, q0, q1, off, packed, w0, start, i0, i1, is, y, y0 + p0, y0 + p1, hw);
             }
@@ -295,8 +296,6 @@ final class VectorConv {
                         } else {
                             ConvTiles.tile4x3Run(xp, q, off, packed, w0, yb, y0, bq, yb, y0, bq);
                         }
-                    } else if (m == MR) {
-                        ConvTiles.tile6x2Run(xp, q, off, packed, w0, yb, y0, bq, yb, y0, bq);
                     } else {
                         ConvTiles.tile4x2Run(xp, q, off, packed, w0, yb, y0, bq, yb, y0, bq);
                     }

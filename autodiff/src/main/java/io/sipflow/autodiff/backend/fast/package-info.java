@@ -7,7 +7,7 @@
  * The order of every sum is fixed independently of the vector width (SumOrder), so both give the same bits.
  * <pre>
  *   x (N,C,H,W) --pad per image--> xpad (C planes of (H+2p)×(W+2p))
- *   yq[o, q] = b[o] + Σ_taps W[t, o] · xpad[q + off[t]]     (8 outputs × 3 vectors per tile; 6 × 2 on AVX2)
+ *   yq[o, q] = b[o] + Σ_taps W[t, o] · xpad[q + off[t]]     (8 outputs × 3 vectors per tile; 4 × 2 on AVX2)
  *   yq, block by block of q --drop the 2p extra columns per row--> y (N,O,H,W)
  * </pre>
  * The padding step is where fusions sit: an input may end in channels computed per image (ConvInput: the U-Net's
